@@ -1,0 +1,59 @@
+"""A demand's dossier: its whole timeline across services, and the summary read from it.
+
+The timeline is kept sorted by (occurred_at, service, notification id) and the summary is a pure
+function of it, so the same events give the same document whatever order they arrived in:
+a rebuild reproduces the live archive exactly.
+"""
+from __future__ import annotations
+
+
+def entry_of(message) -> dict:
+    return {
+        "service": message.service,
+        "notification_id": message.id,
+        "name": message.event,
+        "schema_version": message.schema_version,
+        "occurred_at": message.occurred_at,
+        "originator_id": message.originator_id,
+        "originator_version": message.originator_version,
+        "data": message.data,
+    }
+
+
+def order(entry: dict) -> tuple:
+    return (entry["occurred_at"], entry["service"], entry["notification_id"])
+
+
+def dossier(demand_id: str, events: list[dict]) -> dict:
+    events = sorted(events, key=order)
+    summary = {
+        "_id": demand_id,
+        "demand_id": demand_id,
+        "status": None,
+        "enterprise": None,
+        "park": None,
+        "category": None,
+        "title": None,
+        "submitted_at": None,
+        "assignment": None,
+        "unmatched_reasons": [],
+        "event_count": len(events),
+        "events": events,
+    }
+    for entry in events:
+        data = entry["data"]
+        name = entry["name"]
+        if name == "DemandSubmitted":
+            summary.update(status="submitted", enterprise=data["enterprise"], park=data["park"],
+                           category=data["category"], title=data["title"],
+                           submitted_at=entry["occurred_at"])
+        elif name == "DemandAccepted":
+            summary["status"] = "accepted"
+        elif name == "DemandAssigned":
+            summary["status"] = "assigned"
+            summary["assignment"] = {"assignment_id": data["assignment_id"],
+                                     "institution_id": data["institution_id"]}
+        elif name == "DemandMatchingFailed":
+            summary["status"] = "matching_failed"
+            summary["unmatched_reasons"] = data["reasons"]
+    return summary

@@ -1,0 +1,49 @@
+"""Evaluation's raw figures, counted from every service's events by the month they occurred in."""
+from __future__ import annotations
+
+import re
+
+from eventsourcing.application import AggregateNotFoundError
+
+from services.evaluation.domain import PeriodFigures
+from shared.errors import Invalid, NotFound
+from shared.eventstore import ServiceApplication
+
+PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+#: upstream event -> (figure, the data field that breaks it down)
+FIGURES = {
+    "DemandSubmitted": ("demands_submitted", "category"),
+    "DemandAccepted": ("demands_accepted", "category"),
+    "InstitutionRegistered": ("institutions_registered", None),
+    "InstitutionAssigned": ("institutions_assigned", "institution_id"),
+    "MatchingFailed": ("matching_failed", None),
+}
+
+
+class Evaluation(ServiceApplication):
+    name = "Evaluation"
+    service = "evaluation"
+    upstreams = ("intake", "matching")
+    reactions = {event: "_count" for event in FIGURES}
+    # A month's figures grow by one event per upstream event; snapshots keep loading cheap.
+    snapshotting_intervals = {PeriodFigures: 100}
+
+    def figures(self, period: str) -> dict:
+        if not PERIOD.match(period or ""):
+            raise Invalid("period must be a month, YYYY-MM", {"period": ["must be YYYY-MM"]})
+        try:
+            figures = self.repository.get(PeriodFigures.create_id(period))
+        except AggregateNotFoundError:
+            raise NotFound(f"no figures for {period}") from None
+        return {"period": period, "figures": figures.figures}
+
+    def _count(self, message, data, processing):
+        figure, breakdown = FIGURES[message.event]
+        period = message.occurred_at[:7]
+        try:
+            figures = self.repository.get(PeriodFigures.create_id(period))
+        except AggregateNotFoundError:
+            figures = PeriodFigures(period)
+        figures.count(figure, str(data[breakdown]) if breakdown else "all")
+        processing.collect_events(figures)

@@ -1,0 +1,59 @@
+"""Institutions and the match of each accepted demand to one of them."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from eventsourcing.domain import Aggregate, event
+
+_MATCHES = uuid.UUID("0b3f7f5e-2f7c-4d1a-9a51-6f2d0c9e8a41")
+
+
+class Institution(Aggregate):
+    @event("InstitutionRegistered")
+    def __init__(self, name: str, credit_code: str, categories: list[str],
+                 qualifications: list[dict], parks: list[str], capacity: int, registered_by: dict):
+        self.name = name
+        self.credit_code = credit_code
+        self.categories = categories
+        self.qualifications = qualifications
+        self.parks = parks
+        self.capacity = capacity
+        self.registered_by = registered_by
+
+
+class Match(Aggregate):
+    """The matching of one demand: started once, then assigned or failed.
+
+    Its id derives from the demand's, so a demand can never be matched twice by accident.
+    """
+
+    @staticmethod
+    def create_id(demand_id: uuid.UUID, **_) -> uuid.UUID:
+        return uuid.uuid5(_MATCHES, str(demand_id))
+
+    @event("MatchingStarted")
+    def __init__(self, demand_id: uuid.UUID, category: str, items: list[str], park: str,
+                 expected_by: date | None):
+        self.demand_id = demand_id
+        self.category = category
+        self.items = items
+        self.park = park
+        self.expected_by = expected_by
+        self.institution_id: uuid.UUID | None = None
+        self.reasons: list[str] = []
+
+    def assign(self, institution_id: uuid.UUID, candidates: int) -> None:
+        self._assigned(demand_id=self.demand_id, institution_id=institution_id,
+                       assignment_id=uuid.uuid5(self.id, "1"), candidates=candidates)
+
+    @event("InstitutionAssigned")
+    def _assigned(self, demand_id, institution_id, assignment_id, candidates):
+        self.institution_id = institution_id
+
+    def fail(self, reasons: list[str]) -> None:
+        self._failed(demand_id=self.demand_id, reasons=reasons)
+
+    @event("MatchingFailed")
+    def _failed(self, demand_id, reasons):
+        self.reasons = reasons

@@ -1,0 +1,34 @@
+"""Domain facts every part agrees on: the nine service categories and the qualification kinds."""
+
+#: The nine service categories of the one-stop service (domain.md, "Service content").
+CATEGORIES = {
+    "quality_management": "质量管理服务",
+    "standardization": "标准化服务",
+    "metrology": "计量服务",
+    "inspection_testing": "检验检测服务",
+    "certification_accreditation": "认证认可服务",
+    "intellectual_property": "知识产权服务",
+    "brand_cultivation": "品牌培育服务",
+    "equipment_sharing": "设备共享服务",
+    "quality_innovation": "质量创新服务",
+}
+
+QUALIFICATION_TYPES = ("CMA", "CNAS", "METROLOGY", "CERTIFICATION", "OTHER")
+
+# Unified social credit code (GB 32100-2015): 18 characters from this alphabet (no I, O, S, V,
+# Z), the last one a check character over the first 17 with these weights, modulo 31.
+_CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code_problem(code: str) -> str | None:
+    """Why ``code`` is not a valid unified social credit code, or None when it is."""
+    if not isinstance(code, str) or len(code) != 18:
+        return "must be 18 characters"
+    if any(char not in _CREDIT_ALPHABET for char in code):
+        return "may contain only digits and the capital letters of GB 32100 (no I, O, S, V, Z)"
+    total = sum(_CREDIT_ALPHABET.index(char) * weight for char, weight in zip(code, _CREDIT_WEIGHTS))
+    expected = _CREDIT_ALPHABET[(31 - total % 31) % 31]
+    if code[17] != expected:
+        return "check character does not match"
+    return None

@@ -1,0 +1,47 @@
+"""Loading the nameko YAML configuration and deriving what each part needs from it."""
+from __future__ import annotations
+
+import secrets
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from nameko.cli.main import setup_yaml_parser
+
+DEFAULT_CONFIG = "config.yaml"
+
+
+class ConfigurationError(Exception):
+    pass
+
+
+def load(path: str | Path | None = None) -> dict:
+    """The configuration at ``path`` (default: the packaged one), environment interpolated."""
+    setup_yaml_parser()
+    if path is None:
+        text = resources.files("shared").joinpath(DEFAULT_CONFIG).read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def data_dir(config: dict) -> Path:
+    path = Path(config.get("DATA_DIR") or "./data").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def jwt_secret(config: dict) -> str:
+    """The configured secret, or the one generated once and kept in the data folder."""
+    configured = (config.get("AUTH") or {}).get("jwt_secret")
+    if configured:
+        return str(configured)
+    keep = data_dir(config) / "jwt-secret"
+    if not keep.exists():
+        keep.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        keep.chmod(0o600)
+    return keep.read_text(encoding="utf-8").strip()
+
+
+def section(config: dict, name: str) -> dict:
+    return dict(config.get(name) or {})

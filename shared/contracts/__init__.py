@@ -1,0 +1,62 @@
+"""Integration-event contracts: one versioned marshmallow schema per event a service publishes.
+
+A domain event becomes an integration event by its class name: the relay looks the contract up,
+dumps the event's attributes through the schema (only declared fields leave the service) and adds
+the aggregate's id under the contract's ``subject`` key. Consumers load the data through the same
+schema, so both sides agree on types.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from marshmallow import Schema, ValidationError
+
+
+@dataclass(frozen=True)
+class Contract:
+    event: str
+    producer: str
+    version: int
+    subject: str
+    schema: type[Schema]
+    summary: str
+
+    def dump(self, domain_event) -> dict:
+        values = dict(vars(domain_event))
+        values[self.subject] = domain_event.originator_id
+        return self.schema().dump(values)
+
+    def load(self, data: dict) -> dict:
+        return self.schema().load(data)
+
+
+class UnknownEvent(LookupError):
+    pass
+
+
+CONTRACTS: dict[str, Contract] = {}
+
+
+def contract(event, *, producer, subject, summary, version=1):
+    """Class decorator registering a schema as the contract of ``event``."""
+
+    def register(schema):
+        if event in CONTRACTS:
+            raise ValueError(f"{event} has two contracts")
+        CONTRACTS[event] = Contract(event, producer, version, subject, schema, summary)
+        return schema
+
+    return register
+
+
+def contract_for(event: str) -> Contract:
+    try:
+        return CONTRACTS[event]
+    except KeyError:
+        raise UnknownEvent(f"no contract for event {event!r}") from None
+
+
+__all__ = ["CONTRACTS", "Contract", "UnknownEvent", "ValidationError", "contract", "contract_for"]
+
+# The producers' modules register their contracts on import.
+from shared.contracts import evaluation, intake, inbox, matching  # noqa: E402,F401

@@ -1,0 +1,48 @@
+"""Value schemas more than one contract (and the gateway) share."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from shared.catalogue import CATEGORIES, QUALIFICATION_TYPES, credit_code_problem
+
+
+def credit_code_field(**kwargs):
+    return fields.String(required=True, validate=_credit_code, **kwargs)
+
+
+def _credit_code(value):
+    problem = credit_code_problem(value)
+    if problem:
+        raise ValidationError(f"not a unified social credit code: {problem}")
+
+
+def category_field(**kwargs):
+    return fields.String(validate=validate.OneOf(sorted(CATEGORIES)), **kwargs)
+
+
+def text(max_length, **kwargs):
+    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+class EnterpriseSchema(Schema):
+    name = text(200, required=True)
+    credit_code = credit_code_field()
+    contact = text(100, required=True)
+    phone = fields.String(required=True, validate=validate.Regexp(
+        r"^\+?[0-9][0-9 -]{5,19}$", error="not a phone number"))
+
+
+class QualificationSchema(Schema):
+    type = fields.String(required=True, validate=validate.OneOf(QUALIFICATION_TYPES))
+    number = text(64, required=True)
+    scope = fields.List(text(200), required=True, validate=validate.Length(min=1, max=500))
+    valid_from = fields.Date(required=True)
+    valid_until = fields.Date(required=True)
+
+    @validates_schema
+    def _validity_in_order(self, data, **kwargs):
+        if "valid_from" in data and "valid_until" in data and data["valid_until"] < data["valid_from"]:
+            raise ValidationError("must not be before valid_from", "valid_until")
+
+
+class ActorSchema(Schema):
+    role = fields.String(required=True)
+    subject = fields.String(required=True)

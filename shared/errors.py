@@ -1,0 +1,24 @@
+"""Errors a service raises for its callers; they cross RPC as themselves (nameko registry)."""
+from nameko.exceptions import deserialize_to_instance
+
+
+@deserialize_to_instance
+class NotFound(LookupError):
+    pass
+
+
+@deserialize_to_instance
+class Conflict(Exception):
+    """The command does not fit the current state (a wrong state, a duplicate)."""
+
+
+@deserialize_to_instance
+class Invalid(ValueError):
+    """The command's data broke a rule; ``args[1]`` maps fields to messages when known."""
+
+    def __init__(self, message: str, fields: dict | None = None):
+        super().__init__(message, fields or {})
+
+    @property
+    def fields(self) -> dict:
+        return self.args[1]

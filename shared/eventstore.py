@@ -1,0 +1,208 @@
+"""The event-sourced base every owning service builds on, and where its events are stored.
+
+A ``ServiceApplication`` is an eventsourcing application (with a process recorder, so tracking
+of upstream notifications commits in the same transaction as the events a reaction produces)
+that also reads its own notification log as integration messages: the outbox relay publishes
+them, and followers pull ranges of them over RPC to fill gaps.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date
+from typing import Callable, ClassVar
+
+from eventsourcing.application import ProcessingEvent
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import IntegrityError, Tracking, Transcoding
+from eventsourcing.projection import EventSourcedProjection
+from eventsourcing.utils import get_topic
+
+from shared.config import ConfigurationError, data_dir, section
+from shared.contracts import contract_for
+from shared.inbox import FollowsUpstreams
+from shared.messages import Message
+
+log = logging.getLogger(__name__)
+
+_DEAD_LETTERS = uuid.UUID("5d1c6a3e-9a0b-4f5e-8d55-3c1f1f0d0e11")
+
+
+class DeadLetter(Aggregate):
+    """An upstream notification this service set aside after it failed every try."""
+
+    @staticmethod
+    def create_id(upstream: str, notification_id: int, **_) -> uuid.UUID:
+        return uuid.uuid5(_DEAD_LETTERS, f"{upstream}:{notification_id}")
+
+    @event("NotificationDeadLettered")
+    def __init__(self, upstream: str, notification_id: int, event: str, data: dict, error: str):
+        self.upstream = upstream
+        self.notification_id = notification_id
+        self.event = event
+        self.data = data
+        self.error = error
+
+
+class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
+    #: The nameko service name; also the name upstream trackers know this log by.
+    service: ClassVar[str]
+    #: Upstream event name -> name of the method that reacts to it. The method gets the message,
+    #: its data loaded through the event's contract, and the processing event to collect on.
+    reactions: ClassVar[dict[str, str]] = {}
+    # The relay and followers read the log in large pages; the library's default is 10.
+    log_section_size = 1000
+
+    def __init__(self, env=None):
+        super().__init__(env)
+        self._on_recorded: list[Callable[[], None]] = []
+
+    def register_transcodings(self, transcoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def configure(self, config: dict) -> None:
+        """Take the service's own settings from the configuration (none by default)."""
+
+    def on_recorded(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` after every commit of new events (wakes the relay)."""
+        self._on_recorded.append(callback)
+
+    def _notify(self, recordings) -> None:
+        for callback in self._on_recorded:
+            callback()
+
+    # The log as messages -------------------------------------------------------------------
+    def log(self, after: int, limit: int) -> list[Message]:
+        notifications = self.recorder.select_notifications(
+            start=after, limit=min(limit, self.log_section_size), inclusive_of_start=False)
+        messages = []
+        previous = after
+        for notification in notifications:
+            domain_event = self.mapper.to_domain_event(notification)
+            terms = contract_for(type(domain_event).__name__)
+            messages.append(Message(
+                service=self.service,
+                id=notification.id,
+                previous_id=previous,
+                event=terms.event,
+                schema_version=terms.version,
+                originator_id=str(notification.originator_id),
+                originator_version=notification.originator_version,
+                occurred_at=domain_event.timestamp.isoformat(),
+                data=terms.dump(domain_event),
+            ))
+            previous = notification.id
+        return messages
+
+    def last_notification_id(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    # Following upstream logs ---------------------------------------------------------------
+    def position(self, upstream: str) -> int:
+        return self.recorder.max_tracking_id(upstream) or 0
+
+    def apply(self, message: Message) -> None:
+        try:
+            self.process_event(message, Tracking(message.service, message.id))
+        except IntegrityError:
+            # Either another consumer (a replica) recorded this notification first, which is
+            # fine, or an aggregate changed under us, which the next try resolves.
+            if self.position(message.service) < message.id:
+                raise
+
+    def policy(self, message: Message, processing_event: ProcessingEvent) -> None:
+        reaction = self.reactions.get(message.event)
+        if reaction is not None:
+            data = contract_for(message.event).load(message.data)
+            getattr(self, reaction)(message, data, processing_event)
+
+    def dead_letter(self, message: Message, error: str) -> None:
+        processing_event = ProcessingEvent(Tracking(message.service, message.id))
+        processing_event.collect_events(DeadLetter(
+            upstream=message.service, notification_id=message.id, event=message.event,
+            data=message.data, error=error[:2000]))
+        try:
+            self._record(processing_event)
+        except IntegrityError:
+            if self.position(message.service) < message.id:
+                raise
+        self._notify([])
+
+    def dead_letters(self) -> list[dict]:
+        found = []
+        for notification in self.recorder.select_notifications(
+                start=None, limit=10**9, topics=[get_topic(DeadLetter.NotificationDeadLettered)]):
+            letter = self.repository.get(notification.originator_id)
+            found.append({"upstream": letter.upstream, "notification_id": letter.notification_id,
+                          "event": letter.event, "error": letter.error})
+        return found
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+# Where events are stored -----------------------------------------------------------------
+_MODULES = {
+    "sqlite": "eventsourcing.sqlite",
+    "postgres": "eventsourcing.postgres",
+    "memory": "eventsourcing.popo",
+}
+
+
+def open_application(app_class: type[ServiceApplication], config: dict) -> ServiceApplication:
+    """Construct the application on the configured store, failing loudly on a bad setting.
+
+    eventsourcing silently falls back to an in-memory store when ``PERSISTENCE_MODULE`` is
+    missing; here the module is always named and checked after construction.
+    """
+    store = section(config, "EVENT_STORE")
+    kind = store.get("kind") or "sqlite"
+    if kind not in _MODULES:
+        raise ConfigurationError(f"EVENT_STORE.kind must be one of {sorted(_MODULES)}, not {kind!r}")
+    settings = {"PERSISTENCE_MODULE": _MODULES[kind]}
+    if kind == "sqlite":
+        settings["SQLITE_DBNAME"] = str(data_dir(config) / f"{app_class.service}.sqlite3")
+        settings["SQLITE_LOCK_TIMEOUT"] = "5"
+    elif kind == "postgres":
+        schema = f"{store.get('postgres_schema_prefix') or ''}{app_class.service}"
+        _create_schema(store, schema)
+        settings.update({
+            "POSTGRES_DBNAME": str(store["postgres_dbname"]),
+            "POSTGRES_HOST": str(store["postgres_host"]),
+            "POSTGRES_PORT": str(store["postgres_port"]),
+            "POSTGRES_USER": str(store["postgres_user"]),
+            "POSTGRES_PASSWORD": str(store.get("postgres_password") or ""),
+            "POSTGRES_SCHEMA": schema,
+        })
+    # Prefixed keys: they beat any plain or prefixed key in os.environ (see eventsourcing-notes).
+    prefix = app_class.name.upper() + "_"
+    app = app_class(env={prefix + key: value for key, value in settings.items()})
+    app.configure(config)
+    actual = type(app.factory).__module__
+    if not actual.startswith(_MODULES[kind]):
+        raise ConfigurationError(f"{app_class.name} opened {actual}, expected {_MODULES[kind]}")
+    return app
+
+
+def _create_schema(store: dict, schema: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(
+        host=store["postgres_host"], port=store["postgres_port"], dbname=store["postgres_dbname"],
+        user=store["postgres_user"], password=store.get("postgres_password") or None,
+        autocommit=True,
+    ) as connection:
+        try:
+            connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        except psycopg.errors.UniqueViolation:
+            pass  # another process created it at the same moment

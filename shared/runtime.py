@@ -1,0 +1,183 @@
+"""nameko adapters of the event path: the follow entrypoint and the providers that run it.
+
+- ``follow(upstream)`` consumes every event of ``<upstream>.events`` from one durable queue per
+  (service, upstream), so the follower sees that upstream's log in order.
+- ``Following`` gives a service its follower (whatever ``build`` returns), connects it to the
+  upstream logs over RPC, and runs the periodic catch-up.
+- ``EventSourced`` is a ``Following`` for service applications, and also runs their outbox relay.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from kombu import Exchange, Queue
+from nameko.amqp.publish import Publisher
+from nameko.constants import PERSISTENT
+from nameko.exceptions import ContainerBeingKilled
+from nameko.extensions import DependencyProvider
+from nameko.messaging import Consumer
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from shared import metrics
+from shared.config import section
+from shared.eventstore import ServiceApplication, open_application
+from shared.inbox import FollowsUpstreams
+from shared.messages import MalformedMessage, Message
+from shared.outbox import Relay
+
+log = logging.getLogger(__name__)
+
+
+def events_exchange(service: str) -> Exchange:
+    return Exchange(f"{service}.events", type="topic", durable=True)
+
+
+class Follow(Consumer):
+    """Entrypoint: the decorated method gets each ``Message`` of the upstream's log."""
+
+    def __init__(self, upstream: str, **kwargs):
+        self.upstream = upstream
+        super().__init__(queue=None, requeue_on_error=False, **kwargs)
+
+    def setup(self):
+        self.queue = Queue(
+            f"{self.container.service_name}.follows.{self.upstream}",
+            exchange=events_exchange(self.upstream), routing_key="#", durable=True)
+        super().setup()
+
+    def handle_message(self, body, message):
+        try:
+            parsed = Message.from_amqp(body, message.headers)
+        except MalformedMessage as error:
+            # Not part of any log: nothing to order or replay. Counted and dropped.
+            log.error("dropping malformed message from %s: %s", self.upstream, error)
+            metrics.INBOX_MESSAGES.labels(self.container.service_name, self.upstream, "malformed").inc()
+            self.queue_consumer.ack_message(message)
+            return
+        try:
+            self.container.spawn_worker(
+                self, (parsed,), {}, context_data={},
+                handle_result=lambda ctx, result=None, exc_info=None: self._done(message, result, exc_info))
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
+
+    def _done(self, message, result, exc_info):
+        # Acked even on failure: the follower retries from the upstream's log, counting tries.
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
+follow = Follow.decorator
+
+
+class RpcUpstreamLog:
+    """Pulls ranges of an upstream's log through its ``notifications`` RPC method."""
+
+    def __init__(self, config: dict, timeout: float):
+        self._proxy = ClusterRpcProxy(config, timeout=timeout)
+        self._services = None
+        self._lock = threading.Lock()  # a standalone proxy serves one call at a time
+
+    def __call__(self, upstream: str, after: int, limit: int) -> list[Message]:
+        with self._lock:
+            if self._services is None:
+                self._services = self._proxy.start()
+            wire = getattr(self._services, upstream).notifications(after=after, limit=limit)
+        return [Message.from_wire(item) for item in wire]
+
+    def stop(self):
+        with self._lock:
+            if self._services is not None:
+                self._proxy.stop()
+                self._services = None
+
+
+class Following(DependencyProvider):
+    def build(self, config: dict) -> FollowsUpstreams:
+        raise NotImplementedError
+
+    def setup(self):
+        config = self.container.config
+        self.follower = self.build(config)
+        self._stopped = threading.Event()
+        if not self.follower.upstreams:
+            return
+        inbox = section(config, "INBOX")
+        self._catch_up_interval = float(inbox.get("catch_up_interval", 5))
+        self.upstream_log = RpcUpstreamLog(config, timeout=float(inbox.get("rpc_timeout", 10)))
+        service = self.container.service_name
+        self.follower.follow_upstreams(
+            self.upstream_log,
+            pull_limit=int(inbox.get("pull_limit", 500)),
+            max_attempts=int(inbox.get("max_attempts", 5)),
+            on_outcome=lambda upstream, outcome: _count(service, upstream, outcome),
+        )
+
+    def start(self):
+        if self.follower.upstreams:
+            self.container.spawn_managed_thread(self._catch_up_forever)
+
+    def stop(self):
+        self._stopped.set()
+        if self.follower.upstreams:
+            self.upstream_log.stop()
+
+    def get_dependency(self, worker_ctx):
+        return self.follower
+
+    def _catch_up_forever(self):
+        # At start too: a follower that was down catches up before new messages arrive.
+        while not self._stopped.is_set():
+            try:
+                self.follower.catch_up()
+            except Exception as error:
+                log.warning("%s catch-up incomplete: %s", self.container.service_name, error)
+            self._stopped.wait(self._catch_up_interval)
+
+
+def _count(service: str, upstream: str, outcome: str) -> None:
+    metrics.INBOX_MESSAGES.labels(service, upstream, outcome).inc()
+    if outcome == "dead_lettered":
+        metrics.DEAD_LETTERS.labels(service, upstream).inc()
+
+
+class EventSourced(Following):
+    """Gives the service its ``ServiceApplication`` and runs its outbox relay."""
+
+    def __init__(self, app_class: type[ServiceApplication], **kwargs):
+        self.app_class = app_class
+        super().__init__(**kwargs)
+
+    def build(self, config):
+        return open_application(self.app_class, config)
+
+    def setup(self):
+        super().setup()
+        config = self.container.config
+        settings = section(config, "RELAY")
+        service = self.container.service_name
+        exchange = events_exchange(service)
+        publisher = Publisher(
+            config["AMQP_URI"], use_confirms=True, exchange=exchange, declare=[exchange],
+            delivery_mode=PERSISTENT, serializer="json")
+
+        def publish(message: Message) -> None:
+            publisher.publish(message.data, routing_key=message.event, headers=message.headers())
+
+        self.relay = Relay(
+            self.follower, publish, batch=int(settings.get("batch", 500)),
+            poll_interval=float(settings.get("poll_interval", 0.5)),
+            on_published=metrics.RELAY_PUBLISHED.labels(service).inc)
+        metrics.RELAY_LAG.labels(service).set_function(self.relay.lag)
+
+    def start(self):
+        super().start()
+        self.container.spawn_managed_thread(self.relay.run)
+
+    def stop(self):
+        self.relay.stop()
+        super().stop()
+        time.sleep(0)  # let the relay's thread see the stop before the store closes
+        self.follower.close()
