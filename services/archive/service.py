@@ -16,6 +16,10 @@ class ArchiveService:
     archive = ArchiveStore()
 
     @rpc
+    def health(self):
+        return {upstream: self.archive.position(upstream) for upstream in self.archive.upstreams}
+
+    @rpc
     def get_dossier(self, demand_id):
         return self.archive.dossier(demand_id)
 

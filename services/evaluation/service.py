@@ -14,6 +14,10 @@ class EvaluationService:
         return self.evaluation.figures(period)
 
     @rpc
+    def health(self):
+        return {"last_notification_id": self.evaluation.last_notification_id()}
+
+    @rpc
     def notifications(self, after, limit):
         return [message.to_wire() for message in self.evaluation.log(after, limit)]
 

@@ -18,6 +18,10 @@ class IntakeService:
         return self.intake.demand(demand_id)
 
     @rpc
+    def health(self):
+        return {"last_notification_id": self.intake.last_notification_id()}
+
+    @rpc
     def notifications(self, after, limit):
         return [message.to_wire() for message in self.intake.log(after, limit)]
 

@@ -18,6 +18,10 @@ class MatchingService:
         return self.matching.institution(institution_id)
 
     @rpc
+    def health(self):
+        return {"last_notification_id": self.matching.last_notification_id()}
+
+    @rpc
     def notifications(self, after, limit):
         return [message.to_wire() for message in self.matching.log(after, limit)]
 

@@ -1,0 +1,50 @@
+"""HTTP errors as JSON: ``{"error": CODE, "message": ..., "details": ...}`` with the right status."""
+from __future__ import annotations
+
+import json
+import logging
+
+from nameko.exceptions import RpcTimeout, UnknownService
+from werkzeug.wrappers import Response
+
+from shared.errors import Conflict, Invalid, NotFound
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, details=None, headers=None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details if details is not None else {}
+        self.headers = headers or {}
+
+
+def json_response(payload, status: int = 200, headers=None) -> Response:
+    return Response(json.dumps(payload, ensure_ascii=False), status=status,
+                    headers=headers, mimetype="application/json")
+
+
+def as_api_error(exc: Exception) -> ApiError:
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, Invalid):
+        return ApiError(422, "validation_failed", exc.args[0], exc.fields)
+    if isinstance(exc, NotFound):
+        return ApiError(404, "not_found", str(exc.args[0]))
+    if isinstance(exc, Conflict):
+        details = {"current_status": exc.args[1]} if len(exc.args) > 1 else {}
+        return ApiError(409, "conflict", str(exc.args[0]), details)
+    if isinstance(exc, (RpcTimeout, UnknownService)):
+        return ApiError(503, "service_unavailable", "a service did not answer; try again", {})
+    log.exception("unexpected error", exc_info=exc)
+    return ApiError(500, "internal_error", "something went wrong on our side", {})
+
+
+def error_response(exc: Exception) -> Response:
+    error = as_api_error(exc)
+    return json_response(
+        {"error": error.code, "message": error.message, "details": error.details},
+        status=error.status, headers=error.headers)

@@ -1,0 +1,120 @@
+"""The gateway's one kind of HTTP entrypoint: a route that declares who may call it, what body it
+takes and what it returns. The same declaration authenticates, validates, serialises and
+documents (gateway/openapi.py reads it), so the OpenAPI document cannot drift from the code.
+"""
+from __future__ import annotations
+
+import json
+import time
+
+from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+from nameko.web.handlers import HttpRequestHandler
+from werkzeug.exceptions import MethodNotAllowed, NotFound as NoRoute
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Response
+
+from gateway.auth import authenticate
+from gateway.errors import ApiError, error_response, json_response
+from shared import metrics
+from shared.commands import load_command
+from shared.config import jwt_secret
+
+MAX_BODY_BYTES = 1024 * 1024
+
+class Route(HttpRequestHandler):
+    def __init__(self, method: str, url: str, *, roles=(), body=None, response=None,
+                 status: int = 200, summary: str = "", query=None, **kwargs):
+        self.roles = tuple(roles)
+        self.body = body
+        self.response = response
+        self.status = status
+        self.summary = summary
+        self.query = query or {}
+        super().__init__(method, url, **kwargs)
+
+    def setup(self):
+        super().setup()
+        self.secret = jwt_secret(self.container.config)
+
+    @property
+    def public(self) -> bool:
+        return not self.roles
+
+    def get_entrypoint_parameters(self, request):
+        kwargs = dict(request.path_values)
+        if not self.public:
+            principal = authenticate(request.headers.get("Authorization"), self.secret)
+            if principal.role not in self.roles:
+                raise ApiError(403, "forbidden",
+                               f"role {principal.role} may not call {self.method} {self.url}",
+                               {"allowed_roles": list(self.roles)})
+            kwargs["principal"] = principal
+        if self.body is not None:
+            payload = read_json(request)
+            load_command(self.body, payload)
+            kwargs["payload"] = payload
+        return (request,), kwargs
+
+    def handle_request(self, request):
+        started = time.perf_counter()
+        response = super().handle_request(request)
+        metrics.HTTP_REQUESTS.labels(self.method, self.url, response.status_code).inc()
+        metrics.HTTP_LATENCY.labels(self.method, self.url).observe(time.perf_counter() - started)
+        return response
+
+    def response_from_result(self, result):
+        if isinstance(result, Response):
+            return result
+        if self.response is not None:
+            result = self.response().dump(result)
+        return json_response(result, status=self.status)
+
+    def response_from_exception(self, exc):
+        return error_response(exc)
+
+
+route = Route.decorator
+
+
+def routes_of(service_cls) -> list[tuple[str, Route]]:
+    """(method name, route) for every route the service class declares, in source order."""
+    found = []
+    for name, member in vars(service_cls).items():
+        for entrypoint in getattr(member, ENTRYPOINT_EXTENSIONS_ATTR, ()):
+            if isinstance(entrypoint, Route):
+                found.append((name, entrypoint))
+    return found
+
+
+def read_json(request):
+    content_type = (request.mimetype or "").lower()
+    if content_type != "application/json":
+        raise ApiError(415, "unsupported_media_type",
+                       "the body must be JSON, sent with Content-Type: application/json",
+                       {"content_type": request.content_type or None})
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise ApiError(413, "body_too_large", f"the body may not exceed {MAX_BODY_BYTES} bytes")
+    raw = request.get_data(cache=True)
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, "body_too_large", f"the body may not exceed {MAX_BODY_BYTES} bytes")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ApiError(400, "malformed_json", "the body is not valid UTF-8") from None
+    except (ValueError, RecursionError) as error:
+        raise ApiError(400, "malformed_json", f"the body is not valid JSON: {error}") from None
+
+
+def unmatched(service_cls, method: str, path: str) -> ApiError:
+    """The error for a request no declared route takes: 405 if the path exists, else 404."""
+    rules = [Rule(r.url, methods=r.method.split(","))
+             for _, r in routes_of(service_cls) if "<path:" not in r.url]
+    adapter = Map(rules).bind("localhost")
+    try:
+        adapter.match(path, method=method)
+    except MethodNotAllowed as error:
+        return ApiError(405, "method_not_allowed", f"{method} is not allowed on {path}",
+                        {"allowed_methods": sorted(error.valid_methods or [])})
+    except NoRoute:
+        pass
+    return ApiError(404, "not_found", f"no such endpoint: {method} {path}")

@@ -1,0 +1,72 @@
+"""The OpenAPI 3 document, generated from the routes' declarations and marshmallow schemas."""
+from __future__ import annotations
+
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from gateway.http import routes_of
+from gateway.schemas import ErrorBody
+
+_ERRORS = {
+    "400": "Malformed JSON",
+    "401": "Missing, malformed, expired or badly signed token",
+    "403": "The caller's role may not do this",
+    "404": "No such resource (or not the caller's)",
+    "409": "The resource is not in a state that allows this",
+    "413": "Body too large",
+    "415": "Body is not application/json",
+    "422": "The body breaks the schema; details name every offending field",
+}
+
+
+def document(service_cls, version: str = "0.1.0") -> dict:
+    spec = APISpec(title="onestop", version=version, openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()],
+                   info={"description": "HTTP API of the quality-infrastructure one-stop service "
+                                        "workstation platform."})
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
+                                               "bearerFormat": "JWT"})
+    spec.components.schema("Error", schema=ErrorBody)
+    paths: dict[str, dict] = {}
+    for name, route in routes_of(service_cls):
+        if "<path:" in route.url:
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route.url)
+        operation = {
+            "operationId": name,
+            "summary": route.summary,
+            "responses": {str(route.status): _response(route)},
+        }
+        parameters = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+                      for p in re.findall(r"{(\w+)}", path)]
+        parameters += [{"name": q, "in": "query", **spec_} for q, spec_ in route.query.items()]
+        if parameters:
+            operation["parameters"] = parameters
+        if route.body is not None:
+            operation["requestBody"] = {"required": True, "content": {
+                "application/json": {"schema": route.body}}}
+        if not route.public:
+            operation["security"] = [{"bearer": []}]
+            operation["x-roles"] = list(route.roles)
+        for code, description in _ERRORS.items():
+            if route.public and code in ("401", "403"):
+                continue
+            if route.body is None and code in ("400", "413", "415"):
+                continue
+            if route.body is None and not route.query and code == "422":
+                continue
+            operation["responses"][code] = {"description": description, "content": {
+                "application/json": {"schema": "Error"}}}
+        for method in route.method.split(","):
+            paths.setdefault(path, {})[method.lower()] = operation
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+def _response(route) -> dict:
+    if route.response is None:
+        return {"description": "OK"}
+    return {"description": "OK", "content": {"application/json": {"schema": route.response}}}
