@@ -37,7 +37,7 @@ class QualificationSchema(Schema):
     valid_from = fields.Date(required=True)
     valid_until = fields.Date(required=True)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _validity_in_order(self, data, **kwargs):
         if "valid_from" in data and "valid_until" in data and data["valid_until"] < data["valid_from"]:
             raise ValidationError("must not be before valid_from", "valid_until")

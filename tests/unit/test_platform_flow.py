@@ -1,0 +1,171 @@
+"""The whole event path without a broker: each application follows the others' logs directly.
+
+The same tests run against the in-memory, SQLite and PostgreSQL event stores.
+"""
+import json
+import os
+import uuid
+
+import mongomock
+import psycopg
+import pytest
+
+from services.archive.projection import Archive
+from services.evaluation.application import Evaluation
+from services.intake.application import Intake
+from services.matching.application import Matching
+from shared.errors import Invalid, NotFound
+from shared.eventstore import open_application
+from tests import factories
+
+SPECIALIST = {"role": "specialist", "subject": "s-1"}
+PG = dict(host="127.0.0.1", port=5432, dbname=os.environ.get("ONESTOP_TEST_PG_DBNAME", "test"),
+          user="postgres")
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def config(request, tmp_path):
+    store = {"kind": request.param}
+    prefix = f"t{uuid.uuid4().hex[:10]}_"
+    if request.param == "postgres":
+        store.update(postgres_host=PG["host"], postgres_port=PG["port"],
+                     postgres_dbname=PG["dbname"], postgres_user=PG["user"],
+                     postgres_schema_prefix=prefix)
+    yield {"EVENT_STORE": store, "DATA_DIR": str(tmp_path), "ASSESSMENT": {"auto_accept": True}}
+    if request.param == "postgres":
+        with psycopg.connect(**PG, autocommit=True) as connection:
+            for service in ("intake", "matching", "evaluation"):
+                connection.execute(f'DROP SCHEMA IF EXISTS "{prefix}{service}" CASCADE')
+
+
+class Platform:
+    def __init__(self, config):
+        self.apps = {cls.service: open_application(cls, config) for cls in (Intake, Matching, Evaluation)}
+        self.archive = Archive(mongomock.MongoClient().db)
+        for follower in [*self.apps.values(), self.archive]:
+            follower.follow_upstreams(self.read_log)
+
+    def read_log(self, upstream, after, limit):
+        return self.apps[upstream].log(after, limit)
+
+    def settle(self):
+        while sum(f.catch_up() for f in [*self.apps.values(), self.archive]):
+            pass
+
+    def close(self):
+        for app in self.apps.values():
+            app.close()
+
+
+@pytest.fixture
+def platform(config):
+    platform = Platform(config)
+    yield platform
+    platform.close()
+
+
+def test_a_demand_is_assigned_to_the_qualified_institution_and_archived(platform):
+    matching, intake = platform.apps["matching"], platform.apps["intake"]
+    unqualified = matching.register_institution(factories.institution(parks=["elsewhere"]), SPECIALIST)
+    qualified = matching.register_institution(factories.institution(), SPECIALIST)
+    demand = intake.submit_demand(factories.demand(), SPECIALIST)
+    assert demand["status"] == "accepted"
+
+    platform.settle()
+
+    shown = intake.demand(demand["id"])
+    assert shown["status"] == "assigned"
+    assert shown["assignment"]["institution_id"] == qualified["id"] != unqualified["id"]
+    dossier = platform.archive.dossier(demand["id"])
+    assert [e["name"] for e in dossier["events"]] == [
+        "DemandSubmitted", "DemandAccepted", "MatchingStarted", "InstitutionAssigned", "DemandAssigned"]
+    assert dossier["status"] == "assigned"
+    period = demand["submitted_at"][:7]
+    figures = platform.apps["evaluation"].figures(period)["figures"]
+    assert figures["demands_submitted"] == {"inspection_testing": 1}
+    assert figures["institutions_assigned"] == {qualified["id"]: 1}
+
+
+def test_no_candidate_gives_matching_failed_with_reasons(platform):
+    platform.apps["matching"].register_institution(
+        factories.institution(categories=["metrology"]), SPECIALIST)
+    demand = platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
+    platform.settle()
+    shown = platform.apps["intake"].demand(demand["id"])
+    assert shown["status"] == "matching_failed"
+    assert shown["unmatched_reasons"] == ["1 institution(s): does not serve category inspection_testing"]
+
+
+def test_redelivered_notifications_change_nothing(platform):
+    platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
+    platform.settle()
+    before = {name: app.last_notification_id() for name, app in platform.apps.items()}
+    dossiers = json.dumps(platform.archive.dossiers(), sort_keys=True)
+    for follower in [*platform.apps.values(), platform.archive]:
+        for upstream in follower.upstreams:
+            for message in platform.read_log(upstream, 0, 1000):
+                follower.receive(message)
+    assert {name: app.last_notification_id() for name, app in platform.apps.items()} == before
+    assert json.dumps(platform.archive.dossiers(), sort_keys=True) == dossiers
+
+
+def test_archive_rebuild_reproduces_every_dossier(platform):
+    platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    for _ in range(5):
+        platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
+    platform.apps["intake"].submit_demand(factories.demand(category="metrology"), SPECIALIST)
+    platform.settle()
+    live = platform.archive.dossiers()
+    assert len(live) == 6
+
+    replayed = platform.archive.rebuild(platform.read_log)
+
+    assert replayed == sum(len(platform.read_log(s, 0, 1000)) for s in platform.apps)
+    assert platform.archive.dossiers() == live
+
+
+def test_bad_input_is_refused_and_stores_nothing(platform):
+    intake = platform.apps["intake"]
+    with pytest.raises(Invalid) as refused:
+        intake.submit_demand(factories.demand(category="astrology", items="x"), SPECIALIST)
+    assert set(refused.value.fields) == {"category", "items"}
+    with pytest.raises(Invalid) as refused:
+        platform.apps["matching"].register_institution(factories.institution(
+            capacity=-1, qualifications=[{"type": "CMA", "number": "1", "scope": [],
+                                          "valid_from": "2025-01-01", "valid_until": "2024-01-01"}]),
+            SPECIALIST)
+    assert set(refused.value.fields) == {"capacity", "qualifications"}
+    assert set(refused.value.fields["qualifications"][0]) == {"scope", "valid_until"}
+    assert intake.last_notification_id() == 0
+    assert platform.apps["matching"].last_notification_id() == 0
+    with pytest.raises(NotFound):
+        intake.demand(str(uuid.uuid4()))
+    with pytest.raises(NotFound):
+        intake.demand("not-a-uuid")
+
+
+def test_a_reaction_that_keeps_failing_is_dead_lettered_and_the_stream_moves_on(platform, monkeypatch):
+    matching = platform.apps["matching"]
+    matching.register_institution(factories.institution(), SPECIALIST)
+    poison = platform.apps["intake"].submit_demand(factories.demand(title="poison"), SPECIALIST)
+    healthy = platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
+    original = Matching._on_demand_accepted
+
+    def fail_on_poison(self, message, data, processing):
+        if str(data["demand_id"]) == poison["id"]:
+            raise RuntimeError("cannot match this one")
+        return original(self, message, data, processing)
+
+    monkeypatch.setattr(Matching, "_on_demand_accepted", fail_on_poison)
+    for _ in range(5):  # max_attempts defaults to 5
+        try:
+            matching.catch_up()
+        except RuntimeError:
+            pass
+    platform.settle()
+    assert platform.apps["intake"].demand(healthy["id"])["status"] == "assigned"
+    assert platform.apps["intake"].demand(poison["id"])["status"] == "accepted"
+    letters = matching.dead_letters()
+    assert [(d["upstream"], d["event"]) for d in letters] == [("intake", "DemandAccepted")]
+    assert "cannot match this one" in letters[0]["error"]
