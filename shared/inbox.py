@@ -63,33 +63,41 @@ class FollowsUpstreams:
             position = self.position(message.service)
             if message.id <= position:
                 self._on_outcome(message.service, "duplicate")
-            elif message.previous_id == position:
+                return
+            if message.previous_id == position:
                 self._apply(message)
-            else:
-                self._on_outcome(message.service, "gap")
-                self._pull(message.service, position)
+                return
+        self._on_outcome(message.service, "gap")
+        self._pull(message.service)
 
     def catch_up(self, upstreams: Sequence[str] | None = None) -> int:
         """Pull and apply whatever each upstream has beyond our position; returns how many."""
-        applied = 0
-        for upstream in upstreams or self.upstreams:
-            with self._lock(upstream):
-                applied += self._pull(upstream, self.position(upstream))
-        return applied
+        return sum(self._pull(upstream) for upstream in upstreams or self.upstreams)
 
     def _lock(self, upstream: str) -> threading.Lock:
         if not hasattr(self, "_locks"):
             raise NotFollowing(f"{type(self).__name__} was not given the upstream logs to follow")
         return self._locks[upstream]
 
-    def _pull(self, upstream: str, position: int) -> int:
+    def _fetch(self, upstream: str) -> Sequence[Message]:
+        self._lock(upstream)  # fails clearly when not wired
+        return self._upstream_log(upstream, self.position(upstream), self._pull_limit)
+
+    def _pull(self, upstream: str) -> int:
+        # The fetch runs outside the lock, so a slow or unanswered RPC never holds up messages
+        # arriving in order. Under the lock, what others applied meanwhile is skipped: the batch
+        # holds every notification after the position it was fetched from, so the rest of it
+        # continues exactly where the position now stands.
         applied = 0
         while True:
-            batch = self._upstream_log(upstream, position, self._pull_limit)
-            for message in batch:
-                self._apply(message)
-                position = message.id
-                applied += 1
+            batch = self._fetch(upstream)
+            with self._lock(upstream):
+                position = self.position(upstream)
+                for message in batch:
+                    if message.id > position:
+                        self._apply(message)
+                        position = message.id
+                        applied += 1
             if len(batch) < self._pull_limit:
                 return applied
 

@@ -73,25 +73,30 @@ follow = Follow.decorator
 
 
 class RpcUpstreamLog:
-    """Pulls ranges of an upstream's log through its ``notifications`` RPC method."""
+    """Pulls ranges of an upstream's log through its ``notifications`` RPC method.
+
+    One standalone proxy per upstream (a proxy serves one call at a time), so an upstream that
+    does not answer delays only the pulls from that upstream.
+    """
 
     def __init__(self, config: dict, timeout: float):
-        self._proxy = ClusterRpcProxy(config, timeout=timeout)
-        self._services = None
-        self._lock = threading.Lock()  # a standalone proxy serves one call at a time
+        self._config = config
+        self._timeout = timeout
+        self._proxies: dict[str, tuple[threading.Lock, ClusterRpcProxy, object]] = {}
 
     def __call__(self, upstream: str, after: int, limit: int) -> list[Message]:
-        with self._lock:
-            if self._services is None:
-                self._services = self._proxy.start()
-            wire = getattr(self._services, upstream).notifications(after=after, limit=limit)
+        if upstream not in self._proxies:
+            proxy = ClusterRpcProxy(self._config, timeout=self._timeout)
+            self._proxies[upstream] = (threading.Lock(), proxy, proxy.start())
+        lock, _, services = self._proxies[upstream]
+        with lock:
+            wire = getattr(services, upstream).notifications(after=after, limit=limit)
         return [Message.from_wire(item) for item in wire]
 
     def stop(self):
-        with self._lock:
-            if self._services is not None:
-                self._proxy.stop()
-                self._services = None
+        for _, proxy, _ in self._proxies.values():
+            proxy.stop()
+        self._proxies.clear()
 
 
 class Following(DependencyProvider):
@@ -106,7 +111,7 @@ class Following(DependencyProvider):
             return
         inbox = section(config, "INBOX")
         self._catch_up_interval = float(inbox.get("catch_up_interval", 5))
-        self.upstream_log = RpcUpstreamLog(config, timeout=float(inbox.get("rpc_timeout", 10)))
+        self.upstream_log = RpcUpstreamLog(config, timeout=float(inbox.get("rpc_timeout", 5)))
         service = self.container.service_name
         self.follower.follow_upstreams(
             self.upstream_log,

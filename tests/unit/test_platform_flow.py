@@ -3,11 +3,9 @@
 The same tests run against the in-memory, SQLite and PostgreSQL event stores.
 """
 import json
-import os
 import uuid
 
 import mongomock
-import psycopg
 import pytest
 
 from services.archive.projection import Archive
@@ -17,25 +15,19 @@ from services.matching.application import Matching
 from shared.errors import Invalid, NotFound
 from shared.eventstore import open_application
 from tests import factories
+from tests.conftest import PG
 
 SPECIALIST = {"role": "specialist", "subject": "s-1"}
-PG = dict(host="127.0.0.1", port=5432, dbname=os.environ.get("ONESTOP_TEST_PG_DBNAME", "test"),
-          user="postgres")
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
-def config(request, tmp_path):
+def config(request, tmp_path, pg_schema_prefix):
     store = {"kind": request.param}
-    prefix = f"t{uuid.uuid4().hex[:10]}_"
     if request.param == "postgres":
         store.update(postgres_host=PG["host"], postgres_port=PG["port"],
                      postgres_dbname=PG["dbname"], postgres_user=PG["user"],
-                     postgres_schema_prefix=prefix)
-    yield {"EVENT_STORE": store, "DATA_DIR": str(tmp_path), "ASSESSMENT": {"auto_accept": True}}
-    if request.param == "postgres":
-        with psycopg.connect(**PG, autocommit=True) as connection:
-            for service in ("intake", "matching", "evaluation"):
-                connection.execute(f'DROP SCHEMA IF EXISTS "{prefix}{service}" CASCADE')
+                     postgres_schema_prefix=pg_schema_prefix)
+    return {"EVENT_STORE": store, "DATA_DIR": str(tmp_path), "ASSESSMENT": {"auto_accept": True}}
 
 
 class Platform:

@@ -1,0 +1,44 @@
+import os
+import time
+import uuid
+
+import psycopg
+import pytest
+
+from shared.config import load
+
+PG = dict(host="127.0.0.1", port=5432, dbname=os.environ.get("ONESTOP_TEST_PG_DBNAME", "test"),
+          user="postgres")
+
+
+def wait_for(predicate, timeout=10.0, interval=0.05, message="condition"):
+    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+        time.sleep(interval)
+
+
+@pytest.fixture
+def pg_schema_prefix():
+    """A fresh schema prefix on the test database; the schemas are dropped afterwards."""
+    prefix = f"t{uuid.uuid4().hex[:10]}_"
+    yield prefix
+    with psycopg.connect(**PG, autocommit=True) as connection:
+        for service in ("intake", "matching", "evaluation"):
+            connection.execute(f'DROP SCHEMA IF EXISTS "{prefix}{service}" CASCADE')
+
+
+@pytest.fixture
+def service_config(rabbit_config, tmp_path):
+    """The packaged configuration on the test's RabbitMQ vhost and a fresh data folder."""
+    config = load()
+    config.update(AMQP_URI=rabbit_config["AMQP_URI"], DATA_DIR=str(tmp_path))
+    config["EVENT_STORE"]["kind"] = "sqlite"
+    config["INBOX"].update(catch_up_interval=3600, rpc_timeout=5)
+    config["RELAY"].update(poll_interval=0.2)
+    return config

@@ -1,0 +1,158 @@
+"""Real processes of the platform, and an HTTP client that acts as each role would."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+import shared
+from tests.conftest import wait_for
+
+BIN = Path(sys.executable).parent
+CONFIG = str(Path(shared.__file__).parent / "config.yaml")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Process:
+    def __init__(self, name: str, argv: list[str], env: dict, logs: Path):
+        self.name, self.argv, self.env, self.logs = name, argv, env, logs
+        self.popen = None
+
+    def start(self) -> "Process":
+        log = open(self.logs / f"{self.name}.log", "ab")
+        self.popen = subprocess.Popen(self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        return self
+
+    def stop(self, sig=signal.SIGTERM, timeout=20) -> None:
+        if self.popen and self.popen.poll() is None:
+            self.popen.send_signal(sig)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+
+    def kill(self) -> None:
+        self.stop(signal.SIGKILL)
+
+    def output(self) -> str:
+        return (self.logs / f"{self.name}.log").read_text(errors="replace")
+
+
+def onestop(env: dict, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "onestop"), *args], env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+class Api:
+    def __init__(self, base: str, env: dict):
+        self.base = base
+        self.env = env
+        self._tokens: dict[tuple[str, str], str] = {}
+        self.session = requests.Session()
+
+    def token(self, role: str, subject: str) -> str:
+        key = (role, subject)
+        if key not in self._tokens:
+            minted = onestop(self.env, "token", "--role", role, "--subject", subject)
+            assert minted.returncode == 0, minted.stderr
+            self._tokens[key] = minted.stdout.strip()
+        return self._tokens[key]
+
+    def call(self, method: str, path: str, *, as_=None, **kwargs) -> requests.Response:
+        headers = kwargs.pop("headers", {})
+        if as_ is not None:
+            headers["Authorization"] = f"Bearer {self.token(*as_)}"
+        return self.session.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        def ready():
+            try:
+                return self.session.get(self.base + "/readyz", timeout=3).status_code == 200
+            except requests.RequestException:
+                return False
+        wait_for(ready, timeout, interval=0.2, message=f"{self.base}/readyz")
+
+    def wait_status(self, demand_id: str, status: str, as_, timeout: float = 20) -> dict:
+        def reached():
+            shown = self.call("GET", f"/api/v1/demands/{demand_id}", as_=as_).json()
+            return shown if shown.get("status") == status else None
+        return wait_for(reached, timeout, message=f"demand {demand_id} to be {status}")
+
+    def wait_dossier(self, demand_id: str, status: str, as_, timeout: float = 20) -> dict:
+        def archived():
+            response = self.call("GET", f"/api/v1/archive/demands/{demand_id}", as_=as_)
+            return response.json() if response.ok and response.json()["status"] == status else None
+        return wait_for(archived, timeout, message=f"the dossier of {demand_id} to be {status}")
+
+
+class Embedded:
+    """``onestop up``: one process, memory broker, SQLite and the file archive store."""
+
+    def __init__(self, tmp: Path):
+        self.port = free_port()
+        self.env = {**os.environ, "ONESTOP_DATA_DIR": str(tmp / "data"),
+                    "ONESTOP_HTTP_ADDRESS": f"127.0.0.1:{self.port}", "PYTHONWARNINGS": "ignore"}
+        self.process = Process("onestop-up", [str(BIN / "onestop"), "up"], self.env, tmp)
+        self.api = Api(f"http://127.0.0.1:{self.port}", self.env)
+
+    def start(self) -> "Embedded":
+        self.process.start()
+        self.api.wait_ready()
+        return self
+
+    def stop(self) -> None:
+        self.process.stop()
+
+
+class Distributed:
+    """One ``nameko run`` process per service and the gateway, on RabbitMQ and PostgreSQL."""
+
+    MODULES = {
+        "intake": "services.intake.service",
+        "matching": "services.matching.service",
+        "evaluation": "services.evaluation.service",
+        "archive": "services.archive.service",
+        "gateway": "gateway.service",
+    }
+
+    def __init__(self, tmp: Path, amqp_uri: str, pg_dbname: str, schema_prefix: str):
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            "ONESTOP_AMQP_URI": amqp_uri,
+            "ONESTOP_EVENT_STORE": "postgres",
+            "ONESTOP_PG_DBNAME": pg_dbname,
+            "ONESTOP_PG_SCHEMA_PREFIX": schema_prefix,
+            "ONESTOP_DATA_DIR": str(tmp / "data"),
+            "ONESTOP_JWT_SECRET": "distributed-test-secret-with-enough-length",
+            "ONESTOP_HTTP_ADDRESS": f"127.0.0.1:{self.port}",
+            "ONESTOP_CATCH_UP_INTERVAL": "2",
+            "PYTHONWARNINGS": "ignore",
+        }
+        self.processes = {
+            name: Process(name, [str(BIN / "nameko"), "run", "--config", CONFIG, module], self.env, tmp)
+            for name, module in self.MODULES.items()
+        }
+        self.api = Api(f"http://127.0.0.1:{self.port}", self.env)
+
+    def start(self) -> "Distributed":
+        for process in self.processes.values():
+            process.start()
+        self.api.wait_ready()
+        return self
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            process.stop()

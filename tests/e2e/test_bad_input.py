@@ -1,0 +1,135 @@
+"""Bad input at every endpoint gets a clear 4xx JSON error and stores nothing."""
+import json
+
+import jwt
+import pytest
+
+from tests import factories
+from tests.e2e.harness import Embedded
+
+SPECIALIST = ("specialist", "s-1")
+SUPERVISOR = ("supervisor", "regulator-1")
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    platform = Embedded(tmp_path_factory.mktemp("bad-input")).start()
+    yield platform
+    platform.stop()
+
+
+def figures(api, period):
+    response = api.call("GET", f"/api/v1/evaluation/figures?period={period}", as_=SUPERVISOR)
+    return response.json().get("figures", {}) if response.ok else {}
+
+
+def assert_error(response, status, code):
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error", "message", "details"}
+    assert body["error"] == code
+    assert body["message"]
+    return body
+
+
+ENTERPRISE = factories.credit_code()
+OWNER = ("enterprise", ENTERPRISE)
+
+
+@pytest.mark.parametrize("path, as_, body, field_errors", [
+    ("/api/v1/demands", OWNER, {"park": "p"}, {"enterprise", "category", "title", "description"}),
+    ("/api/v1/demands", OWNER, factories.demand(ENTERPRISE, category="astrology", expected_by="soon",
+                                                items=[""], extra=1),
+     {"category", "expected_by", "items", "extra"}),
+    ("/api/v1/demands", OWNER, factories.demand(ENTERPRISE, enterprise={
+        "name": "x", "credit_code": ENTERPRISE[:17] + "0", "contact": "c", "phone": "call me"}),
+     {"enterprise"}),
+    ("/api/v1/institutions", SPECIALIST, factories.institution(credit_code="123", categories=[],
+                                                               capacity=-1, parks=[]),
+     {"credit_code", "categories", "capacity", "parks"}),
+    ("/api/v1/institutions", SPECIALIST, factories.institution(qualifications=[{
+        "type": "ISO", "number": "1", "scope": [], "valid_from": "2025-01-01",
+        "valid_until": "2024-01-01"}]), {"qualifications"}),
+    ("/api/v1/institutions", SPECIALIST, factories.institution(capacity="10"), {"capacity"}),
+    ("/api/v1/institutions", SPECIALIST, [], {"_schema"}),
+])
+def test_schema_violations_name_every_offending_field(platform, path, as_, body, field_errors):
+    error = assert_error(platform.api.call("POST", path, as_=as_, json=body), 422, "validation_failed")
+    assert set(error["details"]) == field_errors
+
+
+def test_nested_errors_point_into_the_item(platform):
+    body = factories.institution(qualifications=[{
+        "type": "ISO", "number": "1", "scope": [], "valid_from": "2025-01-01",
+        "valid_until": "2024-01-01"}])
+    error = assert_error(platform.api.call("POST", "/api/v1/institutions", as_=SPECIALIST, json=body),
+                         422, "validation_failed")
+    assert set(error["details"]["qualifications"]["0"]) == {"type", "scope", "valid_until"}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/demands", "/api/v1/institutions"])
+def test_malformed_json_wrong_content_type_and_oversized_bodies(platform, path):
+    api = platform.api
+    as_ = SPECIALIST
+    json_type = {"Content-Type": "application/json"}
+    assert_error(api.call("POST", path, as_=as_, data="{", headers=dict(json_type)), 400, "malformed_json")
+    assert_error(api.call("POST", path, as_=as_, data=b"\xff\xfe", headers=dict(json_type)), 400,
+                 "malformed_json")
+    assert_error(api.call("POST", path, as_=as_, data=json.dumps({}),
+                          headers={"Content-Type": "text/plain"}), 415, "unsupported_media_type")
+    assert_error(api.call("POST", path, as_=as_, data="x" * (1024 * 1024 + 1), headers=dict(json_type)),
+                 413, "body_too_large")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/demands/00000000-0000-0000-0000-000000000000",
+                                  "/api/v1/demands/not-an-id",
+                                  "/api/v1/institutions/00000000-0000-0000-0000-000000000000",
+                                  "/api/v1/archive/demands/00000000-0000-0000-0000-000000000000"])
+def test_unknown_ids_are_404(platform, path):
+    assert_error(platform.api.call("GET", path, as_=SPECIALIST), 404, "not_found")
+
+
+def test_tokens_are_required_and_checked(platform):
+    api = platform.api
+    path = "/api/v1/demands"
+    body = factories.demand(ENTERPRISE)
+    assert_error(api.call("POST", path, json=body), 401, "unauthorized")
+    assert_error(api.call("POST", path, json=body, headers={"Authorization": "Basic abc"}), 401,
+                 "unauthorized")
+    forged = jwt.encode({"role": "enterprise", "sub": ENTERPRISE, "exp": 4102444800}, "wrong-secret",
+                        algorithm="HS256")
+    assert_error(api.call("POST", path, json=body, headers={"Authorization": f"Bearer {forged}"}), 401,
+                 "invalid_token")
+    expired = jwt.encode({"role": "enterprise", "sub": ENTERPRISE, "exp": 1000000000},
+                         _secret(platform), algorithm="HS256")
+    assert_error(api.call("POST", path, json=body, headers={"Authorization": f"Bearer {expired}"}), 401,
+                 "token_expired")
+    assert_error(api.call("POST", path, as_=("institution", "i-1"), json=body), 403, "forbidden")
+    assert_error(api.call("POST", path, as_=("enterprise", factories.credit_code()), json=body), 403,
+                 "forbidden")
+    assert_error(api.call("POST", "/api/v1/institutions", as_=OWNER, json=factories.institution()), 403,
+                 "forbidden")
+
+
+def test_unknown_routes_and_methods(platform):
+    assert_error(platform.api.call("GET", "/api/v1/nothing"), 404, "not_found")
+    error = assert_error(platform.api.call("DELETE", "/api/v1/demands"), 405, "method_not_allowed")
+    assert error["details"]["allowed_methods"] == ["POST"]
+    assert_error(platform.api.call("GET", "/api/v1/evaluation/figures?period=2026-13", as_=SUPERVISOR),
+                 422, "validation_failed")
+
+
+def test_nothing_bad_was_stored(platform):
+    """Runs last in this module: after all the refusals above, no demand or institution exists."""
+    from datetime import datetime, timezone
+
+    period = datetime.now(timezone.utc).strftime("%Y-%m")
+    response = platform.api.call("GET", f"/api/v1/evaluation/figures?period={period}", as_=SUPERVISOR)
+    assert_error(response, 404, "not_found")
+
+
+def _secret(platform):
+    from pathlib import Path
+
+    return (Path(platform.env["ONESTOP_DATA_DIR"]) / "jwt-secret").read_text().strip()

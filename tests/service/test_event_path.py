@@ -1,0 +1,162 @@
+"""The event path on real RabbitMQ: relay, following, gap filling over RPC, duplicates."""
+import pytest
+from kombu import Connection, Consumer, Queue
+from nameko.testing.services import entrypoint_hook
+
+from services.archive.service import ArchiveService
+from services.intake.service import IntakeService
+from services.matching.service import MatchingService
+from shared import metrics
+from shared.runtime import events_exchange
+from tests import factories
+from tests.conftest import wait_for
+
+SPECIALIST = {"role": "specialist", "subject": "s-1"}
+
+
+class Tap:
+    """A plain AMQP queue bound to a service's events, to see exactly what was published."""
+
+    def __init__(self, amqp_uri, service):
+        self.connection = Connection(amqp_uri)
+        self.queue = Queue(f"tap.{service}", exchange=events_exchange(service), routing_key="#",
+                           auto_delete=True)
+        self.messages = []
+        self.consumer = Consumer(self.connection.channel(), [self.queue],
+                                 callbacks=[self._keep], accept=["json"])
+        self.consumer.consume()
+
+    def _keep(self, body, message):
+        self.messages.append(message)
+        message.ack()
+
+    def drain(self, count, timeout=10):
+        def enough():
+            try:
+                self.connection.drain_events(timeout=0.1)
+            except TimeoutError:
+                pass
+            return len(self.messages) >= count
+        wait_for(enough, timeout, message=f"{count} messages")
+        return self.messages
+
+    def close(self):
+        self.connection.close()
+
+
+@pytest.fixture
+def start(container_factory, service_config):
+    def start(service_cls):
+        container = container_factory(service_cls, service_config)
+        container.start()
+        return container
+    return start
+
+
+def test_the_relay_publishes_the_log_in_order_with_confirmed_persistent_messages(start, service_config):
+    intake = start(IntakeService)
+    tap = Tap(service_config["AMQP_URI"], "intake")
+    try:
+        with entrypoint_hook(intake, "submit_demand") as submit:
+            demand = submit(factories.demand(), SPECIALIST)
+        received = tap.drain(2)
+    finally:
+        tap.close()
+    assert [m.delivery_info["routing_key"] for m in received] == ["DemandSubmitted", "DemandAccepted"]
+    first, second = (m.headers for m in received)
+    assert (first["x-onestop-id"], first["x-onestop-previous-id"]) == (1, 0)
+    assert (second["x-onestop-id"], second["x-onestop-previous-id"]) == (2, 1)
+    assert first["x-onestop-service"] == "intake"
+    assert first["x-onestop-originator-id"] == demand["id"]
+    assert received[0].payload["demand_id"] == demand["id"]
+    assert all(m.properties["delivery_mode"] == 2 for m in received)
+    with entrypoint_hook(intake, "health") as health:
+        assert health() == {"last_notification_id": 2}
+
+
+def test_matching_follows_intake_and_intake_follows_matching(start):
+    intake, matching = start(IntakeService), start(MatchingService)
+    with entrypoint_hook(matching, "register_institution") as register:
+        institution = register(factories.institution(), SPECIALIST)
+    with entrypoint_hook(intake, "submit_demand") as submit:
+        demand = submit(factories.demand(), SPECIALIST)
+
+    def assigned():
+        with entrypoint_hook(intake, "get_demand") as get:
+            shown = get(demand["id"])
+        return shown if shown["status"] == "assigned" else None
+
+    shown = wait_for(assigned, message="the demand to be assigned")
+    assert shown["assignment"]["institution_id"] == institution["id"]
+
+
+def test_a_lost_message_is_recovered_by_pulling_the_gap_over_rpc(start, service_config):
+    intake, matching = start(IntakeService), start(MatchingService)
+    with entrypoint_hook(matching, "register_institution") as register:
+        register(factories.institution(), SPECIALIST)
+    gaps = metrics.INBOX_MESSAGES.labels("matching", "intake", "gap")
+    gaps_before = gaps._value.get()
+    queue = Queue("matching.follows.intake", exchange=events_exchange("intake"), routing_key="#",
+                  durable=True)
+    with Connection(service_config["AMQP_URI"]) as connection:
+        bound = queue(connection.channel())
+        bound.unbind_from(exchange=events_exchange("intake"), routing_key="#")
+        with entrypoint_hook(intake, "submit_demand") as submit:
+            lost = submit(factories.demand(), SPECIALIST)
+        wait_for(lambda: intake_relay_position(intake) == 2, message="the relay to publish")
+        bound.bind_to(exchange=events_exchange("intake"), routing_key="#")
+    with entrypoint_hook(intake, "submit_demand") as submit:
+        later = submit(factories.demand(), SPECIALIST)
+
+    def both_assigned():
+        with entrypoint_hook(intake, "get_demand") as get:
+            return all(get(d["id"])["status"] == "assigned" for d in (lost, later))
+
+    wait_for(both_assigned, message="both demands to be assigned")
+    assert gaps._value.get() > gaps_before
+
+
+def test_a_duplicate_delivery_changes_nothing(start, service_config):
+    intake, matching = start(IntakeService), start(MatchingService)
+    archive = start(ArchiveService)
+    with entrypoint_hook(matching, "register_institution") as register:
+        register(factories.institution(), SPECIALIST)
+    tap = Tap(service_config["AMQP_URI"], "intake")
+    try:
+        with entrypoint_hook(intake, "submit_demand") as submit:
+            demand = submit(factories.demand(), SPECIALIST)
+        accepted = tap.drain(2)[1]
+    finally:
+        tap.close()
+
+    def dossier_complete():
+        with entrypoint_hook(archive, "get_dossier") as get:
+            try:
+                found = get(demand["id"])
+            except Exception:
+                return None
+            return found if found["status"] == "assigned" else None
+
+    before = wait_for(dossier_complete, message="the dossier")
+    with entrypoint_hook(matching, "health") as health:
+        matching_log = health()
+    duplicates = metrics.INBOX_MESSAGES.labels("matching", "intake", "duplicate")
+    seen = duplicates._value.get()
+
+    with Connection(service_config["AMQP_URI"]) as connection:
+        producer = connection.Producer()
+        producer.publish(accepted.payload, exchange=events_exchange("intake"),
+                         routing_key="DemandAccepted", headers=accepted.headers, serializer="json")
+    wait_for(lambda: duplicates._value.get() > seen, message="the duplicate to be seen")
+
+    with entrypoint_hook(matching, "health") as health:
+        assert health() == matching_log
+    with entrypoint_hook(archive, "get_dossier") as get:
+        assert get(demand["id"]) == before
+
+
+def intake_relay_position(container):
+    from shared.outbox import RELAY
+
+    provider = next(d for d in container.dependencies if d.attr_name == "intake")
+    return provider.follower.recorder.max_tracking_id(RELAY)
