@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
 from kombu import Exchange, Queue
 from nameko.amqp.publish import Publisher
@@ -122,11 +121,13 @@ class Following(DependencyProvider):
 
     def start(self):
         if self.follower.upstreams:
-            self.container.spawn_managed_thread(self._catch_up_forever)
+            self._catch_up_thread = self.container.spawn_managed_thread(self._catch_up_forever)
 
     def stop(self):
         self._stopped.set()
         if self.follower.upstreams:
+            # It may be waiting on an RPC reply: end it before closing the proxies' connections.
+            self._catch_up_thread.kill()
             self.upstream_log.stop()
 
     def get_dependency(self, worker_ctx):
@@ -179,10 +180,10 @@ class EventSourced(Following):
 
     def start(self):
         super().start()
-        self.container.spawn_managed_thread(self.relay.run)
+        self._relay_thread = self.container.spawn_managed_thread(self.relay.run)
 
     def stop(self):
         self.relay.stop()
+        self._relay_thread.wait()  # finishes its batch, so the store is not closed under it
         super().stop()
-        time.sleep(0)  # let the relay's thread see the stop before the store closes
         self.follower.close()

@@ -35,13 +35,22 @@ class Process:
         return self
 
     def stop(self, sig=signal.SIGTERM, timeout=20) -> None:
+        self.signal(sig)
+        self.wait(timeout)
+
+    def signal(self, sig=signal.SIGTERM) -> None:
         if self.popen and self.popen.poll() is None:
             self.popen.send_signal(sig)
-            try:
-                self.popen.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
+
+    def wait(self, timeout=20) -> None:
+        if self.popen is None:
+            return
+        try:
+            self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait()
+            raise AssertionError(f"{self.name} did not stop within {timeout} s:\n{self.output()[-3000:]}")
 
     def kill(self) -> None:
         self.stop(signal.SIGKILL)
@@ -155,4 +164,6 @@ class Distributed:
 
     def stop(self) -> None:
         for process in self.processes.values():
-            process.stop()
+            process.signal()
+        for process in self.processes.values():
+            process.wait()

@@ -1,0 +1,85 @@
+"""The distributed mode: each service its own process, real RabbitMQ and PostgreSQL."""
+from collections import Counter
+
+import pytest
+from kombu import Connection
+
+from tests import factories
+from tests.conftest import PG, wait_for
+from tests.e2e.harness import Distributed, onestop
+
+SPECIALIST = ("specialist", "s-1")
+SUPERVISOR = ("supervisor", "regulator-1")
+
+
+@pytest.fixture
+def platform(tmp_path, rabbit_config, pg_schema_prefix):
+    platform = Distributed(tmp_path, rabbit_config["AMQP_URI"], PG["dbname"], pg_schema_prefix).start()
+    yield platform
+    platform.stop()
+
+
+def submit(api, **overrides):
+    response = api.call("POST", "/api/v1/demands", as_=SPECIALIST, json=factories.demand(**overrides))
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def assignments_in(dossier):
+    return [e["data"]["institution_id"] for e in dossier["events"] if e["name"] == "InstitutionAssigned"]
+
+
+def test_a_consumer_killed_mid_stream_ends_with_every_demand_assigned_exactly_once(platform):
+    api = platform.api
+    institutions = [api.call("POST", "/api/v1/institutions", as_=SPECIALIST,
+                             json=factories.institution()).json()["id"] for _ in range(3)]
+    matching = platform.processes["matching"]
+    ids = []
+    for n in range(30):
+        ids.append(submit(api))
+        if n == 10:
+            matching.kill()
+        if n == 20:
+            matching.start()
+
+    dossiers = [api.wait_dossier(i, "assigned", SUPERVISOR, timeout=60) for i in ids]
+    assert all(len(assignments_in(d)) == 1 for d in dossiers)
+    assert all(api.call("GET", f"/api/v1/demands/{i}", as_=SPECIALIST).json()["status"] == "assigned"
+               for i in ids)
+    load = Counter(assignments_in(d)[0] for d in dossiers)
+    assert set(load) <= set(institutions) and sum(load.values()) == 30
+    period = dossiers[0]["submitted_at"][:7]
+
+    def assignments_counted():
+        figures = api.call("GET", f"/api/v1/evaluation/figures?period={period}", as_=SUPERVISOR).json()
+        return sum(figures["figures"].get("institutions_assigned", {}).values())
+    wait_for(lambda: assignments_counted() >= 30, timeout=30, message="evaluation to count 30")
+    assert assignments_counted() == 30
+
+
+def test_messages_deleted_while_the_consumer_is_down_are_still_processed_and_rebuild_is_identical(
+        platform, rabbit_config):
+    api = platform.api
+    api.call("POST", "/api/v1/institutions", as_=SPECIALIST, json=factories.institution())
+    matching = platform.processes["matching"]
+    matching.stop()
+    ids = [submit(api) for _ in range(5)]
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
+        channel = connection.channel()
+
+        def queued():
+            _, count, _ = channel.queue_declare("matching.follows.intake", passive=True)
+            return count >= 10  # DemandSubmitted and DemandAccepted of each demand
+        wait_for(queued, timeout=20, message="intake's messages to reach matching's queue")
+        assert channel.queue_purge("matching.follows.intake") >= 10
+    matching.start()
+
+    live = {i: api.wait_dossier(i, "assigned", SUPERVISOR, timeout=60) for i in ids}
+
+    archive = platform.processes["archive"]
+    archive.stop()
+    rebuilt = onestop(platform.env, "archive", "rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    archive.start()
+    api.wait_ready()
+    assert {i: api.call("GET", f"/api/v1/archive/demands/{i}", as_=SUPERVISOR).json() for i in ids} == live
