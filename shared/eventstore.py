@@ -25,6 +25,9 @@ from shared.messages import Message
 
 log = logging.getLogger(__name__)
 
+#: How often a reaction that lost a race for an aggregate is re-applied before it counts as a failure.
+CONFLICT_RETRIES = 20
+
 _DEAD_LETTERS = uuid.UUID("5d1c6a3e-9a0b-4f5e-8d55-3c1f1f0d0e11")
 
 
@@ -103,13 +106,17 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
         return self.recorder.max_tracking_id(upstream) or 0
 
     def apply(self, message: Message) -> None:
-        try:
-            self.process_event(message, Tracking(message.service, message.id))
-        except IntegrityError:
-            # Either another consumer (a replica) recorded this notification first, which is
-            # fine, or an aggregate changed under us, which the next try resolves.
-            if self.position(message.service) < message.id:
-                raise
+        for attempt in range(1, CONFLICT_RETRIES + 1):
+            try:
+                self.process_event(message, Tracking(message.service, message.id))
+                return
+            except IntegrityError:
+                if self.position(message.service) >= message.id:
+                    return  # another consumer (a replica) recorded this notification first
+                # An aggregate changed under the reaction (a command, or the reaction to
+                # another upstream): a race, not a poison message. Reload and apply again.
+                if attempt == CONFLICT_RETRIES:
+                    raise
 
     def policy(self, message: Message, processing_event: ProcessingEvent) -> None:
         reaction = self.reactions.get(message.event)

@@ -161,3 +161,34 @@ def test_a_reaction_that_keeps_failing_is_dead_lettered_and_the_stream_moves_on(
     letters = matching.dead_letters()
     assert [(d["upstream"], d["event"]) for d in letters] == [("intake", "DemandAccepted")]
     assert "cannot match this one" in letters[0]["error"]
+
+
+def test_a_reaction_that_loses_a_race_for_an_aggregate_is_retried_not_dead_lettered(platform, monkeypatch):
+    """Evaluation follows intake and matching at once; both reactions update the same month's
+    figures. The loser of that race must reload and apply again, not count as a failed try."""
+    from services.evaluation.application import Evaluation
+    from services.evaluation.domain import PeriodFigures
+
+    evaluation = platform.apps["evaluation"]
+    platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
+    original = Evaluation._count
+    raced = []
+
+    def lose_the_race_once(self, message, data, processing):
+        original(self, message, data, processing)
+        # Once the month exists, another upstream's reaction commits to it first.
+        if not raced and message.event == "DemandAccepted":
+            raced.append(message.event)
+            rival = self.repository.get(PeriodFigures.create_id(message.occurred_at[:7]))
+            rival.count("rival", "x")
+            self.save(rival)
+
+    monkeypatch.setattr(Evaluation, "_count", lose_the_race_once)
+    platform.settle()
+
+    period = platform.apps["intake"].log(0, 1)[0].occurred_at[:7]
+    figures = evaluation.figures(period)["figures"]
+    assert figures["demands_submitted"] == {"inspection_testing": 1}
+    assert figures["demands_accepted"] == {"inspection_testing": 1}
+    assert figures["rival"] == {"x": 1}
+    assert evaluation.dead_letters() == []
