@@ -94,7 +94,7 @@ def read_json(request):
                        {"content_type": request.content_type or None})
     if (request.content_length or 0) > MAX_BODY_BYTES:
         raise ApiError(413, "body_too_large", f"the body may not exceed {MAX_BODY_BYTES} bytes")
-    raw = request.get_data(cache=True)
+    raw = request.stream.read(MAX_BODY_BYTES + 1)  # bounded even without a Content-Length
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, "body_too_large", f"the body may not exceed {MAX_BODY_BYTES} bytes")
     try:

@@ -1,6 +1,8 @@
 """Command schemas: what a caller may ask of a service. The gateway validates requests with them
 (and documents them in OpenAPI); the owning service loads its RPC arguments with the same schema,
 so a command that bypasses the gateway is held to the same rules."""
+import json
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from shared.contracts.values import (
@@ -35,6 +37,12 @@ class RegisterInstitution(Command):
 
 def load_command(schema: type[Schema], payload) -> dict:
     """Load ``payload`` or raise ``Invalid`` naming every offending field."""
+    try:
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (e.g. "\ud800") is valid JSON but no text; the store cannot keep it.
+        raise Invalid("the request contains text that is not valid Unicode",
+                      {"_schema": ["unpaired surrogate in a string"]}) from None
     try:
         return schema().load(payload)
     except ValidationError as error:

@@ -32,10 +32,16 @@ def data_dir(config: dict) -> Path:
 
 
 def jwt_secret(config: dict) -> str:
-    """The configured secret, or the one generated once and kept in the data folder."""
+    """The configured secret, or (embedded mode only) one generated once into the data folder.
+
+    Separate processes would each generate their own and refuse each other's tokens, so the
+    distributed mode must be given one."""
     configured = (config.get("AUTH") or {}).get("jwt_secret")
     if configured:
         return str(configured)
+    if not str(config.get("AMQP_URI", "")).startswith("memory://"):
+        raise ConfigurationError(
+            "AUTH.jwt_secret (ONESTOP_JWT_SECRET) must be set when services run as separate processes")
     keep = data_dir(config) / "jwt-secret"
     if not keep.exists():
         keep.write_text(secrets.token_urlsafe(48), encoding="utf-8")

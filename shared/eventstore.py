@@ -14,9 +14,11 @@ from typing import Callable, ClassVar
 
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.persistence import IntegrityError, Tracking, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError, InterfaceError, OperationalError, Tracking, Transcoding)
 from eventsourcing.projection import EventSourcedProjection
 from eventsourcing.utils import get_topic
+from marshmallow import EXCLUDE
 
 from shared.config import ConfigurationError, data_dir, section
 from shared.contracts import contract_for
@@ -55,6 +57,9 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
     reactions: ClassVar[dict[str, str]] = {}
     # The relay and followers read the log in large pages; the library's default is 10.
     log_section_size = 1000
+    # A store outage, or a race for an aggregate that kept being lost, is retried, never
+    # dead-lettered.
+    transient_errors = (OperationalError, InterfaceError, IntegrityError)
 
     def __init__(self, env=None):
         super().__init__(env)
@@ -78,7 +83,8 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
     # The log as messages -------------------------------------------------------------------
     def log(self, after: int, limit: int) -> list[Message]:
         notifications = self.recorder.select_notifications(
-            start=after, limit=min(limit, self.log_section_size), inclusive_of_start=False)
+            start=max(int(after), 0), limit=max(1, min(int(limit), self.log_section_size)),
+            inclusive_of_start=False)
         messages = []
         previous = after
         for notification in notifications:
@@ -121,7 +127,8 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
     def policy(self, message: Message, processing_event: ProcessingEvent) -> None:
         reaction = self.reactions.get(message.event)
         if reaction is not None:
-            data = contract_for(message.event).load(message.data)
+            # Fields a newer producer added are ignored, so producers can deploy first.
+            data = contract_for(message.event).load(message.data, unknown=EXCLUDE)
             getattr(self, reaction)(message, data, processing_event)
 
     def dead_letter(self, message: Message, error: str) -> None:

@@ -10,15 +10,18 @@ effects of applying it. This mixin decides what to do with each message that arr
   delivery): the missing range is pulled from the upstream's log over RPC and applied in order.
 
 A periodic ``catch_up`` pulls every upstream the same way, so the follower converges even when
-the last messages of a burst are lost. A notification that keeps failing is tried
-``max_attempts`` times (across deliveries and pulls), then handed to ``dead_letter``, which
-records it and advances the position so the stream is never blocked.
+the last messages of a burst are lost. A notification whose application fails waits, with a
+doubling backoff, for its next try (later messages of that upstream wait behind it: order is
+kept); after ``max_attempts`` tries it is handed to ``dead_letter``, which records it and
+advances the position so the stream is never blocked for good. Infrastructure errors
+(``transient_errors``) are retried without limit: an outage must not dead-letter good events.
 """
 from __future__ import annotations
 
 import logging
 import threading
-from collections import Counter, defaultdict
+import time
+from collections import defaultdict
 from typing import Callable, Sequence
 
 from shared.messages import Message
@@ -35,6 +38,9 @@ class NotFollowing(RuntimeError):
 
 class FollowsUpstreams:
     upstreams: tuple[str, ...] = ()
+    #: Errors of the infrastructure (a store or broker outage), not of the message: retried for
+    #: as long as they last and never dead-lettered.
+    transient_errors: tuple[type[BaseException], ...] = ()
 
     # What a follower implements.
     def position(self, upstream: str) -> int:
@@ -50,13 +56,20 @@ class FollowsUpstreams:
 
     # What the mixin provides.
     def follow_upstreams(self, upstream_log: UpstreamLog, *, pull_limit: int = 500,
-                         max_attempts: int = 5, on_outcome: Callable[[str, str], None] | None = None):
+                         max_attempts: int = 5, retry_backoff: float = 0.5,
+                         on_gap: Callable[[str], None] | None = None,
+                         on_outcome: Callable[[str, str], None] | None = None):
+        """Start following. ``on_gap(upstream)`` replaces the pull a gap triggers (the nameko
+        runtime wakes its catch-up thread rather than block a worker on RPC); a failed
+        notification is tried again after ``retry_backoff`` seconds, doubling each time."""
         self._upstream_log = upstream_log
         self._pull_limit = pull_limit
         self._max_attempts = max_attempts
+        self._retry_backoff = retry_backoff
+        self._on_gap = on_gap or self._pull
         self._on_outcome = on_outcome or (lambda upstream, outcome: None)
         self._locks = defaultdict(threading.Lock)
-        self._failures = Counter()
+        self._failures: dict[tuple[str, int], tuple[int, float]] = {}
 
     def receive(self, message: Message) -> None:
         with self._lock(message.service):
@@ -68,52 +81,76 @@ class FollowsUpstreams:
                 self._apply(message)
                 return
         self._on_outcome(message.service, "gap")
-        self._pull(message.service)
+        self._on_gap(message.service)
 
     def catch_up(self, upstreams: Sequence[str] | None = None) -> int:
-        """Pull and apply whatever each upstream has beyond our position; returns how many."""
-        return sum(self._pull(upstream) for upstream in upstreams or self.upstreams)
+        """Pull and apply whatever each upstream has beyond our position; returns how many.
+
+        An upstream that cannot be read does not stop the others; its error is raised after."""
+        applied, errors = 0, []
+        for upstream in upstreams or self.upstreams:
+            try:
+                applied += self._pull(upstream)
+            except Exception as error:
+                errors.append(error)
+        if errors:
+            raise errors[0]
+        return applied
 
     def _lock(self, upstream: str) -> threading.Lock:
         if not hasattr(self, "_locks"):
             raise NotFollowing(f"{type(self).__name__} was not given the upstream logs to follow")
         return self._locks[upstream]
 
-    def _fetch(self, upstream: str) -> Sequence[Message]:
-        self._lock(upstream)  # fails clearly when not wired
-        return self._upstream_log(upstream, self.position(upstream), self._pull_limit)
-
     def _pull(self, upstream: str) -> int:
         # The fetch runs outside the lock, so a slow or unanswered RPC never holds up messages
         # arriving in order. Under the lock, what others applied meanwhile is skipped: the batch
         # holds every notification after the position it was fetched from, so the rest of it
         # continues exactly where the position now stands.
+        self._lock(upstream)  # fails clearly when not wired
         applied = 0
         while True:
-            batch = self._fetch(upstream)
+            batch = self._upstream_log(upstream, self.position(upstream), self._pull_limit)
             with self._lock(upstream):
                 position = self.position(upstream)
                 for message in batch:
-                    if message.id > position:
-                        self._apply(message)
-                        position = message.id
-                        applied += 1
-            if len(batch) < self._pull_limit:
+                    if message.id <= position:
+                        continue
+                    if not self._apply(message):
+                        return applied  # the head of the log waits for its next try
+                    position = message.id
+                    applied += 1
+            if not batch:
                 return applied
 
-    def _apply(self, message: Message) -> None:
+    def _apply(self, message: Message) -> bool:
+        """Apply (or finally dead-letter) the message; False when it must wait for a retry."""
         key = (message.service, message.id)
+        tries, not_before = self._failures.get(key, (0, 0.0))
+        if time.monotonic() < not_before:
+            return False
         try:
             self.apply(message)
+        except self.transient_errors as error:
+            log.warning("%s notification %s not applied, will retry: %s",
+                        message.service, message.id, error)
+            self._failures[key] = (tries, time.monotonic() + self._retry_backoff)
+            self._on_outcome(message.service, "failed")
+            return False
         except Exception as error:
-            self._failures[key] += 1
-            if self._failures[key] < self._max_attempts:
+            tries += 1
+            if tries < self._max_attempts:
+                log.warning("%s notification %s (%s) failed (try %s of %s)", message.service,
+                            message.id, message.event, tries, self._max_attempts, exc_info=True)
+                backoff = self._retry_backoff * 2 ** (tries - 1)
+                self._failures[key] = (tries, time.monotonic() + backoff)
                 self._on_outcome(message.service, "failed")
-                raise
-            log.exception("dead-lettering %s notification %s (%s) after %s tries",
-                          message.service, message.id, message.event, self._failures[key])
+                return False
+            log.error("dead-lettering %s notification %s (%s) after %s tries", message.service,
+                      message.id, message.event, tries, exc_info=True)
             self.dead_letter(message, f"{type(error).__name__}: {error}")
             self._on_outcome(message.service, "dead_lettered")
         else:
             self._on_outcome(message.service, "applied")
         self._failures.pop(key, None)
+        return True

@@ -10,9 +10,6 @@ INBOX_MESSAGES = Counter(
     "Upstream notifications by what the follower did with them "
     "(applied, duplicate, gap, failed, dead_lettered).",
     ["service", "upstream", "outcome"])
-CONSUMER_LAG = Gauge(
-    "onestop_consumer_lag_notifications",
-    "Upstream notifications not yet applied, as of the last catch-up.", ["service", "upstream"])
 DEAD_LETTERS = Counter(
     "onestop_dead_letters_total", "Upstream notifications set aside after failing every try.",
     ["service", "upstream"])

@@ -49,6 +49,8 @@ class Follow(Consumer):
     def handle_message(self, body, message):
         try:
             parsed = Message.from_amqp(body, message.headers)
+            if parsed.service != self.upstream:
+                raise MalformedMessage(f"claims to come from {parsed.service!r}")
         except MalformedMessage as error:
             # Not part of any log: nothing to order or replay. Counted and dropped.
             log.error("dropping malformed message from %s: %s", self.upstream, error)
@@ -81,21 +83,22 @@ class RpcUpstreamLog:
     def __init__(self, config: dict, timeout: float):
         self._config = config
         self._timeout = timeout
-        self._proxies: dict[str, tuple[threading.Lock, ClusterRpcProxy, object]] = {}
+        self._proxies: dict[str, tuple[threading.Lock, ClusterRpcProxy]] = {}
+        self._services: dict[str, object] = {}
 
     def __call__(self, upstream: str, after: int, limit: int) -> list[Message]:
-        if upstream not in self._proxies:
-            proxy = ClusterRpcProxy(self._config, timeout=self._timeout)
-            self._proxies[upstream] = (threading.Lock(), proxy, proxy.start())
-        lock, _, services = self._proxies[upstream]
+        lock, proxy = self._proxies.setdefault(
+            upstream, (threading.Lock(), ClusterRpcProxy(self._config, timeout=self._timeout)))
         with lock:
-            wire = getattr(services, upstream).notifications(after=after, limit=limit)
+            if upstream not in self._services:
+                self._services[upstream] = proxy.start()
+            wire = getattr(self._services[upstream], upstream).notifications(after=after, limit=limit)
         return [Message.from_wire(item) for item in wire]
 
     def stop(self):
-        for _, proxy, _ in self._proxies.values():
-            proxy.stop()
-        self._proxies.clear()
+        for upstream in list(self._services):
+            self._proxies[upstream][1].stop()
+        self._services.clear()
 
 
 class Following(DependencyProvider):
@@ -112,10 +115,14 @@ class Following(DependencyProvider):
         self._catch_up_interval = float(inbox.get("catch_up_interval", 5))
         self.upstream_log = RpcUpstreamLog(config, timeout=float(inbox.get("rpc_timeout", 5)))
         service = self.container.service_name
+        self._wake = threading.Event()
         self.follower.follow_upstreams(
             self.upstream_log,
             pull_limit=int(inbox.get("pull_limit", 500)),
             max_attempts=int(inbox.get("max_attempts", 5)),
+            # A gap wakes the catch-up thread: a worker blocked on an RPC pull would hold a
+            # prefetch slot, and two services pulling from each other could starve both.
+            on_gap=lambda upstream: self._wake.set(),
             on_outcome=lambda upstream, outcome: _count(service, upstream, outcome),
         )
 
@@ -126,6 +133,7 @@ class Following(DependencyProvider):
     def stop(self):
         self._stopped.set()
         if self.follower.upstreams:
+            self._wake.set()
             # It may be waiting on an RPC reply: end it before closing the proxies' connections.
             self._catch_up_thread.kill()
             self.upstream_log.stop()
@@ -136,11 +144,12 @@ class Following(DependencyProvider):
     def _catch_up_forever(self):
         # At start too: a follower that was down catches up before new messages arrive.
         while not self._stopped.is_set():
+            self._wake.clear()
             try:
                 self.follower.catch_up()
             except Exception as error:
                 log.warning("%s catch-up incomplete: %s", self.container.service_name, error)
-            self._stopped.wait(self._catch_up_interval)
+            self._wake.wait(self._catch_up_interval)
 
 
 def _count(service: str, upstream: str, outcome: str) -> None:
@@ -185,5 +194,6 @@ class EventSourced(Following):
     def stop(self):
         self.relay.stop()
         self._relay_thread.wait()  # finishes its batch, so the store is not closed under it
+        metrics.RELAY_LAG.remove(self.container.service_name)
         super().stop()
         self.follower.close()

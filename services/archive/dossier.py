@@ -40,7 +40,10 @@ def dossier(demand_id: str, events: list[dict]) -> dict:
         "event_count": len(events),
         "events": events,
     }
-    for entry in events:
+    # The summary follows intake's own log order (one log, one order), not the clocks of the
+    # processes that stamped occurred_at.
+    for entry in sorted((e for e in events if e["service"] == "intake"),
+                        key=lambda e: e["notification_id"]):
         data = entry["data"]
         name = entry["name"]
         if name == "DemandSubmitted":

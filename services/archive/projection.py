@@ -9,10 +9,11 @@ crash between the effects and the position changes nothing.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Callable
 
 from pymongo import ASCENDING
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import ConnectionFailure, DuplicateKeyError
 
 from services.archive.dossier import dossier, entry_of
 from shared.errors import NotFound
@@ -26,6 +27,8 @@ COLLECTIONS = ("events", "dossiers", "institutions", "positions", "dead_letters"
 
 class Archive(FollowsUpstreams):
     upstreams = ("intake", "matching", "evaluation")
+    # The document store unreachable or busy (litemongo's SQLite file locked): retried.
+    transient_errors = (ConnectionFailure, sqlite3.OperationalError)
 
     def __init__(self, db):
         self.db = db
@@ -98,17 +101,22 @@ class Archive(FollowsUpstreams):
 
     # Rebuild -------------------------------------------------------------------------------
     def rebuild(self, upstream_log: UpstreamLog, progress: Callable[[str, int], None] | None = None,
-                pull_limit: int = 1000) -> int:
-        """Empty every collection, then replay each upstream's whole log; returns events applied."""
+                page: int = 1000) -> int:
+        """Empty every collection, then replay each upstream's whole log; returns events applied.
+
+        Unlike live following, nothing is retried or set aside: a rebuild that cannot apply an
+        event stops with the error, since its result would not equal the live archive."""
         for name in COLLECTIONS:
             self.db.drop_collection(name)
         self._ensure_indexes()
-
-        def reporting_log(upstream, after, limit):
-            batch = upstream_log(upstream, after, limit)
-            if progress and batch:
-                progress(upstream, batch[-1].id)
-            return batch
-
-        self.follow_upstreams(reporting_log, pull_limit=pull_limit, max_attempts=1)
-        return self.catch_up()
+        applied = 0
+        for upstream in self.upstreams:
+            position = 0
+            while batch := upstream_log(upstream, position, page):
+                for message in batch:
+                    self.apply(message)
+                position = batch[-1].id
+                applied += len(batch)
+                if progress:
+                    progress(upstream, position)
+        return applied

@@ -9,7 +9,7 @@ from services.evaluation.domain import PeriodFigures
 from shared.errors import Invalid, NotFound
 from shared.eventstore import ServiceApplication
 
-PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 #: upstream event -> (figure, the data field that breaks it down)
 FIGURES = {
@@ -30,13 +30,14 @@ class Evaluation(ServiceApplication):
     snapshotting_intervals = {PeriodFigures: 100}
 
     def figures(self, period: str) -> dict:
-        if not PERIOD.match(period or ""):
+        if not PERIOD.fullmatch(period or ""):
             raise Invalid("period must be a month, YYYY-MM", {"period": ["must be YYYY-MM"]})
         try:
             figures = self.repository.get(PeriodFigures.create_id(period))
         except AggregateNotFoundError:
             raise NotFound(f"no figures for {period}") from None
         return {"period": period, "figures": figures.figures}
+
 
     def _count(self, message, data, processing):
         figure, breakdown = FIGURES[message.event]

@@ -20,7 +20,10 @@ class PeriodFigures(Aggregate):
         self.period = period
         self.figures: dict[str, dict[str, int]] = {}
 
-    @event("FigureCounted")
     def count(self, figure: str, key: str) -> None:
+        self._counted(period=self.period, figure=figure, key=key)
+
+    @event("FigureCounted")
+    def _counted(self, period: str, figure: str, key: str) -> None:
         by_key = self.figures.setdefault(figure, {})
         by_key[key] = by_key.get(key, 0) + 1

@@ -39,9 +39,12 @@ class Intake(ServiceApplication):
 
     def _demand(self, demand_id: str) -> Demand:
         try:
-            return self.repository.get(UUID(str(demand_id)))
+            found = self.repository.get(UUID(str(demand_id)))
         except (ValueError, AggregateNotFoundError):
-            raise NotFound(f"no demand {demand_id}") from None
+            found = None
+        if not isinstance(found, Demand):  # another aggregate's id is no demand either
+            raise NotFound(f"no demand {demand_id}")
+        return found
 
     def _on_institution_assigned(self, message, data, processing):
         demand = self.repository.get(data["demand_id"])

@@ -32,9 +32,12 @@ class Matching(ServiceApplication):
 
     def institution(self, institution_id: str) -> dict:
         try:
-            return view(self.repository.get(UUID(str(institution_id))))
+            found = self.repository.get(UUID(str(institution_id)))
         except (ValueError, AggregateNotFoundError):
-            raise NotFound(f"no institution {institution_id}") from None
+            found = None
+        if not isinstance(found, Institution):  # another aggregate's id is no institution either
+            raise NotFound(f"no institution {institution_id}")
+        return view(found)
 
     def _on_demand_accepted(self, message, data, processing):
         match = Match(demand_id=data["demand_id"], category=data["category"],

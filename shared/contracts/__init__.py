@@ -26,8 +26,8 @@ class Contract:
         values[self.subject] = domain_event.originator_id
         return self.schema().dump(values)
 
-    def load(self, data: dict) -> dict:
-        return self.schema().load(data)
+    def load(self, data: dict, **kwargs) -> dict:
+        return self.schema().load(data, **kwargs)
 
 
 class UnknownEvent(LookupError):

@@ -27,7 +27,7 @@ class EnterpriseSchema(Schema):
     credit_code = credit_code_field()
     contact = text(100, required=True)
     phone = fields.String(required=True, validate=validate.Regexp(
-        r"^\+?[0-9][0-9 -]{5,19}$", error="not a phone number"))
+        r"\+?[0-9][0-9 -]{5,19}\Z", error="not a phone number"))
 
 
 class QualificationSchema(Schema):

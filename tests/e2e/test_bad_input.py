@@ -59,6 +59,13 @@ def test_schema_violations_name_every_offending_field(platform, path, as_, body,
     assert set(error["details"]) == field_errors
 
 
+def test_text_that_is_not_unicode_is_refused(platform):
+    body = factories.demand(ENTERPRISE, title="lamp \ud800")
+    error = assert_error(platform.api.call("POST", "/api/v1/demands", as_=OWNER, json=body),
+                         422, "validation_failed")
+    assert error["details"] == {"_schema": ["unpaired surrogate in a string"]}
+
+
 def test_nested_errors_point_into_the_item(platform):
     body = factories.institution(qualifications=[{
         "type": "ISO", "number": "1", "scope": [], "valid_from": "2025-01-01",

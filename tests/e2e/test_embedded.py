@@ -40,6 +40,9 @@ def test_a_submitted_demand_is_assigned_and_archived_within_two_seconds(platform
     # The institution now sees the case; another enterprise does not.
     assert api.call("GET", f"/api/v1/demands/{demand_id}",
                     as_=("institution", institution.json()["id"])).status_code == 200
+    # An id of another kind of record is no demand, nor institution.
+    assert api.call("GET", f"/api/v1/demands/{institution.json()['id']}", as_=SPECIALIST).status_code == 404
+    assert api.call("GET", f"/api/v1/institutions/{demand_id}", as_=SPECIALIST).status_code == 404
     stranger = ("enterprise", factories.credit_code())
     assert api.call("GET", f"/api/v1/demands/{demand_id}", as_=stranger).status_code == 404
     assert api.call("GET", f"/api/v1/archive/demands/{demand_id}", as_=stranger).status_code == 404

@@ -14,17 +14,23 @@ def log_of(ids):
     return messages
 
 
+class Outage(Exception):
+    pass
+
+
 class Recorder(FollowsUpstreams):
     upstreams = ("up",)
+    transient_errors = (Outage,)
 
-    def __init__(self, log, failing=()):
+    def __init__(self, log, failing=(), retry_backoff=0.0, error=RuntimeError):
         self.log = log
         self.applied = []
         self.dead = []
         self.failing = set(failing)
+        self.error = error
         self.pulls = []
         self.outcomes = []
-        self.follow_upstreams(self.fetch, pull_limit=2, max_attempts=3,
+        self.follow_upstreams(self.fetch, pull_limit=2, max_attempts=3, retry_backoff=retry_backoff,
                               on_outcome=lambda upstream, outcome: self.outcomes.append(outcome))
 
     def fetch(self, upstream, after, limit):
@@ -36,7 +42,7 @@ class Recorder(FollowsUpstreams):
 
     def apply(self, message):
         if message.id in self.failing:
-            raise RuntimeError(f"poison {message.id}")
+            raise self.error(f"cannot apply {message.id}")
         self.applied.append(message)
 
     def dead_letter(self, message, error):
@@ -85,15 +91,50 @@ def test_a_poison_message_is_retried_then_dead_lettered_and_the_stream_moves_on(
     log = log_of([1, 2, 3])
     follower = Recorder(log, failing={2})
     follower.receive(log[0])
-    with pytest.raises(RuntimeError):
-        follower.receive(log[1])
-    with pytest.raises(RuntimeError):
-        follower.receive(log[2])  # a gap pull retries 2 and fails again
-    follower.receive(log[2])  # third try: set aside, then 3 applies
+    follower.receive(log[1])  # first try fails
+    follower.receive(log[2])  # a gap: the pull tries 2 again, and 3 waits behind it
+    assert [m.id for m in follower.applied] == [1]
+    follower.catch_up()  # third try: set aside, then 3 applies
     assert [m.id for m in follower.applied] == [1, 3]
     assert [m.id for m in follower.dead] == [2]
     assert follower.outcomes.count("failed") == 2
     assert follower.outcomes.count("dead_lettered") == 1
+
+
+def test_retries_wait_for_their_backoff_so_a_burst_does_not_use_them_up():
+    log = log_of([1, 2, 3, 4, 5, 6])
+    follower = Recorder(log, failing={1}, retry_backoff=60)
+    for message in log:
+        follower.receive(message)
+    follower.catch_up()
+    assert follower.outcomes.count("failed") == 1
+    assert follower.dead == [] and follower.applied == []
+
+
+def test_an_outage_is_retried_for_as_long_as_it_lasts_and_never_dead_lettered():
+    log = log_of([1, 2])
+    follower = Recorder(log, failing={1}, error=Outage)
+    for _ in range(10):
+        follower.catch_up()
+    assert follower.dead == [] and follower.applied == []
+    follower.failing.clear()
+    follower.catch_up()
+    assert [m.id for m in follower.applied] == [1, 2]
+
+
+def test_one_unreadable_upstream_does_not_stop_the_others():
+    class TwoUpstreams(Recorder):
+        upstreams = ("down", "up")
+
+        def fetch(self, upstream, after, limit):
+            if upstream == "down":
+                raise ConnectionError("down does not answer")
+            return super().fetch(upstream, after, limit)
+
+    follower = TwoUpstreams(log_of([1, 2]))
+    with pytest.raises(ConnectionError):
+        follower.catch_up()
+    assert [m.id for m in follower.applied] == [1, 2]
 
 
 def test_a_follower_without_upstream_logs_says_so():
