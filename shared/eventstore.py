@@ -12,7 +12,7 @@ import uuid
 from datetime import date
 from typing import Callable, ClassVar
 
-from eventsourcing.application import ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import (
     IntegrityError, InterfaceError, OperationalError, Tracking, Transcoding)
@@ -22,6 +22,7 @@ from marshmallow import EXCLUDE
 
 from shared.config import ConfigurationError, data_dir, section
 from shared.contracts import contract_for
+from shared.errors import NotFound
 from shared.inbox import FollowsUpstreams
 from shared.messages import Message
 
@@ -79,6 +80,17 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
     def _notify(self, recordings) -> None:
         for callback in self._on_recorded:
             callback()
+
+    def find(self, aggregate_class: type[Aggregate], aggregate_id, label: str):
+        """The aggregate of that class with that id; NotFound for a malformed id, an unknown
+        one, or the id of another kind of aggregate."""
+        try:
+            found = self.repository.get(uuid.UUID(str(aggregate_id)))
+        except (ValueError, AggregateNotFoundError):
+            found = None
+        if not isinstance(found, aggregate_class):
+            raise NotFound(f"no {label} {aggregate_id}")
+        return found
 
     # The log as messages -------------------------------------------------------------------
     def log(self, after: int, limit: int) -> list[Message]:

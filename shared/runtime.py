@@ -17,6 +17,7 @@ from nameko.constants import PERSISTENT
 from nameko.exceptions import ContainerBeingKilled
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
+from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from shared import metrics
@@ -156,6 +157,19 @@ def _count(service: str, upstream: str, outcome: str) -> None:
     metrics.INBOX_MESSAGES.labels(service, upstream, outcome).inc()
     if outcome == "dead_lettered":
         metrics.DEAD_LETTERS.labels(service, upstream).inc()
+
+
+class EventSourcedService:
+    """What every event-sourced service offers over RPC: its log, and a health check that
+    touches its store. Subclasses name their ``EventSourced`` provider ``application``."""
+
+    @rpc
+    def notifications(self, after, limit):
+        return [message.to_wire() for message in self.application.log(after, limit)]
+
+    @rpc
+    def health(self):
+        return {"last_notification_id": self.application.last_notification_id()}
 
 
 class EventSourced(Following):

@@ -2,29 +2,21 @@
 from nameko.rpc import rpc
 
 from services.evaluation.application import Evaluation
-from shared.runtime import EventSourced, follow
+from shared.runtime import EventSourced, EventSourcedService, follow
 
 
-class EvaluationService:
+class EvaluationService(EventSourcedService):
     name = "evaluation"
-    evaluation = EventSourced(Evaluation)
+    application = EventSourced(Evaluation)
 
     @rpc
     def get_figures(self, period):
-        return self.evaluation.figures(period)
-
-    @rpc
-    def health(self):
-        return {"last_notification_id": self.evaluation.last_notification_id()}
-
-    @rpc
-    def notifications(self, after, limit):
-        return [message.to_wire() for message in self.evaluation.log(after, limit)]
+        return self.application.figures(period)
 
     @follow("intake")
     def on_intake_event(self, message):
-        self.evaluation.receive(message)
+        self.application.receive(message)
 
     @follow("matching")
     def on_matching_event(self, message):
-        self.evaluation.receive(message)
+        self.application.receive(message)

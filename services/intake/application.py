@@ -1,15 +1,10 @@
 """Intake's commands and queries, and how it follows matching's decisions."""
 from __future__ import annotations
 
-from uuid import UUID
-
-from eventsourcing.application import AggregateNotFoundError
-
 from services.intake.assessment import AssessmentRules, RULES
 from services.intake.domain import Demand
 from shared.commands import SubmitDemand, load_command
 from shared.config import section
-from shared.errors import NotFound
 from shared.eventstore import ServiceApplication
 
 
@@ -35,16 +30,7 @@ class Intake(ServiceApplication):
         return view(demand)
 
     def demand(self, demand_id: str) -> dict:
-        return view(self._demand(demand_id))
-
-    def _demand(self, demand_id: str) -> Demand:
-        try:
-            found = self.repository.get(UUID(str(demand_id)))
-        except (ValueError, AggregateNotFoundError):
-            found = None
-        if not isinstance(found, Demand):  # another aggregate's id is no demand either
-            raise NotFound(f"no demand {demand_id}")
-        return found
+        return view(self.find(Demand, demand_id, "demand"))
 
     def _on_institution_assigned(self, message, data, processing):
         demand = self.repository.get(data["demand_id"])

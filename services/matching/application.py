@@ -4,13 +4,10 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from services.matching.domain import Institution, Match
 from services.matching.registry import Registry
 from services.matching.selection import Request, select
 from shared.commands import RegisterInstitution, load_command
-from shared.errors import NotFound
 from shared.eventstore import ServiceApplication
 
 
@@ -31,13 +28,7 @@ class Matching(ServiceApplication):
         return view(institution)
 
     def institution(self, institution_id: str) -> dict:
-        try:
-            found = self.repository.get(UUID(str(institution_id)))
-        except (ValueError, AggregateNotFoundError):
-            found = None
-        if not isinstance(found, Institution):  # another aggregate's id is no institution either
-            raise NotFound(f"no institution {institution_id}")
-        return view(found)
+        return view(self.find(Institution, institution_id, "institution"))
 
     def _on_demand_accepted(self, message, data, processing):
         match = Match(demand_id=data["demand_id"], category=data["category"],

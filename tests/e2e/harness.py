@@ -118,7 +118,11 @@ class Embedded:
 
     def start(self) -> "Embedded":
         self.process.start()
-        self.api.wait_ready()
+        try:
+            self.api.wait_ready()
+        except AssertionError:
+            self.stop()
+            raise AssertionError(f"onestop up did not get ready:\n{self.process.output()[-3000:]}") from None
         return self
 
     def stop(self) -> None:
@@ -128,12 +132,12 @@ class Embedded:
 class Distributed:
     """One ``nameko run`` process per service and the gateway, on RabbitMQ and PostgreSQL."""
 
-    MODULES = {
-        "intake": "services.intake.service",
-        "matching": "services.matching.service",
-        "evaluation": "services.evaluation.service",
-        "archive": "services.archive.service",
-        "gateway": "gateway.service",
+    SERVICES = {
+        "intake": "services.intake.service:IntakeService",
+        "matching": "services.matching.service:MatchingService",
+        "evaluation": "services.evaluation.service:EvaluationService",
+        "archive": "services.archive.service:ArchiveService",
+        "gateway": "gateway.service:GatewayService",
     }
 
     def __init__(self, tmp: Path, amqp_uri: str, pg_dbname: str, schema_prefix: str):
@@ -152,14 +156,19 @@ class Distributed:
         }
         self.processes = {
             name: Process(name, [str(BIN / "nameko"), "run", "--config", CONFIG, module], self.env, tmp)
-            for name, module in self.MODULES.items()
+            for name, module in self.SERVICES.items()
         }
         self.api = Api(f"http://127.0.0.1:{self.port}", self.env)
 
     def start(self) -> "Distributed":
         for process in self.processes.values():
             process.start()
-        self.api.wait_ready()
+        try:
+            self.api.wait_ready()
+        except AssertionError:
+            self.stop()
+            raise AssertionError("the platform did not get ready:\n" + "\n".join(
+                f"--- {p.name}\n{p.output()[-1500:]}" for p in self.processes.values())) from None
         return self
 
     def stop(self) -> None:

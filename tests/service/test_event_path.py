@@ -158,5 +158,5 @@ def test_a_duplicate_delivery_changes_nothing(start, service_config):
 def intake_relay_position(container):
     from shared.outbox import RELAY
 
-    provider = next(d for d in container.dependencies if d.attr_name == "intake")
+    provider = next(d for d in container.dependencies if d.attr_name == "application")
     return provider.follower.recorder.max_tracking_id(RELAY)
