@@ -31,6 +31,8 @@ def issue(secret: str, role: str, subject: str, ttl_seconds: int = 86400) -> str
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if not subject:
         raise ValueError("subject must not be empty")
+    if ttl_seconds <= 0:
+        raise ValueError("ttl must be a positive number of seconds")
     now = int(time.time())
     return jwt.encode({"role": role, "sub": subject, "iat": now, "exp": now + ttl_seconds},
                       secret, algorithm=ALGORITHM)

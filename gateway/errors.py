@@ -35,8 +35,7 @@ def as_api_error(exc: Exception) -> ApiError:
     if isinstance(exc, NotFound):
         return ApiError(404, "not_found", str(exc.args[0]))
     if isinstance(exc, Conflict):
-        details = {"current_status": exc.args[1]} if len(exc.args) > 1 else {}
-        return ApiError(409, "conflict", str(exc.args[0]), details)
+        return ApiError(409, "conflict", exc.args[0], exc.details)
     if isinstance(exc, (RpcTimeout, UnknownService)):
         return ApiError(503, "service_unavailable", "a service did not answer; try again", {})
     log.exception("unexpected error", exc_info=exc)

@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import time
 
+import eventlet
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer
 from werkzeug.exceptions import MethodNotAllowed, NotFound as NoRoute
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Response
@@ -18,12 +20,34 @@ from gateway.errors import ApiError, error_response, json_response
 from shared import metrics
 from shared.commands import load_command
 from shared.config import jwt_secret
+from shared.errors import CLIENT_ERRORS
+from shared.logs import keep_expected_errors_brief
+
+keep_expected_errors_brief()
 
 MAX_BODY_BYTES = 1024 * 1024
 
+class ExclusiveWebServer(WebServer):
+    """nameko's web server, but refusing a port another process already listens on: eventlet
+    binds with SO_REUSEPORT by default, and two platforms would silently share port 8000."""
+
+    def start(self):
+        if not self._starting:
+            self._starting = True
+            self._sock = eventlet.listen(self.bind_addr, reuse_port=False)
+            self._sock.settimeout(None)  # as nameko does (kombu issue 838)
+            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
+            self._gt = self.container.spawn_managed_thread(self.run)
+
+
 class Route(HttpRequestHandler):
+    server = ExclusiveWebServer()
+
     def __init__(self, method: str, url: str, *, roles=(), body=None, response=None,
-                 status: int = 200, summary: str = "", query=None, **kwargs):
+                 status: int = 200, summary: str = "", query=None, documented: bool = True,
+                 **kwargs):
+        kwargs.setdefault("expected_exceptions", (ApiError, *CLIENT_ERRORS))
+        self.documented = documented
         self.roles = tuple(roles)
         self.body = body
         self.response = response
@@ -91,7 +115,7 @@ def read_json(request):
     if content_type != "application/json":
         raise ApiError(415, "unsupported_media_type",
                        "the body must be JSON, sent with Content-Type: application/json",
-                       {"content_type": request.content_type or None})
+                       {"content_type": request.headers.get("Content-Type")})
     if (request.content_length or 0) > MAX_BODY_BYTES:
         raise ApiError(413, "body_too_large", f"the body may not exceed {MAX_BODY_BYTES} bytes")
     raw = request.stream.read(MAX_BODY_BYTES + 1)  # bounded even without a Content-Length
@@ -101,14 +125,18 @@ def read_json(request):
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ApiError(400, "malformed_json", "the body is not valid UTF-8") from None
-    except (ValueError, RecursionError) as error:
+    except RecursionError:
+        raise ApiError(400, "malformed_json", "the JSON is nested too deeply") from None
+    except json.JSONDecodeError as error:
         raise ApiError(400, "malformed_json", f"the body is not valid JSON: {error}") from None
+    except ValueError:  # Python's limit on the digits of an integer
+        raise ApiError(400, "malformed_json", "the JSON holds a number too long to read") from None
 
 
 def unmatched(service_cls, method: str, path: str) -> ApiError:
     """The error for a request no declared route takes: 405 if the path exists, else 404."""
     rules = [Rule(r.url, methods=r.method.split(","))
-             for _, r in routes_of(service_cls) if "<path:" not in r.url]
+             for _, r in routes_of(service_cls) if r.documented]
     adapter = Map(rules).bind("localhost")
     try:
         adapter.match(path, method=method)

@@ -14,11 +14,24 @@ _ERRORS = {
     "401": "Missing, malformed, expired or badly signed token",
     "403": "The caller's role may not do this",
     "404": "No such resource (or not the caller's)",
-    "409": "The resource is not in a state that allows this",
+    "409": "The request conflicts with what is stored (a duplicate, a wrong state)",
     "413": "Body too large",
     "415": "Body is not application/json",
-    "422": "The body breaks the schema; details name every offending field",
+    "422": "The body or query breaks the schema; details name every offending field",
 }
+
+
+def _errors_of(route, has_path_parameters: bool) -> list[str]:
+    codes = []
+    if not route.public:
+        codes += ["401", "403"]
+    if route.body is not None:
+        codes += ["400", "409", "413", "415", "422"]
+    elif route.query:
+        codes += ["422"]
+    if has_path_parameters:
+        codes += ["404"]
+    return sorted(codes)
 
 
 def document(service_cls, version: str = "0.1.0") -> dict:
@@ -31,7 +44,7 @@ def document(service_cls, version: str = "0.1.0") -> dict:
     spec.components.schema("Error", schema=ErrorBody)
     paths: dict[str, dict] = {}
     for name, route in routes_of(service_cls):
-        if "<path:" in route.url:
+        if not route.documented:
             continue
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route.url)
         operation = {
@@ -50,14 +63,8 @@ def document(service_cls, version: str = "0.1.0") -> dict:
         if not route.public:
             operation["security"] = [{"bearer": []}]
             operation["x-roles"] = list(route.roles)
-        for code, description in _ERRORS.items():
-            if route.public and code in ("401", "403"):
-                continue
-            if route.body is None and code in ("400", "413", "415"):
-                continue
-            if route.body is None and not route.query and code == "422":
-                continue
-            operation["responses"][code] = {"description": description, "content": {
+        for code in _errors_of(route, "{" in path):
+            operation["responses"][code] = {"description": _ERRORS[code], "content": {
                 "application/json": {"schema": "Error"}}}
         for method in route.method.split(","):
             paths.setdefault(path, {})[method.lower()] = operation

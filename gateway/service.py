@@ -14,6 +14,7 @@ from gateway.schemas import DemandView, DossierView, FiguresView, Health, Instit
 from shared.commands import RegisterInstitution, SubmitDemand
 
 STAFF = ("specialist", "supervisor", "operator")
+FALLBACK_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS,TRACE"
 READY_TIMEOUT = 2.0
 
 
@@ -93,10 +94,11 @@ class GatewayService:
 
     @route("GET", "/metrics", summary="Prometheus metrics")
     def metrics(self, request):
-        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(), content_type=CONTENT_TYPE_LATEST)
 
-    @route("GET,POST,PUT,PATCH,DELETE", "/<path:path>", summary="Anything else")
-    def fallback(self, request, path):
+    @route(FALLBACK_METHODS, "/", documented=False)
+    @route(FALLBACK_METHODS, "/<path:path>", documented=False)
+    def fallback(self, request, path=""):
         raise unmatched(type(self), request.method, request.path)
 
     @staticmethod

@@ -5,10 +5,13 @@ import argparse
 import os
 import sys
 import time
+import warnings
 
 
 def main(argv=None) -> int:
-    # Before anything imports sockets, threads or psycopg: nameko runs on eventlet.
+    # Before anything imports sockets, threads or psycopg: nameko runs on eventlet, whose
+    # deprecation notice (accepted, see docs/architecture.md) would otherwise open every command.
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     import eventlet
 
     eventlet.monkey_patch()
@@ -55,9 +58,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _up(args, config):
-    from onestop.embedded import serve
+    from onestop.embedded import address_in_use, serve
     from shared.config import data_dir, jwt_secret
 
+    address = str(config["WEB_SERVER_ADDRESS"])
+    if address_in_use(address):
+        print(f"onestop: {address} is already in use; stop what listens there or choose "
+              "another address with ONESTOP_HTTP_ADDRESS=host:port", file=sys.stderr)
+        return 1
     jwt_secret(config)  # generated now, so `onestop token` agrees with the running gateway
     print(f"onestop: serving http://{config['WEB_SERVER_ADDRESS']} "
           f"(broker {config['AMQP_URI']}, data {data_dir(config)})", flush=True)
@@ -68,7 +76,7 @@ def _token(args, config):
     from gateway.auth import issue
     from shared.config import jwt_secret, section
 
-    ttl = args.ttl or int(section(config, "AUTH").get("token_ttl_seconds") or 86400)
+    ttl = args.ttl if args.ttl is not None else int(section(config, "AUTH").get("token_ttl_seconds") or 86400)
     try:
         print(issue(jwt_secret(config), args.role, args.subject, ttl))
     except ValueError as error:

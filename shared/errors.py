@@ -9,7 +9,15 @@ class NotFound(LookupError):
 
 @deserialize_to_instance
 class Conflict(Exception):
-    """The command does not fit the current state (a wrong state, a duplicate)."""
+    """The command does not fit what is stored (a wrong state, a duplicate); ``args[1]`` says
+    what is there (e.g. the current status)."""
+
+    def __init__(self, message: str, details: dict | None = None):
+        super().__init__(message, details or {})
+
+    @property
+    def details(self) -> dict:
+        return self.args[1]
 
 
 @deserialize_to_instance
@@ -22,3 +30,7 @@ class Invalid(ValueError):
     @property
     def fields(self) -> dict:
         return self.args[1]
+
+
+#: What a caller did wrong, as opposed to what went wrong here: logged without a traceback.
+CLIENT_ERRORS = (NotFound, Conflict, Invalid)

@@ -21,6 +21,8 @@ from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from shared import metrics
+from shared.errors import CLIENT_ERRORS
+from shared.logs import keep_expected_errors_brief
 from shared.config import section
 from shared.eventstore import ServiceApplication, open_application
 from shared.inbox import FollowsUpstreams
@@ -28,6 +30,7 @@ from shared.messages import MalformedMessage, Message
 from shared.outbox import Relay
 
 log = logging.getLogger(__name__)
+keep_expected_errors_brief()
 
 
 def events_exchange(service: str) -> Exchange:
@@ -149,7 +152,9 @@ class Following(DependencyProvider):
             try:
                 self.follower.catch_up()
             except Exception as error:
-                log.warning("%s catch-up incomplete: %s", self.container.service_name, error)
+                log.warning("%s could not read every upstream log yet (%s: %s); retrying in %s s",
+                            self.container.service_name, type(error).__name__, error,
+                            self._catch_up_interval)
             self._wake.wait(self._catch_up_interval)
 
 
@@ -163,7 +168,7 @@ class EventSourcedService:
     """What every event-sourced service offers over RPC: its log, and a health check that
     touches its store. Subclasses name their ``EventSourced`` provider ``application``."""
 
-    @rpc
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def notifications(self, after, limit):
         return [message.to_wire() for message in self.application.log(after, limit)]
 

@@ -3,6 +3,7 @@ from nameko.rpc import rpc
 
 from services.archive.projection import Archive
 from services.archive.store import open_database
+from shared.errors import CLIENT_ERRORS
 from shared.runtime import Following, follow
 
 
@@ -19,7 +20,7 @@ class ArchiveService:
     def health(self):
         return {upstream: self.archive.position(upstream) for upstream in self.archive.upstreams}
 
-    @rpc
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def get_dossier(self, demand_id):
         return self.archive.dossier(demand_id)
 

@@ -6,10 +6,10 @@ import re
 from eventsourcing.application import AggregateNotFoundError
 
 from services.evaluation.domain import PeriodFigures
-from shared.errors import Invalid, NotFound
+from shared.errors import Invalid
 from shared.eventstore import ServiceApplication
 
-PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+PERIOD = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])")
 
 #: upstream event -> (figure, the data field that breaks it down)
 FIGURES = {
@@ -33,11 +33,10 @@ class Evaluation(ServiceApplication):
         if not PERIOD.fullmatch(period or ""):
             raise Invalid("period must be a month, YYYY-MM", {"period": ["must be YYYY-MM"]})
         try:
-            figures = self.repository.get(PeriodFigures.create_id(period))
+            figures = self.repository.get(PeriodFigures.create_id(period)).figures
         except AggregateNotFoundError:
-            raise NotFound(f"no figures for {period}") from None
-        return {"period": period, "figures": figures.figures}
-
+            figures = {}  # nothing happened that month: every figure is zero
+        return {"period": period, "figures": figures}
 
     def _count(self, message, data, processing):
         figure, breakdown = FIGURES[message.event]

@@ -2,6 +2,7 @@
 from nameko.rpc import rpc
 
 from services.evaluation.application import Evaluation
+from shared.errors import CLIENT_ERRORS
 from shared.runtime import EventSourced, EventSourcedService, follow
 
 
@@ -9,7 +10,7 @@ class EvaluationService(EventSourcedService):
     name = "evaluation"
     application = EventSourced(Evaluation)
 
-    @rpc
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def get_figures(self, period):
         return self.application.figures(period)
 

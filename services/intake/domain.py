@@ -56,4 +56,5 @@ class Demand(Aggregate):
 
     def _require(self, status: str, *, to: str) -> None:
         if self.status != status:
-            raise Conflict(f"cannot {to} a demand that is {self.status}", self.status)
+            raise Conflict(f"cannot {to} a demand that is {self.status}",
+                           {"current_status": self.status})

@@ -2,6 +2,7 @@
 from nameko.rpc import rpc
 
 from services.intake.application import Intake
+from shared.errors import CLIENT_ERRORS
 from shared.runtime import EventSourced, EventSourcedService, follow
 
 
@@ -9,11 +10,11 @@ class IntakeService(EventSourcedService):
     name = "intake"
     application = EventSourced(Intake)
 
-    @rpc
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def submit_demand(self, payload, submitted_by):
         return self.application.submit_demand(payload, submitted_by)
 
-    @rpc
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def get_demand(self, demand_id):
         return self.application.demand(demand_id)
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+from eventsourcing.persistence import IntegrityError
+
 from services.matching.domain import Institution, Match
 from services.matching.registry import Registry
 from services.matching.selection import Request, select
 from shared.commands import RegisterInstitution, load_command
+from shared.errors import Conflict
 from shared.eventstore import ServiceApplication
 
 
@@ -24,7 +27,11 @@ class Matching(ServiceApplication):
     def register_institution(self, payload: dict, registered_by: dict) -> dict:
         command = load_command(RegisterInstitution, payload)
         institution = Institution(registered_by=registered_by, **command)
-        self.save(institution)
+        try:
+            self.save(institution)
+        except IntegrityError:
+            raise Conflict(f"an institution with credit code {command['credit_code']} is "
+                           "already registered", {"institution_id": str(institution.id)}) from None
         return view(institution)
 
     def institution(self, institution_id: str) -> dict:

@@ -7,9 +7,16 @@ from datetime import date
 from eventsourcing.domain import Aggregate, event
 
 _MATCHES = uuid.UUID("0b3f7f5e-2f7c-4d1a-9a51-6f2d0c9e8a41")
+_INSTITUTIONS = uuid.UUID("c8f1d7a2-43b6-4e0f-b5a9-91d2e6f3a7c5")
 
 
 class Institution(Aggregate):
+    """A quality technical service institution; one per unified social credit code."""
+
+    @staticmethod
+    def create_id(credit_code: str, **_) -> uuid.UUID:
+        return uuid.uuid5(_INSTITUTIONS, credit_code)
+
     @event("InstitutionRegistered")
     def __init__(self, name: str, credit_code: str, categories: list[str],
                  qualifications: list[dict], parks: list[str], capacity: int, registered_by: dict):

@@ -2,6 +2,7 @@
 from nameko.rpc import rpc
 
 from services.matching.application import Matching
+from shared.errors import CLIENT_ERRORS
 from shared.runtime import EventSourced, EventSourcedService, follow
 
 
@@ -9,11 +10,11 @@ class MatchingService(EventSourcedService):
     name = "matching"
     application = EventSourced(Matching)
 
-    @rpc
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def register_institution(self, payload, registered_by):
         return self.application.register_institution(payload, registered_by)
 
-    @rpc
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def get_institution(self, institution_id):
         return self.application.institution(institution_id)
 

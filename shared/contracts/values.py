@@ -1,4 +1,6 @@
 """Value schemas more than one contract (and the gateway) share."""
+import unicodedata
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.catalogue import CATEGORIES, QUALIFICATION_TYPES, credit_code_problem
@@ -18,8 +20,28 @@ def category_field(**kwargs):
     return fields.String(validate=validate.OneOf(sorted(CATEGORIES)), **kwargs)
 
 
-def text(max_length, **kwargs):
-    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+def text(max_length, *, multiline=False, **kwargs):
+    """A string a person typed: not blank, no control characters (line breaks only if
+    ``multiline``), at most ``max_length`` characters."""
+    return fields.String(validate=[validate.Length(min=1, max=max_length),
+                                   _readable(multiline)], **kwargs)
+
+
+def _readable(multiline):
+    allowed = {"\n", "\r", "\t"} if multiline else set()
+
+    def check(value):
+        if not value.strip():
+            raise ValidationError("must not be blank")
+        if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
+            raise ValidationError("must not contain control characters")
+    return check
+
+
+def distinct(values):
+    """A list validator: no value twice."""
+    if len(set(values)) != len(values):
+        raise ValidationError("must not repeat a value")
 
 
 class EnterpriseSchema(Schema):
@@ -33,7 +55,7 @@ class EnterpriseSchema(Schema):
 class QualificationSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(QUALIFICATION_TYPES))
     number = text(64, required=True)
-    scope = fields.List(text(200), required=True, validate=validate.Length(min=1, max=500))
+    scope = fields.List(text(200), required=True, validate=[validate.Length(min=1, max=500), distinct])
     valid_from = fields.Date(required=True)
     valid_until = fields.Date(required=True)
 

@@ -18,11 +18,6 @@ def platform(tmp_path_factory):
     platform.stop()
 
 
-def figures(api, period):
-    response = api.call("GET", f"/api/v1/evaluation/figures?period={period}", as_=SUPERVISOR)
-    return response.json().get("figures", {}) if response.ok else {}
-
-
 def assert_error(response, status, code):
     assert response.status_code == status, response.text
     assert response.headers["Content-Type"].startswith("application/json")
@@ -53,6 +48,12 @@ OWNER = ("enterprise", ENTERPRISE)
         "valid_until": "2024-01-01"}]), {"qualifications"}),
     ("/api/v1/institutions", SPECIALIST, factories.institution(capacity="10"), {"capacity"}),
     ("/api/v1/institutions", SPECIALIST, [], {"_schema"}),
+    ("/api/v1/demands", OWNER, factories.demand(ENTERPRISE, title="   ", description=" \n ",
+                                                expected_by="2020-01-01", items=["a", "a"]),
+     {"title", "description", "expected_by", "items"}),
+    ("/api/v1/institutions", SPECIALIST, factories.institution(
+        name="x\u0000y", categories=["metrology", "metrology"], parks=["p", "p"]),
+     {"name", "categories", "parks"}),
 ])
 def test_schema_violations_name_every_offending_field(platform, path, as_, body, field_errors):
     error = assert_error(platform.api.call("POST", path, as_=as_, json=body), 422, "validation_failed")
@@ -121,10 +122,28 @@ def test_tokens_are_required_and_checked(platform):
 
 def test_unknown_routes_and_methods(platform):
     assert_error(platform.api.call("GET", "/api/v1/nothing"), 404, "not_found")
+    assert_error(platform.api.call("GET", "/"), 404, "not_found")
     error = assert_error(platform.api.call("DELETE", "/api/v1/demands"), 405, "method_not_allowed")
     assert error["details"]["allowed_methods"] == ["POST"]
-    assert_error(platform.api.call("GET", "/api/v1/evaluation/figures?period=2026-13", as_=SUPERVISOR),
+    assert_error(platform.api.call("OPTIONS", "/api/v1/demands"), 405, "method_not_allowed")
+    assert_error(platform.api.call("TRACE", "/healthz"), 405, "method_not_allowed")
+
+
+@pytest.mark.parametrize("period", ["2026-13", "2026-11%0A", "0000-01", "", "2026-1"])
+def test_a_period_must_be_a_month(platform, period):
+    assert_error(platform.api.call("GET", f"/api/v1/evaluation/figures?period={period}", as_=SUPERVISOR),
                  422, "validation_failed")
+
+
+@pytest.mark.parametrize("body, message", [
+    ('{"capacity": ' + "9" * 5000 + "}", "the JSON holds a number too long to read"),
+    ("[" * 100000 + "]" * 100000, "the JSON is nested too deeply"),
+])
+def test_json_a_parser_cannot_take_is_explained(platform, body, message):
+    error = assert_error(platform.api.call("POST", "/api/v1/institutions", as_=SPECIALIST, data=body,
+                                           headers={"Content-Type": "application/json"}),
+                         400, "malformed_json")
+    assert error["message"] == message
 
 
 def test_nothing_bad_was_stored(platform):
@@ -133,7 +152,8 @@ def test_nothing_bad_was_stored(platform):
 
     period = datetime.now(timezone.utc).strftime("%Y-%m")
     response = platform.api.call("GET", f"/api/v1/evaluation/figures?period={period}", as_=SUPERVISOR)
-    assert_error(response, 404, "not_found")
+    assert response.status_code == 200
+    assert response.json() == {"period": period, "figures": {}}
 
 
 def _secret(platform):

@@ -19,8 +19,12 @@ def platform(tmp_path):
 
 def test_a_submitted_demand_is_assigned_and_archived_within_two_seconds(platform):
     api = platform.api
-    institution = api.call("POST", "/api/v1/institutions", as_=SPECIALIST, json=factories.institution())
+    registration = factories.institution()
+    institution = api.call("POST", "/api/v1/institutions", as_=SPECIALIST, json=registration)
     assert institution.status_code == 201, institution.text
+    again = api.call("POST", "/api/v1/institutions", as_=SPECIALIST, json=registration)
+    assert again.status_code == 409
+    assert again.json()["details"] == {"institution_id": institution.json()["id"]}
     enterprise = factories.credit_code()
     owner = ("enterprise", enterprise)
 
@@ -68,3 +72,18 @@ def test_data_survives_a_restart_and_the_archive_rebuild_is_identical(platform):
     platform.start()
     assert {i: api.call("GET", f"/api/v1/archive/demands/{i}", as_=SUPERVISOR).json() for i in ids} == live
     assert api.call("GET", f"/api/v1/demands/{ids[0]}", as_=SPECIALIST).json()["status"] == "assigned"
+
+
+def test_a_second_platform_on_a_taken_port_refuses_to_start(platform, tmp_path):
+    (tmp_path / "second").mkdir()
+    second = Embedded(tmp_path / "second")
+    second.port = platform.port
+    second.env["ONESTOP_HTTP_ADDRESS"] = f"127.0.0.1:{platform.port}"
+    second.process.start()
+    try:
+        second.process.popen.wait(timeout=30)
+    finally:
+        second.stop()
+    assert second.process.popen.returncode != 0
+    assert f"127.0.0.1:{platform.port} is already in use" in second.process.output()
+    assert platform.api.call("GET", "/healthz").status_code == 200

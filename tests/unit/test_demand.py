@@ -38,6 +38,6 @@ def test_a_command_in_the_wrong_state_is_refused_and_changes_nothing():
     with pytest.raises(Conflict) as refused:
         demand.assign(uuid.uuid4(), uuid.uuid4())
     assert refused.value.args == ("cannot assign an institution to a demand that is submitted",
-                                  "submitted")
+                                  {"current_status": "submitted"})
     assert demand.status == "submitted"
     assert len(demand.collect_events()) == 1
