@@ -105,8 +105,8 @@ def test_tokens_are_required_and_checked(platform):
     assert_error(api.call("POST", path, json=body), 401, "unauthorized")
     assert_error(api.call("POST", path, json=body, headers={"Authorization": "Basic abc"}), 401,
                  "unauthorized")
-    forged = jwt.encode({"role": "enterprise", "sub": ENTERPRISE, "exp": 4102444800}, "a-wrong-secret-that-is-long-enough-for-hs256",
-                        algorithm="HS256")
+    forged = jwt.encode({"role": "enterprise", "sub": ENTERPRISE, "exp": 4102444800},
+                        "a-wrong-secret-that-is-long-enough-for-hs256", algorithm="HS256")
     assert_error(api.call("POST", path, json=body, headers={"Authorization": f"Bearer {forged}"}), 401,
                  "invalid_token")
     expired = jwt.encode({"role": "enterprise", "sub": ENTERPRISE, "exp": 1000000000},
