@@ -7,7 +7,7 @@ import logging
 from nameko.exceptions import RpcTimeout, UnknownService
 from werkzeug.wrappers import Response
 
-from shared.errors import Conflict, Invalid, NotFound
+from shared.errors import Conflict, Forbidden, Invalid, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ def as_api_error(exc: Exception) -> ApiError:
         return ApiError(422, "validation_failed", exc.args[0], exc.fields)
     if isinstance(exc, NotFound):
         return ApiError(404, "not_found", str(exc.args[0]))
+    if isinstance(exc, Forbidden):
+        return ApiError(403, "forbidden", exc.args[0], exc.details)
     if isinstance(exc, Conflict):
         return ApiError(409, "conflict", exc.args[0], exc.details)
     if isinstance(exc, (RpcTimeout, UnknownService)):

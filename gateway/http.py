@@ -45,14 +45,17 @@ class Route(HttpRequestHandler):
 
     def __init__(self, method: str, url: str, *, roles=(), body=None, response=None,
                  status: int = 200, summary: str = "", query=None, documented: bool = True,
-                 **kwargs):
+                 raw_body: bool = False, **kwargs):
         kwargs.setdefault("expected_exceptions", (ApiError, *CLIENT_ERRORS))
         self.documented = documented
+        self.raw_body = raw_body  # the handler reads the bytes itself (attachments)
         self.roles = tuple(roles)
         self.body = body
         self.response = response
         self.status = status
         self.summary = summary
+        #: a command schema (validated, passed as ``query``) or, for a single parameter the
+        #: service checks itself, its OpenAPI description by name
         self.query = query or {}
         super().__init__(method, url, **kwargs)
 
@@ -77,6 +80,10 @@ class Route(HttpRequestHandler):
             payload = read_json(request)
             load_command(self.body, payload)
             kwargs["payload"] = payload
+        if isinstance(self.query, type):
+            query = request.args.to_dict()
+            load_command(self.query, query)
+            kwargs["query"] = query
         return (request,), kwargs
 
     def handle_request(self, request):
@@ -108,6 +115,16 @@ def routes_of(service_cls) -> list[tuple[str, Route]]:
             if isinstance(entrypoint, Route):
                 found.append((name, entrypoint))
     return found
+
+
+def read_bytes(request, limit: int) -> bytes:
+    """A raw body of at most ``limit`` bytes (attachments)."""
+    if (request.content_length or 0) > limit:
+        raise ApiError(413, "body_too_large", f"the body may not exceed {limit} bytes")
+    raw = request.stream.read(limit + 1)
+    if len(raw) > limit:
+        raise ApiError(413, "body_too_large", f"the body may not exceed {limit} bytes")
+    return raw
 
 
 def read_json(request):

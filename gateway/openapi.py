@@ -27,6 +27,8 @@ def _errors_of(route, has_path_parameters: bool) -> list[str]:
         codes += ["401", "403"]
     if route.body is not None:
         codes += ["400", "409", "413", "415", "422"]
+    elif route.raw_body:
+        codes += ["413", "422"]
     elif route.query:
         codes += ["422"]
     if has_path_parameters:
@@ -54,12 +56,18 @@ def document(service_cls, version: str = "0.1.0") -> dict:
         }
         parameters = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
                       for p in re.findall(r"{(\w+)}", path)]
-        parameters += [{"name": q, "in": "query", **spec_} for q, spec_ in route.query.items()]
+        if isinstance(route.query, type):
+            parameters.append({"in": "query", "schema": route.query})
+        else:
+            parameters += [{"name": q, "in": "query", **spec_} for q, spec_ in route.query.items()]
         if parameters:
             operation["parameters"] = parameters
         if route.body is not None:
             operation["requestBody"] = {"required": True, "content": {
                 "application/json": {"schema": route.body}}}
+        if route.raw_body:
+            operation["requestBody"] = {"required": True, "content": {
+                "*/*": {"schema": {"type": "string", "format": "binary"}}}}
         if not route.public:
             operation["security"] = [{"bearer": []}]
             operation["x-roles"] = list(route.roles)

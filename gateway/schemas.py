@@ -2,6 +2,7 @@
 OpenAPI document is generated from them."""
 from marshmallow import Schema, fields
 
+from shared.catalogue import DEMAND_STATUSES
 from shared.contracts.values import EnterpriseSchema
 
 
@@ -17,22 +18,106 @@ class AssignmentView(Schema):
     status = fields.String(required=True)
 
 
-class DemandView(Schema):
+class ActorView(Schema):
+    role = fields.String(required=True)
+    subject = fields.String(required=True)
+
+
+class AttachmentView(Schema):
+    sha256 = fields.String(required=True, metadata={"description": "also the attachment's id"})
+    name = fields.String(required=True)
+    media_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+
+
+class DeadlineView(Schema):
+    state = fields.String(required=True, metadata={
+        "enum": ["running", "paused", "breached", "closed"]})
+    due_at = fields.String(allow_none=True, required=True)
+    warned = fields.Boolean(required=True)
+    breached = fields.Boolean(required=True)
+    closed_at = fields.String(allow_none=True, required=True)
+    paused_remaining_seconds = fields.Float(allow_none=True, required=True)
+    limit_seconds = fields.Float(required=True, metadata={"description": "working seconds"})
+
+
+class DemandSummaryView(Schema):
     id = fields.String(required=True)
-    status = fields.String(required=True, metadata={
-        "enum": ["submitted", "accepted", "assigned", "matching_failed"]})
-    enterprise = fields.Nested(EnterpriseSchema, required=True)
+    status = fields.String(required=True, metadata={"enum": list(DEMAND_STATUSES)})
+    station_id = fields.String(required=True)
     park = fields.String(required=True)
+    enterprise = fields.Nested(EnterpriseSchema, required=True)
     category = fields.String(required=True)
     title = fields.String(required=True)
-    description = fields.String(required=True)
-    items = fields.List(fields.String(), required=True)
-    expected_by = fields.String(allow_none=True, required=True)
     channel = fields.String(required=True)
     submitted_at = fields.String(required=True)
     updated_at = fields.String(required=True)
     assignment = fields.Nested(AssignmentView, allow_none=True, required=True)
+    overdue = fields.Boolean(required=True)
+
+
+class InformationView(Schema):
+    questions = fields.String(required=True)
+    requested_at = fields.String(required=True)
+    requested_by = fields.Nested(ActorView, required=True)
+    information = fields.String()
+    supplied_at = fields.String()
+    supplied_by = fields.Nested(ActorView)
+
+
+class FollowUpView(Schema):
+    note = fields.String(required=True)
+    contact = fields.String(required=True)
+    channel = fields.String(required=True)
+    next_step_on = fields.String(allow_none=True, required=True)
+    by = fields.Nested(ActorView, required=True)
+    at = fields.String(required=True)
+
+
+class DemandView(DemandSummaryView):
+    description = fields.String(required=True)
+    items = fields.List(fields.String(), required=True)
+    sub_items = fields.List(fields.String(), required=True)
+    urgency = fields.String(required=True)
+    expected_by = fields.String(allow_none=True, required=True)
+    consultation = fields.Boolean(required=True)
+    attachments = fields.List(fields.Nested(AttachmentView), required=True)
+    submitted_by = fields.Nested(ActorView, required=True)
     unmatched_reasons = fields.List(fields.String(), required=True)
+    outcome = fields.Dict(allow_none=True, required=True, metadata={
+        "description": "answer, or the reason of a rejection, withdrawal or cancellation"})
+    information = fields.List(fields.Nested(InformationView), required=True)
+    follow_ups = fields.List(fields.Nested(FollowUpView), required=True)
+    deadlines = fields.Dict(keys=fields.String(), values=fields.Nested(DeadlineView), required=True)
+
+
+class DemandPage(Schema):
+    items = fields.List(fields.Nested(DemandSummaryView), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class SpecialistView(Schema):
+    staff_id = fields.String(required=True)
+    name = fields.String(required=True)
+    phone = fields.String(allow_none=True, required=True)
+    trained = fields.Boolean(required=True)
+
+
+class StationView(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    park = fields.String(required=True)
+    operating_institution = fields.Dict(required=True)
+    address = fields.String(required=True)
+    opening_hours = fields.String(required=True)
+    calendar = fields.Dict(required=True)
+    parent_platform = fields.String(allow_none=True, required=True)
+    auto_accept = fields.List(fields.String(), required=True)
+    construction = fields.Dict(allow_none=True, required=True)
+    specialists = fields.List(fields.Nested(SpecialistView), required=True)
+    registered_at = fields.String(required=True)
 
 
 class QualificationView(Schema):
@@ -69,6 +154,8 @@ class DossierEvent(Schema):
 class DossierView(Schema):
     demand_id = fields.String(required=True)
     status = fields.String(allow_none=True, required=True)
+    station_id = fields.String(allow_none=True, required=True)
+    breaches = fields.List(fields.String(), required=True)
     enterprise = fields.Dict(allow_none=True, required=True)
     park = fields.String(allow_none=True, required=True)
     category = fields.String(allow_none=True, required=True)

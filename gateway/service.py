@@ -2,18 +2,28 @@
 what each role may see, validates bodies and speaks JSON."""
 from __future__ import annotations
 
+import base64
+import re
+
 import eventlet
+from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
 from gateway.errors import ApiError, json_response
-from gateway.http import route, unmatched
+from gateway.http import read_bytes, route, unmatched
 from gateway.openapi import document
-from gateway.schemas import DemandView, DossierView, FiguresView, Health, InstitutionView
-from shared.commands import RegisterInstitution, SubmitDemand
+from gateway.schemas import (
+    AttachmentView, DemandPage, DemandView, DossierView, FiguresView, Health, InstitutionView,
+    StationView)
+from shared.commands import (
+    AddSpecialist, Assess, Cancel, ListDemands, RecordConstruction, RecordFollowUp,
+    RegisterInstitution, RegisterStation, SubmitDemand, SupplyInformation, Withdraw)
+from shared.config import section
 
 STAFF = ("specialist", "supervisor", "operator")
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
 FALLBACK_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS,TRACE"
 READY_TIMEOUT = 2.0
 
@@ -22,6 +32,7 @@ class GatewayService:
     name = "gateway"
 
     intake = RpcProxy("intake")
+    config = Config()
     matching = RpcProxy("matching")
     evaluation = RpcProxy("evaluation")
     archive = RpcProxy("archive")
@@ -39,21 +50,101 @@ class GatewayService:
             raise ApiError(404, "not_found", f"no institution {institution_id}")
         return self.matching.get_institution(institution_id)
 
+    @route("POST", "/api/v1/stations", roles=("operator", "supervisor"), body=RegisterStation,
+           response=StationView, status=201,
+           summary="Register a park's one-stop service station and its working calendar")
+    def register_station(self, request, principal, payload):
+        return self.intake.register_station(payload, principal.as_actor())
+
+    @route("GET", "/api/v1/stations/<station_id>", roles=STAFF, response=StationView,
+           summary="Read a station: calendar, construction facts, specialists")
+    def get_station(self, request, principal, station_id):
+        return self.intake.get_station(station_id)
+
+    @route("PUT", "/api/v1/stations/<station_id>/construction", roles=("operator", "specialist"),
+           body=RecordConstruction, response=StationView,
+           summary="Record the station's site, area, equipment, staffing and signage checks")
+    def record_construction(self, request, principal, station_id, payload):
+        return self.intake.record_construction(station_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/stations/<station_id>/specialists", roles=("operator",),
+           body=AddSpecialist, response=StationView, status=201,
+           summary="Add a service specialist to the station's staff")
+    def add_specialist(self, request, principal, station_id, payload):
+        return self.intake.add_specialist(station_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/attachments", roles=("enterprise", "specialist"), raw_body=True,
+           response=AttachmentView, status=201,
+           query={"name": {"required": True, "schema": {"type": "string", "maxLength": 255}}},
+           summary="Upload a file (the body, with its media type); reference it by its sha256")
+    def upload_attachment(self, request, principal):
+        name = request.args.get("name", "")
+        problem = attachment_name_problem(name)
+        if problem:
+            raise ApiError(422, "validation_failed", "the attachment needs a file name",
+                           {"name": [problem]})
+        data = read_bytes(request, self.attachment_limit)
+        media_type = request.headers.get("Content-Type") or "application/octet-stream"
+        return self.intake.store_attachment(name, media_type, base64.b64encode(data).decode(),
+                                            principal.as_actor())
+
     @route("POST", "/api/v1/demands", roles=("enterprise", "specialist"), body=SubmitDemand,
-           response=DemandView, status=201, summary="Submit an enterprise's demand")
+           response=DemandView, status=201,
+           summary="Submit a demand (online, or entered by a specialist at the counter, by phone "
+                   "or on a visit); an Idempotency-Key header makes a retry return the first result")
     def submit_demand(self, request, principal, payload):
-        if principal.role == "enterprise" and payload["enterprise"]["credit_code"] != principal.subject:
-            raise ApiError(403, "forbidden", "an enterprise may submit demands only for itself",
-                           {"enterprise.credit_code": "must be the token's subject"})
-        return self.intake.submit_demand(payload, principal.as_actor())
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+            raise ApiError(422, "validation_failed", "the Idempotency-Key header is malformed",
+                           {"Idempotency-Key": ["1 to 255 visible ASCII characters"]})
+        demand = self.intake.submit_demand(payload, principal.as_actor(), key)
+        if demand.pop("replayed", False):
+            return json_response(DemandView().dump(demand), 201, {"Idempotent-Replayed": "true"})
+        return demand
+
+    @route("GET", "/api/v1/demands", roles=STAFF + ("enterprise", "institution"),
+           query=ListDemands, response=DemandPage,
+           summary="List demands, filtered, sorted and paginated: each caller sees only its own "
+                   "(an enterprise its demands, a specialist its station's, an institution those "
+                   "assigned to it)")
+    def list_demands(self, request, principal, query):
+        return self.intake.list_demands(query, principal.as_actor())
 
     @route("GET", "/api/v1/demands/<demand_id>", roles=STAFF + ("enterprise", "institution"),
-           response=DemandView, summary="Read a demand with its status and assignment")
+           response=DemandView, summary="Read a demand: status, assignment, deadlines, history")
     def get_demand(self, request, principal, demand_id):
-        demand = self.intake.get_demand(demand_id)
-        self._require_party(principal, demand["enterprise"]["credit_code"],
-                            (demand.get("assignment") or {}).get("institution_id"), demand_id)
-        return demand
+        return self.intake.get_demand(demand_id, principal.as_actor())
+
+    @route("POST", "/api/v1/demands/<demand_id>/assessment", roles=("specialist",), body=Assess,
+           response=DemandView,
+           summary="Assess: accept (or reclassify, which re-matches), answer, request "
+                   "information (the clock pauses) or reject")
+    def assess(self, request, principal, demand_id, payload):
+        return self.intake.assess(demand_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/demands/<demand_id>/information", roles=("enterprise", "specialist"),
+           body=SupplyInformation, response=DemandView,
+           summary="Supply the information the station asked for (the clock runs again)")
+    def supply_information(self, request, principal, demand_id, payload):
+        return self.intake.supply_information(demand_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/demands/<demand_id>/withdrawal", roles=("enterprise", "specialist"),
+           body=Withdraw, response=DemandView,
+           summary="Withdraw a demand before an institution serves it")
+    def withdraw(self, request, principal, demand_id, payload):
+        return self.intake.withdraw(demand_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/demands/<demand_id>/cancellation", roles=("enterprise", "specialist"),
+           body=Cancel, response=DemandView,
+           summary="Cancel a demand an institution was assigned to, with the reason")
+    def cancel(self, request, principal, demand_id, payload):
+        return self.intake.cancel(demand_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/demands/<demand_id>/follow-ups", roles=("specialist",),
+           body=RecordFollowUp, response=DemandView, status=201,
+           summary="Record a follow-up (服务跟进) while the service runs")
+    def record_follow_up(self, request, principal, demand_id, payload):
+        return self.intake.record_follow_up(demand_id, payload, principal.as_actor())
 
     @route("GET", "/api/v1/archive/demands/<demand_id>",
            roles=("specialist", "supervisor", "enterprise", "institution"),
@@ -101,6 +192,10 @@ class GatewayService:
     def fallback(self, request, path=""):
         raise unmatched(type(self), request.method, request.path)
 
+    @property
+    def attachment_limit(self) -> int:
+        return int(section(self.config, "ATTACHMENTS").get("max_bytes") or 10 * 1024 * 1024)
+
     @staticmethod
     def _require_party(principal, enterprise_code, institution_id, demand_id):
         """An enterprise sees only its own cases, an institution only those assigned to it;
@@ -109,3 +204,11 @@ class GatewayService:
             raise ApiError(404, "not_found", f"no demand {demand_id}")
         if principal.role == "institution" and principal.subject != institution_id:
             raise ApiError(404, "not_found", f"no demand {demand_id}")
+
+
+def attachment_name_problem(name: str) -> str | None:
+    if not name.strip():
+        return "give the file name as ?name=..."
+    if len(name) > 255 or any(c in name for c in "/\\\x00") or any(ord(c) < 32 for c in name):
+        return "at most 255 characters, without slashes or control characters"
+    return None

@@ -4,8 +4,9 @@ so a command that bypasses the gateway is held to the same rules."""
 import json
 from datetime import date
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from shared.catalogue import CATEGORIES, DEMAND_STATUSES
 from shared.contracts.values import (
     EnterpriseSchema, QualificationSchema, category_field, credit_code_field, distinct, text)
 from shared.errors import Invalid
@@ -21,6 +22,17 @@ class Command(Schema):
         unknown = RAISE
 
 
+CHANNELS = ("online", "counter", "phone", "visit")
+URGENCIES = ("low", "normal", "high", "urgent")
+DECISIONS = ("accept", "answer", "request_info", "reject")
+SHA256 = validate.Regexp(r"[0-9a-f]{64}\Z", error="must be an attachment id (a SHA-256 in hex)")
+
+
+def attachment_ids(**kwargs):
+    return fields.List(fields.String(validate=SHA256), load_default=list,
+                       validate=[validate.Length(max=20), distinct], **kwargs)
+
+
 class SubmitDemand(Command):
     enterprise = fields.Nested(EnterpriseSchema, required=True)
     park = text(64, required=True)
@@ -29,6 +41,111 @@ class SubmitDemand(Command):
     description = text(5000, multiline=True, required=True)
     items = fields.List(text(200), load_default=list, validate=[validate.Length(max=100), distinct])
     expected_by = fields.Date(load_default=None, allow_none=True, validate=_not_in_the_past)
+    channel = fields.String(load_default="online", validate=validate.OneOf(CHANNELS))
+    consultation = fields.Boolean(load_default=False, metadata={
+        "description": "an enquiry the station may answer itself (shorter assessment limit)"})
+    attachments = attachment_ids()
+
+
+class Assess(Command):
+    decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
+    category = category_field(load_default=None, metadata={"description": "accept: reclassify"})
+    items = fields.List(text(200), load_default=None, validate=[validate.Length(max=100), distinct])
+    sub_items = fields.List(text(100), load_default=list, validate=[validate.Length(max=50), distinct])
+    urgency = fields.String(load_default="normal", validate=validate.OneOf(URGENCIES))
+    answer = text(5000, multiline=True, load_default=None, metadata={"description": "answer: required"})
+    questions = text(5000, multiline=True, load_default=None,
+                     metadata={"description": "request_info: required"})
+    reason = text(2000, multiline=True, load_default=None, metadata={"description": "reject: required"})
+
+    @validates_schema
+    def _what_each_decision_needs(self, data, **kwargs):
+        needed = {"answer": "answer", "request_info": "questions", "reject": "reason"}.get(
+            data.get("decision"))
+        if needed and not data.get(needed):
+            raise ValidationError(f"required when the decision is {data['decision']}", needed)
+
+
+class SupplyInformation(Command):
+    information = text(5000, multiline=True, required=True)
+    attachments = attachment_ids()
+
+
+class Withdraw(Command):
+    reason = text(2000, multiline=True, load_default=None)
+
+
+class Cancel(Command):
+    reason = text(2000, multiline=True, required=True)
+
+
+class RecordFollowUp(Command):
+    note = text(5000, multiline=True, required=True)
+    contact = text(200, required=True, metadata={"description": "who was contacted"})
+    channel = fields.String(required=True, validate=validate.OneOf(("phone", "visit", "online", "counter")))
+    next_step_on = fields.Date(load_default=None, allow_none=True)
+
+
+class CalendarSettings(Command):
+    timezone = text(64, load_default="Asia/Shanghai")
+    hours = fields.List(fields.String(), load_default=["09:00-12:00", "13:30-17:30"])
+    weekend = fields.List(fields.String(), load_default=["saturday", "sunday"])
+    holidays = fields.List(fields.Date(), load_default=list)
+    extra_workdays = fields.List(fields.Date(), load_default=list)
+
+
+class OperatingInstitution(Command):
+    name = text(200, required=True)
+    credit_code = credit_code_field()
+
+
+class RegisterStation(Command):
+    name = text(200, required=True)
+    park = text(64, required=True)
+    operating_institution = fields.Nested(OperatingInstitution, required=True)
+    address = text(500, required=True)
+    opening_hours = text(200, required=True, metadata={"description": "as shown to visitors"})
+    calendar = fields.Nested(CalendarSettings, load_default=dict)
+    parent_platform = text(200, load_default=None, allow_none=True)
+    auto_accept = fields.List(category_field(), load_default=lambda: sorted(CATEGORIES),
+                              validate=distinct, metadata={
+                                  "description": "categories the rules accept without a specialist"})
+
+
+class Signage(Command):
+    gb_t_10001_1 = fields.Boolean(required=True, metadata={"description": "public information signs"})
+    gb_t_10001_9 = fields.Boolean(required=True, metadata={"description": "accessibility signs"})
+
+
+class RecordConstruction(Command):
+    site = text(500, required=True)
+    layout = text(2000, multiline=True, required=True)
+    area_m2 = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False, max=100000))
+    equipment = fields.List(text(200), load_default=list)
+    signage = fields.Nested(Signage, required=True)
+    indoor_air_gb_t_18883 = fields.Boolean(required=True)
+    notes = text(2000, multiline=True, load_default=None)
+
+
+class AddSpecialist(Command):
+    staff_id = text(64, required=True)
+    name = text(100, required=True)
+    phone = text(32, load_default=None)
+    trained = fields.Boolean(load_default=False)
+
+
+class ListDemands(Command):
+    status = fields.String(load_default=None, validate=validate.OneOf(DEMAND_STATUSES))
+    category = category_field(load_default=None)
+    station = fields.UUID(load_default=None)
+    enterprise = fields.String(load_default=None)
+    submitted_from = fields.Date(load_default=None)
+    submitted_to = fields.Date(load_default=None)
+    overdue = fields.Boolean(load_default=None)
+    sort = fields.String(load_default="-submitted_at", validate=validate.OneOf(
+        ("submitted_at", "-submitted_at", "updated_at", "-updated_at")))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class RegisterInstitution(Command):

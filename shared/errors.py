@@ -21,6 +21,18 @@ class Conflict(Exception):
 
 
 @deserialize_to_instance
+class Forbidden(Exception):
+    """The caller may not do this to this resource; ``args[1]`` may say what would be needed."""
+
+    def __init__(self, message: str, details: dict | None = None):
+        super().__init__(message, details or {})
+
+    @property
+    def details(self) -> dict:
+        return self.args[1]
+
+
+@deserialize_to_instance
 class Invalid(ValueError):
     """The command's data broke a rule; ``args[1]`` maps fields to messages when known."""
 
@@ -33,4 +45,4 @@ class Invalid(ValueError):
 
 
 #: What a caller did wrong, as opposed to what went wrong here: logged without a traceback.
-CLIENT_ERRORS = (NotFound, Conflict, Invalid)
+CLIENT_ERRORS = (NotFound, Conflict, Forbidden, Invalid)

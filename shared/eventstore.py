@@ -8,6 +8,7 @@ them, and followers pull ranges of them over RPC to fill gaps.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from datetime import date
 from typing import Callable, ClassVar
@@ -174,6 +175,36 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+class OwnLogFold:
+    """An in-memory read model folded from the application's own log.
+
+    ``refresh`` applies whatever was recorded since the last call (by this process or by a
+    replica sharing the store), so a query or a decision made right after it sees everything
+    committed before it. Subclasses implement ``fold(domain_event)``.
+    """
+
+    page = 1000
+
+    def __init__(self, app: ServiceApplication):
+        self._app = app
+        self._position = 0
+        self._lock = threading.Lock()
+
+    def refresh(self) -> None:
+        with self._lock:
+            while True:
+                notifications = self._app.recorder.select_notifications(
+                    start=self._position, limit=self.page, inclusive_of_start=False)
+                for notification in notifications:
+                    self.fold(self._app.mapper.to_domain_event(notification))
+                    self._position = notification.id
+                if len(notifications) < self.page:
+                    return
+
+    def fold(self, domain_event) -> None:
+        raise NotImplementedError
 
 
 # Where events are stored -----------------------------------------------------------------

@@ -21,3 +21,6 @@ HTTP_LATENCY = Histogram(
 BUSINESS_EVENTS = Counter(
     "onestop_events_total", "Domain events recorded, by service and event name.",
     ["service", "event"])
+DEADLINE_EVENTS = Counter(
+    "onestop_deadline_events_total", "Time-limit warnings and breaches recorded, by stage.",
+    ["stage", "kind"])

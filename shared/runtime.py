@@ -19,6 +19,7 @@ from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
+from nameko.timer import Timer
 
 from shared import metrics
 from shared.errors import CLIENT_ERRORS
@@ -75,6 +76,22 @@ class Follow(Consumer):
 
 
 follow = Follow.decorator
+
+
+class Every(Timer):
+    """nameko's timer, its interval read from the configuration (``SECTION.key``) at setup."""
+
+    def __init__(self, setting: str, default: float, **kwargs):
+        self.setting = setting
+        super().__init__(interval=default, **kwargs)
+
+    def setup(self):
+        name, key = self.setting.split(".")
+        self.interval = float(section(self.container.config, name).get(key, self.interval))
+        super().setup()
+
+
+every = Every.decorator
 
 
 class RpcUpstreamLog:

@@ -32,6 +32,7 @@ def institution(**overrides) -> dict:
 
 
 def demand(enterprise_code: str | None = None, **overrides) -> dict:
+    """A demand for the default park's station; ``enterprise_code`` names the enterprise."""
     payload = {
         "enterprise": {"name": "Guangzhou Lamp Co.", "credit_code": enterprise_code or credit_code(),
                        "contact": "Li Hua", "phone": "+86 20 8888 0000"},
@@ -41,5 +42,26 @@ def demand(enterprise_code: str | None = None, **overrides) -> dict:
         "description": "Type test of a new LED downlight before export.",
         "items": ["LED lamp"],
     }
+    payload.update(overrides)
+    return payload
+
+
+PARK = "panyu-energy-park"
+
+
+def station(park: str = PARK, **overrides) -> dict:
+    payload = {
+        "name": "Panyu Energy Park Quality Station",
+        "park": park,
+        "operating_institution": {"name": "Panyu Quality Services Co.", "credit_code": credit_code()},
+        "address": "1 Science Road, Panyu, Guangzhou",
+        "opening_hours": "Mon-Fri 09:00-12:00, 13:30-17:30",
+    }
+    payload.update(overrides)
+    return payload
+
+
+def specialist(staff_id: str = "s-1", **overrides) -> dict:
+    payload = {"staff_id": staff_id, "name": "Chen Jing", "phone": "+86 20 3456 7890", "trained": True}
     payload.update(overrides)
     return payload

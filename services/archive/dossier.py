@@ -7,6 +7,22 @@ a rebuild reproduces the live archive exactly.
 from __future__ import annotations
 
 
+#: The status a demand is in after each of intake's events that moves it.
+STATUS_AFTER = {
+    "DemandSubmitted": "submitted",
+    "DemandAccepted": "accepted",
+    "DemandReclassified": "accepted",
+    "DemandAnswered": "answered",
+    "DemandRejected": "rejected",
+    "InformationRequested": "awaiting_information",
+    "InformationSupplied": "submitted",
+    "DemandAssigned": "assigned",
+    "DemandMatchingFailed": "matching_failed",
+    "DemandWithdrawn": "withdrawn",
+    "DemandCancelled": "cancelled",
+}
+
+
 def entry_of(message) -> dict:
     return {
         "service": message.service,
@@ -35,8 +51,10 @@ def dossier(demand_id: str, events: list[dict]) -> dict:
         "category": None,
         "title": None,
         "submitted_at": None,
+        "station_id": None,
         "assignment": None,
         "unmatched_reasons": [],
+        "breaches": [],
         "event_count": len(events),
         "events": events,
     }
@@ -46,17 +64,19 @@ def dossier(demand_id: str, events: list[dict]) -> dict:
                         key=lambda e: e["notification_id"]):
         data = entry["data"]
         name = entry["name"]
+        if name in STATUS_AFTER:
+            summary["status"] = STATUS_AFTER[name]
         if name == "DemandSubmitted":
-            summary.update(status="submitted", enterprise=data["enterprise"], park=data["park"],
+            summary.update(enterprise=data["enterprise"], park=data["park"],
                            category=data["category"], title=data["title"],
-                           submitted_at=entry["occurred_at"])
-        elif name == "DemandAccepted":
-            summary["status"] = "accepted"
+                           station_id=data["station_id"], submitted_at=data["at"])
+        elif name in ("DemandAccepted", "DemandReclassified"):
+            summary.update(category=data["category"], assignment=None, unmatched_reasons=[])
         elif name == "DemandAssigned":
-            summary["status"] = "assigned"
             summary["assignment"] = {"assignment_id": data["assignment_id"],
                                      "institution_id": data["institution_id"]}
         elif name == "DemandMatchingFailed":
-            summary["status"] = "matching_failed"
             summary["unmatched_reasons"] = data["reasons"]
+        elif name == "DeadlineBreached":
+            summary["breaches"].append(data["stage"])
     return summary

@@ -15,8 +15,19 @@ PERIOD = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])")
 FIGURES = {
     "DemandSubmitted": ("demands_submitted", "category"),
     "DemandAccepted": ("demands_accepted", "category"),
+    "DemandReclassified": ("demands_reclassified", "category"),
+    "DemandAnswered": ("demands_answered", None),
+    "DemandRejected": ("demands_rejected", None),
+    "DemandWithdrawn": ("demands_withdrawn", None),
+    "DemandCancelled": ("demands_cancelled", None),
+    "InformationRequested": ("information_requests", None),
+    "FollowUpRecorded": ("follow_ups", None),
+    "DeadlineApproaching": ("deadline_warnings", "stage"),
+    "DeadlineBreached": ("deadline_breaches", "stage"),
+    "StationRegistered": ("stations_registered", None),
     "InstitutionRegistered": ("institutions_registered", None),
     "InstitutionAssigned": ("institutions_assigned", "institution_id"),
+    "AssignmentReleased": ("assignments_released", "institution_id"),
     "MatchingFailed": ("matching_failed", None),
 }
 

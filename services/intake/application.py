@@ -1,11 +1,35 @@
-"""Intake's commands and queries, and how it follows matching's decisions."""
+"""Intake's commands and queries, its deadline monitor, and how it follows matching."""
 from __future__ import annotations
 
-from services.intake.assessment import AssessmentRules, RULES
-from services.intake.domain import Demand
-from shared.commands import SubmitDemand, load_command
-from shared.config import section
+import hashlib
+import json
+import logging
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+from eventsourcing.persistence import IntegrityError
+
+from services.intake.attachments import AttachmentFolder
+from services.intake.calendar import WorkingCalendar
+from services.intake.demand import Demand
+from services.intake.index import IntakeIndex
+from services.intake.station import Station
+from services.intake.time_limits import TimeLimits
+from services.intake.views import demand_view, page_of, station_view
+from shared import metrics
+from shared.commands import (
+    AddSpecialist, Assess, Cancel, ListDemands, RecordConstruction, RecordFollowUp,
+    RegisterStation, SubmitDemand, SupplyInformation, Withdraw, load_command)
+from shared.config import data_dir, section
+from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
+
+log = logging.getLogger(__name__)
+
+#: Who acts when the station's rules accept a demand.
+RULES = {"role": "system", "subject": "assessment-rules"}
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 class Intake(ServiceApplication):
@@ -16,50 +40,301 @@ class Intake(ServiceApplication):
         "InstitutionAssigned": "_on_institution_assigned",
         "MatchingFailed": "_on_matching_failed",
     }
-    rules = AssessmentRules()
+
+    def __init__(self, env=None):
+        super().__init__(env)
+        self.index = IntakeIndex(self)
+        self.limits = TimeLimits.from_config(None)
+        self.attachments: AttachmentFolder | None = None
+        self.clock = lambda: datetime.now(timezone.utc)
 
     def configure(self, config: dict) -> None:
-        self.rules = AssessmentRules.from_config(section(config, "ASSESSMENT"))
+        self.limits = TimeLimits.from_config(section(config, "TIME_LIMITS"))
+        files = section(config, "ATTACHMENTS")
+        self.attachments = AttachmentFolder(
+            Path(files.get("folder") or data_dir(config) / "attachments"),
+            int(files.get("max_bytes") or MAX_ATTACHMENT_BYTES))
 
-    def submit_demand(self, payload: dict, submitted_by: dict, channel: str = "online") -> dict:
+    # Stations and staff --------------------------------------------------------------------
+    def register_station(self, payload: dict, by: dict) -> dict:
+        command = load_command(RegisterStation, payload)
+        command["calendar"] = _calendar(command["calendar"]).to_config()
+        station = Station(registered_by=by, **command)
+        try:
+            self.save(station)
+        except IntegrityError:
+            raise Conflict(f"park {command['park']} already has a station",
+                           {"station_id": str(station.id)}) from None
+        return station_view(station)
+
+    def station(self, station_id: str) -> dict:
+        return station_view(self.find(Station, station_id, "station"))
+
+    def record_construction(self, station_id: str, payload: dict, by: dict) -> dict:
+        command = load_command(RecordConstruction, payload)
+        station = self.find(Station, station_id, "station")
+        self._require_operator_or_staff(by, station.id)
+        station.record_construction(facts=command, recorded_by=by)
+        self.save(station)
+        return station_view(station)
+
+    def add_specialist(self, station_id: str, payload: dict, by: dict) -> dict:
+        command = load_command(AddSpecialist, payload)
+        station = self.find(Station, station_id, "station")
+        self.index.refresh()
+        elsewhere = self.index.station_of_staff.get(command["staff_id"])
+        if elsewhere is not None and elsewhere != station.id:
+            raise Conflict(f"{command['staff_id']} is a specialist of another station",
+                           {"station_id": str(elsewhere)})
+        station.add_specialist(added_by=by, **command)
+        self.save(station)
+        return station_view(station)
+
+    # Collection ----------------------------------------------------------------------------
+    def store_attachment(self, name: str, media_type: str, data: bytes, by: dict) -> dict:
+        return self.attachments.put(name, media_type, data)
+
+    def submit_demand(self, payload: dict, by: dict, idempotency_key: str | None = None) -> dict:
         command = load_command(SubmitDemand, payload)
-        demand = Demand(channel=channel, submitted_by=submitted_by, **command)
-        if self.rules.accepts_automatically(demand.park):
-            demand.accept(accepted_by=RULES)
-        self.save(demand)
-        return view(demand)
+        self.index.refresh()
+        station = self._station_serving(command["park"])
+        self._require_submitter(by, command, station)
+        attachments = [self.attachments.metadata(sha) for sha in command.pop("attachments")]
+        now = self.clock()
+        calendar = _calendar(station.calendar)
+        assessment = "assessment_consultation" if command["consultation"] else "assessment"
+        demand = Demand(
+            station_id=station.id, attachments=attachments, request_hash=_hash(payload),
+            idempotency_key=idempotency_key, by=by, at=now.isoformat(),
+            deadlines={"first_response": self.limits.start("first_response", calendar, now),
+                       "assessment": self.limits.start(assessment, calendar, now)},
+            **command)
+        if demand.category in station.auto_accept:
+            demand.accept(demand.category, demand.items, [], "normal", by=RULES, at=now.isoformat())
+        try:
+            self.save(demand)
+        except IntegrityError:
+            return self._replay(demand.id, _hash(payload))
+        return demand_view(demand, now)
 
-    def demand(self, demand_id: str) -> dict:
-        return view(self.find(Demand, demand_id, "demand"))
+    def _replay(self, demand_id: uuid.UUID, request_hash: str) -> dict:
+        """The first result of a submission repeated with the same Idempotency-Key."""
+        first = self.find(Demand, demand_id, "demand")
+        if first.request_hash != request_hash:
+            raise Conflict("this Idempotency-Key was already used for a different request",
+                           {"demand_id": str(demand_id)})
+        return {**demand_view(first, self.clock()), "replayed": True}
 
+    # Assessment, information, withdrawal, cancellation, follow-up --------------------------
+    def assess(self, demand_id: str, payload: dict, by: dict) -> dict:
+        command = load_command(Assess, payload)
+        demand = self._demand_to_act_on(demand_id, by, enterprise_may=False)
+        now = self.clock()
+        at = now.isoformat()
+        decision = command["decision"]
+        if decision == "accept":
+            demand.accept(command["category"] or demand.category,
+                          demand.items if command["items"] is None else command["items"],
+                          command["sub_items"], command["urgency"], by=by, at=at,
+                          reason=command["reason"])
+        elif decision == "answer":
+            demand.answer(command["answer"], by=by, at=at)
+        elif decision == "reject":
+            demand.reject(command["reason"], by=by, at=at)
+        else:
+            stage = demand.deadlines["assessment"]
+            calendar = self._calendar_of(demand)
+            remaining = calendar.between(now, datetime.fromisoformat(stage["due_at"]))
+            demand.request_information(command["questions"], remaining, by=by, at=at)
+        return self._saved(demand, now)
+
+    def supply_information(self, demand_id: str, payload: dict, by: dict) -> dict:
+        command = load_command(SupplyInformation, payload)
+        demand = self._demand_to_act_on(demand_id, by, enterprise_may=True)
+        attachments = [self.attachments.metadata(sha) for sha in command["attachments"]]
+        now = self.clock()
+        stage = demand.deadlines["assessment"]
+        remaining = demand.paused_remaining("assessment")
+        resumed = stage if remaining is None else self.limits.resume(
+            remaining, self._calendar_of(demand), now, limit=stage["limit"])
+        demand.supply_information(command["information"], attachments, resumed, by=by,
+                                  at=now.isoformat())
+        return self._saved(demand, now)
+
+    def withdraw(self, demand_id: str, payload: dict, by: dict) -> dict:
+        command = load_command(Withdraw, payload)
+        demand = self._demand_to_act_on(demand_id, by, enterprise_may=True)
+        now = self.clock()
+        demand.withdraw(command["reason"], by=by, at=now.isoformat())
+        return self._saved(demand, now)
+
+    def cancel(self, demand_id: str, payload: dict, by: dict) -> dict:
+        command = load_command(Cancel, payload)
+        demand = self._demand_to_act_on(demand_id, by, enterprise_may=True)
+        now = self.clock()
+        demand.cancel(command["reason"], by=by, at=now.isoformat())
+        return self._saved(demand, now)
+
+    def record_follow_up(self, demand_id: str, payload: dict, by: dict) -> dict:
+        command = load_command(RecordFollowUp, payload)
+        demand = self._demand_to_act_on(demand_id, by, enterprise_may=False)
+        now = self.clock()
+        demand.record_follow_up(
+            next_follow_up=self.limits.start("follow_up", self._calendar_of(demand), now),
+            by=by, at=now.isoformat(), **command)
+        return self._saved(demand, now)
+
+    def _saved(self, demand: Demand, now: datetime) -> dict:
+        try:
+            self.save(demand)
+        except IntegrityError:
+            raise Conflict("the demand changed while this request was handled; try again",
+                           {"current_status": self.find(Demand, demand.id, "demand").status}) from None
+        return demand_view(demand, now)
+
+    # Queries -------------------------------------------------------------------------------
+    def demand(self, demand_id: str, viewer: dict) -> dict:
+        demand = self.find(Demand, demand_id, "demand")
+        self.index.refresh()
+        if not self._may_see(viewer, demand):
+            raise NotFound(f"no demand {demand_id}")
+        return demand_view(demand, self.clock())
+
+    def list_demands(self, query: dict, viewer: dict) -> dict:
+        command = load_command(ListDemands, query)
+        self.index.refresh()
+        now = self.clock()
+        found = [d for d in self.index.demands()
+                 if self._may_see(viewer, d) and _matches(d, command, now)]
+        return page_of(found, command, now)
+
+    # Time limits ---------------------------------------------------------------------------
+    def check_deadlines(self) -> int:
+        """Record a warning or a breach for every stage whose moment has come; returns how many."""
+        self.index.refresh()
+        now = self.clock()
+        recorded = 0
+        for demand in self.index.demands():
+            for stage, clock in demand.open_stages().items():
+                if not clock["breached"] and now >= datetime.fromisoformat(clock["due_at"]):
+                    recorded += self._mark(demand.id, "breach", stage, now)
+                elif not clock["warned"] and now >= datetime.fromisoformat(clock["warn_at"]):
+                    recorded += self._mark(demand.id, "warn", stage, now)
+        return recorded
+
+    def _mark(self, demand_id, action: str, stage: str, now: datetime) -> int:
+        for _ in range(5):  # another replica's monitor, or a command, may save first
+            demand = self.repository.get(demand_id)
+            if not getattr(demand, action)(stage, now.isoformat()):
+                return 0
+            try:
+                self.save(demand)
+            except IntegrityError:
+                continue
+            metrics.DEADLINE_EVENTS.labels(stage, "breached" if action == "breach" else "approaching").inc()
+            return 1
+        return 0
+
+    # Following matching --------------------------------------------------------------------
     def _on_institution_assigned(self, message, data, processing):
         demand = self.repository.get(data["demand_id"])
-        demand.assign(data["assignment_id"], data["institution_id"])
+        if not self._current_round(demand, data):
+            return
+        now = self.clock()
+        demand.assign(data["assignment_id"], data["institution_id"],
+                      self.limits.start("follow_up", self._calendar_of(demand), now),
+                      at=now.isoformat())
         processing.collect_events(demand)
 
     def _on_matching_failed(self, message, data, processing):
         demand = self.repository.get(data["demand_id"])
-        demand.record_matching_failure(data["reasons"])
+        if not self._current_round(demand, data):
+            return
+        demand.record_matching_failure(data["reasons"], at=self.clock().isoformat())
         processing.collect_events(demand)
 
+    @staticmethod
+    def _current_round(demand: Demand, data: dict) -> bool:
+        """Matching answers each accept or reclassification (a round); an answer to an earlier
+        round, or one arriving after the demand was withdrawn, changes nothing."""
+        current = demand.status == "accepted" and data["round"] == demand.matching_round
+        if not current:
+            log.info("demand %s ignores matching's answer to round %s (now %s, round %s)",
+                     demand.id, data["round"], demand.status, demand.matching_round)
+        return current
 
-def view(demand: Demand) -> dict:
-    assignment = None
-    if demand.assignment:
-        assignment = {key: str(value) for key, value in demand.assignment.items()}
-    return {
-        "id": str(demand.id),
-        "status": demand.status,
-        "enterprise": demand.enterprise,
-        "park": demand.park,
-        "category": demand.category,
-        "title": demand.title,
-        "description": demand.description,
-        "items": demand.items,
-        "expected_by": demand.expected_by.isoformat() if demand.expected_by else None,
-        "channel": demand.channel,
-        "submitted_at": demand.created_on.isoformat(),
-        "updated_at": demand.modified_on.isoformat(),
-        "assignment": assignment,
-        "unmatched_reasons": demand.unmatched_reasons,
-    }
+    # Who may do what -----------------------------------------------------------------------
+    def _station_serving(self, park: str) -> Station:
+        station = self.index.station(Station.create_id(park))
+        if station is None:
+            raise Invalid(f"no station serves park {park}", {"park": ["no station serves this park"]})
+        return station
+
+    def _require_submitter(self, by: dict, command: dict, station: Station) -> None:
+        if by["role"] == "enterprise":
+            if command["enterprise"]["credit_code"] != by["subject"]:
+                raise Forbidden("an enterprise may submit demands only for itself",
+                                {"enterprise.credit_code": "must be the token's subject"})
+            if command["channel"] != "online":
+                raise Invalid("an enterprise submits online; counter, phone and visit demands are "
+                              "entered by a specialist", {"channel": ["must be online"]})
+        elif not self._is_staff(by, station.id):
+            raise Forbidden(f"you are not a specialist of the station serving park {station.park}")
+
+    def _demand_to_act_on(self, demand_id: str, by: dict, *, enterprise_may: bool) -> Demand:
+        demand = self.find(Demand, demand_id, "demand")
+        self.index.refresh()
+        if not self._may_see(by, demand):
+            raise NotFound(f"no demand {demand_id}")
+        allowed = self._is_staff(by, demand.station_id) or (
+            enterprise_may and by["role"] == "enterprise")
+        if not allowed:
+            raise Forbidden(f"a {by['role']} may not do this to a demand")
+        return demand
+
+    def _require_operator_or_staff(self, by: dict, station_id) -> None:
+        self.index.refresh()
+        if by["role"] != "operator" and not self._is_staff(by, station_id):
+            raise Forbidden("only an operator or the station's specialists may do this")
+
+    def _is_staff(self, by: dict, station_id) -> bool:
+        return by["role"] == "specialist" and self.index.station_of_staff.get(by["subject"]) == station_id
+
+    def _may_see(self, viewer: dict, demand: Demand) -> bool:
+        role, subject = viewer["role"], viewer["subject"]
+        if role == "enterprise":
+            return demand.enterprise["credit_code"] == subject
+        if role == "institution":
+            return bool(demand.assignment) and str(demand.assignment["institution_id"]) == subject
+        if role == "specialist":
+            return self._is_staff(viewer, demand.station_id)
+        return role in ("supervisor", "operator")
+
+    def _calendar_of(self, demand: Demand) -> WorkingCalendar:
+        return _calendar(self.repository.get(demand.station_id).calendar)
+
+
+def _calendar(settings: dict) -> WorkingCalendar:
+    settings = {key: [v.isoformat() if hasattr(v, "isoformat") else v for v in value]
+                if isinstance(value, list) else value for key, value in settings.items()}
+    try:
+        return WorkingCalendar.from_config(settings)
+    except ValueError as error:
+        raise Invalid(f"the working calendar is not valid: {error}", {"calendar": [str(error)]}) from None
+
+
+def _hash(payload) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _matches(demand: Demand, query: dict, now: datetime) -> bool:
+    submitted_on = datetime.fromisoformat(demand.submitted_at).date()
+    return all((
+        query["status"] is None or demand.status == query["status"],
+        query["category"] is None or demand.category == query["category"],
+        query["station"] is None or demand.station_id == query["station"],
+        query["enterprise"] is None or demand.enterprise["credit_code"] == query["enterprise"],
+        query["submitted_from"] is None or submitted_on >= query["submitted_from"],
+        query["submitted_to"] is None or submitted_on <= query["submitted_to"],
+        query["overdue"] is None or demand.overdue(now) == query["overdue"],
+    ))

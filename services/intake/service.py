@@ -1,9 +1,11 @@
-"""The intake nameko service: RPC for the gateway, its log for followers, matching followed."""
+"""The intake nameko service: stations, demands and their time limits; matching followed."""
+import base64
+
 from nameko.rpc import rpc
 
 from services.intake.application import Intake
 from shared.errors import CLIENT_ERRORS
-from shared.runtime import EventSourced, EventSourcedService, follow
+from shared.runtime import EventSourced, EventSourcedService, every, follow
 
 
 class IntakeService(EventSourcedService):
@@ -11,12 +13,60 @@ class IntakeService(EventSourcedService):
     application = EventSourced(Intake)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def submit_demand(self, payload, submitted_by):
-        return self.application.submit_demand(payload, submitted_by)
+    def register_station(self, payload, by):
+        return self.application.register_station(payload, by)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def get_demand(self, demand_id):
-        return self.application.demand(demand_id)
+    def get_station(self, station_id):
+        return self.application.station(station_id)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def record_construction(self, station_id, payload, by):
+        return self.application.record_construction(station_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def add_specialist(self, station_id, payload, by):
+        return self.application.add_specialist(station_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def store_attachment(self, name, media_type, data, by):
+        return self.application.store_attachment(name, media_type, base64.b64decode(data), by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def submit_demand(self, payload, by, idempotency_key=None):
+        return self.application.submit_demand(payload, by, idempotency_key)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def get_demand(self, demand_id, viewer):
+        return self.application.demand(demand_id, viewer)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def list_demands(self, query, viewer):
+        return self.application.list_demands(query, viewer)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def assess(self, demand_id, payload, by):
+        return self.application.assess(demand_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def supply_information(self, demand_id, payload, by):
+        return self.application.supply_information(demand_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def withdraw(self, demand_id, payload, by):
+        return self.application.withdraw(demand_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def cancel(self, demand_id, payload, by):
+        return self.application.cancel(demand_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def record_follow_up(self, demand_id, payload, by):
+        return self.application.record_follow_up(demand_id, payload, by)
+
+    @every("DEADLINES.check_interval", 30)
+    def check_deadlines(self):
+        self.application.check_deadlines()
 
     @follow("matching")
     def on_matching_event(self, message):

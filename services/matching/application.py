@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from services.matching.domain import Institution, Match
@@ -18,7 +19,12 @@ class Matching(ServiceApplication):
     name = "Matching"
     service = "matching"
     upstreams = ("intake",)
-    reactions = {"DemandAccepted": "_on_demand_accepted"}
+    reactions = {
+        "DemandAccepted": "_on_demand_accepted",
+        "DemandReclassified": "_on_demand_reclassified",
+        "DemandWithdrawn": "_on_demand_closed",
+        "DemandCancelled": "_on_demand_closed",
+    }
 
     def __init__(self, env=None):
         super().__init__(env)
@@ -38,8 +44,30 @@ class Matching(ServiceApplication):
         return view(self.find(Institution, institution_id, "institution"))
 
     def _on_demand_accepted(self, message, data, processing):
-        match = Match(demand_id=data["demand_id"], category=data["category"],
-                      items=data["items"], park=data["park"], expected_by=data["expected_by"])
+        match = Match(demand_id=data["demand_id"], **_round_of(data))
+        self._decide(match, processing)
+
+    def _on_demand_reclassified(self, message, data, processing):
+        match = self._match_of(data["demand_id"])
+        if match is None:
+            match = Match(demand_id=data["demand_id"], **_round_of(data))
+        else:
+            match.restart(**_round_of(data))
+        self._decide(match, processing)
+
+    def _on_demand_closed(self, message, data, processing):
+        match = self._match_of(data["demand_id"])
+        if match is not None:
+            match.release(f"the demand was {message.event.removeprefix('Demand').lower()}")
+            processing.collect_events(match)
+
+    def _match_of(self, demand_id) -> Match | None:
+        try:
+            return self.repository.get(Match.create_id(demand_id))
+        except AggregateNotFoundError:
+            return None
+
+    def _decide(self, match: Match, processing) -> None:
         self.registry.refresh()
         decision = select(self.registry.profiles.values(), Request(
             category=match.category, items=tuple(match.items), park=match.park,
@@ -65,3 +93,7 @@ def view(institution: Institution) -> dict:
         "capacity": institution.capacity,
         "registered_at": institution.created_on.isoformat(),
     }
+
+
+def _round_of(data: dict) -> dict:
+    return {key: data[key] for key in ("category", "items", "park", "expected_by", "round")}

@@ -9,25 +9,15 @@ from __future__ import annotations
 
 from services.matching.domain import Institution, Match
 from services.matching.selection import Profile
+from shared.eventstore import OwnLogFold
 
 
-class Registry:
+class Registry(OwnLogFold):
     def __init__(self, app):
-        self._app = app
-        self._position = 0
+        super().__init__(app)
         self.profiles: dict[str, Profile] = {}
 
-    def refresh(self) -> None:
-        while True:
-            notifications = self._app.recorder.select_notifications(
-                start=self._position, limit=1000, inclusive_of_start=False)
-            for notification in notifications:
-                self._fold(self._app.mapper.to_domain_event(notification))
-                self._position = notification.id
-            if len(notifications) < 1000:
-                return
-
-    def _fold(self, domain_event) -> None:
+    def fold(self, domain_event) -> None:
         if isinstance(domain_event, Institution.InstitutionRegistered):
             self.profiles[str(domain_event.originator_id)] = Profile(
                 id=str(domain_event.originator_id),
@@ -41,3 +31,7 @@ class Registry:
             if profile is not None:
                 profile.open_assignments += 1
                 profile.assignments_total += 1
+        elif isinstance(domain_event, Match.AssignmentReleased):
+            profile = self.profiles.get(str(domain_event.institution_id))
+            if profile is not None:
+                profile.open_assignments -= 1

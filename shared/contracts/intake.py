@@ -1,14 +1,43 @@
-"""Events intake publishes about demands."""
-from marshmallow import Schema, fields
+"""Events intake publishes about stations and demands.
+
+Demand events carry ``by`` (who) and ``at`` (when, in the station's clock); times are ISO 8601.
+"""
+from marshmallow import Schema, fields, validate
 
 from shared.contracts import contract
 from shared.contracts.values import ActorSchema, EnterpriseSchema, category_field
 
+CHANNELS = ("online", "counter", "phone", "visit")
+
+
+class AttachmentSchema(Schema):
+    sha256 = fields.String(required=True)
+    name = fields.String(required=True)
+    media_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+
+
+class DeadlineSchema(Schema):
+    limit = fields.Float(required=True, metadata={"description": "working seconds allowed"})
+    started_at = fields.String(required=True)
+    due_at = fields.String(required=True)
+    warn_at = fields.String(required=True)
+    closed_at = fields.String(allow_none=True, required=True)
+    paused_remaining = fields.Float(allow_none=True, required=True)
+    warned = fields.Boolean(required=True)
+    breached = fields.Boolean(required=True)
+
+
+class _DemandEvent(Schema):
+    demand_id = fields.UUID(required=True)
+    by = fields.Nested(ActorSchema, required=True)
+    at = fields.String(required=True)
+
 
 @contract("DemandSubmitted", producer="intake", subject="demand_id",
-          summary="An enterprise's demand reached the station through one of its channels.")
-class DemandSubmitted(Schema):
-    demand_id = fields.UUID(required=True)
+          summary="An enterprise's demand reached its park's station through one of its channels.")
+class DemandSubmitted(_DemandEvent):
+    station_id = fields.UUID(required=True)
     enterprise = fields.Nested(EnterpriseSchema, required=True)
     park = fields.String(required=True)
     category = category_field(required=True)
@@ -16,27 +45,74 @@ class DemandSubmitted(Schema):
     description = fields.String(required=True)
     items = fields.List(fields.String(), required=True)
     expected_by = fields.Date(allow_none=True, required=True)
-    channel = fields.String(required=True)
-    submitted_by = fields.Nested(ActorSchema, required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    consultation = fields.Boolean(required=True)
+    attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
+    request_hash = fields.String(required=True)
+    idempotency_key = fields.String(allow_none=True, required=True)
+    deadlines = fields.Dict(keys=fields.String(), values=fields.Nested(DeadlineSchema), required=True)
+
+
+class _Classification(_DemandEvent):
+    category = category_field(required=True)
+    items = fields.List(fields.String(), required=True)
+    sub_items = fields.List(fields.String(), required=True)
+    urgency = fields.String(required=True)
+    park = fields.String(required=True)
+    expected_by = fields.Date(allow_none=True, required=True)
+    round = fields.Integer(required=True, metadata={
+        "description": "the matching round this classification opens; matching answers with it"})
 
 
 @contract("DemandAccepted", producer="intake", subject="demand_id",
-          summary="Assessment accepted the demand for matching; carries what matching needs.")
-class DemandAccepted(Schema):
-    demand_id = fields.UUID(required=True)
-    category = category_field(required=True)
-    items = fields.List(fields.String(), required=True)
-    park = fields.String(required=True)
-    expected_by = fields.Date(allow_none=True, required=True)
-    accepted_by = fields.Nested(ActorSchema, required=True)
+          summary="Assessment (a specialist or the station's rules) accepted the demand for matching.")
+class DemandAccepted(_Classification):
+    pass
+
+
+@contract("DemandReclassified", producer="intake", subject="demand_id",
+          summary="A specialist reassessed a demand already in matching: matching starts again.")
+class DemandReclassified(_Classification):
+    reason = fields.String(allow_none=True, required=True)
+
+
+@contract("DemandAnswered", producer="intake", subject="demand_id",
+          summary="A consultation answered by the station itself; the demand is closed.")
+class DemandAnswered(_DemandEvent):
+    answer = fields.String(required=True)
+
+
+@contract("DemandRejected", producer="intake", subject="demand_id",
+          summary="Assessment rejected the demand, with the reason.")
+class DemandRejected(_DemandEvent):
+    reason = fields.String(required=True)
+
+
+@contract("InformationRequested", producer="intake", subject="demand_id",
+          summary="The station asked the enterprise for more; the assessment clock is paused.")
+class InformationRequested(_DemandEvent):
+    questions = fields.String(required=True)
+    assessment_remaining = fields.Float(required=True, metadata={
+        "description": "working seconds left on the assessment clock when it stopped"})
+
+
+@contract("InformationSupplied", producer="intake", subject="demand_id",
+          summary="The enterprise answered; the assessment clock runs again.")
+class InformationSupplied(_DemandEvent):
+    information = fields.String(required=True)
+    attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
+    assessment_due_at = fields.String(required=True)
+    assessment_warn_at = fields.String(required=True)
 
 
 @contract("DemandAssigned", producer="intake", subject="demand_id",
-          summary="The demand follows matching's assignment of an institution.")
+          summary="The demand follows matching's assignment; the follow-up clock starts.")
 class DemandAssigned(Schema):
     demand_id = fields.UUID(required=True)
     assignment_id = fields.UUID(required=True)
     institution_id = fields.UUID(required=True)
+    follow_up = fields.Nested(DeadlineSchema, required=True)
+    at = fields.String(required=True)
 
 
 @contract("DemandMatchingFailed", producer="intake", subject="demand_id",
@@ -44,3 +120,75 @@ class DemandAssigned(Schema):
 class DemandMatchingFailed(Schema):
     demand_id = fields.UUID(required=True)
     reasons = fields.List(fields.String(), required=True)
+    at = fields.String(required=True)
+
+
+@contract("DemandWithdrawn", producer="intake", subject="demand_id",
+          summary="The enterprise withdrew the demand before an institution served it.")
+class DemandWithdrawn(_DemandEvent):
+    reason = fields.String(allow_none=True, required=True)
+
+
+@contract("DemandCancelled", producer="intake", subject="demand_id",
+          summary="The demand was cancelled after an institution was assigned, with the reason.")
+class DemandCancelled(_DemandEvent):
+    reason = fields.String(required=True)
+
+
+@contract("FollowUpRecorded", producer="intake", subject="demand_id",
+          summary="A specialist followed the service up (服务跟进); the next follow-up is due.")
+class FollowUpRecorded(_DemandEvent):
+    note = fields.String(required=True)
+    contact = fields.String(required=True)
+    channel = fields.String(required=True)
+    next_step_on = fields.Date(allow_none=True, required=True)
+    next_follow_up = fields.Nested(DeadlineSchema, required=True)
+
+
+@contract("DeadlineApproaching", producer="intake", subject="demand_id",
+          summary="A stage's time limit is about to lapse (the warning share of it is left).")
+class DeadlineApproaching(Schema):
+    demand_id = fields.UUID(required=True)
+    stage = fields.String(required=True)
+    due_at = fields.String(required=True)
+    at = fields.String(required=True)
+
+
+@contract("DeadlineBreached", producer="intake", subject="demand_id",
+          summary="A stage's time limit lapsed before the stage was done.")
+class DeadlineBreached(DeadlineApproaching):
+    pass
+
+
+@contract("StationRegistered", producer="intake", subject="station_id",
+          summary="A park's one-stop service station opened, with its working calendar.")
+class StationRegistered(Schema):
+    station_id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    park = fields.String(required=True)
+    operating_institution = fields.Dict(required=True)
+    address = fields.String(required=True)
+    opening_hours = fields.String(required=True)
+    calendar = fields.Dict(required=True)
+    parent_platform = fields.String(allow_none=True, required=True)
+    auto_accept = fields.List(category_field(), required=True)
+    registered_by = fields.Nested(ActorSchema, required=True)
+
+
+@contract("StationConstructionRecorded", producer="intake", subject="station_id",
+          summary="The station's site, area, equipment, staffing and signage checks were recorded.")
+class StationConstructionRecorded(Schema):
+    station_id = fields.UUID(required=True)
+    facts = fields.Dict(required=True)
+    recorded_by = fields.Nested(ActorSchema, required=True)
+
+
+@contract("SpecialistJoined", producer="intake", subject="station_id",
+          summary="A service specialist (服务专员) joined the station's staff.")
+class SpecialistJoined(Schema):
+    station_id = fields.UUID(required=True)
+    staff_id = fields.String(required=True)
+    name = fields.String(required=True)
+    phone = fields.String(allow_none=True, required=True)
+    trained = fields.Boolean(required=True)
+    added_by = fields.Nested(ActorSchema, required=True)

@@ -26,6 +26,7 @@ class InstitutionAssigned(Schema):
     assignment_id = fields.UUID(required=True)
     institution_id = fields.UUID(required=True)
     candidates = fields.Integer(required=True)
+    round = fields.Integer(required=True, metadata={"description": "intake's matching round"})
 
 
 @contract("MatchingFailed", producer="matching", subject="match_id",
@@ -34,6 +35,7 @@ class MatchingFailed(Schema):
     match_id = fields.UUID(required=True)
     demand_id = fields.UUID(required=True)
     reasons = fields.List(fields.String(), required=True)
+    round = fields.Integer(required=True, metadata={"description": "intake's matching round"})
 
 
 @contract("MatchingStarted", producer="matching", subject="match_id",
@@ -45,3 +47,21 @@ class MatchingStarted(Schema):
     items = fields.List(fields.String(), required=True)
     park = fields.String(required=True)
     expected_by = fields.Date(allow_none=True, required=True)
+    round = fields.Integer(required=True)
+
+
+@contract("MatchingRestarted", producer="matching", subject="match_id",
+          summary="A reassessed demand is matched again, in a new round.")
+class MatchingRestarted(MatchingStarted):
+    pass
+
+
+@contract("AssignmentReleased", producer="matching", subject="match_id",
+          summary="An assignment ended before its service (withdrawn, cancelled, reassessed); "
+                  "the institution's capacity is free again.")
+class AssignmentReleased(Schema):
+    match_id = fields.UUID(required=True)
+    demand_id = fields.UUID(required=True)
+    institution_id = fields.UUID(required=True)
+    assignment_id = fields.UUID(required=True)
+    reason = fields.String(required=True)

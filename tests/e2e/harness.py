@@ -12,6 +12,7 @@ from pathlib import Path
 import requests
 
 import shared
+from tests import factories
 from tests.conftest import wait_for
 
 BIN = Path(sys.executable).parent
@@ -93,6 +94,17 @@ class Api:
                 return False
         wait_for(ready, timeout, interval=0.2, message=f"{self.base}/readyz")
 
+    def open_station(self, staff=("s-1",), **overrides) -> dict:
+        """Register the default park's station (as an operator) and its specialists."""
+        operator = ("operator", "ops-1")
+        station = self.call("POST", "/api/v1/stations", as_=operator, json=factories.station(**overrides))
+        assert station.status_code == 201, station.text
+        for staff_id in staff:
+            added = self.call("POST", f"/api/v1/stations/{station.json()['id']}/specialists",
+                              as_=operator, json=factories.specialist(staff_id))
+            assert added.status_code == 201, added.text
+        return station.json()
+
     def wait_status(self, demand_id: str, status: str, as_, timeout: float = 20) -> dict:
         def reached():
             shown = self.call("GET", f"/api/v1/demands/{demand_id}", as_=as_).json()
@@ -109,10 +121,11 @@ class Api:
 class Embedded:
     """``onestop up``: one process, memory broker, SQLite and the file archive store."""
 
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, **settings: str):
         self.port = free_port()
         self.env = {**os.environ, "ONESTOP_DATA_DIR": str(tmp / "data"),
-                    "ONESTOP_HTTP_ADDRESS": f"127.0.0.1:{self.port}", "PYTHONWARNINGS": "ignore"}
+                    "ONESTOP_HTTP_ADDRESS": f"127.0.0.1:{self.port}", "PYTHONWARNINGS": "ignore",
+                    **settings}
         self.process = Process("onestop-up", [str(BIN / "onestop"), "up"], self.env, tmp)
         self.api = Api(f"http://127.0.0.1:{self.port}", self.env)
 

@@ -14,6 +14,7 @@ SUPERVISOR = ("supervisor", "regulator-1")
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
     platform = Embedded(tmp_path_factory.mktemp("bad-input")).start()
+    platform.api.open_station()
     yield platform
     platform.stop()
 
@@ -124,7 +125,7 @@ def test_unknown_routes_and_methods(platform):
     assert_error(platform.api.call("GET", "/api/v1/nothing"), 404, "not_found")
     assert_error(platform.api.call("GET", "/"), 404, "not_found")
     error = assert_error(platform.api.call("DELETE", "/api/v1/demands"), 405, "method_not_allowed")
-    assert error["details"]["allowed_methods"] == ["POST"]
+    assert error["details"]["allowed_methods"] == ["GET", "HEAD", "POST"]
     assert_error(platform.api.call("OPTIONS", "/api/v1/demands"), 405, "method_not_allowed")
     assert_error(platform.api.call("TRACE", "/healthz"), 405, "method_not_allowed")
 
@@ -153,7 +154,9 @@ def test_nothing_bad_was_stored(platform):
     period = datetime.now(timezone.utc).strftime("%Y-%m")
     response = platform.api.call("GET", f"/api/v1/evaluation/figures?period={period}", as_=SUPERVISOR)
     assert response.status_code == 200
-    assert response.json() == {"period": period, "figures": {}}
+    # Only the station opened for these tests was counted.
+    assert response.json() == {"period": period, "figures": {"stations_registered": {"all": 1}}}
+    assert platform.api.call("GET", "/api/v1/demands", as_=SUPERVISOR).json()["total"] == 0
 
 
 def _secret(platform):

@@ -15,6 +15,7 @@ SUPERVISOR = ("supervisor", "regulator-1")
 @pytest.fixture
 def platform(tmp_path, rabbit_config, pg_schema_prefix):
     platform = Distributed(tmp_path, rabbit_config["AMQP_URI"], PG["dbname"], pg_schema_prefix).start()
+    platform.api.open_station()
     yield platform
     platform.stop()
 

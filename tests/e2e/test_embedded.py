@@ -13,6 +13,7 @@ SUPERVISOR = ("supervisor", "regulator-1")
 @pytest.fixture
 def platform(tmp_path):
     platform = Embedded(tmp_path).start()
+    platform.api.open_station()
     yield platform
     platform.stop()
 
@@ -45,6 +46,7 @@ def test_a_submitted_demand_is_assigned_and_archived_within_two_seconds(platform
     assert api.call("GET", f"/api/v1/demands/{demand_id}",
                     as_=("institution", institution.json()["id"])).status_code == 200
     # An id of another kind of record is no demand, nor institution.
+    assert api.call("GET", f"/api/v1/demands/{shown['station_id']}", as_=SPECIALIST).status_code == 404
     assert api.call("GET", f"/api/v1/demands/{institution.json()['id']}", as_=SPECIALIST).status_code == 404
     assert api.call("GET", f"/api/v1/institutions/{demand_id}", as_=SPECIALIST).status_code == 404
     stranger = ("enterprise", factories.credit_code())

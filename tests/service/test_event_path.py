@@ -12,6 +12,7 @@ from tests import factories
 from tests.conftest import wait_for
 
 SPECIALIST = {"role": "specialist", "subject": "s-1"}
+OPERATOR = {"role": "operator", "subject": "ops-1"}
 
 
 class Tap:
@@ -49,8 +50,19 @@ def start(container_factory, service_config):
     def start(service_cls):
         container = container_factory(service_cls, service_config)
         container.start()
+        if service_cls is IntakeService:
+            open_station(container)
+            # Published before a test taps the exchange, so taps see only the test's messages.
+            wait_for(lambda: intake_relay_position(container) == 2, message="the station's events")
         return container
     return start
+
+
+def open_station(intake):
+    with entrypoint_hook(intake, "register_station") as register:
+        station = register(factories.station(), OPERATOR)
+    with entrypoint_hook(intake, "add_specialist") as add:
+        add(station["id"], factories.specialist(), OPERATOR)
 
 
 def test_the_relay_publishes_the_log_in_order_with_confirmed_persistent_messages(start, service_config):
@@ -64,14 +76,14 @@ def test_the_relay_publishes_the_log_in_order_with_confirmed_persistent_messages
         tap.close()
     assert [m.delivery_info["routing_key"] for m in received] == ["DemandSubmitted", "DemandAccepted"]
     first, second = (m.headers for m in received)
-    assert (first["x-onestop-id"], first["x-onestop-previous-id"]) == (1, 0)
-    assert (second["x-onestop-id"], second["x-onestop-previous-id"]) == (2, 1)
+    assert (first["x-onestop-id"], first["x-onestop-previous-id"]) == (3, 2)
+    assert (second["x-onestop-id"], second["x-onestop-previous-id"]) == (4, 3)
     assert first["x-onestop-service"] == "intake"
     assert first["x-onestop-originator-id"] == demand["id"]
     assert received[0].payload["demand_id"] == demand["id"]
     assert all(m.properties["delivery_mode"] == 2 for m in received)
     with entrypoint_hook(intake, "health") as health:
-        assert health() == {"last_notification_id": 2}
+        assert health() == {"last_notification_id": 4}
 
 
 def test_matching_follows_intake_and_intake_follows_matching(start):
@@ -83,7 +95,7 @@ def test_matching_follows_intake_and_intake_follows_matching(start):
 
     def assigned():
         with entrypoint_hook(intake, "get_demand") as get:
-            shown = get(demand["id"])
+            shown = get(demand["id"], SPECIALIST)
         return shown if shown["status"] == "assigned" else None
 
     shown = wait_for(assigned, message="the demand to be assigned")
@@ -103,14 +115,14 @@ def test_a_lost_message_is_recovered_by_pulling_the_gap_over_rpc(start, service_
         bound.unbind_from(exchange=events_exchange("intake"), routing_key="#")
         with entrypoint_hook(intake, "submit_demand") as submit:
             lost = submit(factories.demand(), SPECIALIST)
-        wait_for(lambda: intake_relay_position(intake) == 2, message="the relay to publish")
+        wait_for(lambda: intake_relay_position(intake) == 4, message="the relay to publish")
         bound.bind_to(exchange=events_exchange("intake"), routing_key="#")
     with entrypoint_hook(intake, "submit_demand") as submit:
         later = submit(factories.demand(), SPECIALIST)
 
     def both_assigned():
         with entrypoint_hook(intake, "get_demand") as get:
-            return all(get(d["id"])["status"] == "assigned" for d in (lost, later))
+            return all(get(d["id"], SPECIALIST)["status"] == "assigned" for d in (lost, later))
 
     wait_for(both_assigned, message="both demands to be assigned")
     assert gaps._value.get() > gaps_before

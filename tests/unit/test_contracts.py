@@ -6,14 +6,15 @@ from eventsourcing.domain import Aggregate
 
 from onestop.catalogue import markdown
 from services.evaluation.domain import PeriodFigures
-from services.intake.domain import Demand
+from services.intake.demand import Demand
+from services.intake.station import Station
 from services.matching.domain import Institution, Match
 from shared.config import ConfigurationError
 from shared.contracts import CONTRACTS
 from shared.eventstore import DeadLetter, open_application
 from services.intake.application import Intake
 
-AGGREGATES = (Demand, Institution, Match, PeriodFigures, DeadLetter)
+AGGREGATES = (Demand, Station, Institution, Match, PeriodFigures, DeadLetter)
 
 
 def recorded_event_names():

@@ -5,56 +5,14 @@ The same tests run against the in-memory, SQLite and PostgreSQL event stores.
 import json
 import uuid
 
-import mongomock
 import pytest
 
-from services.archive.projection import Archive
-from services.evaluation.application import Evaluation
-from services.intake.application import Intake
 from services.matching.application import Matching
 from shared.contracts import contract_for
 from shared.errors import Invalid, NotFound
-from shared.eventstore import open_application
 from tests import factories
-from tests.conftest import PG
 
 SPECIALIST = {"role": "specialist", "subject": "s-1"}
-
-
-@pytest.fixture(params=["memory", "sqlite", "postgres"])
-def config(request, tmp_path, pg_schema_prefix):
-    store = {"kind": request.param}
-    if request.param == "postgres":
-        store.update(postgres_host=PG["host"], postgres_port=PG["port"],
-                     postgres_dbname=PG["dbname"], postgres_user=PG["user"],
-                     postgres_schema_prefix=pg_schema_prefix)
-    return {"EVENT_STORE": store, "DATA_DIR": str(tmp_path), "ASSESSMENT": {"auto_accept": True}}
-
-
-class Platform:
-    def __init__(self, config):
-        self.apps = {cls.service: open_application(cls, config) for cls in (Intake, Matching, Evaluation)}
-        self.archive = Archive(mongomock.MongoClient().db)
-        for follower in [*self.apps.values(), self.archive]:
-            follower.follow_upstreams(self.read_log, retry_backoff=0)
-
-    def read_log(self, upstream, after, limit):
-        return self.apps[upstream].log(after, limit)
-
-    def settle(self):
-        while sum(f.catch_up() for f in [*self.apps.values(), self.archive]):
-            pass
-
-    def close(self):
-        for app in self.apps.values():
-            app.close()
-
-
-@pytest.fixture
-def platform(config):
-    platform = Platform(config)
-    yield platform
-    platform.close()
 
 
 def test_a_demand_is_assigned_to_the_qualified_institution_and_archived(platform):
@@ -66,12 +24,13 @@ def test_a_demand_is_assigned_to_the_qualified_institution_and_archived(platform
 
     platform.settle()
 
-    shown = intake.demand(demand["id"])
+    shown = intake.demand(demand["id"], SPECIALIST)
     assert shown["status"] == "assigned"
     assert shown["assignment"]["institution_id"] == qualified["id"] != unqualified["id"]
     dossier = platform.archive.dossier(demand["id"])
     assert [e["name"] for e in dossier["events"]] == [
         "DemandSubmitted", "DemandAccepted", "MatchingStarted", "InstitutionAssigned", "DemandAssigned"]
+    assert dossier["station_id"] == shown["station_id"]
     assert dossier["status"] == "assigned"
     period = demand["submitted_at"][:7]
     figures = platform.apps["evaluation"].figures(period)["figures"]
@@ -86,9 +45,9 @@ def test_every_published_message_keeps_its_contract(platform):
     platform.settle()
     published = [m for service in platform.apps for m in platform.read_log(service, 0, 1000)]
     assert {m.event for m in published} >= {
-        "DemandSubmitted", "DemandAccepted", "DemandAssigned", "DemandMatchingFailed",
-        "InstitutionRegistered", "MatchingStarted", "InstitutionAssigned", "MatchingFailed",
-        "PeriodOpened", "FigureCounted"}
+        "StationRegistered", "SpecialistJoined", "DemandSubmitted", "DemandAccepted",
+        "DemandAssigned", "DemandMatchingFailed", "InstitutionRegistered", "MatchingStarted",
+        "InstitutionAssigned", "MatchingFailed", "PeriodOpened", "FigureCounted"}
     for message in published:
         terms = contract_for(message.event)
         assert message.schema_version == terms.version
@@ -101,7 +60,7 @@ def test_no_candidate_gives_matching_failed_with_reasons(platform):
         factories.institution(categories=["metrology"]), SPECIALIST)
     demand = platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
     platform.settle()
-    shown = platform.apps["intake"].demand(demand["id"])
+    shown = platform.apps["intake"].demand(demand["id"], SPECIALIST)
     assert shown["status"] == "matching_failed"
     assert shown["unmatched_reasons"] == ["1 institution(s): does not serve category inspection_testing"]
 
@@ -147,12 +106,12 @@ def test_bad_input_is_refused_and_stores_nothing(platform):
             SPECIALIST)
     assert set(refused.value.fields) == {"capacity", "qualifications"}
     assert set(refused.value.fields["qualifications"][0]) == {"scope", "valid_until"}
-    assert intake.last_notification_id() == 0
+    assert intake.last_notification_id() == 2  # the station and its specialist, nothing more
     assert platform.apps["matching"].last_notification_id() == 0
     with pytest.raises(NotFound):
-        intake.demand(str(uuid.uuid4()))
+        intake.demand(str(uuid.uuid4()), SPECIALIST)
     with pytest.raises(NotFound):
-        intake.demand("not-a-uuid")
+        intake.demand("not-a-uuid", SPECIALIST)
 
 
 def test_a_reaction_that_keeps_failing_is_dead_lettered_and_the_stream_moves_on(platform, monkeypatch):
@@ -170,11 +129,12 @@ def test_a_reaction_that_keeps_failing_is_dead_lettered_and_the_stream_moves_on(
     monkeypatch.setattr(Matching, "_on_demand_accepted", fail_on_poison)
     for _ in range(4):  # max_attempts defaults to 5
         matching.catch_up()
-    assert platform.apps["intake"].demand(healthy["id"])["status"] == "accepted"  # waits behind it
+    intake = platform.apps["intake"]
+    assert intake.demand(healthy["id"], SPECIALIST)["status"] == "accepted"  # waits behind it
     assert matching.dead_letters() == []
     platform.settle()
-    assert platform.apps["intake"].demand(healthy["id"])["status"] == "assigned"
-    assert platform.apps["intake"].demand(poison["id"])["status"] == "accepted"
+    assert intake.demand(healthy["id"], SPECIALIST)["status"] == "assigned"
+    assert intake.demand(poison["id"], SPECIALIST)["status"] == "accepted"
     letters = matching.dead_letters()
     assert [(d["upstream"], d["event"]) for d in letters] == [("intake", "DemandAccepted")]
     assert "cannot match this one" in letters[0]["error"]

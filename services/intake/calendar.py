@@ -1,0 +1,192 @@
+"""A station's working calendar: time limits on a demand run in working time, not wall-clock time."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+# Longer than any real closure, short enough that a calendar without working days fails fast.
+SEARCH_LIMIT_DAYS = 3660
+
+_PERIOD = re.compile(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})")
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    timezone: str = "Asia/Shanghai"
+    #: working periods of a working day, local time, sorted, non-overlapping
+    hours: tuple[tuple[time, time], ...] = ((time(9, 0), time(12, 0)), (time(13, 30), time(17, 30)))
+    #: date.weekday() numbers
+    weekend: frozenset[int] = frozenset({5, 6})
+    #: no work, even on a weekday
+    holidays: frozenset[date] = frozenset()
+    #: work, even on a weekend day (调休)
+    extra_workdays: frozenset[date] = frozenset()
+
+    def __post_init__(self):
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise ValueError(f"timezone: unknown time zone {self.timezone!r}") from None
+        if not self.hours:
+            # A working day without working time would make every time limit expire at once.
+            raise ValueError("hours: a working day needs at least one working period")
+        previous_end = None
+        for start, end in self.hours:
+            for moment in (start, end):
+                if moment.tzinfo is not None or moment.second or moment.microsecond:
+                    # to_config writes HH:MM in the station's zone; anything finer would not survive.
+                    raise ValueError(f"hours: {moment} must be a local time in whole minutes")
+            if end <= start:
+                raise ValueError(f"hours: period {_period(start, end)} must end after it starts")
+            if previous_end is not None and start < previous_end:
+                raise ValueError(f"hours: period {_period(start, end)} overlaps or precedes "
+                                 "the one before it")
+            previous_end = end
+        if any(type(day) is not int or day not in range(7) for day in self.weekend):
+            raise ValueError("weekend: weekday numbers run from 0 (monday) to 6 (sunday), "
+                             f"got {set(self.weekend)}")
+        both = self.holidays & self.extra_workdays
+        if both:
+            days = ", ".join(day.isoformat() for day in sorted(both))
+            raise ValueError(f"holidays: {days} also listed in extra_workdays")
+
+    @classmethod
+    def from_config(cls, settings: dict) -> "WorkingCalendar":
+        unknown = set(settings) - {"timezone", "hours", "weekend", "holidays", "extra_workdays"}
+        if unknown:
+            # A misspelt key would otherwise silently drop, say, every public holiday.
+            raise ValueError(f"{', '.join(sorted(unknown))}: not a working-calendar setting")
+        defaults = cls()
+        return cls(
+            timezone=settings.get("timezone", defaults.timezone),
+            hours=(tuple(sorted(_parse_period(text) for text in _listed(settings, "hours")))
+                   if "hours" in settings else defaults.hours),
+            weekend=(frozenset(_parse_weekday(value) for value in _listed(settings, "weekend"))
+                     if "weekend" in settings else defaults.weekend),
+            holidays=frozenset(_parse_date(value, "holidays") for value in _listed(settings, "holidays")),
+            extra_workdays=frozenset(_parse_date(value, "extra_workdays")
+                                     for value in _listed(settings, "extra_workdays")),
+        )
+
+    def to_config(self) -> dict:
+        return {
+            "timezone": self.timezone,
+            "hours": [_period(start, end) for start, end in self.hours],
+            "weekend": [WEEKDAYS[day] for day in sorted(self.weekend)],
+            "holidays": [day.isoformat() for day in sorted(self.holidays)],
+            "extra_workdays": [day.isoformat() for day in sorted(self.extra_workdays)],
+        }
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.extra_workdays:
+            return True
+        return day not in self.holidays and day.weekday() not in self.weekend
+
+    @property
+    def seconds_per_day(self) -> int:
+        return sum(int((datetime.combine(date.min, end) - datetime.combine(date.min, start)).total_seconds())
+                   for start, end in self.hours)
+
+    def working_days(self, count: float) -> float:
+        return count * self.seconds_per_day
+
+    def add(self, start: datetime, seconds: float) -> datetime:
+        cursor = _utc(start, "start")
+        if not (math.isfinite(seconds) and seconds >= 0):
+            raise ValueError(f"seconds: working time to add must be finite and not negative, got {seconds!r}")
+        remaining = seconds
+        zone = ZoneInfo(self.timezone)
+        day = cursor.astimezone(zone).date()
+        days_off = 0
+        while True:
+            periods = self._periods(day, zone)
+            days_off = 0 if periods else days_off + 1
+            if days_off > SEARCH_LIMIT_DAYS:
+                raise ValueError(f"no working day within {SEARCH_LIMIT_DAYS} days after "
+                                 f"{start.isoformat()}: the calendar never opens")
+            for opens, closes in periods:
+                begin = max(opens, cursor)
+                # Periods are half-open: at the closing instant the station is already closed,
+                # so a zero-length count moves on to the next opening.
+                if begin >= closes:
+                    continue
+                available = (closes - begin).total_seconds()
+                if remaining <= available:
+                    return begin + timedelta(seconds=remaining)
+                remaining -= available
+            day += timedelta(days=1)
+
+    def between(self, start: datetime, end: datetime) -> float:
+        start, end = _utc(start, "start"), _utc(end, "end")
+        if end <= start:
+            return 0.0
+        zone = ZoneInfo(self.timezone)
+        day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+        elapsed = 0.0
+        while day <= last:
+            for opens, closes in self._periods(day, zone):
+                overlap = (min(closes, end) - max(opens, start)).total_seconds()
+                elapsed += max(overlap, 0.0)
+            day += timedelta(days=1)
+        return elapsed
+
+    def _periods(self, day: date, zone: ZoneInfo) -> list[tuple[datetime, datetime]]:
+        """The day's working periods as UTC instants, so arithmetic is right across a DST change."""
+        if not self.is_working_day(day):
+            return []
+        return [(datetime.combine(day, start, zone).astimezone(UTC),
+                 datetime.combine(day, end, zone).astimezone(UTC))
+                for start, end in self.hours]
+
+
+def _utc(moment: datetime, name: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name}: naive datetime {moment.isoformat()} is ambiguous; "
+                         "give a timezone-aware datetime so it can be placed on the station's calendar")
+    return moment.astimezone(UTC)
+
+
+def _period(start: time, end: time) -> str:
+    return f"{start:%H:%M}-{end:%H:%M}"
+
+
+def _listed(settings: dict, key: str) -> list:
+    values = settings.get(key, [])
+    # A lone string would otherwise be read character by character.
+    if not isinstance(values, (list, tuple)):
+        raise ValueError(f"{key}: must be a list, got {values!r}")
+    return list(values)
+
+
+def _parse_period(text) -> tuple[time, time]:
+    match = _PERIOD.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"hours: {text!r} is not a period written HH:MM-HH:MM")
+    start_hour, start_minute, end_hour, end_minute = map(int, match.groups())
+    try:
+        return time(start_hour, start_minute), time(end_hour, end_minute)
+    except ValueError:
+        raise ValueError(f"hours: {text!r} is not a valid time of day") from None
+
+
+def _parse_weekday(value) -> int:
+    if isinstance(value, str) and value.strip().lower() in WEEKDAYS:
+        return WEEKDAYS.index(value.strip().lower())
+    if isinstance(value, int) and not isinstance(value, bool) and value in range(7):
+        return value
+    raise ValueError(f"weekend: {value!r} is not a weekday name (monday ... sunday) or number 0-6")
+
+
+def _parse_date(value, key: str) -> date:
+    # A settings schema may already have loaded the ISO strings as dates.
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{key}: {value!r} is not an ISO date (YYYY-MM-DD)") from None

@@ -1,0 +1,58 @@
+"""How long each stage may take, in working time (domain.md defaults, configurable).
+
+Limits are written like ``1h`` or ``4d``: ``s``, ``m`` and ``h`` are working seconds, minutes
+and hours; ``d`` is working days, each as long as the station's working day. A warning is due
+when ``warn_before`` (a share of the limit) is left.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.intake.calendar import WorkingCalendar
+from services.intake.demand import deadline
+
+DEFAULTS = {
+    "first_response": "1h",
+    "assessment_consultation": "2d",
+    "assessment": "4d",
+    "follow_up": "5d",
+    "warn_before": 0.2,
+}
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
+_SECONDS = {"s": 1, "m": 60, "h": 3600}
+
+
+@dataclass(frozen=True)
+class TimeLimits:
+    settings: dict
+
+    @classmethod
+    def from_config(cls, settings: dict | None) -> "TimeLimits":
+        merged = {**DEFAULTS, **(settings or {})}
+        for key, value in merged.items():
+            if key == "warn_before":
+                if not 0 <= float(value) < 1:
+                    raise ValueError("TIME_LIMITS.warn_before must be a share of the limit, 0 to 1")
+            elif not _AMOUNT.fullmatch(str(value)):
+                raise ValueError(f"TIME_LIMITS.{key} must look like 90s, 30m, 1h or 4d, not {value!r}")
+        return cls(merged)
+
+    def seconds(self, limit: str, calendar: WorkingCalendar) -> float:
+        amount, unit = _AMOUNT.fullmatch(str(self.settings[limit])).groups()
+        if unit == "d":
+            return calendar.working_days(float(amount))
+        return float(amount) * _SECONDS[unit]
+
+    def start(self, limit: str, calendar: WorkingCalendar, at: datetime) -> dict:
+        """A stage's clock starting at ``at`` with the whole limit ahead."""
+        seconds = self.seconds(limit, calendar)
+        return self.resume(seconds, calendar, at, limit=seconds)
+
+    def resume(self, remaining: float, calendar: WorkingCalendar, at: datetime, *, limit: float) -> dict:
+        """A stage's clock running from ``at`` with ``remaining`` working seconds left."""
+        warn_after = max(remaining - limit * float(self.settings["warn_before"]), 0.0)
+        return deadline(limit=limit, started_at=at.isoformat(),
+                        due_at=calendar.add(at, remaining).isoformat(),
+                        warn_at=calendar.add(at, warn_after).isoformat())

@@ -1,0 +1,93 @@
+"""Intake's answers as plain data (what crosses RPC to the gateway)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from services.intake.demand import Demand
+from services.intake.station import Station
+
+
+def demand_view(demand: Demand, now: datetime) -> dict:
+    return {
+        **demand_summary(demand, now),
+        "description": demand.description,
+        "items": demand.items,
+        "sub_items": demand.sub_items,
+        "urgency": demand.urgency,
+        "expected_by": demand.expected_by.isoformat() if demand.expected_by else None,
+        "consultation": demand.consultation,
+        "attachments": demand.attachments,
+        "submitted_by": demand.submitted_by,
+        "unmatched_reasons": demand.unmatched_reasons,
+        "outcome": demand.outcome,
+        "information": demand.information,
+        "follow_ups": [{**f, "next_step_on": f["next_step_on"].isoformat() if f["next_step_on"] else None}
+                       for f in demand.follow_ups],
+        "deadlines": {stage: _deadline(clock, now) for stage, clock in demand.deadlines.items()},
+    }
+
+
+def demand_summary(demand: Demand, now: datetime) -> dict:
+    assignment = None
+    if demand.assignment:
+        assignment = {key: str(value) for key, value in demand.assignment.items()}
+    return {
+        "id": str(demand.id),
+        "status": demand.status,
+        "station_id": str(demand.station_id),
+        "park": demand.park,
+        "enterprise": demand.enterprise,
+        "category": demand.category,
+        "title": demand.title,
+        "channel": demand.channel,
+        "submitted_at": demand.submitted_at,
+        "updated_at": demand.updated_at,
+        "assignment": assignment,
+        "overdue": demand.overdue(now),
+    }
+
+
+def _deadline(clock: dict, now: datetime) -> dict:
+    running = clock["closed_at"] is None and clock["paused_remaining"] is None
+    state = ("closed" if clock["closed_at"] else "paused" if clock["paused_remaining"] is not None
+             else "breached" if clock["breached"] or now >= datetime.fromisoformat(clock["due_at"])
+             else "running")
+    return {
+        "state": state,
+        "due_at": clock["due_at"] if running or clock["closed_at"] else None,
+        "warned": clock["warned"],
+        "breached": clock["breached"],
+        "closed_at": clock["closed_at"],
+        "paused_remaining_seconds": clock["paused_remaining"],
+        "limit_seconds": clock["limit"],
+    }
+
+
+def page_of(demands: list[Demand], query: dict, now: datetime) -> dict:
+    key = query["sort"].lstrip("-")
+    ordered = sorted(demands, key=lambda d: (getattr(d, key), str(d.id)),
+                     reverse=query["sort"].startswith("-"))
+    first = (query["page"] - 1) * query["per_page"]
+    return {
+        "items": [demand_summary(d, now) for d in ordered[first:first + query["per_page"]]],
+        "page": query["page"],
+        "per_page": query["per_page"],
+        "total": len(ordered),
+    }
+
+
+def station_view(station: Station) -> dict:
+    return {
+        "id": str(station.id),
+        "name": station.name,
+        "park": station.park,
+        "operating_institution": station.operating_institution,
+        "address": station.address,
+        "opening_hours": station.opening_hours,
+        "calendar": station.calendar,
+        "parent_platform": station.parent_platform,
+        "auto_accept": station.auto_accept,
+        "construction": station.construction,
+        "specialists": sorted(station.specialists.values(), key=lambda s: s["staff_id"]),
+        "registered_at": station.created_on.isoformat(),
+    }

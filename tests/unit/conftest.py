@@ -1,0 +1,67 @@
+"""The whole event path without a broker: each application follows the others' logs directly,
+on the in-memory, SQLite and PostgreSQL event stores in turn."""
+import mongomock
+import pytest
+
+from services.archive.projection import Archive
+from services.evaluation.application import Evaluation
+from services.intake.application import Intake
+from services.matching.application import Matching
+from shared.eventstore import open_application
+from tests import factories
+from tests.conftest import PG
+
+OPERATOR = {"role": "operator", "subject": "ops-1"}
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def config(request, tmp_path, pg_schema_prefix):
+    store = {"kind": request.param}
+    if request.param == "postgres":
+        store.update(postgres_host=PG["host"], postgres_port=PG["port"],
+                     postgres_dbname=PG["dbname"], postgres_user=PG["user"],
+                     postgres_schema_prefix=pg_schema_prefix)
+    return {"EVENT_STORE": store, "DATA_DIR": str(tmp_path)}
+
+
+class Platform:
+    def __init__(self, config, station=None):
+        self.apps = {cls.service: open_application(cls, config) for cls in (Intake, Matching, Evaluation)}
+        self.archive = Archive(mongomock.MongoClient().db)
+        for follower in [*self.apps.values(), self.archive]:
+            follower.follow_upstreams(self.read_log, retry_backoff=0)
+        self.station = self.apps["intake"].register_station(station or factories.station(), OPERATOR)
+        self.apps["intake"].add_specialist(self.station["id"], factories.specialist(), OPERATOR)
+
+    def read_log(self, upstream, after, limit):
+        return self.apps[upstream].log(after, limit)
+
+    def settle(self):
+        while sum(f.catch_up() for f in [*self.apps.values(), self.archive]):
+            pass
+
+    def close(self):
+        for app in self.apps.values():
+            app.close()
+
+
+@pytest.fixture
+def platform(config):
+    platform = Platform(config)
+    yield platform
+    platform.close()
+
+
+@pytest.fixture
+def open_platform(config):
+    """Opens a platform whose station is registered with the given payload."""
+    opened = []
+
+    def open_(station=None):
+        opened.append(Platform(config, station))
+        return opened[-1]
+    yield open_
+    for platform in opened:
+        platform.close()
+
+

@@ -1,0 +1,282 @@
+"""Intake as a station works: decisions, paused clocks, deadlines on the working calendar,
+withdrawal, cancellation, re-matching, idempotent submission, attachments, who sees what."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from shared import metrics
+from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from tests import factories
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SPECIALIST = {"role": "specialist", "subject": "s-1"}
+OPERATOR = {"role": "operator", "subject": "ops-1"}
+SUPERVISOR = {"role": "supervisor", "subject": "regulator-1"}
+
+
+def local(text):
+    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+class Clock:
+    def __init__(self, now):
+        self.now = local(now)
+
+    def set(self, now):
+        self.now = local(now)
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def station(open_platform):
+    """A station that assesses by hand, with Monday 30 November 2026 a public holiday."""
+    platform = open_platform(factories.station(auto_accept=[], calendar={"holidays": ["2026-11-30"]}))
+    platform.clock = Clock("2026-11-27T17:25")
+    platform.apps["intake"].clock = platform.clock
+    return platform
+
+
+def in_local(text):
+    return datetime.fromisoformat(text).astimezone(SHANGHAI).strftime("%a %Y-%m-%d %H:%M")
+
+
+def submit(platform, by=SPECIALIST, key=None, **overrides):
+    return platform.apps["intake"].submit_demand(factories.demand(**overrides), by, key)
+
+
+def test_friday_evening_before_a_holiday_the_first_response_is_due_tuesday(station):
+    intake = station.apps["intake"]
+    demand = submit(station)
+    assert demand["status"] == "submitted"  # this station assesses by hand
+    first, assessment = demand["deadlines"]["first_response"], demand["deadlines"]["assessment"]
+    assert in_local(first["due_at"]) == "Tue 2026-12-01 09:55"
+    assert in_local(assessment["due_at"]) == "Fri 2026-12-04 17:25"
+
+    station.clock.set("2026-12-01T09:42")
+    assert intake.check_deadlines() == 0
+    station.clock.set("2026-12-01T09:43")
+    breaches = metrics.DEADLINE_EVENTS.labels("first_response", "breached")
+    before = breaches._value.get()
+    assert intake.check_deadlines() == 1  # the warning: a fifth of the hour is left
+    assert intake.check_deadlines() == 0
+    station.clock.set("2026-12-01T09:55")
+    assert intake.check_deadlines() == 1  # the breach
+    assert breaches._value.get() == before + 1
+
+    shown = intake.demand(demand["id"], SPECIALIST)
+    assert shown["deadlines"]["first_response"]["state"] == "breached"
+    assert shown["deadlines"]["first_response"]["warned"] is True
+    assert shown["overdue"] is True
+    overdue = intake.list_demands({"overdue": "true"}, SPECIALIST)
+    assert [d["id"] for d in overdue["items"]] == [demand["id"]]
+    station.settle()
+    names = [e["name"] for e in station.archive.dossier(demand["id"])["events"]]
+    assert names == ["DemandSubmitted", "DeadlineApproaching", "DeadlineBreached"]
+
+
+def test_requesting_information_pauses_the_assessment_clock_across_a_weekend(station):
+    intake = station.apps["intake"]
+    demand = submit(station)
+    station.clock.set("2026-12-01T09:50")
+    intake.assess(demand["id"], {"decision": "request_info", "questions": "Which model?"}, SPECIALIST)
+    station.clock.set("2026-12-01T16:30")
+    shown = intake.demand(demand["id"], SPECIALIST)
+    assert shown["status"] == "awaiting_information"
+    assert shown["deadlines"]["first_response"]["state"] == "closed"
+    # 09:50 to Friday 17:25: 6h10m on Tuesday (lunch 12:00-13:30 excluded), 7h each on
+    # Wednesday and Thursday, 6h55m on Friday: 27h05m of working time were left.
+    assert shown["deadlines"]["assessment"]["paused_remaining_seconds"] == 27 * 3600 + 5 * 60
+    station.clock.set("2026-12-05T12:00")  # Saturday, long past nothing: a paused clock is silent
+    assert intake.check_deadlines() == 0
+
+    station.clock.set("2026-12-07T10:00")  # Monday
+    supplied = intake.supply_information(
+        demand["id"], {"information": "Model X-1, 12 W"}, {"role": "enterprise",
+                                                          "subject": shown["enterprise"]["credit_code"]})
+    assert supplied["status"] == "submitted"
+    # 27h05m from Monday 10:00: 6h Monday, 7h each Tuesday to Thursday, then 5 minutes on Friday.
+    assert in_local(supplied["deadlines"]["assessment"]["due_at"]) == "Fri 2026-12-11 09:05"
+    assert supplied["information"][0]["information"] == "Model X-1, 12 W"
+
+
+def test_a_stage_closed_after_its_due_time_is_recorded_as_breached(station):
+    intake = station.apps["intake"]
+    demand = submit(station)
+    station.clock.set("2026-12-01T10:30")  # the first response was due at 09:55; no check ran
+    accepted = intake.assess(demand["id"], {"decision": "accept"}, SPECIALIST)
+    assert accepted["deadlines"]["first_response"]["breached"] is True
+    assert accepted["deadlines"]["assessment"]["breached"] is False
+    station.settle()
+    names = [e["name"] for e in station.archive.dossier(demand["id"])["events"]]
+    assert names[:3] == ["DemandSubmitted", "DeadlineBreached", "DemandAccepted"]
+
+
+@pytest.mark.parametrize("decision, extra, status, outcome", [
+    ("answer", {"answer": "GB 7000.1 applies; any CMA lab can test it."}, "answered",
+     {"answer": "GB 7000.1 applies; any CMA lab can test it."}),
+    ("reject", {"reason": "Not a quality infrastructure service."}, "rejected",
+     {"reason": "Not a quality infrastructure service."}),
+])
+def test_answer_and_reject_close_the_demand(station, decision, extra, status, outcome):
+    intake = station.apps["intake"]
+    demand = submit(station, consultation=True)
+    closed = intake.assess(demand["id"], {"decision": decision, **extra}, SPECIALIST)
+    assert (closed["status"], closed["outcome"]) == (status, outcome)
+    assert closed["overdue"] is False
+    with pytest.raises(Conflict) as refused:
+        intake.assess(demand["id"], {"decision": "accept"}, SPECIALIST)
+    assert refused.value.details == {"current_status": status}
+
+
+def test_each_decision_names_what_it_needs(station):
+    demand = submit(station)
+    for decision, field in (("answer", "answer"), ("request_info", "questions"), ("reject", "reason")):
+        with pytest.raises(Invalid) as refused:
+            station.apps["intake"].assess(demand["id"], {"decision": decision}, SPECIALIST)
+        assert set(refused.value.fields) == {field}
+
+
+def test_reassessment_re_matches_and_frees_the_first_institutions_capacity(station):
+    matching, intake = station.apps["matching"], station.apps["intake"]
+    lab = matching.register_institution(factories.institution(capacity=1), SPECIALIST)
+    metrology = matching.register_institution(factories.institution(
+        categories=["metrology"], qualifications=[{
+            "type": "METROLOGY", "number": "M-1", "scope": ["caliper"],
+            "valid_from": "2020-01-01", "valid_until": "2099-12-31"}]), SPECIALIST)
+    demand = submit(station)
+    intake.assess(demand["id"], {"decision": "accept"}, SPECIALIST)
+    station.settle()
+    assert intake.demand(demand["id"], SPECIALIST)["assignment"]["institution_id"] == lab["id"]
+
+    intake.assess(demand["id"], {"decision": "accept", "category": "metrology", "items": ["caliper"],
+                                 "reason": "the lamp maker needs its caliper calibrated"}, SPECIALIST)
+    station.settle()
+    shown = intake.demand(demand["id"], SPECIALIST)
+    assert (shown["status"], shown["category"]) == ("assigned", "metrology")
+    assert shown["assignment"]["institution_id"] == metrology["id"]
+    # The lab, capacity 1, is free again for the next demand.
+    other = submit(station)
+    intake.assess(other["id"], {"decision": "accept"}, SPECIALIST)
+    station.settle()
+    assert intake.demand(other["id"], SPECIALIST)["assignment"]["institution_id"] == lab["id"]
+    events = [e["name"] for e in station.archive.dossier(demand["id"])["events"]]
+    assert events.count("InstitutionAssigned") == 2 and "AssignmentReleased" in events
+
+
+def test_withdrawal_before_service_cancellation_after_and_capacity_released(station):
+    matching, intake = station.apps["matching"], station.apps["intake"]
+    matching.register_institution(factories.institution(capacity=1), SPECIALIST)
+    enterprise = factories.credit_code()
+    owner = {"role": "enterprise", "subject": enterprise}
+    early = submit(station, by=owner, enterprise_code=enterprise)
+    withdrawn = intake.withdraw(early["id"], {"reason": "found the answer myself"}, owner)
+    assert (withdrawn["status"], withdrawn["outcome"]) == ("withdrawn", {"reason": "found the answer myself"})
+
+    served = submit(station, by=owner, enterprise_code=enterprise)
+    intake.assess(served["id"], {"decision": "accept"}, SPECIALIST)
+    station.settle()
+    with pytest.raises(Conflict) as refused:
+        intake.withdraw(served["id"], {}, owner)
+    assert refused.value.details == {"current_status": "assigned"}
+    with pytest.raises(Invalid):
+        intake.cancel(served["id"], {}, owner)  # a cancellation needs its reason
+    cancelled = intake.cancel(served["id"], {"reason": "the product was discontinued"}, owner)
+    assert cancelled["status"] == "cancelled"
+    station.settle()
+    assert "AssignmentReleased" in [e["name"] for e in station.archive.dossier(served["id"])["events"]]
+    assert matching.registry.profiles[cancelled["assignment"]["institution_id"]].open_assignments == 0
+
+
+def test_follow_ups_restart_the_follow_up_clock(station):
+    station.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    intake = station.apps["intake"]
+    demand = submit(station)
+    station.clock.set("2026-12-01T09:00")
+    intake.assess(demand["id"], {"decision": "accept"}, SPECIALIST)
+    station.settle()
+    assigned = intake.demand(demand["id"], SPECIALIST)
+    # Five working days of 7 h from Tuesday 09:00 run out at Monday's closing time.
+    assert in_local(assigned["deadlines"]["follow_up"]["due_at"]) == "Mon 2026-12-07 17:30"
+    station.clock.set("2026-12-03T15:00")
+    followed = intake.record_follow_up(demand["id"], {
+        "note": "Samples received by the lab", "contact": "Li Hua", "channel": "phone",
+        "next_step_on": "2026-12-09"}, SPECIALIST)
+    assert followed["follow_ups"][0]["next_step_on"] == "2026-12-09"
+    assert in_local(followed["deadlines"]["follow_up"]["due_at"]) == "Thu 2026-12-10 15:00"
+
+
+def test_a_repeated_submission_with_the_same_idempotency_key_returns_the_first(station):
+    payload = factories.demand()
+    intake = station.apps["intake"]
+    first = intake.submit_demand(payload, SPECIALIST, "retry-7")
+    again = intake.submit_demand(payload, SPECIALIST, "retry-7")
+    assert again.pop("replayed") is True
+    assert again == first
+    with pytest.raises(Conflict) as refused:
+        intake.submit_demand({**payload, "title": "Another test"}, SPECIALIST, "retry-7")
+    assert refused.value.details == {"demand_id": first["id"]}
+    assert intake.list_demands({}, SPECIALIST)["total"] == 1
+
+
+def test_attachments_are_kept_by_hash_and_referenced_by_demands(station):
+    intake = station.apps["intake"]
+    stored = intake.store_attachment("test-request.pdf", "application/pdf", b"%PDF-1.7 lamp", SPECIALIST)
+    assert stored["size"] == 13 and len(stored["sha256"]) == 64
+    demand = submit(station, attachments=[stored["sha256"]])
+    assert demand["attachments"] == [stored]
+    with pytest.raises(Invalid) as refused:
+        submit(station, attachments=["0" * 64])
+    assert "attachments" in refused.value.fields
+    with pytest.raises(Invalid):
+        intake.store_attachment("empty.txt", "text/plain", b"", SPECIALIST)
+
+
+def test_who_may_submit_and_who_sees_what(station):
+    intake = station.apps["intake"]
+    other = intake.register_station(factories.station(park="nansha-port-park"), OPERATOR)
+    intake.add_specialist(other["id"], factories.specialist("s-9"), OPERATOR)
+    stranger = {"role": "specialist", "subject": "s-9"}
+    enterprise = factories.credit_code()
+    owner = {"role": "enterprise", "subject": enterprise}
+
+    with pytest.raises(Forbidden):
+        submit(station, by=stranger)  # s-9 works at another park's station
+    with pytest.raises(Invalid) as refused:
+        submit(station, by=owner, enterprise_code=enterprise, channel="counter")
+    assert set(refused.value.fields) == {"channel"}
+    with pytest.raises(Invalid) as refused:
+        submit(station, park="nowhere-park")
+    assert set(refused.value.fields) == {"park"}
+
+    mine = submit(station, by=owner, enterprise_code=enterprise)
+    theirs = submit(station, channel="phone")
+    assert [d["id"] for d in intake.list_demands({}, owner)["items"]] == [mine["id"]]
+    assert intake.list_demands({}, SPECIALIST)["total"] == 2
+    assert intake.list_demands({}, stranger)["total"] == 0
+    assert intake.list_demands({}, SUPERVISOR)["total"] == 2
+    with pytest.raises(NotFound):
+        intake.demand(theirs["id"], owner)
+    with pytest.raises(NotFound):
+        intake.assess(mine["id"], {"decision": "accept"}, stranger)
+    with pytest.raises(Forbidden):
+        intake.assess(mine["id"], {"decision": "accept"}, owner)
+
+
+def test_listing_filters_sorts_and_pages(station):
+    intake = station.apps["intake"]
+    ids = []
+    for minute, category in enumerate(["metrology", "inspection_testing", "metrology"]):
+        station.clock.set(f"2026-12-01T10:0{minute}")
+        ids.append(submit(station, category=category)["id"])
+    page = intake.list_demands({"category": "metrology", "sort": "submitted_at", "per_page": "1",
+                                "page": "2"}, SPECIALIST)
+    assert (page["total"], page["page"], [d["id"] for d in page["items"]]) == (2, 2, [ids[2]])
+    newest = intake.list_demands({}, SPECIALIST)["items"]
+    assert [d["id"] for d in newest] == ids[::-1]
+    assert intake.list_demands({"submitted_from": "2026-12-02"}, SPECIALIST)["total"] == 0
+    with pytest.raises(Invalid) as refused:
+        intake.list_demands({"status": "lost", "per_page": "500", "colour": "red"}, SPECIALIST)
+    assert set(refused.value.fields) == {"status", "per_page", "colour"}
