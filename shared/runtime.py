@@ -130,6 +130,8 @@ class Following(DependencyProvider):
         config = self.container.config
         self.follower = self.build(config)
         self._stopped = threading.Event()
+        #: Set once the first catch-up after start has run (whether every upstream answered).
+        self.first_catch_up_done = threading.Event()
         if not self.follower.upstreams:
             return
         inbox = section(config, "INBOX")
@@ -172,6 +174,7 @@ class Following(DependencyProvider):
                 log.warning("%s could not read every upstream log yet (%s: %s); retrying in %s s",
                             self.container.service_name, type(error).__name__, error,
                             self._catch_up_interval)
+            self.first_catch_up_done.set()
             self._wake.wait(self._catch_up_interval)
 
 

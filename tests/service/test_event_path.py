@@ -7,6 +7,7 @@ from services.archive.service import ArchiveService
 from services.intake.service import IntakeService
 from services.matching.service import MatchingService
 from shared import metrics
+from shared.outbox import RELAY
 from shared.runtime import events_exchange
 from tests import factories
 from tests.conftest import wait_for
@@ -50,6 +51,8 @@ def start(container_factory, service_config):
     def start(service_cls):
         container = container_factory(service_cls, service_config)
         container.start()
+        # Its start-up pull is done, so a later loss can only be recovered by the gap path.
+        wait_for(provider_of(container).first_catch_up_done.is_set, message="the first catch-up")
         if service_cls is IntakeService:
             open_station(container)
             # Published before a test taps the exchange, so taps see only the test's messages.
@@ -115,7 +118,8 @@ def test_a_lost_message_is_recovered_by_pulling_the_gap_over_rpc(start, service_
         bound.unbind_from(exchange=events_exchange("intake"), routing_key="#")
         with entrypoint_hook(intake, "submit_demand") as submit:
             lost = submit(factories.demand(), SPECIALIST)
-        wait_for(lambda: intake_relay_position(intake) == 4, message="the relay to publish")
+        wait_for(lambda: intake_relay_position(intake) == 4,
+                 message=f"the relay to publish (at {intake_relay_position(intake)})")
         bound.bind_to(exchange=events_exchange("intake"), routing_key="#")
     with entrypoint_hook(intake, "submit_demand") as submit:
         later = submit(factories.demand(), SPECIALIST)
@@ -167,8 +171,9 @@ def test_a_duplicate_delivery_changes_nothing(start, service_config):
         assert get(demand["id"]) == before
 
 
-def intake_relay_position(container):
-    from shared.outbox import RELAY
+def provider_of(container):
+    return next(d for d in container.dependencies if d.attr_name in ("application", "archive"))
 
-    provider = next(d for d in container.dependencies if d.attr_name == "application")
-    return provider.follower.recorder.max_tracking_id(RELAY)
+
+def intake_relay_position(container):
+    return provider_of(container).follower.recorder.max_tracking_id(RELAY)
