@@ -3,6 +3,7 @@ OpenAPI document is generated from them."""
 from marshmallow import Schema, fields
 
 from shared.catalogue import DEMAND_STATUSES
+from shared.contracts.intake import AttachmentSchema as AttachmentView
 from shared.contracts.values import EnterpriseSchema
 
 
@@ -21,13 +22,6 @@ class AssignmentView(Schema):
 class ActorView(Schema):
     role = fields.String(required=True)
     subject = fields.String(required=True)
-
-
-class AttachmentView(Schema):
-    sha256 = fields.String(required=True, metadata={"description": "also the attachment's id"})
-    name = fields.String(required=True)
-    media_type = fields.String(required=True)
-    size = fields.Integer(required=True)
 
 
 class DeadlineView(Schema):

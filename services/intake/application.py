@@ -127,9 +127,9 @@ class Intake(ServiceApplication):
 
     # Assessment, information, withdrawal, cancellation, follow-up --------------------------
     def assess(self, demand_id: str, payload: dict, by: dict) -> dict:
-        command = load_command(Assess, payload)
-        demand = self._demand_to_act_on(demand_id, by, enterprise_may=False)
-        now = self.clock()
+        return self._change(demand_id, payload, by, Assess, self._assess, enterprise_may=False)
+
+    def _assess(self, demand: Demand, command: dict, by: dict, now: datetime) -> None:
         at = now.isoformat()
         decision = command["decision"]
         if decision == "accept":
@@ -142,46 +142,45 @@ class Intake(ServiceApplication):
         elif decision == "reject":
             demand.reject(command["reason"], by=by, at=at)
         else:
-            stage = demand.deadlines["assessment"]
-            calendar = self._calendar_of(demand)
-            remaining = calendar.between(now, datetime.fromisoformat(stage["due_at"]))
+            due = datetime.fromisoformat(demand.deadlines["assessment"]["due_at"])
+            remaining = self._calendar_of(demand).between(now, due)
             demand.request_information(command["questions"], remaining, by=by, at=at)
-        return self._saved(demand, now)
 
     def supply_information(self, demand_id: str, payload: dict, by: dict) -> dict:
-        command = load_command(SupplyInformation, payload)
-        demand = self._demand_to_act_on(demand_id, by, enterprise_may=True)
-        attachments = [self.attachments.metadata(sha) for sha in command["attachments"]]
-        now = self.clock()
-        stage = demand.deadlines["assessment"]
-        remaining = demand.paused_remaining("assessment")
-        resumed = stage if remaining is None else self.limits.resume(
-            remaining, self._calendar_of(demand), now, limit=stage["limit"])
-        demand.supply_information(command["information"], attachments, resumed, by=by,
-                                  at=now.isoformat())
-        return self._saved(demand, now)
+        def supply(demand, command, by, now):
+            attachments = [self.attachments.metadata(sha) for sha in command["attachments"]]
+            stage = demand.deadlines["assessment"]
+            remaining = demand.paused_remaining("assessment")
+            resumed = stage if remaining is None else self.limits.resume(
+                remaining, self._calendar_of(demand), now, limit=stage["limit"])
+            demand.supply_information(command["information"], attachments, resumed, by=by,
+                                      at=now.isoformat())
+        return self._change(demand_id, payload, by, SupplyInformation, supply, enterprise_may=True)
 
     def withdraw(self, demand_id: str, payload: dict, by: dict) -> dict:
-        command = load_command(Withdraw, payload)
-        demand = self._demand_to_act_on(demand_id, by, enterprise_may=True)
-        now = self.clock()
-        demand.withdraw(command["reason"], by=by, at=now.isoformat())
-        return self._saved(demand, now)
+        return self._change(demand_id, payload, by, Withdraw, enterprise_may=True,
+                            apply=lambda demand, command, by, now: demand.withdraw(
+                                command["reason"], by=by, at=now.isoformat()))
 
     def cancel(self, demand_id: str, payload: dict, by: dict) -> dict:
-        command = load_command(Cancel, payload)
-        demand = self._demand_to_act_on(demand_id, by, enterprise_may=True)
-        now = self.clock()
-        demand.cancel(command["reason"], by=by, at=now.isoformat())
-        return self._saved(demand, now)
+        return self._change(demand_id, payload, by, Cancel, enterprise_may=True,
+                            apply=lambda demand, command, by, now: demand.cancel(
+                                command["reason"], by=by, at=now.isoformat()))
 
     def record_follow_up(self, demand_id: str, payload: dict, by: dict) -> dict:
-        command = load_command(RecordFollowUp, payload)
-        demand = self._demand_to_act_on(demand_id, by, enterprise_may=False)
+        def follow_up(demand, command, by, now):
+            demand.record_follow_up(
+                next_follow_up=self.limits.start("follow_up", self._calendar_of(demand), now),
+                by=by, at=now.isoformat(), **command)
+        return self._change(demand_id, payload, by, RecordFollowUp, follow_up, enterprise_may=False)
+
+    def _change(self, demand_id: str, payload: dict, by: dict, schema, apply, *,
+                enterprise_may: bool) -> dict:
+        """Load the command, check the caller may act on the demand, apply, save, show."""
+        command = load_command(schema, payload)
+        demand = self._demand_to_act_on(demand_id, by, enterprise_may=enterprise_may)
         now = self.clock()
-        demand.record_follow_up(
-            next_follow_up=self.limits.start("follow_up", self._calendar_of(demand), now),
-            by=by, at=now.isoformat(), **command)
+        apply(demand, command, by, now)
         return self._saved(demand, now)
 
     def _saved(self, demand: Demand, now: datetime) -> dict:

@@ -11,7 +11,7 @@ CHANNELS = ("online", "counter", "phone", "visit")
 
 
 class AttachmentSchema(Schema):
-    sha256 = fields.String(required=True)
+    sha256 = fields.String(required=True, metadata={"description": "also the attachment's id"})
     name = fields.String(required=True)
     media_type = fields.String(required=True)
     size = fields.Integer(required=True)
