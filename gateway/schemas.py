@@ -4,6 +4,7 @@ from marshmallow import Schema, fields
 
 from shared.catalogue import DEMAND_STATUSES
 from shared.contracts.intake import AttachmentSchema as AttachmentView
+from shared.contracts.matching import CandidateSchema
 from shared.contracts.values import EnterpriseSchema
 
 
@@ -117,6 +118,10 @@ class StationView(Schema):
 class QualificationView(Schema):
     type = fields.String(required=True)
     number = fields.String(required=True)
+    issuer = fields.String(allow_none=True, required=True)
+    status = fields.String(required=True, metadata={
+        "enum": ["valid", "suspended", "withdrawn", "expired"]})
+    expiry_warned = fields.Boolean(required=True)
     scope = fields.List(fields.String(), required=True)
     # Dates arrive as ISO strings over RPC; documented as such.
     valid_from = fields.String(required=True, metadata={"format": "date"})
@@ -127,11 +132,28 @@ class InstitutionView(Schema):
     id = fields.String(required=True)
     name = fields.String(required=True)
     credit_code = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["active", "suspended", "exited"]})
+    status_reason = fields.String(allow_none=True, required=True)
+    home_park = fields.String(allow_none=True, required=True)
     categories = fields.List(fields.String(), required=True)
     qualifications = fields.List(fields.Nested(QualificationView), required=True)
     parks = fields.List(fields.String(), required=True)
     capacity = fields.Integer(required=True)
     registered_at = fields.String(required=True)
+
+
+class MatchingRound(Schema):
+    round = fields.Integer(required=True)
+    outcome = fields.String(required=True, metadata={"enum": ["assigned", "failed"]})
+    institution_id = fields.String()
+    reasons = fields.List(fields.String())
+    candidates = fields.List(fields.Nested(CandidateSchema), required=True)
+
+
+class MatchingView(Schema):
+    demand_id = fields.String(required=True)
+    weights = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
+    rounds = fields.List(fields.Nested(MatchingRound), required=True)
 
 
 class DossierEvent(Schema):

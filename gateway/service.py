@@ -16,10 +16,11 @@ from gateway.http import read_bytes, route, unmatched
 from gateway.openapi import document
 from gateway.schemas import (
     AttachmentView, DemandPage, DemandView, DossierView, FiguresView, Health, InstitutionView,
-    StationView)
+    MatchingView, StationView)
 from shared.commands import (
-    AddSpecialist, Assess, Cancel, ListDemands, RecordConstruction, RecordFollowUp,
-    RegisterInstitution, RegisterStation, SubmitDemand, SupplyInformation, Withdraw)
+    AddQualification, AddSpecialist, Assess, Cancel, ChangeQualificationStatus, ChangeStanding,
+    ListDemands, RecordConstruction, RecordFollowUp, RegisterInstitution, RegisterStation,
+    SubmitDemand, SupplyInformation, Withdraw)
 from shared.config import section
 
 STAFF = ("specialist", "supervisor", "operator")
@@ -49,6 +50,32 @@ class GatewayService:
         if principal.role == "institution" and principal.subject != institution_id:
             raise ApiError(404, "not_found", f"no institution {institution_id}")
         return self.matching.get_institution(institution_id)
+
+    @route("POST", "/api/v1/institutions/<institution_id>/standing", roles=("supervisor", "operator"),
+           body=ChangeStanding, response=InstitutionView,
+           summary="Suspend, reinstate or record the exit of an institution, with the reason")
+    def change_standing(self, request, principal, institution_id, payload):
+        return self.matching.change_standing(institution_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/institutions/<institution_id>/qualifications",
+           roles=("specialist", "operator"), body=AddQualification, response=InstitutionView,
+           status=201, summary="Add a qualification (e.g. a renewal that follows the last one)")
+    def add_qualification(self, request, principal, institution_id, payload):
+        return self.matching.add_qualification(institution_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/institutions/<institution_id>/qualifications/<number>/status",
+           roles=("supervisor", "operator"), body=ChangeQualificationStatus,
+           response=InstitutionView, summary="Suspend, restore or withdraw a qualification")
+    def change_qualification_status(self, request, principal, institution_id, number, payload):
+        return self.matching.change_qualification_status(institution_id, number, payload,
+                                                         principal.as_actor())
+
+    @route("GET", "/api/v1/demands/<demand_id>/matching", roles=("specialist", "supervisor"),
+           response=MatchingView,
+           summary="Why a demand went to its institution: every candidate's score or exclusion")
+    def get_matching(self, request, principal, demand_id):
+        self.intake.get_demand(demand_id, principal.as_actor())  # a specialist: own station's only
+        return self.matching.get_explanation(demand_id)
 
     @route("POST", "/api/v1/stations", roles=("operator", "supervisor"), body=RegisterStation,
            response=StationView, status=201,

@@ -36,3 +36,19 @@ def credit_code_problem(code: str) -> str | None:
     if code[17] != expected:
         return "check character does not match"
     return None
+
+
+def qualification_overlap(qualifications: list[dict]) -> str | None:
+    """Two qualifications of one type must not be valid at the same time (a renewal follows
+    its predecessor); withdrawn ones do not count. Returns why not, or None."""
+    by_type: dict[str, list[dict]] = {}
+    for found in qualifications:
+        if found.get("status", "valid") != "withdrawn":
+            by_type.setdefault(found["type"], []).append(found)
+    for kind, same in by_type.items():
+        same = sorted(same, key=lambda q: q["valid_from"])
+        for earlier, later in zip(same, same[1:]):
+            if later["valid_from"] <= earlier["valid_until"]:
+                return (f"{kind} {later['number']} (from {later['valid_from']}) overlaps "
+                        f"{earlier['number']} (until {earlier['valid_until']})")
+    return None

@@ -6,7 +6,7 @@ from datetime import date
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from shared.catalogue import CATEGORIES, DEMAND_STATUSES
+from shared.catalogue import CATEGORIES, DEMAND_STATUSES, qualification_overlap
 from shared.contracts.values import (
     EnterpriseSchema, QualificationSchema, category_field, credit_code_field, distinct, text)
 from shared.errors import Invalid
@@ -148,15 +148,46 @@ class ListDemands(Command):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+def _no_overlap(qualifications):
+    problem = qualification_overlap(qualifications)
+    if problem:
+        raise ValidationError(problem)
+
+
+def _distinct_numbers(qualifications):
+    numbers = [q["number"] for q in qualifications]
+    if len(set(numbers)) != len(numbers):
+        raise ValidationError("each qualification needs its own number")
+
+
 class RegisterInstitution(Command):
     name = text(200, required=True)
     credit_code = credit_code_field()
     categories = fields.List(category_field(), required=True,
                              validate=[validate.Length(min=1), distinct])
     qualifications = fields.List(fields.Nested(QualificationSchema), required=True,
-                                 validate=validate.Length(min=1, max=100))
+                                 validate=[validate.Length(min=1, max=100), _no_overlap,
+                                           _distinct_numbers])
     parks = fields.List(text(64), required=True, validate=[validate.Length(min=1, max=500), distinct])
+    home_park = text(64, load_default=None, metadata={
+        "description": "where the institution sits; matching prefers it for that park's demands"})
     capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100000))
+
+
+class AddQualification(QualificationSchema, Command):
+    pass
+
+
+class ChangeQualificationStatus(Command):
+    status = fields.String(required=True, validate=validate.OneOf(("valid", "suspended", "withdrawn")))
+    reason = text(2000, multiline=True, required=True)
+
+
+class ChangeStanding(Command):
+    """Suspend, reinstate or record the exit of an institution."""
+
+    action = fields.String(required=True, validate=validate.OneOf(("suspend", "reinstate", "exit")))
+    reason = text(2000, multiline=True, required=True)
 
 
 def load_command(schema: type[Schema], payload) -> dict:

@@ -1,7 +1,7 @@
 """Matching's commands and queries, and how it reacts to accepted demands."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime, timedelta, timezone
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -9,10 +9,15 @@ from eventsourcing.persistence import IntegrityError
 
 from services.matching.domain import Institution, Match
 from services.matching.registry import Registry
-from services.matching.selection import Request, select
-from shared.commands import RegisterInstitution, load_command
-from shared.errors import Conflict
+from services.matching.selection import REQUIRED_QUALIFICATIONS, Request, Weights, select
+from shared.commands import (
+    AddQualification, ChangeQualificationStatus, ChangeStanding, RegisterInstitution, load_command)
+from shared.config import section
+from shared.errors import Conflict, NotFound
 from shared.eventstore import ServiceApplication
+
+#: Days before a qualification's end when QualificationExpiring is raised (domain.md: 90).
+EXPIRY_WARNING_DAYS = 90
 
 
 class Matching(ServiceApplication):
@@ -29,6 +34,17 @@ class Matching(ServiceApplication):
     def __init__(self, env=None):
         super().__init__(env)
         self.registry = Registry(self)
+        self.weights = Weights()
+        self.required = dict(REQUIRED_QUALIFICATIONS)
+        self.expiry_warning_days = EXPIRY_WARNING_DAYS
+        self.clock = lambda: datetime.now(timezone.utc)
+
+    def configure(self, config: dict) -> None:
+        settings = section(config, "MATCHING")
+        self.weights = Weights.from_config(settings)
+        self.required.update({category: tuple(kinds) for category, kinds in
+                              (settings.get("required_qualifications") or {}).items()})
+        self.expiry_warning_days = int(settings.get("expiry_warning_days", EXPIRY_WARNING_DAYS))
 
     def register_institution(self, payload: dict, registered_by: dict) -> dict:
         command = load_command(RegisterInstitution, payload)
@@ -42,6 +58,75 @@ class Matching(ServiceApplication):
 
     def institution(self, institution_id: str) -> dict:
         return view(self.find(Institution, institution_id, "institution"))
+
+    def change_standing(self, institution_id: str, payload: dict, by: dict) -> dict:
+        command = load_command(ChangeStanding, payload)
+        institution = self.find(Institution, institution_id, "institution")
+        getattr(institution, command["action"])(command["reason"], by=by, at=self._now())
+        return self._saved(institution)
+
+    def add_qualification(self, institution_id: str, payload: dict, by: dict) -> dict:
+        command = load_command(AddQualification, payload)
+        institution = self.find(Institution, institution_id, "institution")
+        if any(q["number"] == command["number"] for q in institution.qualifications):
+            raise Conflict(f"qualification {command['number']} is already recorded",
+                           {"number": command["number"]})
+        institution.add_qualification(command, by=by, at=self._now())
+        return self._saved(institution)
+
+    def change_qualification_status(self, institution_id: str, number: str, payload: dict,
+                                    by: dict) -> dict:
+        command = load_command(ChangeQualificationStatus, payload)
+        institution = self.find(Institution, institution_id, "institution")
+        institution.change_qualification_status(number, command["status"], command["reason"],
+                                                by=by, at=self._now())
+        return self._saved(institution)
+
+    def _saved(self, institution: Institution) -> dict:
+        try:
+            self.save(institution)
+        except IntegrityError:
+            raise Conflict("the institution changed while this request was handled; try again",
+                           {"institution_id": str(institution.id)}) from None
+        return view(institution)
+
+    def _now(self) -> str:
+        return self.clock().isoformat()
+
+    def explanation(self, demand_id: str) -> dict:
+        """Every matching round of a demand: who was considered, scored or excluded, and why."""
+        try:
+            match = self.repository.get(Match.create_id(UUID(str(demand_id))))
+        except (ValueError, AggregateNotFoundError):
+            raise NotFound(f"no matching for demand {demand_id}") from None
+        return {"demand_id": str(match.demand_id), "weights": vars(self.weights),
+                "rounds": match.decisions}
+
+    def check_qualifications(self) -> int:
+        """Raise QualificationExpiring ahead of each end and QualificationExpired after it."""
+        self.registry.refresh()
+        today = self.clock().date()
+        warn_from = today + timedelta(days=self.expiry_warning_days)
+        recorded = 0
+        for profile in list(self.registry.profiles.values()):
+            for qualification in profile.qualifications:
+                if qualification["status"] != "valid" or qualification["valid_until"] > warn_from:
+                    continue
+                for action in ("warn_expiry", "expire"):
+                    recorded += self._record_expiry(profile.id, qualification["number"], action, today)
+        return recorded
+
+    def _record_expiry(self, institution_id: str, number: str, action: str, today) -> int:
+        for _ in range(5):  # a command or a replica's check may save first
+            institution = self.repository.get(UUID(institution_id))
+            if not getattr(institution, action)(number, today):
+                return 0
+            try:
+                self.save(institution)
+                return 1
+            except IntegrityError:
+                continue
+        return 0
 
     def _on_demand_accepted(self, message, data, processing):
         match = Match(demand_id=data["demand_id"], **_round_of(data))
@@ -69,13 +154,14 @@ class Matching(ServiceApplication):
 
     def _decide(self, match: Match, processing) -> None:
         self.registry.refresh()
-        decision = select(self.registry.profiles.values(), Request(
+        decision = select(self.registry.serving(match.category), Request(
             category=match.category, items=tuple(match.items), park=match.park,
-            service_date=match.expected_by or date.today()))
+            service_date=match.expected_by or self.clock().date(),
+            required_types=self.required.get(match.category, ())), self.weights)
         if decision.chosen is None:
-            match.fail(decision.reasons())
+            match.fail(decision.reasons(), decision.explanation)
         else:
-            match.assign(UUID(decision.chosen.id), decision.candidates)
+            match.assign(UUID(decision.chosen.id), decision.candidates, decision.explanation)
         processing.collect_events(match)
 
 
@@ -84,12 +170,15 @@ def view(institution: Institution) -> dict:
         "id": str(institution.id),
         "name": institution.name,
         "credit_code": institution.credit_code,
+        "status": institution.status,
+        "status_reason": institution.status_reason,
         "categories": institution.categories,
         "qualifications": [
             {**q, "valid_from": q["valid_from"].isoformat(), "valid_until": q["valid_until"].isoformat()}
             for q in institution.qualifications
         ],
         "parks": institution.parks,
+        "home_park": institution.home_park,
         "capacity": institution.capacity,
         "registered_at": institution.created_on.isoformat(),
     }

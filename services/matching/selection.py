@@ -1,26 +1,42 @@
-"""Choosing the institution for a demand: hard constraints first, then the least loaded.
+"""Choosing the institution for a demand: hard constraints, then a weighted score, then fair
+rotation among near-equal candidates. Every candidate considered gets a line of explanation.
 
 Pure functions over ``Profile`` values, so the rules are unit-tested without any store.
-Among equally loaded candidates, the one with the fewest assignments so far wins (then the
-lowest id), which spreads work evenly instead of always favouring the first registered.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
+#: Provisional qualification kinds each category needs (MATCHING.required_qualifications);
+#: a category not listed accepts any valid qualification.
+REQUIRED_QUALIFICATIONS = {
+    "inspection_testing": ("CMA", "CNAS"),
+    "metrology": ("METROLOGY", "CNAS"),
+    "certification_accreditation": ("CERTIFICATION",),
+}
+
 
 @dataclass
 class Profile:
-    """What matching knows of an institution: its registration plus its running load."""
+    """What matching knows of an institution: its registration, standing and running record."""
 
     id: str
     categories: frozenset[str]
     parks: frozenset[str]
     capacity: int
     qualifications: tuple[dict, ...]
+    status: str = "active"
+    home_park: str | None = None
     open_assignments: int = 0
     assignments_total: int = 0
+    #: the sequence number of its latest assignment (0: never assigned)
+    last_assigned: int = 0
+    #: rates in [0, 1] fed by evaluation's events; None until there is data
+    satisfaction: float | None = None
+    on_time: float | None = None
+    offers: int = 0
+    refusals: int = 0
 
 
 @dataclass(frozen=True)
@@ -29,25 +45,55 @@ class Request:
     items: tuple[str, ...]
     park: str
     service_date: date
+    required_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Documented in docs/architecture.md; MATCHING.weights in the configuration."""
+
+    load: float = 0.4
+    home_park: float = 0.1
+    satisfaction: float = 0.2
+    on_time: float = 0.1
+    reliability: float = 0.2
+    #: candidates within this much of the best score are equal, and take turns
+    tie_margin: float = 0.02
+    #: the rate assumed for an institution without feedback yet
+    neutral_rate: float = 0.8
+
+    @classmethod
+    def from_config(cls, settings: dict) -> "Weights":
+        weights = dict(settings.get("weights") or {})
+        unknown = set(weights) - {"load", "home_park", "satisfaction", "on_time", "reliability"}
+        if unknown:
+            raise ValueError(f"MATCHING.weights has unknown components: {sorted(unknown)}")
+        extra = {k: float(settings[k]) for k in ("tie_margin", "neutral_rate") if k in settings}
+        return cls(**{k: float(v) for k, v in weights.items()}, **extra)
 
 
 @dataclass
 class Decision:
     chosen: Profile | None
-    candidates: int
-    excluded: dict[str, str] = field(default_factory=dict)
+    explanation: list[dict] = field(default_factory=list)
+
+    @property
+    def candidates(self) -> int:
+        return sum(1 for line in self.explanation if line["eligible"])
 
     def reasons(self) -> list[str]:
-        if not self.excluded:
-            return ["no institution is registered"]
+        if not self.explanation:
+            return ["no institution serves this category"]
         counted: dict[str, int] = {}
-        for reason in self.excluded.values():
-            counted[reason] = counted.get(reason, 0) + 1
+        for line in self.explanation:
+            counted[line["reason"]] = counted.get(line["reason"], 0) + 1
         return [f"{count} institution(s): {reason}" for reason, count in sorted(counted.items())]
 
 
 def exclusion(profile: Profile, request: Request) -> str | None:
     """Why ``profile`` may not serve ``request``, or None when it may."""
+    if profile.status != "active":
+        return f"is {profile.status}"
     if request.category not in profile.categories:
         return f"does not serve category {request.category}"
     if request.park not in profile.parks:
@@ -55,9 +101,13 @@ def exclusion(profile: Profile, request: Request) -> str | None:
     if profile.open_assignments >= profile.capacity:
         return "has no capacity left"
     valid = [q for q in profile.qualifications
-             if q["valid_from"] <= request.service_date <= q["valid_until"]]
+             if q["status"] == "valid" and q["valid_from"] <= request.service_date <= q["valid_until"]]
     if not valid:
         return "has no qualification valid on the service date"
+    if request.required_types:
+        valid = [q for q in valid if q["type"] in request.required_types]
+        if not valid:
+            return f"has no valid {' or '.join(request.required_types)} qualification"
     wanted = {item.casefold() for item in request.items}
     covered = set().union(*({s.casefold() for s in q["scope"]} for q in valid))
     missing = sorted(wanted - covered)
@@ -66,16 +116,34 @@ def exclusion(profile: Profile, request: Request) -> str | None:
     return None
 
 
-def select(profiles, request: Request) -> Decision:
-    excluded = {}
-    eligible = []
+def score(profile: Profile, request: Request, weights: Weights) -> tuple[float, dict]:
+    components = {
+        "load": 1 - profile.open_assignments / profile.capacity,
+        "home_park": 1.0 if profile.home_park == request.park else 0.0,
+        "satisfaction": weights.neutral_rate if profile.satisfaction is None else profile.satisfaction,
+        "on_time": weights.neutral_rate if profile.on_time is None else profile.on_time,
+        "reliability": 1 - profile.refusals / profile.offers if profile.offers else 1.0,
+    }
+    total = sum(getattr(weights, name) * value for name, value in components.items())
+    return round(total, 6), {name: round(value, 6) for name, value in components.items()}
+
+
+def select(profiles, request: Request, weights: Weights = Weights()) -> Decision:
+    explanation, scored = [], []
     for profile in profiles:
         reason = exclusion(profile, request)
-        if reason is None:
-            eligible.append(profile)
-        else:
-            excluded[profile.id] = reason
-    if not eligible:
-        return Decision(None, 0, excluded)
-    chosen = min(eligible, key=lambda p: (p.open_assignments / p.capacity, p.assignments_total, p.id))
-    return Decision(chosen, len(eligible), excluded)
+        if reason is not None:
+            explanation.append({"institution_id": profile.id, "eligible": False, "reason": reason,
+                                "score": None, "components": None})
+            continue
+        total, components = score(profile, request, weights)
+        scored.append((total, profile))
+        explanation.append({"institution_id": profile.id, "eligible": True, "reason": None,
+                            "score": total, "components": components})
+    if not scored:
+        return Decision(None, explanation)
+    best = max(total for total, _ in scored)
+    # Near-equal candidates take turns: fewest assignments, then longest since the last one.
+    near = [p for total, p in scored if best - total <= weights.tie_margin]
+    chosen = min(near, key=lambda p: (p.assignments_total, p.last_assigned, p.id))
+    return Decision(chosen, explanation)

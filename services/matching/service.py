@@ -3,7 +3,7 @@ from nameko.rpc import rpc
 
 from services.matching.application import Matching
 from shared.errors import CLIENT_ERRORS
-from shared.runtime import EventSourced, EventSourcedService, follow
+from shared.runtime import EventSourced, EventSourcedService, every, follow
 
 
 class MatchingService(EventSourcedService):
@@ -17,6 +17,26 @@ class MatchingService(EventSourcedService):
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def get_institution(self, institution_id):
         return self.application.institution(institution_id)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def change_standing(self, institution_id, payload, by):
+        return self.application.change_standing(institution_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def add_qualification(self, institution_id, payload, by):
+        return self.application.add_qualification(institution_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def change_qualification_status(self, institution_id, number, payload, by):
+        return self.application.change_qualification_status(institution_id, number, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def get_explanation(self, demand_id):
+        return self.application.explanation(demand_id)
+
+    @every("MATCHING.qualification_check_interval", 3600)
+    def check_qualifications(self):
+        self.application.check_qualifications()
 
     @follow("intake")
     def on_intake_event(self, message):

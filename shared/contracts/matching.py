@@ -14,8 +14,71 @@ class InstitutionRegistered(Schema):
     categories = fields.List(category_field(), required=True)
     qualifications = fields.List(fields.Nested(QualificationSchema), required=True)
     parks = fields.List(fields.String(), required=True)
+    home_park = fields.String(allow_none=True, required=True)
     capacity = fields.Integer(required=True)
     registered_by = fields.Nested(ActorSchema, required=True)
+
+
+class CandidateSchema(Schema):
+    institution_id = fields.String(required=True)
+    eligible = fields.Boolean(required=True)
+    reason = fields.String(allow_none=True, required=True, metadata={"description": "why excluded"})
+    score = fields.Float(allow_none=True, required=True)
+    components = fields.Dict(keys=fields.String(), values=fields.Float(), allow_none=True,
+                             required=True)
+
+
+class _InstitutionChange(Schema):
+    institution_id = fields.UUID(required=True)
+    by = fields.Nested(ActorSchema, required=True)
+    at = fields.String(required=True)
+
+
+@contract("InstitutionSuspended", producer="matching", subject="institution_id",
+          summary="The institution may not receive demands until reinstated (e.g. by a supervisor).")
+class InstitutionSuspended(_InstitutionChange):
+    reason = fields.String(required=True)
+
+
+@contract("InstitutionReinstated", producer="matching", subject="institution_id",
+          summary="A suspended institution may receive demands again.")
+class InstitutionReinstated(InstitutionSuspended):
+    pass
+
+
+@contract("InstitutionExited", producer="matching", subject="institution_id",
+          summary="The institution left the station's network.")
+class InstitutionExited(InstitutionSuspended):
+    pass
+
+
+@contract("QualificationAdded", producer="matching", subject="institution_id",
+          summary="A qualification (e.g. a renewal) was added to the institution's record.")
+class QualificationAdded(_InstitutionChange):
+    qualification = fields.Nested(QualificationSchema, required=True)
+
+
+@contract("QualificationStatusChanged", producer="matching", subject="institution_id",
+          summary="A qualification was suspended, restored to valid, or withdrawn.")
+class QualificationStatusChanged(_InstitutionChange):
+    number = fields.String(required=True)
+    status = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+@contract("QualificationExpiring", producer="matching", subject="institution_id",
+          summary="A valid qualification ends within the warning period (90 days by default).")
+class QualificationExpiring(Schema):
+    institution_id = fields.UUID(required=True)
+    number = fields.String(required=True)
+    valid_until = fields.Date(required=True)
+    on = fields.Date(required=True, metadata={"description": "the day of the check"})
+
+
+@contract("QualificationExpired", producer="matching", subject="institution_id",
+          summary="A qualification's validity ended; it no longer counts for matching.")
+class QualificationExpired(QualificationExpiring):
+    pass
 
 
 @contract("InstitutionAssigned", producer="matching", subject="match_id",
@@ -27,6 +90,8 @@ class InstitutionAssigned(Schema):
     institution_id = fields.UUID(required=True)
     candidates = fields.Integer(required=True)
     round = fields.Integer(required=True, metadata={"description": "intake's matching round"})
+    explanation = fields.List(fields.Nested(CandidateSchema), required=True, metadata={
+        "description": "every institution serving the category: its score, or why excluded"})
 
 
 @contract("MatchingFailed", producer="matching", subject="match_id",
@@ -36,6 +101,7 @@ class MatchingFailed(Schema):
     demand_id = fields.UUID(required=True)
     reasons = fields.List(fields.String(), required=True)
     round = fields.Integer(required=True, metadata={"description": "intake's matching round"})
+    explanation = fields.List(fields.Nested(CandidateSchema), required=True)
 
 
 @contract("MatchingStarted", producer="matching", subject="match_id",

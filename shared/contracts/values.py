@@ -55,6 +55,7 @@ class EnterpriseSchema(Schema):
 class QualificationSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(QUALIFICATION_TYPES))
     number = text(64, required=True)
+    issuer = text(200, load_default=None, metadata={"description": "the authority that issued it"})
     scope = fields.List(text(200), required=True, validate=[validate.Length(min=1, max=500), distinct])
     valid_from = fields.Date(required=True)
     valid_until = fields.Date(required=True)

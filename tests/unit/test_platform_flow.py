@@ -62,7 +62,13 @@ def test_no_candidate_gives_matching_failed_with_reasons(platform):
     platform.settle()
     shown = platform.apps["intake"].demand(demand["id"], SPECIALIST)
     assert shown["status"] == "matching_failed"
-    assert shown["unmatched_reasons"] == ["1 institution(s): does not serve category inspection_testing"]
+    assert shown["unmatched_reasons"] == ["no institution serves this category"]
+
+    platform.apps["matching"].register_institution(factories.institution(parks=["elsewhere"]), SPECIALIST)
+    again = platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
+    platform.settle()
+    assert platform.apps["intake"].demand(again["id"], SPECIALIST)["unmatched_reasons"] == [
+        "1 institution(s): does not serve park panyu-energy-park"]
 
 
 def test_redelivered_notifications_change_nothing(platform):

@@ -1,0 +1,131 @@
+"""Matching as a regulator would question it: who was eligible, who was not and why, whether
+work spreads fairly, and whether lapsed or suspended qualifications ever slip through."""
+from collections import Counter
+from datetime import date, datetime, timezone
+
+import pytest
+
+from shared.errors import Conflict, Invalid
+from tests import factories
+
+SPECIALIST = {"role": "specialist", "subject": "s-1"}
+SUPERVISOR = {"role": "supervisor", "subject": "regulator-1"}
+
+
+def cma(number="CMA-1", valid_from="2021-01-01", valid_until="2099-12-31", **overrides):
+    return {"type": "CMA", "number": number, "scope": ["LED lamp", "GB 7000.1"],
+            "valid_from": valid_from, "valid_until": valid_until, **overrides}
+
+
+def matched(platform, **overrides):
+    demand = platform.apps["intake"].submit_demand(factories.demand(**overrides), SPECIALIST)
+    platform.settle()
+    return platform.apps["intake"].demand(demand["id"], SPECIALIST)
+
+
+def test_thirty_equal_demands_spread_over_three_equal_institutions(platform):
+    ids = [platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)["id"]
+           for _ in range(3)]
+    load = Counter()
+    for _ in range(30):
+        platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
+    platform.settle()
+    for demand in platform.apps["intake"].list_demands({"per_page": "100"}, SPECIALIST)["items"]:
+        load[demand["assignment"]["institution_id"]] += 1
+    assert set(load) == set(ids)
+    assert all(9 <= count <= 11 for count in load.values()), load
+
+
+def test_a_suspended_institution_is_never_matched_until_reinstated(platform):
+    matching = platform.apps["matching"]
+    lab = matching.register_institution(factories.institution(), SPECIALIST)
+    suspended = matching.change_standing(lab["id"], {"action": "suspend",
+                                                     "reason": "complaints under investigation"}, SUPERVISOR)
+    assert (suspended["status"], suspended["status_reason"]) == ("suspended", "complaints under investigation")
+    shown = matched(platform)
+    assert shown["status"] == "matching_failed"
+    assert shown["unmatched_reasons"] == ["1 institution(s): is suspended"]
+    with pytest.raises(Conflict) as refused:
+        matching.change_standing(lab["id"], {"action": "suspend", "reason": "again"}, SUPERVISOR)
+    assert refused.value.details == {"current_status": "suspended"}
+
+    matching.change_standing(lab["id"], {"action": "reinstate", "reason": "cleared"}, SUPERVISOR)
+    assert matched(platform)["assignment"]["institution_id"] == lab["id"]
+
+
+@pytest.mark.parametrize("status", ["suspended", "withdrawn"])
+def test_a_qualification_that_is_not_valid_is_never_matched(platform, status):
+    matching = platform.apps["matching"]
+    lab = matching.register_institution(factories.institution(qualifications=[cma()]), SPECIALIST)
+    changed = matching.change_qualification_status(lab["id"], "CMA-1",
+                                                   {"status": status, "reason": "CNCA notice"}, SUPERVISOR)
+    assert changed["qualifications"][0]["status"] == status
+    shown = matched(platform)
+    assert shown["unmatched_reasons"] == ["1 institution(s): has no qualification valid on the service date"]
+
+
+def test_a_scope_missing_one_item_excludes_and_the_explanation_says_so(platform):
+    matching = platform.apps["matching"]
+    narrow = matching.register_institution(factories.institution(), SPECIALIST)
+    broad = matching.register_institution(factories.institution(
+        qualifications=[cma(scope=["LED lamp", "battery"])]), SPECIALIST)
+    shown = matched(platform, items=["LED lamp", "battery"])
+    assert shown["assignment"]["institution_id"] == broad["id"]
+    explanation = matching.explanation(shown["id"])
+    (round_,) = explanation["rounds"]
+    lines = {line["institution_id"]: line for line in round_["candidates"]}
+    assert lines[narrow["id"]]["reason"] == "no valid qualification covers battery"
+    assert lines[broad["id"]]["eligible"] and set(lines[broad["id"]]["components"]) == {
+        "load", "home_park", "satisfaction", "on_time", "reliability"}
+    assert explanation["weights"]["load"] == 0.4
+
+
+def test_qualification_expiry_is_warned_ninety_days_ahead_and_recorded_on_the_day(platform):
+    matching = platform.apps["matching"]
+    lab = matching.register_institution(factories.institution(
+        qualifications=[cma(valid_until="2027-03-31")]), SPECIALIST)
+
+    def on(day):
+        matching.clock = lambda: datetime.fromisoformat(day).replace(tzinfo=timezone.utc)
+        return matching.check_qualifications()
+
+    assert on("2026-12-30") == 0   # 91 days ahead
+    assert on("2026-12-31") == 1   # 90 days ahead: QualificationExpiring
+    assert on("2027-01-15") == 0   # warned once
+    assert on("2027-03-31") == 0   # still valid on its last day
+    assert on("2027-04-01") == 1   # QualificationExpired
+    record = matching.institution(lab["id"])["qualifications"][0]
+    assert (record["status"], record["expiry_warned"]) == ("expired", True)
+    names = [m.event for m in platform.read_log("matching", 0, 1000)]
+    assert names.count("QualificationExpiring") == 1 and names.count("QualificationExpired") == 1
+    shown = matched(platform, expected_by="2027-06-01")
+    assert shown["status"] == "matching_failed"
+
+
+def test_a_renewal_must_follow_its_predecessor(platform):
+    matching = platform.apps["matching"]
+    lab = matching.register_institution(factories.institution(
+        qualifications=[cma(valid_until="2027-03-31")]), SPECIALIST)
+    with pytest.raises(Invalid) as refused:
+        matching.add_qualification(lab["id"], cma("CMA-2", valid_from="2027-03-01"), SPECIALIST)
+    assert "overlaps" in refused.value.fields["qualifications"][0]
+    with pytest.raises(Conflict):
+        matching.add_qualification(lab["id"], cma("CMA-1", valid_from="2027-04-01"), SPECIALIST)
+    renewed = matching.add_qualification(lab["id"], cma("CMA-2", valid_from="2027-04-01",
+                                                         valid_until="2033-03-31"), SPECIALIST)
+    assert [q["number"] for q in renewed["qualifications"]] == ["CMA-1", "CMA-2"]
+
+
+@pytest.mark.parametrize("change, fields", [
+    ({"categories": ["astrology"]}, {"categories"}),
+    ({"qualifications": [cma(), cma("CMA-2", valid_from="2030-01-01")]}, {"qualifications"}),
+    ({"qualifications": [cma(), {**cma(), "type": "CNAS"}]}, {"qualifications"}),
+    ({"qualifications": [cma(scope=[])]}, {"qualifications"}),
+    ({"capacity": -1}, {"capacity"}),
+    ({"home_park": "  "}, {"home_park"}),
+])
+def test_bad_registrations_are_refused_with_the_field_named(platform, change, fields):
+    with pytest.raises(Invalid) as refused:
+        platform.apps["matching"].register_institution(factories.institution(**change), SPECIALIST)
+    assert set(refused.value.fields) == fields
+    assert platform.apps["matching"].last_notification_id() == 0
