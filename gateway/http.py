@@ -118,10 +118,14 @@ def routes_of(service_cls) -> list[tuple[str, Route]]:
 
 
 def read_bytes(request, limit: int) -> bytes:
-    """A raw body of at most ``limit`` bytes (attachments)."""
+    """The body, at most ``limit`` bytes, with or without a Content-Length."""
     if (request.content_length or 0) > limit:
         raise ApiError(413, "body_too_large", f"the body may not exceed {limit} bytes")
-    raw = request.stream.read(limit + 1)
+    if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", ""):
+        # werkzeug's stream is empty without a Content-Length; eventlet's input decodes chunks.
+        raw = request.environ["wsgi.input"].read(limit + 1)
+    else:
+        raw = request.stream.read(limit + 1)
     if len(raw) > limit:
         raise ApiError(413, "body_too_large", f"the body may not exceed {limit} bytes")
     return raw
@@ -133,11 +137,7 @@ def read_json(request):
         raise ApiError(415, "unsupported_media_type",
                        "the body must be JSON, sent with Content-Type: application/json",
                        {"content_type": request.headers.get("Content-Type")})
-    if (request.content_length or 0) > MAX_BODY_BYTES:
-        raise ApiError(413, "body_too_large", f"the body may not exceed {MAX_BODY_BYTES} bytes")
-    raw = request.stream.read(MAX_BODY_BYTES + 1)  # bounded even without a Content-Length
-    if len(raw) > MAX_BODY_BYTES:
-        raise ApiError(413, "body_too_large", f"the body may not exceed {MAX_BODY_BYTES} bytes")
+    raw = read_bytes(request, MAX_BODY_BYTES)
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

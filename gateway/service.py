@@ -25,6 +25,7 @@ from shared.config import section
 
 STAFF = ("specialist", "supervisor", "operator")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
+MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;.*)?")
 FALLBACK_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS,TRACE"
 READY_TIMEOUT = 2.0
 
@@ -108,10 +109,14 @@ class GatewayService:
         name = request.args.get("name", "")
         problem = attachment_name_problem(name)
         if problem:
-            raise ApiError(422, "validation_failed", "the attachment needs a file name",
+            raise ApiError(422, "validation_failed", f"the file name is not usable: {problem}",
                            {"name": [problem]})
-        data = read_bytes(request, self.attachment_limit)
         media_type = request.headers.get("Content-Type") or "application/octet-stream"
+        if not MEDIA_TYPE.fullmatch(media_type):
+            raise ApiError(415, "unsupported_media_type",
+                           "send the file with its media type as Content-Type, e.g. application/pdf",
+                           {"content_type": media_type})
+        data = read_bytes(request, self.attachment_limit)
         return self.intake.store_attachment(name, media_type, base64.b64encode(data).decode(),
                                             principal.as_actor())
 
@@ -177,6 +182,8 @@ class GatewayService:
            roles=("specialist", "supervisor", "enterprise", "institution"),
            response=DossierView, summary="Read a demand's dossier: its whole timeline")
     def get_dossier(self, request, principal, demand_id):
+        if principal.role == "specialist":
+            self.intake.get_demand(demand_id, principal.as_actor())  # their station's cases only
         dossier = self.archive.get_dossier(demand_id)
         self._require_party(principal, (dossier.get("enterprise") or {}).get("credit_code"),
                             (dossier.get("assignment") or {}).get("institution_id"), demand_id)

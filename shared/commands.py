@@ -8,7 +8,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from shared.catalogue import CATEGORIES, DEMAND_STATUSES, qualification_overlap
 from shared.contracts.values import (
-    EnterpriseSchema, QualificationSchema, category_field, credit_code_field, distinct, text)
+    EnterpriseSchema, QualificationSchema, category_field, credit_code_field, distinct, park_field,
+    text)
 from shared.errors import Invalid
 
 
@@ -35,7 +36,7 @@ def attachment_ids(**kwargs):
 
 class SubmitDemand(Command):
     enterprise = fields.Nested(EnterpriseSchema, required=True)
-    park = text(64, required=True)
+    park = park_field(required=True)
     category = category_field(required=True)
     title = text(200, required=True)
     description = text(5000, multiline=True, required=True)
@@ -51,8 +52,10 @@ class Assess(Command):
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
     category = category_field(load_default=None, metadata={"description": "accept: reclassify"})
     items = fields.List(text(200), load_default=None, validate=[validate.Length(max=100), distinct])
-    sub_items = fields.List(text(100), load_default=list, validate=[validate.Length(max=50), distinct])
-    urgency = fields.String(load_default="normal", validate=validate.OneOf(URGENCIES))
+    sub_items = fields.List(text(100), load_default=None, validate=[validate.Length(max=50), distinct],
+                            metadata={"description": "accept: omitted keeps the current ones"})
+    urgency = fields.String(load_default=None, validate=validate.OneOf(URGENCIES),
+                            metadata={"description": "accept: omitted keeps the current one"})
     answer = text(5000, multiline=True, load_default=None, metadata={"description": "answer: required"})
     questions = text(5000, multiline=True, load_default=None,
                      metadata={"description": "request_info: required"})
@@ -83,13 +86,14 @@ class RecordFollowUp(Command):
     note = text(5000, multiline=True, required=True)
     contact = text(200, required=True, metadata={"description": "who was contacted"})
     channel = fields.String(required=True, validate=validate.OneOf(("phone", "visit", "online", "counter")))
-    next_step_on = fields.Date(load_default=None, allow_none=True)
+    next_step_on = fields.Date(load_default=None, allow_none=True, validate=_not_in_the_past)
 
 
 class CalendarSettings(Command):
     timezone = text(64, load_default="Asia/Shanghai")
     hours = fields.List(fields.String(), load_default=["09:00-12:00", "13:30-17:30"])
-    weekend = fields.List(fields.String(), load_default=["saturday", "sunday"])
+    weekend = fields.List(fields.Raw(), load_default=["saturday", "sunday"],
+                          metadata={"description": "weekday names or numbers 0 (Monday) to 6"})
     holidays = fields.List(fields.Date(), load_default=list)
     extra_workdays = fields.List(fields.Date(), load_default=list)
 
@@ -101,7 +105,7 @@ class OperatingInstitution(Command):
 
 class RegisterStation(Command):
     name = text(200, required=True)
-    park = text(64, required=True)
+    park = park_field(required=True)
     operating_institution = fields.Nested(OperatingInstitution, required=True)
     address = text(500, required=True)
     opening_hours = text(200, required=True, metadata={"description": "as shown to visitors"})
@@ -147,6 +151,12 @@ class ListDemands(Command):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
+    @validates_schema
+    def _dates_in_order(self, data, **kwargs):
+        if data.get("submitted_from") and data.get("submitted_to") and \
+                data["submitted_to"] < data["submitted_from"]:
+            raise ValidationError("must not be before submitted_from", "submitted_to")
+
 
 def _no_overlap(qualifications):
     problem = qualification_overlap(qualifications)
@@ -168,8 +178,8 @@ class RegisterInstitution(Command):
     qualifications = fields.List(fields.Nested(QualificationSchema), required=True,
                                  validate=[validate.Length(min=1, max=100), _no_overlap,
                                            _distinct_numbers])
-    parks = fields.List(text(64), required=True, validate=[validate.Length(min=1, max=500), distinct])
-    home_park = text(64, load_default=None, metadata={
+    parks = fields.List(park_field(), required=True, validate=[validate.Length(min=1, max=500), distinct])
+    home_park = park_field(load_default=None, metadata={
         "description": "where the institution sits; matching prefers it for that park's demands"})
     capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100000))
 

@@ -7,6 +7,7 @@ import logging
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import IntegrityError
 
@@ -75,8 +76,7 @@ class Intake(ServiceApplication):
         station = self.find(Station, station_id, "station")
         self._require_operator_or_staff(by, station.id)
         station.record_construction(facts=command, recorded_by=by)
-        self.save(station)
-        return station_view(station)
+        return self._saved_station(station)
 
     def add_specialist(self, station_id: str, payload: dict, by: dict) -> dict:
         command = load_command(AddSpecialist, payload)
@@ -87,19 +87,26 @@ class Intake(ServiceApplication):
             raise Conflict(f"{command['staff_id']} is a specialist of another station",
                            {"station_id": str(elsewhere)})
         station.add_specialist(added_by=by, **command)
-        self.save(station)
+        return self._saved_station(station)
+
+    def _saved_station(self, station: Station) -> dict:
+        try:
+            self.save(station)
+        except IntegrityError:
+            raise Conflict("the station changed while this request was handled; try again",
+                           {"station_id": str(station.id)}) from None
         return station_view(station)
 
     # Collection ----------------------------------------------------------------------------
     def store_attachment(self, name: str, media_type: str, data: bytes, by: dict) -> dict:
-        return self.attachments.put(name, media_type, data)
+        return self.attachments.put(name, media_type, data, by)
 
     def submit_demand(self, payload: dict, by: dict, idempotency_key: str | None = None) -> dict:
         command = load_command(SubmitDemand, payload)
         self.index.refresh()
         station = self._station_serving(command["park"])
         self._require_submitter(by, command, station)
-        attachments = [self.attachments.metadata(sha) for sha in command.pop("attachments")]
+        attachments = [self.attachments.metadata(sha, by) for sha in command.pop("attachments")]
         now = self.clock()
         calendar = _calendar(station.calendar)
         assessment = "assessment_consultation" if command["consultation"] else "assessment"
@@ -109,7 +116,8 @@ class Intake(ServiceApplication):
             deadlines={"first_response": self.limits.start("first_response", calendar, now),
                        "assessment": self.limits.start(assessment, calendar, now)},
             **command)
-        if demand.category in station.auto_accept:
+        # A consultation may be answered by the station itself, so it waits for a specialist.
+        if demand.category in station.auto_accept and not demand.consultation:
             demand.accept(demand.category, demand.items, [], "normal", by=RULES, at=now.isoformat())
         try:
             self.save(demand)
@@ -133,10 +141,12 @@ class Intake(ServiceApplication):
         at = now.isoformat()
         decision = command["decision"]
         if decision == "accept":
-            demand.accept(command["category"] or demand.category,
-                          demand.items if command["items"] is None else command["items"],
-                          command["sub_items"], command["urgency"], by=by, at=at,
-                          reason=command["reason"])
+            kept = {key: demand_value if command[key] is None else command[key]
+                    for key, demand_value in (("category", demand.category), ("items", demand.items),
+                                              ("sub_items", demand.sub_items),
+                                              ("urgency", demand.urgency))}
+            demand.accept(kept["category"], kept["items"], kept["sub_items"], kept["urgency"],
+                          by=by, at=at, reason=command["reason"])
         elif decision == "answer":
             demand.answer(command["answer"], by=by, at=at)
         elif decision == "reject":
@@ -148,10 +158,11 @@ class Intake(ServiceApplication):
 
     def supply_information(self, demand_id: str, payload: dict, by: dict) -> dict:
         def supply(demand, command, by, now):
-            attachments = [self.attachments.metadata(sha) for sha in command["attachments"]]
+            attachments = [self.attachments.metadata(sha, by) for sha in command["attachments"]]
             stage = demand.deadlines["assessment"]
             remaining = demand.paused_remaining("assessment")
-            resumed = stage if remaining is None else self.limits.resume(
+            # A clock that had already run out keeps its due time: the lapse stays on record.
+            resumed = stage if not remaining else self.limits.resume(
                 remaining, self._calendar_of(demand), now, limit=stage["limit"])
             demand.supply_information(command["information"], attachments, resumed, by=by,
                                       at=now.isoformat())
@@ -204,7 +215,7 @@ class Intake(ServiceApplication):
         self.index.refresh()
         now = self.clock()
         found = [d for d in self.index.demands()
-                 if self._may_see(viewer, d) and _matches(d, command, now)]
+                 if self._may_see(viewer, d) and _matches(d, command, now, self._zone_of(d))]
         return page_of(found, command, now)
 
     # Time limits ---------------------------------------------------------------------------
@@ -312,6 +323,9 @@ class Intake(ServiceApplication):
     def _calendar_of(self, demand: Demand) -> WorkingCalendar:
         return _calendar(self.repository.get(demand.station_id).calendar)
 
+    def _zone_of(self, demand: Demand) -> ZoneInfo:
+        return ZoneInfo(self.index.station(demand.station_id).calendar["timezone"])
+
 
 def _calendar(settings: dict) -> WorkingCalendar:
     settings = {key: [v.isoformat() if hasattr(v, "isoformat") else v for v in value]
@@ -326,8 +340,9 @@ def _hash(payload) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _matches(demand: Demand, query: dict, now: datetime) -> bool:
-    submitted_on = datetime.fromisoformat(demand.submitted_at).date()
+def _matches(demand: Demand, query: dict, now: datetime, zone: ZoneInfo) -> bool:
+    # Days are the station's days: 07:30 in Guangzhou is still the day before in UTC.
+    submitted_on = datetime.fromisoformat(demand.submitted_at).astimezone(zone).date()
     return all((
         query["status"] is None or demand.status == query["status"],
         query["category"] is None or demand.category == query["category"],

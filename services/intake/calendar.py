@@ -50,6 +50,9 @@ class WorkingCalendar:
         if any(type(day) is not int or day not in range(7) for day in self.weekend):
             raise ValueError("weekend: weekday numbers run from 0 (monday) to 6 (sunday), "
                              f"got {set(self.weekend)}")
+        if len(set(self.weekend)) == 7 and not self.extra_workdays:
+            # Deadlines could never be computed: every demand of the station would fail.
+            raise ValueError("weekend: at least one day of the week must be a working day")
         both = self.holidays & self.extra_workdays
         if both:
             days = ", ".join(day.isoformat() for day in sorted(both))

@@ -7,6 +7,7 @@ working calendar; the aggregate only decides which stages are open, paused, met 
 """
 from __future__ import annotations
 
+import copy
 import uuid
 from datetime import date, datetime
 from uuid import UUID
@@ -62,7 +63,8 @@ class Demand(Aggregate):
         self.request_hash = request_hash
         self.submitted_by = by
         self.submitted_at = at
-        self.deadlines = deadlines
+        # A copy: the event keeps what was recorded while the aggregate's clocks move on.
+        self.deadlines = copy.deepcopy(deadlines)
         self.status = "submitted"
         self.updated_at = at
         self.matching_round = 0
@@ -78,7 +80,11 @@ class Demand(Aggregate):
     def accept(self, category: str, items: list[str], sub_items: list[str], urgency: str,
                by: dict, at: str, reason: str | None = None) -> None:
         """Accept for matching; on a demand already in matching, reclassify and re-match."""
-        self._breach_lapsed(("first_response", "assessment"), at)
+        if self.status in ("accepted", "assigned") and (category, items, sub_items, urgency) == (
+                self.category, self.items, self.sub_items, self.urgency):
+            raise Conflict(f"the demand is already {self.status} with this classification",
+                           {"current_status": self.status})
+        self._breach_lapsed(STAGES, at)
         if self.status in MATCHING:
             self._reclassified(category=category, items=items, sub_items=sub_items,
                                urgency=urgency, park=self.park, expected_by=self.expected_by,
@@ -101,7 +107,9 @@ class Demand(Aggregate):
         self._classify(category, items, sub_items, urgency, round, at)
         self.assignment = None
         self.unmatched_reasons = []
-        self.deadlines.pop("follow_up", None)
+        follow_up = self.deadlines.get("follow_up")
+        if follow_up and follow_up["closed_at"] is None:
+            follow_up["closed_at"] = at  # the service it followed ended; the record stays
 
     def _classify(self, category, items, sub_items, urgency, round, at):
         """(Re)classified and handed to matching: a new matching round begins."""
@@ -111,7 +119,7 @@ class Demand(Aggregate):
         self.updated_at = at
 
     def answer(self, answer: str, by: dict, at: str) -> None:
-        self._require({"submitted"}, "answer")
+        self._require({"submitted", "awaiting_information"}, "answer")
         self._breach_lapsed(("first_response", "assessment"), at)
         self._answered(answer=answer, by=by, at=at)
 
@@ -124,7 +132,7 @@ class Demand(Aggregate):
         self._meet("assessment", at)
 
     def reject(self, reason: str, by: dict, at: str) -> None:
-        self._require({"submitted"}, "reject")
+        self._require({"submitted", "awaiting_information"}, "reject")
         self._breach_lapsed(("first_response", "assessment"), at)
         self._rejected(reason=reason, by=by, at=at)
 
@@ -188,7 +196,7 @@ class Demand(Aggregate):
         self.status = "assigned"
         self.assignment = {"assignment_id": assignment_id, "institution_id": institution_id,
                            "status": "assigned"}
-        self.deadlines["follow_up"] = follow_up
+        self.deadlines["follow_up"] = copy.deepcopy(follow_up)
 
     def record_matching_failure(self, reasons: list[str], at: str) -> None:
         self._require({"accepted"}, "record a matching failure of")
@@ -221,6 +229,7 @@ class Demand(Aggregate):
     @event("DemandCancelled")
     def _cancelled(self, reason, by, at):
         self.updated_at = at
+        self.assignment = {**self.assignment, "status": "released"}
         self.status = "cancelled"
         self.outcome = {"reason": reason}
         self._close_open_stages(at)
@@ -239,7 +248,7 @@ class Demand(Aggregate):
         self.follow_ups.append({"note": note, "contact": contact, "channel": channel,
                                 "next_step_on": next_step_on, "by": by, "at": at})
         self._meet("first_response", at)
-        self.deadlines["follow_up"] = next_follow_up
+        self.deadlines["follow_up"] = copy.deepcopy(next_follow_up)
 
     # Time limits ---------------------------------------------------------------------------
     def open_stages(self) -> dict[str, dict]:
@@ -250,8 +259,11 @@ class Demand(Aggregate):
                 if stage["closed_at"] is None and stage["paused_remaining"] is None}
 
     def warn(self, stage: str, at: str) -> bool:
+        """Record the warning if the running stage's warning time has come by ``at``. The check
+        is made on this very state: a stage restarted since the monitor looked is left alone."""
         found = self.open_stages().get(stage)
-        if found is None or found["warned"] or found["breached"]:
+        if found is None or found["warned"] or found["breached"] or \
+                datetime.fromisoformat(at) < datetime.fromisoformat(found["warn_at"]):
             return False
         self._deadline_approaching(stage=stage, due_at=found["due_at"], at=at)
         return True
@@ -263,7 +275,8 @@ class Demand(Aggregate):
 
     def breach(self, stage: str, at: str) -> bool:
         found = self.open_stages().get(stage)
-        if found is None or found["breached"]:
+        if found is None or found["breached"] or \
+                datetime.fromisoformat(at) < datetime.fromisoformat(found["due_at"]):
             return False
         self._deadline_breached(stage=stage, due_at=found["due_at"], at=at)
         return True

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from services.intake.calendar import WorkingCalendar
 from services.intake.demand import deadline
+from shared.errors import Conflict
 
 DEFAULTS = {
     "first_response": "1h",
@@ -53,6 +54,10 @@ class TimeLimits:
     def resume(self, remaining: float, calendar: WorkingCalendar, at: datetime, *, limit: float) -> dict:
         """A stage's clock running from ``at`` with ``remaining`` working seconds left."""
         warn_after = max(remaining - limit * float(self.settings["warn_before"]), 0.0)
-        return deadline(limit=limit, started_at=at.isoformat(),
-                        due_at=calendar.add(at, remaining).isoformat(),
-                        warn_at=calendar.add(at, warn_after).isoformat())
+        try:
+            due_at, warn_at = calendar.add(at, remaining), calendar.add(at, warn_after)
+        except ValueError as error:  # e.g. only extra workdays that are all in the past
+            raise Conflict(f"the station's working calendar has no working time ahead: {error}",
+                           {"calendar": calendar.to_config()}) from None
+        return deadline(limit=limit, started_at=at.isoformat(), due_at=due_at.isoformat(),
+                        warn_at=warn_at.isoformat())

@@ -1,6 +1,7 @@
 """Matching's commands and queries, and how it reacts to accepted demands."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from uuid import UUID
 
@@ -134,11 +135,13 @@ class Matching(ServiceApplication):
 
     def _on_demand_reclassified(self, message, data, processing):
         match = self._match_of(data["demand_id"])
+        releasing = None
         if match is None:
             match = Match(demand_id=data["demand_id"], **_round_of(data))
         else:
+            releasing = match.institution_id
             match.restart(**_round_of(data))
-        self._decide(match, processing)
+        self._decide(match, processing, releasing)
 
     def _on_demand_closed(self, message, data, processing):
         match = self._match_of(data["demand_id"])
@@ -152,9 +155,14 @@ class Matching(ServiceApplication):
         except AggregateNotFoundError:
             return None
 
-    def _decide(self, match: Match, processing) -> None:
+    def _decide(self, match: Match, processing, releasing: UUID | None = None) -> None:
+        """Choose for the match's current round. ``releasing`` is an institution this same
+        transaction frees: the registry has not seen that release yet, so it is counted here."""
         self.registry.refresh()
-        decision = select(self.registry.serving(match.category), Request(
+        candidates = [
+            replace(p, open_assignments=p.open_assignments - 1) if p.id == str(releasing) else p
+            for p in self.registry.serving(match.category)]
+        decision = select(candidates, Request(
             category=match.category, items=tuple(match.items), park=match.park,
             service_date=match.expected_by or self.clock().date(),
             required_types=self.required.get(match.category, ())), self.weights)

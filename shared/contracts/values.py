@@ -38,6 +38,13 @@ def _readable(multiline):
     return check
 
 
+def park_field(**kwargs):
+    """A park's id: lower-case words joined by hyphens, so one park has one spelling."""
+    return fields.String(validate=[validate.Length(min=1, max=64), validate.Regexp(
+        r"[a-z0-9]+(-[a-z0-9]+)*\Z", error="a park id is lower-case letters and digits joined "
+                                          "by hyphens, e.g. panyu-energy-park")], **kwargs)
+
+
 def distinct(values):
     """A list validator: no value twice."""
     if len(set(values)) != len(values):

@@ -201,3 +201,36 @@ def test_the_enterprise_lists_only_its_own_demands(platform):
     assert everyone["total"] == mine["total"] + 1
     refused = api.call("GET", "/api/v1/demands?status=lost", as_=OWNER)
     assert refused.status_code == 422 and set(refused.json()["details"]) == {"status"}
+
+
+def test_a_specialist_reads_only_their_own_stations_dossiers(platform):
+    api = platform.api
+    submitted = demand(api)
+    other = api.open_station(staff=("s-7",), park="nansha-port-park")
+    assert other["park"] == "nansha-port-park"
+    assert api.call("GET", f"/api/v1/archive/demands/{submitted['id']}", as_=SPECIALIST).status_code == 200
+    for stranger in (("specialist", "s-7"), ("specialist", "nobody")):
+        refused = api.call("GET", f"/api/v1/archive/demands/{submitted['id']}", as_=stranger)
+        assert refused.status_code == 404, refused.text
+
+
+def test_uploads_without_a_content_length_and_with_odd_media_types(platform):
+    api = platform.api
+
+    def chunks(data):
+        yield from (data[i:i + 1000] for i in range(0, len(data), 1000))
+
+    chunked = api.call("POST", "/api/v1/attachments?name=chunked.bin", as_=SPECIALIST,
+                       data=chunks(b"x" * 5000), headers={"Content-Type": "application/octet-stream"})
+    assert chunked.status_code == 201, chunked.text
+    assert chunked.json()["size"] == 5000
+    too_big = api.call("POST", "/api/v1/attachments?name=big.bin", as_=SPECIALIST,
+                       data=chunks(b"x" * (10 * 1024 * 1024 + 1)),
+                       headers={"Content-Type": "application/octet-stream"})
+    assert too_big.status_code == 413, too_big.text
+    odd = api.call("POST", "/api/v1/attachments?name=a.pdf", as_=SPECIALIST, data=b"%PDF",
+                   headers={"Content-Type": "no slash here"})
+    assert odd.status_code == 415 and odd.json()["error"] == "unsupported_media_type"
+    long_name = api.call("POST", "/api/v1/attachments?name=" + "n" * 300, as_=SPECIALIST, data=b"x",
+                         headers={"Content-Type": "text/plain"})
+    assert long_name.status_code == 422 and "255" in long_name.json()["message"]

@@ -162,8 +162,13 @@ def test_malformed_config_is_refused_naming_the_setting(settings, key):
         WorkingCalendar.from_config(settings)
 
 
-def test_a_calendar_that_never_opens_refuses_instead_of_hanging():
-    calendar = WorkingCalendar(weekend=frozenset(range(7)))
+def test_a_calendar_without_any_working_day_is_refused_when_built():
+    with pytest.raises(ValueError, match="^weekend: at least one day"):
+        WorkingCalendar(weekend=frozenset(range(7)))
+
+
+def test_a_calendar_whose_working_days_are_all_past_refuses_instead_of_hanging():
+    calendar = WorkingCalendar(weekend=frozenset(range(7)), extra_workdays=frozenset({date(2020, 1, 1)}))
     with pytest.raises(ValueError, match="no working day"):
         calendar.add(local(2026, 3, 11, 10, 0), 1 * HOUR)
 

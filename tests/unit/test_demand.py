@@ -71,13 +71,38 @@ def test_reassessing_a_demand_in_matching_opens_a_new_round():
     assert type(demand.collect_events()[-1]).__name__ == "DemandReclassified"
 
 
-def test_warnings_and_breaches_are_recorded_once_per_stage():
+def test_warnings_and_breaches_are_recorded_once_per_stage_and_only_when_due():
     demand = new_demand()
-    assert demand.warn("first_response", AT) is True
-    assert demand.warn("first_response", AT) is False
-    assert demand.breach("first_response", AT) is True
-    assert demand.breach("first_response", AT) is False
+    assert demand.warn("first_response", "2026-11-24T10:47:00+08:00") is False  # not yet
+    assert demand.warn("first_response", "2026-11-24T10:48:00+08:00") is True
+    assert demand.warn("first_response", "2026-11-24T10:50:00+08:00") is False
+    assert demand.breach("first_response", "2026-11-24T10:59:00+08:00") is False
+    assert demand.breach("first_response", "2026-11-24T11:00:00+08:00") is True
+    assert demand.breach("first_response", "2026-11-24T11:05:00+08:00") is False
     assert demand.deadlines["first_response"]["breached"] is True
+
+
+def test_the_recorded_submission_keeps_its_clocks_as_they_were_at_submission():
+    demand = new_demand()
+    demand.accept("metrology", [], [], "normal", by=SPECIALIST, at=AT)
+    submitted = demand.collect_events()[0]
+    assert submitted.deadlines["assessment"]["closed_at"] is None
+    assert demand.deadlines["assessment"]["closed_at"] == AT
+
+
+def test_accepting_again_without_a_change_is_refused():
+    demand = new_demand()
+    demand.accept("metrology", [], [], "normal", by=SPECIALIST, at=AT)
+    with pytest.raises(Conflict) as refused:
+        demand.accept("metrology", [], [], "normal", by=SPECIALIST, at=AT)
+    assert refused.value.details == {"current_status": "accepted"}
+
+
+def test_a_demand_awaiting_information_can_still_be_answered_or_rejected():
+    demand = new_demand()
+    demand.request_information("Which model?", 7200.0, by=SPECIALIST, at=AT)
+    demand.reject("No answer came", by=SPECIALIST, at=AT)
+    assert demand.status == "rejected" and demand.open_stages() == {}
 
 
 def test_withdrawal_before_service_and_cancellation_after():

@@ -1,5 +1,6 @@
 """Intake as a station works: decisions, paused clocks, deadlines on the working calendar,
 withdrawal, cancellation, re-matching, idempotent submission, attachments, who sees what."""
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -280,3 +281,84 @@ def test_listing_filters_sorts_and_pages(station):
     with pytest.raises(Invalid) as refused:
         intake.list_demands({"status": "lost", "per_page": "500", "colour": "red"}, SPECIALIST)
     assert set(refused.value.fields) == {"status", "per_page", "colour"}
+
+
+def test_a_restarted_follow_up_clock_is_not_breached_by_the_monitor_that_saw_the_old_one(station):
+    station.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    intake = station.apps["intake"]
+    demand = submit(station)
+    intake.assess(demand["id"], {"decision": "accept"}, SPECIALIST)
+    station.settle()
+    station.clock.set("2026-12-15T10:00")  # the follow-up clock ran out on 7 December
+    intake.index.refresh()  # the monitor's view, taken before the follow-up below
+    intake.record_follow_up(demand["id"], {"note": "Report due Friday", "contact": "Li Hua",
+                                           "channel": "phone"}, SPECIALIST)
+    assert intake._mark(uuid.UUID(demand["id"]), "breach", "follow_up", station.clock()) == 0
+    shown = intake.demand(demand["id"], SPECIALIST)
+    assert shown["deadlines"]["follow_up"]["breached"] is False  # the new clock
+    station.settle()
+    names = [e["name"] for e in station.archive.dossier(demand["id"])["events"]]
+    assert names.count("DeadlineBreached") == 1  # the old follow-up clock, recorded once
+
+
+def test_reclassifying_a_demand_at_a_full_institution_keeps_its_capacity(station):
+    lab = station.apps["matching"].register_institution(factories.institution(capacity=1), SPECIALIST)
+    intake = station.apps["intake"]
+    demand = submit(station)
+    intake.assess(demand["id"], {"decision": "accept"}, SPECIALIST)
+    station.settle()
+    intake.assess(demand["id"], {"decision": "accept", "urgency": "urgent"}, SPECIALIST)
+    station.settle()
+    shown = intake.demand(demand["id"], SPECIALIST)
+    assert (shown["status"], shown["urgency"]) == ("assigned", "urgent")
+    assert shown["assignment"]["institution_id"] == lab["id"]
+
+
+def test_a_consultation_waits_for_a_specialist_even_where_rules_accept(open_platform):
+    platform = open_platform()  # the default station accepts every category automatically
+    intake = platform.apps["intake"]
+    consultation = intake.submit_demand(factories.demand(consultation=True), SPECIALIST)
+    assert consultation["status"] == "submitted"
+    assert intake.assess(consultation["id"], {"decision": "answer", "answer": "See GB 7000.1"},
+                         SPECIALIST)["status"] == "answered"
+    published = platform.read_log("intake", 0, 1000)
+    submitted = next(m for m in published if m.event == "DemandSubmitted")
+    assert all(clock["closed_at"] is None for clock in submitted.data["deadlines"].values())
+
+
+def test_a_station_without_working_days_is_refused(station):
+    with pytest.raises(Invalid) as refused:
+        station.apps["intake"].register_station(factories.station(
+            park="nansha-port-park", calendar={"weekend": list(range(7))}), OPERATOR)
+    assert set(refused.value.fields) == {"calendar"}
+
+
+def test_park_ids_have_one_spelling(station):
+    with pytest.raises(Invalid) as refused:
+        station.apps["intake"].register_station(factories.station(park=" Panyu-Energy-Park"), OPERATOR)
+    assert set(refused.value.fields) == {"park"}
+
+
+def test_attachment_names_belong_to_their_uploader(station):
+    intake = station.apps["intake"]
+    enterprise = factories.credit_code()
+    owner = {"role": "enterprise", "subject": enterprise}
+    mine = intake.store_attachment("merger-plan.pdf", "application/pdf", b"same bytes", SPECIALIST)
+    theirs = intake.store_attachment("report.pdf", "application/pdf", b"same bytes", owner)
+    assert (mine["name"], theirs["name"]) == ("merger-plan.pdf", "report.pdf")
+    assert mine["sha256"] == theirs["sha256"]
+    other = {"role": "enterprise", "subject": factories.credit_code()}
+    with pytest.raises(Invalid):
+        intake.submit_demand(factories.demand(other["subject"], attachments=[mine["sha256"]]), other)
+
+
+def test_date_filters_use_the_stations_days(station):
+    station.clock.set("2026-12-02T07:30")  # still 1 December in UTC
+    demand = submit(station)
+    found = station.apps["intake"].list_demands({"submitted_from": "2026-12-02",
+                                                 "submitted_to": "2026-12-02"}, SPECIALIST)
+    assert [d["id"] for d in found["items"]] == [demand["id"]]
+    with pytest.raises(Invalid) as refused:
+        station.apps["intake"].list_demands({"submitted_from": "2026-12-03",
+                                             "submitted_to": "2026-12-02"}, SPECIALIST)
+    assert set(refused.value.fields) == {"submitted_to"}
