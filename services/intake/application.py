@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from eventsourcing.persistence import IntegrityError
 
 from services.intake.attachments import AttachmentFolder
-from services.intake.calendar import WorkingCalendar
+from shared.calendar import WorkingCalendar
 from services.intake.demand import Demand
 from services.intake.index import IntakeIndex
 from services.intake.station import Station

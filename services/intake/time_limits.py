@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.intake.calendar import WorkingCalendar
+from shared.calendar import WorkingCalendar
 from services.intake.demand import deadline
 from shared.errors import Conflict
 

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.intake.calendar import WorkingCalendar
+from shared.calendar import WorkingCalendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOUR = 3600
