@@ -135,6 +135,7 @@ class InstitutionView(Schema):
     status = fields.String(required=True, metadata={"enum": ["active", "suspended", "exited"]})
     status_reason = fields.String(allow_none=True, required=True)
     home_park = fields.String(allow_none=True, required=True)
+    auto_accept_offers = fields.Boolean(required=True)
     categories = fields.List(fields.String(), required=True)
     qualifications = fields.List(fields.Nested(QualificationView), required=True)
     parks = fields.List(fields.String(), required=True)
@@ -142,9 +143,40 @@ class InstitutionView(Schema):
     registered_at = fields.String(required=True)
 
 
+class ProgressView(Schema):
+    milestone = fields.String(required=True)
+    note = fields.String(allow_none=True, required=True)
+    at = fields.String(required=True)
+
+
+class AssignmentRecordView(Schema):
+    """What an institution sees of a demand offered or assigned to it (no contact details;
+    the demand itself, with the enterprise's contact, once it is assigned)."""
+
+    assignment_id = fields.String(required=True)
+    institution_id = fields.String(required=True)
+    demand_id = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": [
+        "offered", "in_service", "declined", "expired", "completed", "released"]})
+    category = fields.String(required=True)
+    items = fields.List(fields.String(), required=True)
+    park = fields.String(required=True)
+    expected_by = fields.String(allow_none=True, required=True)
+    respond_by = fields.String(allow_none=True, required=True)
+    promised_date = fields.String(allow_none=True, required=True)
+    progress = fields.List(fields.Nested(ProgressView), required=True)
+    evidence = fields.Dict(allow_none=True, required=True)
+
+
+class AssignmentPage(Schema):
+    items = fields.List(fields.Nested(AssignmentRecordView), required=True)
+    total = fields.Integer(required=True)
+
+
 class MatchingRound(Schema):
     round = fields.Integer(required=True)
-    outcome = fields.String(required=True, metadata={"enum": ["assigned", "failed"]})
+    outcome = fields.String(required=True, metadata={
+        "enum": ["offered", "assigned manually", "failed"]})
     institution_id = fields.String()
     reasons = fields.List(fields.String())
     candidates = fields.List(fields.Nested(CandidateSchema), required=True)

@@ -15,11 +15,12 @@ from gateway.errors import ApiError, json_response
 from gateway.http import read_bytes, route, unmatched
 from gateway.openapi import document
 from gateway.schemas import (
-    AttachmentView, DemandPage, DemandView, DossierView, FiguresView, Health, InstitutionView,
-    MatchingView, StationView)
+    AssignmentPage, AssignmentRecordView, AttachmentView, DemandPage, DemandView, DossierView,
+    FiguresView, Health, InstitutionView, MatchingView, StationView)
 from shared.commands import (
-    AddQualification, AddSpecialist, Assess, Cancel, ChangeQualificationStatus, ChangeStanding,
-    ListDemands, RecordConstruction, RecordFollowUp, RegisterInstitution, RegisterStation,
+    AcceptOffer, AddQualification, AddSpecialist, Assess, AssignManually, Cancel,
+    ChangeQualificationStatus, ChangeStanding, CompleteService, DeclineOffer, ListDemands,
+    RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
     SubmitDemand, SupplyInformation, Withdraw)
 from shared.config import section
 
@@ -77,6 +78,43 @@ class GatewayService:
     def get_matching(self, request, principal, demand_id):
         self.intake.get_demand(demand_id, principal.as_actor())  # a specialist: own station's only
         return self.matching.get_explanation(demand_id)
+
+    @route("POST", "/api/v1/demands/<demand_id>/assignment", roles=("specialist", "supervisor"),
+           body=AssignManually, response=MatchingView,
+           summary="Assign an institution by hand (after matching failed); a supervisor may "
+                   "override the constraints, with the reason")
+    def assign_manually(self, request, principal, demand_id, payload):
+        self.intake.get_demand(demand_id, principal.as_actor())  # a specialist: own station's only
+        return self.matching.assign_manually(demand_id, payload, principal.as_actor())
+
+    @route("GET", "/api/v1/assignments", roles=("institution",), response=AssignmentPage,
+           summary="The institution's offers and assignments")
+    def list_assignments(self, request, principal):
+        return self.matching.list_assignments(principal.as_actor())
+
+    @route("POST", "/api/v1/assignments/<assignment_id>/acceptance", roles=("institution",),
+           body=AcceptOffer, response=AssignmentRecordView,
+           summary="Accept an offer, with the date the result is promised for")
+    def accept_offer(self, request, principal, assignment_id, payload):
+        return self.matching.accept_offer(assignment_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/assignments/<assignment_id>/decline", roles=("institution",),
+           body=DeclineOffer, response=AssignmentRecordView,
+           summary="Decline an offer, with the reason; matching offers the next candidate")
+    def decline_offer(self, request, principal, assignment_id, payload):
+        return self.matching.decline_offer(assignment_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/assignments/<assignment_id>/progress", roles=("institution",),
+           body=RecordProgress, response=AssignmentRecordView, status=201,
+           summary="Record a milestone of the service")
+    def record_progress(self, request, principal, assignment_id, payload):
+        return self.matching.record_progress(assignment_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/assignments/<assignment_id>/completion", roles=("institution",),
+           body=CompleteService, response=AssignmentRecordView,
+           summary="Complete the service with its evidence (report or certificate number)")
+    def complete_service(self, request, principal, assignment_id, payload):
+        return self.matching.complete_service(assignment_id, payload, principal.as_actor())
 
     @route("POST", "/api/v1/stations", roles=("operator", "supervisor"), body=RegisterStation,
            response=StationView, status=201,

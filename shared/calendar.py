@@ -193,3 +193,17 @@ def _parse_date(value, key: str) -> date:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
         raise ValueError(f"{key}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
+
+
+def working_seconds(amount: str, calendar: WorkingCalendar) -> float:
+    """``90s``, ``30m``, ``1h`` are working seconds, minutes, hours; ``4d`` is four working days
+    of ``calendar``. Raises ValueError for anything else."""
+    found = _AMOUNT.fullmatch(str(amount))
+    if found is None:
+        raise ValueError(f"must look like 90s, 30m, 1h or 4d, not {amount!r}")
+    number, unit = float(found.group(1)), found.group(2)
+    return calendar.working_days(number) if unit == "d" else number * _UNIT_SECONDS[unit]

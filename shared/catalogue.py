@@ -15,9 +15,9 @@ CATEGORIES = {
 
 QUALIFICATION_TYPES = ("CMA", "CNAS", "METROLOGY", "CERTIFICATION", "OTHER")
 
-#: Where a demand can be (the last four are final).
+#: Where a demand can be (the last five are final).
 DEMAND_STATUSES = ("submitted", "awaiting_information", "accepted", "assigned", "matching_failed",
-                   "answered", "rejected", "withdrawn", "cancelled")
+                   "completed", "answered", "rejected", "withdrawn", "cancelled")
 
 # Unified social credit code (GB 32100-2015): 18 characters from this alphabet (no I, O, S, V,
 # Z), the last one a check character over the first 17 with these weights, modulo 31.

@@ -182,6 +182,8 @@ class RegisterInstitution(Command):
     home_park = park_field(load_default=None, metadata={
         "description": "where the institution sits; matching prefers it for that park's demands"})
     capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100000))
+    auto_accept_offers = fields.Boolean(load_default=False, metadata={
+        "description": "its own systems accept every offer at once (no one answers by hand)"})
 
 
 class AddQualification(QualificationSchema, Command):
@@ -212,3 +214,42 @@ def load_command(schema: type[Schema], payload) -> dict:
         return schema().load(payload)
     except ValidationError as error:
         raise Invalid("the request breaks the schema", error.normalized_messages()) from None
+
+
+class AcceptOffer(Command):
+    promised_date = fields.Date(load_default=None, allow_none=True, validate=_not_in_the_past,
+                                metadata={"description": "when the institution promises the result"})
+
+
+class DeclineOffer(Command):
+    reason = text(2000, multiline=True, required=True)
+
+
+class RecordProgress(Command):
+    milestone = text(200, required=True, metadata={"description": "e.g. samples received"})
+    note = text(2000, multiline=True, load_default=None)
+
+
+class EvidenceDocument(Command):
+    name = text(255, required=True)
+    sha256 = fields.String(required=True, validate=SHA256)
+
+
+class CompleteService(Command):
+    report_number = text(100, load_default=None)
+    certificate_number = text(100, load_default=None)
+    documents = fields.List(fields.Nested(EvidenceDocument), load_default=list,
+                            validate=validate.Length(max=20))
+
+    @validates_schema
+    def _some_evidence(self, data, **kwargs):
+        if not data.get("report_number") and not data.get("certificate_number"):
+            raise ValidationError("a completion needs a report or a certificate number",
+                                  "report_number")
+
+
+class AssignManually(Command):
+    institution_id = fields.UUID(required=True)
+    reason = text(2000, multiline=True, required=True)
+    override = fields.Boolean(load_default=False, metadata={
+        "description": "a supervisor's override of matching's constraints (reason required)"})

@@ -26,6 +26,8 @@ def institution(**overrides) -> dict:
         }],
         "parks": ["panyu-energy-park"],
         "capacity": 50,
+        # Most tests follow a demand past matching; those about offers answer them by hand.
+        "auto_accept_offers": True,
     }
     payload.update(overrides)
     return payload

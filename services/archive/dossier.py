@@ -18,6 +18,7 @@ STATUS_AFTER = {
     "InformationSupplied": "submitted",
     "DemandAssigned": "assigned",
     "DemandMatchingFailed": "matching_failed",
+    "DemandCompleted": "completed",
     "DemandWithdrawn": "withdrawn",
     "DemandCancelled": "cancelled",
 }

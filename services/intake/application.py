@@ -40,6 +40,7 @@ class Intake(ServiceApplication):
     reactions = {
         "InstitutionAssigned": "_on_institution_assigned",
         "MatchingFailed": "_on_matching_failed",
+        "ServiceCompleted": "_on_service_completed",
     }
 
     def __init__(self, env=None):
@@ -248,7 +249,7 @@ class Intake(ServiceApplication):
     # Following matching --------------------------------------------------------------------
     def _on_institution_assigned(self, message, data, processing):
         demand = self.repository.get(data["demand_id"])
-        if not self._current_round(demand, data):
+        if not self._current_round(demand, data, {"accepted", "matching_failed"}):
             return
         now = self.clock()
         demand.assign(data["assignment_id"], data["institution_id"],
@@ -258,16 +259,26 @@ class Intake(ServiceApplication):
 
     def _on_matching_failed(self, message, data, processing):
         demand = self.repository.get(data["demand_id"])
-        if not self._current_round(demand, data):
+        if not self._current_round(demand, data, {"accepted"}):
             return
         demand.record_matching_failure(data["reasons"], at=self.clock().isoformat())
         processing.collect_events(demand)
 
+    def _on_service_completed(self, message, data, processing):
+        demand = self.repository.get(data["demand_id"])
+        current = demand.assignment and demand.assignment["assignment_id"] == data["assignment_id"]
+        if demand.status != "assigned" or not current:
+            log.info("demand %s ignores the completion of assignment %s", demand.id,
+                     data["assignment_id"])
+            return
+        demand.complete(data["evidence"], at=self.clock().isoformat())
+        processing.collect_events(demand)
+
     @staticmethod
-    def _current_round(demand: Demand, data: dict) -> bool:
+    def _current_round(demand: Demand, data: dict, statuses: set[str]) -> bool:
         """Matching answers each accept or reclassification (a round); an answer to an earlier
         round, or one arriving after the demand was withdrawn, changes nothing."""
-        current = demand.status == "accepted" and data["round"] == demand.matching_round
+        current = demand.status in statuses and data["round"] == demand.matching_round
         if not current:
             log.info("demand %s ignores matching's answer to round %s (now %s, round %s)",
                      demand.id, data["round"], demand.status, demand.matching_round)

@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate, event
 from shared.errors import Conflict
 
 #: Statuses from which nothing moves on.
-FINAL = frozenset({"answered", "rejected", "withdrawn", "cancelled"})
+FINAL = frozenset({"answered", "rejected", "withdrawn", "cancelled", "completed"})
 #: Statuses in which matching has started (a reassessment re-matches).
 MATCHING = frozenset({"accepted", "assigned", "matching_failed"})
 #: Before an institution serves it, the enterprise may withdraw; after, only cancel.
@@ -186,7 +186,8 @@ class Demand(Aggregate):
 
     # Matching's outcome --------------------------------------------------------------------
     def assign(self, assignment_id: UUID, institution_id: UUID, follow_up: dict, at: str) -> None:
-        self._require({"accepted"}, "assign an institution to")
+        # After a failed round a specialist may still assign by hand.
+        self._require({"accepted", "matching_failed"}, "assign an institution to")
         self._assigned(assignment_id=assignment_id, institution_id=institution_id,
                        follow_up=follow_up, at=at)
 
@@ -207,6 +208,19 @@ class Demand(Aggregate):
         self.updated_at = at
         self.status = "matching_failed"
         self.unmatched_reasons = reasons
+
+    def complete(self, evidence: dict, at: str) -> None:
+        self._require({"assigned"}, "complete")
+        self._breach_lapsed(("follow_up",), at)
+        self._completed(evidence=evidence, at=at)
+
+    @event("DemandCompleted")
+    def _completed(self, evidence, at):
+        self.updated_at = at
+        self.status = "completed"
+        self.outcome = {"evidence": evidence}
+        self.assignment = {**self.assignment, "status": "completed"}
+        self._close_open_stages(at)
 
     # The enterprise changes its mind -------------------------------------------------------
     def withdraw(self, reason: str | None, by: dict, at: str) -> None:

@@ -6,11 +6,10 @@ when ``warn_before`` (a share of the limit) is left.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from shared.calendar import WorkingCalendar
+from shared.calendar import WorkingCalendar, working_seconds
 from services.intake.demand import deadline
 from shared.errors import Conflict
 
@@ -21,8 +20,6 @@ DEFAULTS = {
     "follow_up": "5d",
     "warn_before": 0.2,
 }
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
-_SECONDS = {"s": 1, "m": 60, "h": 3600}
 
 
 @dataclass(frozen=True)
@@ -36,15 +33,15 @@ class TimeLimits:
             if key == "warn_before":
                 if not 0 <= float(value) < 1:
                     raise ValueError("TIME_LIMITS.warn_before must be a share of the limit, 0 to 1")
-            elif not _AMOUNT.fullmatch(str(value)):
-                raise ValueError(f"TIME_LIMITS.{key} must look like 90s, 30m, 1h or 4d, not {value!r}")
+            else:
+                try:
+                    working_seconds(value, WorkingCalendar())
+                except ValueError as error:
+                    raise ValueError(f"TIME_LIMITS.{key} {error}") from None
         return cls(merged)
 
     def seconds(self, limit: str, calendar: WorkingCalendar) -> float:
-        amount, unit = _AMOUNT.fullmatch(str(self.settings[limit])).groups()
-        if unit == "d":
-            return calendar.working_days(float(amount))
-        return float(amount) * _SECONDS[unit]
+        return working_seconds(self.settings[limit], calendar)
 
     def start(self, limit: str, calendar: WorkingCalendar, at: datetime) -> dict:
         """A stage's clock starting at ``at`` with the whole limit ahead."""

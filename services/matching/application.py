@@ -10,15 +10,20 @@ from eventsourcing.persistence import IntegrityError
 
 from services.matching.domain import Institution, Match
 from services.matching.registry import Registry
-from services.matching.selection import REQUIRED_QUALIFICATIONS, Request, Weights, select
+from services.matching.selection import (
+    REQUIRED_QUALIFICATIONS, Request, Weights, exclusion, select)
+from shared.calendar import WorkingCalendar, working_seconds
 from shared.commands import (
-    AddQualification, ChangeQualificationStatus, ChangeStanding, RegisterInstitution, load_command)
+    AcceptOffer, AddQualification, AssignManually, ChangeQualificationStatus, ChangeStanding,
+    CompleteService, DeclineOffer, RecordProgress, RegisterInstitution, load_command)
 from shared.config import section
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
 
 #: Days before a qualification's end when QualificationExpiring is raised (domain.md: 90).
 EXPIRY_WARNING_DAYS = 90
+#: Offers in one round before it fails and waits for a specialist.
+MAX_OFFERS = 3
 
 
 class Matching(ServiceApplication):
@@ -38,6 +43,9 @@ class Matching(ServiceApplication):
         self.weights = Weights()
         self.required = dict(REQUIRED_QUALIFICATIONS)
         self.expiry_warning_days = EXPIRY_WARNING_DAYS
+        self.max_offers = MAX_OFFERS
+        self.calendar = WorkingCalendar()
+        self.response_seconds = self.calendar.working_days(1)
         self.clock = lambda: datetime.now(timezone.utc)
 
     def configure(self, config: dict) -> None:
@@ -46,6 +54,10 @@ class Matching(ServiceApplication):
         self.required.update({category: tuple(kinds) for category, kinds in
                               (settings.get("required_qualifications") or {}).items()})
         self.expiry_warning_days = int(settings.get("expiry_warning_days", EXPIRY_WARNING_DAYS))
+        self.max_offers = int(settings.get("max_offers", MAX_OFFERS))
+        self.calendar = WorkingCalendar.from_config(settings.get("calendar") or {})
+        self.response_seconds = working_seconds(str(settings.get("offer_response", "1d")),
+                                                 self.calendar)
 
     def register_institution(self, payload: dict, registered_by: dict) -> dict:
         command = load_command(RegisterInstitution, payload)
@@ -131,7 +143,8 @@ class Matching(ServiceApplication):
 
     def _on_demand_accepted(self, message, data, processing):
         match = Match(demand_id=data["demand_id"], **_round_of(data))
-        self._decide(match, processing)
+        self._decide(match)
+        processing.collect_events(match)
 
     def _on_demand_reclassified(self, message, data, processing):
         match = self._match_of(data["demand_id"])
@@ -140,13 +153,15 @@ class Matching(ServiceApplication):
             match = Match(demand_id=data["demand_id"], **_round_of(data))
         else:
             releasing = match.institution_id
-            match.restart(**_round_of(data))
-        self._decide(match, processing, releasing)
+            match.restart(**_round_of(data), at=self._now())
+        self._decide(match, releasing)
+        processing.collect_events(match)
 
     def _on_demand_closed(self, message, data, processing):
         match = self._match_of(data["demand_id"])
         if match is not None:
-            match.release(f"the demand was {message.event.removeprefix('Demand').lower()}")
+            match.release(f"the demand was {message.event.removeprefix('Demand').lower()}",
+                          self._now())
             processing.collect_events(match)
 
     def _match_of(self, demand_id) -> Match | None:
@@ -155,22 +170,131 @@ class Matching(ServiceApplication):
         except AggregateNotFoundError:
             return None
 
-    def _decide(self, match: Match, processing, releasing: UUID | None = None) -> None:
-        """Choose for the match's current round. ``releasing`` is an institution this same
-        transaction frees: the registry has not seen that release yet, so it is counted here."""
+    def _decide(self, match: Match, releasing: UUID | None = None) -> None:
+        """Offer the match's current round to the best candidate not yet asked, or fail it.
+
+        ``releasing`` is an institution this same transaction frees: the registry has not seen
+        that release yet, so it is counted here."""
         self.registry.refresh()
         candidates = [
             replace(p, open_assignments=p.open_assignments - 1) if p.id == str(releasing) else p
-            for p in self.registry.serving(match.category)]
+            for p in self.registry.serving(match.category) if p.id not in match.asked]
         decision = select(candidates, Request(
             category=match.category, items=tuple(match.items), park=match.park,
             service_date=match.expected_by or self.clock().date(),
             required_types=self.required.get(match.category, ())), self.weights)
-        if decision.chosen is None:
-            match.fail(decision.reasons(), decision.explanation)
-        else:
-            match.assign(UUID(decision.chosen.id), decision.candidates, decision.explanation)
-        processing.collect_events(match)
+        asked = [{"institution_id": i, "eligible": False, "score": None, "components": None,
+                  "reason": "was offered this round and declined or let the offer expire"}
+                 for i in match.asked]
+        if decision.chosen is None or len(match.asked) >= self.max_offers:
+            reasons = []
+            if decision.chosen is None and (decision.explanation or not match.asked):
+                reasons = decision.reasons()
+            if match.asked:
+                reasons.append(f"{len(match.asked)} institution(s) declined or let the offer expire")
+            match.fail(reasons, asked + decision.explanation)
+            return
+        now = self.clock()
+        match.offer(UUID(decision.chosen.id), self.offer_window(now).isoformat(),
+                    asked + decision.explanation, now.isoformat())
+        if decision.chosen.accepts_offers:
+            match.accept(match.current["assignment_id"], match.expected_by,
+                         by={"role": "system", "subject": "institution-auto-accept"},
+                         at=now.isoformat())
+
+    def offer_window(self, now: datetime) -> datetime:
+        return self.calendar.add(now, self.response_seconds)
+
+    # The institution's side ----------------------------------------------------------------
+    def assignments(self, viewer: dict) -> dict:
+        """What an institution was offered or assigned: the demand's facts, no contact details."""
+        self.registry.refresh()
+        mine = [a for a in self.registry.assignments.values()
+                if a["institution_id"] == viewer["subject"]]
+        return {"items": sorted(mine, key=lambda a: a["assignment_id"]), "total": len(mine)}
+
+    def accept_offer(self, assignment_id: str, payload: dict, by: dict) -> dict:
+        command = load_command(AcceptOffer, payload)
+        return self._on_assignment(assignment_id, by, lambda match, key: match.accept(
+            key, command["promised_date"], by=by, at=self._now()))
+
+    def decline_offer(self, assignment_id: str, payload: dict, by: dict) -> dict:
+        command = load_command(DeclineOffer, payload)
+
+        def decline(match, key):
+            match.decline(key, command["reason"], by=by, at=self._now())
+            self._decide(match)
+        return self._on_assignment(assignment_id, by, decline)
+
+    def record_progress(self, assignment_id: str, payload: dict, by: dict) -> dict:
+        command = load_command(RecordProgress, payload)
+        return self._on_assignment(assignment_id, by, lambda match, key: match.record_progress(
+            key, command["milestone"], command["note"], by=by, at=self._now()))
+
+    def complete_service(self, assignment_id: str, payload: dict, by: dict) -> dict:
+        command = load_command(CompleteService, payload)
+        return self._on_assignment(assignment_id, by, lambda match, key: match.complete(
+            key, command, by=by, at=self._now()))
+
+    def _on_assignment(self, assignment_id: str, by: dict, change) -> dict:
+        self.registry.refresh()
+        found = self.registry.assignments.get(str(assignment_id))
+        if found is None or by["role"] != "institution" or found["institution_id"] != by["subject"]:
+            raise NotFound(f"no assignment {assignment_id}")
+        match = self.repository.get(self.registry.match_of_assignment[str(assignment_id)])
+        change(match, UUID(str(assignment_id)))
+        try:
+            self.save(match)
+        except IntegrityError:
+            raise Conflict("the assignment changed while this request was handled; try again",
+                           {"assignment_id": str(assignment_id)}) from None
+        self.registry.refresh()
+        return self.registry.assignments[str(assignment_id)]
+
+    def assign_manually(self, demand_id: str, payload: dict, by: dict) -> dict:
+        """A specialist assigns by hand; the constraints hold unless a supervisor overrides."""
+        command = load_command(AssignManually, payload)
+        match = self._match_of(UUID(str(demand_id)))
+        if match is None:
+            raise Conflict("the demand has not been accepted for matching", {"current_status": None})
+        self.registry.refresh()
+        profile = self.registry.profiles.get(str(command["institution_id"]))
+        if profile is None:
+            raise Invalid("no such institution", {"institution_id": ["unknown institution"]})
+        if command["override"] and by["role"] != "supervisor":
+            raise Forbidden("only a supervisor may override matching's constraints")
+        reason = exclusion(profile, Request(
+            category=match.category, items=tuple(match.items), park=match.park,
+            service_date=match.expected_by or self.clock().date(),
+            required_types=self.required.get(match.category, ())))
+        if reason and not command["override"]:
+            raise Conflict(f"the institution {reason}", {"exclusion": reason})
+        match.assign_manually(command["institution_id"], command["reason"], command["override"],
+                              by=by, at=self._now())
+        self.save(match)
+        return self.explanation(demand_id)
+
+    def check_offers(self) -> int:
+        """Expire offers past their response window and offer the demand to the next candidate."""
+        self.registry.refresh()
+        now = self._now()
+        expired = 0
+        for offer in self.registry.open_offers():
+            if datetime.fromisoformat(offer["respond_by"]) > self.clock():
+                continue
+            match = self.repository.get(self.registry.match_of_assignment[offer["assignment_id"]])
+            if match.expire(UUID(offer["assignment_id"]), now):
+                self._decide(match)
+                try:
+                    self.save(match)
+                    expired += 1
+                except IntegrityError:
+                    pass  # the institution answered, or a replica expired it, at that moment
+        return expired
+
+
+def _round_of(data: dict) -> dict:
+    return {key: data[key] for key in ("category", "items", "park", "expected_by", "round")}
 
 
 def view(institution: Institution) -> dict:
@@ -188,9 +312,7 @@ def view(institution: Institution) -> dict:
         "parks": institution.parks,
         "home_park": institution.home_park,
         "capacity": institution.capacity,
+        "auto_accept_offers": institution.auto_accept_offers,
         "registered_at": institution.created_on.isoformat(),
     }
 
-
-def _round_of(data: dict) -> dict:
-    return {key: data[key] for key in ("category", "items", "park", "expected_by", "round")}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from eventsourcing.domain import Aggregate, event
 
@@ -27,7 +27,7 @@ class Institution(Aggregate):
     @event("InstitutionRegistered")
     def __init__(self, name: str, credit_code: str, categories: list[str],
                  qualifications: list[dict], parks: list[str], home_park: str | None,
-                 capacity: int, registered_by: dict):
+                 capacity: int, auto_accept_offers: bool, registered_by: dict):
         self.name = name
         self.credit_code = credit_code
         self.categories = categories
@@ -36,6 +36,7 @@ class Institution(Aggregate):
         self.parks = parks
         self.home_park = home_park
         self.capacity = capacity
+        self.auto_accept_offers = auto_accept_offers
         self.registered_by = registered_by
         self.status = "active"
         self.status_reason: str | None = None
@@ -123,8 +124,13 @@ class Institution(Aggregate):
 
 
 class Match(Aggregate):
-    """The matching of one demand, round after round: intake opens a round each time it
-    accepts or reclassifies the demand, and each round ends assigned or failed.
+    """The matching of one demand, round after round, and the assignment it leads to.
+
+    Intake opens a round each time it accepts or reclassifies the demand. In a round, matching
+    offers the demand to the best candidate; a declined or expired offer moves to the next one
+    (the institutions already asked are excluded); the round fails when no candidate is left or
+    after ``max_offers`` offers. An accepted offer (or a specialist's manual assignment) is the
+    assignment: in service, with progress records, until completed or released.
 
     Its id derives from the demand's, so a demand can never be matched twice by accident.
     """
@@ -137,14 +143,13 @@ class Match(Aggregate):
     def __init__(self, demand_id: uuid.UUID, category: str, items: list[str], park: str,
                  expected_by: date | None, round: int):
         self.demand_id = demand_id
-        self._open(category, items, park, expected_by, round)
-        self.institution_id: uuid.UUID | None = None
-        self.assignment_id: uuid.UUID | None = None
         self.decisions: list[dict] = []
+        self.current: dict | None = None
+        self._open(category, items, park, expected_by, round)
 
     def restart(self, category: str, items: list[str], park: str, expected_by: date | None,
-                round: int) -> None:
-        self.release("the demand was reassessed")
+                round: int, at: str) -> None:
+        self.release("the demand was reassessed", at)
         self._restarted(demand_id=self.demand_id, category=category, items=items, park=park,
                         expected_by=expected_by, round=round)
 
@@ -156,18 +161,78 @@ class Match(Aggregate):
         self.category, self.items, self.park = category, items, park
         self.expected_by, self.round = expected_by, round
         self.reasons: list[str] = []
+        self.asked: list[str] = []  # institutions offered the demand in this round
 
-    def assign(self, institution_id: uuid.UUID, candidates: int, explanation: list[dict]) -> None:
+    @property
+    def institution_id(self) -> uuid.UUID | None:
+        return self.current["institution_id"] if self.current else None
+
+    # Offers --------------------------------------------------------------------------------
+    def offer(self, institution_id: uuid.UUID, respond_by: str, explanation: list[dict],
+              at: str) -> None:
+        self._offered(demand_id=self.demand_id, institution_id=institution_id,
+                      assignment_id=uuid.uuid5(self.id, f"{self.round}:{len(self.asked) + 1}"),
+                      round=self.round, respond_by=respond_by, explanation=explanation, at=at)
+
+    @event("AssignmentOffered")
+    def _offered(self, demand_id, institution_id, assignment_id, round, respond_by, explanation, at):
+        self.asked.append(str(institution_id))
+        self.current = {"assignment_id": assignment_id, "institution_id": institution_id,
+                        "status": "offered", "respond_by": respond_by, "offered_at": at,
+                        "promised_date": None, "progress": [], "evidence": None, "manual": None}
+        self.decisions.append({"round": round, "outcome": "offered",
+                               "institution_id": str(institution_id), "candidates": explanation})
+
+    def accept(self, assignment_id: uuid.UUID, promised_date: date | None, by: dict, at: str) -> None:
+        self._require_current(assignment_id, "offered", "accept")
+        self._assigned(demand_id=self.demand_id, institution_id=self.current["institution_id"],
+                       assignment_id=assignment_id, round=self.round,
+                       promised_date=promised_date, manual=None, by=by, at=at)
+
+    def assign_manually(self, institution_id: uuid.UUID, reason: str, override: bool,
+                        by: dict, at: str) -> None:
+        """A specialist's choice after matching failed (or before any offer is pending)."""
+        if self.current is not None:
+            raise Conflict("the demand already has an offer or an assignment",
+                           {"current_status": self.current["status"]})
         self._assigned(demand_id=self.demand_id, institution_id=institution_id,
-                       assignment_id=uuid.uuid5(self.id, str(self.round)),
-                       candidates=candidates, round=self.round, explanation=explanation)
+                       assignment_id=uuid.uuid5(self.id, f"{self.round}:manual:{institution_id}"),
+                       round=self.round, promised_date=None,
+                       manual={"reason": reason, "override": override}, by=by, at=at)
 
     @event("InstitutionAssigned")
-    def _assigned(self, demand_id, institution_id, assignment_id, candidates, round, explanation):
-        self.institution_id = institution_id
-        self.assignment_id = assignment_id
-        self.decisions.append({"round": round, "outcome": "assigned",
-                               "institution_id": str(institution_id), "candidates": explanation})
+    def _assigned(self, demand_id, institution_id, assignment_id, round, promised_date, manual,
+                  by, at):
+        if manual is not None:
+            self.current = {"assignment_id": assignment_id, "institution_id": institution_id,
+                            "offered_at": None, "respond_by": None, "progress": [],
+                            "evidence": None}
+            self.decisions.append({"round": round, "outcome": "assigned manually",
+                                   "institution_id": str(institution_id), "candidates": [],
+                                   "reasons": [manual["reason"]]})
+        self.current.update(status="in_service", promised_date=promised_date, manual=manual)
+
+    def decline(self, assignment_id: uuid.UUID, reason: str, by: dict, at: str) -> None:
+        self._require_current(assignment_id, "offered", "decline")
+        self._declined(demand_id=self.demand_id, institution_id=self.current["institution_id"],
+                       assignment_id=assignment_id, reason=reason, by=by, at=at)
+
+    @event("OfferDeclined")
+    def _declined(self, demand_id, institution_id, assignment_id, reason, by, at):
+        self.current = None
+
+    def expire(self, assignment_id: uuid.UUID, at: str) -> bool:
+        if not self.current or self.current["assignment_id"] != assignment_id \
+                or self.current["status"] != "offered" \
+                or datetime.fromisoformat(at) < datetime.fromisoformat(self.current["respond_by"]):
+            return False
+        self._expired(demand_id=self.demand_id, institution_id=self.current["institution_id"],
+                      assignment_id=assignment_id, respond_by=self.current["respond_by"], at=at)
+        return True
+
+    @event("OfferExpired")
+    def _expired(self, demand_id, institution_id, assignment_id, respond_by, at):
+        self.current = None
 
     def fail(self, reasons: list[str], explanation: list[dict]) -> None:
         self._failed(demand_id=self.demand_id, reasons=reasons, round=self.round,
@@ -179,13 +244,40 @@ class Match(Aggregate):
         self.decisions.append({"round": round, "outcome": "failed", "reasons": reasons,
                                "candidates": explanation})
 
-    def release(self, reason: str) -> None:
-        """Free the assigned institution's capacity (withdrawn, cancelled, reassessed)."""
-        if self.institution_id is not None:
-            self._released(demand_id=self.demand_id, institution_id=self.institution_id,
-                           assignment_id=self.assignment_id, reason=reason)
+    # The service ---------------------------------------------------------------------------
+    def record_progress(self, assignment_id: uuid.UUID, milestone: str, note: str | None,
+                        by: dict, at: str) -> None:
+        self._require_current(assignment_id, "in_service", "record progress on")
+        self._progressed(demand_id=self.demand_id, assignment_id=assignment_id,
+                         milestone=milestone, note=note, by=by, at=at)
+
+    @event("ServiceProgressRecorded")
+    def _progressed(self, demand_id, assignment_id, milestone, note, by, at):
+        self.current["progress"].append({"milestone": milestone, "note": note, "at": at})
+
+    def complete(self, assignment_id: uuid.UUID, evidence: dict, by: dict, at: str) -> None:
+        self._require_current(assignment_id, "in_service", "complete")
+        self._completed(demand_id=self.demand_id, institution_id=self.current["institution_id"],
+                        assignment_id=assignment_id, evidence=evidence, by=by, at=at)
+
+    @event("ServiceCompleted")
+    def _completed(self, demand_id, institution_id, assignment_id, evidence, by, at):
+        self.current.update(status="completed", evidence=evidence)
+
+    def release(self, reason: str, at: str) -> None:
+        """End an offer or a service before completion (withdrawn, cancelled, reassessed)."""
+        if self.current is not None and self.current["status"] in ("offered", "in_service"):
+            self._released(demand_id=self.demand_id, institution_id=self.current["institution_id"],
+                           assignment_id=self.current["assignment_id"], reason=reason, at=at)
 
     @event("AssignmentReleased")
-    def _released(self, demand_id, institution_id, assignment_id, reason):
-        self.institution_id = None
-        self.assignment_id = None
+    def _released(self, demand_id, institution_id, assignment_id, reason, at):
+        self.current = None
+
+    def _require_current(self, assignment_id, status: str, action: str) -> None:
+        if not self.current or self.current["assignment_id"] != assignment_id:
+            raise Conflict(f"assignment {assignment_id} is no longer current",
+                           {"current_status": "released"})
+        if self.current["status"] != status:
+            raise Conflict(f"cannot {action} an assignment that is {self.current['status']}",
+                           {"current_status": self.current["status"]})

@@ -37,6 +37,8 @@ class Profile:
     on_time: float | None = None
     offers: int = 0
     refusals: int = 0
+    #: the institution's systems accept offers as they come (no one to answer by hand)
+    accepts_offers: bool = False
 
 
 @dataclass(frozen=True)

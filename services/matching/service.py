@@ -34,6 +34,34 @@ class MatchingService(EventSourcedService):
     def get_explanation(self, demand_id):
         return self.application.explanation(demand_id)
 
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def list_assignments(self, viewer):
+        return self.application.assignments(viewer)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def accept_offer(self, assignment_id, payload, by):
+        return self.application.accept_offer(assignment_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def decline_offer(self, assignment_id, payload, by):
+        return self.application.decline_offer(assignment_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def record_progress(self, assignment_id, payload, by):
+        return self.application.record_progress(assignment_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def complete_service(self, assignment_id, payload, by):
+        return self.application.complete_service(assignment_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def assign_manually(self, demand_id, payload, by):
+        return self.application.assign_manually(demand_id, payload, by)
+
+    @every("MATCHING.offer_check_interval", 60)
+    def check_offers(self):
+        self.application.check_offers()
+
     @every("MATCHING.qualification_check_interval", 3600)
     def check_qualifications(self):
         self.application.check_qualifications()

@@ -123,6 +123,14 @@ class DemandMatchingFailed(Schema):
     at = fields.String(required=True)
 
 
+@contract("DemandCompleted", producer="intake", subject="demand_id",
+          summary="The assigned institution completed the service; the demand is done.")
+class DemandCompleted(Schema):
+    demand_id = fields.UUID(required=True)
+    evidence = fields.Dict(required=True)
+    at = fields.String(required=True)
+
+
 @contract("DemandWithdrawn", producer="intake", subject="demand_id",
           summary="The enterprise withdrew the demand before an institution served it.")
 class DemandWithdrawn(_DemandEvent):

@@ -16,6 +16,7 @@ class InstitutionRegistered(Schema):
     parks = fields.List(fields.String(), required=True)
     home_park = fields.String(allow_none=True, required=True)
     capacity = fields.Integer(required=True)
+    auto_accept_offers = fields.Boolean(required=True)
     registered_by = fields.Nested(ActorSchema, required=True)
 
 
@@ -81,17 +82,65 @@ class QualificationExpired(QualificationExpiring):
     pass
 
 
-@contract("InstitutionAssigned", producer="matching", subject="match_id",
-          summary="Matching chose the institution that serves a demand.")
-class InstitutionAssigned(Schema):
+class _AssignmentEvent(Schema):
     match_id = fields.UUID(required=True)
     demand_id = fields.UUID(required=True)
     assignment_id = fields.UUID(required=True)
+    at = fields.String(required=True)
+
+
+@contract("AssignmentOffered", producer="matching", subject="match_id",
+          summary="Matching offered a demand to its best candidate; it answers by respond_by.")
+class AssignmentOffered(_AssignmentEvent):
     institution_id = fields.UUID(required=True)
-    candidates = fields.Integer(required=True)
     round = fields.Integer(required=True, metadata={"description": "intake's matching round"})
+    respond_by = fields.String(required=True)
     explanation = fields.List(fields.Nested(CandidateSchema), required=True, metadata={
         "description": "every institution serving the category: its score, or why excluded"})
+
+
+@contract("InstitutionAssigned", producer="matching", subject="match_id",
+          summary="The institution accepted the offer (or a specialist assigned it by hand): "
+                  "the service begins.")
+class InstitutionAssigned(_AssignmentEvent):
+    institution_id = fields.UUID(required=True)
+    round = fields.Integer(required=True, metadata={"description": "intake's matching round"})
+    promised_date = fields.Date(allow_none=True, required=True)
+    manual = fields.Dict(allow_none=True, required=True, metadata={
+        "description": "for a manual assignment: its reason and whether constraints were overridden"})
+    by = fields.Nested(ActorSchema, required=True)
+
+
+@contract("OfferDeclined", producer="matching", subject="match_id",
+          summary="The institution declined the offer; matching offers the next candidate.")
+class OfferDeclined(_AssignmentEvent):
+    institution_id = fields.UUID(required=True)
+    reason = fields.String(required=True)
+    by = fields.Nested(ActorSchema, required=True)
+
+
+@contract("OfferExpired", producer="matching", subject="match_id",
+          summary="The institution did not answer within its window; matching moves on.")
+class OfferExpired(_AssignmentEvent):
+    institution_id = fields.UUID(required=True)
+    respond_by = fields.String(required=True)
+
+
+@contract("ServiceProgressRecorded", producer="matching", subject="match_id",
+          summary="The institution recorded a milestone of the service.")
+class ServiceProgressRecorded(_AssignmentEvent):
+    milestone = fields.String(required=True)
+    note = fields.String(allow_none=True, required=True)
+    by = fields.Nested(ActorSchema, required=True)
+
+
+@contract("ServiceCompleted", producer="matching", subject="match_id",
+          summary="The institution completed the service, with its evidence.")
+class ServiceCompleted(_AssignmentEvent):
+    institution_id = fields.UUID(required=True)
+    evidence = fields.Dict(required=True, metadata={
+        "description": "report_number, certificate_number, documents (name, sha256)"})
+    by = fields.Nested(ActorSchema, required=True)
 
 
 @contract("MatchingFailed", producer="matching", subject="match_id",
@@ -123,11 +172,8 @@ class MatchingRestarted(MatchingStarted):
 
 
 @contract("AssignmentReleased", producer="matching", subject="match_id",
-          summary="An assignment ended before its service (withdrawn, cancelled, reassessed); "
+          summary="An offer or a service ended early (withdrawn, cancelled, reassessed); "
                   "the institution's capacity is free again.")
-class AssignmentReleased(Schema):
-    match_id = fields.UUID(required=True)
-    demand_id = fields.UUID(required=True)
+class AssignmentReleased(_AssignmentEvent):
     institution_id = fields.UUID(required=True)
-    assignment_id = fields.UUID(required=True)
     reason = fields.String(required=True)

@@ -40,6 +40,7 @@ def test_a_submitted_demand_is_assigned_and_archived_within_two_seconds(platform
     assert shown["assignment"]["institution_id"] == institution.json()["id"]
     assert [(e["service"], e["name"]) for e in dossier["events"]] == [
         ("intake", "DemandSubmitted"), ("intake", "DemandAccepted"), ("matching", "MatchingStarted"),
+        ("matching", "AssignmentOffered"),
         ("matching", "InstitutionAssigned"), ("intake", "DemandAssigned")]
     assert all(e["occurred_at"] and e["data"]["demand_id"] == demand_id for e in dossier["events"])
     # The institution now sees the case; another enterprise does not.

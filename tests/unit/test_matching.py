@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from shared.errors import Conflict, Invalid
+from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from tests import factories
 
 SPECIALIST = {"role": "specialist", "subject": "s-1"}
@@ -129,3 +129,110 @@ def test_bad_registrations_are_refused_with_the_field_named(platform, change, fi
         platform.apps["matching"].register_institution(factories.institution(**change), SPECIALIST)
     assert set(refused.value.fields) == fields
     assert platform.apps["matching"].last_notification_id() == 0
+
+
+def answering(**overrides):
+    """An institution that answers offers by hand."""
+    return factories.institution(auto_accept_offers=False, **overrides)
+
+
+def as_institution(institution):
+    return {"role": "institution", "subject": institution["id"]}
+
+
+def offers_to(platform, institution):
+    return [a for a in platform.apps["matching"].assignments(as_institution(institution))["items"]
+            if a["status"] == "offered"]
+
+
+def test_an_offer_waits_for_the_institution_and_acceptance_assigns(platform):
+    matching = platform.apps["matching"]
+    lab = matching.register_institution(answering(), SPECIALIST)
+    shown = matched(platform, expected_by="2099-06-30")
+    assert shown["status"] == "accepted"  # offered, not yet assigned
+    (offer,) = offers_to(platform, lab)
+    assert (offer["demand_id"], offer["category"], offer["items"]) == (shown["id"], "inspection_testing",
+                                                                     ["LED lamp"])
+    assert "enterprise" not in offer  # no contact details before the case is theirs
+    accepted = matching.accept_offer(offer["assignment_id"], {"promised_date": "2099-06-15"},
+                                     as_institution(lab))
+    assert (accepted["status"], accepted["promised_date"]) == ("in_service", "2099-06-15")
+    platform.settle()
+    demand = platform.apps["intake"].demand(shown["id"], SPECIALIST)
+    assert demand["status"] == "assigned" and demand["assignment"]["institution_id"] == lab["id"]
+    other = matching.register_institution(answering(), SPECIALIST)
+    with pytest.raises(NotFound):
+        matching.accept_offer(offer["assignment_id"], {}, as_institution(other))
+
+
+def test_decline_and_expiry_move_to_the_next_candidate_then_matching_fails(platform):
+    matching = platform.apps["matching"]
+    labs = [matching.register_institution(answering(), SPECIALIST) for _ in range(3)]
+    matching.clock = lambda: datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)  # 10:00 in Guangzhou
+    shown = matched(platform)
+    first = next(lab for lab in labs if offers_to(platform, lab))
+    matching.decline_offer(offers_to(platform, first)[0]["assignment_id"],
+                           {"reason": "our lamp lab is fully booked"}, as_institution(first))
+    platform.settle()
+    second = next(lab for lab in labs if offers_to(platform, lab))
+    assert second["id"] != first["id"]
+    respond_by = offers_to(platform, second)[0]["respond_by"]
+    assert respond_by == "2026-11-25T02:00:00+00:00"  # one working day of 7 h later
+    assert matching.check_offers() == 0
+    matching.clock = lambda: datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)
+    assert matching.check_offers() == 1
+    platform.settle()
+    third = next(lab for lab in labs if offers_to(platform, lab))
+    assert third["id"] not in (first["id"], second["id"])
+    matching.decline_offer(offers_to(platform, third)[0]["assignment_id"], {"reason": "no"},
+                           as_institution(third))
+    platform.settle()
+    demand = platform.apps["intake"].demand(shown["id"], SPECIALIST)
+    assert demand["status"] == "matching_failed"
+    assert demand["unmatched_reasons"] == ["3 institution(s) declined or let the offer expire"]
+    rounds = matching.explanation(shown["id"])["rounds"]
+    assert [r["outcome"] for r in rounds] == ["offered", "offered", "offered", "failed"]
+    assert {line["reason"] for line in rounds[-1]["candidates"]} == {
+        "was offered this round and declined or let the offer expire"}
+
+
+def test_a_specialist_assigns_by_hand_within_the_constraints_unless_a_supervisor_overrides(platform):
+    matching, intake = platform.apps["matching"], platform.apps["intake"]
+    elsewhere = matching.register_institution(factories.institution(parks=["nansha-port-park"]),
+                                              SPECIALIST)
+    shown = matched(platform)
+    assert shown["status"] == "matching_failed"
+    with pytest.raises(Conflict) as refused:
+        matching.assign_manually(shown["id"], {"institution_id": elsewhere["id"],
+                                               "reason": "they agreed by phone"}, SPECIALIST)
+    assert refused.value.details == {"exclusion": "does not serve park panyu-energy-park"}
+    with pytest.raises(Forbidden):
+        matching.assign_manually(shown["id"], {"institution_id": elsewhere["id"], "override": True,
+                                               "reason": "they agreed by phone"}, SPECIALIST)
+    matching.assign_manually(shown["id"], {"institution_id": elsewhere["id"], "override": True,
+                                           "reason": "the only lab able to test this lamp"}, SUPERVISOR)
+    platform.settle()
+    demand = intake.demand(shown["id"], SPECIALIST)
+    assert demand["status"] == "assigned" and demand["assignment"]["institution_id"] == elsewhere["id"]
+    assert matching.explanation(shown["id"])["rounds"][-1]["outcome"] == "assigned manually"
+
+
+def test_progress_and_completion_close_the_demand_and_free_the_capacity(platform):
+    matching, intake = platform.apps["matching"], platform.apps["intake"]
+    lab = matching.register_institution(factories.institution(capacity=1), SPECIALIST)
+    shown = matched(platform)
+    (assignment,) = matching.assignments(as_institution(lab))["items"]
+    key, institution = assignment["assignment_id"], as_institution(lab)
+    with pytest.raises(Invalid) as refused:
+        matching.complete_service(key, {"documents": []}, institution)
+    assert set(refused.value.fields) == {"report_number"}
+    matching.record_progress(key, {"milestone": "samples received"}, institution)
+    done = matching.complete_service(key, {"report_number": "PY-2026-0042"}, institution)
+    assert done["status"] == "completed" and done["progress"][0]["milestone"] == "samples received"
+    with pytest.raises(Conflict):
+        matching.record_progress(key, {"milestone": "late note"}, institution)
+    platform.settle()
+    demand = intake.demand(shown["id"], SPECIALIST)
+    assert demand["status"] == "completed"
+    assert demand["outcome"]["evidence"]["report_number"] == "PY-2026-0042"
+    assert matched(platform)["assignment"]["institution_id"] == lab["id"]  # capacity 1 is free again

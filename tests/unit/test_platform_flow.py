@@ -29,7 +29,8 @@ def test_a_demand_is_assigned_to_the_qualified_institution_and_archived(platform
     assert shown["assignment"]["institution_id"] == qualified["id"] != unqualified["id"]
     dossier = platform.archive.dossier(demand["id"])
     assert [e["name"] for e in dossier["events"]] == [
-        "DemandSubmitted", "DemandAccepted", "MatchingStarted", "InstitutionAssigned", "DemandAssigned"]
+        "DemandSubmitted", "DemandAccepted", "MatchingStarted", "AssignmentOffered",
+        "InstitutionAssigned", "DemandAssigned"]
     assert dossier["station_id"] == shown["station_id"]
     assert dossier["status"] == "assigned"
     period = demand["submitted_at"][:7]
