@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
@@ -17,6 +18,13 @@ from tests.conftest import wait_for
 
 BIN = Path(sys.executable).parent
 CONFIG = str(Path(shared.__file__).parent / "config.yaml")
+
+
+def midday_zone() -> str:
+    """A fixed-offset zone where it is about noon now, so a round-the-clock test calendar
+    ("00:00-23:59") is far from its one-minute gap at midnight."""
+    offset = (12 - datetime.now(timezone.utc).hour + 12) % 24 - 12
+    return f"Etc/GMT{-offset:+d}" if offset else "UTC"
 
 
 def free_port() -> int:

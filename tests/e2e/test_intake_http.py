@@ -1,23 +1,15 @@
 """Issue-level walkthrough of the station's work, through the HTTP API alone."""
-from datetime import datetime, timezone
-
 import pytest
 
 from tests import factories
 from tests.conftest import wait_for
-from tests.e2e.harness import Embedded
+from tests.e2e.harness import Embedded, midday_zone
 
 OPERATOR = ("operator", "ops-1")
 SPECIALIST = ("specialist", "s-1")
 SUPERVISOR = ("supervisor", "regulator-1")
 ENTERPRISE_CODE = factories.credit_code()
 OWNER = ("enterprise", ENTERPRISE_CODE)
-
-
-def midday_zone() -> str:
-    """A fixed-offset zone where it is about noon now: far from the calendar's midnight gap."""
-    offset = (12 - datetime.now(timezone.utc).hour + 12) % 24 - 12
-    return f"Etc/GMT{-offset:+d}" if offset else "UTC"
 
 
 @pytest.fixture(scope="module")
