@@ -77,6 +77,7 @@ class DemandView(DemandSummaryView):
     expected_by = fields.String(allow_none=True, required=True)
     consultation = fields.Boolean(required=True)
     attachments = fields.List(fields.Nested(AttachmentView), required=True)
+    excluded_institutions = fields.List(fields.String(), required=True)
     submitted_by = fields.Nested(ActorView, required=True)
     unmatched_reasons = fields.List(fields.String(), required=True)
     outcome = fields.Dict(allow_none=True, required=True, metadata={

@@ -46,6 +46,9 @@ class SubmitDemand(Command):
     consultation = fields.Boolean(load_default=False, metadata={
         "description": "an enquiry the station may answer itself (shorter assessment limit)"})
     attachments = attachment_ids()
+    excluded_institutions = fields.List(fields.UUID(), load_default=list,
+                                        validate=[validate.Length(max=50), distinct], metadata={
+        "description": "institutions the enterprise does not want to serve it"})
 
 
 class Assess(Command):

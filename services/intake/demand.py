@@ -47,8 +47,9 @@ class Demand(Aggregate):
     @event("DemandSubmitted")
     def __init__(self, station_id: UUID, enterprise: dict, park: str, category: str, title: str,
                  description: str, items: list[str], expected_by: date | None, channel: str,
-                 consultation: bool, attachments: list[dict], request_hash: str,
-                 idempotency_key: str | None, deadlines: dict, by: dict, at: str):
+                 consultation: bool, attachments: list[dict], excluded_institutions: list[UUID],
+                 request_hash: str, idempotency_key: str | None, deadlines: dict, by: dict,
+                 at: str):
         self.station_id = station_id
         self.enterprise = enterprise
         self.park = park
@@ -60,6 +61,7 @@ class Demand(Aggregate):
         self.channel = channel
         self.consultation = consultation
         self.attachments = attachments
+        self.excluded_institutions = excluded_institutions
         self.request_hash = request_hash
         self.submitted_by = by
         self.submitted_at = at
@@ -88,22 +90,25 @@ class Demand(Aggregate):
         if self.status in MATCHING:
             self._reclassified(category=category, items=items, sub_items=sub_items,
                                urgency=urgency, park=self.park, expected_by=self.expected_by,
+                               excluded_institutions=self.excluded_institutions,
                                round=self.matching_round + 1, reason=reason, by=by, at=at)
             return
         self._require({"submitted"}, "accept")
         self._accepted(category=category, items=items, sub_items=sub_items, urgency=urgency,
                        park=self.park, expected_by=self.expected_by,
+                       excluded_institutions=self.excluded_institutions,
                        round=self.matching_round + 1, by=by, at=at)
 
     @event("DemandAccepted")
-    def _accepted(self, category, items, sub_items, urgency, park, expected_by, round, by, at):
+    def _accepted(self, category, items, sub_items, urgency, park, expected_by,
+                  excluded_institutions, round, by, at):
         self._classify(category, items, sub_items, urgency, round, at)
         self._meet("first_response", at)
         self._meet("assessment", at)
 
     @event("DemandReclassified")
-    def _reclassified(self, category, items, sub_items, urgency, park, expected_by, round,
-                      reason, by, at):
+    def _reclassified(self, category, items, sub_items, urgency, park, expected_by,
+                      excluded_institutions, round, reason, by, at):
         self._classify(category, items, sub_items, urgency, round, at)
         self.assignment = None
         self.unmatched_reasons = []

@@ -17,6 +17,7 @@ def demand_view(demand: Demand, now: datetime) -> dict:
         "expected_by": demand.expected_by.isoformat() if demand.expected_by else None,
         "consultation": demand.consultation,
         "attachments": demand.attachments,
+        "excluded_institutions": [str(i) for i in demand.excluded_institutions],
         "submitted_by": demand.submitted_by,
         "unmatched_reasons": demand.unmatched_reasons,
         "outcome": demand.outcome,

@@ -179,10 +179,7 @@ class Matching(ServiceApplication):
         candidates = [
             replace(p, open_assignments=p.open_assignments - 1) if p.id == str(releasing) else p
             for p in self.registry.serving(match.category) if p.id not in match.asked]
-        decision = select(candidates, Request(
-            category=match.category, items=tuple(match.items), park=match.park,
-            service_date=match.expected_by or self.clock().date(),
-            required_types=self.required.get(match.category, ())), self.weights)
+        decision = select(candidates, self._request(match), self.weights)
         asked = [{"institution_id": i, "eligible": False, "score": None, "components": None,
                   "reason": "was offered this round and declined or let the offer expire"}
                  for i in match.asked]
@@ -201,6 +198,12 @@ class Matching(ServiceApplication):
             match.accept(match.current["assignment_id"], match.expected_by,
                          by={"role": "system", "subject": "institution-auto-accept"},
                          at=now.isoformat())
+
+    def _request(self, match: Match) -> Request:
+        return Request(category=match.category, items=tuple(match.items), park=match.park,
+                       service_date=match.expected_by or self.clock().date(),
+                       required_types=self.required.get(match.category, ()),
+                       excluded=frozenset(match.excluded))
 
     def offer_window(self, now: datetime) -> datetime:
         return self.calendar.add(now, self.response_seconds)
@@ -263,10 +266,7 @@ class Matching(ServiceApplication):
             raise Invalid("no such institution", {"institution_id": ["unknown institution"]})
         if command["override"] and by["role"] != "supervisor":
             raise Forbidden("only a supervisor may override matching's constraints")
-        reason = exclusion(profile, Request(
-            category=match.category, items=tuple(match.items), park=match.park,
-            service_date=match.expected_by or self.clock().date(),
-            required_types=self.required.get(match.category, ())))
+        reason = exclusion(profile, self._request(match))
         if reason and not command["override"]:
             raise Conflict(f"the institution {reason}", {"exclusion": reason})
         match.assign_manually(command["institution_id"], command["reason"], command["override"],
@@ -294,7 +294,8 @@ class Matching(ServiceApplication):
 
 
 def _round_of(data: dict) -> dict:
-    return {key: data[key] for key in ("category", "items", "park", "expected_by", "round")}
+    return {key: data[key] for key in ("category", "items", "park", "expected_by",
+                                       "excluded_institutions", "round")}
 
 
 def view(institution: Institution) -> dict:

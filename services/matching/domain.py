@@ -141,25 +141,28 @@ class Match(Aggregate):
 
     @event("MatchingStarted")
     def __init__(self, demand_id: uuid.UUID, category: str, items: list[str], park: str,
-                 expected_by: date | None, round: int):
+                 expected_by: date | None, excluded_institutions: list[uuid.UUID], round: int):
         self.demand_id = demand_id
         self.decisions: list[dict] = []
         self.current: dict | None = None
-        self._open(category, items, park, expected_by, round)
+        self._open(category, items, park, expected_by, excluded_institutions, round)
 
     def restart(self, category: str, items: list[str], park: str, expected_by: date | None,
-                round: int, at: str) -> None:
+                excluded_institutions: list[uuid.UUID], round: int, at: str) -> None:
         self.release("the demand was reassessed", at)
         self._restarted(demand_id=self.demand_id, category=category, items=items, park=park,
-                        expected_by=expected_by, round=round)
+                        expected_by=expected_by, excluded_institutions=excluded_institutions,
+                        round=round)
 
     @event("MatchingRestarted")
-    def _restarted(self, demand_id, category, items, park, expected_by, round):
-        self._open(category, items, park, expected_by, round)
+    def _restarted(self, demand_id, category, items, park, expected_by, excluded_institutions,
+                   round):
+        self._open(category, items, park, expected_by, excluded_institutions, round)
 
-    def _open(self, category, items, park, expected_by, round):
+    def _open(self, category, items, park, expected_by, excluded_institutions, round):
         self.category, self.items, self.park = category, items, park
         self.expected_by, self.round = expected_by, round
+        self.excluded = [str(i) for i in excluded_institutions]
         self.reasons: list[str] = []
         self.asked: list[str] = []  # institutions offered the demand in this round
 

@@ -48,6 +48,8 @@ class Request:
     park: str
     service_date: date
     required_types: tuple[str, ...] = ()
+    #: institutions the enterprise does not want
+    excluded: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ def exclusion(profile: Profile, request: Request) -> str | None:
     """Why ``profile`` may not serve ``request``, or None when it may."""
     if profile.status != "active":
         return f"is {profile.status}"
+    if profile.id in request.excluded:
+        return "was excluded by the enterprise"
     if request.category not in profile.categories:
         return f"does not serve category {request.category}"
     if request.park not in profile.parks:

@@ -48,6 +48,7 @@ class DemandSubmitted(_DemandEvent):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     consultation = fields.Boolean(required=True)
     attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
+    excluded_institutions = fields.List(fields.UUID(), required=True)
     request_hash = fields.String(required=True)
     idempotency_key = fields.String(allow_none=True, required=True)
     deadlines = fields.Dict(keys=fields.String(), values=fields.Nested(DeadlineSchema), required=True)
@@ -60,6 +61,8 @@ class _Classification(_DemandEvent):
     urgency = fields.String(required=True)
     park = fields.String(required=True)
     expected_by = fields.Date(allow_none=True, required=True)
+    excluded_institutions = fields.List(fields.UUID(), required=True, metadata={
+        "description": "institutions the enterprise does not want"})
     round = fields.Integer(required=True, metadata={
         "description": "the matching round this classification opens; matching answers with it"})
 

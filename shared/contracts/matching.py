@@ -162,6 +162,7 @@ class MatchingStarted(Schema):
     items = fields.List(fields.String(), required=True)
     park = fields.String(required=True)
     expected_by = fields.Date(allow_none=True, required=True)
+    excluded_institutions = fields.List(fields.UUID(), required=True)
     round = fields.Integer(required=True)
 
 

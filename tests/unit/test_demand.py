@@ -12,7 +12,8 @@ AT = "2026-11-24T10:00:00+08:00"
 def new_demand(**overrides):
     values = dict(station_id=uuid.uuid4(), enterprise={"name": "E", "credit_code": "x"}, park="p",
                   category="metrology", title="t", description="d", items=[], expected_by=None,
-                  channel="online", consultation=False, attachments=[], request_hash="h",
+                  channel="online", consultation=False, attachments=[], excluded_institutions=[],
+                  request_hash="h",
                   idempotency_key=None, by=SPECIALIST, at=AT,
                   deadlines={"first_response": deadline(3600, AT, "2026-11-24T11:00:00+08:00",
                                                         "2026-11-24T10:48:00+08:00"),

@@ -236,3 +236,15 @@ def test_progress_and_completion_close_the_demand_and_free_the_capacity(platform
     assert demand["status"] == "completed"
     assert demand["outcome"]["evidence"]["report_number"] == "PY-2026-0042"
     assert matched(platform)["assignment"]["institution_id"] == lab["id"]  # capacity 1 is free again
+
+
+def test_an_institution_the_enterprise_excluded_is_never_offered_its_demand(platform):
+    matching = platform.apps["matching"]
+    unwanted = matching.register_institution(factories.institution(home_park="panyu-energy-park"),
+                                             SPECIALIST)
+    other = matching.register_institution(factories.institution(), SPECIALIST)
+    shown = matched(platform, excluded_institutions=[unwanted["id"]])
+    assert shown["excluded_institutions"] == [unwanted["id"]]
+    assert shown["assignment"]["institution_id"] == other["id"]
+    lines = {l["institution_id"]: l for l in matching.explanation(shown["id"])["rounds"][0]["candidates"]}
+    assert lines[unwanted["id"]]["reason"] == "was excluded by the enterprise"
