@@ -133,7 +133,8 @@ class InstitutionView(Schema):
     id = fields.String(required=True)
     name = fields.String(required=True)
     credit_code = fields.String(required=True)
-    status = fields.String(required=True, metadata={"enum": ["active", "suspended", "exited"]})
+    status = fields.String(required=True, metadata={
+        "enum": ["applied", "active", "rejected", "suspended", "exited"]})
     status_reason = fields.String(allow_none=True, required=True)
     home_park = fields.String(allow_none=True, required=True)
     auto_accept_offers = fields.Boolean(required=True)

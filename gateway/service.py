@@ -21,7 +21,7 @@ from shared.commands import (
     AcceptOffer, AddQualification, AddSpecialist, Assess, AssignManually, Cancel,
     ChangeQualificationStatus, ChangeStanding, CompleteService, DeclineOffer, ListDemands,
     RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
-    SubmitDemand, SupplyInformation, Withdraw)
+    ReviewApplication, SubmitDemand, SupplyInformation, Withdraw)
 from shared.config import section
 
 STAFF = ("specialist", "supervisor", "operator")
@@ -40,9 +40,10 @@ class GatewayService:
     evaluation = RpcProxy("evaluation")
     archive = RpcProxy("archive")
 
-    @route("POST", "/api/v1/institutions", roles=("specialist", "operator"),
+    @route("POST", "/api/v1/institutions", roles=("specialist", "operator", "institution"),
            body=RegisterInstitution, response=InstitutionView, status=201,
-           summary="Register a quality technical service institution")
+           summary="Register a quality technical service institution (staff), or apply as one "
+                   "(an institution token whose subject is its credit code; awaits review)")
     def register_institution(self, request, principal, payload):
         return self.matching.register_institution(payload, principal.as_actor())
 
@@ -52,6 +53,12 @@ class GatewayService:
         if principal.role == "institution" and principal.subject != institution_id:
             raise ApiError(404, "not_found", f"no institution {institution_id}")
         return self.matching.get_institution(institution_id)
+
+    @route("POST", "/api/v1/institutions/<institution_id>/review", roles=("specialist", "operator"),
+           body=ReviewApplication, response=InstitutionView,
+           summary="Approve or reject an institution's application, with the reason")
+    def review_institution(self, request, principal, institution_id, payload):
+        return self.matching.review(institution_id, payload, principal.as_actor())
 
     @route("POST", "/api/v1/institutions/<institution_id>/standing", roles=("supervisor", "operator"),
            body=ChangeStanding, response=InstitutionView,

@@ -256,3 +256,8 @@ class AssignManually(Command):
     reason = text(2000, multiline=True, required=True)
     override = fields.Boolean(load_default=False, metadata={
         "description": "a supervisor's override of matching's constraints (reason required)"})
+
+
+class ReviewApplication(Command):
+    decision = fields.String(required=True, validate=validate.OneOf(("approve", "reject")))
+    reason = text(2000, multiline=True, required=True)

@@ -15,7 +15,8 @@ from services.matching.selection import (
 from shared.calendar import WorkingCalendar, working_seconds
 from shared.commands import (
     AcceptOffer, AddQualification, AssignManually, ChangeQualificationStatus, ChangeStanding,
-    CompleteService, DeclineOffer, RecordProgress, RegisterInstitution, load_command)
+    CompleteService, DeclineOffer, RecordProgress, RegisterInstitution, ReviewApplication,
+    load_command)
 from shared.config import section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
@@ -60,8 +61,14 @@ class Matching(ServiceApplication):
                                                  self.calendar)
 
     def register_institution(self, payload: dict, registered_by: dict) -> dict:
+        """Staff register a reviewed institution; an institution applies for itself, its
+        token's subject being its credit code (it has no id yet), and awaits review."""
         command = load_command(RegisterInstitution, payload)
-        institution = Institution(registered_by=registered_by, **command)
+        applying = registered_by["role"] == "institution"
+        if applying and registered_by["subject"] != command["credit_code"]:
+            raise Forbidden("an institution applies for itself: the token's subject must be "
+                            "its credit code", {"credit_code": "must be the token's subject"})
+        institution = Institution(registered_by=registered_by, reviewed=not applying, **command)
         try:
             self.save(institution)
         except IntegrityError:
@@ -71,6 +78,12 @@ class Matching(ServiceApplication):
 
     def institution(self, institution_id: str) -> dict:
         return view(self.find(Institution, institution_id, "institution"))
+
+    def review(self, institution_id: str, payload: dict, by: dict) -> dict:
+        command = load_command(ReviewApplication, payload)
+        institution = self.find(Institution, institution_id, "institution")
+        institution.review(command["decision"] == "approve", command["reason"], by=by, at=self._now())
+        return self._saved(institution)
 
     def change_standing(self, institution_id: str, payload: dict, by: dict) -> dict:
         command = load_command(ChangeStanding, payload)

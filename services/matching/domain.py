@@ -27,7 +27,8 @@ class Institution(Aggregate):
     @event("InstitutionRegistered")
     def __init__(self, name: str, credit_code: str, categories: list[str],
                  qualifications: list[dict], parks: list[str], home_park: str | None,
-                 capacity: int, auto_accept_offers: bool, registered_by: dict):
+                 capacity: int, auto_accept_offers: bool, registered_by: dict,
+                 reviewed: bool):
         self.name = name
         self.credit_code = credit_code
         self.categories = categories
@@ -38,7 +39,9 @@ class Institution(Aggregate):
         self.capacity = capacity
         self.auto_accept_offers = auto_accept_offers
         self.registered_by = registered_by
-        self.status = "active"
+        # Registered by the station's staff it is reviewed at once; an institution's own
+        # application waits for a specialist's or an operator's review.
+        self.status = "active" if reviewed else "applied"
         self.status_reason: str | None = None
 
     def qualification(self, number: str) -> dict:
@@ -48,6 +51,14 @@ class Institution(Aggregate):
         raise NotFound(f"no qualification {number} of institution {self.id}")
 
     # Standing ------------------------------------------------------------------------------
+    def review(self, approve: bool, reason: str, by: dict, at: str) -> None:
+        self._require({"applied"}, "review")
+        self._reviewed(approved=approve, reason=reason, by=by, at=at)
+
+    @event("InstitutionReviewed")
+    def _reviewed(self, approved, reason, by, at):
+        self.status, self.status_reason = ("active" if approved else "rejected"), reason
+
     def suspend(self, reason: str, by: dict, at: str) -> None:
         self._require({"active"}, "suspend")
         self._suspended(reason=reason, by=by, at=at)

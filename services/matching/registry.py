@@ -54,6 +54,7 @@ class Registry(OwnLogFold):
             qualifications=tuple({**q, "status": "valid"} for q in registered.qualifications),
             home_park=registered.home_park,
             accepts_offers=registered.auto_accept_offers,
+            status="active" if registered.reviewed else "applied",
         )
         self.profiles[profile.id] = profile
         for category in profile.categories:
@@ -65,6 +66,8 @@ class Registry(OwnLogFold):
             return
         if kind in STANDING:
             profile.status = STANDING[kind]
+        elif kind == "InstitutionReviewed":
+            profile.status = "active" if changed.approved else "rejected"
         elif kind == "QualificationAdded":
             profile.qualifications += ({**changed.qualification, "status": "valid"},)
         elif kind in ("QualificationStatusChanged", "QualificationExpired"):

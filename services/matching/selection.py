@@ -17,6 +17,9 @@ REQUIRED_QUALIFICATIONS = {
 }
 
 
+STANDING_REASONS = {"applied": "is awaiting review", "rejected": "was not admitted"}
+
+
 @dataclass
 class Profile:
     """What matching knows of an institution: its registration, standing and running record."""
@@ -97,7 +100,7 @@ class Decision:
 def exclusion(profile: Profile, request: Request) -> str | None:
     """Why ``profile`` may not serve ``request``, or None when it may."""
     if profile.status != "active":
-        return f"is {profile.status}"
+        return STANDING_REASONS.get(profile.status, f"is {profile.status}")
     if profile.id in request.excluded:
         return "was excluded by the enterprise"
     if request.category not in profile.categories:

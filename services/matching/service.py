@@ -19,6 +19,10 @@ class MatchingService(EventSourcedService):
         return self.application.institution(institution_id)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def review(self, institution_id, payload, by):
+        return self.application.review(institution_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def change_standing(self, institution_id, payload, by):
         return self.application.change_standing(institution_id, payload, by)
 

@@ -18,6 +18,8 @@ class InstitutionRegistered(Schema):
     capacity = fields.Integer(required=True)
     auto_accept_offers = fields.Boolean(required=True)
     registered_by = fields.Nested(ActorSchema, required=True)
+    reviewed = fields.Boolean(required=True, metadata={
+        "description": "false for an institution's own application, which awaits review"})
 
 
 class CandidateSchema(Schema):
@@ -33,6 +35,13 @@ class _InstitutionChange(Schema):
     institution_id = fields.UUID(required=True)
     by = fields.Nested(ActorSchema, required=True)
     at = fields.String(required=True)
+
+
+@contract("InstitutionReviewed", producer="matching", subject="institution_id",
+          summary="A specialist or an operator approved or rejected an institution's application.")
+class InstitutionReviewed(_InstitutionChange):
+    approved = fields.Boolean(required=True)
+    reason = fields.String(required=True)
 
 
 @contract("InstitutionSuspended", producer="matching", subject="institution_id",

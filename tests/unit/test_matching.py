@@ -248,3 +248,20 @@ def test_an_institution_the_enterprise_excluded_is_never_offered_its_demand(plat
     assert shown["assignment"]["institution_id"] == other["id"]
     lines = {l["institution_id"]: l for l in matching.explanation(shown["id"])["rounds"][0]["candidates"]}
     assert lines[unwanted["id"]]["reason"] == "was excluded by the enterprise"
+
+
+def test_an_institution_applies_and_is_matched_only_once_approved(platform):
+    matching = platform.apps["matching"]
+    payload = factories.institution()
+    applicant = {"role": "institution", "subject": payload["credit_code"]}
+    with pytest.raises(Forbidden):
+        matching.register_institution(payload, {"role": "institution", "subject": "someone-else"})
+    applied = matching.register_institution(payload, applicant)
+    assert applied["status"] == "applied"
+    assert matched(platform)["unmatched_reasons"] == ["1 institution(s): is awaiting review"]
+    reviewed = matching.review(applied["id"], {"decision": "approve", "reason": "CMA checked"},
+                               SPECIALIST)
+    assert (reviewed["status"], reviewed["status_reason"]) == ("active", "CMA checked")
+    with pytest.raises(Conflict):
+        matching.review(applied["id"], {"decision": "reject", "reason": "again"}, SPECIALIST)
+    assert matched(platform)["assignment"]["institution_id"] == applied["id"]
