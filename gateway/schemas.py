@@ -138,6 +138,7 @@ class InstitutionView(Schema):
     status_reason = fields.String(allow_none=True, required=True)
     home_park = fields.String(allow_none=True, required=True)
     auto_accept_offers = fields.Boolean(required=True)
+    price_list = fields.List(fields.Dict(), required=True)
     categories = fields.List(fields.String(), required=True)
     qualifications = fields.List(fields.Nested(QualificationView), required=True)
     parks = fields.List(fields.String(), required=True)

@@ -173,6 +173,14 @@ def _distinct_numbers(qualifications):
         raise ValidationError("each qualification needs its own number")
 
 
+class PriceEntry(Command):
+    item = text(200, required=True)
+    # A string, so the amount crosses every JSON boundary exactly.
+    price_cny = fields.String(required=True, validate=validate.Regexp(
+        r"\d{1,8}(\.\d{1,2})?\Z", error="an amount in yuan, e.g. 1200 or 1200.50"))
+    unit = text(50, required=True, metadata={"description": "e.g. per sample, per instrument"})
+
+
 class RegisterInstitution(Command):
     name = text(200, required=True)
     credit_code = credit_code_field()
@@ -187,6 +195,9 @@ class RegisterInstitution(Command):
     capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100000))
     auto_accept_offers = fields.Boolean(load_default=False, metadata={
         "description": "its own systems accept every offer at once (no one answers by hand)"})
+    price_list = fields.List(fields.Nested(PriceEntry), load_default=list,
+                             validate=validate.Length(max=500), metadata={
+        "description": "what it charges (the station never bills; the institution does)"})
 
 
 class AddQualification(QualificationSchema, Command):

@@ -327,6 +327,7 @@ def view(institution: Institution) -> dict:
         "home_park": institution.home_park,
         "capacity": institution.capacity,
         "auto_accept_offers": institution.auto_accept_offers,
+        "price_list": institution.price_list,
         "registered_at": institution.created_on.isoformat(),
     }
 

@@ -27,8 +27,8 @@ class Institution(Aggregate):
     @event("InstitutionRegistered")
     def __init__(self, name: str, credit_code: str, categories: list[str],
                  qualifications: list[dict], parks: list[str], home_park: str | None,
-                 capacity: int, auto_accept_offers: bool, registered_by: dict,
-                 reviewed: bool):
+                 capacity: int, auto_accept_offers: bool, price_list: list[dict],
+                 registered_by: dict, reviewed: bool):
         self.name = name
         self.credit_code = credit_code
         self.categories = categories
@@ -38,6 +38,7 @@ class Institution(Aggregate):
         self.home_park = home_park
         self.capacity = capacity
         self.auto_accept_offers = auto_accept_offers
+        self.price_list = price_list
         self.registered_by = registered_by
         # Registered by the station's staff it is reviewed at once; an institution's own
         # application waits for a specialist's or an operator's review.

@@ -17,6 +17,7 @@ class InstitutionRegistered(Schema):
     home_park = fields.String(allow_none=True, required=True)
     capacity = fields.Integer(required=True)
     auto_accept_offers = fields.Boolean(required=True)
+    price_list = fields.List(fields.Dict(), required=True)
     registered_by = fields.Nested(ActorSchema, required=True)
     reviewed = fields.Boolean(required=True, metadata={
         "description": "false for an institution's own application, which awaits review"})

@@ -265,3 +265,14 @@ def test_an_institution_applies_and_is_matched_only_once_approved(platform):
     with pytest.raises(Conflict):
         matching.review(applied["id"], {"decision": "reject", "reason": "again"}, SPECIALIST)
     assert matched(platform)["assignment"]["institution_id"] == applied["id"]
+
+
+def test_price_lists_are_recorded_as_given_and_malformed_amounts_refused(platform):
+    matching = platform.apps["matching"]
+    entry = {"item": "LED lamp safety test", "price_cny": "1200.50", "unit": "per sample"}
+    lab = matching.register_institution(factories.institution(price_list=[entry]), SPECIALIST)
+    assert matching.institution(lab["id"])["price_list"] == [entry]
+    with pytest.raises(Invalid) as refused:
+        matching.register_institution(factories.institution(
+            price_list=[{**entry, "price_cny": "-3"}]), SPECIALIST)
+    assert set(refused.value.fields) == {"price_list"}
