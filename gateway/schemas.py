@@ -180,14 +180,21 @@ class MatchingRound(Schema):
     round = fields.Integer(required=True)
     outcome = fields.String(required=True, metadata={
         "enum": ["offered", "assigned manually", "failed"]})
+    answer = fields.String(allow_none=True, required=True, metadata={
+        "description": "for an offer: accepted, declined, expired, or null while pending"})
     institution_id = fields.String()
     reasons = fields.List(fields.String())
+    overridden = fields.String(allow_none=True, metadata={
+        "description": "the constraint a supervisor overrode in a manual assignment"})
+    by = fields.Nested(ActorView)
+    at = fields.String()
+    weights = fields.Dict(keys=fields.String(), values=fields.Float(),
+                          metadata={"description": "the weights in force at the decision"})
     candidates = fields.List(fields.Nested(CandidateSchema), required=True)
 
 
 class MatchingView(Schema):
     demand_id = fields.String(required=True)
-    weights = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
     rounds = fields.List(fields.Nested(MatchingRound), required=True)
 
 

@@ -28,6 +28,8 @@ STAFF = ("specialist", "supervisor", "operator")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
 MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;.*)?")
 FALLBACK_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS,TRACE"
+#: Other institutions' answers to offers: for specialists and supervisors, not for the parties.
+COMPETITORS_ANSWERS = ("OfferDeclined", "OfferExpired")
 READY_TIMEOUT = 2.0
 
 
@@ -232,6 +234,9 @@ class GatewayService:
         dossier = self.archive.get_dossier(demand_id)
         self._require_party(principal, (dossier.get("enterprise") or {}).get("credit_code"),
                             (dossier.get("assignment") or {}).get("institution_id"), demand_id)
+        if principal.role in ("enterprise", "institution"):
+            dossier["events"] = [party_view(e) for e in dossier["events"]
+                                 if e["name"] not in COMPETITORS_ANSWERS]
         return dossier
 
     @route("GET", "/api/v1/evaluation/figures", roles=STAFF, response=FiguresView,
@@ -291,3 +296,10 @@ def attachment_name_problem(name: str) -> str | None:
     if len(name) > 255 or any(c in name for c in "/\\\x00") or any(ord(c) < 32 for c in name):
         return "at most 255 characters, without slashes or control characters"
     return None
+
+
+def party_view(entry: dict) -> dict:
+    """A dossier entry as the enterprise or the institution may read it: matching's scores of
+    every competitor stay with the station and the regulator."""
+    data = {k: v for k, v in entry["data"].items() if k not in ("explanation", "weights")}
+    return {**entry, "data": data}

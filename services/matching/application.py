@@ -1,6 +1,7 @@
 """Matching's commands and queries, and how it reacts to accepted demands."""
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from uuid import UUID
@@ -48,6 +49,14 @@ class Matching(ServiceApplication):
         self.calendar = WorkingCalendar()
         self.response_seconds = self.calendar.working_days(1)
         self.clock = lambda: datetime.now(timezone.utc)
+        # One decision at a time in this process: a choice reads the registry's capacity and
+        # must be saved before the next choice reads it (reactions, declines, expiries and
+        # manual assignments all decide). Across replicas this is not enough (docs).
+        self.deciding = threading.RLock()
+
+    def apply(self, message) -> None:
+        with self.deciding:
+            super().apply(message)
 
     def configure(self, config: dict) -> None:
         settings = section(config, "MATCHING")
@@ -125,8 +134,7 @@ class Matching(ServiceApplication):
             match = self.repository.get(Match.create_id(UUID(str(demand_id))))
         except (ValueError, AggregateNotFoundError):
             raise NotFound(f"no matching for demand {demand_id}") from None
-        return {"demand_id": str(match.demand_id), "weights": vars(self.weights),
-                "rounds": match.decisions}
+        return {"demand_id": str(match.demand_id), "rounds": match.decisions}
 
     def check_qualifications(self) -> int:
         """Raise QualificationExpiring ahead of each end and QualificationExpired after it."""
@@ -165,7 +173,7 @@ class Matching(ServiceApplication):
         if match is None:
             match = Match(demand_id=data["demand_id"], **_round_of(data))
         else:
-            releasing = match.institution_id
+            releasing = match.institution_id if match.holds_capacity else None
             match.restart(**_round_of(data), at=self._now())
         self._decide(match, releasing)
         processing.collect_events(match)
@@ -173,8 +181,8 @@ class Matching(ServiceApplication):
     def _on_demand_closed(self, message, data, processing):
         match = self._match_of(data["demand_id"])
         if match is not None:
-            match.release(f"the demand was {message.event.removeprefix('Demand').lower()}",
-                          self._now())
+            match.close(f"the demand was {message.event.removeprefix('Demand').lower()}",
+                        self._now())
             processing.collect_events(match)
 
     def _match_of(self, demand_id) -> Match | None:
@@ -196,17 +204,20 @@ class Matching(ServiceApplication):
         asked = [{"institution_id": i, "eligible": False, "score": None, "components": None,
                   "reason": "was offered this round and declined or let the offer expire"}
                  for i in match.asked]
+        weights = vars(self.weights)
         if decision.chosen is None or len(match.asked) >= self.max_offers:
             reasons = []
             if decision.chosen is None and (decision.explanation or not match.asked):
                 reasons = decision.reasons()
             if match.asked:
                 reasons.append(f"{len(match.asked)} institution(s) declined or let the offer expire")
-            match.fail(reasons, asked + decision.explanation)
+            if decision.chosen is not None:
+                reasons.append(f"the offer limit ({self.max_offers}) was reached")
+            match.fail(reasons, asked + decision.explanation, weights)
             return
         now = self.clock()
         match.offer(UUID(decision.chosen.id), self.offer_window(now).isoformat(),
-                    asked + decision.explanation, now.isoformat())
+                    asked + decision.explanation, weights, now.isoformat())
         if decision.chosen.accepts_offers:
             match.accept(match.current["assignment_id"], match.expected_by,
                          by={"role": "system", "subject": "institution-auto-accept"},
@@ -231,8 +242,25 @@ class Matching(ServiceApplication):
 
     def accept_offer(self, assignment_id: str, payload: dict, by: dict) -> dict:
         command = load_command(AcceptOffer, payload)
-        return self._on_assignment(assignment_id, by, lambda match, key: match.accept(
-            key, command["promised_date"], by=by, at=self._now()))
+
+        def accept(match, key):
+            if match.current and match.current["assignment_id"] == key \
+                    and match.current["status"] == "offered":
+                self._require_still_eligible(match)
+            match.accept(key, command["promised_date"], by=by, at=self._now())
+        return self._on_assignment(assignment_id, by, accept)
+
+    def _require_still_eligible(self, match: Match) -> None:
+        """An offer answered late, or by an institution no longer eligible, is not accepted."""
+        if self.clock() >= datetime.fromisoformat(match.current["respond_by"]):
+            raise Conflict("the offer's response window has passed", {"current_status": "expired"})
+        profile = self.registry.profiles[str(match.current["institution_id"])]
+        # The offer itself holds one unit of capacity: it does not count against accepting.
+        reason = exclusion(replace(profile, open_assignments=profile.open_assignments - 1),
+                           self._request(match))
+        if reason:
+            raise Conflict(f"the offer can no longer be accepted: the institution {reason}",
+                           {"exclusion": reason})
 
     def decline_offer(self, assignment_id: str, payload: dict, by: dict) -> dict:
         command = load_command(DeclineOffer, payload)
@@ -253,6 +281,10 @@ class Matching(ServiceApplication):
             key, command, by=by, at=self._now()))
 
     def _on_assignment(self, assignment_id: str, by: dict, change) -> dict:
+        with self.deciding:
+            return self._change_assignment(assignment_id, by, change)
+
+    def _change_assignment(self, assignment_id: str, by: dict, change) -> dict:
         self.registry.refresh()
         found = self.registry.assignments.get(str(assignment_id))
         if found is None or by["role"] != "institution" or found["institution_id"] != by["subject"]:
@@ -268,7 +300,13 @@ class Matching(ServiceApplication):
         return self.registry.assignments[str(assignment_id)]
 
     def assign_manually(self, demand_id: str, payload: dict, by: dict) -> dict:
-        """A specialist assigns by hand; the constraints hold unless a supervisor overrides."""
+        """A specialist assigns by hand once the round failed; the constraints hold unless a
+        supervisor overrides one of capacity, park or qualification (never the enterprise's
+        exclusion or the institution's standing)."""
+        with self.deciding:
+            return self._assign_manually(demand_id, payload, by)
+
+    def _assign_manually(self, demand_id: str, payload: dict, by: dict) -> dict:
         command = load_command(AssignManually, payload)
         match = self._match_of(UUID(str(demand_id)))
         if match is None:
@@ -280,15 +318,24 @@ class Matching(ServiceApplication):
         if command["override"] and by["role"] != "supervisor":
             raise Forbidden("only a supervisor may override matching's constraints")
         reason = exclusion(profile, self._request(match))
-        if reason and not command["override"]:
+        overridable = reason is not None and not reason.startswith(("is ", "was "))
+        if reason and not (command["override"] and overridable):
             raise Conflict(f"the institution {reason}", {"exclusion": reason})
-        match.assign_manually(command["institution_id"], command["reason"], command["override"],
+        match.assign_manually(command["institution_id"], command["reason"], reason,
                               by=by, at=self._now())
-        self.save(match)
+        try:
+            self.save(match)
+        except IntegrityError:
+            raise Conflict("the matching changed while this request was handled; try again",
+                           {"demand_id": str(demand_id)}) from None
         return self.explanation(demand_id)
 
     def check_offers(self) -> int:
         """Expire offers past their response window and offer the demand to the next candidate."""
+        with self.deciding:
+            return self._expire_offers()
+
+    def _expire_offers(self) -> int:
         self.registry.refresh()
         now = self._now()
         expired = 0

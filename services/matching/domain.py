@@ -157,6 +157,7 @@ class Match(Aggregate):
         self.demand_id = demand_id
         self.decisions: list[dict] = []
         self.current: dict | None = None
+        self.closed = False
         self._open(category, items, park, expected_by, excluded_institutions, round)
 
     def restart(self, category: str, items: list[str], park: str, expected_by: date | None,
@@ -184,19 +185,22 @@ class Match(Aggregate):
 
     # Offers --------------------------------------------------------------------------------
     def offer(self, institution_id: uuid.UUID, respond_by: str, explanation: list[dict],
-              at: str) -> None:
+              weights: dict, at: str) -> None:
         self._offered(demand_id=self.demand_id, institution_id=institution_id,
                       assignment_id=uuid.uuid5(self.id, f"{self.round}:{len(self.asked) + 1}"),
-                      round=self.round, respond_by=respond_by, explanation=explanation, at=at)
+                      round=self.round, respond_by=respond_by, explanation=explanation,
+                      weights=weights, at=at)
 
     @event("AssignmentOffered")
-    def _offered(self, demand_id, institution_id, assignment_id, round, respond_by, explanation, at):
+    def _offered(self, demand_id, institution_id, assignment_id, round, respond_by, explanation,
+                 weights, at):
         self.asked.append(str(institution_id))
         self.current = {"assignment_id": assignment_id, "institution_id": institution_id,
                         "status": "offered", "respond_by": respond_by, "offered_at": at,
                         "promised_date": None, "progress": [], "evidence": None, "manual": None}
-        self.decisions.append({"round": round, "outcome": "offered",
-                               "institution_id": str(institution_id), "candidates": explanation})
+        self.decisions.append({"round": round, "outcome": "offered", "answer": None,
+                               "institution_id": str(institution_id), "candidates": explanation,
+                               "weights": weights, "at": at})
 
     def accept(self, assignment_id: uuid.UUID, promised_date: date | None, by: dict, at: str) -> None:
         self._require_current(assignment_id, "offered", "accept")
@@ -204,16 +208,20 @@ class Match(Aggregate):
                        assignment_id=assignment_id, round=self.round,
                        promised_date=promised_date, manual=None, by=by, at=at)
 
-    def assign_manually(self, institution_id: uuid.UUID, reason: str, override: bool,
+    def assign_manually(self, institution_id: uuid.UUID, reason: str, overridden: str | None,
                         by: dict, at: str) -> None:
-        """A specialist's choice after matching failed (or before any offer is pending)."""
-        if self.current is not None:
-            raise Conflict("the demand already has an offer or an assignment",
-                           {"current_status": self.current["status"]})
+        """A specialist's choice once the round failed; ``overridden`` names the constraint a
+        supervisor set aside, if any."""
+        if self.closed:
+            raise Conflict("the demand was withdrawn or cancelled", {"current_status": "closed"})
+        if self.current is not None or not self.decisions or self.decisions[-1]["outcome"] != "failed":
+            status = self.current["status"] if self.current else "matching"
+            raise Conflict("a demand is assigned by hand only after its matching round failed",
+                           {"current_status": status})
         self._assigned(demand_id=self.demand_id, institution_id=institution_id,
                        assignment_id=uuid.uuid5(self.id, f"{self.round}:manual:{institution_id}"),
                        round=self.round, promised_date=None,
-                       manual={"reason": reason, "override": override}, by=by, at=at)
+                       manual={"reason": reason, "overridden": overridden}, by=by, at=at)
 
     @event("InstitutionAssigned")
     def _assigned(self, demand_id, institution_id, assignment_id, round, promised_date, manual,
@@ -223,8 +231,11 @@ class Match(Aggregate):
                             "offered_at": None, "respond_by": None, "progress": [],
                             "evidence": None}
             self.decisions.append({"round": round, "outcome": "assigned manually",
-                                   "institution_id": str(institution_id), "candidates": [],
-                                   "reasons": [manual["reason"]]})
+                                   "answer": None, "institution_id": str(institution_id),
+                                   "candidates": [], "reasons": [manual["reason"]],
+                                   "overridden": manual["overridden"], "by": by, "at": at})
+        else:
+            self.decisions[-1]["answer"] = "accepted"
         self.current.update(status="in_service", promised_date=promised_date, manual=manual)
 
     def decline(self, assignment_id: uuid.UUID, reason: str, by: dict, at: str) -> None:
@@ -235,6 +246,7 @@ class Match(Aggregate):
     @event("OfferDeclined")
     def _declined(self, demand_id, institution_id, assignment_id, reason, by, at):
         self.current = None
+        self.decisions[-1]["answer"] = "declined"
 
     def expire(self, assignment_id: uuid.UUID, at: str) -> bool:
         if not self.current or self.current["assignment_id"] != assignment_id \
@@ -248,16 +260,17 @@ class Match(Aggregate):
     @event("OfferExpired")
     def _expired(self, demand_id, institution_id, assignment_id, respond_by, at):
         self.current = None
+        self.decisions[-1]["answer"] = "expired"
 
-    def fail(self, reasons: list[str], explanation: list[dict]) -> None:
+    def fail(self, reasons: list[str], explanation: list[dict], weights: dict) -> None:
         self._failed(demand_id=self.demand_id, reasons=reasons, round=self.round,
-                     explanation=explanation)
+                     explanation=explanation, weights=weights)
 
     @event("MatchingFailed")
-    def _failed(self, demand_id, reasons, round, explanation):
+    def _failed(self, demand_id, reasons, round, explanation, weights):
         self.reasons = reasons
-        self.decisions.append({"round": round, "outcome": "failed", "reasons": reasons,
-                               "candidates": explanation})
+        self.decisions.append({"round": round, "outcome": "failed", "answer": None,
+                               "reasons": reasons, "candidates": explanation, "weights": weights})
 
     # The service ---------------------------------------------------------------------------
     def record_progress(self, assignment_id: uuid.UUID, milestone: str, note: str | None,
@@ -279,15 +292,28 @@ class Match(Aggregate):
     def _completed(self, demand_id, institution_id, assignment_id, evidence, by, at):
         self.current.update(status="completed", evidence=evidence)
 
+    @property
+    def holds_capacity(self) -> bool:
+        return self.current is not None and self.current["status"] in ("offered", "in_service")
+
     def release(self, reason: str, at: str) -> None:
         """End an offer or a service before completion (withdrawn, cancelled, reassessed)."""
-        if self.current is not None and self.current["status"] in ("offered", "in_service"):
+        if self.holds_capacity:
             self._released(demand_id=self.demand_id, institution_id=self.current["institution_id"],
                            assignment_id=self.current["assignment_id"], reason=reason, at=at)
 
     @event("AssignmentReleased")
     def _released(self, demand_id, institution_id, assignment_id, reason, at):
         self.current = None
+
+    def close(self, reason: str, at: str) -> None:
+        """The demand was withdrawn or cancelled: nothing more is matched or assigned."""
+        self.release(reason, at)
+        self._closed(demand_id=self.demand_id, reason=reason, at=at)
+
+    @event("MatchingClosed")
+    def _closed(self, demand_id, reason, at):
+        self.closed = True
 
     def _require_current(self, assignment_id, status: str, action: str) -> None:
         if not self.current or self.current["assignment_id"] != assignment_id:

@@ -77,6 +77,15 @@ class QualificationStatusChanged(_InstitutionChange):
     reason = fields.String(required=True)
 
 
+@contract("MatchingClosed", producer="matching", subject="match_id",
+          summary="The demand was withdrawn or cancelled: nothing more is matched or assigned.")
+class MatchingClosed(Schema):
+    match_id = fields.UUID(required=True)
+    demand_id = fields.UUID(required=True)
+    reason = fields.String(required=True)
+    at = fields.String(required=True)
+
+
 @contract("QualificationExpiring", producer="matching", subject="institution_id",
           summary="A valid qualification ends within the warning period (90 days by default).")
 class QualificationExpiring(Schema):
@@ -107,6 +116,7 @@ class AssignmentOffered(_AssignmentEvent):
     respond_by = fields.String(required=True)
     explanation = fields.List(fields.Nested(CandidateSchema), required=True, metadata={
         "description": "every institution serving the category: its score, or why excluded"})
+    weights = fields.Dict(required=True, metadata={"description": "the weights in force"})
 
 
 @contract("InstitutionAssigned", producer="matching", subject="match_id",
@@ -117,7 +127,8 @@ class InstitutionAssigned(_AssignmentEvent):
     round = fields.Integer(required=True, metadata={"description": "intake's matching round"})
     promised_date = fields.Date(allow_none=True, required=True)
     manual = fields.Dict(allow_none=True, required=True, metadata={
-        "description": "for a manual assignment: its reason and whether constraints were overridden"})
+        "description": "for a manual assignment: its reason and the constraint a supervisor "
+                       "overrode (null if none)"})
     by = fields.Nested(ActorSchema, required=True)
 
 
@@ -161,6 +172,7 @@ class MatchingFailed(Schema):
     reasons = fields.List(fields.String(), required=True)
     round = fields.Integer(required=True, metadata={"description": "intake's matching round"})
     explanation = fields.List(fields.Nested(CandidateSchema), required=True)
+    weights = fields.Dict(required=True, metadata={"description": "the weights in force"})
 
 
 @contract("MatchingStarted", producer="matching", subject="match_id",

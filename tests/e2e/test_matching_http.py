@@ -120,6 +120,11 @@ def test_a_declined_offer_and_an_expired_one_move_to_the_next_candidate(platform
     dossier = api.call("GET", f"/api/v1/archive/demands/{demand_id}", as_=SUPERVISOR).json()
     names = [e["name"] for e in dossier["events"]]
     assert "OfferDeclined" in names and "OfferExpired" in names
+    # The enterprise and the institution read the case without its competitors' scores.
+    for party in (("enterprise", shown["enterprise"]["credit_code"]), ("institution", third["id"])):
+        seen = api.call("GET", f"/api/v1/archive/demands/{demand_id}", as_=party).json()
+        assert not {"OfferDeclined", "OfferExpired"} & {e["name"] for e in seen["events"]}
+        assert all("explanation" not in e["data"] for e in seen["events"])
 
 
 @pytest.mark.parametrize("change, field", [

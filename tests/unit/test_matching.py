@@ -77,7 +77,7 @@ def test_a_scope_missing_one_item_excludes_and_the_explanation_says_so(platform)
     assert lines[narrow["id"]]["reason"] == "no valid qualification covers battery"
     assert lines[broad["id"]]["eligible"] and set(lines[broad["id"]]["components"]) == {
         "load", "home_park", "satisfaction", "on_time", "reliability"}
-    assert explanation["weights"]["load"] == 0.4
+    assert round_["weights"]["load"] == 0.4 and round_["answer"] == "accepted"
 
 
 def test_qualification_expiry_is_warned_ninety_days_ahead_and_recorded_on_the_day(platform):
@@ -276,3 +276,75 @@ def test_price_lists_are_recorded_as_given_and_malformed_amounts_refused(platfor
         matching.register_institution(factories.institution(
             price_list=[{**entry, "price_cny": "-3"}]), SPECIALIST)
     assert set(refused.value.fields) == {"price_list"}
+
+
+def test_no_manual_assignment_on_a_withdrawn_demand_or_while_an_offer_is_pending(platform):
+    matching, intake = platform.apps["matching"], platform.apps["intake"]
+    lab = matching.register_institution(answering(), SPECIALIST)
+    pending = matched(platform)
+    with pytest.raises(Conflict) as refused:
+        matching.assign_manually(pending["id"], {"institution_id": lab["id"], "reason": "x"}, SPECIALIST)
+    assert refused.value.details == {"current_status": "offered"}
+    intake.withdraw(pending["id"], {}, SPECIALIST)
+    platform.settle()
+    with pytest.raises(Conflict) as refused:
+        matching.assign_manually(pending["id"], {"institution_id": lab["id"], "reason": "x"}, SPECIALIST)
+    assert refused.value.details == {"current_status": "closed"}
+    assert platform.apps["matching"].registry.profiles[lab["id"]].open_assignments == 0
+
+
+def test_a_late_or_ineligible_acceptance_is_refused(platform):
+    matching = platform.apps["matching"]
+    lab = matching.register_institution(answering(), SPECIALIST)
+    matching.clock = lambda: datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
+    matched(platform)
+    (offer,) = offers_to(platform, lab)
+    matching.clock = lambda: datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)  # past its window
+    with pytest.raises(Conflict) as refused:
+        matching.accept_offer(offer["assignment_id"], {}, as_institution(lab))
+    assert refused.value.details == {"current_status": "expired"}
+    matching.clock = lambda: datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
+    matching.change_standing(lab["id"], {"action": "exit", "reason": "closed its lab"}, SUPERVISOR)
+    with pytest.raises(Conflict) as refused:
+        matching.accept_offer(offer["assignment_id"], {}, as_institution(lab))
+    assert refused.value.details == {"exclusion": "is exited"}
+
+
+def test_an_override_never_sets_aside_the_enterprise_or_the_institutions_standing(platform):
+    matching = platform.apps["matching"]
+    unwanted = matching.register_institution(factories.institution(), SPECIALIST)
+    shown = matched(platform, excluded_institutions=[unwanted["id"]])
+    with pytest.raises(Conflict) as refused:
+        matching.assign_manually(shown["id"], {"institution_id": unwanted["id"], "override": True,
+                                               "reason": "they are the only lab"}, SUPERVISOR)
+    assert refused.value.details == {"exclusion": "was excluded by the enterprise"}
+
+
+def test_a_reassessment_crossing_a_completion_does_not_free_capacity_twice(platform):
+    matching, intake = platform.apps["matching"], platform.apps["intake"]
+    lab = matching.register_institution(factories.institution(capacity=2), SPECIALIST)
+    shown = matched(platform)
+    (assignment,) = matching.assignments(as_institution(lab))["items"]
+    matching.complete_service(assignment["assignment_id"], {"report_number": "R-1"}, as_institution(lab))
+    # Intake reassesses before it has seen the completion.
+    intake.assess(shown["id"], {"decision": "accept", "urgency": "urgent"}, SPECIALIST)
+    platform.settle()
+    rounds = matching.explanation(shown["id"])["rounds"]
+    (line,) = [c for c in rounds[-1]["candidates"] if c["institution_id"] == lab["id"]]
+    assert line["components"]["load"] == 1.0  # 0 of 2 taken, not "minus one"
+    matching.registry.refresh()
+    assert matching.registry.profiles[lab["id"]].open_assignments == 1
+
+
+def test_a_round_that_reaches_the_offer_limit_says_so(platform):
+    matching = platform.apps["matching"]
+    matching.max_offers = 1
+    labs = [matching.register_institution(answering(), SPECIALIST) for _ in range(2)]
+    shown = matched(platform)
+    first = next(lab for lab in labs if offers_to(platform, lab))
+    matching.decline_offer(offers_to(platform, first)[0]["assignment_id"], {"reason": "busy"},
+                           as_institution(first))
+    platform.settle()
+    assert platform.apps["intake"].demand(shown["id"], SPECIALIST)["unmatched_reasons"] == [
+        "1 institution(s) declined or let the offer expire", "the offer limit (1) was reached"]
+    assert matching.explanation(shown["id"])["rounds"][0]["answer"] == "declined"
