@@ -23,6 +23,7 @@ from shared.commands import (
     RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
     ReviewApplication, SubmitDemand, SupplyInformation, Withdraw)
 from shared.config import section
+from shared.errors import NotFound
 
 STAFF = ("specialist", "supervisor", "operator")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
@@ -47,6 +48,7 @@ class GatewayService:
            summary="Register a quality technical service institution (staff), or apply as one "
                    "(an institution token whose subject is its credit code; awaits review)")
     def register_institution(self, request, principal, payload):
+        self._require_staff(principal)
         return self.matching.register_institution(payload, principal.as_actor())
 
     @route("GET", "/api/v1/institutions/<institution_id>", roles=STAFF + ("institution",),
@@ -60,6 +62,7 @@ class GatewayService:
            body=ReviewApplication, response=InstitutionView,
            summary="Approve or reject an institution's application, with the reason")
     def review_institution(self, request, principal, institution_id, payload):
+        self._require_staff(principal)
         return self.matching.review(institution_id, payload, principal.as_actor())
 
     @route("POST", "/api/v1/institutions/<institution_id>/standing", roles=("supervisor", "operator"),
@@ -72,6 +75,7 @@ class GatewayService:
            roles=("specialist", "operator"), body=AddQualification, response=InstitutionView,
            status=201, summary="Add a qualification (e.g. a renewal that follows the last one)")
     def add_qualification(self, request, principal, institution_id, payload):
+        self._require_staff(principal)
         return self.matching.add_qualification(institution_id, payload, principal.as_actor())
 
     @route("POST", "/api/v1/institutions/<institution_id>/qualifications/<number>/status",
@@ -123,6 +127,8 @@ class GatewayService:
            body=CompleteService, response=AssignmentRecordView,
            summary="Complete the service with its evidence (report or certificate number)")
     def complete_service(self, request, principal, assignment_id, payload):
+        for document in payload.get("documents") or []:  # only files this institution uploaded
+            self.intake.attachment(document["sha256"], principal.as_actor())
         return self.matching.complete_service(assignment_id, payload, principal.as_actor())
 
     @route("POST", "/api/v1/stations", roles=("operator", "supervisor"), body=RegisterStation,
@@ -148,7 +154,8 @@ class GatewayService:
     def add_specialist(self, request, principal, station_id, payload):
         return self.intake.add_specialist(station_id, payload, principal.as_actor())
 
-    @route("POST", "/api/v1/attachments", roles=("enterprise", "specialist"), raw_body=True,
+    @route("POST", "/api/v1/attachments", roles=("enterprise", "specialist", "institution"),
+           raw_body=True,
            response=AttachmentView, status=201,
            query={"name": {"required": True, "schema": {"type": "string", "maxLength": 255}}},
            summary="Upload a file (the body, with its media type); reference it by its sha256")
@@ -279,6 +286,15 @@ class GatewayService:
     @property
     def attachment_limit(self) -> int:
         return int(section(self.config, "ATTACHMENTS").get("max_bytes") or 10 * 1024 * 1024)
+
+    def _require_staff(self, principal) -> None:
+        """A specialist token acts for the station only if its subject is on a station's staff."""
+        if principal.role == "specialist":
+            try:
+                self.intake.staff_station(principal.subject)
+            except NotFound:
+                raise ApiError(403, "forbidden", f"{principal.subject} is not a specialist of "
+                                                 "any station") from None
 
     @staticmethod
     def _require_party(principal, enterprise_code, institution_id, demand_id):

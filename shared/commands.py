@@ -29,6 +29,11 @@ DECISIONS = ("accept", "answer", "request_info", "reject")
 SHA256 = validate.Regexp(r"[0-9a-f]{64}\Z", error="must be an attachment id (a SHA-256 in hex)")
 
 
+def flag(**kwargs):
+    """A JSON boolean: true or false only, not "yes", 1 or "no"."""
+    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+
+
 def attachment_ids(**kwargs):
     return fields.List(fields.String(validate=SHA256), load_default=list,
                        validate=[validate.Length(max=20), distinct], **kwargs)
@@ -43,7 +48,7 @@ class SubmitDemand(Command):
     items = fields.List(text(200), load_default=list, validate=[validate.Length(max=100), distinct])
     expected_by = fields.Date(load_default=None, allow_none=True, validate=_not_in_the_past)
     channel = fields.String(load_default="online", validate=validate.OneOf(CHANNELS))
-    consultation = fields.Boolean(load_default=False, metadata={
+    consultation = flag(load_default=False, metadata={
         "description": "an enquiry the station may answer itself (shorter assessment limit)"})
     attachments = attachment_ids()
     excluded_institutions = fields.List(fields.UUID(), load_default=list,
@@ -120,8 +125,8 @@ class RegisterStation(Command):
 
 
 class Signage(Command):
-    gb_t_10001_1 = fields.Boolean(required=True, metadata={"description": "public information signs"})
-    gb_t_10001_9 = fields.Boolean(required=True, metadata={"description": "accessibility signs"})
+    gb_t_10001_1 = flag(required=True, metadata={"description": "public information signs"})
+    gb_t_10001_9 = flag(required=True, metadata={"description": "accessibility signs"})
 
 
 class RecordConstruction(Command):
@@ -130,7 +135,7 @@ class RecordConstruction(Command):
     area_m2 = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False, max=100000))
     equipment = fields.List(text(200), load_default=list)
     signage = fields.Nested(Signage, required=True)
-    indoor_air_gb_t_18883 = fields.Boolean(required=True)
+    indoor_air_gb_t_18883 = flag(required=True)
     notes = text(2000, multiline=True, load_default=None)
 
 
@@ -138,7 +143,7 @@ class AddSpecialist(Command):
     staff_id = text(64, required=True)
     name = text(100, required=True)
     phone = text(32, load_default=None)
-    trained = fields.Boolean(load_default=False)
+    trained = flag(load_default=False)
 
 
 class ListDemands(Command):
@@ -193,7 +198,12 @@ class RegisterInstitution(Command):
     home_park = park_field(load_default=None, metadata={
         "description": "where the institution sits; matching prefers it for that park's demands"})
     capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100000))
-    auto_accept_offers = fields.Boolean(load_default=False, metadata={
+    @validates_schema
+    def _home_among_parks(self, data, **kwargs):
+        if data.get("home_park") and data["home_park"] not in (data.get("parks") or []):
+            raise ValidationError("must be one of the parks the institution serves", "home_park")
+
+    auto_accept_offers = flag(load_default=False, metadata={
         "description": "its own systems accept every offer at once (no one answers by hand)"})
     price_list = fields.List(fields.Nested(PriceEntry), load_default=list,
                              validate=validate.Length(max=500), metadata={
@@ -201,7 +211,10 @@ class RegisterInstitution(Command):
 
 
 class AddQualification(QualificationSchema, Command):
-    pass
+    @validates_schema
+    def _not_already_over(self, data, **kwargs):
+        if data.get("valid_until") and data["valid_until"] < date.today():
+            raise ValidationError("the qualification has already expired", "valid_until")
 
 
 class ChangeQualificationStatus(Command):
@@ -231,7 +244,7 @@ def load_command(schema: type[Schema], payload) -> dict:
 
 
 class AcceptOffer(Command):
-    promised_date = fields.Date(load_default=None, allow_none=True, validate=_not_in_the_past,
+    promised_date = fields.Date(required=True, validate=_not_in_the_past,
                                 metadata={"description": "when the institution promises the result"})
 
 
@@ -265,7 +278,9 @@ class CompleteService(Command):
 class AssignManually(Command):
     institution_id = fields.UUID(required=True)
     reason = text(2000, multiline=True, required=True)
-    override = fields.Boolean(load_default=False, metadata={
+    promised_date = fields.Date(load_default=None, allow_none=True, validate=_not_in_the_past,
+                                metadata={"description": "what the institution agreed to"})
+    override = flag(load_default=False, metadata={
         "description": "a supervisor's override of matching's constraints (reason required)"})
 
 

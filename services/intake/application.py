@@ -209,7 +209,21 @@ class Intake(ServiceApplication):
         self.index.refresh()
         if not self._may_see(viewer, demand):
             raise NotFound(f"no demand {demand_id}")
-        return demand_view(demand, self.clock())
+        shown = demand_view(demand, self.clock())
+        if viewer["role"] == "institution":
+            shown["excluded_institutions"] = []  # whom the enterprise turned down is its own affair
+        return shown
+
+    def staff_station(self, staff_id: str) -> str:
+        """The station a specialist works at (NotFound for a subject on no station's staff)."""
+        self.index.refresh()
+        station = self.index.station_of_staff.get(staff_id)
+        if station is None:
+            raise NotFound(f"{staff_id} is not a specialist of any station")
+        return str(station)
+
+    def attachment(self, sha256: str, uploader: dict) -> dict:
+        return self.attachments.metadata(sha256, uploader)
 
     def list_demands(self, query: dict, viewer: dict) -> dict:
         command = load_command(ListDemands, query)

@@ -199,6 +199,7 @@ class Demand(Aggregate):
     @event("DemandAssigned")
     def _assigned(self, assignment_id, institution_id, follow_up, at):
         self.updated_at = at
+        self.unmatched_reasons = []
         self.status = "assigned"
         self.assignment = {"assignment_id": assignment_id, "institution_id": institution_id,
                            "status": "assigned"}

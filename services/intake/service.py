@@ -64,6 +64,14 @@ class IntakeService(EventSourcedService):
     def record_follow_up(self, demand_id, payload, by):
         return self.application.record_follow_up(demand_id, payload, by)
 
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def staff_station(self, staff_id):
+        return self.application.staff_station(staff_id)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def attachment(self, sha256, uploader):
+        return self.application.attachment(sha256, uploader)
+
     @every("DEADLINES.check_interval", 30)
     def check_deadlines(self):
         self.application.check_deadlines()

@@ -259,8 +259,7 @@ class Matching(ServiceApplication):
         reason = exclusion(replace(profile, open_assignments=profile.open_assignments - 1),
                            self._request(match))
         if reason:
-            raise Conflict(f"the offer can no longer be accepted: the institution {reason}",
-                           {"exclusion": reason})
+            raise Conflict(f"the offer can no longer be accepted: {reason}", {"exclusion": reason})
 
     def decline_offer(self, assignment_id: str, payload: dict, by: dict) -> dict:
         command = load_command(DeclineOffer, payload)
@@ -289,6 +288,8 @@ class Matching(ServiceApplication):
         found = self.registry.assignments.get(str(assignment_id))
         if found is None or by["role"] != "institution" or found["institution_id"] != by["subject"]:
             raise NotFound(f"no assignment {assignment_id}")
+        if found["status"] not in ("offered", "in_service"):
+            raise Conflict(f"the assignment is {found['status']}", {"current_status": found["status"]})
         match = self.repository.get(self.registry.match_of_assignment[str(assignment_id)])
         change(match, UUID(str(assignment_id)))
         try:
@@ -320,9 +321,9 @@ class Matching(ServiceApplication):
         reason = exclusion(profile, self._request(match))
         overridable = reason is not None and not reason.startswith(("is ", "was "))
         if reason and not (command["override"] and overridable):
-            raise Conflict(f"the institution {reason}", {"exclusion": reason})
+            raise Conflict(f"the institution is not eligible: {reason}", {"exclusion": reason})
         match.assign_manually(command["institution_id"], command["reason"], reason,
-                              by=by, at=self._now())
+                              command["promised_date"], by=by, at=self._now())
         try:
             self.save(match)
         except IntegrityError:

@@ -53,7 +53,8 @@ class Institution(Aggregate):
 
     # Standing ------------------------------------------------------------------------------
     def review(self, approve: bool, reason: str, by: dict, at: str) -> None:
-        self._require({"applied"}, "review")
+        # A rejected applicant may be reviewed again once it has put things right.
+        self._require({"applied", "rejected"}, "review")
         self._reviewed(approved=approve, reason=reason, by=by, at=at)
 
     @event("InstitutionReviewed")
@@ -209,7 +210,7 @@ class Match(Aggregate):
                        promised_date=promised_date, manual=None, by=by, at=at)
 
     def assign_manually(self, institution_id: uuid.UUID, reason: str, overridden: str | None,
-                        by: dict, at: str) -> None:
+                        promised_date: date | None, by: dict, at: str) -> None:
         """A specialist's choice once the round failed; ``overridden`` names the constraint a
         supervisor set aside, if any."""
         if self.closed:
@@ -220,7 +221,7 @@ class Match(Aggregate):
                            {"current_status": status})
         self._assigned(demand_id=self.demand_id, institution_id=institution_id,
                        assignment_id=uuid.uuid5(self.id, f"{self.round}:manual:{institution_id}"),
-                       round=self.round, promised_date=None,
+                       round=self.round, promised_date=promised_date,
                        manual={"reason": reason, "overridden": overridden}, by=by, at=at)
 
     @event("InstitutionAssigned")

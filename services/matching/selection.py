@@ -117,9 +117,8 @@ def exclusion(profile: Profile, request: Request) -> str | None:
         valid = [q for q in valid if q["type"] in request.required_types]
         if not valid:
             return f"has no valid {' or '.join(request.required_types)} qualification"
-    wanted = {item.casefold() for item in request.items}
     covered = set().union(*({s.casefold() for s in q["scope"]} for q in valid))
-    missing = sorted(wanted - covered)
+    missing = [item for item in request.items if item.casefold() not in covered]
     if missing:
         return "no valid qualification covers " + ", ".join(missing)
     return None

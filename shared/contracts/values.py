@@ -38,6 +38,12 @@ def _readable(multiline):
     return check
 
 
+def distinct_ignoring_case(values):
+    """Scope items are matched without regard to case, so they must differ without it too."""
+    if len({v.casefold() for v in values}) != len(values):
+        raise ValidationError("must not repeat a value (case does not count)")
+
+
 def park_field(**kwargs):
     """A park's id: lower-case words joined by hyphens, so one park has one spelling."""
     return fields.String(validate=[validate.Length(min=1, max=64), validate.Regexp(
@@ -63,7 +69,8 @@ class QualificationSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(QUALIFICATION_TYPES))
     number = text(64, required=True)
     issuer = text(200, load_default=None, metadata={"description": "the authority that issued it"})
-    scope = fields.List(text(200), required=True, validate=[validate.Length(min=1, max=500), distinct])
+    scope = fields.List(text(200), required=True,
+                        validate=[validate.Length(min=1, max=500), distinct_ignoring_case])
     valid_from = fields.Date(required=True)
     valid_until = fields.Date(required=True)
 

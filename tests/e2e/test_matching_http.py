@@ -110,8 +110,11 @@ def test_a_declined_offer_and_an_expired_one_move_to_the_next_candidate(platform
     # The second lets its 2 s window pass: the third is asked, and accepts.
     third, offer = wait_for(lambda: (found := offered_to()) and found[0] not in (first, second)
                             and found, message="the offer to expire and move on")
+    refused = api.call("POST", f"/api/v1/assignments/{offer['assignment_id']}/acceptance",
+                       as_=("institution", third["id"]), json={})
+    assert refused.status_code == 422 and "promised_date" in refused.json()["details"]
     accepted = api.call("POST", f"/api/v1/assignments/{offer['assignment_id']}/acceptance",
-                        as_=("institution", third["id"]), json={})
+                        as_=("institution", third["id"]), json={"promised_date": "2099-06-30"})
     assert accepted.status_code == 200, accepted.text
     shown = settled(api, demand_id, specialist)
     assert shown["assignment"]["institution_id"] == third["id"]
@@ -142,3 +145,14 @@ def test_bad_registrations_are_422_naming_the_field(platform, park, change, fiel
     response = platform.api.call("POST", "/api/v1/institutions", as_=specialist,
                                  json=factories.institution(parks=[name], **change))
     assert response.status_code == 422 and field in response.json()["details"], response.text
+
+
+def test_only_staff_onboard_and_strict_booleans(platform, park):
+    name, specialist = park
+    api = platform.api
+    ghost = api.call("POST", "/api/v1/institutions", as_=("specialist", "ghost"),
+                     json=factories.institution(parks=[name]))
+    assert ghost.status_code == 403, ghost.text
+    loose = api.call("POST", "/api/v1/institutions", as_=specialist,
+                     json=factories.institution(parks=[name], auto_accept_offers="no"))
+    assert loose.status_code == 422 and "auto_accept_offers" in loose.json()["details"]

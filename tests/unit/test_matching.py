@@ -162,7 +162,8 @@ def test_an_offer_waits_for_the_institution_and_acceptance_assigns(platform):
     assert demand["status"] == "assigned" and demand["assignment"]["institution_id"] == lab["id"]
     other = matching.register_institution(answering(), SPECIALIST)
     with pytest.raises(NotFound):
-        matching.accept_offer(offer["assignment_id"], {}, as_institution(other))
+        matching.accept_offer(offer["assignment_id"], {"promised_date": "2099-06-15"},
+                              as_institution(other))
 
 
 def test_decline_and_expiry_move_to_the_next_candidate_then_matching_fails(platform):
@@ -301,12 +302,14 @@ def test_a_late_or_ineligible_acceptance_is_refused(platform):
     (offer,) = offers_to(platform, lab)
     matching.clock = lambda: datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)  # past its window
     with pytest.raises(Conflict) as refused:
-        matching.accept_offer(offer["assignment_id"], {}, as_institution(lab))
+        matching.accept_offer(offer["assignment_id"], {"promised_date": "2099-01-01"},
+                              as_institution(lab))
     assert refused.value.details == {"current_status": "expired"}
     matching.clock = lambda: datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
     matching.change_standing(lab["id"], {"action": "exit", "reason": "closed its lab"}, SUPERVISOR)
     with pytest.raises(Conflict) as refused:
-        matching.accept_offer(offer["assignment_id"], {}, as_institution(lab))
+        matching.accept_offer(offer["assignment_id"], {"promised_date": "2099-01-01"},
+                              as_institution(lab))
     assert refused.value.details == {"exclusion": "is exited"}
 
 
@@ -348,3 +351,60 @@ def test_a_round_that_reaches_the_offer_limit_says_so(platform):
     assert platform.apps["intake"].demand(shown["id"], SPECIALIST)["unmatched_reasons"] == [
         "1 institution(s) declined or let the offer expire", "the offer limit (1) was reached"]
     assert matching.explanation(shown["id"])["rounds"][0]["answer"] == "declined"
+
+
+def test_a_rejected_applicant_may_be_reviewed_again(platform):
+    matching = platform.apps["matching"]
+    payload = factories.institution()
+    applied = matching.register_institution(payload, {"role": "institution", "subject": payload["credit_code"]})
+    matching.review(applied["id"], {"decision": "reject", "reason": "CMA certificate missing"}, SPECIALIST)
+    approved = matching.review(applied["id"], {"decision": "approve", "reason": "certificate sent"},
+                               SPECIALIST)
+    assert approved["status"] == "active"
+
+
+def test_a_manual_assignment_records_its_promise_and_clears_the_failure(platform):
+    matching, intake = platform.apps["matching"], platform.apps["intake"]
+    shown = matched(platform)  # nobody serves the category yet
+    lab = matching.register_institution(factories.institution(), SPECIALIST)
+    matching.assign_manually(shown["id"], {"institution_id": lab["id"], "reason": "agreed by phone",
+                                           "promised_date": "2099-03-01"}, SPECIALIST)
+    platform.settle()
+    demand = intake.demand(shown["id"], SPECIALIST)
+    assert demand["status"] == "assigned" and demand["unmatched_reasons"] == []
+    (record,) = matching.assignments(as_institution(lab))["items"]
+    assert record["promised_date"] == "2099-03-01"
+    round_ = matching.explanation(shown["id"])["rounds"][-1]
+    assert (round_["by"], round_["overridden"]) == (SPECIALIST, None)
+    assert intake.demand(shown["id"], as_institution(lab))["excluded_institutions"] == []
+
+
+def test_answering_an_offer_that_is_over_names_its_status(platform):
+    matching = platform.apps["matching"]
+    lab = matching.register_institution(answering(), SPECIALIST)
+    matched(platform)
+    (offer,) = offers_to(platform, lab)
+    matching.decline_offer(offer["assignment_id"], {"reason": "busy"}, as_institution(lab))
+    with pytest.raises(Conflict) as refused:
+        matching.decline_offer(offer["assignment_id"], {"reason": "again"}, as_institution(lab))
+    assert refused.value.details == {"current_status": "declined"}
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"qualifications": [cma(scope=["cable", "CABLE"])]}, "qualifications"),
+    ({"home_park": "nansha-port-park"}, "home_park"),
+])
+def test_scopes_and_home_parks_must_make_sense(platform, change, field):
+    with pytest.raises(Invalid) as refused:
+        platform.apps["matching"].register_institution(factories.institution(**change), SPECIALIST)
+    assert field in refused.value.fields
+
+
+def test_an_already_expired_qualification_is_not_added(platform):
+    matching = platform.apps["matching"]
+    lab = matching.register_institution(factories.institution(qualifications=[cma()]), SPECIALIST)
+    with pytest.raises(Invalid) as refused:
+        matching.add_qualification(lab["id"], {"type": "CNAS", "number": "L-1", "scope": ["x"],
+                                               "valid_from": "2010-01-01", "valid_until": "2011-12-31"},
+                                   SPECIALIST)
+    assert set(refused.value.fields) == {"valid_until"}
