@@ -7,29 +7,27 @@ class NotFound(LookupError):
     pass
 
 
+class _Explained(Exception):
+    """An error with a sentence for a person and ``details`` for a program (``args[1]``, so it
+    survives nameko's serialisation)."""
+
+    def __init__(self, message: str, details: dict | None = None):
+        super().__init__(message, details or {})
+
+    @property
+    def details(self) -> dict:
+        return self.args[1]
+
+
 @deserialize_to_instance
-class Conflict(Exception):
-    """The command does not fit what is stored (a wrong state, a duplicate); ``args[1]`` says
+class Conflict(_Explained):
+    """The command does not fit what is stored (a wrong state, a duplicate); the details say
     what is there (e.g. the current status)."""
 
-    def __init__(self, message: str, details: dict | None = None):
-        super().__init__(message, details or {})
-
-    @property
-    def details(self) -> dict:
-        return self.args[1]
-
 
 @deserialize_to_instance
-class Forbidden(Exception):
-    """The caller may not do this to this resource; ``args[1]`` may say what would be needed."""
-
-    def __init__(self, message: str, details: dict | None = None):
-        super().__init__(message, details or {})
-
-    @property
-    def details(self) -> dict:
-        return self.args[1]
+class Forbidden(_Explained):
+    """The caller may not do this to this resource; the details may say what would be needed."""
 
 
 @deserialize_to_instance
