@@ -147,6 +147,20 @@ def test_json_a_parser_cannot_take_is_explained(platform, body, message):
     assert error["message"] == message
 
 
+def test_the_served_openapi_document_is_valid_and_names_every_route(platform):
+    from openapi_spec_validator import validate
+
+    served = platform.api.call("GET", "/openapi.json")
+    assert served.status_code == 200
+    document = served.json()
+    validate(document)
+    operations = {(method.upper(), path) for path, ops in document["paths"].items() for method in ops}
+    assert {("POST", "/api/v1/demands"), ("GET", "/api/v1/demands/{demand_id}/matching"),
+            ("POST", "/api/v1/assignments/{assignment_id}/completion")} <= operations
+    secured = [op for ops in document["paths"].values() for op in ops.values() if "security" in op]
+    assert all(op["x-roles"] for op in secured)
+
+
 def test_nothing_bad_was_stored(platform):
     """Runs last in this module: after all the refusals above, no demand or institution exists."""
     from datetime import datetime, timezone
