@@ -138,6 +138,8 @@ class InstitutionView(Schema):
     status_reason = fields.String(allow_none=True, required=True)
     home_park = fields.String(allow_none=True, required=True)
     auto_accept_offers = fields.Boolean(required=True)
+    satisfaction = fields.Float(allow_none=True, required=True, metadata={
+        "description": "mean overall feedback score / 5; null until rated"})
     price_list = fields.List(fields.Dict(), required=True)
     categories = fields.List(fields.String(), required=True)
     qualifications = fields.List(fields.Nested(QualificationView), required=True)
@@ -234,3 +236,13 @@ class FiguresView(Schema):
 class Health(Schema):
     status = fields.String(required=True)
     services = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class FeedbackView(Schema):
+    demand_id = fields.String(required=True)
+    institution_id = fields.String(required=True)
+    scores = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    comment = fields.String(allow_none=True, required=True)
+    channel = fields.String(required=True)
+    by = fields.Nested(ActorView, required=True)
+    at = fields.String(required=True)

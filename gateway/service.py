@@ -16,10 +16,11 @@ from gateway.http import read_bytes, route, unmatched
 from gateway.openapi import document
 from gateway.schemas import (
     AssignmentPage, AssignmentRecordView, AttachmentView, DemandPage, DemandView, DossierView,
-    FiguresView, Health, InstitutionView, MatchingView, StationView)
+    FeedbackView, FiguresView, Health, InstitutionView, MatchingView, StationView)
 from shared.commands import (
     AcceptOffer, AddQualification, AddSpecialist, Assess, AssignManually, Cancel,
-    ChangeQualificationStatus, ChangeStanding, CompleteService, DeclineOffer, ListDemands,
+    ChangeQualificationStatus, ChangeStanding, CompleteService, DeclineOffer, GiveFeedback,
+    ListDemands,
     RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
     ReviewApplication, SubmitDemand, SupplyInformation, Withdraw)
 from shared.config import section
@@ -99,6 +100,15 @@ class GatewayService:
     def assign_manually(self, request, principal, demand_id, payload):
         self.intake.get_demand(demand_id, principal.as_actor())  # a specialist: own station's only
         return self.matching.assign_manually(demand_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/demands/<demand_id>/feedback", roles=("enterprise", "specialist"),
+           body=GiveFeedback, response=FeedbackView, status=201,
+           summary="Rate a completed service (the enterprise online, or a specialist recording a "
+                   "revisit); one feedback per service")
+    def give_feedback(self, request, principal, demand_id, payload):
+        if principal.role == "specialist":
+            self.intake.get_demand(demand_id, principal.as_actor())  # their station's only
+        return self.evaluation.give_feedback(demand_id, payload, principal.as_actor())
 
     @route("GET", "/api/v1/assignments", roles=("institution",), response=AssignmentPage,
            summary="The institution's offers and assignments")

@@ -287,3 +287,19 @@ class AssignManually(Command):
 class ReviewApplication(Command):
     decision = fields.String(required=True, validate=validate.OneOf(("approve", "reject")))
     reason = text(2000, multiline=True, required=True)
+
+
+def _score(**kwargs):
+    return fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5), **kwargs)
+
+
+class GiveFeedback(Command):
+    overall = _score(metadata={"description": "1 (very dissatisfied) to 5 (very satisfied)"})
+    timeliness = _score()
+    professionalism = _score()
+    attitude = _score()
+    outcome = _score()
+    comment = text(2000, multiline=True, load_default=None)
+    channel = fields.String(load_default="online", validate=validate.OneOf(
+        ("online", "revisit_phone", "revisit_visit")), metadata={
+        "description": "online by the enterprise; a revisit recorded by a specialist"})

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
 
-from services.evaluation.domain import PeriodFigures
-from shared.errors import Invalid
+from services.evaluation.domain import DIMENSIONS, InstitutionRating, PeriodFigures, ServiceCase
+from shared.commands import GiveFeedback, load_command
+from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
 
 PERIOD = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])")
@@ -21,6 +25,7 @@ FIGURES = {
     "DemandWithdrawn": ("demands_withdrawn", None),
     "DemandCancelled": ("demands_cancelled", None),
     "DemandCompleted": ("demands_completed", None),
+    "DemandAssigned": ("demands_assigned", None),
     "AssignmentOffered": ("offers", "institution_id"),
     "OfferDeclined": ("offers_declined", "institution_id"),
     "OfferExpired": ("offers_expired", "institution_id"),
@@ -53,6 +58,44 @@ class Evaluation(ServiceApplication):
             figures = {}  # nothing happened that month: every figure is zero
         return {"period": period, "figures": figures}
 
+    def give_feedback(self, demand_id: str, payload: dict, by: dict) -> dict:
+        """The enterprise rates a completed service online; a specialist records it from a
+        revisit (the gateway checks the specialist's station)."""
+        command = load_command(GiveFeedback, payload)
+        try:
+            case_id = ServiceCase.create_id(UUID(str(demand_id)))
+        except ValueError:
+            raise NotFound(f"no service of demand {demand_id}") from None
+        case = self.find(ServiceCase, case_id, "service of demand")
+        if by["role"] == "enterprise":
+            if by["subject"] != case.enterprise_code:
+                raise NotFound(f"no service of demand {demand_id}")
+            if command["channel"] != "online":
+                raise Invalid("an enterprise gives its feedback online",
+                              {"channel": ["must be online"]})
+        elif by["role"] == "specialist":
+            if command["channel"] == "online":
+                raise Invalid("a specialist records feedback from a revisit",
+                              {"channel": ["must be revisit_phone or revisit_visit"]})
+        else:
+            raise Forbidden(f"a {by['role']} does not give feedback")
+        scores = {name: command[name] for name in DIMENSIONS}
+        case.give_feedback(scores, command["comment"], command["channel"], by=by,
+                           at=datetime.now(timezone.utc).isoformat())
+        institution_id = case.assignment["institution_id"]
+        try:
+            rating = self.repository.get(InstitutionRating.create_id(institution_id))
+        except AggregateNotFoundError:
+            rating = InstitutionRating(institution_id=institution_id)
+        rating.rate(command["overall"])
+        try:
+            self.save(case, rating)
+        except IntegrityError:
+            raise Conflict("the feedback changed while this request was handled; try again",
+                           {"demand_id": str(demand_id)}) from None
+        return {"demand_id": str(case.demand_id), "institution_id": str(institution_id),
+                **case.feedback}
+
     def _count(self, message, data, processing):
         figure, breakdown = FIGURES[message.event]
         period = message.occurred_at[:7]
@@ -61,4 +104,19 @@ class Evaluation(ServiceApplication):
         except AggregateNotFoundError:
             figures = PeriodFigures(period)
         figures.count(figure, str(data[breakdown]) if breakdown else "all")
-        processing.collect_events(figures)
+        processing.collect_events(figures, self._follow_case(message.event, data))
+
+    def _follow_case(self, event: str, data: dict) -> ServiceCase | None:
+        """Keep the service case of a demand in step with intake: who may rate it, and whom."""
+        if event == "DemandSubmitted":
+            return ServiceCase(demand_id=data["demand_id"],
+                               enterprise_code=data["enterprise"]["credit_code"],
+                               station_id=data["station_id"])
+        if event not in ("DemandAssigned", "DemandCompleted"):
+            return None
+        case = self.repository.get(ServiceCase.create_id(data["demand_id"]))
+        if event == "DemandAssigned":
+            case.assigned(data["assignment_id"], data["institution_id"])
+        else:
+            case.completed(data["at"])
+        return case

@@ -14,6 +14,10 @@ class EvaluationService(EventSourcedService):
     def get_figures(self, period):
         return self.application.figures(period)
 
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def give_feedback(self, demand_id, payload, by):
+        return self.application.give_feedback(demand_id, payload, by)
+
     @follow("intake")
     def on_intake_event(self, message):
         self.application.receive(message)

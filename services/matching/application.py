@@ -31,8 +31,9 @@ MAX_OFFERS = 3
 class Matching(ServiceApplication):
     name = "Matching"
     service = "matching"
-    upstreams = ("intake",)
+    upstreams = ("intake", "evaluation")
     reactions = {
+        "InstitutionRated": "_on_institution_rated",
         "DemandAccepted": "_on_demand_accepted",
         "DemandReclassified": "_on_demand_reclassified",
         "DemandWithdrawn": "_on_demand_closed",
@@ -177,6 +178,11 @@ class Matching(ServiceApplication):
             match.restart(**_round_of(data), at=self._now())
         self._decide(match, releasing)
         processing.collect_events(match)
+
+    def _on_institution_rated(self, message, data, processing):
+        institution = self.repository.get(data["institution_id"])
+        institution.record_rating(data["satisfaction"], data["feedback_count"])
+        processing.collect_events(institution)
 
     def _on_demand_closed(self, message, data, processing):
         match = self._match_of(data["demand_id"])
@@ -375,6 +381,7 @@ def view(institution: Institution) -> dict:
         "home_park": institution.home_park,
         "capacity": institution.capacity,
         "auto_accept_offers": institution.auto_accept_offers,
+        "satisfaction": institution.satisfaction,
         "price_list": institution.price_list,
         "registered_at": institution.created_on.isoformat(),
     }

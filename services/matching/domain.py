@@ -44,12 +44,18 @@ class Institution(Aggregate):
         # application waits for a specialist's or an operator's review.
         self.status = "active" if reviewed else "applied"
         self.status_reason: str | None = None
+        self.satisfaction: float | None = None
 
     def qualification(self, number: str) -> dict:
         for found in self.qualifications:
             if found["number"] == number:
                 return found
         raise NotFound(f"no qualification {number} of institution {self.id}")
+
+    @event("InstitutionRatingRecorded")
+    def record_rating(self, satisfaction: float, feedback_count: int) -> None:
+        """Evaluation's satisfaction rate, kept here so matching's own log carries what it weighs."""
+        self.satisfaction = satisfaction
 
     # Standing ------------------------------------------------------------------------------
     def review(self, approve: bool, reason: str, by: dict, at: str) -> None:

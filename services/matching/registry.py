@@ -68,6 +68,8 @@ class Registry(OwnLogFold):
             profile.status = STANDING[kind]
         elif kind == "InstitutionReviewed":
             profile.status = "active" if changed.approved else "rejected"
+        elif kind == "InstitutionRatingRecorded":
+            profile.satisfaction = changed.satisfaction
         elif kind == "QualificationAdded":
             profile.qualifications += ({**changed.qualification, "status": "valid"},)
         elif kind in ("QualificationStatusChanged", "QualificationExpired"):

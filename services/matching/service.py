@@ -73,3 +73,7 @@ class MatchingService(EventSourcedService):
     @follow("intake")
     def on_intake_event(self, message):
         self.application.receive(message)
+
+    @follow("evaluation")
+    def on_evaluation_event(self, message):
+        self.application.receive(message)

@@ -45,6 +45,14 @@ class InstitutionReviewed(_InstitutionChange):
     reason = fields.String(required=True)
 
 
+@contract("InstitutionRatingRecorded", producer="matching", subject="institution_id",
+          summary="Matching took in evaluation's satisfaction rate for the institution.")
+class InstitutionRatingRecorded(Schema):
+    institution_id = fields.UUID(required=True)
+    satisfaction = fields.Float(required=True)
+    feedback_count = fields.Integer(required=True)
+
+
 @contract("InstitutionSuspended", producer="matching", subject="institution_id",
           summary="The institution may not receive demands until reinstated (e.g. by a supervisor).")
 class InstitutionSuspended(_InstitutionChange):

@@ -123,6 +123,20 @@ def test_a_declined_offer_and_an_expired_one_move_to_the_next_candidate(platform
     dossier = api.call("GET", f"/api/v1/archive/demands/{demand_id}", as_=SUPERVISOR).json()
     names = [e["name"] for e in dossier["events"]]
     assert "OfferDeclined" in names and "OfferExpired" in names
+    # The institution completes; the enterprise rates it once; matching weighs the rate.
+    lab = ("institution", third["id"])
+    done = api.call("POST", f"/api/v1/assignments/{offer['assignment_id']}/completion", as_=lab,
+                    json={"report_number": "PY-0042"})
+    assert done.status_code == 200, done.text
+    api.wait_status(demand_id, "completed", specialist)
+    owner = ("enterprise", shown["enterprise"]["credit_code"])
+    scores = {"overall": 5, "timeliness": 4, "professionalism": 5, "attitude": 5, "outcome": 4}
+    rated = api.call("POST", f"/api/v1/demands/{demand_id}/feedback", as_=owner, json=scores)
+    assert rated.status_code == 201, rated.text
+    again = api.call("POST", f"/api/v1/demands/{demand_id}/feedback", as_=owner, json=scores)
+    assert again.status_code == 409
+    wait_for(lambda: api.call("GET", f"/api/v1/institutions/{third['id']}", as_=SUPERVISOR)
+             .json()["satisfaction"] == 1.0, message="matching to take in the rating")
     # The enterprise and the institution read the case without its competitors' scores.
     for party in (("enterprise", shown["enterprise"]["credit_code"]), ("institution", third["id"])):
         seen = api.call("GET", f"/api/v1/archive/demands/{demand_id}", as_=party).json()

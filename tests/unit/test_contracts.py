@@ -5,7 +5,7 @@ import pytest
 from eventsourcing.domain import Aggregate
 
 from onestop.catalogue import markdown
-from services.evaluation.domain import PeriodFigures
+from services.evaluation.domain import InstitutionRating, PeriodFigures, ServiceCase
 from services.intake.demand import Demand
 from services.intake.station import Station
 from services.matching.domain import Institution, Match
@@ -14,7 +14,8 @@ from shared.contracts import CONTRACTS
 from shared.eventstore import DeadLetter, open_application
 from services.intake.application import Intake
 
-AGGREGATES = (Demand, Station, Institution, Match, PeriodFigures, DeadLetter)
+AGGREGATES = (Demand, Station, Institution, Match, PeriodFigures, ServiceCase, InstitutionRating,
+              DeadLetter)
 
 
 def recorded_event_names():
