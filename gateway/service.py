@@ -23,7 +23,7 @@ from shared.commands import (
     ListDemands,
     RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
     ReviewApplication, SubmitDemand, SupplyInformation, Withdraw)
-from shared.config import section
+from shared.config import attachment_max_bytes
 from shared.errors import NotFound
 
 STAFF = ("specialist", "supervisor", "operator")
@@ -180,7 +180,7 @@ class GatewayService:
             raise ApiError(415, "unsupported_media_type",
                            "send the file with its media type as Content-Type, e.g. application/pdf",
                            {"content_type": media_type})
-        data = read_bytes(request, self.attachment_limit)
+        data = read_bytes(request, attachment_max_bytes(self.config))
         return self.intake.store_attachment(name, media_type, base64.b64encode(data).decode(),
                                             principal.as_actor())
 
@@ -292,10 +292,6 @@ class GatewayService:
     @route(FALLBACK_METHODS, "/<path:path>", documented=False)
     def fallback(self, request, path=""):
         raise unmatched(type(self), request.method, request.path)
-
-    @property
-    def attachment_limit(self) -> int:
-        return int(section(self.config, "ATTACHMENTS").get("max_bytes") or 10 * 1024 * 1024)
 
     def _require_staff(self, principal) -> None:
         """A specialist token acts for the station only if its subject is on a station's staff."""

@@ -51,3 +51,9 @@ def jwt_secret(config: dict) -> str:
 
 def section(config: dict, name: str) -> dict:
     return dict(config.get(name) or {})
+
+
+def attachment_max_bytes(config: dict) -> int:
+    """The largest attachment accepted (ATTACHMENTS.max_bytes; 10 MiB by default): the gateway
+    stops reading there and intake refuses beyond it."""
+    return int(section(config, "ATTACHMENTS").get("max_bytes") or 10 * 1024 * 1024)

@@ -12,17 +12,17 @@ from zoneinfo import ZoneInfo
 from eventsourcing.persistence import IntegrityError
 
 from services.intake.attachments import AttachmentFolder
-from shared.calendar import WorkingCalendar
 from services.intake.demand import Demand
 from services.intake.index import IntakeIndex
 from services.intake.station import Station
 from services.intake.time_limits import TimeLimits
 from services.intake.views import demand_view, page_of, station_view
 from shared import metrics
+from shared.calendar import WorkingCalendar
 from shared.commands import (
     AddSpecialist, Assess, Cancel, ListDemands, RecordConstruction, RecordFollowUp,
     RegisterStation, SubmitDemand, SupplyInformation, Withdraw, load_command)
-from shared.config import data_dir, section
+from shared.config import attachment_max_bytes, data_dir, section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
 
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 #: Who acts when the station's rules accept a demand.
 RULES = {"role": "system", "subject": "assessment-rules"}
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 class Intake(ServiceApplication):
@@ -52,10 +51,9 @@ class Intake(ServiceApplication):
 
     def configure(self, config: dict) -> None:
         self.limits = TimeLimits.from_config(section(config, "TIME_LIMITS"))
-        files = section(config, "ATTACHMENTS")
         self.attachments = AttachmentFolder(
-            Path(files.get("folder") or data_dir(config) / "attachments"),
-            int(files.get("max_bytes") or MAX_ATTACHMENT_BYTES))
+            Path(section(config, "ATTACHMENTS").get("folder") or data_dir(config) / "attachments"),
+            attachment_max_bytes(config))
 
     # Stations and staff --------------------------------------------------------------------
     def register_station(self, payload: dict, by: dict) -> dict:
@@ -111,8 +109,9 @@ class Intake(ServiceApplication):
         now = self.clock()
         calendar = _calendar(station.calendar)
         assessment = "assessment_consultation" if command["consultation"] else "assessment"
+        request_hash = _hash(payload)
         demand = Demand(
-            station_id=station.id, attachments=attachments, request_hash=_hash(payload),
+            station_id=station.id, attachments=attachments, request_hash=request_hash,
             idempotency_key=idempotency_key, by=by, at=now.isoformat(),
             deadlines={"first_response": self.limits.start("first_response", calendar, now),
                        "assessment": self.limits.start(assessment, calendar, now)},
@@ -123,7 +122,7 @@ class Intake(ServiceApplication):
         try:
             self.save(demand)
         except IntegrityError:
-            return self._replay(demand.id, _hash(payload))
+            return self._replay(demand.id, request_hash)
         return demand_view(demand, now)
 
     def _replay(self, demand_id: uuid.UUID, request_hash: str) -> dict:
