@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from typing import Callable, ClassVar
 
@@ -23,7 +24,8 @@ from marshmallow import EXCLUDE
 
 from shared.config import ConfigurationError, data_dir, section
 from shared.contracts import contract_for
-from shared.errors import NotFound
+from shared import metrics
+from shared.errors import Conflict, NotFound
 from shared.inbox import FollowsUpstreams
 from shared.messages import Message
 
@@ -79,8 +81,19 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
         self._on_recorded.append(callback)
 
     def _notify(self, recordings) -> None:
+        for recording in recordings:
+            metrics.BUSINESS_EVENTS.labels(self.service, type(recording.domain_event).__name__).inc()
         for callback in self._on_recorded:
             callback()
+
+    def save_or_conflict(self, *aggregates, what: str, details: dict | None = None) -> None:
+        """Save a command's changes; lost to a concurrent change of the same aggregates, the
+        caller gets a Conflict to retry rather than an internal error."""
+        try:
+            self.save(*aggregates)
+        except IntegrityError:
+            raise Conflict(f"{what} changed while this request was handled; try again",
+                           details or {}) from None
 
     def find(self, aggregate_class: type[Aggregate], aggregate_id, label: str):
         """The aggregate of that class with that id; NotFound for a malformed id, an unknown
@@ -231,7 +244,6 @@ def open_application(app_class: type[ServiceApplication], config: dict) -> Servi
         settings["SQLITE_LOCK_TIMEOUT"] = "5"
     elif kind == "postgres":
         schema = f"{store.get('postgres_schema_prefix') or ''}{app_class.service}"
-        _create_schema(store, schema)
         settings.update({
             "POSTGRES_DBNAME": str(store["postgres_dbname"]),
             "POSTGRES_HOST": str(store["postgres_host"]),
@@ -242,7 +254,8 @@ def open_application(app_class: type[ServiceApplication], config: dict) -> Servi
         })
     # Prefixed keys: they beat any plain or prefixed key in os.environ (see eventsourcing-notes).
     prefix = app_class.name.upper() + "_"
-    app = app_class(env={prefix + key: value for key, value in settings.items()})
+    with _schema_created(store, schema) if kind == "postgres" else nullcontext():
+        app = app_class(env={prefix + key: value for key, value in settings.items()})
     app.configure(config)
     actual = type(app.factory).__module__
     if not actual.startswith(_MODULES[kind]):
@@ -250,7 +263,11 @@ def open_application(app_class: type[ServiceApplication], config: dict) -> Servi
     return app
 
 
-def _create_schema(store: dict, schema: str) -> None:
+@contextmanager
+def _schema_created(store: dict, schema: str):
+    """Create the schema, and keep other processes out of it while the application creates
+    its tables: two replicas starting together would otherwise race in ``CREATE TABLE IF NOT
+    EXISTS``, which PostgreSQL does not make atomic, and one of them would fail."""
     import psycopg
     from psycopg import sql
 
@@ -259,7 +276,9 @@ def _create_schema(store: dict, schema: str) -> None:
         user=store["postgres_user"], password=store.get("postgres_password") or None,
         autocommit=True,
     ) as connection:
+        connection.execute("SELECT pg_advisory_lock(hashtext(%s))", (schema,))
         try:
             connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-        except psycopg.errors.UniqueViolation:
-            pass  # another process created it at the same moment
+            yield
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(hashtext(%s))", (schema,))
