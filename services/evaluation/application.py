@@ -1,72 +1,93 @@
-"""Evaluation's raw figures, counted from every service's events by the month they occurred in."""
+"""Evaluation: feedback, revisits, complaints, supervision checks, raw figures and scored,
+published effectiveness evaluations with their improvement actions."""
 from __future__ import annotations
 
-import re
-from datetime import datetime, timezone
-from uuid import UUID
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from services.evaluation.domain import DIMENSIONS, InstitutionRating, PeriodFigures, ServiceCase
-from shared.commands import GiveFeedback, load_command
+from services.evaluation.cases import DIMENSIONS, SATISFIED, ServiceCase
+from services.evaluation.complaints import STAGES, Complaint
+from services.evaluation.following import (
+    ARCHIVE_REACTIONS, INTAKE_REACTIONS, MATCHING_REACTIONS, FollowsIntakeAndMatching)
+from services.evaluation.index import EvaluationIndex
+from services.evaluation.indicators import Context
+from services.evaluation.ledger import Entries, Period, scope_of
+from services.evaluation.reports import ImprovementAction, PublishedEvaluation
+from services.evaluation.scoring import Configuration, RegisteredConfiguration
+from services.evaluation.supervision import SupervisionCheck
+from shared.calendar import WorkingCalendar, working_seconds
+from shared.catalogue import CATEGORIES
+from shared.commands import (
+    CloseImprovement, ComplaintNote, EvaluationQuery, FileComplaint, GiveFeedback,
+    PublishEvaluation, RecordCheck, ResolveComplaint, TrendQuery, load_command)
+from shared.config import ConfigurationError, section
+from shared import metrics
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
 
-PERIOD = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])")
-
-#: upstream event -> (figure, the data field that breaks it down)
-FIGURES = {
-    "DemandSubmitted": ("demands_submitted", "category"),
-    "DemandAccepted": ("demands_accepted", "category"),
-    "DemandReclassified": ("demands_reclassified", "category"),
-    "DemandAnswered": ("demands_answered", None),
-    "DemandRejected": ("demands_rejected", None),
-    "DemandWithdrawn": ("demands_withdrawn", None),
-    "DemandCancelled": ("demands_cancelled", None),
-    "DemandCompleted": ("demands_completed", None),
-    "DemandAssigned": ("demands_assigned", None),
-    "AssignmentOffered": ("offers", "institution_id"),
-    "OfferDeclined": ("offers_declined", "institution_id"),
-    "OfferExpired": ("offers_expired", "institution_id"),
-    "InformationRequested": ("information_requests", None),
-    "FollowUpRecorded": ("follow_ups", None),
-    "DeadlineApproaching": ("deadline_warnings", "stage"),
-    "DeadlineBreached": ("deadline_breaches", "stage"),
-    "StationRegistered": ("stations_registered", None),
-    "InstitutionRegistered": ("institutions_registered", None),
-    "InstitutionAssigned": ("institutions_assigned", "institution_id"),
-    "AssignmentReleased": ("assignments_released", "institution_id"),
-    "MatchingFailed": ("matching_failed", None),
-}
+#: Complaint clocks in working time on the station's calendar (provisional defaults).
+COMPLAINT_LIMITS = {"acknowledgement": "1d", "resolution": "10d"}
+WARN_BEFORE = 0.2
+#: Days after completion before a missing feedback becomes a specialist's revisit task.
+FEEDBACK_WINDOW_DAYS = 7
 
 
-class Evaluation(ServiceApplication):
+class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
     name = "Evaluation"
     service = "evaluation"
-    upstreams = ("intake", "matching")
-    reactions = {event: "_count" for event in FIGURES}
-    # A month's figures grow by one event per upstream event; snapshots keep loading cheap.
-    snapshotting_intervals = {PeriodFigures: 100}
+    upstreams = ("intake", "matching", "archive")
+    reactions = {**INTAKE_REACTIONS, **MATCHING_REACTIONS, **ARCHIVE_REACTIONS}
 
-    def figures(self, period: str) -> dict:
-        if not PERIOD.fullmatch(period or ""):
-            raise Invalid("period must be a month, YYYY-MM", {"period": ["must be YYYY-MM"]})
+    def __init__(self, env=None):
+        super().__init__(env)
+        self.index = EvaluationIndex(self)
+        self.default_configuration = Configuration.default()
+        self.feedback_window_days = FEEDBACK_WINDOW_DAYS
+        self.complaint_limits = dict(COMPLAINT_LIMITS)
+        self.clock = lambda: datetime.now(timezone.utc)
+
+    def configure(self, config: dict) -> None:
+        """Refuse a bad setting at start: later, it would fail every event or complaint."""
+        settings = section(config, "EVALUATION")
+        self.timezone = str(settings.get("timezone") or self.timezone)
         try:
-            figures = self.repository.get(PeriodFigures.create_id(period)).figures
-        except AggregateNotFoundError:
-            figures = {}  # nothing happened that month: every figure is zero
-        return {"period": period, "figures": figures}
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigurationError(f"EVALUATION.timezone: unknown time zone {self.timezone!r}") from None
+        try:
+            self.feedback_window_days = float(settings.get("feedback_window_days",
+                                                           FEEDBACK_WINDOW_DAYS))
+        except (TypeError, ValueError):
+            self.feedback_window_days = -1
+        if not 0 < self.feedback_window_days <= 365:
+            raise ConfigurationError("EVALUATION.feedback_window_days must be a number of days, "
+                                     "above 0 and at most 365")
+        try:
+            self.archive_within_days = float(settings.get("archive_within_days",
+                                                          self.archive_within_days))
+        except (TypeError, ValueError):
+            raise ConfigurationError("EVALUATION.archive_within_days must be a number of days") from None
+        for stage in STAGES:
+            limit = str(settings.get(f"complaint_{stage}", COMPLAINT_LIMITS[stage]))
+            try:
+                working_seconds(limit, WorkingCalendar())
+            except ValueError as error:
+                raise ConfigurationError(f"EVALUATION.complaint_{stage} {error}") from None
+            self.complaint_limits[stage] = limit
 
+    def _now(self) -> str:
+        return self.clock().isoformat()
+
+    # Feedback and revisits -----------------------------------------------------------------
     def give_feedback(self, demand_id: str, payload: dict, by: dict) -> dict:
         """The enterprise rates a completed service online; a specialist records it from a
         revisit (the gateway checks the specialist's station)."""
         command = load_command(GiveFeedback, payload)
-        try:
-            case_id = ServiceCase.create_id(UUID(str(demand_id)))
-        except ValueError:
-            raise NotFound(f"no service of demand {demand_id}") from None
-        case = self.find(ServiceCase, case_id, "service of demand")
+        case = self._case(demand_id)
         if by["role"] == "enterprise":
             if by["subject"] != case.enterprise_code:
                 raise NotFound(f"no service of demand {demand_id}")
@@ -77,46 +98,463 @@ class Evaluation(ServiceApplication):
             if command["channel"] == "online":
                 raise Invalid("a specialist records feedback from a revisit",
                               {"channel": ["must be revisit_phone or revisit_visit"]})
+            due = case.feedback_due_at
+            if case.feedback is None and due and datetime.fromisoformat(due) > self.clock():
+                # The enterprise's own say comes first; a revisit is for when it stays silent.
+                raise Conflict("the enterprise's feedback window is still open; a revisit "
+                               "is recorded once it lapses", {"feedback_due_at": due})
         else:
             raise Forbidden(f"a {by['role']} does not give feedback")
         scores = {name: command[name] for name in DIMENSIONS}
-        case.give_feedback(scores, command["comment"], command["channel"], by=by,
-                           at=datetime.now(timezone.utc).isoformat())
-        institution_id = case.assignment["institution_id"]
-        try:
-            rating = self.repository.get(InstitutionRating.create_id(institution_id))
-        except AggregateNotFoundError:
-            rating = InstitutionRating(institution_id=institution_id)
-        rating.rate(command["overall"])
-        try:
-            self.save(case, rating)
-        except IntegrityError:
-            raise Conflict("the feedback changed while this request was handled; try again",
-                           {"demand_id": str(demand_id)}) from None
-        return {"demand_id": str(case.demand_id), "institution_id": str(institution_id),
+        at = self._now()
+        case.give_feedback(scores, command["comment"], command["channel"], by=by, at=at)
+        rating = self.rating_of(case.institution_id)
+        rating.rate(overall=scores["overall"])
+        given = self.scopes(case).add("feedback").add("feedback_score", scores["overall"])
+        for name in DIMENSIONS[1:]:
+            given.add(f"score_{name}", scores[name])
+        if scores["overall"] >= SATISFIED:
+            given.add("feedback_satisfied")
+        if command["channel"] != "online":
+            given.add("feedback_from_revisits")
+        covered = self.scopes(case).add("feedback_received")  # on the completion's day
+        tallies = [self.new_tally(f"feedback:{case.id}", at, given),
+                   self.new_tally(f"feedback-covers:{case.id}", case.completed_at, covered)]
+        self.save_or_conflict(case, rating, *tallies, what="the feedback")
+        metrics.FEEDBACK_SCORES.observe(scores["overall"])
+        return {"demand_id": str(case.demand_id), "institution_id": str(case.institution_id),
                 **case.feedback}
 
-    def _count(self, message, data, processing):
-        figure, breakdown = FIGURES[message.event]
-        period = message.occurred_at[:7]
+    def _case(self, demand_id) -> ServiceCase:
         try:
-            figures = self.repository.get(PeriodFigures.create_id(period))
-        except AggregateNotFoundError:
-            figures = PeriodFigures(period)
-        figures.count(figure, str(data[breakdown]) if breakdown else "all")
-        processing.collect_events(figures, self._follow_case(message.event, data))
+            case_id = ServiceCase.create_id(uuid.UUID(str(demand_id)))
+        except ValueError:
+            raise NotFound(f"no service of demand {demand_id}") from None
+        return self.find(ServiceCase, case_id, "service of demand")
 
-    def _follow_case(self, event: str, data: dict) -> ServiceCase | None:
-        """Keep the service case of a demand in step with intake: who may rate it, and whom."""
-        if event == "DemandSubmitted":
-            return ServiceCase(demand_id=data["demand_id"],
-                               enterprise_code=data["enterprise"]["credit_code"],
-                               station_id=data["station_id"])
-        if event not in ("DemandAssigned", "DemandCompleted"):
-            return None
-        case = self.repository.get(ServiceCase.create_id(data["demand_id"]))
-        if event == "DemandAssigned":
-            case.assigned(data["assignment_id"], data["institution_id"])
+    def check_feedback_windows(self) -> int:
+        """Raise a revisit task for each completed service whose feedback window lapsed."""
+        self.index.refresh()
+        now, raised = self.clock(), 0
+        for case_id, waiting in list(self.index.awaiting_feedback.items()):
+            if waiting["revisit"] or datetime.fromisoformat(waiting["due_at"]) > now:
+                continue
+            case = self.repository.get(uuid.UUID(case_id))
+            if case.feedback is not None or case.revisit_due:
+                continue
+            case.raise_revisit(self._now())
+            entries = self.scopes(case).add("revisit_tasks")
+            try:
+                self.save(case, self.new_tally(f"revisit:{case.id}", case.feedback_due_at, entries))
+                raised += 1
+            except IntegrityError:
+                continue  # feedback (or a replica) got there first
+        return raised
+
+    def revisits(self, station_id: str | None) -> dict:
+        """Open revisit tasks, of one station or (for a supervisor) all."""
+        self.index.refresh()
+        items = [{"demand_id": t["demand_id"], "station_id": t["station_id"],
+                  "feedback_due_at": t["due_at"], "raised_at": t["raised_at"]}
+                 for t in list(self.index.awaiting_feedback.values())
+                 if t["revisit"] and station_id in (None, t["station_id"])]
+        return {"items": sorted(items, key=lambda t: t["raised_at"]), "total": len(items)}
+
+    # Complaints ----------------------------------------------------------------------------
+    def file_complaint(self, payload: dict, by: dict) -> dict:
+        command = load_command(FileComplaint, payload)
+        against = dict(command["against"])
+        case = None
+        if command["demand_id"] is not None:
+            try:
+                case = self._case(command["demand_id"])
+            except NotFound:
+                raise Invalid("no such demand", {"demand_id": ["unknown demand"]}) from None
+            if by["role"] == "enterprise" and case.enterprise_code != by["subject"]:
+                raise Invalid("no such demand", {"demand_id": ["unknown demand"]})
+            station_id = case.station_id
         else:
-            case.completed(data["at"])
-        return case
+            station_id = command["station_id"]
+        try:
+            station = self.station_of(station_id)
+        except AggregateNotFoundError:
+            raise Invalid("no such station", {"station_id": ["unknown station"]}) from None
+        if against["kind"] == "station":
+            if _same_id(against["id"]) != str(station_id):
+                raise Invalid("a complaint against a station is handled by that station",
+                              {"against": ["must be the station of the demand (or station_id)"]})
+            against["id"] = str(station_id)
+        elif case is None:
+            raise Invalid(f"a complaint against a{'n' if against['kind'] == 'institution' else ''} "
+                          f"{against['kind']} names the demand it concerns",
+                          {"demand_id": ["required unless the complaint is against the station"]})
+        elif against["kind"] == "institution":
+            if case.institution_id is None or _same_id(against["id"]) != str(case.institution_id):
+                raise Invalid("the institution complained about is not the one serving the demand",
+                              {"against": ["must be the demand's institution"]})
+            against["id"] = str(case.institution_id)
+        at = self._now()
+        calendar = station.working_calendar
+        deadlines = {}
+        for stage in STAGES:
+            seconds = working_seconds(self.complaint_limits[stage], calendar)
+            start = datetime.fromisoformat(at)
+            deadlines[stage] = {
+                "due_at": calendar.add(start, seconds).isoformat(),
+                "warn_at": calendar.add(start, seconds * (1 - WARN_BEFORE)).isoformat(),
+                "closed_at": None, "warned": False, "breached": False}
+        complaint = Complaint(complaint_id=uuid.uuid4(), station_id=station_id,
+                              demand_id=command["demand_id"], against=against,
+                              summary=command["summary"], details=command["details"],
+                              deadlines=deadlines, by=by, at=at)
+        entries = self._complaint_scopes(complaint, case).add("complaints")
+        self.save_or_conflict(complaint, self.new_tally(f"complaint:{complaint.id}", at, entries),
+                              what="the complaint")
+        return complaint.view()
+
+    def _complaint_scopes(self, complaint: Complaint, case: ServiceCase | None = None) -> Entries:
+        """A complaint counts against its station, its case's category, and the institution it
+        is against (not every institution of the case)."""
+        if case is None and complaint.demand_id is not None:
+            case = self.case_of(complaint.demand_id)
+        institution = complaint.against["id"] if complaint.against["kind"] == "institution" else None
+        return Entries(scope_of("station", complaint.station_id),
+                       scope_of("category", case.category if case else None),
+                       scope_of("institution", institution))
+
+    def complaint(self, complaint_id: str, viewer: dict) -> dict:
+        complaint = self.find(Complaint, complaint_id, "complaint")
+        self._may_see_complaint(complaint.view(), viewer)
+        return complaint.view()
+
+    @staticmethod
+    def _may_see_complaint(complaint: dict, viewer: dict) -> None:
+        role = viewer["role"]
+        if role == "supervisor":
+            return
+        if role == "specialist" and viewer.get("station_id") == complaint["station_id"]:
+            return
+        if role == "enterprise" and viewer["subject"] == complaint["complainant"]["subject"]:
+            return
+        raise NotFound(f"no complaint {complaint['id']}")
+
+    def complaints(self, viewer: dict, status: str | None = None) -> dict:
+        self.index.refresh()
+        items = []
+        for complaint_id, summary in list(self.index.complaints.items()):
+            if status and summary["status"] != status:
+                continue
+            shown = {"id": complaint_id, "station_id": summary["station_id"],
+                     "complainant": {"subject": summary["complainant"]}}
+            try:
+                self._may_see_complaint(shown, viewer)
+            except NotFound:
+                continue
+            items.append(self.repository.get(uuid.UUID(complaint_id)).view())
+        items.sort(key=lambda c: c["received_at"], reverse=True)
+        return {"items": items, "total": len(items)}
+
+    def handle_complaint(self, complaint_id: str, step: str, payload: dict, by: dict) -> dict:
+        """A specialist of the complaint's station or a supervisor takes it up, escalates it
+        or resolves it."""
+        complaint = self.find(Complaint, complaint_id, "complaint")
+        self._may_see_complaint(complaint.view(), by)
+        if by["role"] not in ("specialist", "supervisor"):
+            raise Forbidden(f"a {by['role']} does not handle complaints")
+        if by["role"] == "specialist":
+            if complaint.against == {"kind": "specialist", "id": by["subject"]}:
+                raise Forbidden("a complaint against you is handled by a colleague or a supervisor")
+            if step == "resolve" and complaint.against["kind"] != "institution":
+                # The station does not close complaints about itself or its staff.
+                raise Forbidden("a complaint against the station or its staff is resolved by a "
+                                "supervisor")
+        at = self._now()
+        entries = None
+        if step == "investigate":
+            complaint.investigate(load_command(ComplaintNote, payload)["note"], by, at)
+        elif step == "escalate":
+            complaint.escalate(load_command(ComplaintNote, payload)["note"], by, at)
+            entries = self._complaint_scopes(complaint).add("complaints_escalated")
+        else:
+            command = load_command(ResolveComplaint, payload)
+            complaint.resolve(command["outcome"], command["resolution"], by, at)
+            hours = self.station_of(complaint.station_id).working_hours(complaint.received_at, at)
+            entries = self._complaint_scopes(complaint).add("complaints_resolved").add(
+                "complaint_hours", hours)
+            if command["outcome"] != "not_upheld":
+                entries.add("complaints_upheld")
+        tallies = [self.new_tally(f"complaint-{step}:{complaint.id}", at, entries)] if entries else []
+        self.save_or_conflict(complaint, *tallies, what="the complaint")
+        return complaint.view()
+
+    def check_complaints(self) -> int:
+        """Record the warnings and breaches of complaint clocks that lapsed."""
+        self.index.refresh()
+        now, changed = self.clock(), 0
+        for complaint_id, summary in list(self.index.complaints.items()):
+            if summary["status"] == "resolved":
+                continue
+            complaint = self.repository.get(uuid.UUID(complaint_id))
+            for stage, clock in complaint.deadlines.items():
+                if clock["closed_at"] is not None or clock["breached"]:
+                    continue
+                breached = datetime.fromisoformat(clock["due_at"]) <= now
+                if not breached and (clock["warned"] or datetime.fromisoformat(clock["warn_at"]) > now):
+                    continue
+                complaint.lapse(stage, breached, self._now())
+                if breached:
+                    entries = self._complaint_scopes(complaint).add("deadline_breaches").add(
+                        f"breaches_complaint_{stage}")
+                    at = clock["due_at"]
+                else:
+                    entries = self._complaint_scopes(complaint).add("deadline_warnings")
+                    at = clock["warn_at"]
+                kind = "breach" if breached else "warning"
+                tallies = [self.new_tally(f"complaint-{kind}:{stage}:{complaint.id}", at, entries)]
+                try:
+                    self.save(complaint, *tallies)
+                    changed += 1
+                except IntegrityError:
+                    break  # handled meanwhile; the next check sees the new state
+        return changed
+
+    # Supervision ---------------------------------------------------------------------------
+    def record_check(self, payload: dict, by: dict) -> dict:
+        if by["role"] != "supervisor":
+            raise Forbidden("supervisors record spot checks and revisits")
+        command = load_command(RecordCheck, payload)
+        subject = {"kind": command["subject"]["kind"], "id": str(command["subject"]["id"])}
+        self.index.refresh()
+        if subject["kind"] == "station" and subject["id"] not in self.index.parks:
+            raise Invalid("no such station", {"subject": {"id": ["unknown station"]}})
+        if subject["kind"] == "institution" and subject["id"] not in self.index.ledger.states_at(
+                "institution_standing", date.max):
+            raise Invalid("no such institution", {"subject": {"id": ["unknown institution"]}})
+        at = self._now()
+        check = SupervisionCheck(check_id=uuid.uuid4(), kind=command["kind"], subject=subject,
+                                 demand_id=command["demand_id"], findings=command["findings"],
+                                 suspend_institution=command["suspend_institution"],
+                                 reason=command["reason"], by=by, at=at)
+        entries = Entries(scope_of(subject["kind"], subject["id"])).add("supervision_checks")
+        entries.add("findings", len(command["findings"]))
+        serious = sum(f["severity"] in ("major", "critical") for f in command["findings"])
+        if serious:
+            entries.add("findings_serious", serious)
+        self.save_or_conflict(check, self.new_tally(f"check:{check.id}", at, entries),
+                              what="the check")
+        return check.view()
+
+    def checks(self) -> dict:
+        self.index.refresh()
+        items = [self.repository.get(uuid.UUID(i)).view() for i in reversed(list(self.index.checks))]
+        return {"items": items, "total": len(items)}
+
+    # Configurations ------------------------------------------------------------------------
+    def register_configuration(self, document, by: dict) -> dict:
+        if by["role"] != "supervisor":
+            raise Forbidden("supervisors register indicator configurations")
+        configuration = Configuration.load(document)
+        if configuration.version == self.default_configuration.version:
+            raise Conflict(f"version {configuration.version} is the shipped default",
+                           {"version": configuration.version})
+        registered = RegisteredConfiguration(version=configuration.version,
+                                             document=configuration.document, by=by,
+                                             at=self._now())
+        try:
+            self.save(registered)
+        except IntegrityError:
+            raise Conflict(f"configuration version {configuration.version} exists; versions are "
+                           "never changed, register a new one",
+                           {"version": configuration.version}) from None
+        return self.configuration(configuration.version)
+
+    def configuration(self, version: str | None = None) -> dict:
+        found = self._configuration(version)
+        return {"version": found.version, "current": found.version == self._current_version(),
+                "document": found.document}
+
+    def configurations(self) -> dict:
+        self.index.refresh()
+        versions = [self.default_configuration.version, *self.index.configurations]
+        return {"items": [{"version": v, "current": v == versions[-1]} for v in versions],
+                "total": len(versions)}
+
+    def _current_version(self) -> str:
+        self.index.refresh()
+        return (self.index.configurations or [self.default_configuration.version])[-1]
+
+    def _configuration(self, version: str | None) -> Configuration:
+        version = version or self._current_version()
+        if version == self.default_configuration.version:
+            return self.default_configuration
+        try:
+            found = self.repository.get(RegisteredConfiguration.create_id(version))
+        except AggregateNotFoundError:
+            raise NotFound(f"no indicator configuration version {version}") from None
+        return Configuration(found.version, found.document)
+
+    # Figures, reports, trends --------------------------------------------------------------
+    def figures(self, scope: str, period_text: str, viewer: dict) -> dict:
+        query = load_command(EvaluationQuery, {"scope": scope, "period": period_text})
+        period = Period.parse(query["period"])
+        self._may_read(scope, viewer)
+        self.index.refresh()
+        return {"scope": scope, **_span(period), "figures": self.index.ledger.figures(scope, period)}
+
+    def report(self, query: dict, viewer: dict) -> dict:
+        query = load_command(EvaluationQuery, query)
+        period = Period.parse(query["period"])
+        self._may_read(query["scope"], viewer)
+        return self._scored(query["scope"], period, self._configuration(query["configuration"]))
+
+    def trend(self, query: dict, viewer: dict) -> dict:
+        query = load_command(TrendQuery, query)
+        span = Period.parse(query["period"])
+        self._may_read(query["scope"], viewer)
+        configuration = self._configuration(query["configuration"])
+        periods = span.split(query["every"])
+        if len(periods) > 120:
+            raise Invalid("a trend covers at most 120 periods", {"period": ["too long a span"]})
+        points = []
+        for period in periods:
+            scored = self._scored(query["scope"], period, configuration)
+            points.append({**_span(period), "total": scored["total"], "grade": scored["grade"],
+                           "indicators": {line["id"]: {"value": line["value"], "score": line["score"]}
+                                          for d in scored["dimensions"] for line in d["indicators"]}})
+        return {"scope": query["scope"], "every": query["every"],
+                "configuration_version": configuration.version, "points": points}
+
+    def _scored(self, scope: str, period: Period, configuration: Configuration) -> dict:
+        self.index.refresh()
+        context = self._context(scope, period)
+        return {"scope": scope, **_span(period), "figures": context.figures,
+                **configuration.score(context)}
+
+    def _context(self, scope: str, period: Period) -> Context:
+        ledger = self.index.ledger
+        standing = ledger.states_at("institution_standing", period.last)
+        profiles = ledger.states_at("institution_profile", period.last)
+        institutions = {key: {"status": status, **profiles.get(key, {"categories": [], "parks": []})}
+                        for key, status in standing.items()}
+        park = self.index.parks.get(scope.split(":", 1)[1]) if scope.startswith("station:") else None
+        return Context(scope=scope, figures=ledger.figures(scope, period), days=period.days,
+                       institutions=institutions,
+                       checklists=ledger.states_at("station_checklist", period.last), park=park)
+
+    def _require_known(self, scope: str) -> None:
+        """Only what exists is published (and raises improvement actions)."""
+        self.index.refresh()
+        kind, _, key = scope.partition(":")
+        known = {"all": lambda: True,
+                 "station": lambda: key in self.index.parks,
+                 "institution": lambda: key in self.index.ledger.states_at("institution_standing", date.max),
+                 "category": lambda: key in CATEGORIES}[kind]()
+        if not known:
+            raise Invalid(f"no {kind} {key}", {"scope": [f"unknown {kind}"]})
+
+    @staticmethod
+    def _may_read(scope: str, viewer: dict) -> None:
+        """A supervisor reads every scope; a specialist its station's; an institution its own."""
+        allowed = {"supervisor": None,
+                   "specialist": f"station:{viewer.get('station_id')}",
+                   "institution": f"institution:{viewer['subject']}"}
+        if viewer["role"] not in allowed:
+            raise Forbidden(f"a {viewer['role']} does not read evaluations")
+        own = allowed[viewer["role"]]
+        if own is not None and scope != own:
+            raise Forbidden(f"a {viewer['role']} reads only the scope {own}",
+                            {"allowed_scope": own})
+
+    # Publishing and improvement ------------------------------------------------------------
+    def publish(self, payload: dict, by: dict) -> dict:
+        if by["role"] != "supervisor":
+            raise Forbidden("supervisors publish evaluations")
+        command = load_command(PublishEvaluation, payload)
+        period = Period.parse(command["period"])
+        self._require_known(command["scope"])
+        configuration = self._configuration(command["configuration_version"])
+        scored = self._scored(command["scope"], period, configuration)
+        at = self._now()
+        published_id = PublishedEvaluation.create_id(
+            command["scope"], scored["first_day"], scored["last_day"], configuration.version)
+        due_on = (self.clock().date() + timedelta(
+            days=configuration.document["improvement"]["due_days"])).isoformat()
+        actions = [ImprovementAction(evaluation_id=published_id, scope=command["scope"],
+                                     period=period.label, indicator=line["id"],
+                                     score=line["score"], value=line["value"], due_on=due_on, at=at)
+                   for line in configuration.improvements(scored)]
+        published = PublishedEvaluation(
+            scope=command["scope"], period=period.label, first_day=scored["first_day"],
+            last_day=scored["last_day"], configuration_version=configuration.version,
+            figures=scored["figures"], dimensions=scored["dimensions"], total=scored["total"],
+            grade=scored["grade"], not_scored=scored["not_scored"],
+            improvement_actions=[str(a.id) for a in actions], by=by, at=at)
+        try:
+            self.save(published, *actions)
+        except IntegrityError:
+            raise Conflict("this scope and period are already published with that configuration "
+                           "version", {"evaluation_id": str(published_id)}) from None
+        return published.view()
+
+    def evaluation(self, evaluation_id: str, viewer: dict) -> dict:
+        published = self.find(PublishedEvaluation, evaluation_id, "evaluation")
+        try:
+            self._may_read(published.scope, viewer)
+        except Forbidden:
+            raise NotFound(f"no evaluation {evaluation_id}") from None
+        return published.view()
+
+    def evaluations(self, viewer: dict, scope: str | None = None) -> dict:
+        self.index.refresh()
+        items = []
+        for summary in list(self.index.evaluations.values()):
+            if scope and summary["scope"] != scope:
+                continue
+            try:
+                self._may_read(summary["scope"], viewer)
+            except Forbidden:
+                continue
+            items.append(summary)
+        items.sort(key=lambda e: e["published_at"], reverse=True)
+        return {"items": items, "total": len(items)}
+
+    def improvement_actions(self, viewer: dict, status: str | None = None) -> dict:
+        self.index.refresh()
+        items = []
+        for action_id, summary in list(self.index.actions.items()):
+            if status and summary["status"] != status:
+                continue
+            try:
+                self._may_read(summary["scope"], viewer)
+            except Forbidden:
+                continue
+            items.append(self.repository.get(uuid.UUID(action_id)).view())
+        items.sort(key=lambda a: (a["status"] != "open", a["due_on"]))
+        return {"items": items, "total": len(items)}
+
+    def improve(self, action_id: str, step: str, payload: dict, by: dict) -> dict:
+        """The evaluated party (or a supervisor) records progress; a supervisor closes it."""
+        action = self.find(ImprovementAction, action_id, "improvement action")
+        try:
+            self._may_read(action.scope, by)
+        except Forbidden:
+            raise NotFound(f"no improvement action {action_id}") from None
+        if step == "progress":
+            action.record_progress(load_command(ComplaintNote, payload)["note"], by, self._now())
+        else:
+            action.close(load_command(CloseImprovement, payload)["outcome"], by, self._now())
+        self.save_or_conflict(action, what="the improvement action")
+        return action.view()
+
+
+def _same_id(text: str) -> str | None:
+    """An id as the platform writes it (lower-case UUID), or None if it is no UUID."""
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return None
+
+
+def _span(period: Period) -> dict:
+    return {"period": period.label, "first_day": period.first.isoformat(),
+            "last_day": period.last.isoformat()}

@@ -1,0 +1,195 @@
+"""The gateway's evaluation routes: revisits, complaints, supervision checks, indicator
+configurations, figures, reports, trends, published evaluations and improvement actions.
+
+Mixed into ``GatewayService``, whose ``_viewer`` adds a specialist's station; the evaluation
+service decides from that viewer who may read which scope.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from werkzeug.wrappers import Response
+
+from gateway.http import read_json, route
+from gateway.schemas import (
+    CheckPage, CheckView, ComplaintPage, ComplaintView, ConfigurationPage, ConfigurationView,
+    EvaluationPage, EvaluationView, FiguresView, ImprovementActionPage, ImprovementActionView,
+    ReportView, RevisitPage, TrendView)
+from shared.commands import (
+    CloseImprovement, ComplaintNote, EvaluationQuery, FileComplaint, PublishEvaluation, RecordCheck,
+    ResolveComplaint, TrendQuery)
+
+READERS = ("supervisor", "specialist", "institution")
+HANDLERS = ("specialist", "supervisor")
+SCOPE = {"schema": {"type": "string"}, "description": "all, station:<id>, institution:<id> or "
+                                                       "category:<code>"}
+PERIOD = {"required": True, "schema": {"type": "string"},
+          "description": "YYYY-MM, YYYY-Qn, YYYY or YYYY-MM-DD..YYYY-MM-DD"}
+FORMAT = {"schema": {"type": "string", "enum": ["json", "csv"]}}
+
+
+class EvaluationRoutes:
+    # Feedback revisits -----------------------------------------------------------------------
+    @route("GET", "/api/v1/revisits", roles=HANDLERS, response=RevisitPage,
+           summary="Revisit tasks (回访): completed services whose feedback window lapsed")
+    def list_revisits(self, request, principal):
+        viewer = self._viewer(principal)
+        return self.evaluation.list_revisits(viewer.get("station_id"))
+
+    # Complaints ------------------------------------------------------------------------------
+    @route("POST", "/api/v1/complaints", roles=("enterprise",), body=FileComplaint,
+           response=ComplaintView, status=201,
+           summary="Complain about a station, a specialist or an institution")
+    def file_complaint(self, request, principal, payload):
+        return self.evaluation.file_complaint(payload, principal.as_actor())
+
+    @route("GET", "/api/v1/complaints", roles=("enterprise",) + HANDLERS, response=ComplaintPage,
+           query={"status": {"schema": {"type": "string", "enum": [
+               "received", "investigating", "escalated", "resolved"]}}},
+           summary="Complaints: an enterprise's own, a station's, or (supervisor) all")
+    def list_complaints(self, request, principal):
+        return self.evaluation.list_complaints(self._viewer(principal), request.args.get("status"))
+
+    @route("GET", "/api/v1/complaints/<complaint_id>", roles=("enterprise",) + HANDLERS,
+           response=ComplaintView, summary="Read a complaint and its history")
+    def get_complaint(self, request, principal, complaint_id):
+        return self.evaluation.get_complaint(complaint_id, self._viewer(principal))
+
+    @route("POST", "/api/v1/complaints/<complaint_id>/investigation", roles=HANDLERS,
+           body=ComplaintNote, response=ComplaintView, summary="Take a complaint up")
+    def investigate_complaint(self, request, principal, complaint_id, payload):
+        return self._handle(principal, complaint_id, "investigate", payload)
+
+    @route("POST", "/api/v1/complaints/<complaint_id>/escalation", roles=HANDLERS,
+           body=ComplaintNote, response=ComplaintView,
+           summary="Escalate a complaint to a supervisor, who then resolves it")
+    def escalate_complaint(self, request, principal, complaint_id, payload):
+        return self._handle(principal, complaint_id, "escalate", payload)
+
+    @route("POST", "/api/v1/complaints/<complaint_id>/resolution", roles=HANDLERS,
+           body=ResolveComplaint, response=ComplaintView,
+           summary="Resolve a complaint with its outcome")
+    def resolve_complaint(self, request, principal, complaint_id, payload):
+        return self._handle(principal, complaint_id, "resolve", payload)
+
+    def _handle(self, principal, complaint_id, step, payload):
+        return self.evaluation.handle_complaint(complaint_id, step, payload,
+                                                self._viewer(principal))
+
+    # Supervision -----------------------------------------------------------------------------
+    @route("POST", "/api/v1/supervision/checks", roles=("supervisor",), body=RecordCheck,
+           response=CheckView, status=201,
+           summary="Record a spot check or revisit with findings; may suspend an institution")
+    def record_check(self, request, principal, payload):
+        return self.evaluation.record_check(payload, principal.as_actor())
+
+    @route("GET", "/api/v1/supervision/checks", roles=("supervisor",), response=CheckPage,
+           summary="Supervision checks, newest first")
+    def list_checks(self, request, principal):
+        return self.evaluation.list_checks()
+
+    # Indicator configurations ----------------------------------------------------------------
+    @route("GET", "/api/v1/evaluation/configurations", roles=READERS, response=ConfigurationPage,
+           summary="Indicator configuration versions; the last registered is current")
+    def list_configurations(self, request, principal):
+        return self.evaluation.list_configurations()
+
+    @route("GET", "/api/v1/evaluation/configurations/<version>", roles=READERS,
+           response=ConfigurationView, summary="One indicator configuration version")
+    def get_configuration(self, request, principal, version):
+        return self.evaluation.get_configuration(version)
+
+    @route("POST", "/api/v1/evaluation/configurations", roles=("supervisor",),
+           response=ConfigurationView, status=201,
+           summary="Register a new indicator configuration version (docs/evaluation.md); it "
+                   "becomes current")
+    def register_configuration(self, request, principal):
+        return self.evaluation.register_configuration(read_json(request), principal.as_actor())
+
+    # Figures, reports, trends ----------------------------------------------------------------
+    @route("GET", "/api/v1/evaluation/figures", roles=READERS, response=FiguresView,
+           query={"scope": SCOPE, "period": PERIOD},
+           summary="Raw figures of a scope over a period, counted from events")
+    def get_figures(self, request, principal):
+        return self.evaluation.get_figures(request.args.get("scope", "all"),
+                                           request.args.get("period", ""), self._viewer(principal))
+
+    @route("GET", "/api/v1/evaluation/report", roles=READERS, response=ReportView,
+           query=EvaluationQuery,
+           summary="Score a scope's period (not published): figures, indicator scores, grade")
+    def get_report(self, request, principal, query):
+        report = self.evaluation.get_report(query, self._viewer(principal))
+        return as_csv(report) if query.get("format") == "csv" else report
+
+    @route("GET", "/api/v1/evaluation/trend", roles=READERS, response=TrendView, query=TrendQuery,
+           summary="Scores and indicator values of consecutive months, quarters or years")
+    def get_trend(self, request, principal, query):
+        return self.evaluation.get_trend(query, self._viewer(principal))
+
+    # Published evaluations and improvement ---------------------------------------------------
+    @route("POST", "/api/v1/evaluations", roles=("supervisor",), body=PublishEvaluation,
+           response=EvaluationView, status=201,
+           summary="Publish an evaluation (EvaluationPublished); a low grade raises improvement "
+                   "actions")
+    def publish_evaluation(self, request, principal, payload):
+        return self.evaluation.publish_evaluation(payload, principal.as_actor())
+
+    @route("GET", "/api/v1/evaluations", roles=READERS, response=EvaluationPage,
+           query={"scope": SCOPE}, summary="Published evaluations, newest first")
+    def list_evaluations(self, request, principal):
+        return self.evaluation.list_evaluations(self._viewer(principal), request.args.get("scope"))
+
+    @route("GET", "/api/v1/evaluations/<evaluation_id>", roles=READERS, response=EvaluationView,
+           query={"format": FORMAT}, summary="A published evaluation (format=csv for a spreadsheet)")
+    def get_evaluation(self, request, principal, evaluation_id):
+        published = self.evaluation.get_evaluation(evaluation_id, self._viewer(principal))
+        return as_csv(published) if request.args.get("format") == "csv" else published
+
+    @route("GET", "/api/v1/improvement-actions", roles=READERS, response=ImprovementActionPage,
+           query={"status": {"schema": {"type": "string", "enum": ["open", "closed"]}}},
+           summary="Improvement actions raised by low grades, open ones first")
+    def list_improvement_actions(self, request, principal):
+        return self.evaluation.list_improvement_actions(self._viewer(principal),
+                                                        request.args.get("status"))
+
+    @route("POST", "/api/v1/improvement-actions/<action_id>/progress", roles=READERS,
+           body=ComplaintNote, response=ImprovementActionView,
+           summary="Record progress on an improvement action")
+    def record_improvement(self, request, principal, action_id, payload):
+        return self.evaluation.improve(action_id, "progress", payload, self._viewer(principal))
+
+    @route("POST", "/api/v1/improvement-actions/<action_id>/closure", roles=("supervisor",),
+           body=CloseImprovement, response=ImprovementActionView,
+           summary="Close an improvement action once checked")
+    def close_improvement(self, request, principal, action_id, payload):
+        return self.evaluation.improve(action_id, "close", payload, principal.as_actor())
+
+
+CSV_COLUMNS = ("section", "dimension", "id", "name", "unit", "value", "score", "weight")
+
+
+def as_csv(report: dict) -> Response:
+    """A report as one CSV table: the total, each dimension and indicator, then raw figures."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerow(("total", "", report["scope"], f"{report['period']} "
+                     f"({report['first_day']}..{report['last_day']})",
+                     f"configuration {report['configuration_version']}", report["grade"] or "",
+                     _cell(report["total"]), ""))
+    for dimension in report["dimensions"]:
+        writer.writerow(("dimension", dimension["id"], dimension["id"], dimension["name"], "", "",
+                         _cell(dimension["score"]), dimension["weight"]))
+        for line in dimension["indicators"]:
+            writer.writerow(("indicator", dimension["id"], line["id"], line["name"], line["unit"],
+                             _cell(line["value"]), _cell(line["score"]), line["weight"]))
+    for figure, value in report["figures"].items():
+        writer.writerow(("figure", "", figure, "", "", _cell(value), "", ""))
+    name = f"evaluation-{report['scope'].replace(':', '-')}-{report['period']}.csv"
+    return Response(out.getvalue(), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _cell(value) -> str:
+    return "" if value is None else f"{value:g}"

@@ -1,0 +1,193 @@
+"""Raw figures: what happened, day by day, before any scoring.
+
+Each upstream event (and each feedback, complaint or supervision check) that matters to the
+evaluation records one ``Tally``: the figures it adds on the local day it happened, for every
+scope it concerns (the platform, a station, a category, an institution). A tally is created once
+and never changed, so recording one costs no read, and the ``Ledger`` folds them into per-day
+sums that any period (a month, a quarter, a year, any range of days) adds up.
+
+Three kinds of entry:
+- ``add``: a count or a sum (demands submitted, hours to first response), added over the period;
+- ``member``: a member of a set (an enterprise served), counted once over the period;
+- ``state``: the latest value of something as of the period's end (an institution's standing).
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from bisect import bisect_right
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from eventsourcing.domain import Aggregate, event
+
+from shared.errors import Invalid
+
+_TALLIES = uuid.UUID("5c1f7a3e-94d2-4b6e-8a10-3e7d2c9b5f41")
+
+#: Figures that are levels, summed from the beginning to the period's end (staff on the roll),
+#: not over the period alone.
+LEVELS = frozenset({"staff", "staff_trained"})
+
+
+class Tally(Aggregate):
+    """The figures one occurrence adds, on the day it happened."""
+
+    @staticmethod
+    def create_id(source: str, **_) -> uuid.UUID:
+        return uuid.uuid5(_TALLIES, source)
+
+    @event("FiguresRecorded")
+    def __init__(self, source: str, day: str, entries: list[dict]):
+        self.source = source
+        self.day = day
+        self.entries = entries
+
+
+class Entries:
+    """Collects a tally's entries for a set of scopes."""
+
+    def __init__(self, *scopes: str):
+        self.scopes = tuple(dict.fromkeys(s for s in ("all", *scopes) if s))
+        self.items: list[dict] = []
+
+    def add(self, figure: str, amount: float = 1, *, only: tuple[str, ...] | None = None) -> "Entries":
+        for scope in only or self.scopes:
+            self.items.append({"scope": scope, "figure": figure, "add": amount})
+        return self
+
+    def member(self, figure: str, member: str) -> "Entries":
+        for scope in self.scopes:
+            self.items.append({"scope": scope, "figure": figure, "member": member})
+        return self
+
+    def state(self, figure: str, key: str, value) -> "Entries":
+        self.items.append({"scope": "all", "figure": figure, "key": key, "value": value})
+        return self
+
+
+def scope_of(kind: str, value) -> str | None:
+    return f"{kind}:{value}" if value else None
+
+
+def local_day(at: str, zone: str) -> str:
+    return datetime.fromisoformat(at).astimezone(ZoneInfo(zone)).date().isoformat()
+
+
+# Periods -----------------------------------------------------------------------------------
+_MONTH = re.compile(r"(\d{4})-(\d\d)")
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+_YEAR = re.compile(r"\d{4}")
+_RANGE = re.compile(r"(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d)")
+PERIOD_FORMATS = "YYYY-MM (a month), YYYY-Qn (a quarter), YYYY (a year) or YYYY-MM-DD..YYYY-MM-DD"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local days, both ends included."""
+    label: str
+    first: date
+    last: date
+
+    @classmethod
+    def parse(cls, text: str) -> "Period":
+        text = text or ""
+        try:
+            if match := _RANGE.fullmatch(text):
+                first, last = (date.fromisoformat(part) for part in match.groups())
+                if last < first:
+                    raise ValueError("the range ends before it starts")
+                if (last - first).days > 3660:
+                    raise ValueError("a range spans at most ten years")
+                return cls(text, first, last)
+            if match := _QUARTER.fullmatch(text):
+                year, quarter = int(match[1]), int(match[2])
+                first = date(year, 3 * quarter - 2, 1)
+                return cls(text, first, _month_end(year, 3 * quarter))
+            if match := _MONTH.fullmatch(text):
+                year, month = int(match[1]), int(match[2])
+                return cls(text, date(year, month, 1), _month_end(year, month))
+            if _YEAR.fullmatch(text):
+                return cls(text, date(int(text), 1, 1), date(int(text), 12, 31))
+        except ValueError as error:
+            raise Invalid(f"period {text!r}: {error}", {"period": [str(error)]}) from None
+        raise Invalid(f"period {text!r} is not one of {PERIOD_FORMATS}",
+                      {"period": [f"must be {PERIOD_FORMATS}"]})
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def split(self, every: str) -> list["Period"]:
+        """The consecutive months, quarters or years this period covers (for a trend)."""
+        periods, cursor = [], self.first
+        while cursor <= self.last:
+            if every == "month":
+                label = f"{cursor:%Y-%m}"
+            elif every == "quarter":
+                label = f"{cursor.year}-Q{(cursor.month - 1) // 3 + 1}"
+            else:
+                label = str(cursor.year)
+            period = Period.parse(label)
+            periods.append(period)
+            if period.last >= self.last:
+                break
+            cursor = period.last + timedelta(days=1)
+        return periods
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, monthrange(year, month)[1])
+
+
+class Ledger:
+    """The tallies folded into per-day figures per scope, for any period."""
+
+    def __init__(self):
+        self.sums: dict[str, dict[str, dict[str, float]]] = {}       # day -> scope -> figure
+        self.members: dict[str, dict[str, dict[str, set]]] = {}     # day -> scope -> figure
+        self.states: dict[tuple[str, str], tuple[list[str], list]] = {}  # (figure, key) -> days, values
+
+    def fold(self, tally: Tally) -> None:
+        for entry in tally.entries:
+            if "add" in entry:
+                by_figure = self.sums.setdefault(tally.day, {}).setdefault(entry["scope"], {})
+                by_figure[entry["figure"]] = by_figure.get(entry["figure"], 0) + entry["add"]
+            elif "member" in entry:
+                by_figure = self.members.setdefault(tally.day, {}).setdefault(entry["scope"], {})
+                by_figure.setdefault(entry["figure"], set()).add(entry["member"])
+            else:
+                days, values = self.states.setdefault((entry["figure"], entry["key"]), ([], []))
+                at = bisect_right(days, tally.day)  # same-day changes keep their order
+                days.insert(at, tally.day)
+                values.insert(at, entry["value"])
+
+    def figures(self, scope: str, period: Period) -> dict[str, float]:
+        """The sums and set sizes of ``scope`` over ``period``; levels up to its end."""
+        first, last = period.first.isoformat(), period.last.isoformat()
+        totals: dict[str, float] = {}
+        for day, scopes in self.sums.items():
+            if day > last:
+                continue
+            for figure, amount in scopes.get(scope, {}).items():
+                if day >= first or figure in LEVELS:
+                    totals[figure] = totals.get(figure, 0) + amount
+        members: dict[str, set] = {}
+        for day, scopes in self.members.items():
+            if first <= day <= last:
+                for figure, found in scopes.get(scope, {}).items():
+                    members.setdefault(figure, set()).update(found)
+        totals.update({figure: len(found) for figure, found in members.items()})
+        return {figure: round(value, 6) for figure, value in sorted(totals.items())}
+
+    def states_at(self, figure: str, end: date) -> dict[str, object]:
+        """The latest value of each key of ``figure`` as of the end of day ``end``."""
+        last, latest = end.isoformat(), {}
+        for (name, key), (days, values) in self.states.items():
+            if name == figure:
+                at = bisect_right(days, last)
+                if at:
+                    latest[key] = values[at - 1]
+        return latest

@@ -1,0 +1,246 @@
+"""Scoring raw figures with a versioned indicator configuration (docs/evaluation.md).
+
+A configuration is a tree: dimensions with weights, each a list of indicators with a weight and
+one scoring function (``linear`` between a floor and a target, ``banded``, or ``yes_no``), and
+grade thresholds. Scores run from 0 to 100. An indicator with no data in the period (nothing to
+divide by) is not scored: its weight goes to the others of its dimension, and a dimension with
+nothing scored gives its weight to the other dimensions; the report lists what was not scored.
+"""
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from eventsourcing.domain import Aggregate, event
+
+from services.evaluation.indicators import INDICATORS, Context
+from shared.errors import Invalid
+
+DEFAULT_FILE = Path(__file__).with_name("indicators.yaml")
+FUNCTIONS = ("linear", "banded", "yes_no")
+_CONFIGURATIONS = uuid.UUID("3a7c5e1b-9d2f-4e68-b04a-c2e8f6a1d359")
+
+
+class RegisteredConfiguration(Aggregate):
+    """A configuration version a supervisor registered; versions are never changed."""
+
+    @staticmethod
+    def create_id(version: str, **_) -> uuid.UUID:
+        return uuid.uuid5(_CONFIGURATIONS, version)
+
+    @event("ConfigurationRegistered")
+    def __init__(self, version: str, document: dict, by: dict, at: str):
+        self.version = version
+        self.document = document
+        self.by = by
+        self.at = at
+
+
+@dataclass(frozen=True)
+class Configuration:
+    version: str
+    document: dict
+
+    @classmethod
+    def load(cls, document) -> "Configuration":
+        problems = _problems(document)
+        if problems:
+            raise Invalid("the indicator configuration is not valid: "
+                          + "; ".join(f"{where}: {what[0]}" for where, what in problems.items()),
+                          problems)
+        return cls(document["version"], document)
+
+    @classmethod
+    def default(cls) -> "Configuration":
+        return cls.load(yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8")))
+
+    @property
+    def indicators(self) -> list[dict]:
+        return [i for d in self.document["dimensions"] for i in d["indicators"]]
+
+    def score(self, context: Context) -> dict:
+        """Each applicable indicator's value and score, each dimension's, the total and grade."""
+        dimensions, total, weight_scored = [], 0.0, 0.0
+        for dimension in self.document["dimensions"]:
+            lines, sum_, weights = [], 0.0, 0.0
+            for configured in dimension["indicators"]:
+                indicator = INDICATORS[configured["id"]]
+                if context.kind not in indicator.scopes:
+                    continue
+                value = indicator.value(context)
+                score = None if value is None else _score(configured, value, context.days)
+                lines.append({"id": indicator.id, "name": indicator.name, "unit": indicator.unit,
+                              "value": value, "score": score, "weight": configured["weight"]})
+                if score is not None:
+                    sum_ += score * configured["weight"]
+                    weights += configured["weight"]
+            if not lines:
+                continue
+            dimension_score = round(sum_ / weights, 2) if weights else None
+            dimensions.append({"id": dimension["id"], "name": dimension["name"],
+                               "weight": dimension["weight"], "score": dimension_score,
+                               "indicators": lines})
+            if dimension_score is not None:
+                total += dimension_score * dimension["weight"]
+                weight_scored += dimension["weight"]
+        total_score = round(total / weight_scored, 2) if weight_scored else None
+        return {"configuration_version": self.version, "dimensions": dimensions,
+                "total": total_score, "grade": self.grade(total_score),
+                "not_scored": [line["id"] for d in dimensions for line in d["indicators"]
+                               if line["score"] is None]}
+
+    def grade(self, total: float | None) -> str | None:
+        if total is None:
+            return None
+        for threshold in self.document["grades"]:
+            if total >= threshold["min"]:
+                return threshold["grade"]
+        return self.document["grades"][-1]["grade"]
+
+    def improvements(self, scored: dict) -> list[dict]:
+        """The indicators that need an improvement action, when the grade calls for them."""
+        rules = self.document["improvement"]
+        if scored["grade"] not in rules["grades"]:
+            return []
+        return [line for d in scored["dimensions"] for line in d["indicators"]
+                if line["score"] is not None and line["score"] < rules["indicator_below"]]
+
+
+def _score(configured: dict, value: float, days: int) -> float:
+    if "linear" in configured:
+        rule = configured["linear"]
+        scale = days / 30 if rule.get("per_30_days") else 1
+        floor, target = rule["floor"] * scale, rule["target"] * scale
+        share = (value - floor) / (target - floor)
+        return round(100 * min(max(share, 0.0), 1.0), 2)
+    if "banded" in configured:
+        for band in configured["banded"]:
+            if ("min" in band and value >= band["min"]) or ("max" in band and value <= band["max"]):
+                return float(band["score"])
+        return 0.0
+    rule = configured["yes_no"]
+    met = value >= rule["at_least"] if "at_least" in rule else value <= rule["at_most"]
+    return 100.0 if met else 0.0
+
+
+def _number(value) -> bool:
+    """A finite JSON number of sane size (JSON parsers accept NaN and Infinity; a score cannot)."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value) and abs(value) <= 1e9)
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _problems(document) -> dict[str, list[str]]:
+    """Every problem of the document, by where it is (e.g. ``dimensions[0].weight``)."""
+    if not isinstance(document, dict):
+        return {"configuration": ["must be a mapping"]}
+    problems: dict[str, list[str]] = {}
+
+    def problem(where, what):
+        problems.setdefault(where, []).append(what)
+
+    unknown = set(document) - {"version", "description", "grades", "improvement", "dimensions"}
+    for key in sorted(unknown):
+        problem(key, "unknown key")
+    version = document.get("version")
+    if not isinstance(version, str) or not 1 <= len(version) <= 64 or not version.isprintable():
+        problem("version", "must be a text of 1 to 64 characters")
+    grades = document.get("grades")
+    if not isinstance(grades, list) or not grades:
+        problem("grades", "must list the grades, highest first")
+    else:
+        previous = None
+        for n, grade in enumerate(grades):
+            if not (isinstance(grade, dict) and _text(grade.get("grade"))
+                    and _number(grade.get("min")) and 0 <= grade["min"] <= 100):
+                problem(f"grades[{n}]", "must be {grade: text, min: 0 to 100}")
+            elif previous is not None and grade["min"] >= previous:
+                problem(f"grades[{n}].min", "must be lower than the grade before it")
+            else:
+                previous = grade["min"]
+        if previous is not None and previous != 0:
+            problem(f"grades[{len(grades) - 1}].min", "the lowest grade must start at 0, so every "
+                                                      "total has a grade")
+    improvement = document.get("improvement")
+    names = ({g.get("grade") for g in grades if isinstance(g, dict) and _text(g.get("grade"))}
+             if isinstance(grades, list) else set())
+    if not isinstance(improvement, dict):
+        problem("improvement", "must be {grades: [...], indicator_below: 0 to 100, due_days: n}")
+    else:
+        if not (isinstance(improvement.get("grades"), list)
+                and all(_text(g) and g in names for g in improvement["grades"])):
+            problem("improvement.grades", "must list grades defined under grades")
+        if not (_number(improvement.get("indicator_below"))
+                and 0 < improvement["indicator_below"] <= 100):
+            problem("improvement.indicator_below", "must be a score above 0, at most 100")
+        due_days = improvement.get("due_days")
+        if not (isinstance(due_days, int) and not isinstance(due_days, bool) and 1 <= due_days <= 366):
+            problem("improvement.due_days", "must be a whole number of days, 1 to 366")
+    dimensions = document.get("dimensions")
+    if not isinstance(dimensions, list) or not dimensions:
+        problem("dimensions", "must list the dimensions")
+        return problems
+    seen: set[str] = set()
+    for d, dimension in enumerate(dimensions):
+        where = f"dimensions[{d}]"
+        if not isinstance(dimension, dict):
+            problem(where, "must be {id, name, weight, indicators}")
+            continue
+        for key in ("id", "name"):
+            if not _text(dimension.get(key)):
+                problem(f"{where}.{key}", "must be a text")
+        if not (_number(dimension.get("weight")) and dimension["weight"] > 0):
+            problem(f"{where}.weight", "must be a number above 0")
+        indicators = dimension.get("indicators")
+        if not isinstance(indicators, list) or not indicators:
+            problem(f"{where}.indicators", "must list at least one indicator")
+            continue
+        for i, configured in enumerate(indicators):
+            _indicator_problems(configured, f"{where}.indicators[{i}]", seen, problem)
+    return problems
+
+
+def _indicator_problems(configured, where, seen, problem) -> None:
+    if not isinstance(configured, dict):
+        problem(where, "must be {id, weight, and one of linear, banded, yes_no}")
+        return
+    indicator = configured.get("id")
+    if not isinstance(indicator, str) or indicator not in INDICATORS:
+        problem(f"{where}.id", f"unknown indicator {indicator!r}; known: "
+                               + ", ".join(sorted(INDICATORS)))
+    elif indicator in seen:
+        problem(f"{where}.id", f"indicator {indicator} is listed twice")
+    else:
+        seen.add(indicator)
+    if not (_number(configured.get("weight")) and configured["weight"] > 0):
+        problem(f"{where}.weight", "must be a number above 0")
+    functions = [name for name in FUNCTIONS if name in configured]
+    unknown = set(configured) - {"id", "weight", *FUNCTIONS}
+    if unknown or len(functions) != 1:
+        problem(where, "needs exactly one scoring function: linear, banded or yes_no")
+        return
+    rule = configured[functions[0]]
+    if functions[0] == "linear":
+        if not (isinstance(rule, dict) and _number(rule.get("floor")) and _number(rule.get("target"))
+                and rule["floor"] != rule["target"]
+                and set(rule) <= {"floor", "target", "per_30_days"}
+                and isinstance(rule.get("per_30_days", False), bool)):
+            problem(f"{where}.linear", "must be {floor: n, target: n (not the floor), "
+                                       "per_30_days: true|false}")
+    elif functions[0] == "banded":
+        if not (isinstance(rule, list) and rule and all(
+                isinstance(band, dict) and len(set(band) & {"min", "max"}) == 1
+                and set(band) <= {"min", "max", "score"}
+                and _number(band.get("min", band.get("max"))) and _number(band.get("score"))
+                and 0 <= band["score"] <= 100 for band in rule)):
+            problem(f"{where}.banded", "must list bands {min: n, score: 0-100} or "
+                                       "{max: n, score: 0-100}, first match wins")
+    elif not (isinstance(rule, dict) and len(rule) == 1
+              and _number(rule.get("at_least", rule.get("at_most")))):
+        problem(f"{where}.yes_no", "must be {at_least: n} or {at_most: n}")

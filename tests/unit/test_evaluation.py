@@ -1,0 +1,306 @@
+"""Evaluation followed through the platform on a controlled clock: working-hour figures,
+revisits, complaint clocks, supervision, on-time rates, publication and improvement actions."""
+from datetime import datetime
+
+import pytest
+
+from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from tests import factories
+from tests.conftest import SHANGHAI, Clock
+
+SPECIALIST = {"role": "specialist", "subject": "s-1"}
+SUPERVISOR = {"role": "supervisor", "subject": "regulator-1"}
+READER = SUPERVISOR
+SCORES = {"overall": 5, "timeliness": 4, "professionalism": 5, "attitude": 5, "outcome": 4}
+
+
+@pytest.fixture
+def park(open_platform):
+    """A station assessing by hand (09:00-12:00, 13:30-17:30, Mon-Fri, Shanghai), a lab that
+    accepts its offers, and one clock for every service, starting Tuesday 1 December 2026."""
+    platform = open_platform(factories.station(auto_accept=[]))
+    platform.clock = Clock("2026-12-01T09:00")
+    for app in platform.apps.values():
+        app.clock = platform.clock
+    platform.lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    platform.settle()
+    return platform
+
+
+def submit(park, enterprise=None, **overrides):
+    demand = park.apps["intake"].submit_demand(factories.demand(enterprise, **overrides), SPECIALIST)
+    park.settle()
+    return demand
+
+
+def assess(park, demand, decision, **extra):
+    park.apps["intake"].assess(demand["id"], {"decision": decision, **extra}, SPECIALIST)
+    park.settle()
+
+
+def complete(park, demand):
+    matching = park.apps["matching"]
+    lab = {"role": "institution", "subject": park.lab["id"]}
+    (assignment,) = [a for a in matching.assignments(lab)["items"] if a["demand_id"] == demand["id"]]
+    matching.complete_service(assignment["assignment_id"], {"report_number": "R-7"}, lab)
+    park.settle()
+
+
+def figures(park, scope="all", period="2026-12"):
+    return park.apps["evaluation"].figures(scope, period, READER)["figures"]
+
+
+def test_durations_are_working_hours_on_the_station_calendar_without_paused_time(park):
+    one = submit(park)
+    two = submit(park)
+    three = submit(park)
+    park.clock.set("2026-12-01T10:00")
+    assess(park, one, "accept")                        # response and assessment: 1 h; assigned at once
+    park.clock.set("2026-12-01T09:30")
+    assess(park, two, "request_info", questions="Which standard?")  # response 0.5 h, clock paused
+    park.clock.set("2026-12-01T11:00")
+    park.apps["intake"].supply_information(two["id"], {"information": "GB 7000.1"},
+                                           {"role": "enterprise", "subject": two["enterprise"]["credit_code"]})
+    park.settle()                                      # 1.5 h paused
+    park.clock.set("2026-12-01T11:30")
+    assess(park, two, "accept")                        # assessment 2.5 h - 1.5 h paused = 1 h
+    park.clock.set("2026-12-01T14:00")
+    assess(park, three, "reject", reason="Out of scope")  # 3 h morning + 0.5 h afternoon
+
+    found = figures(park)
+    assert found["demands_submitted"] == 3 and found["enterprises"] == 3
+    assert found["first_responses"] == 3
+    assert found["first_response_hours"] == pytest.approx(1 + 0.5 + 3.5)
+    assert found["assessments"] == 3
+    assert found["assessment_hours"] == pytest.approx(1 + 1 + 3.5)
+    assert found["matches"] == 2 and found["match_hours"] == 0  # the lab accepts at once
+    assert found["closed"] == 1 and "resolved" not in found     # only the rejection closed
+    report = park.apps["evaluation"].report({"period": "2026-12"}, READER)
+    timeliness = {line["id"]: line for d in report["dimensions"] if d["id"] == "timeliness"
+                  for line in d["indicators"]}
+    assert timeliness["first_response_hours"]["value"] == pytest.approx(5 / 3)
+    # Linear from a floor of 4 h to a target of 1 h: 5/3 h scores (4 - 5/3) / 3.
+    assert timeliness["first_response_hours"]["score"] == pytest.approx(100 * (4 - 5 / 3) / 3, abs=0.01)
+    # November (the real clock) saw the specialist join (a level, carried into December) and
+    # the rejected case's dossier sealed (the archive's time is the events' real time).
+    assert park.apps["evaluation"].figures("all", "2026-11", READER)["figures"] == {
+        "staff": 1, "staff_trained": 1, "archived": 1, "archived_on_time": 1}
+
+
+def test_a_lapsed_feedback_window_becomes_a_revisit_that_the_specialists_call_closes(park):
+    demand = submit(park)
+    assess(park, demand, "accept")
+    complete(park, demand)
+    evaluation = park.apps["evaluation"]
+    park.clock.set("2026-12-08T08:59")                 # 7 days after completion, not quite
+    assert evaluation.check_feedback_windows() == 0
+    park.clock.set("2026-12-08T09:01")
+    assert evaluation.check_feedback_windows() == 1
+    assert evaluation.check_feedback_windows() == 0    # raised once
+    tasks = evaluation.revisits(park.station["id"])["items"]
+    assert [t["demand_id"] for t in tasks] == [demand["id"]]
+    assert evaluation.revisits("another-station")["items"] == []
+    with pytest.raises(Invalid):                       # a specialist records a revisit, not online
+        evaluation.give_feedback(demand["id"], SCORES, SPECIALIST)
+    evaluation.give_feedback(demand["id"], {**SCORES, "channel": "revisit_phone"}, SPECIALIST)
+    assert evaluation.revisits(None)["items"] == []
+    found = figures(park)
+    assert found["revisit_tasks"] == 1 and found["feedback_from_revisits"] == 1
+    assert found["feedback_received"] == found["completions"] == 1
+    park.settle()
+    # The lapsed window sealed the dossier; the revisit's feedback came after, as an addendum.
+    dossier = park.archive.dossier(demand["id"])
+    sealed = dossier["events"][dossier["seal"]["event_count"] - 1]
+    assert sealed["name"] == dossier["seal"]["sealed_by_event"] == "RevisitTaskRaised"
+    assert [e["name"] for e in dossier["events"] if e.get("addendum")] == ["FeedbackGiven"]
+
+
+def test_complaint_clocks_warn_and_breach_and_an_escalated_complaint_is_the_supervisors(park):
+    demand = submit(park)
+    assess(park, demand, "accept")
+    evaluation = park.apps["evaluation"]
+    owner = {"role": "enterprise", "subject": demand["enterprise"]["credit_code"]}
+    with pytest.raises(Invalid):
+        evaluation.file_complaint({"against": {"kind": "institution", "id": park.lab["id"]},
+                                   "demand_id": demand["id"], "summary": "Late"},
+                                  {"role": "enterprise", "subject": factories.credit_code()})
+    complaint = evaluation.file_complaint(
+        {"against": {"kind": "institution", "id": park.lab["id"]}, "demand_id": demand["id"],
+         "summary": "The lab never called back"}, owner)
+    assert complaint["status"] == "received"
+    # Filed Tuesday 09:00; acknowledgement within 1 working day (7 h): due Tuesday 17:30.
+    ack = complaint["deadlines"]["acknowledgement"]
+    assert datetime.fromisoformat(ack["due_at"]) == datetime(2026, 12, 1, 17, 30, tzinfo=SHANGHAI)
+    park.clock.set("2026-12-01T16:30")                 # past 80 % of the working day: warned
+    assert evaluation.check_complaints() == 1
+    park.clock.set("2026-12-01T17:30")
+    assert evaluation.check_complaints() == 1          # breached
+    assert evaluation.check_complaints() == 0
+    shown = evaluation.complaint(complaint["id"], owner)
+    assert shown["deadlines"]["acknowledgement"]["breached"] is True
+    with pytest.raises(NotFound):
+        evaluation.complaint(complaint["id"], {"role": "enterprise", "subject": "someone else"})
+    with pytest.raises(Conflict):                      # resolved only once taken up
+        evaluation.handle_complaint(complaint["id"], "resolve",
+                                    {"outcome": "upheld", "resolution": "x"}, {**SPECIALIST, "station_id": park.station["id"]})
+    staff = {**SPECIALIST, "station_id": park.station["id"]}
+    evaluation.handle_complaint(complaint["id"], "escalate", {"note": "Needs the regulator"}, staff)
+    with pytest.raises(Forbidden):
+        evaluation.handle_complaint(complaint["id"], "resolve",
+                                    {"outcome": "upheld", "resolution": "Apology"}, staff)
+    park.clock.set("2026-12-02T11:00")
+    resolved = evaluation.handle_complaint(complaint["id"], "resolve",
+                                           {"outcome": "upheld", "resolution": "Apology and refund"},
+                                           SUPERVISOR)
+    assert resolved["status"] == "resolved" and resolved["outcome"] == "upheld"
+    assert [h["status"] for h in resolved["history"]] == ["received", "escalated", "resolved"]
+    served = figures(park, f"institution:{park.lab['id']}")
+    assert served["complaints"] == served["complaints_resolved"] == served["complaints_upheld"] == 1
+    # Received Tuesday 09:00, resolved Wednesday 11:00: 7 + 2 working hours.
+    assert served["complaint_hours"] == pytest.approx(9)
+    assert figures(park)["breaches_complaint_acknowledgement"] == 1
+    park.settle()
+    names = [e["name"] for e in park.archive.dossier(demand["id"])["events"]]
+    assert "ComplaintReceived" in names and "ComplaintDeadlineBreached" in names
+
+
+def test_a_supervisors_finding_suspends_the_institution_through_matching(park):
+    evaluation, matching = park.apps["evaluation"], park.apps["matching"]
+    check = {"kind": "spot_check", "subject": {"kind": "institution", "id": park.lab["id"]},
+             "findings": [{"severity": "major", "note": "Reports signed by an unqualified person"}],
+             "suspend_institution": True, "reason": "Unqualified signatory"}
+    with pytest.raises(Forbidden):
+        evaluation.record_check(check, SPECIALIST)
+    with pytest.raises(Invalid):
+        evaluation.record_check({**check, "reason": None}, SUPERVISOR)
+    with pytest.raises(Invalid):
+        evaluation.record_check({**check, "subject": {"kind": "station", "id": park.station["id"]}},
+                                SUPERVISOR)
+    recorded = evaluation.record_check(check, SUPERVISOR)
+    park.settle()
+    institution = matching.institution(park.lab["id"])
+    assert institution["status"] == "suspended"
+    assert recorded["id"] in institution["status_reason"]
+    found = figures(park, f"institution:{park.lab['id']}")
+    assert found["supervision_checks"] == 1 and found["findings_serious"] == 1
+
+
+def test_on_time_rates_are_published_and_matching_records_them(park):
+    early = submit(park, expected_by="2026-12-31")
+    late = submit(park, expected_by="2026-12-01")
+    for demand in (early, late):
+        assess(park, demand, "accept")
+    park.clock.set("2026-12-02T10:00")
+    complete(park, early)
+    complete(park, late)
+    assert park.apps["matching"].institution(park.lab["id"])["on_time_rate"] == 0.5
+    found = figures(park, f"institution:{park.lab['id']}")
+    assert found["completions_dated"] == 2 and found["completions_on_time"] == 1
+
+
+def test_a_low_grade_raises_improvement_actions_tracked_to_closure(park):
+    evaluation = park.apps["evaluation"]
+    demand = submit(park)
+    park.clock.set("2026-12-03T09:00")                 # two working days to respond
+    assess(park, demand, "reject", reason="Incomplete")
+    harsh = evaluation.configuration()["document"]
+    harsh = {**harsh, "version": "harsh-1", "improvement": {**harsh["improvement"], "grades": ["C", "D"]}}
+    evaluation.register_configuration(harsh, SUPERVISOR)
+    with pytest.raises(Conflict):
+        evaluation.register_configuration(harsh, SUPERVISOR)  # versions never change
+    scope = f"station:{park.station['id']}"
+    published = evaluation.publish({"scope": scope, "period": "2026-12"}, SUPERVISOR)
+    assert published["configuration_version"] == "harsh-1"
+    assert published["grade"] in ("C", "D") and published["improvement_actions"]
+    with pytest.raises(Conflict):
+        evaluation.publish({"scope": scope, "period": "2026-12"}, SUPERVISOR)
+    staff = {**SPECIALIST, "station_id": park.station["id"]}
+    actions = evaluation.improvement_actions(staff, "open")["items"]
+    assert {a["id"] for a in actions} == set(published["improvement_actions"])
+    assert "first_response_hours" in {a["indicator"] for a in actions}
+    action = actions[0]["id"]
+    evaluation.improve(action, "progress", {"note": "A second specialist at the counter"}, staff)
+    with pytest.raises(Forbidden):
+        evaluation.improve(action, "close", {"outcome": "done"}, staff)
+    closed = evaluation.improve(action, "close", {"outcome": "Checked on site"}, SUPERVISOR)
+    assert closed["status"] == "closed" and len(closed["progress"]) == 1
+    with pytest.raises(NotFound):
+        evaluation.improve(action, "progress", {"note": "x"},
+                           {"role": "institution", "subject": park.lab["id"]})
+    assert evaluation.evaluations({"role": "institution", "subject": park.lab["id"]})["items"] == []
+
+
+def test_an_assessment_decided_while_waiting_for_the_enterprise_leaves_the_wait_out(park):
+    demand = submit(park)
+    park.clock.set("2026-12-01T10:00")
+    assess(park, demand, "request_info", questions="Which model?")
+    park.clock.set("2026-12-04T17:00")                 # never answered; rejected on Friday
+    assess(park, demand, "reject", reason="No answer")
+    assert figures(park)["assessment_hours"] == 1
+
+
+def test_complaints_name_their_target_and_nobody_judges_their_own(park):
+    evaluation = park.apps["evaluation"]
+    demand = submit(park)
+    assess(park, demand, "accept")
+    owner = {"role": "enterprise", "subject": demand["enterprise"]["credit_code"]}
+    other_lab = park.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    with pytest.raises(Invalid):                       # not the lab serving the demand
+        evaluation.file_complaint({"against": {"kind": "institution", "id": other_lab["id"]},
+                                   "demand_id": demand["id"], "summary": "x"}, owner)
+    with pytest.raises(Invalid):                       # an institution only through a case
+        evaluation.file_complaint({"against": {"kind": "institution", "id": park.lab["id"]},
+                                   "station_id": park.station["id"], "summary": "x"}, owner)
+    about_station = evaluation.file_complaint(
+        {"against": {"kind": "station", "id": park.station["id"].upper()},
+         "station_id": park.station["id"], "summary": "Closed at noon"}, owner)
+    assert about_station["against"]["id"] == park.station["id"]
+    about_me = evaluation.file_complaint({"against": {"kind": "specialist", "id": "s-1"},
+                                          "demand_id": demand["id"], "summary": "Rude"}, owner)
+    staff = {**SPECIALIST, "station_id": park.station["id"]}
+    with pytest.raises(Forbidden):
+        evaluation.handle_complaint(about_me["id"], "investigate", {"note": "Not true"}, staff)
+    evaluation.handle_complaint(about_station["id"], "investigate", {"note": "Checking"}, staff)
+    with pytest.raises(Forbidden):                     # the station does not clear itself
+        evaluation.handle_complaint(about_station["id"], "resolve",
+                                    {"outcome": "not_upheld", "resolution": "Fine"}, staff)
+    evaluation.handle_complaint(about_station["id"], "resolve",
+                                {"outcome": "partly_upheld", "resolution": "Rota fixed"}, SUPERVISOR)
+    assert figures(park)["complaints"] == 2 and "complaints" not in figures(
+        park, f"institution:{other_lab['id']}")
+
+
+def test_a_specialist_records_a_revisit_only_once_the_enterprises_window_lapsed(park):
+    demand = submit(park)
+    assess(park, demand, "accept")
+    complete(park, demand)
+    with pytest.raises(Conflict) as refused:
+        park.apps["evaluation"].give_feedback(demand["id"], {**SCORES, "channel": "revisit_visit"},
+                                              SPECIALIST)
+    assert "feedback_due_at" in refused.value.details
+    owner = {"role": "enterprise", "subject": demand["enterprise"]["credit_code"]}
+    assert park.apps["evaluation"].give_feedback(demand["id"], SCORES, owner)["channel"] == "online"
+
+
+def test_only_known_scopes_are_published_and_one_period_once_however_written(park):
+    evaluation = park.apps["evaluation"]
+    with pytest.raises(Invalid):
+        evaluation.publish({"scope": "station:00000000-0000-0000-0000-000000000000",
+                            "period": "2026-12"}, SUPERVISOR)
+    with pytest.raises(Invalid):
+        evaluation.figures("nonsense", "2026-12", SUPERVISOR)
+    scope = f"station:{park.station['id']}"
+    evaluation.publish({"scope": scope, "period": "2026-12"}, SUPERVISOR)
+    with pytest.raises(Conflict):
+        evaluation.publish({"scope": scope, "period": "2026-12-01..2026-12-31"}, SUPERVISOR)
+
+
+def test_a_bad_evaluation_setting_is_refused_at_start(tmp_path):
+    from services.evaluation.application import Evaluation
+    from shared.config import ConfigurationError
+
+    app = Evaluation(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    for settings in ({"timezone": "Asia/Shangai"}, {"complaint_resolution": "10 days"},
+                     {"feedback_window_days": "soon"}):
+        with pytest.raises(ConfigurationError):
+            app.configure({"EVALUATION": settings})
