@@ -1,11 +1,21 @@
-"""A demand's dossier: its whole timeline across services, and the summary read from it.
+"""A demand's dossier: its whole timeline across services, the summary read from it, its hash
+chain and its seal.
 
-The timeline is kept sorted by (occurred_at, service, notification id) and the summary is a pure
-function of it, so the same events give the same document whatever order they arrived in:
+The timeline is kept sorted by (occurred_at, service, notification id) and everything else is a
+pure function of it, so the same events give the same document whatever order they arrived in:
 a rebuild reproduces the live archive exactly.
+
+Integrity: each entry carries ``hash`` = SHA-256 of the previous entry's hash and the entry's
+canonical JSON (the first one chains from the demand id), so altering, removing or inserting an
+entry breaks the chain from there on. Sealing: once the demand is in a final state and its
+feedback is in (or its window lapsed, for a completed service), the timeline up to that event is
+sealed; what comes later is an addendum (``"addendum": true``), chained on after it.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import date, datetime
 
 #: The status a demand is in after each of intake's events that moves it.
 STATUS_AFTER = {
@@ -22,6 +32,13 @@ STATUS_AFTER = {
     "DemandWithdrawn": "withdrawn",
     "DemandCancelled": "cancelled",
 }
+FINAL = frozenset({"completed", "answered", "rejected", "withdrawn", "cancelled"})
+#: After completion the dossier waits for the feedback, or for its window to lapse.
+FEEDBACK_SETTLED = frozenset({"FeedbackGiven", "RevisitTaskRaised"})
+#: What an entry's hash covers (everything but the hash).
+ENTRY_FIELDS = ("service", "notification_id", "name", "schema_version", "occurred_at",
+                "originator_id", "originator_version", "data")
+DEFAULT_RETENTION_YEARS = 10
 
 
 def entry_of(message) -> dict:
@@ -41,8 +58,49 @@ def order(entry: dict) -> tuple:
     return (entry["occurred_at"], entry["service"], entry["notification_id"])
 
 
-def dossier(demand_id: str, events: list[dict]) -> dict:
-    events = sorted(events, key=order)
+def canonical(entry: dict) -> str:
+    return json.dumps({key: entry[key] for key in ENTRY_FIELDS}, sort_keys=True,
+                      separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def genesis(demand_id: str) -> str:
+    return hashlib.sha256(f"onestop-dossier:{demand_id}".encode()).hexdigest()
+
+
+def chained(previous: str, entry: dict) -> str:
+    return hashlib.sha256((previous + canonical(entry)).encode()).hexdigest()
+
+
+def seal_point(events: list[dict]) -> int | None:
+    """The index of the event that sealed the (sorted) timeline, or None while it is open."""
+    status, settled = None, False
+    for index, entry in enumerate(events):
+        if entry["service"] == "intake" and entry["name"] in STATUS_AFTER:
+            status = STATUS_AFTER[entry["name"]]
+        settled = settled or entry["name"] in FEEDBACK_SETTLED
+        if status in FINAL and (status != "completed" or settled):
+            return index
+    return None
+
+
+def retention_until(sealed_at: str, years: int) -> str:
+    day = datetime.fromisoformat(sealed_at).date()
+    try:
+        return day.replace(year=day.year + years).isoformat()
+    except ValueError:  # 29 February
+        return date(day.year + years, 2, 28).isoformat()
+
+
+def dossier(demand_id: str, events: list[dict],
+            retention_years: int = DEFAULT_RETENTION_YEARS) -> dict:
+    events = sorted(({k: v for k, v in e.items() if k not in ("hash", "addendum")} for e in events),
+                    key=order)
+    previous = genesis(demand_id)
+    for entry in events:
+        entry["hash"] = previous = chained(previous, entry)
+    sealed = seal_point(events)
+    for entry in events[sealed + 1:] if sealed is not None else ():
+        entry["addendum"] = True
     summary = {
         "_id": demand_id,
         "demand_id": demand_id,
@@ -52,11 +110,20 @@ def dossier(demand_id: str, events: list[dict]) -> dict:
         "category": None,
         "title": None,
         "submitted_at": None,
+        "submitted_utc": None,
         "station_id": None,
         "assignment": None,
         "unmatched_reasons": [],
         "breaches": [],
         "event_count": len(events),
+        "chain_head": previous if events else None,
+        "seal": None if sealed is None else {
+            "sealed_at": events[sealed]["occurred_at"],
+            "sealed_by_event": events[sealed]["name"],
+            "retention_until": retention_until(events[sealed]["occurred_at"], retention_years),
+            "head": events[sealed]["hash"],
+            "event_count": sealed + 1,
+        },
         "events": events,
     }
     # The summary follows intake's own log order (one log, one order), not the clocks of the
@@ -70,7 +137,8 @@ def dossier(demand_id: str, events: list[dict]) -> dict:
         if name == "DemandSubmitted":
             summary.update(enterprise=data["enterprise"], park=data["park"],
                            category=data["category"], title=data["title"],
-                           station_id=data["station_id"], submitted_at=data["at"])
+                           station_id=data["station_id"], submitted_at=data["at"],
+                           submitted_utc=entry["occurred_at"])
         elif name in ("DemandAccepted", "DemandReclassified"):
             summary.update(category=data["category"], assignment=None, unmatched_reasons=[])
         elif name == "DemandAssigned":
@@ -80,4 +148,24 @@ def dossier(demand_id: str, events: list[dict]) -> dict:
             summary["unmatched_reasons"] = data["reasons"]
         elif name == "DeadlineBreached":
             summary["breaches"].append(data["stage"])
+    summary["breached"] = bool(summary["breaches"])
     return summary
+
+
+def verify_chain(document: dict) -> dict | None:
+    """The first entry whose stored hash is not the one its content and predecessor give."""
+    previous = genesis(document["demand_id"])
+    for index, entry in enumerate(document["events"]):
+        try:
+            expected = chained(previous, entry)
+        except (KeyError, TypeError):
+            return {"index": index, **_where(entry), "problem": "the entry lacks a field"}
+        if entry.get("hash") != expected:
+            return {"index": index, **_where(entry),
+                    "problem": "its content or the entry before it was altered"}
+        previous = expected
+    return None
+
+
+def _where(entry: dict) -> dict:
+    return {key: entry.get(key) for key in ("service", "notification_id", "name")}

@@ -1,37 +1,44 @@
-"""The archive nameko service: follows every service and serves dossiers."""
+"""The archive nameko service: follows every service, serves, searches and verifies dossiers,
+and publishes their seals."""
 from nameko.rpc import rpc
 
-from services.archive.projection import Archive
-from services.archive.store import open_database
+from services.archive.seals import ArchiveSeals
+from services.archive.store import open_archive
 from shared.errors import CLIENT_ERRORS
-from shared.runtime import Following, follow
+from shared.runtime import (
+    EventSourced, EventSourcedService, FollowsEvaluation, FollowsIntake, FollowsMatching)
 
 
-class ArchiveStore(Following):
+class ArchiveStore(EventSourced):
+    """The projection, with the seals' event store whose log the relay publishes."""
+
+    def __init__(self, **kwargs):
+        super().__init__(ArchiveSeals, **kwargs)
+
     def build(self, config):
-        return Archive(open_database(config))
+        return open_archive(config)
+
+    def relayed(self):
+        return self.follower.seals
 
 
-class ArchiveService:
+class ArchiveService(EventSourcedService, FollowsIntake, FollowsMatching, FollowsEvaluation):
     name = "archive"
-    archive = ArchiveStore()
+    application = ArchiveStore()
 
     @rpc
     def health(self):
-        return {upstream: self.archive.position(upstream) for upstream in self.archive.upstreams}
+        return {upstream: self.application.position(upstream)
+                for upstream in self.application.upstreams}
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def get_dossier(self, demand_id):
-        return self.archive.dossier(demand_id)
+    def get_dossier(self, demand_id, as_of=None):
+        return self.application.dossier(demand_id, as_of)
 
-    @follow("intake")
-    def on_intake_event(self, message):
-        self.archive.receive(message)
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def search_dossiers(self, query):
+        return self.application.search(query)
 
-    @follow("matching")
-    def on_matching_event(self, message):
-        self.archive.receive(message)
-
-    @follow("evaluation")
-    def on_evaluation_event(self, message):
-        self.archive.receive(message)
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def verify_dossier(self, demand_id):
+        return self.application.verify(demand_id, check_sources=True)

@@ -19,3 +19,14 @@ def open_database(config: dict):
     import litemongo
 
     return litemongo.connect(str(data_dir(config) / "archive"))[name]
+
+
+def open_archive(config: dict):
+    """The archive projection on the configured document store, with its seals' event store."""
+    from services.archive.dossier import DEFAULT_RETENTION_YEARS
+    from services.archive.projection import Archive
+    from services.archive.seals import ArchiveSeals
+    from shared.eventstore import open_application
+
+    years = int(section(config, "ARCHIVE").get("retention_years") or DEFAULT_RETENTION_YEARS)
+    return Archive(open_database(config), open_application(ArchiveSeals, config), years)

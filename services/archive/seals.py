@@ -1,0 +1,62 @@
+"""The archive's own event log: one seal per dossier (``DemandArchived``).
+
+The dossiers are a projection that can be dropped and rebuilt; the seals are events, kept in the
+archive's event store and published like every service's. A seal records the hash at the head
+of the sealed timeline, so verifying a dossier compares it with something the document store
+cannot rewrite.
+"""
+from __future__ import annotations
+
+import uuid
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import IntegrityError
+
+from shared.eventstore import ServiceApplication
+
+_SEALS = uuid.UUID("8d4f2b6a-1c3e-4a97-b5d0-3e9f7a2c6b14")
+
+
+class Seal(Aggregate):
+    @staticmethod
+    def create_id(demand_id, **_) -> uuid.UUID:
+        return uuid.uuid5(_SEALS, str(demand_id))
+
+    @event("DemandArchived")
+    def __init__(self, demand_id: uuid.UUID, station_id: uuid.UUID | None, sealed_at: str,
+                 sealed_by_event: str, retention_until: str, head: str, event_count: int):
+        self.demand_id = demand_id
+        self.station_id = station_id
+        self.sealed_at = sealed_at
+        self.sealed_by_event = sealed_by_event
+        self.retention_until = retention_until
+        self.head = head
+        self.event_count = event_count
+
+
+class ArchiveSeals(ServiceApplication):
+    name = "ArchiveSeals"
+    service = "archive"
+    upstreams = ()
+
+    def seal(self, document: dict) -> bool:
+        """Record the dossier's seal once; False if it was sealed before (a replay, a rebuild)."""
+        seal = document["seal"]
+        try:
+            self.save(Seal(demand_id=uuid.UUID(document["demand_id"]),
+                           station_id=document["station_id"] and uuid.UUID(document["station_id"]),
+                           sealed_at=seal["sealed_at"], sealed_by_event=seal["sealed_by_event"],
+                           retention_until=seal["retention_until"], head=seal["head"],
+                           event_count=seal["event_count"]))
+            return True
+        except IntegrityError:
+            return False
+
+    def seal_of(self, demand_id: str) -> dict | None:
+        try:
+            found = self.repository.get(Seal.create_id(demand_id))
+        except AggregateNotFoundError:
+            return None
+        return {"sealed_at": found.sealed_at, "head": found.head, "event_count": found.event_count,
+                "retention_until": found.retention_until}
