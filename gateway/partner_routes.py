@@ -1,0 +1,64 @@
+"""The gateway's routes for institutions' systems: replay of their integration events and their
+webhook (mixed into ``GatewayService``; an institution token acts for itself only)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from gateway.http import route
+from shared.commands import Redeliver, RegisterWebhook
+
+INSTITUTION = ("institution",)
+
+
+class PartnerEnvelope(Schema):
+    event_id = fields.String(required=True)
+    event = fields.String(required=True)
+    schema_version = fields.Integer(required=True)
+    occurred_at = fields.String(required=True)
+    institution_id = fields.String(required=True)
+    data = fields.Dict(required=True, metadata={"description": "docs/partners/ has its schema"})
+
+
+class PartnerEventPage(Schema):
+    items = fields.List(fields.Nested(PartnerEnvelope), required=True)
+    next_after = fields.String(allow_none=True, required=True, metadata={
+        "description": "pass as after= for the next page"})
+    more = fields.Boolean(required=True)
+
+
+class WebhookView(Schema):
+    institution_id = fields.String(required=True)
+    url = fields.String(required=True)
+    delivered = fields.Integer(required=True, metadata={"description": "messages delivered so far"})
+    failures = fields.Integer(required=True)
+    retry_at = fields.String(allow_none=True, required=True)
+    log = fields.List(fields.Dict(), required=True, metadata={"description": "newest first"})
+
+
+class PartnerRoutes:
+    @route("GET", "/api/v1/partner/events", roles=INSTITUTION, response=PartnerEventPage,
+           query={"after": {"schema": {"type": "string"}, "description": "the last event_id you have"},
+                  "limit": {"schema": {"type": "integer", "minimum": 1, "maximum": 500}}},
+           summary="Your integration events after a given event_id, oldest first (replay)")
+    def partner_events(self, request, principal):
+        try:
+            limit = int(request.args.get("limit", 100))
+        except ValueError:
+            limit = 0  # refused by the feed, with its message
+        return self.partners.partner_events(principal.subject, request.args.get("after"), limit)
+
+    @route("PUT", "/api/v1/partner/webhook", roles=INSTITUTION, body=RegisterWebhook,
+           response=WebhookView,
+           summary="Register (or change) your webhook: URL and signing secret")
+    def register_webhook(self, request, principal, payload):
+        return self.partners.register_webhook(principal.subject, payload)
+
+    @route("GET", "/api/v1/partner/webhook", roles=INSTITUTION, response=WebhookView,
+           summary="Your webhook and its delivery log")
+    def get_webhook(self, request, principal):
+        return self.partners.get_webhook(principal.subject)
+
+    @route("POST", "/api/v1/partner/webhook/redelivery", roles=INSTITUTION, body=Redeliver,
+           response=WebhookView, summary="Deliver your events again from a given event_id")
+    def redeliver(self, request, principal, payload):
+        return self.partners.redeliver(principal.subject, payload["from_event_id"])

@@ -1,0 +1,92 @@
+"""The partners nameko service: the partner feed, its publication to the partner exchange, its
+webhooks and its replay."""
+from __future__ import annotations
+
+import requests
+from kombu import Exchange
+from nameko.amqp.publish import Publisher
+from nameko.constants import PERSISTENT
+from nameko.rpc import rpc
+
+from services.partners import contract
+from services.partners.application import PartnerFeed
+from shared.config import section
+from shared.errors import CLIENT_ERRORS
+from shared.messages import Message
+from shared.outbox import Relay
+from shared.runtime import (
+    EventSourced, EventSourcedService, FollowsEvaluation, FollowsIntake, FollowsMatching, every)
+
+PARTNER_EXCHANGE = "onestop.partners"
+#: The relay position of the partner exchange, beside the internal relay's.
+PARTNER_RELAY = "partner-exchange"
+
+
+def partner_exchange() -> Exchange:
+    return Exchange(PARTNER_EXCHANGE, type="topic", durable=True)
+
+
+class PartnerFeedProvider(EventSourced):
+    """The feed, with a second relay: its messages, as envelopes, to the partner exchange
+    (``PARTNERS.amqp_uri``: the partners' own vhost in deployment) under
+    ``inst.<institution_id>.<event>``, persistent, with publisher confirms."""
+
+    def setup(self):
+        super().setup()
+        config = self.container.config
+        uri = section(config, "PARTNERS").get("amqp_uri") or config["AMQP_URI"]
+        publisher = Publisher(str(uri), use_confirms=True, exchange=partner_exchange(),
+                              declare=[partner_exchange()], delivery_mode=PERSISTENT,
+                              serializer="json")
+        self.partner_relay = Relay(self.follower, lambda m: publish_to_partners(publisher, m),
+                                   name=PARTNER_RELAY)
+
+    def start(self):
+        super().start()
+        self._partner_thread = self.container.spawn_managed_thread(self.partner_relay.run)
+
+    def stop(self):
+        self.partner_relay.stop()
+        self._partner_thread.wait()
+        super().stop()
+
+
+def publish_to_partners(publisher: Publisher, message: Message) -> None:
+    if message.event != "PartnerMessageRecorded":
+        return  # the feed's bookkeeping stays inside the platform
+    data = message.data
+    body = contract.envelope(data["message_id"], data["event"], data["occurred_at"],
+                             data["institution_id"], data["data"])
+    publisher.publish(body, routing_key=contract.routing_key(data["institution_id"], data["event"]),
+                      headers={"x-onestop-event-id": data["message_id"],
+                               "x-onestop-schema-version": data["schema_version"]},
+                      message_id=data["message_id"])
+
+
+def post(url: str, body: bytes, headers: dict) -> int:
+    return requests.post(url, data=body, headers=headers, timeout=10).status_code
+
+
+class PartnersService(EventSourcedService, FollowsIntake, FollowsMatching, FollowsEvaluation):
+    name = "partners"
+    application = PartnerFeedProvider(PartnerFeed)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def partner_events(self, institution_id, after=None, limit=100):
+        return self.application.stream(institution_id, after, limit)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def register_webhook(self, institution_id, payload):
+        return self.application.register_webhook(institution_id, payload)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def get_webhook(self, institution_id):
+        return self.application.webhook(institution_id)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def redeliver(self, institution_id, from_event_id):
+        return self.application.redeliver(institution_id, from_event_id)
+
+    @every("PARTNERS.webhook_interval", 1)
+    def deliver_webhooks(self):
+        self.application.deliver_webhooks(post)

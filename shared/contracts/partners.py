@@ -1,0 +1,97 @@
+"""Events the partner feed records in its own log. Its public output, the integration events
+institutions receive, is a separate contract (services/partners/contract.py, docs/partners/)."""
+from marshmallow import Schema, fields
+
+from shared.contracts import contract
+
+
+def _id():
+    return fields.UUID(required=True)
+
+
+@contract("CaseFactsOpened", producer="partners", subject="case_facts_id",
+          summary="The feed keeps what an institution may learn of a demand once it is its own.")
+class CaseFactsOpened(Schema):
+    case_facts_id = _id()
+    category = fields.String(required=True)
+
+
+@contract("CaseFactsClassified", producer="partners", subject="case_facts_id",
+          summary="The demand's category and items after assessment.")
+class CaseFactsClassified(Schema):
+    case_facts_id = _id()
+    category = fields.String(required=True)
+
+
+@contract("CaseFactsAssigned", producer="partners", subject="case_facts_id",
+          summary="The institution the demand is assigned to.")
+class CaseFactsAssigned(Schema):
+    case_facts_id = _id()
+    assignment_id = _id()
+    institution_id = _id()
+
+
+@contract("OfferFactsOpened", producer="partners", subject="offer_facts_id",
+          summary="What an offer of this match may tell an institution.")
+class OfferFactsOpened(Schema):
+    offer_facts_id = _id()
+    match_id = _id()
+
+
+@contract("OfferFactsRestarted", producer="partners", subject="offer_facts_id",
+          summary="A reassessed demand's request, for the offers of its new round.")
+class OfferFactsRestarted(Schema):
+    offer_facts_id = _id()
+
+
+@contract("PartnerMessageRecorded", producer="partners", subject="message_id",
+          summary="One integration event for one institution (message_id is its event_id); "
+                  "published to the partner exchange and posted to its webhook.")
+class PartnerMessageRecorded(Schema):
+    message_id = _id()
+    institution_id = _id()
+    event = fields.String(required=True)
+    schema_version = fields.Integer(required=True)
+    occurred_at = fields.String(required=True)
+    data = fields.Dict(required=True)
+
+
+class _WebhookStep(Schema):
+    webhook_id = _id()
+    at = fields.String(required=True)
+
+
+@contract("WebhookRegistered", producer="partners", subject="webhook_id",
+          summary="An institution registered its webhook (the secret stays in the feed's store).")
+class WebhookRegistered(_WebhookStep):
+    institution_id = _id()
+    url = fields.String(required=True)
+
+
+@contract("WebhookChanged", producer="partners", subject="webhook_id",
+          summary="An institution changed its webhook's URL or secret.")
+class WebhookChanged(_WebhookStep):
+    url = fields.String(required=True)
+
+
+@contract("WebhookDelivered", producer="partners", subject="webhook_id",
+          summary="A message was delivered to the webhook (2xx).")
+class WebhookDelivered(_WebhookStep):
+    event_id = fields.String(required=True)
+    status = fields.Integer(required=True)
+
+
+@contract("WebhookDeliveryFailed", producer="partners", subject="webhook_id",
+          summary="A delivery failed; it is retried at retry_at (the wait doubles).")
+class WebhookDeliveryFailed(_WebhookStep):
+    event_id = fields.String(required=True)
+    status = fields.Integer(allow_none=True, required=True)
+    error = fields.String(required=True)
+    retry_at = fields.String(required=True)
+
+
+@contract("WebhookRewound", producer="partners", subject="webhook_id",
+          summary="The institution asked for its messages again from event_id.")
+class WebhookRewound(_WebhookStep):
+    event_id = fields.String(required=True)
+    position = fields.Integer(required=True)

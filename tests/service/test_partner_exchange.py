@@ -1,0 +1,167 @@
+"""Institutions on the partner exchange, on the real RabbitMQ: `onestop partners grant` gives
+each its own user; a plain AMQP client (pika) logged in as institution A receives A's messages,
+is refused when it binds to B's keys, and never sees B's; every message validates against its
+JSON Schema; `revoke` shuts A out."""
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import jsonschema
+import pika
+import pytest
+import requests
+from nameko.amqp.publish import Publisher
+from nameko.constants import PERSISTENT
+
+from services.partners.application import PartnerFeed
+from services.partners.service import PARTNER_RELAY, partner_exchange, publish_to_partners
+from shared.eventstore import open_application
+from shared.outbox import Relay
+from tests import factories
+from tests.unit.conftest import Platform
+
+SPECIALIST = {"role": "specialist", "subject": "s-1"}
+SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "partners" / "schemas"
+ONESTOP = str(Path(sys.executable).parent / "onestop")
+
+
+@pytest.fixture
+def vhost():
+    name = f"onestop-partners-test-{uuid.uuid4().hex[:8]}"
+    yield name
+    requests.delete(f"http://127.0.0.1:15672/api/vhosts/{quote(name, safe='')}",
+                    auth=("guest", "guest"), timeout=10)
+
+
+def onestop(vhost, *args):
+    env = {**os.environ, "ONESTOP_PARTNERS_VHOST": vhost, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run([ONESTOP, "partners", *args], env=env, capture_output=True, text=True,
+                          timeout=60)
+
+
+def connect(credentials) -> pika.BlockingConnection:
+    return pika.BlockingConnection(pika.ConnectionParameters(
+        "127.0.0.1", 5672, credentials["vhost"],
+        pika.PlainCredentials(credentials["username"], credentials["password"])))
+
+
+def test_an_institution_reads_its_own_keys_and_is_refused_anothers(tmp_path, vhost):
+    platform = Platform({"EVENT_STORE": {"kind": "sqlite"}, "DATA_DIR": str(tmp_path)})
+    feed = open_application(PartnerFeed, {"EVENT_STORE": {"kind": "sqlite"}, "DATA_DIR": str(tmp_path)})
+    feed.follow_upstreams(platform.read_log, retry_backoff=0)
+    try:
+        matching, intake = platform.apps["matching"], platform.apps["intake"]
+        a = matching.register_institution(factories.institution(), SPECIALIST)
+        b = matching.register_institution(factories.institution(), SPECIALIST)
+        granted = {}
+        for institution in (a, b):
+            result = onestop(vhost, "grant", institution["id"])
+            assert result.returncode == 0, result.stderr
+            granted[institution["id"]] = json.loads(result.stdout)
+
+        connection = connect(granted[a["id"]])
+        channel = connection.channel()
+        queue = f"partner.{a['id']}.inbox"
+        channel.queue_declare(queue, durable=True)
+        channel.queue_bind(queue, "onestop.partners", f"inst.{a['id']}.#")
+        for stolen in (f"inst.{b['id']}.#", "#", "inst.#"):
+            spy = connection.channel()
+            with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
+                spy.queue_bind(queue, "onestop.partners", stolen)
+            assert refused.value.reply_code == 403  # ACCESS_REFUSED
+        with pytest.raises(pika.exceptions.ChannelClosedByBroker):
+            connection.channel().queue_declare(f"partner.{b['id']}.inbox")  # not its queue name
+
+        for _ in range(4):  # both institutions get offers and assignments (fair rotation)
+            intake.submit_demand(factories.demand(), SPECIALIST)
+        platform.settle()
+        feed.catch_up()
+        publisher = Publisher(f"amqp://guest:guest@127.0.0.1:5672/{quote(vhost, safe='')}",
+                              use_confirms=True, exchange=partner_exchange(),
+                              declare=[partner_exchange()], delivery_mode=PERSISTENT,
+                              serializer="json")
+        relay = Relay(feed, lambda m: publish_to_partners(publisher, m), name=PARTNER_RELAY)
+        assert relay.publish_pending() > 0
+
+        received = []
+        while (delivery := channel.basic_get(queue, auto_ack=True))[0] is not None:
+            method, properties, body = delivery
+            received.append((method.routing_key, properties, json.loads(body)))
+        expected = feed.stream(a["id"], limit=500)["items"]
+        assert expected and feed.stream(b["id"], limit=500)["items"]  # B had messages too
+        assert [envelope for _, _, envelope in received] == expected
+        for routing_key, properties, envelope in received:
+            assert envelope["institution_id"] == a["id"]
+            assert routing_key == f"inst.{a['id']}.{envelope['event']}"
+            assert properties.delivery_mode == 2 and properties.message_id == envelope["event_id"]
+            schema = json.loads((SCHEMAS / f"{envelope['event']}.v{envelope['schema_version']}.json")
+                                .read_text(encoding="utf-8"))
+            jsonschema.validate(envelope, schema, format_checker=jsonschema.FormatChecker())
+        connection.close()
+
+        revoked = onestop(vhost, "revoke", a["id"])
+        assert revoked.returncode == 0 and "revoked" in revoked.stdout
+        with pytest.raises(pika.exceptions.ProbableAuthenticationError):
+            connect(granted[a["id"]])
+        assert onestop(vhost, "revoke", a["id"]).stdout.startswith("nothing to revoke")
+        assert onestop(vhost, "grant", "not-an-id").returncode == 2
+    finally:
+        feed.close()
+        platform.close()
+
+
+def test_the_reference_subscriber_handles_each_event_once(tmp_path, vhost):
+    """examples/partner-subscriber/subscriber.py as an institution's developer would run it."""
+    import threading
+    import time
+
+    config = {"EVENT_STORE": {"kind": "sqlite"}, "DATA_DIR": str(tmp_path)}
+    platform = Platform(config)
+    feed = open_application(PartnerFeed, config)
+    feed.follow_upstreams(platform.read_log, retry_backoff=0)
+    lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    credentials = json.loads(onestop(vhost, "grant", lab["id"]).stdout)
+    url = (f"amqp://{credentials['username']}:{credentials['password']}@127.0.0.1:5672/"
+           f"{quote(vhost, safe='')}")
+    script = Path(__file__).resolve().parents[2] / "examples" / "partner-subscriber" / "subscriber.py"
+    subscriber = subprocess.Popen(
+        [sys.executable, "-u", str(script)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "ONESTOP_AMQP_URL": url, "ONESTOP_INSTITUTION_ID": lab["id"],
+             "ONESTOP_HANDLED_DB": str(tmp_path / "handled.sqlite3")})
+    lines = []
+    threading.Thread(target=lambda: lines.extend(iter(subscriber.stdout.readline, "")), daemon=True).start()
+    try:
+        deadline = time.monotonic() + 30
+        while not any(line.startswith("waiting for") for line in lines):
+            assert time.monotonic() < deadline and subscriber.poll() is None, "".join(lines)
+            time.sleep(0.1)
+        for _ in range(2):
+            platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
+        platform.settle()
+        feed.catch_up()
+        publisher = Publisher(f"amqp://guest:guest@127.0.0.1:5672/{quote(vhost, safe='')}",
+                              use_confirms=True, exchange=partner_exchange(),
+                              declare=[partner_exchange()], delivery_mode=PERSISTENT,
+                              serializer="json")
+        messages = feed.log(0, 1000)
+        for message in messages + messages:  # everything delivered twice, as after a crash
+            publish_to_partners(publisher, message)
+        expected = feed.stream(lab["id"])["items"]
+        deadline = time.monotonic() + 30
+        while len([line for line in lines if not line.startswith("waiting")]) < len(expected):
+            assert time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.1)
+        time.sleep(1)  # the duplicates have arrived by now; none may be handled
+        handled = [line for line in lines if not line.startswith("waiting")]
+        assert len(handled) == len(expected) == 4
+        assert sum(line.startswith("offer ") for line in handled) == 2
+        assert sum(line.startswith("assignment ") for line in handled) == 2
+    finally:
+        subscriber.terminate()
+        subscriber.wait(10)
+        feed.close()
+        platform.close()

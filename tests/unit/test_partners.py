@@ -1,0 +1,106 @@
+"""The partner feed on the platform's logs: each institution's own stream, personal data only
+once a case is theirs, every message valid against its published JSON Schema, replay, and the
+published schema files matching the code."""
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from onestop.partner_docs import files
+from services.partners import contract
+from services.partners.application import PartnerFeed
+from shared.errors import Invalid
+from shared.eventstore import open_application
+from tests import factories
+
+SPECIALIST = {"role": "specialist", "subject": "s-1"}
+SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "partners" / "schemas"
+
+
+@pytest.fixture
+def feed(platform, config):
+    feed = open_application(PartnerFeed, config)
+    feed.follow_upstreams(platform.read_log, retry_backoff=0)
+    platform.feed = feed
+
+    def settle():
+        platform.settle()
+        feed.catch_up()
+    platform.settle_all = settle
+    yield feed
+    feed.close()
+
+
+def validate(envelope: dict) -> None:
+    name = f"{envelope['event']}.v{envelope['schema_version']}.json"
+    schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    jsonschema.validate(envelope, schema, format_checker=jsonschema.FormatChecker())
+
+
+def test_each_institution_gets_its_own_stream_with_contact_details_only_once_the_case_is_its_own(platform, feed):
+    matching, intake = platform.apps["matching"], platform.apps["intake"]
+    answering = matching.register_institution(factories.institution(auto_accept_offers=False), SPECIALIST)
+    platform.settle_all()
+    demand = intake.submit_demand(factories.demand(), SPECIALIST)
+    platform.settle_all()
+    offers = feed.stream(answering["id"])["items"]
+    assert [m["event"] for m in offers] == ["offer.made"]
+    offer = offers[0]
+    assert offer["institution_id"] == answering["id"] and offer["data"]["demand_id"] == demand["id"]
+    assert "enterprise" not in offer["data"] and demand["enterprise"]["phone"] not in json.dumps(offer)
+
+    lab = {"role": "institution", "subject": answering["id"]}
+    matching.accept_offer(offer["data"]["assignment_id"], {"promised_date": "2099-01-31"}, lab)
+    platform.settle_all()
+    matching.complete_service(offer["data"]["assignment_id"], {"report_number": "R-5"}, lab)
+    platform.settle_all()
+    owner = {"role": "enterprise", "subject": demand["enterprise"]["credit_code"]}
+    platform.apps["evaluation"].give_feedback(demand["id"], {
+        "overall": 5, "timeliness": 5, "professionalism": 5, "attitude": 4, "outcome": 5}, owner)
+    platform.settle_all()
+
+    stream = feed.stream(answering["id"])["items"]
+    assert [m["event"] for m in stream] == [
+        "offer.made", "assignment.started", "assignment.completed", "feedback.received"]
+    started = stream[1]["data"]
+    assert started["enterprise"] == {key: demand["enterprise"][key]
+                                     for key in ("name", "credit_code", "contact", "phone")}
+    assert started["promised_date"] == "2099-01-31"
+    for message in stream:
+        validate(message)
+    # Nobody else's stream holds any of it.
+    bystander = matching.register_institution(factories.institution(), SPECIALIST)
+    platform.settle_all()
+    assert all(m["event"] != "offer.made" for m in feed.stream(bystander["id"])["items"])
+
+
+def test_replay_pages_after_an_event_id(platform, feed):
+    matching, intake = platform.apps["matching"], platform.apps["intake"]
+    lab = matching.register_institution(factories.institution(), SPECIALIST)
+    for _ in range(3):
+        intake.submit_demand(factories.demand(), SPECIALIST)
+    platform.settle_all()
+    everything = feed.stream(lab["id"])["items"]
+    # Caught up in one go, intake's and matching's messages interleave in the feed's own order.
+    assert sorted(m["event"] for m in everything) == ["assignment.started"] * 3 + ["offer.made"] * 3
+    first = feed.stream(lab["id"], limit=4)
+    assert first["more"] is True and len(first["items"]) == 4
+    rest = feed.stream(lab["id"], after=first["next_after"])
+    assert first["items"] + rest["items"] == everything and rest["more"] is False
+    assert feed.stream(lab["id"], after=everything[-1]["event_id"])["items"] == []
+    with pytest.raises(Invalid):
+        feed.stream(lab["id"], after="not-an-event-of-yours")
+    with pytest.raises(Invalid):
+        feed.stream(lab["id"], limit=0)
+    for message in everything:
+        validate(message)
+
+
+def test_the_published_schemas_match_the_contract():
+    assert sorted(p.name for p in SCHEMAS.glob("*.json")) == sorted(files())
+    for name, text in files().items():
+        assert (SCHEMAS / name).read_text(encoding="utf-8") == text, \
+            f"docs/partners/schemas/{name} is stale: run `onestop docs partners`"
+        jsonschema.Draft202012Validator.check_schema(json.loads(text))
+    assert set(contract.EVENTS) == {name.rsplit(".v", 1)[0] for name in files()}
