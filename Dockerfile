@@ -1,0 +1,26 @@
+# One image for every onestop service and the gateway; a Deployment picks the service by its args:
+#   nameko run --config /app/config.yaml services.intake.service:IntakeService
+# Build: docker build -t onestop:dev .
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY shared shared
+COPY services services
+COPY gateway gateway
+COPY onestop onestop
+RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+
+FROM python:3.11-slim
+# libpq for psycopg's pure-Python build (it must not block eventlet's hub: docs/architecture.md).
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --uid 10001 --create-home --shell /usr/sbin/nologin onestop
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+WORKDIR /app
+COPY shared/config.yaml /app/config.yaml
+USER 10001
+ENV PYTHONUNBUFFERED=1 PYTHONWARNINGS=ignore::DeprecationWarning ONESTOP_DATA_DIR=/tmp/onestop
+EXPOSE 8000 9100
+ENTRYPOINT ["nameko", "run", "--config", "/app/config.yaml"]
+CMD ["gateway.service:GatewayService"]

@@ -1,0 +1,133 @@
+"""Operations artefacts checked by the real tools: every kustomize overlay renders (kubectl's
+kustomize) into manifests valid against the Kubernetes schemas; the alert rules pass
+`promtool check rules` and name only metrics the platform exports; live /metrics output passes
+`promtool check metrics`."""
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from tests import factories
+from tests.e2e.harness import Embedded
+
+ROOT = Path(__file__).resolve().parents[2]
+OVERLAYS = sorted(p.name for p in (ROOT / "deploy" / "k8s" / "overlays").iterdir())
+KUBERNETES = "1.30.0"
+SERVICES = ("intake", "matching", "evaluation", "archive", "partners", "gateway")
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name)
+    assert found, f"{name} is missing: scripts/install installs it (Debian's packages)"
+    return found
+
+
+def render(overlay: str) -> list[dict]:
+    built = subprocess.run([tool("kubectl"), "kustomize", str(ROOT / "deploy" / "k8s" / "overlays" / overlay)],
+                           capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    return [doc for doc in yaml.safe_load_all(built.stdout) if doc]
+
+
+def rules() -> dict:
+    (rule,) = [d for d in render("production") if d["kind"] == "PrometheusRule"]
+    return {"groups": rule["spec"]["groups"]}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_overlay_renders_into_valid_manifests(overlay):
+    docs = render(overlay)
+    for doc in docs:
+        if doc["apiVersion"].startswith("monitoring.coreos.com/"):
+            continue  # the Prometheus Operator's CRDs: their rules are checked by promtool below
+        kubernetes_validate.validate(doc, KUBERNETES, strict=True)
+    kinds = {(d["kind"], d["metadata"]["name"]) for d in docs}
+    for service in SERVICES:
+        assert ("Deployment", f"onestop-{service}") in kinds and ("Service", f"onestop-{service}") in kinds
+    assert {("StatefulSet", f"onestop-{store}") for store in ("rabbitmq", "postgres", "mongodb")} <= kinds
+    assert ("NetworkPolicy", "default-deny") in kinds and ("Ingress", "onestop") in kinds
+    assert {("ServiceMonitor", "onestop"), ("PrometheusRule", "onestop")} <= kinds
+    for doc in docs:
+        assert doc["metadata"].get("namespace") == f"onestop{'-dev' if overlay == 'dev' else ''}" \
+            or doc["kind"] == "Namespace"
+        if doc["kind"] != "Deployment":
+            continue
+        pod = doc["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        (container,) = pod["containers"]
+        assert container["securityContext"]["readOnlyRootFilesystem"] is True
+        assert container["securityContext"]["allowPrivilegeEscalation"] is False
+        assert container["readinessProbe"] and container["livenessProbe"]
+        assert container["resources"]["requests"]["cpu"] and container["resources"]["limits"]["memory"]
+        assert container["image"].startswith("registry.example/onestop:")
+    if overlay == "production":
+        for service in SERVICES:
+            assert ("HorizontalPodAutoscaler", f"onestop-{service}") in kinds
+            assert ("PodDisruptionBudget", f"onestop-{service}") in kinds
+
+
+def exported() -> set[str]:
+    """Every sample name the platform's metrics produce (a histogram's series included)."""
+    from prometheus_client import REGISTRY
+
+    from shared import metrics  # noqa: F401  (registers every metric)
+    suffixes = ("", "_total", "_bucket", "_sum", "_count")
+    return {family.name + suffix for family in REGISTRY.collect() for suffix in suffixes}
+
+
+def test_the_alert_rules_pass_promtool_and_name_only_exported_metrics(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(rules()), encoding="utf-8")
+    checked = subprocess.run([tool("promtool"), "check", "rules", str(path)], capture_output=True,
+                             text=True, timeout=60)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    names = exported()
+    for group in rules()["groups"]:
+        for rule in group["rules"]:
+            assert rule["annotations"]["runbook_url"].split("#")[1]
+            assert rule["annotations"]["summary"]
+            for name in re.findall(r"\bonestop_[a-z_]+", rule["expr"]):
+                assert name in names, f"{rule['alert']} uses {name}, which nothing exports"
+
+
+@pytest.mark.parametrize("board", ["operators.json", "station-managers.json"])
+def test_the_dashboards_query_only_exported_metrics(board):
+    import json
+    dashboard = json.loads((ROOT / "deploy" / "grafana" / board).read_text(encoding="utf-8"))
+    names = exported()
+    assert dashboard["uid"] and dashboard["panels"]
+    for panel in dashboard["panels"]:
+        assert panel["targets"], panel["title"]
+        for target in panel["targets"]:
+            for name in re.findall(r"\bonestop_[a-z_]+", target["expr"]):
+                assert name in names, f"{panel['title']} uses {name}, which nothing exports"
+
+
+def test_the_runbooks_exist_in_the_operations_guide():
+    guide = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    anchors = {re.sub(r"[^a-z0-9 -]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
+               for line in guide.splitlines() if line.startswith("#")}
+    for group in rules()["groups"]:
+        for rule in group["rules"]:
+            assert rule["annotations"]["runbook_url"].split("#")[1] in anchors, rule["alert"]
+
+
+def test_live_metrics_pass_promtool(tmp_path):
+    platform = Embedded(tmp_path).start()
+    try:
+        platform.api.open_station()
+        platform.api.call("POST", "/api/v1/institutions", as_=("specialist", "s-1"), json=factories.institution())
+        created = platform.api.call("POST", "/api/v1/demands", as_=("specialist", "s-1"), json=factories.demand())
+        platform.api.wait_dossier(created.json()["id"], "assigned", ("supervisor", "x"))
+        text = platform.api.session.get(platform.api.base + "/metrics", timeout=10).text
+    finally:
+        platform.stop()
+    assert 'onestop_events_total{event="DemandSubmitted",service="intake"}' in text
+    assert 'onestop_demands{category="inspection_testing",status="assigned"} 1.0' in text
+    checked = subprocess.run([tool("promtool"), "check", "metrics"], input=text, capture_output=True,
+                             text=True, timeout=60)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
