@@ -110,7 +110,10 @@ route = Route.decorator
 def routes_of(service_cls) -> list[tuple[str, Route]]:
     """(method name, route) for every route the service class declares, in source order."""
     found = []
-    for name, member in vars(service_cls).items():
+    members = {}
+    for cls in reversed(service_cls.__mro__):  # routes of mixed-in classes too
+        members.update(vars(cls))
+    for name, member in members.items():
         for entrypoint in getattr(member, ENTRYPOINT_EXTENSIONS_ATTR, ()):
             if isinstance(entrypoint, Route):
                 found.append((name, entrypoint))

@@ -140,6 +140,8 @@ class InstitutionView(Schema):
     auto_accept_offers = fields.Boolean(required=True)
     satisfaction = fields.Float(allow_none=True, required=True, metadata={
         "description": "mean overall feedback score / 5; null until rated"})
+    on_time_rate = fields.Float(allow_none=True, required=True, metadata={
+        "description": "services completed by the promised date / dated services; null until one"})
     price_list = fields.List(fields.Dict(), required=True)
     categories = fields.List(fields.String(), required=True)
     qualifications = fields.List(fields.Nested(QualificationView), required=True)
@@ -209,9 +211,20 @@ class DossierEvent(Schema):
     originator_id = fields.String(required=True)
     originator_version = fields.Integer(required=True)
     data = fields.Dict(required=True)
+    hash = fields.String(required=True, metadata={
+        "description": "SHA-256 of the previous entry's hash and this entry's canonical JSON"})
+    addendum = fields.Boolean(metadata={"description": "true: recorded after the seal"})
 
 
-class DossierView(Schema):
+class SealView(Schema):
+    sealed_at = fields.String(required=True)
+    sealed_by_event = fields.String(required=True)
+    retention_until = fields.String(required=True)
+    head = fields.String(required=True)
+    event_count = fields.Integer(required=True)
+
+
+class DossierSummary(Schema):
     demand_id = fields.String(required=True)
     status = fields.String(allow_none=True, required=True)
     station_id = fields.String(allow_none=True, required=True)
@@ -224,13 +237,41 @@ class DossierView(Schema):
     assignment = fields.Dict(allow_none=True, required=True)
     unmatched_reasons = fields.List(fields.String(), required=True)
     event_count = fields.Integer(required=True)
+    submitted_utc = fields.String(allow_none=True, required=True)
+    breached = fields.Boolean(required=True)
+    chain_head = fields.String(allow_none=True, required=True)
+    seal = fields.Nested(SealView, allow_none=True, required=True)
+
+
+class DossierView(DossierSummary):
     events = fields.List(fields.Nested(DossierEvent), required=True)
+    as_of = fields.String(metadata={"description": "set when the case is shown as it stood then"})
 
 
-class FiguresView(Schema):
-    period = fields.String(required=True)
-    figures = fields.Dict(keys=fields.String(), values=fields.Dict(
-        keys=fields.String(), values=fields.Integer()), required=True)
+class DossierPage(Schema):
+    items = fields.List(fields.Nested(DossierSummary), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class BrokenEntry(Schema):
+    index = fields.Integer(required=True)
+    service = fields.String()
+    notification_id = fields.Integer()
+    name = fields.String(allow_none=True)
+    problem = fields.String(required=True)
+
+
+class VerificationView(Schema):
+    demand_id = fields.String(required=True)
+    intact = fields.Boolean(required=True)
+    entries = fields.Integer(required=True)
+    first_broken = fields.Nested(BrokenEntry, allow_none=True, required=True)
+    seal = fields.Dict(allow_none=True, required=True, metadata={
+        "description": "the seal recorded in the archive's event store, and whether it matches"})
+    sources_checked = fields.Boolean(required=True, metadata={
+        "description": "each entry was compared with the event store it came from"})
 
 
 class Health(Schema):
@@ -246,3 +287,161 @@ class FeedbackView(Schema):
     channel = fields.String(required=True)
     by = fields.Nested(ActorView, required=True)
     at = fields.String(required=True)
+
+
+# Evaluation ---------------------------------------------------------------------------------
+class RevisitView(Schema):
+    demand_id = fields.String(required=True)
+    station_id = fields.String(required=True)
+    feedback_due_at = fields.String(required=True)
+    raised_at = fields.String(required=True)
+
+
+class RevisitPage(Schema):
+    items = fields.List(fields.Nested(RevisitView), required=True)
+    total = fields.Integer(required=True)
+
+
+class PartyView(Schema):
+    kind = fields.String(required=True)
+    id = fields.String(required=True)
+
+
+class ComplaintView(Schema):
+    id = fields.String(required=True)
+    station_id = fields.String(required=True)
+    demand_id = fields.String(allow_none=True, required=True)
+    against = fields.Nested(PartyView, required=True)
+    summary = fields.String(required=True)
+    details = fields.String(allow_none=True, required=True)
+    complainant = fields.Nested(ActorView, required=True)
+    status = fields.String(required=True, metadata={
+        "enum": ["received", "investigating", "escalated", "resolved"]})
+    outcome = fields.String(allow_none=True, required=True)
+    received_at = fields.String(required=True)
+    deadlines = fields.Dict(required=True, metadata={
+        "description": "acknowledgement and resolution clocks: due_at, warn_at, closed_at, "
+                       "warned, breached"})
+    history = fields.List(fields.Dict(), required=True)
+
+
+class ComplaintPage(Schema):
+    items = fields.List(fields.Nested(ComplaintView), required=True)
+    total = fields.Integer(required=True)
+
+
+class CheckView(Schema):
+    id = fields.String(required=True)
+    kind = fields.String(required=True)
+    subject = fields.Nested(PartyView, required=True)
+    demand_id = fields.String(allow_none=True, required=True)
+    findings = fields.List(fields.Dict(), required=True)
+    suspend_institution = fields.Boolean(required=True)
+    reason = fields.String(allow_none=True, required=True)
+    by = fields.Nested(ActorView, required=True)
+    at = fields.String(required=True)
+
+
+class CheckPage(Schema):
+    items = fields.List(fields.Nested(CheckView), required=True)
+    total = fields.Integer(required=True)
+
+
+class ConfigurationView(Schema):
+    version = fields.String(required=True)
+    current = fields.Boolean(required=True)
+    document = fields.Dict(required=True, metadata={"description": "docs/evaluation.md"})
+
+
+class ConfigurationSummary(Schema):
+    version = fields.String(required=True)
+    current = fields.Boolean(required=True)
+
+
+class ConfigurationPage(Schema):
+    items = fields.List(fields.Nested(ConfigurationSummary), required=True)
+    total = fields.Integer(required=True)
+
+
+class FiguresView(Schema):
+    scope = fields.String(required=True)
+    period = fields.String(required=True)
+    first_day = fields.String(required=True)
+    last_day = fields.String(required=True)
+    figures = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
+
+
+class IndicatorLine(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    unit = fields.String(required=True)
+    value = fields.Float(allow_none=True, required=True, metadata={"description": "null: no data"})
+    score = fields.Float(allow_none=True, required=True, metadata={"description": "0-100; null: not scored"})
+    weight = fields.Float(required=True)
+
+
+class DimensionLine(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    weight = fields.Float(required=True)
+    score = fields.Float(allow_none=True, required=True)
+    indicators = fields.List(fields.Nested(IndicatorLine), required=True)
+
+
+class ReportView(FiguresView):
+    configuration_version = fields.String(required=True)
+    dimensions = fields.List(fields.Nested(DimensionLine), required=True)
+    total = fields.Float(allow_none=True, required=True)
+    grade = fields.String(allow_none=True, required=True)
+    not_scored = fields.List(fields.String(), required=True)
+
+
+class EvaluationView(ReportView):
+    id = fields.String(required=True)
+    improvement_actions = fields.List(fields.String(), required=True)
+    published_by = fields.Nested(ActorView, required=True)
+    published_at = fields.String(required=True)
+
+
+class EvaluationSummary(Schema):
+    id = fields.String(required=True)
+    scope = fields.String(required=True)
+    period = fields.String(required=True)
+    configuration_version = fields.String(required=True)
+    total = fields.Float(allow_none=True, required=True)
+    grade = fields.String(allow_none=True, required=True)
+    published_at = fields.String(required=True)
+
+
+class EvaluationPage(Schema):
+    items = fields.List(fields.Nested(EvaluationSummary), required=True)
+    total = fields.Integer(required=True)
+
+
+class TrendView(Schema):
+    scope = fields.String(required=True)
+    every = fields.String(required=True)
+    configuration_version = fields.String(required=True)
+    points = fields.List(fields.Dict(), required=True, metadata={
+        "description": "per period: period, first_day, last_day, total, grade, and each "
+                       "indicator's value and score"})
+
+
+class ImprovementActionView(Schema):
+    id = fields.String(required=True)
+    evaluation_id = fields.String(required=True)
+    scope = fields.String(required=True)
+    period = fields.String(required=True)
+    indicator = fields.String(required=True)
+    score = fields.Float(required=True)
+    value = fields.Float(allow_none=True, required=True)
+    due_on = fields.String(required=True)
+    raised_at = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["open", "closed"]})
+    progress = fields.List(fields.Dict(), required=True)
+    closure = fields.Dict(allow_none=True, required=True)
+
+
+class ImprovementActionPage(Schema):
+    items = fields.List(fields.Nested(ImprovementActionView), required=True)
+    total = fields.Integer(required=True)

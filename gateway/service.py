@@ -3,6 +3,7 @@ what each role may see, validates bodies and speaks JSON."""
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 import eventlet
@@ -12,17 +13,20 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
 from gateway.errors import ApiError, json_response
+from gateway.evaluation_routes import EvaluationRoutes
+from gateway.partner_routes import PartnerRoutes
 from gateway.http import read_bytes, route, unmatched
 from gateway.openapi import document
 from gateway.schemas import (
-    AssignmentPage, AssignmentRecordView, AttachmentView, DemandPage, DemandView, DossierView,
-    FeedbackView, FiguresView, Health, InstitutionView, MatchingView, StationView)
+    AssignmentPage, AssignmentRecordView, AttachmentView, DemandPage, DemandView, DossierPage,
+    DossierView, VerificationView,
+    FeedbackView, Health, InstitutionView, MatchingView, StationView)
 from shared.commands import (
     AcceptOffer, AddQualification, AddSpecialist, Assess, AssignManually, Cancel,
     ChangeQualificationStatus, ChangeStanding, CompleteService, DeclineOffer, GiveFeedback,
     ListDemands,
     RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
-    ReviewApplication, SubmitDemand, SupplyInformation, Withdraw)
+    ReviewApplication, SearchDossiers, SubmitDemand, SupplyInformation, Withdraw, AsOf)
 from shared.config import attachment_max_bytes
 from shared.errors import NotFound
 
@@ -30,12 +34,20 @@ STAFF = ("specialist", "supervisor", "operator")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
 MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;.*)?")
 FALLBACK_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS,TRACE"
-#: Other institutions' answers to offers: for specialists and supervisors, not for the parties.
-COMPETITORS_ANSWERS = ("OfferDeclined", "OfferExpired")
+#: What the parties of a case do not read in its dossier: other institutions' answers to offers
+#: and supervisors' checks (for the station and the regulator), and, for the institution, the
+#: enterprise's complaints (the complainant and the station handle them).
+HIDDEN_FROM = {
+    "enterprise": {"OfferDeclined", "OfferExpired", "SupervisionCheckRecorded"},
+    "institution": {"OfferDeclined", "OfferExpired", "SupervisionCheckRecorded",
+                    "ComplaintReceived", "ComplaintInvestigating", "ComplaintEscalated",
+                    "ComplaintResolved", "ComplaintDeadlineApproaching",
+                    "ComplaintDeadlineBreached"},
+}
 READY_TIMEOUT = 2.0
 
 
-class GatewayService:
+class GatewayService(EvaluationRoutes, PartnerRoutes):
     name = "gateway"
 
     intake = RpcProxy("intake")
@@ -43,13 +55,14 @@ class GatewayService:
     matching = RpcProxy("matching")
     evaluation = RpcProxy("evaluation")
     archive = RpcProxy("archive")
+    partners = RpcProxy("partners")
 
     @route("POST", "/api/v1/institutions", roles=("specialist", "operator", "institution"),
            body=RegisterInstitution, response=InstitutionView, status=201,
            summary="Register a quality technical service institution (staff), or apply as one "
                    "(an institution token whose subject is its credit code; awaits review)")
     def register_institution(self, request, principal, payload):
-        self._require_staff(principal)
+        self._viewer(principal)  # a specialist on a station's staff
         return self.matching.register_institution(payload, principal.as_actor())
 
     @route("GET", "/api/v1/institutions/<institution_id>", roles=STAFF + ("institution",),
@@ -63,7 +76,7 @@ class GatewayService:
            body=ReviewApplication, response=InstitutionView,
            summary="Approve or reject an institution's application, with the reason")
     def review_institution(self, request, principal, institution_id, payload):
-        self._require_staff(principal)
+        self._viewer(principal)  # a specialist on a station's staff
         return self.matching.review(institution_id, payload, principal.as_actor())
 
     @route("POST", "/api/v1/institutions/<institution_id>/standing", roles=("supervisor", "operator"),
@@ -76,7 +89,7 @@ class GatewayService:
            roles=("specialist", "operator"), body=AddQualification, response=InstitutionView,
            status=201, summary="Add a qualification (e.g. a renewal that follows the last one)")
     def add_qualification(self, request, principal, institution_id, payload):
-        self._require_staff(principal)
+        self._viewer(principal)  # a specialist on a station's staff
         return self.matching.add_qualification(institution_id, payload, principal.as_actor())
 
     @route("POST", "/api/v1/institutions/<institution_id>/qualifications/<number>/status",
@@ -242,25 +255,46 @@ class GatewayService:
     def record_follow_up(self, request, principal, demand_id, payload):
         return self.intake.record_follow_up(demand_id, payload, principal.as_actor())
 
+    @route("GET", "/api/v1/archive/demands", roles=("supervisor",), query=SearchDossiers,
+           response=DossierPage,
+           summary="Search dossiers by enterprise, institution, category, station, status, "
+                   "submission time and breaches (newest first)")
+    def search_dossiers(self, request, principal, query):
+        return self.archive.search_dossiers(query)
+
     @route("GET", "/api/v1/archive/demands/<demand_id>",
-           roles=("specialist", "supervisor", "enterprise", "institution"),
-           response=DossierView, summary="Read a demand's dossier: its whole timeline")
-    def get_dossier(self, request, principal, demand_id):
+           roles=("specialist", "supervisor", "enterprise", "institution"), query=AsOf,
+           response=DossierView,
+           summary="Read a demand's dossier: its whole timeline, or (as_of) the case as it "
+                   "stood at a past moment")
+    def get_dossier(self, request, principal, demand_id, query):
         if principal.role == "specialist":
             self.intake.get_demand(demand_id, principal.as_actor())  # their station's cases only
-        dossier = self.archive.get_dossier(demand_id)
+        dossier = self.archive.get_dossier(demand_id, query.get("as_of"))
         self._require_party(principal, (dossier.get("enterprise") or {}).get("credit_code"),
                             (dossier.get("assignment") or {}).get("institution_id"), demand_id)
-        if principal.role in ("enterprise", "institution"):
+        if principal.role in HIDDEN_FROM:
             dossier["events"] = [party_view(e) for e in dossier["events"]
-                                 if e["name"] not in COMPETITORS_ANSWERS]
+                                 if e["name"] not in HIDDEN_FROM[principal.role]]
         return dossier
 
-    @route("GET", "/api/v1/evaluation/figures", roles=STAFF, response=FiguresView,
-           query={"period": {"required": True, "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}}},
-           summary="Raw figures of a month (YYYY-MM), counted from events")
-    def get_figures(self, request, principal):
-        return self.evaluation.get_figures(request.args.get("period", ""))
+    @route("GET", "/api/v1/archive/demands/<demand_id>/verify", roles=("supervisor",),
+           response=VerificationView,
+           summary="Prove the dossier unaltered: its hash chain, its seal, and each entry "
+                   "against the event store it came from; names the first broken entry")
+    def verify_dossier(self, request, principal, demand_id):
+        return self.archive.verify_dossier(demand_id)
+
+    @route("GET", "/api/v1/archive/demands/<demand_id>/export", roles=("supervisor",),
+           summary="Download the dossier with its verification, as one JSON document")
+    def export_dossier(self, request, principal, demand_id):
+        exported = {"dossier": self.archive.get_dossier(demand_id),
+                    "verification": self.archive.verify_dossier(demand_id),
+                    "exported_by": principal.as_actor()}
+        return Response(json.dumps(exported, ensure_ascii=False, indent=2),
+                        content_type="application/json; charset=utf-8",
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="dossier-{demand_id}.json"'})
 
     @route("GET", "/openapi.json", summary="This document")
     def openapi(self, request):
@@ -273,7 +307,7 @@ class GatewayService:
     @route("GET", "/readyz", response=Health, summary="Every service answers over RPC")
     def readyz(self, request):
         services = {}
-        for name in ("intake", "matching", "evaluation", "archive"):
+        for name in ("intake", "matching", "evaluation", "archive", "partners"):
             try:
                 with eventlet.Timeout(READY_TIMEOUT):
                     getattr(self, name).health()
@@ -293,14 +327,17 @@ class GatewayService:
     def fallback(self, request, path=""):
         raise unmatched(type(self), request.method, request.path)
 
-    def _require_staff(self, principal) -> None:
-        """A specialist token acts for the station only if its subject is on a station's staff."""
+    def _viewer(self, principal) -> dict:
+        """The caller as the services check it; a specialist with its station. A specialist
+        token acts for a station only if its subject is on a station's staff."""
+        viewer = principal.as_actor()
         if principal.role == "specialist":
             try:
-                self.intake.staff_station(principal.subject)
+                viewer["station_id"] = self.intake.staff_station(principal.subject)
             except NotFound:
                 raise ApiError(403, "forbidden", f"{principal.subject} is not a specialist of "
                                                  "any station") from None
+        return viewer
 
     @staticmethod
     def _require_party(principal, enterprise_code, institution_id, demand_id):

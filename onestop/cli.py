@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -50,10 +51,28 @@ def _parser() -> argparse.ArgumentParser:
     archive = commands.add_parser("archive", help="archive maintenance").add_subparsers(title="archive commands")
     rebuild = archive.add_parser("rebuild", help="drop the archive and replay every event store into it")
     rebuild.set_defaults(run=_rebuild)
+    verify = archive.add_parser("verify", help="check every dossier's hash chain and seal, and "
+                                               "each entry against the event stores")
+    verify.add_argument("--demand", help="only this demand's dossier")
+    verify.set_defaults(run=_verify)
+
+    partners = commands.add_parser("partners", help="institutions' access to the partner exchange") \
+        .add_subparsers(title="partner commands")
+    for verb, text in (("grant", "create the institution's RabbitMQ user, permissions and topic "
+                                 "permissions; prints its credentials"),
+                       ("revoke", "delete the institution's RabbitMQ user and its permissions")):
+        command = partners.add_parser(verb, help=text)
+        command.add_argument("institution_id")
+        command.set_defaults(run=_partners, verb=verb)
 
     docs = commands.add_parser("docs", help="generated documentation").add_subparsers(title="documents")
     events = docs.add_parser("events", help="print the event catalogue (docs/events.md)")
     events.set_defaults(run=_events)
+    indicators = docs.add_parser("indicators", help="print the indicator table (docs/evaluation.md)")
+    indicators.set_defaults(run=_indicators)
+    partner_schemas = docs.add_parser("partners", help="write the partner events' JSON Schemas")
+    partner_schemas.add_argument("folder", nargs="?", default="docs/partners/schemas")
+    partner_schemas.set_defaults(run=_partner_schemas)
     return parser
 
 
@@ -84,28 +103,88 @@ def _token(args, config):
         return 2
 
 
-def _rebuild(args, config):
+def _event_logs(config):
+    """The archive, and a reader of every service's log straight from its event store."""
     from onestop.platform import APPLICATIONS
-    from services.archive.projection import Archive
-    from services.archive.store import open_database
+    from services.archive.store import open_archive
     from shared.eventstore import open_application
 
-    apps = {cls.service: open_application(cls, config) for cls in APPLICATIONS}
-    archive = Archive(open_database(config))
+    archive = open_archive(config)
+    apps = {cls.service: open_application(cls, config) for cls in APPLICATIONS
+            if cls.service != "archive"}
+    apps["archive"] = archive.seals
+    return archive, lambda upstream, after, limit: apps[upstream].log(after, limit)
+
+
+def _rebuild(args, config):
+    archive, read_log = _event_logs(config)
     started = time.perf_counter()
 
-    def progress(upstream, position):
-        print(f"  {upstream}: replayed up to notification {position}", flush=True)
+    def progress(upstream, position, applied):
+        elapsed = time.perf_counter() - started
+        print(f"  {upstream}: up to notification {position}, {applied} events, "
+              f"{applied / elapsed if elapsed else 0:.0f} events/s", flush=True)
 
-    applied = archive.rebuild(lambda upstream, after, limit: apps[upstream].log(after, limit),
-                              progress=progress)
+    applied = archive.rebuild(read_log, progress=progress)
     elapsed = time.perf_counter() - started
-    print(f"archive rebuilt: {applied} events in {elapsed:.2f} s "
-          f"({applied / elapsed if elapsed else 0:.0f} events/s)")
+    print(f"archive rebuilt: {applied} events, {archive.db.dossiers.count_documents({})} dossiers "
+          f"in {elapsed:.2f} s ({applied / elapsed if elapsed else 0:.0f} events/s)")
+
+
+def _verify(args, config):
+    archive, read_log = _event_logs(config)
+    archive.follow_upstreams(read_log)  # entries are checked against the event stores
+    ids = [args.demand] if args.demand else [d["_id"] for d in archive.db.dossiers.find({}, {"_id": 1})]
+    broken = 0
+    for demand_id in ids:
+        report = archive.verify(demand_id, check_sources=True)
+        if not report["intact"]:
+            broken += 1
+            print(f"BROKEN {demand_id}: entry {report['first_broken']}")
+    print(f"archive verify: {len(ids) - broken} of {len(ids)} dossiers intact")
+    return 1 if broken else 0
 
 
 def _events(args, config):
     from onestop.catalogue import markdown
+
+    sys.stdout.write(markdown())
+
+
+def _partners(args, config):
+    from services.partners.broker_access import BrokerAccessError, PartnerAccess
+    from shared.config import section
+
+    settings = section(config, "PARTNERS")
+    access = PartnerAccess(str(settings.get("management_url")), str(settings.get("management_user")),
+                           str(settings.get("management_password") or ""), str(settings.get("vhost")))
+    try:
+        if args.verb == "grant":
+            print(json.dumps(access.grant(args.institution_id), indent=2))
+        elif access.revoke(args.institution_id):
+            print(f"revoked: inst-{args.institution_id}")
+        else:
+            print(f"nothing to revoke: inst-{args.institution_id} has no user")
+    except BrokerAccessError as error:
+        print(f"onestop partners {args.verb}: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _partner_schemas(args, config):
+    from pathlib import Path
+
+    from onestop.partner_docs import files
+
+    folder = Path(args.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files().items():
+        (folder / name).write_text(text, encoding="utf-8")
+    print(f"wrote {len(files())} schemas to {folder}")
+
+
+def _indicators(args, config):
+    from onestop.indicator_docs import markdown
 
     sys.stdout.write(markdown())
 

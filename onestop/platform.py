@@ -1,5 +1,6 @@
 """Every part of the platform, in one place, for the embedded runtime, the CLI and the docs."""
 from gateway.service import GatewayService
+from services.archive.seals import ArchiveSeals
 from services.archive.service import ArchiveService
 from services.evaluation.application import Evaluation
 from services.evaluation.service import EvaluationService
@@ -7,8 +8,11 @@ from services.intake.application import Intake
 from services.intake.service import IntakeService
 from services.matching.application import Matching
 from services.matching.service import MatchingService
+from services.partners.application import PartnerFeed
+from services.partners.service import PartnersService
 
-SERVICES = (IntakeService, MatchingService, EvaluationService, ArchiveService, GatewayService)
+SERVICES = (IntakeService, MatchingService, EvaluationService, ArchiveService, PartnersService,
+            GatewayService)
 
 #: The event-sourced applications, whose logs are the platform's source of truth.
-APPLICATIONS = (Intake, Matching, Evaluation)
+APPLICATIONS = (Intake, Matching, Evaluation, ArchiveSeals, PartnerFeed)

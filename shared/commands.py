@@ -303,3 +303,136 @@ class GiveFeedback(Command):
     channel = fields.String(load_default="online", validate=validate.OneOf(
         ("online", "revisit_phone", "revisit_visit")), metadata={
         "description": "online by the enterprise; a revisit recorded by a specialist"})
+
+
+# Evaluation: complaints, supervision, effectiveness --------------------------------------
+SCOPE = validate.Regexp(
+    r"(all|station:[0-9a-f-]{36}|institution:[0-9a-f-]{36}|category:[a-z_]+)\Z",
+    error="must be all, station:<id>, institution:<id> or category:<code>")
+
+
+def scope_field(**kwargs):
+    return fields.String(validate=SCOPE, metadata={
+        "description": "all, station:<id>, institution:<id> or category:<code>"}, **kwargs)
+
+
+def period_field(**kwargs):
+    return fields.String(validate=validate.Length(min=4, max=22), metadata={
+        "description": "YYYY-MM, YYYY-Qn, YYYY or YYYY-MM-DD..YYYY-MM-DD (local days)"}, **kwargs)
+
+
+class Party(Command):
+    kind = fields.String(required=True, validate=validate.OneOf(("station", "specialist", "institution")))
+    id = text(64, required=True, metadata={"description": "station or institution id, or staff id"})
+
+
+class FileComplaint(Command):
+    against = fields.Nested(Party, required=True)
+    demand_id = fields.UUID(load_default=None, metadata={"description": "the case it concerns"})
+    station_id = fields.UUID(load_default=None, metadata={
+        "description": "the station that handles it; taken from the demand when one is given"})
+    summary = text(200, required=True)
+    details = text(4000, multiline=True, load_default=None)
+
+    @validates_schema
+    def _handled_somewhere(self, data, **_):
+        if data.get("demand_id") is None and data.get("station_id") is None:
+            raise ValidationError("name the demand, or else the station", "station_id")
+
+
+class ComplaintNote(Command):
+    note = text(2000, multiline=True, required=True)
+
+
+class ResolveComplaint(Command):
+    outcome = fields.String(required=True, validate=validate.OneOf(
+        ("upheld", "partly_upheld", "not_upheld")))
+    resolution = text(4000, multiline=True, required=True)
+
+
+class Finding(Command):
+    severity = fields.String(required=True, validate=validate.OneOf(
+        ("observation", "minor", "major", "critical")))
+    note = text(2000, multiline=True, required=True)
+
+
+class CheckedParty(Command):
+    kind = fields.String(required=True, validate=validate.OneOf(("station", "institution")))
+    id = fields.UUID(required=True)
+
+
+class RecordCheck(Command):
+    kind = fields.String(required=True, validate=validate.OneOf(("spot_check", "revisit")))
+    subject = fields.Nested(CheckedParty, required=True)
+    demand_id = fields.UUID(load_default=None)
+    findings = fields.List(fields.Nested(Finding), required=True, validate=validate.Length(max=100))
+    suspend_institution = flag(load_default=False, metadata={
+        "description": "ask matching to suspend the checked institution (reason required)"})
+    reason = text(2000, multiline=True, load_default=None)
+
+    @validates_schema
+    def _suspension_has_grounds(self, data, **_):
+        if data.get("suspend_institution"):
+            if data["subject"]["kind"] != "institution":
+                raise ValidationError("only an institution can be suspended", "suspend_institution")
+            if not data.get("reason"):
+                raise ValidationError("a suspension needs its reason", "reason")
+
+
+class EvaluationQuery(Command):
+    scope = scope_field(load_default="all")
+    period = period_field(required=True)
+    configuration = text(64, load_default=None, metadata={
+        "description": "the configuration version to score with (default: the current one)"})
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+
+
+class TrendQuery(Command):
+    scope = scope_field(load_default="all")
+    period = period_field(required=True)
+    every = fields.String(load_default="month", validate=validate.OneOf(("month", "quarter", "year")))
+    configuration = text(64, load_default=None)
+
+
+class PublishEvaluation(Command):
+    scope = scope_field(required=True)
+    period = period_field(required=True)
+    configuration_version = text(64, load_default=None)
+
+
+class CloseImprovement(Command):
+    outcome = text(4000, multiline=True, required=True)
+
+
+# Archive: supervision queries ------------------------------------------------------------
+class SearchDossiers(Command):
+    enterprise = fields.String(load_default=None, validate=validate.Length(min=1, max=18),
+                               metadata={"description": "the enterprise's credit code"})
+    institution = fields.UUID(load_default=None)
+    category = category_field(load_default=None)
+    station = fields.UUID(load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf(DEMAND_STATUSES))
+    submitted_from = fields.AwareDateTime(load_default=None, metadata={
+        "description": "ISO 8601 with offset, e.g. 2026-11-01T00:00:00+08:00"})
+    submitted_to = fields.AwareDateTime(load_default=None)
+    breached = fields.Boolean(load_default=None, metadata={"description": "true: with a breach"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class AsOf(Command):
+    as_of = fields.AwareDateTime(load_default=None, metadata={
+        "description": "the moment to reconstruct the case at (ISO 8601 with offset)"})
+
+
+# Partners --------------------------------------------------------------------------------
+class RegisterWebhook(Command):
+    url = fields.Url(required=True, schemes={"https", "http"}, require_tld=False, metadata={
+        "description": "https (http only where the platform allows it, for development)"})
+    secret = fields.String(required=True, validate=validate.Length(min=16, max=256), metadata={
+        "description": "shared secret for the X-Onestop-Signature HMAC-SHA256 of each body"})
+
+
+class Redeliver(Command):
+    from_event_id = fields.UUID(required=True, metadata={
+        "description": "deliver again from this event (included) onwards"})

@@ -71,7 +71,17 @@ class FollowsUpstreams:
         self._locks = defaultdict(threading.Lock)
         self._failures: dict[tuple[str, int], tuple[int, float]] = {}
 
+    def lag(self, upstream: str) -> int:
+        """Notifications of ``upstream`` known to exist (received or pulled) but not applied."""
+        known = getattr(self, "_known", {}).get(upstream, 0)
+        return max(known - self.position(upstream), 0)
+
+    def _saw(self, upstream: str, notification_id: int) -> None:
+        known = self.__dict__.setdefault("_known", {})
+        known[upstream] = max(known.get(upstream, 0), notification_id)
+
     def receive(self, message: Message) -> None:
+        self._saw(message.service, message.id)
         with self._lock(message.service):
             position = self.position(message.service)
             if message.id <= position:
@@ -111,6 +121,8 @@ class FollowsUpstreams:
         applied = 0
         while True:
             batch = self._upstream_log(upstream, self.position(upstream), self._pull_limit)
+            if batch:
+                self._saw(upstream, batch[-1].id)
             with self._lock(upstream):
                 position = self.position(upstream)
                 for message in batch:

@@ -28,8 +28,11 @@ Publish = Callable[[Message], None]
 
 class Relay:
     def __init__(self, app: ServiceApplication, publish: Publish, *, batch: int = 500,
-                 poll_interval: float = 0.5, on_published: Callable[[int], None] | None = None):
+                 poll_interval: float = 0.5, on_published: Callable[[int], None] | None = None,
+                 name: str = RELAY):
         self.app = app
+        #: the tracking name its position is kept under (one per destination of the log)
+        self.name = name
         self.publish = publish
         self.batch = batch
         self.poll_interval = poll_interval
@@ -39,7 +42,7 @@ class Relay:
         app.on_recorded(self._wake.set)
 
     def position(self) -> int:
-        return self.app.recorder.max_tracking_id(RELAY) or 0
+        return self.app.recorder.max_tracking_id(self.name) or 0
 
     def lag(self) -> int:
         """Notifications recorded but not yet published."""
@@ -53,7 +56,7 @@ class Relay:
         for message in messages:
             self.publish(message)
         try:
-            self.app.recorder.insert_tracking(Tracking(RELAY, messages[-1].id))
+            self.app.recorder.insert_tracking(Tracking(self.name, messages[-1].id))
         except IntegrityError:
             # Another relay of a replica got there first; its record already covers ours.
             log.info("relay position already at or beyond %s", messages[-1].id)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+import weakref
 
 from kombu import Exchange, Queue
 from nameko.amqp.publish import Publisher
@@ -20,6 +22,7 @@ from nameko.messaging import Consumer
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.timer import Timer
+from prometheus_client import start_http_server
 
 from shared import metrics
 from shared.errors import CLIENT_ERRORS
@@ -148,6 +151,9 @@ class Following(DependencyProvider):
             on_gap=lambda upstream: self._wake.set(),
             on_outcome=lambda upstream, outcome: _count(service, upstream, outcome),
         )
+        for upstream in self.follower.upstreams:
+            metrics.INBOX_LAG.labels(service, upstream).set_function(
+                lambda upstream=upstream: self.follower.lag(upstream))
 
     def start(self):
         if self.follower.upstreams:
@@ -184,9 +190,39 @@ def _count(service: str, upstream: str, outcome: str) -> None:
         metrics.DEAD_LETTERS.labels(service, upstream).inc()
 
 
+class EntrypointMetrics(DependencyProvider):
+    """Counts and times every entrypoint call of the service; in distributed mode also serves
+    the process's metrics on ``METRICS.port`` (the embedded mode's are on the gateway)."""
+
+    _serving: set[int] = set()
+
+    def setup(self):
+        self._started = weakref.WeakKeyDictionary()
+        port = int(section(self.container.config, "METRICS").get("port") or 0)
+        if port and port not in EntrypointMetrics._serving:
+            start_http_server(port)
+            EntrypointMetrics._serving.add(port)
+
+    def worker_setup(self, worker_ctx):
+        self._started[worker_ctx] = time.perf_counter()
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        service, name = self.container.service_name, worker_ctx.entrypoint.method_name
+        if exc_info is None:
+            outcome = "ok"
+        else:
+            outcome = "client_error" if issubclass(exc_info[0], CLIENT_ERRORS) else "error"
+        metrics.ENTRYPOINT_CALLS.labels(service, name, outcome).inc()
+        started = self._started.pop(worker_ctx, None)
+        if started is not None:
+            metrics.ENTRYPOINT_LATENCY.labels(service, name).observe(time.perf_counter() - started)
+
+
 class EventSourcedService:
     """What every event-sourced service offers over RPC: its log, and a health check that
     touches its store. Subclasses name their ``EventSourced`` provider ``application``."""
+
+    entrypoint_metrics = EntrypointMetrics()
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def notifications(self, after, limit):
@@ -207,6 +243,10 @@ class EventSourced(Following):
     def build(self, config):
         return open_application(self.app_class, config)
 
+    def relayed(self) -> ServiceApplication:
+        """The application whose log the relay publishes (the follower itself by default)."""
+        return self.follower
+
     def setup(self):
         super().setup()
         config = self.container.config
@@ -221,10 +261,11 @@ class EventSourced(Following):
             publisher.publish(message.data, routing_key=message.event, headers=message.headers())
 
         self.relay = Relay(
-            self.follower, publish, batch=int(settings.get("batch", 500)),
+            self.relayed(), publish, batch=int(settings.get("batch", 500)),
             poll_interval=float(settings.get("poll_interval", 0.5)),
             on_published=metrics.RELAY_PUBLISHED.labels(service).inc)
         metrics.RELAY_LAG.labels(service).set_function(self.relay.lag)
+        metrics.APPLICATION_GAUGES.watch(self.follower)
 
     def start(self):
         super().start()
@@ -236,3 +277,29 @@ class EventSourced(Following):
         metrics.RELAY_LAG.remove(self.container.service_name)
         super().stop()
         self.follower.close()
+
+
+# What a service follows: one mixin per upstream, so each service lists its upstreams in its
+# bases and the entrypoint is written once. ``application`` is the service's follower.
+class FollowsIntake:
+    @follow("intake")
+    def on_intake_event(self, message):
+        self.application.receive(message)
+
+
+class FollowsMatching:
+    @follow("matching")
+    def on_matching_event(self, message):
+        self.application.receive(message)
+
+
+class FollowsEvaluation:
+    @follow("evaluation")
+    def on_evaluation_event(self, message):
+        self.application.receive(message)
+
+
+class FollowsArchive:
+    @follow("archive")
+    def on_archive_event(self, message):
+        self.application.receive(message)

@@ -1,6 +1,8 @@
 import os
 import time
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -9,6 +11,27 @@ from shared.config import load
 
 PG = dict(host="127.0.0.1", port=5432, dbname=os.environ.get("ONESTOP_TEST_PG_DBNAME", "test"),
           user="postgres")
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class Clock:
+    """A controlled clock for the applications, set in Shanghai local time."""
+
+    def __init__(self, now):
+        self.set(now)
+
+    def set(self, now):
+        self.now = datetime.fromisoformat(now).replace(tzinfo=SHANGHAI)
+
+    def __call__(self):
+        return self.now
+
+
+def evaluation_month(at: str) -> str:
+    """The month evaluation counts a moment in (its days are Shanghai days by default)."""
+    return datetime.fromisoformat(at).astimezone(SHANGHAI).strftime("%Y-%m")
 
 
 def wait_for(predicate, timeout=10.0, interval=0.05, message="condition"):

@@ -5,6 +5,7 @@ import hashlib
 import json
 import logging
 import uuid
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -89,11 +90,7 @@ class Intake(ServiceApplication):
         return self._saved_station(station)
 
     def _saved_station(self, station: Station) -> dict:
-        try:
-            self.save(station)
-        except IntegrityError:
-            raise Conflict("the station changed while this request was handled; try again",
-                           {"station_id": str(station.id)}) from None
+        self.save_or_conflict(station, what="the station", details={"station_id": str(station.id)})
         return station_view(station)
 
     # Collection ----------------------------------------------------------------------------
@@ -224,6 +221,13 @@ class Intake(ServiceApplication):
     def attachment(self, sha256: str, uploader: dict) -> dict:
         return self.attachments.metadata(sha256, uploader)
 
+    def gauges(self) -> list[tuple]:
+        """For Prometheus: demands by category and current status."""
+        self.index.refresh()
+        counts = Counter((demand.category, demand.status) for demand in self.index.demands())
+        return [("onestop_demands", "Demands by category and current status.",
+                 ["category", "status"], counts)]
+
     def list_demands(self, query: dict, viewer: dict) -> dict:
         command = load_command(ListDemands, query)
         self.index.refresh()
@@ -267,7 +271,8 @@ class Intake(ServiceApplication):
         now = self.clock()
         demand.assign(data["assignment_id"], data["institution_id"],
                       self.limits.start("follow_up", self._calendar_of(demand), now),
-                      at=now.isoformat())
+                      at=now.isoformat(), promised_date=data["promised_date"],
+                      overridden=(data["manual"] or {}).get("overridden"))
         processing.collect_events(demand)
 
     def _on_matching_failed(self, message, data, processing):

@@ -190,14 +190,16 @@ class Demand(Aggregate):
         return found["paused_remaining"] if found else None
 
     # Matching's outcome --------------------------------------------------------------------
-    def assign(self, assignment_id: UUID, institution_id: UUID, follow_up: dict, at: str) -> None:
+    def assign(self, assignment_id: UUID, institution_id: UUID, follow_up: dict, at: str, *,
+               promised_date: str | None = None, overridden: str | None = None) -> None:
         # After a failed round a specialist may still assign by hand.
         self._require({"accepted", "matching_failed"}, "assign an institution to")
         self._assigned(assignment_id=assignment_id, institution_id=institution_id,
-                       follow_up=follow_up, at=at)
+                       follow_up=follow_up, promised_date=promised_date, overridden=overridden,
+                       at=at)
 
     @event("DemandAssigned")
-    def _assigned(self, assignment_id, institution_id, follow_up, at):
+    def _assigned(self, assignment_id, institution_id, follow_up, promised_date, overridden, at):
         self.updated_at = at
         self.unmatched_reasons = []
         self.status = "assigned"

@@ -5,10 +5,10 @@ from nameko.rpc import rpc
 
 from services.intake.application import Intake
 from shared.errors import CLIENT_ERRORS
-from shared.runtime import EventSourced, EventSourcedService, every, follow
+from shared.runtime import EventSourced, EventSourcedService, FollowsMatching, every
 
 
-class IntakeService(EventSourcedService):
+class IntakeService(EventSourcedService, FollowsMatching):
     name = "intake"
     application = EventSourced(Intake)
 
@@ -75,7 +75,3 @@ class IntakeService(EventSourcedService):
     @every("DEADLINES.check_interval", 30)
     def check_deadlines(self):
         self.application.check_deadlines()
-
-    @follow("matching")
-    def on_matching_event(self, message):
-        self.application.receive(message)

@@ -1,6 +1,7 @@
 """Matching's commands and queries, and how it reacts to accepted demands."""
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -22,6 +23,8 @@ from shared.config import section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
 
+log = logging.getLogger(__name__)
+
 #: Days before a qualification's end when QualificationExpiring is raised (domain.md: 90).
 EXPIRY_WARNING_DAYS = 90
 #: Offers in one round before it fails and waits for a specialist.
@@ -34,6 +37,7 @@ class Matching(ServiceApplication):
     upstreams = ("intake", "evaluation")
     reactions = {
         "InstitutionRated": "_on_institution_rated",
+        "SupervisionCheckRecorded": "_on_supervision_check",
         "DemandAccepted": "_on_demand_accepted",
         "DemandReclassified": "_on_demand_reclassified",
         "DemandWithdrawn": "_on_demand_closed",
@@ -119,11 +123,8 @@ class Matching(ServiceApplication):
         return self._saved(institution)
 
     def _saved(self, institution: Institution) -> dict:
-        try:
-            self.save(institution)
-        except IntegrityError:
-            raise Conflict("the institution changed while this request was handled; try again",
-                           {"institution_id": str(institution.id)}) from None
+        self.save_or_conflict(institution, what="the institution",
+                              details={"institution_id": str(institution.id)})
         return view(institution)
 
     def _now(self) -> str:
@@ -181,7 +182,21 @@ class Matching(ServiceApplication):
 
     def _on_institution_rated(self, message, data, processing):
         institution = self.repository.get(data["institution_id"])
-        institution.record_rating(data["satisfaction"], data["feedback_count"])
+        institution.record_rating(data["satisfaction"], data["feedback_count"],
+                                  data["on_time_rate"], data["completed_count"])
+        processing.collect_events(institution)
+
+    def _on_supervision_check(self, message, data, processing):
+        """A supervisor's finding suspends the institution (if it is still active)."""
+        if not data["suspend_institution"]:
+            return
+        institution = self.repository.get(UUID(data["subject"]["id"]))
+        if institution.status != "active":
+            log.info("supervision check %s: institution %s is %s, not suspended again",
+                     data["check_id"], institution.id, institution.status)
+            return
+        institution.suspend(f"supervision check {data['check_id']}: {data['reason']}",
+                            by=data["by"], at=self._now())
         processing.collect_events(institution)
 
     def _on_demand_closed(self, message, data, processing):
@@ -298,11 +313,8 @@ class Matching(ServiceApplication):
             raise Conflict(f"the assignment is {found['status']}", {"current_status": found["status"]})
         match = self.repository.get(self.registry.match_of_assignment[str(assignment_id)])
         change(match, UUID(str(assignment_id)))
-        try:
-            self.save(match)
-        except IntegrityError:
-            raise Conflict("the assignment changed while this request was handled; try again",
-                           {"assignment_id": str(assignment_id)}) from None
+        self.save_or_conflict(match, what="the assignment",
+                              details={"assignment_id": str(assignment_id)})
         self.registry.refresh()
         return self.registry.assignments[str(assignment_id)]
 
@@ -330,11 +342,7 @@ class Matching(ServiceApplication):
             raise Conflict(f"the institution is not eligible: {reason}", {"exclusion": reason})
         match.assign_manually(command["institution_id"], command["reason"], reason,
                               command["promised_date"], by=by, at=self._now())
-        try:
-            self.save(match)
-        except IntegrityError:
-            raise Conflict("the matching changed while this request was handled; try again",
-                           {"demand_id": str(demand_id)}) from None
+        self.save_or_conflict(match, what="the matching", details={"demand_id": str(demand_id)})
         return self.explanation(demand_id)
 
     def check_offers(self) -> int:
@@ -382,6 +390,7 @@ def view(institution: Institution) -> dict:
         "capacity": institution.capacity,
         "auto_accept_offers": institution.auto_accept_offers,
         "satisfaction": institution.satisfaction,
+        "on_time_rate": institution.on_time_rate,
         "price_list": institution.price_list,
         "registered_at": institution.created_on.isoformat(),
     }

@@ -45,6 +45,7 @@ class Institution(Aggregate):
         self.status = "active" if reviewed else "applied"
         self.status_reason: str | None = None
         self.satisfaction: float | None = None
+        self.on_time_rate: float | None = None
 
     def qualification(self, number: str) -> dict:
         for found in self.qualifications:
@@ -53,9 +54,11 @@ class Institution(Aggregate):
         raise NotFound(f"no qualification {number} of institution {self.id}")
 
     @event("InstitutionRatingRecorded")
-    def record_rating(self, satisfaction: float, feedback_count: int) -> None:
-        """Evaluation's satisfaction rate, kept here so matching's own log carries what it weighs."""
+    def record_rating(self, satisfaction: float | None, feedback_count: int,
+                      on_time_rate: float | None, completed_count: int) -> None:
+        """Evaluation's rates, kept here so matching's own log carries what it weighs."""
         self.satisfaction = satisfaction
+        self.on_time_rate = on_time_rate
 
     # Standing ------------------------------------------------------------------------------
     def review(self, approve: bool, reason: str, by: dict, at: str) -> None:

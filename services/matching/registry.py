@@ -70,6 +70,7 @@ class Registry(OwnLogFold):
             profile.status = "active" if changed.approved else "rejected"
         elif kind == "InstitutionRatingRecorded":
             profile.satisfaction = changed.satisfaction
+            profile.on_time = changed.on_time_rate
         elif kind == "QualificationAdded":
             profile.qualifications += ({**changed.qualification, "status": "valid"},)
         elif kind in ("QualificationStatusChanged", "QualificationExpired"):

@@ -3,10 +3,11 @@ from nameko.rpc import rpc
 
 from services.matching.application import Matching
 from shared.errors import CLIENT_ERRORS
-from shared.runtime import EventSourced, EventSourcedService, every, follow
+from shared.runtime import (
+    EventSourced, EventSourcedService, FollowsEvaluation, FollowsIntake, every)
 
 
-class MatchingService(EventSourcedService):
+class MatchingService(EventSourcedService, FollowsIntake, FollowsEvaluation):
     name = "matching"
     application = EventSourced(Matching)
 
@@ -69,11 +70,3 @@ class MatchingService(EventSourcedService):
     @every("MATCHING.qualification_check_interval", 3600)
     def check_qualifications(self):
         self.application.check_qualifications()
-
-    @follow("intake")
-    def on_intake_event(self, message):
-        self.application.receive(message)
-
-    @follow("evaluation")
-    def on_evaluation_event(self, message):
-        self.application.receive(message)

@@ -24,10 +24,18 @@ class Contract:
     def dump(self, domain_event) -> dict:
         values = dict(vars(domain_event))
         values[self.subject] = domain_event.originator_id
-        return self.schema().dump(values)
+        return self._instance().dump(values)
 
     def load(self, data: dict, **kwargs) -> dict:
-        return self.schema().load(data, **kwargs)
+        return self._instance().load(data, **kwargs)
+
+    def _instance(self) -> Schema:
+        # Building a schema (and its nested ones) costs more than using it: every log read and
+        # every reaction would pay it per event. Schemas keep no state between calls.
+        found = _INSTANCES.get(self.schema)
+        if found is None:
+            found = _INSTANCES[self.schema] = self.schema()
+        return found
 
 
 class UnknownEvent(LookupError):
@@ -35,6 +43,7 @@ class UnknownEvent(LookupError):
 
 
 CONTRACTS: dict[str, Contract] = {}
+_INSTANCES: dict[type[Schema], Schema] = {}
 
 
 def contract(event, *, producer, subject, summary, version=1):
@@ -59,4 +68,4 @@ def contract_for(event: str) -> Contract:
 __all__ = ["CONTRACTS", "Contract", "UnknownEvent", "ValidationError", "contract", "contract_for"]
 
 # The producers' modules register their contracts on import.
-from shared.contracts import evaluation, intake, inbox, matching  # noqa: E402,F401
+from shared.contracts import archive, evaluation, intake, inbox, matching, partners  # noqa: E402,F401

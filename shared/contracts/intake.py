@@ -115,6 +115,10 @@ class DemandAssigned(Schema):
     assignment_id = fields.UUID(required=True)
     institution_id = fields.UUID(required=True)
     follow_up = fields.Nested(DeadlineSchema, required=True)
+    promised_date = fields.Date(allow_none=True, required=True, metadata={
+        "description": "the date the institution promised the result for"})
+    overridden = fields.String(allow_none=True, required=True, metadata={
+        "description": "the matching constraint a supervisor overrode to assign by hand"})
     at = fields.String(required=True)
 
 

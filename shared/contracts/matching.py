@@ -46,11 +46,14 @@ class InstitutionReviewed(_InstitutionChange):
 
 
 @contract("InstitutionRatingRecorded", producer="matching", subject="institution_id",
-          summary="Matching took in evaluation's satisfaction rate for the institution.")
+          summary="Matching took in evaluation's satisfaction and on-time rates for the "
+                  "institution.")
 class InstitutionRatingRecorded(Schema):
     institution_id = fields.UUID(required=True)
-    satisfaction = fields.Float(required=True)
+    satisfaction = fields.Float(allow_none=True, required=True)
     feedback_count = fields.Integer(required=True)
+    on_time_rate = fields.Float(allow_none=True, required=True)
+    completed_count = fields.Integer(required=True)
 
 
 @contract("InstitutionSuspended", producer="matching", subject="institution_id",

@@ -6,7 +6,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -158,10 +157,12 @@ class Distributed:
         "matching": "services.matching.service:MatchingService",
         "evaluation": "services.evaluation.service:EvaluationService",
         "archive": "services.archive.service:ArchiveService",
+        "partners": "services.partners.service:PartnersService",
         "gateway": "gateway.service:GatewayService",
     }
 
-    def __init__(self, tmp: Path, amqp_uri: str, pg_dbname: str, schema_prefix: str):
+    def __init__(self, tmp: Path, amqp_uri: str, pg_dbname: str, schema_prefix: str,
+                 replicas: dict[str, int] | None = None):
         self.port = free_port()
         self.env = {
             **os.environ,
@@ -175,11 +176,19 @@ class Distributed:
             "ONESTOP_CATCH_UP_INTERVAL": "2",
             "PYTHONWARNINGS": "ignore",
         }
-        self.processes = {
-            name: Process(name, [str(BIN / "nameko"), "run", "--config", CONFIG, module], self.env, tmp)
-            for name, module in self.SERVICES.items()
-        }
+        self.processes, self.metrics_ports = {}, {}
+        for name, module in self.SERVICES.items():
+            for replica in range((replicas or {}).get(name, 1)):
+                key = name if replica == 0 else f"{name}-{replica + 1}"
+                self.metrics_ports[key] = free_port()
+                env = {**self.env, "ONESTOP_METRICS_PORT": str(self.metrics_ports[key])}
+                self.processes[key] = Process(
+                    key, [str(BIN / "nameko"), "run", "--config", CONFIG, module], env, tmp)
         self.api = Api(f"http://127.0.0.1:{self.port}", self.env)
+
+    def metrics(self, process: str) -> str:
+        """The Prometheus text a service process serves on its own port."""
+        return requests.get(f"http://127.0.0.1:{self.metrics_ports[process]}/metrics", timeout=5).text
 
     def start(self) -> "Distributed":
         for process in self.processes.values():

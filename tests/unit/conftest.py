@@ -4,6 +4,7 @@ import mongomock
 import pytest
 
 from services.archive.projection import Archive
+from services.archive.seals import ArchiveSeals
 from services.evaluation.application import Evaluation
 from services.intake.application import Intake
 from services.matching.application import Matching
@@ -27,14 +28,14 @@ def config(request, tmp_path, pg_schema_prefix):
 class Platform:
     def __init__(self, config, station=None):
         self.apps = {cls.service: open_application(cls, config) for cls in (Intake, Matching, Evaluation)}
-        self.archive = Archive(mongomock.MongoClient().db)
+        self.archive = Archive(mongomock.MongoClient().db, open_application(ArchiveSeals, config))
         for follower in [*self.apps.values(), self.archive]:
             follower.follow_upstreams(self.read_log, retry_backoff=0)
         self.station = self.apps["intake"].register_station(station or factories.station(), OPERATOR)
         self.apps["intake"].add_specialist(self.station["id"], factories.specialist(), OPERATOR)
 
     def read_log(self, upstream, after, limit):
-        return self.apps[upstream].log(after, limit)
+        return (self.archive if upstream == "archive" else self.apps[upstream]).log(after, limit)
 
     def settle(self):
         while sum(f.catch_up() for f in [*self.apps.values(), self.archive]):
@@ -43,6 +44,7 @@ class Platform:
     def close(self):
         for app in self.apps.values():
             app.close()
+        self.archive.close()
 
 
 @pytest.fixture

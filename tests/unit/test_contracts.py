@@ -5,7 +5,14 @@ import pytest
 from eventsourcing.domain import Aggregate
 
 from onestop.catalogue import markdown
-from services.evaluation.domain import InstitutionRating, PeriodFigures, ServiceCase
+from services.archive.seals import Seal
+from services.partners.feed import CaseFacts, OfferFacts, PartnerMessage, Webhook
+from services.evaluation.cases import InstitutionRating, OfferRound, ServiceCase, StationRecord
+from services.evaluation.complaints import Complaint
+from services.evaluation.ledger import Tally
+from services.evaluation.reports import ImprovementAction, PublishedEvaluation
+from services.evaluation.scoring import RegisteredConfiguration
+from services.evaluation.supervision import SupervisionCheck
 from services.intake.demand import Demand
 from services.intake.station import Station
 from services.matching.domain import Institution, Match
@@ -14,8 +21,10 @@ from shared.contracts import CONTRACTS
 from shared.eventstore import DeadLetter, open_application
 from services.intake.application import Intake
 
-AGGREGATES = (Demand, Station, Institution, Match, PeriodFigures, ServiceCase, InstitutionRating,
-              DeadLetter)
+AGGREGATES = (Demand, Station, Institution, Match, Tally, StationRecord, ServiceCase, OfferRound,
+              InstitutionRating, Complaint, SupervisionCheck, RegisteredConfiguration,
+              PublishedEvaluation, ImprovementAction, Seal, CaseFacts, OfferFacts, PartnerMessage,
+              Webhook, DeadLetter)
 
 
 def recorded_event_names():
@@ -43,3 +52,24 @@ def test_the_published_catalogue_matches_the_code():
 def test_an_unknown_event_store_is_refused_rather_than_kept_in_memory(kind, tmp_path):
     with pytest.raises(ConfigurationError):
         open_application(Intake, {"EVENT_STORE": {"kind": kind or "nonsense"}, "DATA_DIR": str(tmp_path)})
+
+
+def test_every_service_follows_exactly_the_upstreams_its_follower_reads():
+    import inspect
+
+    from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+
+    from onestop.platform import SERVICES
+    from services.archive.projection import Archive
+    from services.archive.service import ArchiveStore
+    from shared.runtime import Follow
+
+    for service in SERVICES:
+        provider = getattr(service, "application", None)
+        if provider is None:
+            continue  # the gateway follows nothing
+        follower = Archive if isinstance(provider, ArchiveStore) else provider.app_class
+        followed = {entrypoint.upstream for _, member in inspect.getmembers(service)
+                    for entrypoint in getattr(member, ENTRYPOINT_EXTENSIONS_ATTR, ())
+                    if isinstance(entrypoint, Follow)}
+        assert followed == set(follower.upstreams), service.name

@@ -2,15 +2,14 @@
 withdrawal, cancellation, re-matching, idempotent submission, attachments, who sees what."""
 import uuid
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from shared import metrics
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from tests import factories
+from tests.conftest import SHANGHAI, Clock
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 SPECIALIST = {"role": "specialist", "subject": "s-1"}
 OPERATOR = {"role": "operator", "subject": "ops-1"}
 SUPERVISOR = {"role": "supervisor", "subject": "regulator-1"}
@@ -18,17 +17,6 @@ SUPERVISOR = {"role": "supervisor", "subject": "regulator-1"}
 
 def local(text):
     return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
-
-
-class Clock:
-    def __init__(self, now):
-        self.now = local(now)
-
-    def set(self, now):
-        self.now = local(now)
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture

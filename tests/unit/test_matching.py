@@ -1,7 +1,7 @@
 """Matching as a regulator would question it: who was eligible, who was not and why, whether
 work spreads fairly, and whether lapsed or suspended qualifications ever slip through."""
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import pytest
 

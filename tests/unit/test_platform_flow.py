@@ -11,6 +11,7 @@ from services.matching.application import Matching
 from shared.contracts import contract_for
 from shared.errors import Invalid, NotFound
 from tests import factories
+from tests.conftest import evaluation_month
 
 SPECIALIST = {"role": "specialist", "subject": "s-1"}
 
@@ -33,10 +34,13 @@ def test_a_demand_is_assigned_to_the_qualified_institution_and_archived(platform
         "InstitutionAssigned", "DemandAssigned"]
     assert dossier["station_id"] == shown["station_id"]
     assert dossier["status"] == "assigned"
-    period = demand["submitted_at"][:7]
-    figures = platform.apps["evaluation"].figures(period)["figures"]
-    assert figures["demands_submitted"] == {"inspection_testing": 1}
-    assert figures["institutions_assigned"] == {qualified["id"]: 1}
+    period = evaluation_month(demand["submitted_at"])
+    evaluation, supervisor = platform.apps["evaluation"], {"role": "supervisor", "subject": "x"}
+    figures = evaluation.figures("category:inspection_testing", period, supervisor)["figures"]
+    assert figures["demands_submitted"] == 1 and figures["assignments"] == 1
+    served = evaluation.figures(f"institution:{qualified['id']}", period, supervisor)["figures"]
+    assert served["offers"] == served["offers_accepted"] == served["assignments"] == 1
+    assert evaluation.figures(f"institution:{unqualified['id']}", period, supervisor)["figures"] == {}
 
 
 def test_every_published_message_keeps_its_contract(platform):
@@ -48,7 +52,8 @@ def test_every_published_message_keeps_its_contract(platform):
     assert {m.event for m in published} >= {
         "StationRegistered", "SpecialistJoined", "DemandSubmitted", "DemandAccepted",
         "DemandAssigned", "DemandMatchingFailed", "InstitutionRegistered", "MatchingStarted",
-        "InstitutionAssigned", "MatchingFailed", "PeriodOpened", "FigureCounted"}
+        "InstitutionAssigned", "MatchingFailed", "FiguresRecorded", "ServiceCaseOpened",
+            "StationFollowed", "OfferRoundFollowed"}
     for message in published:
         terms = contract_for(message.event)
         assert message.schema_version == terms.version
@@ -148,31 +153,30 @@ def test_a_reaction_that_keeps_failing_is_dead_lettered_and_the_stream_moves_on(
 
 
 def test_a_reaction_that_loses_a_race_for_an_aggregate_is_retried_not_dead_lettered(platform, monkeypatch):
-    """Evaluation follows intake and matching at once; both reactions update the same month's
-    figures. The loser of that race must reload and apply again, not count as a failed try."""
+    """Evaluation's reactions and its commands update the same service case. The loser of a
+    race must reload and apply again, not count as a failed try (nor count twice)."""
     from services.evaluation.application import Evaluation
-    from services.evaluation.domain import PeriodFigures
+    from services.evaluation.cases import ServiceCase
 
     evaluation = platform.apps["evaluation"]
-    platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
-    original = Evaluation._count
+    demand = platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
+    original = Evaluation._on_demand_assessed
     raced = []
 
     def lose_the_race_once(self, message, data, processing):
         original(self, message, data, processing)
-        # Once the month exists, another upstream's reaction commits to it first.
-        if not raced and message.event == "DemandAccepted":
+        if not raced:  # meanwhile another writer commits to the same case
             raced.append(message.event)
-            rival = self.repository.get(PeriodFigures.create_id(message.occurred_at[:7]))
-            rival.count("rival", "x")
+            rival = self.repository.get(ServiceCase.create_id(data["demand_id"]))
+            rival.paused(data["at"])
             self.save(rival)
 
-    monkeypatch.setattr(Evaluation, "_count", lose_the_race_once)
+    monkeypatch.setattr(Evaluation, "_on_demand_assessed", lose_the_race_once)
     platform.settle()
 
-    period = platform.apps["intake"].log(0, 1)[0].occurred_at[:7]
-    figures = evaluation.figures(period)["figures"]
-    assert figures["demands_submitted"] == {"inspection_testing": 1}
-    assert figures["demands_accepted"] == {"inspection_testing": 1}
-    assert figures["rival"] == {"x": 1}
+    assert raced == ["DemandAccepted"]
+    figures = evaluation.figures("all", evaluation_month(demand["submitted_at"]),
+                                 {"role": "supervisor", "subject": "x"})
+    assert figures["figures"]["demands_submitted"] == 1
+    assert figures["figures"]["first_responses"] == 1 and figures["figures"]["assessments"] == 1
     assert evaluation.dead_letters() == []
