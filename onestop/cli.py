@@ -1,4 +1,5 @@
-"""The ``onestop`` command: run the platform, mint development tokens, rebuild the archive."""
+"""The ``onestop`` command: run the platform, mint development tokens, rebuild the archive,
+replay dead letters."""
 from __future__ import annotations
 
 import argparse
@@ -64,6 +65,24 @@ def _parser() -> argparse.ArgumentParser:
         command = partners.add_parser(verb, help=text)
         command.add_argument("institution_id")
         command.set_defaults(run=_partners, verb=verb)
+
+    deadletters = commands.add_parser(
+        "deadletters", help="notifications the services set aside after they failed every try "
+                            "(through the running gateway, as an operator)").add_subparsers(
+        title="dead-letter commands")
+    for verb, text in (("list", "list every dead letter, replayed or not"),
+                       ("replay", "apply again, after a fix, the dead letters not replayed yet")):
+        command = deadletters.add_parser(verb, help=text)
+        command.add_argument("--gateway", help="the gateway's base URL (default: "
+                                               "http://<WEB_SERVER_ADDRESS>)")
+        command.add_argument("--operator", default="onestop-cli",
+                             help="who the operator token names (recorded with a replay)")
+        command.set_defaults(run=_deadletters, verb=verb)
+        if verb == "replay":
+            command.add_argument("--service", help="only this service's dead letters")
+            command.add_argument("--upstream", help="only those of this upstream")
+            command.add_argument("--notification", type=int,
+                                 help="only this notification id (with --upstream)")
 
     docs = commands.add_parser("docs", help="generated documentation").add_subparsers(title="documents")
     events = docs.add_parser("events", help="print the event catalogue (docs/events.md)")
@@ -143,6 +162,45 @@ def _verify(args, config):
             print(f"BROKEN {demand_id}: entry {report['first_broken']}")
     print(f"archive verify: {len(ids) - broken} of {len(ids)} dossiers intact")
     return 1 if broken else 0
+
+
+def _deadletters(args, config):
+    import requests
+
+    from gateway.auth import issue
+    from shared.config import jwt_secret
+
+    host, _, port = str(config["WEB_SERVER_ADDRESS"]).rpartition(":")
+    base = args.gateway or f"http://{'127.0.0.1' if host in ('', '0.0.0.0') else host}:{port}"
+    headers = {"Authorization": f"Bearer {issue(jwt_secret(config), 'operator', args.operator, 300)}"}
+    try:
+        if args.verb == "list":
+            response = requests.get(f"{base}/api/v1/dead-letters", headers=headers, timeout=60)
+        else:
+            chosen = {"service": args.service, "upstream": args.upstream,
+                      "notification_id": args.notification}
+            response = requests.post(f"{base}/api/v1/dead-letters/replay", headers=headers,
+                                     json={k: v for k, v in chosen.items() if v is not None},
+                                     timeout=300)
+    except requests.RequestException as error:
+        print(f"onestop deadletters: the gateway at {base} did not answer: {error}", file=sys.stderr)
+        return 2
+    if not response.ok:
+        print(f"onestop deadletters {args.verb}: {response.status_code} {response.text}",
+              file=sys.stderr)
+        return 2
+    items = response.json()["items"]
+    for item in items:
+        state = item.get("outcome") or ("replayed" if item["replayed"] else "set aside")
+        print(f"{item['service']:<11} {item['upstream']}#{item['notification_id']:<8} "
+              f"{item['event']:<28} {state}" + (f": {item['error']}" if item.get("error") and
+                                                 state != "replayed" else ""))
+    if args.verb == "list":
+        print(f"{len(items)} dead letters, {sum(not i['replayed'] for i in items)} not replayed")
+        return 0
+    failed = sum(item["outcome"] == "failed" for item in items)
+    print(f"replayed {len(items) - failed} of {len(items)}" + (f"; {failed} failed again" if failed else ""))
+    return 1 if failed else 0
 
 
 def _events(args, config):

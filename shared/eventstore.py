@@ -51,6 +51,11 @@ class DeadLetter(Aggregate):
         self.event = event
         self.data = data
         self.error = error
+        self.replayed_by: str | None = None
+
+    @event("DeadLetterReplayed")
+    def replayed(self, by: str):
+        self.replayed_by = by
 
 
 class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
@@ -175,8 +180,21 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
                 start=None, limit=10**9, topics=[get_topic(DeadLetter.NotificationDeadLettered)]):
             letter = self.repository.get(notification.originator_id)
             found.append({"upstream": letter.upstream, "notification_id": letter.notification_id,
-                          "event": letter.event, "error": letter.error})
+                          "event": letter.event, "error": letter.error,
+                          "replayed": letter.replayed_by is not None})
         return found
+
+    def replay(self, message: Message, by: str) -> None:
+        # The letter's new version is saved with the reaction's events: two operators replaying
+        # at once conflict on it, so the effects land once.
+        letter = self.repository.get(DeadLetter.create_id(message.service, message.id))
+        if letter.replayed_by is not None:
+            return
+        processing_event = ProcessingEvent()
+        self.policy(message, processing_event)
+        letter.replayed(by=by)
+        processing_event.collect_events(letter)
+        self._notify(self._record(processing_event))
 
 
 class DateAsISO(Transcoding):

@@ -54,6 +54,15 @@ class FollowsUpstreams:
         """Record the message as set aside and advance the position past it."""
         raise NotImplementedError
 
+    def dead_letters(self) -> list[dict]:
+        """Every notification set aside: upstream, notification_id, event, error, replayed."""
+        raise NotImplementedError
+
+    def replay(self, message: Message, by: str) -> None:
+        """Apply a dead-lettered message's effects now and mark it replayed, atomically; the
+        position is left alone (it moved past the message when it was set aside)."""
+        raise NotImplementedError
+
     # What the mixin provides.
     def follow_upstreams(self, upstream_log: UpstreamLog, *, pull_limit: int = 500,
                          max_attempts: int = 5, retry_backoff: float = 0.5,
@@ -70,6 +79,37 @@ class FollowsUpstreams:
         self._on_outcome = on_outcome or (lambda upstream, outcome: None)
         self._locks = defaultdict(threading.Lock)
         self._failures: dict[tuple[str, int], tuple[int, float]] = {}
+
+    def replay_dead_letters(self, by: str, upstream: str | None = None,
+                            notification_id: int | None = None) -> list[dict]:
+        """Apply again, after a fix, the dead letters not replayed yet (all, one upstream's, or
+        one). Each is read afresh from its upstream's log and is replayed on its own: one that
+        fails again stays set aside, with the new error in the outcome, and the rest go on.
+        Replayed effects land after later notifications of the same upstream: what a reaction
+        decides must not depend on an order the replay cannot restore (docs/operations.md)."""
+        outcomes = []
+        for letter in self.dead_letters():
+            if letter["replayed"] or (upstream and letter["upstream"] != upstream) or (
+                    notification_id is not None and letter["notification_id"] != notification_id):
+                continue
+            outcome = {"upstream": letter["upstream"], "notification_id": letter["notification_id"],
+                       "event": letter["event"]}
+            try:
+                found = self._upstream_log(letter["upstream"], letter["notification_id"] - 1, 1)
+                if not found or found[0].id != letter["notification_id"]:
+                    raise LookupError(f"notification {letter['notification_id']} is not in "
+                                      f"{letter['upstream']}'s log")
+                with self._lock(letter["upstream"]):
+                    self.replay(found[0], by)
+            except Exception as error:
+                log.warning("replay of %s notification %s failed", letter["upstream"],
+                            letter["notification_id"], exc_info=True)
+                outcomes.append({**outcome, "outcome": "failed",
+                                 "error": f"{type(error).__name__}: {error}"})
+            else:
+                self._on_outcome(letter["upstream"], "replayed")
+                outcomes.append({**outcome, "outcome": "replayed", "error": None})
+        return outcomes
 
     def lag(self, upstream: str) -> int:
         """Notifications of ``upstream`` known to exist (received or pulled) but not applied."""

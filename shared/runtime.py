@@ -13,6 +13,7 @@ import threading
 import time
 import weakref
 
+from amqp.exceptions import ConnectionError as AMQPConnectionError
 from kombu import Exchange, Queue
 from nameko.amqp.publish import Publisher
 from nameko.constants import PERSISTENT
@@ -74,7 +75,14 @@ class Follow(Consumer):
 
     def _done(self, message, result, exc_info):
         # Acked even on failure: the follower retries from the upstream's log, counting tries.
-        self.queue_consumer.ack_message(message)
+        try:
+            self.queue_consumer.ack_message(message)
+        except (OSError, AMQPConnectionError) as error:
+            # The broker went away (nameko catches only amqp's error, not the socket's): the
+            # message is redelivered on the next connection and dropped as a duplicate. Left
+            # to raise, it would end the worker's thread with an error and kill the container.
+            log.warning("could not ack a message from %s (%s); it will come again",
+                        self.upstream, error)
         return result, exc_info
 
 
@@ -116,8 +124,22 @@ class RpcUpstreamLog:
         with lock:
             if upstream not in self._services:
                 self._services[upstream] = proxy.start()
-            wire = getattr(self._services[upstream], upstream).notifications(after=after, limit=limit)
+            try:
+                wire = getattr(self._services[upstream], upstream).notifications(after=after, limit=limit)
+            except Exception:
+                # A proxy whose connection the broker dropped stays disconnected for good, and
+                # one that timed out may get a late reply: the next pull starts a new one.
+                self._discard(upstream)
+                raise
         return [Message.from_wire(item) for item in wire]
+
+    def _discard(self, upstream: str) -> None:
+        self._services.pop(upstream, None)
+        _, proxy = self._proxies.pop(upstream)
+        try:
+            proxy.stop()
+        except Exception:  # already broken: nothing left to close cleanly
+            log.debug("stopping a broken RPC proxy failed", exc_info=True)
 
     def stop(self):
         for upstream in list(self._services):
@@ -231,6 +253,14 @@ class EventSourcedService:
     @rpc
     def health(self):
         return {"last_notification_id": self.application.last_notification_id()}
+
+    @rpc
+    def dead_letters(self):
+        return self.application.dead_letters()
+
+    @rpc
+    def replay_dead_letters(self, by, upstream=None, notification_id=None):
+        return self.application.replay_dead_letters(by, upstream, notification_id)
 
 
 class EventSourced(Following):

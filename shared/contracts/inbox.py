@@ -13,3 +13,11 @@ class NotificationDeadLettered(Schema):
     event = fields.String(required=True)
     data = fields.Dict(required=True)
     error = fields.String(required=True)
+
+
+@contract("DeadLetterReplayed", producer="any following service", subject="dead_letter_id",
+          summary="An operator replayed a dead-lettered notification after a fix; its effects "
+                  "were recorded with this event.")
+class DeadLetterReplayed(Schema):
+    dead_letter_id = fields.UUID(required=True)
+    by = fields.String(required=True)

@@ -148,8 +148,50 @@ def test_a_reaction_that_keeps_failing_is_dead_lettered_and_the_stream_moves_on(
     assert intake.demand(healthy["id"], SPECIALIST)["status"] == "assigned"
     assert intake.demand(poison["id"], SPECIALIST)["status"] == "accepted"
     letters = matching.dead_letters()
-    assert [(d["upstream"], d["event"]) for d in letters] == [("intake", "DemandAccepted")]
+    assert [(d["upstream"], d["event"], d["replayed"]) for d in letters] == [
+        ("intake", "DemandAccepted", False)]
     assert "cannot match this one" in letters[0]["error"]
+
+    # Replayed while the bug is still there: it fails again and stays set aside.
+    [again] = matching.replay_dead_letters("ops-1")
+    assert again["outcome"] == "failed" and "cannot match this one" in again["error"]
+    assert matching.dead_letters()[0]["replayed"] is False
+
+    monkeypatch.undo()  # the fix is deployed
+    assert [o["outcome"] for o in matching.replay_dead_letters("ops-1")] == ["replayed"]
+    platform.settle()
+    assert intake.demand(poison["id"], SPECIALIST)["status"] == "assigned"
+    assert matching.dead_letters()[0]["replayed"] is True
+    assert matching.replay_dead_letters("ops-1") == []  # once only
+    assert [e["name"] for e in platform.archive.dossier(poison["id"])["events"]].count(
+        "InstitutionAssigned") == 1
+
+
+def test_a_dead_letter_of_the_archive_is_replayed_into_its_dossier(platform, monkeypatch):
+    from services.archive.projection import Archive
+
+    platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    demand = platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
+    original = Archive._add_to_dossier
+
+    def fail_on_acceptance(self, demand_id, entry):
+        if entry["name"] == "DemandAccepted":
+            raise RuntimeError("cannot file this one")
+        return original(self, demand_id, entry)
+
+    monkeypatch.setattr(Archive, "_add_to_dossier", fail_on_acceptance)
+    for _ in range(6):
+        platform.settle()
+    assert [(d["event"], d["replayed"]) for d in platform.archive.dead_letters()] == [
+        ("DemandAccepted", False)]
+    names = lambda: [e["name"] for e in platform.archive.dossier(demand["id"])["events"]]
+    assert "DemandAccepted" not in names() and "DemandAssigned" in names()
+
+    monkeypatch.undo()
+    assert [o["outcome"] for o in platform.archive.replay_dead_letters("ops-1")] == ["replayed"]
+    assert names().count("DemandAccepted") == 1
+    assert platform.archive.dead_letters()[0]["replayed"] is True
+    assert platform.archive.verify(demand["id"])["intact"]
 
 
 def test_a_reaction_that_loses_a_race_for_an_aggregate_is_retried_not_dead_lettered(platform, monkeypatch):
