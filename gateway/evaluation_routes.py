@@ -11,14 +11,14 @@ import io
 
 from werkzeug.wrappers import Response
 
-from gateway.http import read_json, route
+from gateway.http import route
 from gateway.schemas import (
     CheckPage, CheckView, ComplaintPage, ComplaintView, ConfigurationPage, ConfigurationView,
     EvaluationPage, EvaluationView, FiguresView, ImprovementActionPage, ImprovementActionView,
     ReportView, RevisitPage, TrendView)
 from shared.commands import (
     CloseImprovement, ComplaintNote, EvaluationQuery, FileComplaint, PublishEvaluation, RecordCheck,
-    ResolveComplaint, TrendQuery)
+    RegisterConfiguration, ResolveComplaint, TrendQuery)
 
 READERS = ("supervisor", "specialist", "institution")
 HANDLERS = ("specialist", "supervisor")
@@ -101,11 +101,11 @@ class EvaluationRoutes:
         return self.evaluation.get_configuration(version)
 
     @route("POST", "/api/v1/evaluation/configurations", roles=("supervisor",),
-           response=ConfigurationView, status=201,
+           body=RegisterConfiguration, response=ConfigurationView, status=201,
            summary="Register a new indicator configuration version (docs/evaluation.md); it "
                    "becomes current")
-    def register_configuration(self, request, principal):
-        return self.evaluation.register_configuration(read_json(request), principal.as_actor())
+    def register_configuration(self, request, principal, payload):
+        return self.evaluation.register_configuration(payload, principal.as_actor())
 
     # Figures, reports, trends ----------------------------------------------------------------
     @route("GET", "/api/v1/evaluation/figures", roles=READERS, response=FiguresView,

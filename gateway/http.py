@@ -26,6 +26,10 @@ from shared.logs import keep_expected_errors_brief
 keep_expected_errors_brief()
 
 MAX_BODY_BYTES = 1024 * 1024
+#: Far deeper than any command nests, and far below Python's recursion limit: a document nested
+#: a few hundred levels parses, but then breaks whoever copies, stores or serialises it later
+#: (the archive's store, the RPC of an upstream log), long after the request was answered.
+MAX_JSON_DEPTH = 32
 
 class ExclusiveWebServer(WebServer):
     """nameko's web server, but refusing a port another process already listens on: eventlet
@@ -141,16 +145,37 @@ def read_json(request):
                        "the body must be JSON, sent with Content-Type: application/json",
                        {"content_type": request.headers.get("Content-Type")})
     raw = read_bytes(request, MAX_BODY_BYTES)
+    too_deep = ApiError(400, "malformed_json",
+                        f"the JSON is nested too deeply (at most {MAX_JSON_DEPTH} levels)")
     try:
-        return json.loads(raw.decode("utf-8"))
+        payload = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ApiError(400, "malformed_json", "the body is not valid UTF-8") from None
     except RecursionError:
-        raise ApiError(400, "malformed_json", "the JSON is nested too deeply") from None
+        raise too_deep from None
     except json.JSONDecodeError as error:
         raise ApiError(400, "malformed_json", f"the body is not valid JSON: {error}") from None
     except ValueError:  # Python's limit on the digits of an integer
         raise ApiError(400, "malformed_json", "the JSON holds a number too long to read") from None
+    if _nesting(payload) > MAX_JSON_DEPTH:
+        raise too_deep
+    return payload
+
+
+def _nesting(value) -> int:
+    """How many arrays and objects enclose one another at the deepest: counted a level at a
+    time (no recursion, little Python per item) and only until past the limit."""
+    depth, level = 0, [value]
+    while depth <= MAX_JSON_DEPTH:
+        level = [item for item in level if isinstance(item, (dict, list))]
+        if not level:
+            break
+        depth += 1
+        inside = []
+        for container in level:
+            inside.extend(container.values() if isinstance(container, dict) else container)
+        level = inside
+    return depth
 
 
 def unmatched(service_cls, method: str, path: str) -> ApiError:

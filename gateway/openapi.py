@@ -36,11 +36,26 @@ def _errors_of(route, has_path_parameters: bool) -> list[str]:
     return sorted(codes)
 
 
+def _ecma_pattern(converter, field, **kwargs) -> dict:
+    """A Regexp validator's pattern as OpenAPI reads it: ECMA 262 and matched anywhere in the
+    value. marshmallow matches from the start, and the end is marked with Python's ``\\Z``,
+    which ECMA 262 lacks (its ``$`` means the same without a multiline flag)."""
+    regex = next((v.regex.pattern for v in field.validators
+                  if isinstance(getattr(v, "regex", None), re.Pattern)), None)
+    if regex is None:
+        return {}
+    if regex.endswith(r"\Z"):
+        return {"pattern": f"^(?:{regex[:-2]})$"}
+    return {"pattern": f"^(?:{regex})"}
+
+
 def document(service_cls, version: str = "0.1.0") -> dict:
+    marshmallow = MarshmallowPlugin()
     spec = APISpec(title="onestop", version=version, openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()],
+                   plugins=[marshmallow],
                    info={"description": "HTTP API of the quality-infrastructure one-stop service "
                                         "workstation platform."})
+    marshmallow.converter.add_attribute_function(_ecma_pattern)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
                                                "bearerFormat": "JWT"})
     spec.components.schema("Error", schema=ErrorBody)

@@ -12,6 +12,7 @@ from nameko.rpc import RpcProxy
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
+from gateway.dead_letter_routes import DeadLetterRoutes
 from gateway.errors import ApiError, json_response
 from gateway.evaluation_routes import EvaluationRoutes
 from gateway.partner_routes import PartnerRoutes
@@ -44,10 +45,17 @@ HIDDEN_FROM = {
                     "ComplaintResolved", "ComplaintDeadlineApproaching",
                     "ComplaintDeadlineBreached"},
 }
+#: What the parties do not read in the entries they see: matching's scores of every competitor
+#: stay with the station and the regulator, and whom the enterprise turned down (its excluded
+#: institutions) is its own affair, as in the demand an institution reads.
+HIDDEN_DATA = {
+    "enterprise": {"explanation", "weights"},
+    "institution": {"explanation", "weights", "excluded_institutions"},
+}
 READY_TIMEOUT = 2.0
 
 
-class GatewayService(EvaluationRoutes, PartnerRoutes):
+class GatewayService(EvaluationRoutes, PartnerRoutes, DeadLetterRoutes):
     name = "gateway"
 
     intake = RpcProxy("intake")
@@ -274,7 +282,8 @@ class GatewayService(EvaluationRoutes, PartnerRoutes):
         self._require_party(principal, (dossier.get("enterprise") or {}).get("credit_code"),
                             (dossier.get("assignment") or {}).get("institution_id"), demand_id)
         if principal.role in HIDDEN_FROM:
-            dossier["events"] = [party_view(e) for e in dossier["events"]
+            hidden = HIDDEN_DATA[principal.role]
+            dossier["events"] = [party_view(e, hidden) for e in dossier["events"]
                                  if e["name"] not in HIDDEN_FROM[principal.role]]
         return dossier
 
@@ -357,8 +366,7 @@ def attachment_name_problem(name: str) -> str | None:
     return None
 
 
-def party_view(entry: dict) -> dict:
-    """A dossier entry as the enterprise or the institution may read it: matching's scores of
-    every competitor stay with the station and the regulator."""
-    data = {k: v for k, v in entry["data"].items() if k not in ("explanation", "weights")}
+def party_view(entry: dict, hidden: set[str]) -> dict:
+    """A dossier entry as a party of the case may read it: without the ``hidden`` data."""
+    data = {k: v for k, v in entry["data"].items() if k not in hidden}
     return {**entry, "data": data}

@@ -379,6 +379,16 @@ class RecordCheck(Command):
                 raise ValidationError("a suspension needs its reason", "reason")
 
 
+class RegisterConfiguration(Command):
+    """An indicator configuration document (docs/evaluation.md), in outline: the evaluation
+    service checks weights, thresholds and scoring functions, naming where each problem is."""
+    version = fields.String(required=True)
+    description = fields.String()
+    grades = fields.List(fields.Dict(), required=True)
+    improvement = fields.Dict(required=True)
+    dimensions = fields.List(fields.Dict(), required=True)
+
+
 class EvaluationQuery(Command):
     scope = scope_field(load_default="all")
     period = period_field(required=True)
@@ -436,3 +446,23 @@ class RegisterWebhook(Command):
 class Redeliver(Command):
     from_event_id = fields.UUID(required=True, metadata={
         "description": "deliver again from this event (included) onwards"})
+
+
+#: The services that follow upstream logs, and so may hold dead letters.
+FOLLOWERS = ("intake", "matching", "evaluation", "archive", "partners")
+
+
+class ReplayDeadLetters(Command):
+    """Which dead letters to replay: all of them by default, or one service's, one upstream's,
+    or a single notification (upstream and notification_id together)."""
+    service = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(FOLLOWERS))
+    upstream = fields.String(load_default=None, allow_none=True,
+                             validate=validate.OneOf(("intake", "matching", "evaluation", "archive")))
+    notification_id = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                     validate=validate.Range(min=1))
+
+    @validates_schema
+    def _one_notification_names_its_upstream(self, data, **_):
+        if data.get("notification_id") is not None and not data.get("upstream"):
+            raise ValidationError("a notification id is only unique within its upstream's log",
+                                  "upstream")

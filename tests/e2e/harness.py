@@ -87,6 +87,12 @@ class Api:
             self._tokens[key] = minted.stdout.strip()
         return self._tokens[key]
 
+    def jwt_secret(self) -> str:
+        """The secret the platform signs with: given to it, or (embedded) generated into its
+        data folder; for tests that forge tokens `onestop token` refuses to mint."""
+        return (self.env.get("ONESTOP_JWT_SECRET")
+                or (Path(self.env["ONESTOP_DATA_DIR"]) / "jwt-secret").read_text().strip())
+
     def call(self, method: str, path: str, *, as_=None, **kwargs) -> requests.Response:
         headers = kwargs.pop("headers", {})
         if as_ is not None:
@@ -162,7 +168,7 @@ class Distributed:
     }
 
     def __init__(self, tmp: Path, amqp_uri: str, pg_dbname: str, schema_prefix: str,
-                 replicas: dict[str, int] | None = None):
+                 replicas: dict[str, int] | None = None, settings: dict[str, str] | None = None):
         self.port = free_port()
         self.env = {
             **os.environ,
@@ -175,6 +181,7 @@ class Distributed:
             "ONESTOP_HTTP_ADDRESS": f"127.0.0.1:{self.port}",
             "ONESTOP_CATCH_UP_INTERVAL": "2",
             "PYTHONWARNINGS": "ignore",
+            **(settings or {}),
         }
         self.processes, self.metrics_ports = {}, {}
         for name, module in self.SERVICES.items():

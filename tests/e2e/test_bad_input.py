@@ -4,6 +4,7 @@ import json
 import jwt
 import pytest
 
+from gateway.http import MAX_JSON_DEPTH
 from tests import factories
 from tests.e2e.harness import Embedded
 
@@ -91,6 +92,84 @@ def test_malformed_json_wrong_content_type_and_oversized_bodies(platform, path):
                  413, "body_too_large")
 
 
+def test_an_oversized_body_without_a_length_is_refused_too(platform):
+    chunks = (b"x" * 65536 for _ in range(17))  # sent chunked: no Content-Length to refuse early
+    assert_error(platform.api.call("POST", "/api/v1/institutions", as_=SPECIALIST, data=chunks,
+                                   headers={"Content-Type": "application/json"}),
+                 413, "body_too_large")
+
+
+@pytest.mark.parametrize("content_type, body", [
+    # No type at all reaches the gateway as text/plain (eventlet's WSGI default).
+    (None, json.dumps(factories.institution())),
+    ("application/x-www-form-urlencoded", "name=Panyu+Testing+Centre"),
+    ("multipart/form-data; boundary=x", '--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--x--'),
+    ("application/xml", "<institution/>"),
+    ("application/jsonl", json.dumps(factories.institution())),
+])
+def test_a_body_that_is_not_declared_json_is_refused_for_its_type(platform, content_type, body):
+    headers = {"Content-Type": content_type} if content_type else {}
+    error = assert_error(platform.api.call("POST", "/api/v1/institutions", as_=SPECIALIST, data=body,
+                                           headers=headers),
+                         415, "unsupported_media_type")
+    assert error["details"] == {"content_type": content_type or "text/plain"}
+
+
+def test_json_with_parameters_or_capitals_in_its_type_is_json(platform):
+    response = platform.api.call("POST", "/api/v1/institutions", as_=SPECIALIST, data=json.dumps({}),
+                                 headers={"Content-Type": "Application/JSON; charset=UTF-8"})
+    assert_error(response, 422, "validation_failed")
+
+
+@pytest.mark.parametrize("body", [
+    b'{"name": "caf\xe9"}',  # Latin-1
+    b'{"name": "\xed\xa0\x80"}',  # a surrogate, encoded as if it were a character
+    b'{"name": "\xc0\xaf"}',  # an overlong encoding of "/"
+])
+def test_a_body_that_is_not_utf_8_is_malformed(platform, body):
+    assert_error(platform.api.call("POST", "/api/v1/institutions", as_=SPECIALIST, data=body,
+                                   headers={"Content-Type": "application/json"}),
+                 400, "malformed_json")
+
+
+@pytest.mark.parametrize("path, as_, template, enclosing", [
+    ("/api/v1/institutions", SPECIALIST, '{"name": %s}', 1),
+    # The indicator configuration takes free-form objects, which the schema cannot bound.
+    ("/api/v1/evaluation/configurations", SUPERVISOR,
+     '{"version": "deep", "grades": [], "dimensions": [], "improvement": {"note": %s}}', 2),
+])
+def test_json_nested_past_the_limit_is_refused_before_it_is_read(platform, path, as_, template,
+                                                                 enclosing):
+    def nested(levels):  # arrays around an empty object, inside the template's own levels
+        arrays = levels - enclosing - 1
+        return template % ("[" * arrays + "{}" + "]" * arrays)
+    headers = {"Content-Type": "application/json"}
+    refused = assert_error(platform.api.call("POST", path, as_=as_, data=nested(MAX_JSON_DEPTH + 1),
+                                             headers=dict(headers)), 400, "malformed_json")
+    assert refused["message"] == f"the JSON is nested too deeply (at most {MAX_JSON_DEPTH} levels)"
+    # One level less is read, then refused for what it says.
+    assert_error(platform.api.call("POST", path, as_=as_, data=nested(MAX_JSON_DEPTH),
+                                   headers=dict(headers)), 422, "validation_failed")
+
+
+@pytest.mark.parametrize("path, as_, parameter, maximum", [
+    ("/api/v1/demands", SUPERVISOR, "per_page", 100),
+    ("/api/v1/demands", SUPERVISOR, "page", 100000),
+    ("/api/v1/archive/demands", SUPERVISOR, "per_page", 100),
+    ("/api/v1/partner/events", ("institution", "i-1"), "limit", 500),
+])
+@pytest.mark.parametrize("value", ["10000000", "9" * 5000, "1e9", "0", "-1"])
+def test_huge_pages_are_refused_not_clamped(platform, path, as_, parameter, maximum, value):
+    """The document states each page's bounds; a page past them is an error naming the parameter,
+    never silently shortened (a caller would take the shortened page for the whole)."""
+    error = assert_error(platform.api.call("GET", f"{path}?{parameter}={value}", as_=as_),
+                         422, "validation_failed")
+    assert parameter in error["details"]
+    documented = platform.api.call("GET", "/openapi.json").json()["paths"][path]["get"]
+    bounds = next(p["schema"] for p in documented["parameters"] if p["name"] == parameter)
+    assert (bounds["minimum"], bounds["maximum"]) == (1, maximum)
+
+
 @pytest.mark.parametrize("path", ["/api/v1/demands/00000000-0000-0000-0000-000000000000",
                                   "/api/v1/demands/not-an-id",
                                   "/api/v1/institutions/00000000-0000-0000-0000-000000000000",
@@ -111,7 +190,7 @@ def test_tokens_are_required_and_checked(platform):
     assert_error(api.call("POST", path, json=body, headers={"Authorization": f"Bearer {forged}"}), 401,
                  "invalid_token")
     expired = jwt.encode({"role": "enterprise", "sub": ENTERPRISE, "exp": 1000000000},
-                         _secret(platform), algorithm="HS256")
+                         platform.api.jwt_secret(), algorithm="HS256")
     assert_error(api.call("POST", path, json=body, headers={"Authorization": f"Bearer {expired}"}), 401,
                  "token_expired")
     assert_error(api.call("POST", path, as_=("institution", "i-1"), json=body), 403, "forbidden")
@@ -138,7 +217,7 @@ def test_a_period_must_be_a_month(platform, period):
 
 @pytest.mark.parametrize("body, message", [
     ('{"capacity": ' + "9" * 5000 + "}", "the JSON holds a number too long to read"),
-    ("[" * 100000 + "]" * 100000, "the JSON is nested too deeply"),
+    ("[" * 100000 + "]" * 100000, f"the JSON is nested too deeply (at most {MAX_JSON_DEPTH} levels)"),
 ])
 def test_json_a_parser_cannot_take_is_explained(platform, body, message):
     error = assert_error(platform.api.call("POST", "/api/v1/institutions", as_=SPECIALIST, data=body,
@@ -172,9 +251,3 @@ def test_nothing_bad_was_stored(platform):
     # Only the station opened for these tests, with its one specialist, was counted.
     assert response.json()["figures"] == {"staff": 1, "staff_trained": 1}
     assert platform.api.call("GET", "/api/v1/demands", as_=SUPERVISOR).json()["total"] == 0
-
-
-def _secret(platform):
-    from pathlib import Path
-
-    return (Path(platform.env["ONESTOP_DATA_DIR"]) / "jwt-secret").read_text().strip()

@@ -1,0 +1,522 @@
+"""Who may call what: every gateway endpoint against every role, on real cases.
+
+The endpoints come from the gateway's own route declarations, so a new endpoint (or a role added
+to one) fails `test_the_matrix_covers_every_route_and_every_role_it_lists` until MATRIX says what
+that role gets. A role a route does not list is refused by the gateway itself (403), and a
+missing, expired or forged token is refused before that (401); both are checked on every route.
+
+MATRIX is the rest: for each role a route lists, what the call gets on a real resource, both
+the caller's own and another party's. Two stations, two enterprises and two institutions (A and
+B) each have a case; the callers are named after them. A change the caller may make is shown,
+where it cannot be repeated, on a case already past it (the completed case, the resolved
+complaint): the caller passes the access checks and is stopped by the state check (409), so
+the rows change nothing another row reads and run in any order.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import jwt
+import pytest
+from werkzeug.routing import Map, Rule
+
+from gateway.auth import ROLES
+from gateway.http import routes_of
+from gateway.service import GatewayService
+from tests import factories
+from tests.conftest import wait_for
+from tests.e2e.harness import Embedded
+
+ROUTES = [route for _, route in routes_of(GatewayService)]
+SECURED = [route for route in ROUTES if route.roles]
+OTHER_PARK = "nansha-port-park"
+ENTERPRISE_A, ENTERPRISE_B = factories.credit_code(), factories.credit_code()
+APPLICANT = factories.credit_code()  # an institution applying, known by its credit code
+SCORES = {"overall": 4, "timeliness": 4, "professionalism": 4, "attitude": 4, "outcome": 4}
+MONTH = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")  # evaluation's days
+CALLERS = {  # name: (role, subject; a name of the world's where it is known only at run time)
+    "enterprise A": ("enterprise", ENTERPRISE_A),
+    "enterprise B": ("enterprise", ENTERPRISE_B),
+    "lab A": ("institution", "lab_a"),
+    "lab B": ("institution", "lab_b"),
+    "applicant": ("institution", APPLICANT),
+    "specialist": ("specialist", "s-1"),  # of the station serving both enterprises
+    "specialist elsewhere": ("specialist", "s-2"),  # of another park's station
+    "no station's specialist": ("specialist", "s-none"),
+    "supervisor": ("supervisor", "regulator-1"),
+    "operator": ("operator", "ops-1"),
+}
+#: Who stands for a role when the role alone decides (the 401 and 403 checks): the party
+#: closest to the resource, so a refusal is the route's doing, not the resource's.
+FOR_ROLE = {"enterprise": "enterprise A", "institution": "lab A", "specialist": "specialist",
+            "supervisor": "supervisor", "operator": "operator"}
+#: The real resource each path parameter names in the 401 and 403 checks.
+RESOURCE_OF = {"demand_id": "demand_a", "assignment_id": "assignment_a", "institution_id": "lab_a",
+               "station_id": "station", "complaint_id": "complaint_a", "action_id": "action_a",
+               "evaluation_id": "evaluation_a", "version": "configuration", "number": "CMA-A"}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A 200 whose ``items`` include the ``shows`` and none of the ``hides`` (by ``key``), and
+    whose text names none of the ``conceals`` anywhere."""
+    shows: tuple = ()
+    hides: tuple = ()
+    items: str = "items"
+    key: str = "id"
+    conceals: tuple = ()
+    status: int = 200
+
+
+def sees(*shows, hides=(), **where):
+    return Listing(tuple(shows), hides if isinstance(hides, tuple) else (hides,), **where)
+
+
+def conceals(*names):
+    return Listing(conceals=names)
+
+
+def note(text="Checked with the enterprise"):
+    return {"note": text}
+
+
+FOLLOW_UP = {"note": "Samples delivered to the lab", "contact": "Li Hua", "channel": "phone"}
+CONSTRUCTION = {"site": "Ground floor, park service centre", "layout": "Reception", "area_m2": 120.5,
+                "equipment": ["queue display"], "signage": {"gb_t_10001_1": True, "gb_t_10001_9": True},
+                "indoor_air_gb_t_18883": True}
+
+
+MATRIX = [
+    # call                                                      caller                    expected            body
+    # Demands: an enterprise its own, an institution those assigned to it, a specialist its station's.
+    ("GET /api/v1/demands?per_page=100",                        "enterprise A",           sees("demand_a", hides="demand_b")),
+    ("GET /api/v1/demands?per_page=100",                        "enterprise B",           sees("demand_b", hides="demand_a")),
+    ("GET /api/v1/demands?per_page=100",                        "lab A",                  sees("demand_a", hides="demand_b")),
+    ("GET /api/v1/demands?per_page=100",                        "lab B",                  sees("demand_b", hides="demand_a")),
+    ("GET /api/v1/demands?per_page=100",                        "specialist",             sees("demand_a", "demand_b")),
+    ("GET /api/v1/demands?per_page=100",                        "specialist elsewhere",   sees(hides=("demand_a", "demand_b"))),
+    ("GET /api/v1/demands?per_page=100",                        "supervisor",             sees("demand_a", "demand_b")),
+    ("GET /api/v1/demands?per_page=100",                        "operator",               sees("demand_a", "demand_b")),
+    ("GET /api/v1/demands/{demand_a}",                          "enterprise A",           200),
+    ("GET /api/v1/demands/{demand_b}",                          "enterprise A",           404),
+    # Whom the enterprise turned down (spare lab) is its own affair, wherever the lab looks.
+    ("GET /api/v1/demands/{demand_a}",                          "lab A",                  conceals("spare_lab")),
+    ("GET /api/v1/demands/{demand_b}",                          "lab A",                  404),
+    ("GET /api/v1/demands/{demand_a}",                          "specialist",             200),
+    ("GET /api/v1/demands/{demand_a}",                          "specialist elsewhere",   404),
+    ("GET /api/v1/demands/{demand_a}",                          "no station's specialist", 404),
+    ("GET /api/v1/demands/{demand_a}",                          "supervisor",             200),
+    ("GET /api/v1/demands/{demand_a}",                          "operator",               200),
+    ("POST /api/v1/demands",                                    "enterprise A",           201, factories.demand(ENTERPRISE_A)),
+    ("POST /api/v1/demands",                                    "enterprise A",           403, factories.demand(ENTERPRISE_B)),
+    # B cannot attach a file A uploaded (nor learn its name).
+    ("POST /api/v1/demands",                                    "enterprise B",           422, {**factories.demand(ENTERPRISE_B), "attachments": ["{attachment_a}"]}),
+    ("POST /api/v1/demands",                                    "specialist",             201, factories.demand(channel="phone")),
+    ("POST /api/v1/demands",                                    "specialist elsewhere",   403, factories.demand(channel="phone")),
+    ("POST /api/v1/demands/{demand_done}/assessment",           "specialist",             409, {"decision": "reject", "reason": "Out of scope"}),
+    ("POST /api/v1/demands/{demand_done}/assessment",           "specialist elsewhere",   404, {"decision": "reject", "reason": "Out of scope"}),
+    ("POST /api/v1/demands/{demand_done}/information",          "enterprise A",           409, {"information": "Model X-1"}),
+    ("POST /api/v1/demands/{demand_done}/information",          "enterprise B",           404, {"information": "Model X-1"}),
+    ("POST /api/v1/demands/{demand_b}/information",             "enterprise A",           404, {"information": "Model X-1"}),
+    ("POST /api/v1/demands/{demand_done}/information",          "specialist",             409, {"information": "Model X-1"}),
+    ("POST /api/v1/demands/{demand_done}/information",          "specialist elsewhere",   404, {"information": "Model X-1"}),
+    ("POST /api/v1/demands/{demand_done}/withdrawal",           "enterprise A",           409, {"reason": "Solved in-house"}),
+    ("POST /api/v1/demands/{demand_b}/withdrawal",              "enterprise A",           404, {"reason": "Solved in-house"}),
+    ("POST /api/v1/demands/{demand_done}/withdrawal",           "specialist",             409, {"reason": "Solved in-house"}),
+    ("POST /api/v1/demands/{demand_done}/withdrawal",           "specialist elsewhere",   404, {"reason": "Solved in-house"}),
+    ("POST /api/v1/demands/{demand_done}/cancellation",         "enterprise A",           409, {"reason": "Discontinued"}),
+    ("POST /api/v1/demands/{demand_b}/cancellation",            "enterprise A",           404, {"reason": "Discontinued"}),
+    ("POST /api/v1/demands/{demand_done}/cancellation",         "specialist",             409, {"reason": "Discontinued"}),
+    ("POST /api/v1/demands/{demand_done}/cancellation",         "specialist elsewhere",   404, {"reason": "Discontinued"}),
+    ("POST /api/v1/demands/{demand_a}/follow-ups",              "specialist",             201, FOLLOW_UP),
+    ("POST /api/v1/demands/{demand_a}/follow-ups",              "specialist elsewhere",   404, FOLLOW_UP),
+    ("POST /api/v1/demands/{demand_done}/feedback",             "enterprise A",           201, SCORES),
+    ("POST /api/v1/demands/{demand_done}/feedback",             "enterprise B",           404, SCORES),
+    ("POST /api/v1/demands/{demand_done}/feedback",             "specialist",             409, {**SCORES, "channel": "revisit_phone"}),
+    ("POST /api/v1/demands/{demand_done}/feedback",             "specialist elsewhere",   404, {**SCORES, "channel": "revisit_phone"}),
+    ("GET /api/v1/demands/{demand_a}/matching",                 "specialist",             200),
+    ("GET /api/v1/demands/{demand_a}/matching",                 "specialist elsewhere",   404),
+    ("GET /api/v1/demands/{demand_a}/matching",                 "supervisor",             200),
+    ("POST /api/v1/demands/{demand_a}/assignment",              "specialist",             409, {"institution_id": "{lab_a}", "reason": "By hand"}),
+    ("POST /api/v1/demands/{demand_a}/assignment",              "specialist elsewhere",   404, {"institution_id": "{lab_a}", "reason": "By hand"}),
+    ("POST /api/v1/demands/{demand_b}/assignment",              "supervisor",             409, {"institution_id": "{lab_b}", "reason": "By hand"}),
+    ("POST /api/v1/attachments?name=spec.pdf",                  "enterprise A",           201, b"%PDF enterprise"),
+    ("POST /api/v1/attachments?name=spec.pdf",                  "specialist",             201, b"%PDF specialist"),
+    ("POST /api/v1/attachments?name=report.pdf",                "lab A",                  201, b"%PDF lab"),
+
+    # Dossiers: the parties read their own case (without what is not theirs), staff their station's.
+    ("GET /api/v1/archive/demands/{demand_a}",                  "enterprise A",           sees("ComplaintReceived", items="events", key="name")),
+    ("GET /api/v1/archive/demands/{demand_b}",                  "enterprise A",           404),
+    ("GET /api/v1/archive/demands/{demand_a}",                  "lab A",                  sees("InstitutionAssigned", hides="ComplaintReceived", items="events", key="name", conceals=("spare_lab",))),
+    ("GET /api/v1/archive/demands/{demand_b}",                  "lab A",                  404),
+    ("GET /api/v1/archive/demands/{demand_a}",                  "specialist",             200),
+    ("GET /api/v1/archive/demands/{demand_a}",                  "specialist elsewhere",   404),
+    ("GET /api/v1/archive/demands/{demand_a}",                  "supervisor",             sees("ComplaintReceived", items="events", key="name")),
+    ("GET /api/v1/archive/demands?per_page=100",                "supervisor",             sees("demand_a", "demand_b", key="demand_id")),
+    ("GET /api/v1/archive/demands/{demand_a}/verify",           "supervisor",             200),
+    ("GET /api/v1/archive/demands/{demand_a}/export",           "supervisor",             200),
+
+    # Assignments and partner events: an institution its own only.
+    ("GET /api/v1/assignments",                                 "lab A",                  sees("assignment_a", hides="assignment_b", key="assignment_id")),
+    ("GET /api/v1/assignments",                                 "lab B",                  sees("assignment_b", hides="assignment_a", key="assignment_id")),
+    ("POST /api/v1/assignments/{assignment_done}/acceptance",   "lab A",                  409, {"promised_date": "2099-01-01"}),
+    ("POST /api/v1/assignments/{assignment_done}/acceptance",   "lab B",                  404, {"promised_date": "2099-01-01"}),
+    ("POST /api/v1/assignments/{assignment_done}/decline",      "lab A",                  409, {"reason": "Fully booked"}),
+    ("POST /api/v1/assignments/{assignment_done}/decline",      "lab B",                  404, {"reason": "Fully booked"}),
+    ("POST /api/v1/assignments/{assignment_a}/progress",        "lab A",                  201, {"milestone": "Samples received"}),
+    ("POST /api/v1/assignments/{assignment_a}/progress",        "lab B",                  404, {"milestone": "Samples received"}),
+    ("POST /api/v1/assignments/{assignment_done}/completion",   "lab A",                  409, {"report_number": "R-1"}),
+    ("POST /api/v1/assignments/{assignment_b}/completion",      "lab A",                  404, {"report_number": "R-1"}),
+    # Evidence is a file the lab uploaded itself, not one of the enterprise's.
+    ("POST /api/v1/assignments/{assignment_done}/completion",   "lab A",                  422, {"report_number": "R-1", "documents": [{"name": "a.pdf", "sha256": "{attachment_a}"}]}),
+    ("GET /api/v1/partner/events?limit=500",                    "lab A",                  sees("lab_a", hides="lab_b", key="institution_id", conceals=("spare_lab",))),
+    ("GET /api/v1/partner/events?limit=500",                    "lab B",                  sees("lab_b", hides="lab_a", key="institution_id")),
+    ("PUT /api/v1/partner/webhook",                             "lab A",                  200, {"url": "http://127.0.0.1:9/lab-a", "secret": "a-secret-of-lab-a-0123"}),
+    ("GET /api/v1/partner/webhook",                             "lab A",                  200),
+    ("GET /api/v1/partner/webhook",                             "lab B",                  404),
+    ("POST /api/v1/partner/webhook/redelivery",                 "lab A",                  200, {"from_event_id": "{event_a}"}),
+    ("POST /api/v1/partner/webhook/redelivery",                 "lab B",                  404, {"from_event_id": "{event_a}"}),
+
+    # Institutions.
+    ("POST /api/v1/institutions",                               "specialist",             201, factories.institution(parks=["elsewhere-park"])),
+    ("POST /api/v1/institutions",                               "no station's specialist", 403, factories.institution(parks=["elsewhere-park"])),
+    ("POST /api/v1/institutions",                               "operator",               201, factories.institution(parks=["elsewhere-park"])),
+    ("POST /api/v1/institutions",                               "applicant",              409, factories.institution(credit_code=APPLICANT)),
+    ("POST /api/v1/institutions",                               "lab A",                  403, factories.institution()),
+    ("GET /api/v1/institutions/{lab_a}",                        "lab A",                  200),
+    ("GET /api/v1/institutions/{lab_b}",                        "lab A",                  404),
+    ("GET /api/v1/institutions/{lab_a}",                        "specialist",             200),
+    ("GET /api/v1/institutions/{lab_a}",                        "supervisor",             200),
+    ("GET /api/v1/institutions/{lab_a}",                        "operator",               200),
+    ("POST /api/v1/institutions/{application}/review",          "specialist",             200, {"decision": "approve", "reason": "Papers in order"}),
+    ("POST /api/v1/institutions/{application}/review",          "no station's specialist", 403, {"decision": "approve", "reason": "Papers in order"}),
+    ("POST /api/v1/institutions/{lab_a}/review",                "operator",               409, {"decision": "approve", "reason": "Papers in order"}),
+    ("POST /api/v1/institutions/{lab_to_suspend}/standing",     "supervisor",             200, {"action": "suspend", "reason": "Under investigation"}),
+    ("POST /api/v1/institutions/{lab_to_exit}/standing",        "operator",               200, {"action": "exit", "reason": "Left the park"}),
+    ("POST /api/v1/institutions/{spare_lab}/qualifications",    "specialist",             201, {**factories.institution()["qualifications"][0], "type": "CERTIFICATION", "number": "CERT-S3"}),
+    ("POST /api/v1/institutions/{spare_lab}/qualifications",    "operator",               201, {**factories.institution()["qualifications"][0], "type": "OTHER", "number": "OTHER-S4"}),
+    ("POST /api/v1/institutions/{spare_lab}/qualifications",    "no station's specialist", 403, {**factories.institution()["qualifications"][0], "type": "OTHER", "number": "OTHER-S5"}),
+    ("POST /api/v1/institutions/{spare_lab}/qualifications/CNAS-S1/status", "supervisor", 200, {"status": "suspended", "reason": "Audit"}),
+    ("POST /api/v1/institutions/{spare_lab}/qualifications/MET-S2/status", "operator",    200, {"status": "withdrawn", "reason": "Lapsed"}),
+
+    # Stations.
+    ("POST /api/v1/stations",                                   "operator",               201, factories.station(park="matrix-park-1")),
+    ("POST /api/v1/stations",                                   "supervisor",             201, factories.station(park="matrix-park-2")),
+    ("GET /api/v1/stations/{station}",                          "specialist",             200),
+    ("GET /api/v1/stations/{station}",                          "specialist elsewhere",   200),
+    ("GET /api/v1/stations/{station}",                          "supervisor",             200),
+    ("GET /api/v1/stations/{station}",                          "operator",               200),
+    ("PUT /api/v1/stations/{station}/construction",             "specialist",             200, CONSTRUCTION),
+    ("PUT /api/v1/stations/{station}/construction",             "specialist elsewhere",   403, CONSTRUCTION),
+    ("PUT /api/v1/stations/{station}/construction",             "operator",               200, CONSTRUCTION),
+    ("POST /api/v1/stations/{station}/specialists",             "operator",               201, factories.specialist("s-3")),
+
+    # Complaints: the complainant's own, the station's, or (supervisor) all.
+    ("POST /api/v1/complaints",                                 "enterprise A",           201, {"demand_id": "{demand_a}", "against": {"kind": "station", "id": "{station}"}, "summary": "Slow"}),
+    ("POST /api/v1/complaints",                                 "enterprise A",           422, {"demand_id": "{demand_b}", "against": {"kind": "station", "id": "{station}"}, "summary": "Slow"}),
+    ("GET /api/v1/complaints",                                  "enterprise A",           sees("complaint_a", hides="complaint_b")),
+    ("GET /api/v1/complaints",                                  "enterprise B",           sees("complaint_b", hides="complaint_a")),
+    ("GET /api/v1/complaints",                                  "specialist",             sees("complaint_a", "complaint_b")),
+    ("GET /api/v1/complaints",                                  "specialist elsewhere",   sees(hides=("complaint_a", "complaint_b"))),
+    ("GET /api/v1/complaints",                                  "supervisor",             sees("complaint_a", "complaint_b")),
+    ("GET /api/v1/complaints/{complaint_a}",                    "enterprise A",           200),
+    ("GET /api/v1/complaints/{complaint_b}",                    "enterprise A",           404),
+    ("GET /api/v1/complaints/{complaint_a}",                    "specialist",             200),
+    ("GET /api/v1/complaints/{complaint_a}",                    "specialist elsewhere",   404),
+    ("GET /api/v1/complaints/{complaint_a}",                    "supervisor",             200),
+    ("POST /api/v1/complaints/{complaint_done}/investigation",  "specialist",             409, note()),
+    ("POST /api/v1/complaints/{complaint_done}/investigation",  "specialist elsewhere",   404, note()),
+    ("POST /api/v1/complaints/{complaint_done}/investigation",  "supervisor",             409, note()),
+    ("POST /api/v1/complaints/{complaint_done}/escalation",     "specialist",             409, note()),
+    ("POST /api/v1/complaints/{complaint_done}/escalation",     "specialist elsewhere",   404, note()),
+    ("POST /api/v1/complaints/{complaint_done}/escalation",     "supervisor",             409, note()),
+    ("POST /api/v1/complaints/{complaint_done}/resolution",     "specialist",             409, {"outcome": "upheld", "resolution": "Retested"}),
+    ("POST /api/v1/complaints/{complaint_done}/resolution",     "specialist elsewhere",   404, {"outcome": "upheld", "resolution": "Retested"}),
+    ("POST /api/v1/complaints/{complaint_done}/resolution",     "supervisor",             409, {"outcome": "upheld", "resolution": "Retested"}),
+    ("GET /api/v1/revisits",                                    "specialist",             200),
+    ("GET /api/v1/revisits",                                    "supervisor",             200),
+
+    # Supervision and evaluation: a supervisor every scope, a specialist its station's, an institution its own.
+    ("POST /api/v1/supervision/checks",                         "supervisor",             201, {"kind": "spot_check", "subject": {"kind": "station", "id": "{station}"}, "findings": [{"severity": "observation", "note": "Tidy"}]}),
+    ("GET /api/v1/supervision/checks",                          "supervisor",             200),
+    ("GET /api/v1/evaluation/configurations",                   "supervisor",             200),
+    ("GET /api/v1/evaluation/configurations",                   "specialist",             200),
+    ("GET /api/v1/evaluation/configurations",                   "lab A",                  200),
+    ("GET /api/v1/evaluation/configurations/{configuration}",   "supervisor",             200),
+    ("GET /api/v1/evaluation/configurations/{configuration}",   "specialist",             200),
+    ("GET /api/v1/evaluation/configurations/{configuration}",   "lab A",                  200),
+    ("POST /api/v1/evaluation/configurations",                  "supervisor",             201, lambda world: {**world["configuration_document"], "version": "matrix-1"}),
+    ("GET /api/v1/evaluation/figures?scope=all&period=" + MONTH, "supervisor",            200),
+    ("GET /api/v1/evaluation/figures?scope=station:{station}&period=" + MONTH, "specialist", 200),
+    ("GET /api/v1/evaluation/figures?scope=station:{station}&period=" + MONTH, "specialist elsewhere", 403),
+    ("GET /api/v1/evaluation/figures?scope=all&period=" + MONTH, "specialist",            403),
+    ("GET /api/v1/evaluation/figures?scope=institution:{lab_a}&period=" + MONTH, "lab A", 200),
+    ("GET /api/v1/evaluation/figures?scope=institution:{lab_b}&period=" + MONTH, "lab A", 403),
+    ("GET /api/v1/evaluation/report?scope=all&period=" + MONTH, "supervisor",             200),
+    ("GET /api/v1/evaluation/report?scope=station:{station}&period=" + MONTH, "specialist", 200),
+    ("GET /api/v1/evaluation/report?scope=station:{station}&period=" + MONTH, "specialist elsewhere", 403),
+    ("GET /api/v1/evaluation/report?scope=institution:{lab_a}&period=" + MONTH, "lab A",  200),
+    ("GET /api/v1/evaluation/report?scope=institution:{lab_b}&period=" + MONTH, "lab A",  403),
+    ("GET /api/v1/evaluation/trend?scope=all&period=" + MONTH, "supervisor",              200),
+    ("GET /api/v1/evaluation/trend?scope=station:{station}&period=" + MONTH, "specialist", 200),
+    ("GET /api/v1/evaluation/trend?scope=station:{station}&period=" + MONTH, "specialist elsewhere", 403),
+    ("GET /api/v1/evaluation/trend?scope=institution:{lab_a}&period=" + MONTH, "lab A",   200),
+    ("GET /api/v1/evaluation/trend?scope=institution:{lab_b}&period=" + MONTH, "lab A",   403),
+    ("POST /api/v1/evaluations",                                "supervisor",             201, {"scope": "all", "period": "2020-01"}),
+    ("GET /api/v1/evaluations",                                 "supervisor",             sees("evaluation_a", "evaluation_b", "evaluation_station")),
+    ("GET /api/v1/evaluations",                                 "specialist",             sees("evaluation_station", hides=("evaluation_a", "evaluation_b"))),
+    ("GET /api/v1/evaluations",                                 "specialist elsewhere",   sees(hides=("evaluation_a", "evaluation_b", "evaluation_station"))),
+    ("GET /api/v1/evaluations",                                 "lab A",                  sees("evaluation_a", hides=("evaluation_b", "evaluation_station"))),
+    ("GET /api/v1/evaluations",                                 "lab B",                  sees("evaluation_b", hides=("evaluation_a", "evaluation_station"))),
+    ("GET /api/v1/evaluations/{evaluation_a}",                  "supervisor",             200),
+    ("GET /api/v1/evaluations/{evaluation_station}",            "specialist",             200),
+    ("GET /api/v1/evaluations/{evaluation_a}",                  "specialist",             404),
+    ("GET /api/v1/evaluations/{evaluation_station}",            "specialist elsewhere",   404),
+    ("GET /api/v1/evaluations/{evaluation_a}",                  "lab A",                  200),
+    ("GET /api/v1/evaluations/{evaluation_b}",                  "lab A",                  404),
+    ("GET /api/v1/improvement-actions",                         "supervisor",             sees("action_a", "action_station")),
+    ("GET /api/v1/improvement-actions",                         "specialist",             sees("action_station", hides="action_a")),
+    ("GET /api/v1/improvement-actions",                         "specialist elsewhere",   sees(hides=("action_a", "action_station"))),
+    ("GET /api/v1/improvement-actions",                         "lab A",                  sees("action_a", hides="action_station")),
+    ("GET /api/v1/improvement-actions",                         "lab B",                  sees(hides=("action_a", "action_station"))),
+    ("POST /api/v1/improvement-actions/{action_a}/progress",    "lab A",                  200, note("Retrained the staff")),
+    ("POST /api/v1/improvement-actions/{action_a}/progress",    "lab B",                  404, note("Retrained the staff")),
+    ("POST /api/v1/improvement-actions/{action_a}/progress",    "specialist",             404, note("Retrained the staff")),
+    ("POST /api/v1/improvement-actions/{action_station}/progress", "specialist",          200, note("New queue display")),
+    ("POST /api/v1/improvement-actions/{action_station}/progress", "specialist elsewhere", 404, note("New queue display")),
+    ("POST /api/v1/improvement-actions/{action_station}/progress", "lab A",               404, note("New queue display")),
+    ("POST /api/v1/improvement-actions/{action_a}/progress",    "supervisor",             200, note("Checked on site")),
+    ("POST /api/v1/improvement-actions/{action_to_close}/closure", "supervisor",          200, {"outcome": "Improved"}),
+
+    # Operations.
+    ("GET /api/v1/dead-letters",                                "operator",               200),
+    ("POST /api/v1/dead-letters/replay",                        "operator",               200, {}),
+    ("GET /openapi.json",                                       None,                     200),
+    ("GET /healthz",                                            None,                     200),
+    ("GET /readyz",                                             None,                     200),
+    ("GET /metrics",                                            None,                     200),
+    ("GET /",                                                   None,                     404),
+    ("GET /api/v1/no-such-endpoint",                            None,                     404),
+]
+
+
+#: Each row as (call, caller, expected, body or None).
+ROWS = [(call, caller, expected, body[0] if body else None) for call, caller, expected, *body in MATRIX]
+ROUTING = Map([Rule(route.url, methods=route.method.split(","), endpoint=index)
+               for index, route in enumerate(ROUTES)]).bind("localhost")
+
+
+def route_of(call: str):
+    """The declared route a call (``"METHOD /path"``, placeholders and all) reaches."""
+    method, target = call.split(" ", 1)
+    endpoint, _ = ROUTING.match(target.split("?")[0], method=method)
+    return ROUTES[endpoint]
+
+
+# The world the rows name --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    platform = Embedded(tmp_path_factory.mktemp("access-matrix"), ONESTOP_PARTNERS_ALLOW_HTTP="true").start()
+    yield platform
+    platform.stop()
+
+
+def ok(response, status=200):
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+@pytest.fixture(scope="module")
+def world(platform):
+    """Two stations; labs A and B each serving one enterprise's case; A's second, completed
+    case; complaints, a webhook, published evaluations and their improvement actions."""
+    api = platform.api
+    specialist, supervisor = CALLERS["specialist"], CALLERS["supervisor"]
+    world = {"station": api.open_station(staff=("s-1",))["id"]}
+    api.open_station(staff=("s-2",), park=OTHER_PARK)
+
+    def register(*qualifications, **overrides):
+        return ok(api.call("POST", "/api/v1/institutions", as_=specialist, json=factories.institution(
+            qualifications=[{"type": kind, "number": number, "scope": scope, "valid_from": "2021-01-01",
+                             "valid_until": "2099-12-31"} for kind, number, scope in qualifications],
+            **overrides)), 201)["id"]
+    # Each lab is qualified for its enterprise's items only, so matching's choice is certain.
+    world["lab_a"] = register(("CMA", "CMA-A", ["LED lamp"]))
+    world["lab_b"] = register(("CMA", "CMA-B", ["battery"]))
+    # Labs of no park the tests use, whose standing and qualifications the rows change.
+    for lab in ("spare_lab", "lab_to_suspend", "lab_to_exit"):
+        world[lab] = register(("CNAS", "CNAS-S1", ["LED lamp"]), ("METROLOGY", "MET-S2", ["LED lamp"]),
+                              parks=["elsewhere-park"])
+    world["application"] = ok(api.call("POST", "/api/v1/institutions", as_=CALLERS["applicant"],
+                                       json=factories.institution(credit_code=APPLICANT)), 201)["id"]
+    as_ = {name: (role, world.get(subject, subject)) for name, (role, subject) in CALLERS.items()}
+
+    def submit(enterprise, code, items, **overrides):
+        return ok(api.call("POST", "/api/v1/demands", as_=as_[enterprise],
+                           json=factories.demand(code, items=items, **overrides)), 201)["id"]
+    world["demand_a"] = submit("enterprise A", ENTERPRISE_A, ["LED lamp"],
+                               excluded_institutions=[world["spare_lab"]])
+    world["demand_b"] = submit("enterprise B", ENTERPRISE_B, ["battery"])
+    world["demand_done"] = submit("enterprise A", ENTERPRISE_A, ["LED lamp"])
+    for demand in ("demand_a", "demand_b", "demand_done"):
+        api.wait_status(world[demand], "assigned", supervisor)
+    for lab, demands in (("lab A", ("demand_a", "demand_done")), ("lab B", ("demand_b",))):
+        offers = {a["demand_id"]: a["assignment_id"]
+                  for a in ok(api.call("GET", "/api/v1/assignments", as_=as_[lab]))["items"]}
+        for demand in demands:
+            world[demand.replace("demand", "assignment")] = offers[world[demand]]
+    ok(api.call("POST", f"/api/v1/assignments/{world['assignment_done']}/completion", as_=as_["lab A"],
+                json={"report_number": "R-0"}))
+    api.wait_status(world["demand_done"], "completed", supervisor)
+    world["attachment_a"] = ok(api.call(
+        "POST", "/api/v1/attachments?name=a-private-name.pdf", as_=as_["enterprise A"],
+        data=b"%PDF enterprise A only", headers={"Content-Type": "application/pdf"}), 201)["sha256"]
+
+    def complain(enterprise, demand, against):
+        return ok(api.call("POST", "/api/v1/complaints", as_=as_[enterprise], json={
+            "demand_id": world[demand], "against": against, "summary": "Nobody called back"}), 201)["id"]
+    world["complaint_a"] = complain("enterprise A", "demand_a", {"kind": "station", "id": world["station"]})
+    world["complaint_b"] = complain("enterprise B", "demand_b", {"kind": "station", "id": world["station"]})
+    world["complaint_done"] = complain("enterprise A", "demand_done",
+                                       {"kind": "institution", "id": world["lab_a"]})
+    ok(api.call("POST", f"/api/v1/complaints/{world['complaint_done']}/investigation", as_=supervisor,
+                json={"note": "Asked the lab"}))
+    ok(api.call("POST", f"/api/v1/complaints/{world['complaint_done']}/resolution", as_=supervisor,
+                json={"outcome": "not_upheld", "resolution": "The report was on time"}))
+
+    ok(api.call("PUT", "/api/v1/partner/webhook", as_=as_["lab A"],
+                json={"url": "http://127.0.0.1:9/lab-a", "secret": "a-secret-of-lab-a-0123"}))
+    world["event_a"] = wait_for(lambda: ok(api.call("GET", "/api/v1/partner/events", as_=as_["lab A"]))["items"],
+                                message="lab A's partner events")[0]["event_id"]
+    wait_for(lambda: ok(api.call("GET", "/api/v1/partner/events", as_=as_["lab B"]))["items"],
+             message="lab B's partner events")
+
+    configurations = ok(api.call("GET", "/api/v1/evaluation/configurations", as_=supervisor))["items"]
+    world["configuration"] = configurations[-1]["version"]
+    world["configuration_document"] = ok(api.call(
+        "GET", f"/api/v1/evaluation/configurations/{world['configuration']}", as_=supervisor))["document"]
+    # Strict enough that lab A's and the station's first month raise improvement actions.
+    ok(api.call("POST", "/api/v1/evaluation/configurations", as_=supervisor, json={
+        **world["configuration_document"], "version": "matrix-strict", "improvement": {
+            "grades": [g["grade"] for g in world["configuration_document"]["grades"]],
+            "indicator_below": 100, "due_days": 30}}), 201)
+    published_actions = {}
+    for name, scope in (("evaluation_a", f"institution:{world['lab_a']}"),
+                        ("evaluation_b", f"institution:{world['lab_b']}"),
+                        ("evaluation_station", f"station:{world['station']}")):
+        published = ok(api.call("POST", "/api/v1/evaluations", as_=supervisor,
+                                json={"scope": scope, "period": MONTH}), 201)
+        world[name] = published["id"]
+        published_actions[name] = published["improvement_actions"]
+    world["action_a"] = published_actions["evaluation_a"][0]
+    world["action_station"], world["action_to_close"] = published_actions["evaluation_station"][:2]
+
+    # The dossiers hold the complaints (what the labs must not see) before any row reads them.
+    for demand in ("demand_a", "demand_b"):
+        wait_for(lambda: "ComplaintReceived" in {e["name"] for e in api.call(
+            "GET", f"/api/v1/archive/demands/{world[demand]}", as_=supervisor).json().get("events", [])},
+            message=f"the complaint in the dossier of {demand}")
+    world["callers"] = as_
+    return world
+
+
+def fill(value, world):
+    """A row's call or body with the world's names put in."""
+    if isinstance(value, str):
+        return value.format_map(world)
+    if isinstance(value, dict):
+        return {key: fill(item, world) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill(item, world) for item in value]
+    return value
+
+
+def request(api, world, call, caller, body=None, headers=None):
+    method, target = fill(call, world).split(" ", 1)
+    kwargs = {"headers": dict(headers or {})}
+    if caller is not None:
+        kwargs["as_"] = world["callers"][caller]
+    if callable(body):
+        body = body(world)
+    if isinstance(body, bytes):
+        kwargs.update(data=body)
+        kwargs["headers"]["Content-Type"] = "application/pdf"
+    elif body is not None:
+        kwargs["json"] = fill(body, world)
+    return api.call(method, target, **kwargs)
+
+
+def assert_refused(response, status, code):
+    assert response.status_code == status, response.text
+    assert response.json()["error"] == code, response.text
+
+
+# The checks ---------------------------------------------------------------------------------
+def test_the_matrix_covers_every_route_and_every_role_it_lists():
+    covered = {(route_of(call).url, route_of(call).method, CALLERS[caller][0] if caller else None)
+               for call, caller, *_ in ROWS}
+    missing = [f"{route.method} {route.url} as {role or 'anyone'}" for route in ROUTES
+               for role in (route.roles or (None,)) if (route.url, route.method, role) not in covered]
+    assert not missing, "MATRIX says nothing about:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("call, caller, expected, body", ROWS,
+                         ids=[f"{call} as {caller or 'anyone'}" for call, caller, *_ in ROWS])
+def test_matrix(platform, world, call, caller, expected, body):
+    if caller is not None:
+        assert CALLERS[caller][0] in route_of(call).roles, "a row for a role the route refuses"
+    response = request(platform.api, world, call, caller, body)
+    if isinstance(expected, Listing):
+        assert response.status_code == expected.status, response.text
+        if expected.shows or expected.hides:
+            found = {item[expected.key] for item in response.json()[expected.items]}
+            assert {world.get(name, name) for name in expected.shows} <= found
+            assert not {world.get(name, name) for name in expected.hides} & found
+        for name in expected.conceals:
+            assert world.get(name, name) not in response.text, f"{name} shown"
+    else:
+        assert response.status_code == expected, response.text
+        if expected >= 400:
+            assert response.json()["error"], response.text
+
+
+def path_of(route, world) -> str:
+    """The route's URL naming real resources (RESOURCE_OF), e.g. lab A's case."""
+    return "/".join(world.get(RESOURCE_OF[part[1:-1]], RESOURCE_OF[part[1:-1]]) if part.startswith("<") else part
+                    for part in route.url.split("/"))
+
+
+def calls_refused_to_roles():
+    for route in SECURED:
+        for role in ROLES:
+            if role not in route.roles:
+                yield pytest.param(route, role, id=f"{route.method} {route.url} as {role}")
+
+
+@pytest.mark.parametrize("route, role", calls_refused_to_roles())
+def test_a_role_a_route_does_not_list_is_forbidden(platform, world, route, role):
+    response = platform.api.call(route.method, path_of(route, world), as_=world["callers"][FOR_ROLE[role]],
+                                 json={})
+    assert_refused(response, 403, "forbidden")
+
+
+def bad_tokens(secret):
+    now = int(time.time())
+    claims = {"role": "supervisor", "sub": "regulator-1", "iat": now}
+    return {
+        "unauthorized": None,
+        "token_expired": jwt.encode({**claims, "exp": now - 60}, secret, algorithm="HS256"),
+        "invalid_token": jwt.encode({**claims, "exp": now + 3600},
+                                    "a-wrong-secret-that-is-long-enough-for-hs256", algorithm="HS256"),
+    }
+
+
+@pytest.mark.parametrize("route", SECURED, ids=[f"{r.method} {r.url}" for r in SECURED])
+def test_no_expired_or_forged_token_is_401(platform, world, route):
+    for code, token in bad_tokens(platform.api.jwt_secret()).items():
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = platform.api.call(route.method, path_of(route, world), headers=headers, json={})
+        assert_refused(response, 401, code)
