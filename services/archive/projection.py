@@ -31,6 +31,9 @@ COLLECTIONS = ("events", "dossiers", "institutions", "stations", "positions", "d
 #: Dossier fields a supervisor's search filters on.
 SEARCHABLE = ("enterprise.credit_code", "assignment.institution_id", "category", "station_id",
               "status", "submitted_utc", "breached")
+#: The registrations kept as registers: the id field and the collection of each.
+REGISTERS = {"InstitutionRegistered": ("institution_id", "institutions"),
+             "StationRegistered": ("station_id", "stations")}
 
 
 class Archive(FollowsUpstreams):
@@ -76,17 +79,29 @@ class Archive(FollowsUpstreams):
         self.db.events.update_one(
             {"_id": f"{message.service}:{message.id}"},
             {"$setOnInsert": entry}, upsert=True)
-        demand_id = message.data.get("demand_id")
-        if demand_id and message.service != "archive":
-            self._add_to_dossier(str(demand_id), entry)
-        if message.event in ("InstitutionRegistered", "StationRegistered"):
-            self._record_register(message)
+        demand_id = _dossier_of(message)
+        if demand_id:
+            self._add_to_dossier(demand_id, entry)
+        self._record_register(message)
 
     def dead_letter(self, message: Message, error: str) -> None:
         self.db.dead_letters.update_one(
             {"_id": f"{message.service}:{message.id}"},
             {"$setOnInsert": {**entry_of(message), "error": error}}, upsert=True)
         self._advance(message)
+
+    def dead_letters(self) -> list[dict]:
+        return [{"upstream": letter["service"], "notification_id": letter["notification_id"],
+                 "event": letter["name"], "error": letter["error"],
+                 "replayed": "replayed_by" in letter}
+                for letter in self.db.dead_letters.find({}).sort("_id", 1)]
+
+    def replay(self, message: Message, by: str) -> None:
+        # Recording is idempotent (keyed by notification), so a replay cut short is simply
+        # run again; the letter is marked only once its effects are in.
+        self._record(message)
+        self.db.dead_letters.update_one({"_id": f"{message.service}:{message.id}"},
+                                        {"$set": {"replayed_by": by}})
 
     def _advance(self, message: Message) -> None:
         self.db.positions.update_one(
@@ -192,9 +207,10 @@ class Archive(FollowsUpstreams):
                 page: int = 1000) -> int:
         """Empty every collection, then replay each upstream's whole log; returns events applied.
 
-        Dossiers are built in memory and written once each (the same pure function as live
-        following, so the result equals the live archive); raw events are written a page at a
-        time. Nothing is retried or set aside: a rebuild that cannot apply an event stops."""
+        The same effects as live following, written in bulk: raw events a page at a time,
+        dossiers built in memory (the same pure function, so the result equals the live
+        archive) and written once each, the missing seals recorded in one transaction.
+        Nothing is retried or set aside: a rebuild that cannot apply an event stops."""
         for name in COLLECTIONS:
             self.db.drop_collection(name)
         self._ensure_indexes()
@@ -207,12 +223,11 @@ class Archive(FollowsUpstreams):
                 for message in batch:
                     entry = entry_of(message)
                     raw.append({"_id": f"{message.service}:{message.id}", **entry})
-                    demand_id = message.data.get("demand_id")
+                    demand_id = _dossier_of(message)
                     if demand_id:
-                        timelines.setdefault(str(demand_id), []).append(entry)
-                    if message.event in ("InstitutionRegistered", "StationRegistered"):
-                        self._record_register(message)
-                self.db.events.insert_many(raw)
+                        timelines.setdefault(demand_id, []).append(entry)
+                    self._record_register(message)
+                self.db.events.insert_many(raw, ordered=False)
                 position = batch[-1].id
                 applied += len(batch)
                 if progress:
@@ -222,19 +237,25 @@ class Archive(FollowsUpstreams):
         documents = [dossier(demand_id, entries, self.retention_years)
                      for demand_id, entries in timelines.items()]
         for start in range(0, len(documents), page):
-            self.db.dossiers.insert_many(documents[start:start + page])
+            self.db.dossiers.insert_many(documents[start:start + page], ordered=False)
         if self.seals is not None:
-            for document in documents:
-                if document["seal"] is not None:
-                    self.seals.seal(document)
+            self.seals.seal_all([document for document in documents if document["seal"] is not None])
         return applied
 
     def _record_register(self, message: Message) -> None:
-        key = "institution_id" if message.event == "InstitutionRegistered" else "station_id"
-        collection = self.db.institutions if key == "institution_id" else self.db.stations
+        """Keep the register an institution's or a station's registration belongs to."""
+        if message.event not in REGISTERS:
+            return
+        key, name = REGISTERS[message.event]
         record = {k: v for k, v in message.data.items() if k != key}
-        collection.replace_one({"_id": message.data[key]},
-                               {**record, "registered_at": message.occurred_at}, upsert=True)
+        self.db[name].replace_one({"_id": message.data[key]},
+                                  {**record, "registered_at": message.occurred_at}, upsert=True)
+
+
+def _dossier_of(message: Message) -> str | None:
+    """The demand whose dossier a notification joins; the archive's own seals join none."""
+    demand_id = message.data.get("demand_id")
+    return str(demand_id) if demand_id and message.service != "archive" else None
 
 
 def _compare_with_sources(entries: list[dict], upstream_log: UpstreamLog) -> dict | None:

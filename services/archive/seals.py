@@ -41,17 +41,36 @@ class ArchiveSeals(ServiceApplication):
     upstreams = ()
 
     def seal(self, document: dict) -> bool:
-        """Record the dossier's seal once; False if it was sealed before (a replay, a rebuild)."""
-        seal = document["seal"]
+        """Record the dossier's seal once; False if it was sealed before (a replay)."""
         try:
-            self.save(Seal(demand_id=uuid.UUID(document["demand_id"]),
-                           station_id=document["station_id"] and uuid.UUID(document["station_id"]),
-                           sealed_at=seal["sealed_at"], sealed_by_event=seal["sealed_by_event"],
-                           retention_until=seal["retention_until"], head=seal["head"],
-                           event_count=seal["event_count"]))
+            self.save(_new_seal(document))
             return True
         except IntegrityError:
             return False
+
+    def seal_all(self, documents: list[dict]) -> None:
+        """Record the seals of these sealed dossiers that are not recorded yet (a rebuild's).
+
+        The recorded seals are read from the log once and the new ones saved in one
+        transaction: a commit per seal, or a refused insert per seal already there, cost a
+        rebuild more than writing its documents."""
+        recorded = self._recorded()
+        new = [d for d in documents if Seal.create_id(d["demand_id"]) not in recorded]
+        if not new:
+            return
+        try:
+            self.save(*(_new_seal(document) for document in new))
+        except IntegrityError:  # one was sealed meanwhile (by a live archive): one at a time
+            for document in new:
+                self.seal(document)
+
+    def _recorded(self) -> set[uuid.UUID]:
+        recorded, position = set(), 0
+        while page := self.recorder.select_notifications(
+                start=position, limit=self.log_section_size, inclusive_of_start=False):
+            recorded.update(notification.originator_id for notification in page)
+            position = page[-1].id
+        return recorded
 
     def seal_of(self, demand_id: str) -> dict | None:
         try:
@@ -60,3 +79,12 @@ class ArchiveSeals(ServiceApplication):
             return None
         return {"sealed_at": found.sealed_at, "head": found.head, "event_count": found.event_count,
                 "retention_until": found.retention_until}
+
+
+def _new_seal(document: dict) -> Seal:
+    seal = document["seal"]
+    return Seal(demand_id=uuid.UUID(document["demand_id"]),
+                station_id=document["station_id"] and uuid.UUID(document["station_id"]),
+                sealed_at=seal["sealed_at"], sealed_by_event=seal["sealed_by_event"],
+                retention_until=seal["retention_until"], head=seal["head"],
+                event_count=seal["event_count"])
