@@ -6,7 +6,7 @@ Builds 10 000 institutions with realistic data (1-3 of the nine categories, 1-5 
 and times the whole decision (hard constraints, scores and explanation for every institution
 serving the category) for 2 000 random demands.
 
-    .venv/bin/python bench/matching.py [--institutions 10000] [--demands 2000]
+    .venv/bin/python -m bench.matching [--institutions 10000] [--demands 2000]
 """
 from __future__ import annotations
 
@@ -47,13 +47,9 @@ def institutions(count: int, rng: random.Random) -> list[Profile]:
     return profiles
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--institutions", type=int, default=10_000)
-    parser.add_argument("--demands", type=int, default=2_000)
-    args = parser.parse_args()
+def measure(count: int = 10_000, demands: int = 2_000) -> dict:
     rng = random.Random(7)
-    profiles = institutions(args.institutions, rng)
+    profiles = institutions(count, rng)
     by_category: dict[str, list[Profile]] = {}
     for profile in profiles:
         for category in profile.categories:
@@ -61,7 +57,7 @@ def main() -> None:
     weights = Weights()
     timings, assigned = [], 0
     pool = [f"item-{n}" for n in range(300)]
-    for _ in range(args.demands):
+    for _ in range(demands):
         category = rng.choice(sorted(CATEGORIES))
         request = Request(category=category, items=tuple(rng.sample(pool, rng.randint(0, 2))),
                           park=f"park-{rng.randrange(40)}", service_date=TODAY,
@@ -71,15 +67,27 @@ def main() -> None:
         timings.append((time.perf_counter() - started) * 1000)
         assigned += decision.chosen is not None
     timings.sort()
-    p50 = statistics.median(timings)
-    p99 = timings[int(len(timings) * 0.99) - 1]
-    candidates = statistics.mean(len(v) for v in by_category.values())
-    print(f"matching among {args.institutions} institutions "
-          f"(~{candidates:.0f} serving each category), {args.demands} demands, "
-          f"{assigned} matched")
-    print(f"decision time: p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {timings[-1]:.2f} ms "
-          f"(target p99 <= 5 ms)")
+    return {"institutions": count, "demands": demands, "matched": assigned,
+            "candidates": statistics.mean(len(v) for v in by_category.values()),
+            "p50": statistics.median(timings), "p99": timings[int(len(timings) * 0.99) - 1],
+            "max": timings[-1]}
 
+
+def describe(result: dict) -> list[str]:
+    return [f"matching among {result['institutions']} institutions "
+            f"(~{result['candidates']:.0f} serving each category), {result['demands']} demands, "
+            f"{result['matched']} matched",
+            f"decision time: p50 {result['p50']:.2f} ms, p99 {result['p99']:.2f} ms, "
+            f"max {result['max']:.2f} ms (target p99 <= 5 ms)"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--institutions", type=int, default=10_000)
+    parser.add_argument("--demands", type=int, default=2_000)
+    args = parser.parse_args()
+    for line in describe(measure(args.institutions, args.demands)):
+        print(line)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,83 @@
+"""Every performance target of the architecture brief in one run, printed as one table with the
+raw limit measured in the same run beside each figure (docs/performance.md reads it).
+
+    .venv/bin/python -m bench            # the full run (about ten minutes)
+    .venv/bin/python -m bench --quick    # short windows, to check the benchmark itself
+
+The distributed figures share one platform (its own vhost and schemas), in this order: latency
+at 50/s, gateway reads at 200/s, then the sustained throughput, which leaves a backlog behind.
+The archive rebuild runs as its own module (bench/archive_rebuild.py) and is read from its output.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+
+from bench import end_to_end, gateway_reads, matching, raw_limits
+from bench.platform import distributed, end_on_sigterm, load_average
+
+FULL = {"sustained": 60, "latency": 30, "reads": 30, "rebuild_demands": 1500, "rebuild_rounds": 3, "match_demands": 2000,
+        "limit_seconds": 5}
+QUICK = {"sustained": 15, "latency": 10, "reads": 10, "rebuild_demands": 200, "rebuild_rounds": 1, "match_demands": 300,
+         "limit_seconds": 2}
+
+
+def archive_rebuild(demands: int, rounds: int) -> tuple[str, str]:
+    """(rebuild events/s into the embedded store, raw log read events/s) from its own output."""
+    output = subprocess.run([sys.executable, "-m", "bench.archive_rebuild", "--demands", str(demands),
+                             "--rounds", str(rounds)],
+                            capture_output=True, text=True, check=True).stdout
+    raw = re.search(r"raw log read: .* at ([\d,]+) events/s", output)
+    rebuilt = re.search(r"rebuild into litemongo.* at ([\d,]+) events/s", output)
+    return (rebuilt.group(1) if rebuilt else "?"), (raw.group(1) if raw else "?")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="short windows (not the targets' terms)")
+    args = parser.parse_args()
+    plan = QUICK if args.quick else FULL
+    end_on_sigterm()
+    rows = []
+
+    def row(figure, target, measured, raw):
+        rows.append((figure, target, measured, raw, load_average().split()[0]))
+        print(f"  {figure}: {measured}  [{raw}]", flush=True)
+
+    print(f"load average at start: {load_average()}", flush=True)
+    with distributed() as (platform, amqp_uri):
+        limits = raw_limits.measure(plan["limit_seconds"], amqp_uri)
+        commits = f"PG {limits['pg_commits']:,.0f} commits/s"
+        publishes = f"{limits['confirmed_publishes']:,.0f} confirmed publishes/s"
+        latency = end_to_end.latency(platform, amqp_uri, 50, plan["latency"])
+        row("end-to-end p99 at 50 demands/s (ms)", "<= 250",
+            f"{latency['p99']:.0f} (p50 {latency['p50']:.0f}, {latency['missing']} missing)",
+            f"{1000 / limits['pg_commits']:.1f} ms/commit, {1000 / limits['confirmed_publishes']:.1f} ms/publish")
+        print(f"  {end_to_end.describe_latency(latency)}", flush=True)
+        reads = gateway_reads.measure(platform, 200, plan["reads"])
+        row("gateway GET a demand p99 at 200 req/s (ms)", "<= 20",
+            f"{reads['p99']:.1f} (p50 {reads['p50']:.1f}, {reads['errors']} errors)", "-")
+        sustained = end_to_end.sustained(platform, amqp_uri, plan["sustained"])
+        print(f"  {end_to_end.describe_sustained(sustained)}", flush=True)
+        row(f"end-to-end demands/s archived, sustained {plan['sustained']} s", ">= 300",
+            f"{sustained['archived_per_s']:.1f} (submitted {sustained['submitted_per_s']:.1f}/s, "
+            f"backlog {sustained['backlog']})", f"{commits}; {publishes}")
+    rebuilt, raw_read = archive_rebuild(plan["rebuild_demands"], plan["rebuild_rounds"])
+    row("archive rebuild (events/s, SQLite + litemongo)", ">= 20 000", rebuilt,
+        f"log read {raw_read} events/s (SQLite); PG log read {limits['log_reads']:,.0f}/s")
+    matched = matching.measure(10_000, plan["match_demands"])
+    row("matching among 10 000 institutions p99 (ms)", "<= 5", f"{matched['p99']:.2f}", "-")
+
+    header = ("figure", "target", "measured", "raw limit (same run)", "load 1 min")
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    print()
+    for line in [header, tuple("-" * w for w in widths), *rows]:
+        print(" | ".join(str(cell).ljust(width) for cell, width in zip(line, widths)))
+    print(f"\n{'quick run: short windows, not the targets’ terms. ' if args.quick else ''}"
+          f"load average at end: {load_average()}")
+
+
+if __name__ == "__main__":
+    main()

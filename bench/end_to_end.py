@@ -1,0 +1,148 @@
+"""Benchmark: the event path end to end, distributed mode (RabbitMQ + PostgreSQL, one process per
+service and the gateway, as tests/e2e/harness.py starts them).
+
+(b) latency at a fixed rate (target p99 <= 250 ms at 50 demands/s): demands are submitted over
+    HTTP on an open-loop schedule, and the latency of each is from its intended send time to the
+    moment its ``assignment.started`` reaches the institution's subscriber, a plain AMQP (pika)
+    consumer on the partner exchange, as examples/partner-subscriber is.
+(a) sustained throughput (target >= 300 demands/s for 60 s): several HTTP clients submit as
+    fast as they are answered; a demand is complete once its dossier is archived as assigned
+    (counted through the archive's search). Reports submitted/s, assigned/s and archived/s in
+    the window, the backlog at its end and how long it took to drain.
+
+The raw limits measured in the same run are printed beside (bench/raw_limits.py).
+
+    .venv/bin/python -m bench.end_to_end [--seconds 60] [--rate 50] [--latency-seconds 30]
+"""
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+
+from bench import raw_limits
+from bench.clients import Clients, PartnerSubscriber, open_loop
+from bench.platform import SUPERVISOR, cpu_seconds, distributed, end_on_sigterm, load_average, pace, percentile
+
+
+def latency(platform, amqp_uri: str, rate: float, seconds: float, workers: int = 8) -> dict:
+    clients = Clients(platform)
+    with PartnerSubscriber(amqp_uri) as subscriber:
+        results = open_loop(pace(rate, seconds), clients.submit, workers)
+        submitted = {r[2]: r[0] for r in results if isinstance(r[2], str)}
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not submitted.keys() <= subscriber.assigned.keys():
+            time.sleep(0.1)
+        seen = dict(subscriber.assigned)
+    latencies = sorted((seen[d] - sent) * 1000 for d, sent in submitted.items() if d in seen)
+    answers = sorted((finished - intended) * 1000 for intended, finished, _ in results)
+    return {"rate": rate, "seconds": seconds, "submitted": len(submitted),
+            "errors": len(results) - len(submitted), "missing": len(submitted) - len(latencies),
+            "p50": percentile(latencies, 0.50), "p95": percentile(latencies, 0.95),
+            "p99": percentile(latencies, 0.99), "max": latencies[-1] if latencies else float("nan"),
+            "submit_p50": percentile(answers, 0.50), "submit_p99": percentile(answers, 0.99)}
+
+
+def archived(platform) -> int:
+    """Dossiers archived as assigned (a count in the archive's search)."""
+    response = platform.api.call("GET", "/api/v1/archive/demands", as_=SUPERVISOR,
+                                 params={"status": "assigned", "per_page": 1})
+    response.raise_for_status()
+    return response.json()["total"]
+
+
+def settle(platform, timeout: float = 120) -> None:
+    """Wait until the archive stops growing, so an earlier phase's backlog is not counted."""
+    deadline, last = time.monotonic() + timeout, -1
+    while time.monotonic() < deadline and (now := archived(platform)) != last:
+        last = now
+        time.sleep(3)
+
+
+def sustained(platform, amqp_uri: str, seconds: float, workers: int = 8,
+              drain_seconds: float = 120) -> dict:
+    clients = Clients(platform)
+    settle(platform)
+    before, cpu_before = archived(platform), cpu_seconds(platform)
+    submitted, errors, lock = [], [], threading.Lock()
+    with PartnerSubscriber(amqp_uri) as subscriber:
+        started = time.monotonic()
+        deadline = started + seconds
+
+        def submit_until_deadline():
+            while time.monotonic() < deadline:
+                try:
+                    demand = clients.submit()
+                except Exception as error:
+                    with lock:
+                        errors.append(error)
+                else:
+                    with lock:
+                        submitted.append(demand)
+
+        threads = [threading.Thread(target=submit_until_deadline, daemon=True) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        window = time.monotonic() - started
+        assigned_in_window = sum(1 for d in submitted if subscriber.assigned.get(d, deadline + 1) <= deadline)
+        archived_in_window = archived(platform) - before
+        drain_deadline = time.monotonic() + drain_seconds
+        while (done := archived(platform) - before) < len(submitted) and time.monotonic() < drain_deadline:
+            time.sleep(1)
+        drained = time.monotonic() - started - window
+    cpu = {name: used - cpu_before[name] for name, used in cpu_seconds(platform).items()}
+    return {"seconds": window, "workers": workers, "submitted": len(submitted), "errors": len(errors),
+            "submitted_per_s": len(submitted) / window,
+            "assigned_per_s": assigned_in_window / window,
+            "archived_per_s": archived_in_window / window,
+            "backlog": len(submitted) - archived_in_window,
+            # A submit that timed out may still have been recorded: never below zero.
+            "drain_seconds": drained, "left_after_drain": max(len(submitted) - done, 0),
+            "completed_per_s": done / (window + drained),
+            # Per demand archived, over the window and the drain: what caps a 2-core machine.
+            "cpu_ms_per_demand": {name: 1000 * used / max(done, 1) for name, used in cpu.items()}}
+
+
+def describe_latency(result: dict) -> str:
+    return (f"latency at {result['rate']:.0f} demands/s for {result['seconds']:.0f} s "
+            f"({result['submitted']} submitted, {result['errors']} errors, {result['missing']} "
+            f"never assigned), submit -> assignment.started at the subscriber: "
+            f"p50 {result['p50']:.0f} ms, p95 {result['p95']:.0f} ms, p99 {result['p99']:.0f} ms, "
+            f"max {result['max']:.0f} ms (target p99 <= 250 ms); HTTP submit answered "
+            f"p50 {result['submit_p50']:.0f} ms, p99 {result['submit_p99']:.0f} ms")
+
+
+def describe_sustained(result: dict) -> str:
+    return (f"sustained {result['seconds']:.0f} s, {result['workers']} HTTP clients: submitted "
+            f"{result['submitted_per_s']:.1f}/s ({result['errors']} errors), assigned "
+            f"{result['assigned_per_s']:.1f}/s and archived {result['archived_per_s']:.1f}/s within "
+            f"the window (target >= 300/s), backlog {result['backlog']} at its end, drained in "
+            f"{result['drain_seconds']:.0f} s ({result['left_after_drain']} left); "
+            f"{result['completed_per_s']:.1f} completed/s overall; CPU per demand: "
+            + ", ".join(f"{name} {ms:.0f} ms" for name, ms in result["cpu_ms_per_demand"].items())
+            + f" (total {sum(result['cpu_ms_per_demand'].values()):.0f} ms)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60, help="the sustained window")
+    parser.add_argument("--workers", type=int, default=8, help="HTTP clients of the sustained run")
+    parser.add_argument("--rate", type=float, default=50, help="demands/s of the latency run")
+    parser.add_argument("--latency-seconds", type=float, default=30)
+    args = parser.parse_args()
+    end_on_sigterm()
+    with distributed() as (platform, amqp_uri):
+        print(f"load average: {load_average()}")
+        print(describe_latency(latency(platform, amqp_uri, args.rate, args.latency_seconds)))
+        print(f"load average: {load_average()}")
+        print(describe_sustained(sustained(platform, amqp_uri, args.seconds, args.workers)))
+        print(f"load average: {load_average()}")
+        limits = raw_limits.measure(amqp_uri=amqp_uri)
+    for line in raw_limits.describe(limits):
+        print(f"raw limit: {line}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Benchmark: the gateway reading a demand (target p99 <= 20 ms at 200 req/s), distributed mode.
+
+Submits demands, then GETs /api/v1/demands/{id} of random ones at a fixed rate on an open-loop
+schedule from several clients; each latency counts from the request's intended send time.
+A read is the gateway's token check, an RPC to intake over RabbitMQ and intake's view.
+
+    .venv/bin/python -m bench.gateway_reads [--rate 200] [--seconds 30] [--demands 200]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+
+from bench.clients import Clients, open_loop
+from bench.end_to_end import settle
+from bench.platform import distributed, end_on_sigterm, load_average, pace, percentile
+
+
+def measure(platform, rate: float, seconds: float, demands: int = 200, workers: int = 16) -> dict:
+    clients = Clients(platform)
+    ids = [outcome for _, _, outcome in open_loop([0.0] * demands, clients.submit, 8)
+           if isinstance(outcome, str)]
+    if not ids:
+        raise RuntimeError("no demand could be submitted to read")
+    settle(platform)  # timed on an idle platform, not behind the submitted demands' processing
+    rng = random.Random(7)
+
+    def read():
+        response = clients.get(f"/api/v1/demands/{rng.choice(ids)}")
+        if response.status_code != 200:
+            raise RuntimeError(f"GET: {response.status_code} {response.text[:200]}")
+
+    results = open_loop(pace(rate, seconds), read, workers)
+    latencies = sorted((finished - intended) * 1000 for intended, finished, outcome in results
+                       if not isinstance(outcome, Exception))
+    return {"rate": rate, "seconds": seconds, "reads": len(latencies),
+            "errors": len(results) - len(latencies), "p50": percentile(latencies, 0.50),
+            "p95": percentile(latencies, 0.95), "p99": percentile(latencies, 0.99),
+            "max": latencies[-1] if latencies else float("nan")}
+
+
+def describe(result: dict) -> str:
+    return (f"GET a demand at {result['rate']:.0f} req/s for {result['seconds']:.0f} s "
+            f"({result['reads']} reads, {result['errors']} errors): p50 {result['p50']:.1f} ms, "
+            f"p95 {result['p95']:.1f} ms, p99 {result['p99']:.1f} ms, max {result['max']:.0f} ms "
+            f"(target p99 <= 20 ms)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--demands", type=int, default=200)
+    args = parser.parse_args()
+    end_on_sigterm()
+    with distributed() as (platform, _):
+        print(f"load average: {load_average()}")
+        print(describe(measure(platform, args.rate, args.seconds, args.demands)))
+        print(f"load average: {load_average()}")
+
+
+if __name__ == "__main__":
+    main()

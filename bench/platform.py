@@ -1,0 +1,126 @@
+"""The distributed platform a benchmark drives, on its own RabbitMQ vhost and PostgreSQL schemas.
+
+Reuses the end-to-end tests' process harness (one ``nameko run`` per service and the gateway);
+what is added here is what the test fixtures otherwise provide: a fresh vhost made through the
+management API, a fresh schema prefix on the ``test`` database, and removing both afterwards.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+import requests
+
+from tests import factories
+from tests.e2e.harness import Distributed
+
+MANAGEMENT = os.environ.get("ONESTOP_BENCH_MANAGEMENT", "http://127.0.0.1:15672")
+MANAGEMENT_AUTH = ("guest", "guest")
+PG = dict(host="127.0.0.1", port=5432, dbname=os.environ.get("ONESTOP_BENCH_PG_DBNAME", "test"),
+          user="postgres")
+
+SPECIALIST = ("specialist", "s-1")
+SUPERVISOR = ("supervisor", "regulator-1")
+
+
+@contextmanager
+def vhost():
+    """A fresh vhost for guest; yields its AMQP URI and deletes it (and its queues) after."""
+    name = f"bench-{uuid.uuid4().hex[:8]}"
+    url = f"{MANAGEMENT}/api/vhosts/{quote(name, safe='')}"
+    requests.put(url, auth=MANAGEMENT_AUTH, timeout=10).raise_for_status()
+    requests.put(f"{MANAGEMENT}/api/permissions/{quote(name, safe='')}/guest", auth=MANAGEMENT_AUTH,
+                 json={"configure": ".*", "write": ".*", "read": ".*"}, timeout=10).raise_for_status()
+    try:
+        yield f"amqp://guest:guest@127.0.0.1:5672/{quote(name, safe='')}"
+    finally:
+        requests.delete(url, auth=MANAGEMENT_AUTH, timeout=30)
+
+
+@contextmanager
+def schema_prefix():
+    """A fresh schema prefix; every schema under it is dropped afterwards."""
+    prefix = f"bench{uuid.uuid4().hex[:8]}_"
+    try:
+        yield prefix
+    finally:
+        with psycopg.connect(**PG, autocommit=True) as connection:
+            schemas = connection.execute(
+                "SELECT nspname FROM pg_namespace WHERE starts_with(nspname, %s)", (prefix,)).fetchall()
+            for (schema,) in schemas:
+                connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@contextmanager
+def distributed(institutions: int = 5):
+    """The running platform with the default park's station and ``institutions`` testing
+    institutions that accept offers at once (so matching assigns without a human); yields
+    ``(platform, amqp_uri)``."""
+    with vhost() as amqp_uri, schema_prefix() as prefix, tempfile.TemporaryDirectory() as tmp:
+        platform = Distributed(Path(tmp), amqp_uri, PG["dbname"], prefix).start()
+        try:
+            platform.api.open_station()
+            for _ in range(institutions):
+                registered = platform.api.call(
+                    "POST", "/api/v1/institutions", as_=SPECIALIST,
+                    json=factories.institution(capacity=100_000, auto_accept_offers=True))
+                registered.raise_for_status()
+            yield platform, amqp_uri
+        finally:
+            stop(platform)
+
+
+def stop(platform) -> None:
+    """Stop every process, killing any that does not stop in time, whatever the others do
+    (the harness's own ``stop`` gives up at the first process that hangs)."""
+    for process in platform.processes.values():
+        process.signal()
+    for process in platform.processes.values():
+        try:
+            process.wait()
+        except AssertionError as hung:  # already killed by ``wait``
+            print(str(hung).splitlines()[0])
+
+
+def end_on_sigterm() -> None:
+    """Turn SIGTERM (``timeout``, a CI cancel) into an exit that runs the clean-ups above."""
+    def exit_(signum, frame):
+        raise SystemExit(f"stopped by signal {signum}")
+    signal.signal(signal.SIGTERM, exit_)
+
+
+def cpu_seconds(platform) -> dict[str, float]:
+    """CPU time (user + system) each platform process has used so far: unlike rates, the CPU
+    a demand costs is not much changed by other load on the machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for name, process in platform.processes.items():
+        fields = Path(f"/proc/{process.popen.pid}/stat").read_text().rpartition(")")[2].split()
+        used[name] = (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, round(share * len(sorted_values) + 0.5 - 1e-9))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+def load_average() -> str:
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def pace(rate: float, seconds: float):
+    """Open-loop schedule: the intended send times (monotonic) of ``rate`` requests a second.
+    Latencies are measured from these, so a slow reply does not hide the requests it delayed."""
+    start = time.monotonic() + 0.2
+    return [start + n / rate for n in range(int(rate * seconds))]
