@@ -63,6 +63,10 @@ class Matching(ServiceApplication):
         with self.deciding:
             super().apply(message)
 
+    def replay(self, message, by: str) -> None:
+        with self.deciding:
+            super().replay(message, by)
+
     def configure(self, config: dict) -> None:
         settings = section(config, "MATCHING")
         self.weights = Weights.from_config(settings)

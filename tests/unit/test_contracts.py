@@ -73,3 +73,11 @@ def test_every_service_follows_exactly_the_upstreams_its_follower_reads():
                     for entrypoint in getattr(member, ENTRYPOINT_EXTENSIONS_ATTR, ())
                     if isinstance(entrypoint, Follow)}
         assert followed == set(follower.upstreams), service.name
+
+
+def test_dead_letters_are_gathered_from_every_following_service():
+    from onestop.platform import SERVICES
+    from shared.commands import FOLLOWERS
+
+    assert set(FOLLOWERS) == {service.name for service in SERVICES
+                              if getattr(service, "application", None) is not None}
