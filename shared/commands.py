@@ -13,14 +13,27 @@ from shared.contracts.values import (
 from shared.errors import Invalid
 
 
-def _not_in_the_past(value: date) -> None:
-    if value < date.today():
-        raise ValidationError("must not be in the past")
-
-
 class Command(Schema):
+    """A command's schema. ``today`` is the date a service's clock says (the gateway, which has
+    no clock of its own, leaves it to the machine's date): dates that must not be in the past
+    are judged against it, so a service on a controlled clock judges them by that clock."""
+
     class Meta:
         unknown = RAISE
+
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or date.today()
+
+
+class FutureDate(fields.Date):
+    """A date that must not be before the loading schema's ``today``."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        found = super()._deserialize(value, attr, data, **kwargs)
+        if found < self.parent.today:
+            raise ValidationError("must not be in the past")
+        return found
 
 
 CHANNELS = ("online", "counter", "phone", "visit")
@@ -46,7 +59,7 @@ class SubmitDemand(Command):
     title = text(200, required=True)
     description = text(5000, multiline=True, required=True)
     items = fields.List(text(200), load_default=list, validate=[validate.Length(max=100), distinct])
-    expected_by = fields.Date(load_default=None, allow_none=True, validate=_not_in_the_past)
+    expected_by = FutureDate(load_default=None, allow_none=True)
     channel = fields.String(load_default="online", validate=validate.OneOf(CHANNELS))
     consultation = flag(load_default=False, metadata={
         "description": "an enquiry the station may answer itself (shorter assessment limit)"})
@@ -94,7 +107,7 @@ class RecordFollowUp(Command):
     note = text(5000, multiline=True, required=True)
     contact = text(200, required=True, metadata={"description": "who was contacted"})
     channel = fields.String(required=True, validate=validate.OneOf(("phone", "visit", "online", "counter")))
-    next_step_on = fields.Date(load_default=None, allow_none=True, validate=_not_in_the_past)
+    next_step_on = FutureDate(load_default=None, allow_none=True)
 
 
 class CalendarSettings(Command):
@@ -213,7 +226,7 @@ class RegisterInstitution(Command):
 class AddQualification(QualificationSchema, Command):
     @validates_schema
     def _not_already_over(self, data, **kwargs):
-        if data.get("valid_until") and data["valid_until"] < date.today():
+        if data.get("valid_until") and data["valid_until"] < self.today:
             raise ValidationError("the qualification has already expired", "valid_until")
 
 
@@ -229,8 +242,9 @@ class ChangeStanding(Command):
     reason = text(2000, multiline=True, required=True)
 
 
-def load_command(schema: type[Schema], payload) -> dict:
-    """Load ``payload`` or raise ``Invalid`` naming every offending field."""
+def load_command(schema: type[Command], payload, today: date | None = None) -> dict:
+    """Load ``payload`` or raise ``Invalid`` naming every offending field; ``today`` is the
+    date of the caller's clock (commands only)."""
     try:
         json.dumps(payload, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
@@ -238,13 +252,13 @@ def load_command(schema: type[Schema], payload) -> dict:
         raise Invalid("the request contains text that is not valid Unicode",
                       {"_schema": ["unpaired surrogate in a string"]}) from None
     try:
-        return schema().load(payload)
+        return schema(today=today).load(payload)
     except ValidationError as error:
         raise Invalid("the request breaks the schema", error.normalized_messages()) from None
 
 
 class AcceptOffer(Command):
-    promised_date = fields.Date(required=True, validate=_not_in_the_past,
+    promised_date = FutureDate(required=True,
                                 metadata={"description": "when the institution promises the result"})
 
 
@@ -278,7 +292,7 @@ class CompleteService(Command):
 class AssignManually(Command):
     institution_id = fields.UUID(required=True)
     reason = text(2000, multiline=True, required=True)
-    promised_date = fields.Date(load_default=None, allow_none=True, validate=_not_in_the_past,
+    promised_date = FutureDate(load_default=None, allow_none=True,
                                 metadata={"description": "what the institution agreed to"})
     override = flag(load_default=False, metadata={
         "description": "a supervisor's override of matching's constraints (reason required)"})

@@ -11,7 +11,7 @@ import logging
 import threading
 import uuid
 from contextlib import contextmanager, nullcontext
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Callable, ClassVar
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
@@ -22,6 +22,7 @@ from eventsourcing.projection import EventSourcedProjection
 from eventsourcing.utils import get_topic
 from marshmallow import EXCLUDE
 
+from shared.commands import Command, load_command
 from shared.config import ConfigurationError, data_dir, section
 from shared.contracts import contract_for
 from shared import metrics
@@ -73,6 +74,8 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
     def __init__(self, env=None):
         super().__init__(env)
         self._on_recorded: list[Callable[[], None]] = []
+        #: The business time of commands and reactions; tests replace it with a controlled one.
+        self.clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
     def register_transcodings(self, transcoder) -> None:
         super().register_transcodings(transcoder)
@@ -80,6 +83,10 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
 
     def configure(self, config: dict) -> None:
         """Take the service's own settings from the configuration (none by default)."""
+
+    def load_command(self, schema: type[Command], payload) -> dict:
+        """Load a command's payload, judging its dates by this application's clock."""
+        return load_command(schema, payload, today=self.clock().date())
 
     def on_recorded(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` after every commit of new events (wakes the relay)."""

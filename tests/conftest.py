@@ -19,6 +19,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 class Clock:
     """A controlled clock for the applications, set in Shanghai local time."""
 
+    #: Where unit platforms start: Monday 30 November 2026, 09:00 in Shanghai.
+    START = "2026-11-30T09:00"
+
     def __init__(self, now):
         self.set(now)
 

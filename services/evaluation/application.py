@@ -3,7 +3,7 @@ published effectiveness evaluations with their improvement actions."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from eventsourcing.application import AggregateNotFoundError
@@ -23,7 +23,7 @@ from shared.calendar import WorkingCalendar, working_seconds
 from shared.catalogue import CATEGORIES
 from shared.commands import (
     CloseImprovement, ComplaintNote, EvaluationQuery, FileComplaint, GiveFeedback,
-    PublishEvaluation, RecordCheck, ResolveComplaint, TrendQuery, load_command)
+    PublishEvaluation, RecordCheck, ResolveComplaint, TrendQuery)
 from shared.config import ConfigurationError, section
 from shared import metrics
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
@@ -48,7 +48,6 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         self.default_configuration = Configuration.default()
         self.feedback_window_days = FEEDBACK_WINDOW_DAYS
         self.complaint_limits = dict(COMPLAINT_LIMITS)
-        self.clock = lambda: datetime.now(timezone.utc)
 
     def configure(self, config: dict) -> None:
         """Refuse a bad setting at start: later, it would fail every event or complaint."""
@@ -86,7 +85,7 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
     def give_feedback(self, demand_id: str, payload: dict, by: dict) -> dict:
         """The enterprise rates a completed service online; a specialist records it from a
         revisit (the gateway checks the specialist's station)."""
-        command = load_command(GiveFeedback, payload)
+        command = self.load_command(GiveFeedback, payload)
         case = self._case(demand_id)
         if by["role"] == "enterprise":
             if by["subject"] != case.enterprise_code:
@@ -162,7 +161,7 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
 
     # Complaints ----------------------------------------------------------------------------
     def file_complaint(self, payload: dict, by: dict) -> dict:
-        command = load_command(FileComplaint, payload)
+        command = self.load_command(FileComplaint, payload)
         against = dict(command["against"])
         case = None
         if command["demand_id"] is not None:
@@ -271,12 +270,12 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         at = self._now()
         entries = None
         if step == "investigate":
-            complaint.investigate(load_command(ComplaintNote, payload)["note"], by, at)
+            complaint.investigate(self.load_command(ComplaintNote, payload)["note"], by, at)
         elif step == "escalate":
-            complaint.escalate(load_command(ComplaintNote, payload)["note"], by, at)
+            complaint.escalate(self.load_command(ComplaintNote, payload)["note"], by, at)
             entries = self._complaint_scopes(complaint).add("complaints_escalated")
         else:
-            command = load_command(ResolveComplaint, payload)
+            command = self.load_command(ResolveComplaint, payload)
             complaint.resolve(command["outcome"], command["resolution"], by, at)
             hours = self.station_of(complaint.station_id).working_hours(complaint.received_at, at)
             entries = self._complaint_scopes(complaint).add("complaints_resolved").add(
@@ -322,7 +321,7 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
     def record_check(self, payload: dict, by: dict) -> dict:
         if by["role"] != "supervisor":
             raise Forbidden("supervisors record spot checks and revisits")
-        command = load_command(RecordCheck, payload)
+        command = self.load_command(RecordCheck, payload)
         subject = {"kind": command["subject"]["kind"], "id": str(command["subject"]["id"])}
         self.index.refresh()
         if subject["kind"] == "station" and subject["id"] not in self.index.parks:
@@ -395,20 +394,20 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
 
     # Figures, reports, trends --------------------------------------------------------------
     def figures(self, scope: str, period_text: str, viewer: dict) -> dict:
-        query = load_command(EvaluationQuery, {"scope": scope, "period": period_text})
+        query = self.load_command(EvaluationQuery, {"scope": scope, "period": period_text})
         period = Period.parse(query["period"])
         self._may_read(scope, viewer)
         self.index.refresh()
         return {"scope": scope, **_span(period), "figures": self.index.ledger.figures(scope, period)}
 
     def report(self, query: dict, viewer: dict) -> dict:
-        query = load_command(EvaluationQuery, query)
+        query = self.load_command(EvaluationQuery, query)
         period = Period.parse(query["period"])
         self._may_read(query["scope"], viewer)
         return self._scored(query["scope"], period, self._configuration(query["configuration"]))
 
     def trend(self, query: dict, viewer: dict) -> dict:
-        query = load_command(TrendQuery, query)
+        query = self.load_command(TrendQuery, query)
         span = Period.parse(query["period"])
         self._may_read(query["scope"], viewer)
         configuration = self._configuration(query["configuration"])
@@ -469,7 +468,7 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
     def publish(self, payload: dict, by: dict) -> dict:
         if by["role"] != "supervisor":
             raise Forbidden("supervisors publish evaluations")
-        command = load_command(PublishEvaluation, payload)
+        command = self.load_command(PublishEvaluation, payload)
         period = Period.parse(command["period"])
         self._require_known(command["scope"])
         configuration = self._configuration(command["configuration_version"])
@@ -540,9 +539,9 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         except Forbidden:
             raise NotFound(f"no improvement action {action_id}") from None
         if step == "progress":
-            action.record_progress(load_command(ComplaintNote, payload)["note"], by, self._now())
+            action.record_progress(self.load_command(ComplaintNote, payload)["note"], by, self._now())
         else:
-            action.close(load_command(CloseImprovement, payload)["outcome"], by, self._now())
+            action.close(self.load_command(CloseImprovement, payload)["outcome"], by, self._now())
         self.save_or_conflict(action, what="the improvement action")
         return action.view()
 

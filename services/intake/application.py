@@ -6,7 +6,7 @@ import json
 import logging
 import uuid
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from shared import metrics
 from shared.calendar import WorkingCalendar
 from shared.commands import (
     AddSpecialist, Assess, Cancel, ListDemands, RecordConstruction, RecordFollowUp,
-    RegisterStation, SubmitDemand, SupplyInformation, Withdraw, load_command)
+    RegisterStation, SubmitDemand, SupplyInformation, Withdraw)
 from shared.config import attachment_max_bytes, data_dir, section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
@@ -48,7 +48,6 @@ class Intake(ServiceApplication):
         self.index = IntakeIndex(self)
         self.limits = TimeLimits.from_config(None)
         self.attachments: AttachmentFolder | None = None
-        self.clock = lambda: datetime.now(timezone.utc)
 
     def configure(self, config: dict) -> None:
         self.limits = TimeLimits.from_config(section(config, "TIME_LIMITS"))
@@ -58,7 +57,7 @@ class Intake(ServiceApplication):
 
     # Stations and staff --------------------------------------------------------------------
     def register_station(self, payload: dict, by: dict) -> dict:
-        command = load_command(RegisterStation, payload)
+        command = self.load_command(RegisterStation, payload)
         command["calendar"] = _calendar(command["calendar"]).to_config()
         station = Station(registered_by=by, **command)
         try:
@@ -72,14 +71,14 @@ class Intake(ServiceApplication):
         return station_view(self.find(Station, station_id, "station"))
 
     def record_construction(self, station_id: str, payload: dict, by: dict) -> dict:
-        command = load_command(RecordConstruction, payload)
+        command = self.load_command(RecordConstruction, payload)
         station = self.find(Station, station_id, "station")
         self._require_operator_or_staff(by, station.id)
         station.record_construction(facts=command, recorded_by=by)
         return self._saved_station(station)
 
     def add_specialist(self, station_id: str, payload: dict, by: dict) -> dict:
-        command = load_command(AddSpecialist, payload)
+        command = self.load_command(AddSpecialist, payload)
         station = self.find(Station, station_id, "station")
         self.index.refresh()
         elsewhere = self.index.station_of_staff.get(command["staff_id"])
@@ -98,7 +97,7 @@ class Intake(ServiceApplication):
         return self.attachments.put(name, media_type, data, by)
 
     def submit_demand(self, payload: dict, by: dict, idempotency_key: str | None = None) -> dict:
-        command = load_command(SubmitDemand, payload)
+        command = self.load_command(SubmitDemand, payload)
         self.index.refresh()
         station = self._station_serving(command["park"])
         self._require_submitter(by, command, station)
@@ -185,7 +184,7 @@ class Intake(ServiceApplication):
     def _change(self, demand_id: str, payload: dict, by: dict, schema, apply, *,
                 enterprise_may: bool) -> dict:
         """Load the command, check the caller may act on the demand, apply, save, show."""
-        command = load_command(schema, payload)
+        command = self.load_command(schema, payload)
         demand = self._demand_to_act_on(demand_id, by, enterprise_may=enterprise_may)
         now = self.clock()
         apply(demand, command, by, now)
@@ -229,7 +228,7 @@ class Intake(ServiceApplication):
                  ["category", "status"], counts)]
 
     def list_demands(self, query: dict, viewer: dict) -> dict:
-        command = load_command(ListDemands, query)
+        command = self.load_command(ListDemands, query)
         self.index.refresh()
         now = self.clock()
         found = [d for d in self.index.demands()

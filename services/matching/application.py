@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -17,8 +17,7 @@ from services.matching.selection import (
 from shared.calendar import WorkingCalendar, working_seconds
 from shared.commands import (
     AcceptOffer, AddQualification, AssignManually, ChangeQualificationStatus, ChangeStanding,
-    CompleteService, DeclineOffer, RecordProgress, RegisterInstitution, ReviewApplication,
-    load_command)
+    CompleteService, DeclineOffer, RecordProgress, RegisterInstitution, ReviewApplication)
 from shared.config import section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
@@ -53,7 +52,6 @@ class Matching(ServiceApplication):
         self.max_offers = MAX_OFFERS
         self.calendar = WorkingCalendar()
         self.response_seconds = self.calendar.working_days(1)
-        self.clock = lambda: datetime.now(timezone.utc)
         # One decision at a time in this process: a choice reads the registry's capacity and
         # must be saved before the next choice reads it (reactions, declines, expiries and
         # manual assignments all decide). Across replicas this is not enough (docs).
@@ -81,7 +79,7 @@ class Matching(ServiceApplication):
     def register_institution(self, payload: dict, registered_by: dict) -> dict:
         """Staff register a reviewed institution; an institution applies for itself, its
         token's subject being its credit code (it has no id yet), and awaits review."""
-        command = load_command(RegisterInstitution, payload)
+        command = self.load_command(RegisterInstitution, payload)
         applying = registered_by["role"] == "institution"
         if applying and registered_by["subject"] != command["credit_code"]:
             raise Forbidden("an institution applies for itself: the token's subject must be "
@@ -98,19 +96,19 @@ class Matching(ServiceApplication):
         return view(self.find(Institution, institution_id, "institution"))
 
     def review(self, institution_id: str, payload: dict, by: dict) -> dict:
-        command = load_command(ReviewApplication, payload)
+        command = self.load_command(ReviewApplication, payload)
         institution = self.find(Institution, institution_id, "institution")
         institution.review(command["decision"] == "approve", command["reason"], by=by, at=self._now())
         return self._saved(institution)
 
     def change_standing(self, institution_id: str, payload: dict, by: dict) -> dict:
-        command = load_command(ChangeStanding, payload)
+        command = self.load_command(ChangeStanding, payload)
         institution = self.find(Institution, institution_id, "institution")
         getattr(institution, command["action"])(command["reason"], by=by, at=self._now())
         return self._saved(institution)
 
     def add_qualification(self, institution_id: str, payload: dict, by: dict) -> dict:
-        command = load_command(AddQualification, payload)
+        command = self.load_command(AddQualification, payload)
         institution = self.find(Institution, institution_id, "institution")
         if any(q["number"] == command["number"] for q in institution.qualifications):
             raise Conflict(f"qualification {command['number']} is already recorded",
@@ -120,7 +118,7 @@ class Matching(ServiceApplication):
 
     def change_qualification_status(self, institution_id: str, number: str, payload: dict,
                                     by: dict) -> dict:
-        command = load_command(ChangeQualificationStatus, payload)
+        command = self.load_command(ChangeQualificationStatus, payload)
         institution = self.find(Institution, institution_id, "institution")
         institution.change_qualification_status(number, command["status"], command["reason"],
                                                 by=by, at=self._now())
@@ -266,7 +264,7 @@ class Matching(ServiceApplication):
         return {"items": sorted(mine, key=lambda a: a["assignment_id"]), "total": len(mine)}
 
     def accept_offer(self, assignment_id: str, payload: dict, by: dict) -> dict:
-        command = load_command(AcceptOffer, payload)
+        command = self.load_command(AcceptOffer, payload)
 
         def accept(match, key):
             if match.current and match.current["assignment_id"] == key \
@@ -287,7 +285,7 @@ class Matching(ServiceApplication):
             raise Conflict(f"the offer can no longer be accepted: {reason}", {"exclusion": reason})
 
     def decline_offer(self, assignment_id: str, payload: dict, by: dict) -> dict:
-        command = load_command(DeclineOffer, payload)
+        command = self.load_command(DeclineOffer, payload)
 
         def decline(match, key):
             match.decline(key, command["reason"], by=by, at=self._now())
@@ -295,12 +293,12 @@ class Matching(ServiceApplication):
         return self._on_assignment(assignment_id, by, decline)
 
     def record_progress(self, assignment_id: str, payload: dict, by: dict) -> dict:
-        command = load_command(RecordProgress, payload)
+        command = self.load_command(RecordProgress, payload)
         return self._on_assignment(assignment_id, by, lambda match, key: match.record_progress(
             key, command["milestone"], command["note"], by=by, at=self._now()))
 
     def complete_service(self, assignment_id: str, payload: dict, by: dict) -> dict:
-        command = load_command(CompleteService, payload)
+        command = self.load_command(CompleteService, payload)
         return self._on_assignment(assignment_id, by, lambda match, key: match.complete(
             key, command, by=by, at=self._now()))
 
@@ -330,7 +328,7 @@ class Matching(ServiceApplication):
             return self._assign_manually(demand_id, payload, by)
 
     def _assign_manually(self, demand_id: str, payload: dict, by: dict) -> dict:
-        command = load_command(AssignManually, payload)
+        command = self.load_command(AssignManually, payload)
         match = self._match_of(UUID(str(demand_id)))
         if match is None:
             raise Conflict("the demand has not been accepted for matching", {"current_status": None})

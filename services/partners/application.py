@@ -8,14 +8,14 @@ import hmac
 import json
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable
 
 from eventsourcing.application import AggregateNotFoundError
 
 from services.partners import contract
 from services.partners.feed import CaseFacts, OfferFacts, PartnerMessage, Webhook
-from shared.commands import RegisterWebhook, load_command
+from shared.commands import RegisterWebhook
 from shared.config import section
 from shared.errors import Invalid, NotFound
 from shared.eventstore import OwnLogFold, ServiceApplication
@@ -80,7 +80,6 @@ class PartnerFeed(ServiceApplication):
         self.streams = Streams(self)
         self.allow_http = False
         self.retry_base_seconds, self.retry_max_seconds = 1.0, 3600.0
-        self.clock = lambda: datetime.now(timezone.utc)
         self._delivering = threading.Lock()
 
     def configure(self, config: dict) -> None:
@@ -203,7 +202,7 @@ class PartnerFeed(ServiceApplication):
 
     # Webhooks ------------------------------------------------------------------------------
     def register_webhook(self, institution_id: str, payload: dict) -> dict:
-        command = load_command(RegisterWebhook, payload)
+        command = self.load_command(RegisterWebhook, payload)
         if not command["url"].startswith("https://") and not self.allow_http:
             raise Invalid("a webhook URL must use https", {"url": ["must start with https://"]})
         at = self.clock().isoformat()

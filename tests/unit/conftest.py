@@ -1,5 +1,8 @@
 """The whole event path without a broker: each application follows the others' logs directly,
 on the in-memory, SQLite and PostgreSQL event stores in turn."""
+from datetime import timedelta, timezone
+
+import eventsourcing.domain
 import mongomock
 import pytest
 
@@ -10,7 +13,7 @@ from services.intake.application import Intake
 from services.matching.application import Matching
 from shared.eventstore import open_application
 from tests import factories
-from tests.conftest import PG
+from tests.conftest import PG, Clock
 
 OPERATOR = {"role": "operator", "subject": "ops-1"}
 
@@ -26,8 +29,15 @@ def config(request, tmp_path, pg_schema_prefix):
 
 
 class Platform:
-    def __init__(self, config, station=None):
+    """Intake, matching, evaluation and the archive on one controlled clock: the applications'
+    business time and the events' own timestamps both read ``clock``, so no figure depends on
+    the day the tests run."""
+
+    def __init__(self, config, clock, station=None):
+        self.clock = clock
         self.apps = {cls.service: open_application(cls, config) for cls in (Intake, Matching, Evaluation)}
+        for app in self.apps.values():
+            app.clock = clock
         self.archive = Archive(mongomock.MongoClient().db, open_application(ArchiveSeals, config))
         for follower in [*self.apps.values(), self.archive]:
             follower.follow_upstreams(self.read_log, retry_backoff=0)
@@ -47,20 +57,35 @@ class Platform:
         self.archive.close()
 
 
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """The test's clock. The library stamps every event with the real time; here it stamps
+    them with this clock too, a microsecond apart at least, as real time would never stand
+    still between two events."""
+    controlled = Clock(Clock.START)
+    stamped = [controlled()]
+
+    def stamp():
+        stamped[0] = max(controlled(), stamped[0] + timedelta(microseconds=1))
+        return stamped[0].astimezone(timezone.utc)
+    monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo", stamp)
+    return controlled
+
+
 @pytest.fixture
-def platform(config):
-    platform = Platform(config)
+def platform(config, clock):
+    platform = Platform(config, clock)
     yield platform
     platform.close()
 
 
 @pytest.fixture
-def open_platform(config):
+def open_platform(config, clock):
     """Opens a platform whose station is registered with the given payload."""
     opened = []
 
     def open_(station=None):
-        opened.append(Platform(config, station))
+        opened.append(Platform(config, clock, station))
         return opened[-1]
     yield open_
     for platform in opened:

@@ -1,7 +1,7 @@
 """The archive's dossiers: hash chain and tampering, sealing and addenda, the case as of a past
 moment, supervision search, and a rebuild equal to the live archive."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import mongomock
 import pytest
@@ -144,7 +144,7 @@ def test_supervisors_search_dossiers(park):
     assert search({"station": park.station["id"]})["total"] == 2
     assert search({"station": park.station["id"], "category": "metrology"})["total"] == 1
     assert search({"breached": "true"})["total"] == 0 and search({"breached": "false"})["total"] == 2
-    later = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()
+    later = (park.clock() + timedelta(hours=1)).isoformat()
     assert search({"submitted_from": later})["total"] == 0
     assert search({"submitted_to": later, "per_page": "1"})["items"][0]["demand_id"] == assigned["id"]
     assert "events" not in search({})["items"][0]

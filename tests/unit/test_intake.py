@@ -8,7 +8,7 @@ import pytest
 from shared import metrics
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from tests import factories
-from tests.conftest import SHANGHAI, Clock
+from tests.conftest import SHANGHAI
 
 SPECIALIST = {"role": "specialist", "subject": "s-1"}
 OPERATOR = {"role": "operator", "subject": "ops-1"}
@@ -23,8 +23,7 @@ def local(text):
 def station(open_platform):
     """A station that assesses by hand, with Monday 30 November 2026 a public holiday."""
     platform = open_platform(factories.station(auto_accept=[], calendar={"holidays": ["2026-11-30"]}))
-    platform.clock = Clock("2026-11-27T17:25")
-    platform.apps["intake"].clock = platform.clock
+    platform.clock.set("2026-11-27T17:25")
     return platform
 
 
@@ -350,3 +349,11 @@ def test_date_filters_use_the_stations_days(station):
         station.apps["intake"].list_demands({"submitted_from": "2026-12-03",
                                              "submitted_to": "2026-12-02"}, SPECIALIST)
     assert set(refused.value.fields) == {"submitted_to"}
+
+
+def test_dates_in_the_past_are_judged_by_the_services_clock(station):
+    """Friday 27 November 2026 on the station's clock, whatever day the tests run."""
+    with pytest.raises(Invalid) as refused:
+        submit(station, expected_by="2026-11-26")
+    assert refused.value.fields == {"expected_by": ["must not be in the past"]}
+    assert submit(station, expected_by="2026-11-27")["expected_by"] == "2026-11-27"
