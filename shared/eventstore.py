@@ -19,7 +19,6 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import (
     IntegrityError, InterfaceError, OperationalError, Tracking, Transcoding)
 from eventsourcing.projection import EventSourcedProjection
-from eventsourcing.utils import get_topic
 from marshmallow import EXCLUDE
 
 from shared.commands import Command, load_command
@@ -29,6 +28,7 @@ from shared import metrics
 from shared.errors import Conflict, NotFound
 from shared.inbox import FollowsUpstreams
 from shared.messages import Message
+from shared.readmodel import Statement, upsert
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,12 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
     # A store outage, or a race for an aggregate that kept being lost, is retried, never
     # dead-lettered.
     transient_errors = (OperationalError, InterfaceError, IntegrityError)
+    #: The read model's tables (shared/readmodel.py); a service adds its own to these.
+    tables: ClassVar[tuple[str, ...]] = (
+        "CREATE TABLE IF NOT EXISTS {s}dead_letters (upstream TEXT NOT NULL, "
+        "notification_id BIGINT NOT NULL, event TEXT NOT NULL, error TEXT NOT NULL, "
+        "replayed_by TEXT, PRIMARY KEY (upstream, notification_id))",
+    )
 
     def __init__(self, env=None):
         super().__init__(env)
@@ -83,6 +89,29 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
 
     def configure(self, config: dict) -> None:
         """Take the service's own settings from the configuration (none by default)."""
+
+    # The read model -------------------------------------------------------------------------
+    def rows(self, aggregate) -> list[Statement]:
+        """The read-model rows an aggregate's new state makes; a service extends this."""
+        if isinstance(aggregate, DeadLetter):
+            return [upsert("dead_letters", ("upstream", "notification_id"), {
+                "upstream": aggregate.upstream, "notification_id": aggregate.notification_id,
+                "event": aggregate.event, "error": aggregate.error,
+                "replayed_by": aggregate.replayed_by})]
+        return []
+
+    def _record(self, processing_event: ProcessingEvent):
+        # Every save, reaction, dead letter and replay comes through here: the rows of what
+        # changed are written in the transaction that records it.
+        rows = list(processing_event.saved_kwargs.get("rows", ()))
+        for aggregate in processing_event.aggregates.values():
+            rows += self.rows(aggregate)
+        processing_event.saved_kwargs["rows"] = rows
+        return super()._record(processing_event)
+
+    def read(self, sql: str, *params) -> list[dict]:
+        """Rows of the read model (shared/readmodel.py's SQL dialect)."""
+        return self.recorder.query(sql, params)
 
     def load_command(self, schema: type[Command], payload) -> dict:
         """Load a command's payload, judging its dates by this application's clock."""
@@ -182,14 +211,10 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
         self._notify([])
 
     def dead_letters(self) -> list[dict]:
-        found = []
-        for notification in self.recorder.select_notifications(
-                start=None, limit=10**9, topics=[get_topic(DeadLetter.NotificationDeadLettered)]):
-            letter = self.repository.get(notification.originator_id)
-            found.append({"upstream": letter.upstream, "notification_id": letter.notification_id,
-                          "event": letter.event, "error": letter.error,
-                          "replayed": letter.replayed_by is not None})
-        return found
+        return [{"upstream": row["upstream"], "notification_id": row["notification_id"],
+                 "event": row["event"], "error": row["error"],
+                 "replayed": row["replayed_by"] is not None}
+                for row in self.read("SELECT * FROM {s}dead_letters ORDER BY upstream, notification_id")]
 
     def replay(self, message: Message, by: str) -> None:
         # The letter's new version is saved with the reaction's events: two operators replaying
@@ -249,7 +274,12 @@ class OwnLogFold:
 _MODULES = {
     "sqlite": "eventsourcing.sqlite",
     "postgres": "eventsourcing.postgres",
-    "memory": "eventsourcing.popo",
+    # Unit tests: SQLite in memory, so the read model's SQL is the same as everywhere else.
+    "memory": "eventsourcing.sqlite",
+}
+_RECORDERS = {
+    "eventsourcing.sqlite": "shared.readmodel:SQLiteReadModelRecorder",
+    "eventsourcing.postgres": "shared.readmodel:PostgresReadModelRecorder",
 }
 
 
@@ -263,10 +293,14 @@ def open_application(app_class: type[ServiceApplication], config: dict) -> Servi
     kind = store.get("kind") or "sqlite"
     if kind not in _MODULES:
         raise ConfigurationError(f"EVENT_STORE.kind must be one of {sorted(_MODULES)}, not {kind!r}")
-    settings = {"PERSISTENCE_MODULE": _MODULES[kind]}
+    settings = {"PERSISTENCE_MODULE": _MODULES[kind],
+                "PROCESS_RECORDER_TOPIC": _RECORDERS[_MODULES[kind]]}
     if kind == "sqlite":
         settings["SQLITE_DBNAME"] = str(data_dir(config) / f"{app_class.service}.sqlite3")
         settings["SQLITE_LOCK_TIMEOUT"] = "5"
+    elif kind == "memory":
+        # Shared between the pool's connections, gone with the application.
+        settings["SQLITE_DBNAME"] = f"file:{app_class.service}-{uuid.uuid4().hex}?mode=memory&cache=shared"
     elif kind == "postgres":
         schema = f"{store.get('postgres_schema_prefix') or ''}{app_class.service}"
         settings.update({
@@ -281,6 +315,7 @@ def open_application(app_class: type[ServiceApplication], config: dict) -> Servi
     prefix = app_class.name.upper() + "_"
     with _schema_created(store, schema) if kind == "postgres" else nullcontext():
         app = app_class(env={prefix + key: value for key, value in settings.items()})
+        app.recorder.create_read_model(app.tables)
     app.configure(config)
     actual = type(app.factory).__module__
     if not actual.startswith(_MODULES[kind]):

@@ -1,9 +1,10 @@
 import os
 import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import eventsourcing.domain
 import psycopg
 import pytest
 
@@ -30,6 +31,21 @@ class Clock:
 
     def __call__(self):
         return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The test's clock. The library stamps every event with the real time; here it stamps
+    them with this clock too, a microsecond apart at least, as real time would never stand
+    still between two events."""
+    controlled = Clock(Clock.START)
+    stamped = [controlled()]
+
+    def stamp():
+        stamped[0] = max(controlled(), stamped[0] + timedelta(microseconds=1))
+        return stamped[0].astimezone(timezone.utc)
+    monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo", stamp)
+    return controlled
 
 
 def evaluation_month(at: str) -> str:

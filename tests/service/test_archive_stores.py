@@ -40,9 +40,9 @@ def document_db(request, tmp_path):
 
 
 @pytest.fixture
-def platform(tmp_path, document_db):
+def platform(tmp_path, document_db, clock):
     config = {"EVENT_STORE": {"kind": "sqlite"}, "DATA_DIR": str(tmp_path)}
-    platform = Platform(config, factories.station(auto_accept=["inspection_testing"]))
+    platform = Platform(config, clock, factories.station(auto_accept=["inspection_testing"]))
     platform.archive = Archive(document_db, open_application(ArchiveSeals, config))
     platform.archive.follow_upstreams(platform.read_log, retry_backoff=0)
     yield platform

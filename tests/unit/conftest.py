@@ -1,8 +1,5 @@
 """The whole event path without a broker: each application follows the others' logs directly,
 on the in-memory, SQLite and PostgreSQL event stores in turn."""
-from datetime import timedelta, timezone
-
-import eventsourcing.domain
 import mongomock
 import pytest
 
@@ -13,7 +10,7 @@ from services.intake.application import Intake
 from services.matching.application import Matching
 from shared.eventstore import open_application
 from tests import factories
-from tests.conftest import PG, Clock
+from tests.conftest import PG
 
 OPERATOR = {"role": "operator", "subject": "ops-1"}
 
@@ -55,21 +52,6 @@ class Platform:
         for app in self.apps.values():
             app.close()
         self.archive.close()
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """The test's clock. The library stamps every event with the real time; here it stamps
-    them with this clock too, a microsecond apart at least, as real time would never stand
-    still between two events."""
-    controlled = Clock(Clock.START)
-    stamped = [controlled()]
-
-    def stamp():
-        stamped[0] = max(controlled(), stamped[0] + timedelta(microseconds=1))
-        return stamped[0].astimezone(timezone.utc)
-    monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo", stamp)
-    return controlled
 
 
 @pytest.fixture

@@ -1,0 +1,101 @@
+"""Read models: tables a service keeps in its own event store, beside its events.
+
+Every query a service answers reads these tables; none folds the log. A row changes only in the
+transaction that records the events (or the tracking of the upstream notification) that changed
+it, so the tables are exactly as current as the events and a restart costs nothing to rebuild.
+
+- An application declares its tables (``ServiceApplication.tables``: DDL statements) and says
+  which rows an aggregate's new state makes (``ServiceApplication.rows``); a reaction or command
+  may add rows of its own with ``rows=[...]`` on ``save``/``collect_events``.
+- The recorders below run those statements inside the library's own transaction (its
+  ``_insert_events`` hook, eventsourcing-notes §9), on SQLite and on PostgreSQL alike.
+- SQL is written once for both: ``%s`` placeholders (turned into ``?`` for SQLite) and ``{s}``
+  before each table name (the service's PostgreSQL schema; nothing on SQLite, whose file is the
+  service's own).
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from eventsourcing.postgres import PostgresProcessRecorder
+from eventsourcing.sqlite import SQLiteProcessRecorder
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One SQL statement and its parameters, run in the events' transaction."""
+    sql: str
+    params: tuple = ()
+
+
+def upsert(table: str, key: Sequence[str], values: dict[str, Any]) -> Statement:
+    """Insert the row, or replace the columns of the row with the same key."""
+    columns = list(values)
+    updates = [c for c in columns if c not in key]
+    action = (f"DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in updates)}"
+              if updates else "DO NOTHING")
+    return Statement(
+        f"INSERT INTO {{s}}{table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({', '.join(key)}) {action}",
+        tuple(_column(values[c]) for c in columns))
+
+
+def _column(value: Any) -> Any:
+    """Lists and dicts are kept as JSON text (read back with ``json.loads``); ids as text."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+class ReadModelRecorder:
+    """What both recorders add: the tables, the rows in the events' transaction, and queries."""
+
+    placeholder = "%s"
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("{s}", self._prefix).replace("%s", self.placeholder)
+
+    def create_read_model(self, tables: Iterable[str]) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            for ddl in tables:
+                cursor.execute(self._sql(ddl))
+
+    def _write_rows(self, cursor, rows: Iterable[Statement]) -> None:
+        for row in rows:
+            cursor.execute(self._sql(row.sql), row.params)
+
+    def query(self, sql: str, params: Sequence = ()) -> list[dict]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self._sql(sql), tuple(params))
+            return [dict(row) for row in cursor.fetchall()]
+
+    def execute(self, statements: Iterable[Statement]) -> None:
+        """Statements of their own transaction (rebuilding a read model, not recording events)."""
+        with self.datastore.transaction(commit=True) as cursor:
+            self._write_rows(cursor, statements)
+
+
+class SQLiteReadModelRecorder(ReadModelRecorder, SQLiteProcessRecorder):
+    placeholder = "?"
+    _prefix = ""
+
+    def _insert_events(self, c, stored_events, *, rows: Iterable[Statement] = (), **kwargs):
+        returning = super()._insert_events(c, stored_events, **kwargs)
+        self._write_rows(c, rows)
+        return returning
+
+
+class PostgresReadModelRecorder(ReadModelRecorder, PostgresProcessRecorder):
+    @property
+    def _prefix(self) -> str:
+        return f'"{self.datastore.schema}".'
+
+    def _insert_events(self, curs, stored_events, *, rows: Iterable[Statement] = (), **kwargs):
+        # Inside the library's pipeline and transaction, before the events' own insert.
+        super()._insert_events(curs, stored_events, **kwargs)
+        self._write_rows(curs, rows)
