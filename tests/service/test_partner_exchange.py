@@ -49,8 +49,8 @@ def connect(credentials) -> pika.BlockingConnection:
         pika.PlainCredentials(credentials["username"], credentials["password"])))
 
 
-def test_an_institution_reads_its_own_keys_and_is_refused_anothers(tmp_path, vhost):
-    platform = Platform({"EVENT_STORE": {"kind": "sqlite"}, "DATA_DIR": str(tmp_path)})
+def test_an_institution_reads_its_own_keys_and_is_refused_anothers(tmp_path, vhost, clock):
+    platform = Platform({"EVENT_STORE": {"kind": "sqlite"}, "DATA_DIR": str(tmp_path)}, clock)
     feed = open_application(PartnerFeed, {"EVENT_STORE": {"kind": "sqlite"}, "DATA_DIR": str(tmp_path)})
     feed.follow_upstreams(platform.read_log, retry_backoff=0)
     try:
@@ -114,13 +114,13 @@ def test_an_institution_reads_its_own_keys_and_is_refused_anothers(tmp_path, vho
         platform.close()
 
 
-def test_the_reference_subscriber_handles_each_event_once(tmp_path, vhost):
+def test_the_reference_subscriber_handles_each_event_once(tmp_path, vhost, clock):
     """examples/partner-subscriber/subscriber.py as an institution's developer would run it."""
     import threading
     import time
 
     config = {"EVENT_STORE": {"kind": "sqlite"}, "DATA_DIR": str(tmp_path)}
-    platform = Platform(config)
+    platform = Platform(config, clock)
     feed = open_application(PartnerFeed, config)
     feed.follow_upstreams(platform.read_log, retry_backoff=0)
     lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
