@@ -221,7 +221,7 @@ class GatewayService(EvaluationRoutes, PartnerRoutes, DeadLetterRoutes):
 
     @route("GET", "/api/v1/demands", roles=STAFF + ("enterprise", "institution"),
            query=ListDemands, response=DemandPage,
-           summary="List demands, filtered, sorted and paginated: each caller sees only its own "
+           summary="List demands, filtered, sorted and paged by cursor: each caller sees only its own "
                    "(an enterprise its demands, a specialist its station's, an institution those "
                    "assigned to it)")
     def list_demands(self, request, principal, query):

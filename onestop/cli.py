@@ -8,6 +8,7 @@ import os
 import sys
 import time
 import warnings
+from pathlib import Path
 
 
 def main(argv=None) -> int:
@@ -34,6 +35,10 @@ def main(argv=None) -> int:
         return 2
 
 
+#: The services that keep an event store (and so a read model), as ``--service`` names them.
+SERVICE_NAMES = ("intake", "matching", "evaluation", "archive", "partners")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="onestop", description=__doc__)
     parser.add_argument("--config", help="nameko YAML configuration (default: the packaged one)")
@@ -56,6 +61,15 @@ def _parser() -> argparse.ArgumentParser:
                                                "each entry against the event stores")
     verify.add_argument("--demand", help="only this demand's dossier")
     verify.set_defaults(run=_verify)
+
+    readmodels = commands.add_parser(
+        "readmodels", help="the services' read-model tables").add_subparsers(title="read-model commands")
+    rebuild_tables = readmodels.add_parser(
+        "rebuild", help="write every service's read-model rows again from its event store (after "
+                        "an upgrade that adds tables); the events are only read")
+    rebuild_tables.add_argument("--service", choices=SERVICE_NAMES,
+                                help="only this service (default: every one)")
+    rebuild_tables.set_defaults(run=_rebuild_read_models)
 
     partners = commands.add_parser("partners", help="institutions' access to the partner exchange") \
         .add_subparsers(title="partner commands")
@@ -148,6 +162,46 @@ def _rebuild(args, config):
     elapsed = time.perf_counter() - started
     print(f"archive rebuilt: {applied} events, {archive.db.dossiers.count_documents({})} dossiers "
           f"in {elapsed:.2f} s ({applied / elapsed if elapsed else 0:.0f} events/s)")
+
+
+def _rebuild_read_models(args, config):
+    from eventsourcing.persistence import InterfaceError, OperationalError
+    from psycopg import Error as PostgresError
+
+    from onestop.platform import APPLICATIONS
+    from shared.config import section
+    from shared.eventstore import open_application
+
+    chosen = [cls for cls in APPLICATIONS if args.service in (None, cls.service)]
+    kind = section(config, "EVENT_STORE").get("kind") or "sqlite"
+    folder = Path(config.get("DATA_DIR") or "./data").resolve()
+    for cls in chosen:
+        if kind == "sqlite" and not (folder / f"{cls.service}.sqlite3").exists():
+            # Opening would create an empty store, and "rebuild" it: say what is missing instead.
+            print(f"onestop readmodels rebuild: no {cls.service} event store in {folder} "
+                  "(set --data-dir or ONESTOP_DATA_DIR); nothing was changed", file=sys.stderr)
+            return 1
+    for cls in chosen:
+        started = time.perf_counter()
+
+        def progress(position, last, read, service=cls.service):
+            elapsed = time.perf_counter() - started
+            rate = read / elapsed if elapsed else 0
+            left = max(last - position, 0)
+            print(f"  {service}: notification {position} of {last}, {rate:.0f}/s, "
+                  f"about {left / rate if rate else 0:.0f} s left", flush=True)
+        try:
+            app = open_application(cls, config)
+            read = app.rebuild_read_model(progress)
+        except (OperationalError, InterfaceError, PostgresError) as error:
+            print(f"onestop readmodels rebuild: cannot reach {cls.service}'s event store: {error}. "
+                  "Its events were not touched; run the command again once it answers.",
+                  file=sys.stderr)
+            return 1
+        elapsed = time.perf_counter() - started
+        print(f"{cls.service}: read model rebuilt from {read} notifications in {elapsed:.2f} s "
+              f"({read / elapsed if elapsed else 0:.0f}/s)", flush=True)
+        app.close()
 
 
 def _verify(args, config):

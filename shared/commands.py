@@ -13,6 +13,12 @@ from shared.contracts.values import (
 from shared.errors import Invalid
 
 
+def cursor_field():
+    """Where a list resumes: the ``next_after`` of the page before (lists page by key)."""
+    return fields.String(load_default=None, validate=validate.Length(min=1, max=500), metadata={
+        "description": "the next_after of the previous page; omitted for the first page"})
+
+
 class Command(Schema):
     """A command's schema. ``today`` is the date a service's clock says (the gateway, which has
     no clock of its own, leaves it to the machine's date): dates that must not be in the past
@@ -169,7 +175,7 @@ class ListDemands(Command):
     overdue = fields.Boolean(load_default=None)
     sort = fields.String(load_default="-submitted_at", validate=validate.OneOf(
         ("submitted_at", "-submitted_at", "updated_at", "-updated_at")))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    after = cursor_field()
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
     @validates_schema

@@ -109,6 +109,27 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
         processing_event.saved_kwargs["rows"] = rows
         return super()._record(processing_event)
 
+    def rebuild_read_model(self, progress: Callable[[int, int, int], None] | None = None,
+                           page: int = 1000) -> int:
+        """Bring the read model up to date with the event store (a store written before a table
+        existed, or after a fix to ``rows``): a page of the log at a time, the rows of every
+        aggregate it touches are written again from the aggregate's current state. Memory holds
+        one page; the tables stay readable throughout; a second run changes nothing. The events
+        are only read. ``progress(position, last, read)`` after each page; returns how many
+        notifications were read."""
+        self.recorder.create_read_model(self.tables)
+        last = self.last_notification_id()
+        position = read = 0
+        while notifications := self.recorder.select_notifications(
+                start=position, limit=page, inclusive_of_start=False):
+            touched = dict.fromkeys(n.originator_id for n in notifications)
+            self.recorder.execute(
+                [row for aggregate_id in touched for row in self.rows(self.repository.get(aggregate_id))])
+            position, read = notifications[-1].id, read + len(notifications)
+            if progress is not None:
+                progress(position, last, read)
+        return read
+
     def read(self, sql: str, *params) -> list[dict]:
         """Rows of the read model (shared/readmodel.py's SQL dialect)."""
         return self.recorder.query(sql, params)
@@ -302,7 +323,7 @@ def open_application(app_class: type[ServiceApplication], config: dict) -> Servi
         # Shared between the pool's connections, gone with the application.
         settings["SQLITE_DBNAME"] = f"file:{app_class.service}-{uuid.uuid4().hex}?mode=memory&cache=shared"
     elif kind == "postgres":
-        schema = f"{store.get('postgres_schema_prefix') or ''}{app_class.service}"
+        schema = schema_of(store, app_class.service)
         settings.update({
             "POSTGRES_DBNAME": str(store["postgres_dbname"]),
             "POSTGRES_HOST": str(store["postgres_host"]),
@@ -321,6 +342,11 @@ def open_application(app_class: type[ServiceApplication], config: dict) -> Servi
     if not actual.startswith(_MODULES[kind]):
         raise ConfigurationError(f"{app_class.name} opened {actual}, expected {_MODULES[kind]}")
     return app
+
+
+def schema_of(store: dict, service: str) -> str:
+    """The PostgreSQL schema of a service's store."""
+    return f"{store.get('postgres_schema_prefix') or ''}{service}"
 
 
 @contextmanager

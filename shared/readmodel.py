@@ -15,13 +15,17 @@ it, so the tables are exactly as current as the events and a restart costs nothi
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import uuid
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.sqlite import SQLiteProcessRecorder
+
+from shared.errors import Invalid
 
 
 @dataclass(frozen=True)
@@ -99,3 +103,42 @@ class PostgresReadModelRecorder(ReadModelRecorder, PostgresProcessRecorder):
         # Inside the library's pipeline and transaction, before the events' own insert.
         super()._insert_events(curs, stored_events, **kwargs)
         self._write_rows(curs, rows)
+
+
+# Pages by key ----------------------------------------------------------------------------
+def cursor(sort_value, row_id) -> str:
+    """An opaque cursor: the sort key of the last row shown."""
+    return base64.urlsafe_b64encode(json.dumps([sort_value, row_id]).encode()).decode().rstrip("=")
+
+
+def _position(after: str) -> tuple:
+    try:
+        found = json.loads(base64.urlsafe_b64decode(after + "=" * (-len(after) % 4)))
+        if not (isinstance(found, list) and len(found) == 2 and all(isinstance(v, str) for v in found)):
+            raise ValueError
+        return tuple(found)
+    except (ValueError, binascii.Error):
+        raise Invalid("after must be a cursor this list returned as next_after",
+                      {"after": ["not a cursor of this list"]}) from None
+
+
+def keyset_page(read: Callable[..., list[dict]], table: str, where: Sequence[str],
+                params: Sequence, sort: str, after: str | None, limit: int) -> tuple[list[dict], str | None]:
+    """One page of ``table``'s rows matching ``where`` (SQL conditions, joined by AND), ordered
+    by ``sort`` (a column, ``-`` first for descending) and then ``id``, after the cursor
+    ``after``. Returns the rows and the cursor of the next page (None on the last): each page
+    costs one indexed range read, however deep it is."""
+    column = sort.lstrip("-")
+    descending = sort.startswith("-")
+    conditions, values = list(where), list(params)
+    if after is not None:
+        conditions.append(f"({column}, id) {'<' if descending else '>'} (%s, %s)")
+        values += _position(after)
+    direction = "DESC" if descending else "ASC"
+    found = read(f"SELECT * FROM {{s}}{table}"
+                 f"{' WHERE ' + ' AND '.join(conditions) if conditions else ''} "
+                 f"ORDER BY {column} {direction}, id {direction} LIMIT %s", *values, limit + 1)
+    if len(found) <= limit:
+        return found, None
+    last = found[limit - 1]
+    return found[:limit], cursor(last[column], last["id"])

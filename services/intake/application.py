@@ -10,14 +10,15 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from services.intake.attachments import AttachmentFolder
 from services.intake.demand import Demand
-from services.intake.index import IntakeIndex
 from services.intake.station import Station
 from services.intake.time_limits import TimeLimits
-from services.intake.views import demand_view, page_of, station_view
+from services.intake import readmodel
+from services.intake.views import demand_view, station_view
 from shared import metrics
 from shared.calendar import WorkingCalendar
 from shared.commands import (
@@ -26,6 +27,7 @@ from shared.commands import (
 from shared.config import attachment_max_bytes, data_dir, section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
+from shared.readmodel import keyset_page
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ class Intake(ServiceApplication):
     name = "Intake"
     service = "intake"
     upstreams = ("matching",)
+    tables = ServiceApplication.tables + readmodel.TABLES
     reactions = {
         "InstitutionAssigned": "_on_institution_assigned",
         "MatchingFailed": "_on_matching_failed",
@@ -45,9 +48,12 @@ class Intake(ServiceApplication):
 
     def __init__(self, env=None):
         super().__init__(env)
-        self.index = IntakeIndex(self)
         self.limits = TimeLimits.from_config(None)
+        self._zones: dict[uuid.UUID, ZoneInfo] = {}
         self.attachments: AttachmentFolder | None = None
+
+    def rows(self, aggregate):
+        return super().rows(aggregate) + readmodel.rows(aggregate, self._zone)
 
     def configure(self, config: dict) -> None:
         self.limits = TimeLimits.from_config(section(config, "TIME_LIMITS"))
@@ -80,8 +86,7 @@ class Intake(ServiceApplication):
     def add_specialist(self, station_id: str, payload: dict, by: dict) -> dict:
         command = self.load_command(AddSpecialist, payload)
         station = self.find(Station, station_id, "station")
-        self.index.refresh()
-        elsewhere = self.index.station_of_staff.get(command["staff_id"])
+        elsewhere = self._station_of_staff(command["staff_id"])
         if elsewhere is not None and elsewhere != station.id:
             raise Conflict(f"{command['staff_id']} is a specialist of another station",
                            {"station_id": str(elsewhere)})
@@ -98,7 +103,6 @@ class Intake(ServiceApplication):
 
     def submit_demand(self, payload: dict, by: dict, idempotency_key: str | None = None) -> dict:
         command = self.load_command(SubmitDemand, payload)
-        self.index.refresh()
         station = self._station_serving(command["park"])
         self._require_submitter(by, command, station)
         attachments = [self.attachments.metadata(sha, by) for sha in command.pop("attachments")]
@@ -201,7 +205,6 @@ class Intake(ServiceApplication):
     # Queries -------------------------------------------------------------------------------
     def demand(self, demand_id: str, viewer: dict) -> dict:
         demand = self.find(Demand, demand_id, "demand")
-        self.index.refresh()
         if not self._may_see(viewer, demand):
             raise NotFound(f"no demand {demand_id}")
         shown = demand_view(demand, self.clock())
@@ -211,8 +214,7 @@ class Intake(ServiceApplication):
 
     def staff_station(self, staff_id: str) -> str:
         """The station a specialist works at (NotFound for a subject on no station's staff)."""
-        self.index.refresh()
-        station = self.index.station_of_staff.get(staff_id)
+        station = self._station_of_staff(staff_id)
         if station is None:
             raise NotFound(f"{staff_id} is not a specialist of any station")
         return str(station)
@@ -221,27 +223,66 @@ class Intake(ServiceApplication):
         return self.attachments.metadata(sha256, uploader)
 
     def gauges(self) -> list[tuple]:
-        """For Prometheus: demands by category and current status."""
-        self.index.refresh()
-        counts = Counter((demand.category, demand.status) for demand in self.index.demands())
+        """For Prometheus: demands by category and current status (one indexed count)."""
+        counts = Counter({(row["category"], row["status"]): row["n"] for row in self.read(
+            "SELECT category, status, COUNT(*) AS n FROM {s}demands GROUP BY category, status")})
         return [("onestop_demands", "Demands by category and current status.",
                  ["category", "status"], counts)]
 
     def list_demands(self, query: dict, viewer: dict) -> dict:
+        """The viewer's demands matching the query, a page at a time by cursor, from the read
+        model: each filter is a condition on an indexed column."""
         command = self.load_command(ListDemands, query)
-        self.index.refresh()
-        now = self.clock()
-        found = [d for d in self.index.demands()
-                 if self._may_see(viewer, d) and _matches(d, command, now, self._zone_of(d))]
-        return page_of(found, command, now)
+        now = readmodel.instant(self.clock().isoformat())
+        where, params = self._visible_to(viewer)
+        for column in ("status", "category", "station", "enterprise"):
+            if command[column] is not None:
+                where.append(f"{'station_id' if column == 'station' else column} = %s")
+                params.append(str(command[column]))
+        # Days are the station's days: 07:30 in Guangzhou is still the day before in UTC.
+        if command["submitted_from"] is not None:
+            where.append("submitted_on >= %s")
+            params.append(command["submitted_from"].isoformat())
+        if command["submitted_to"] is not None:
+            where.append("submitted_on <= %s")
+            params.append(command["submitted_to"].isoformat())
+        if command["overdue"] is True:
+            where.append("next_due <= %s")
+            params.append(now)
+        elif command["overdue"] is False:
+            where.append("(next_due IS NULL OR next_due > %s)")
+            params.append(now)
+        found, next_after = keyset_page(self.read, "demands", where, params, command["sort"],
+                                        command["after"], command["per_page"])
+        return {"items": [{**json.loads(row["summary"]),
+                           "overdue": row["next_due"] is not None and row["next_due"] <= now}
+                          for row in found],
+                "per_page": command["per_page"], "next_after": next_after}
+
+    def _visible_to(self, viewer: dict) -> tuple[list[str], list]:
+        """The conditions that keep a list to what the viewer may see."""
+        role, subject = viewer["role"], viewer["subject"]
+        if role == "enterprise":
+            return ["enterprise = %s"], [subject]
+        if role == "institution":
+            return ["institution_id = %s"], [subject]
+        if role == "specialist":
+            return ["station_id = %s"], [str(self._station_of_staff(subject))]
+        if role in ("supervisor", "operator"):
+            return [], []
+        return ["1 = 0"], []
 
     # Time limits ---------------------------------------------------------------------------
-    def check_deadlines(self) -> int:
-        """Record a warning or a breach for every stage whose moment has come; returns how many."""
-        self.index.refresh()
+    def check_deadlines(self, batch: int = 500) -> int:
+        """Record a warning or a breach for every stage whose moment has come; returns how many.
+        The demands come from an index on the next moment each has something to record, so a
+        check costs what is due, not the number of demands."""
         now = self.clock()
         recorded = 0
-        for demand in self.index.demands():
+        due = self.read("SELECT id FROM {s}demands WHERE next_check <= %s ORDER BY next_check "
+                        "LIMIT %s", readmodel.instant(now.isoformat()), batch)
+        for row in due:
+            demand = self.repository.get(uuid.UUID(row["id"]))
             for stage, clock in demand.open_stages().items():
                 if not clock["breached"] and now >= datetime.fromisoformat(clock["due_at"]):
                     recorded += self._mark(demand.id, "breach", stage, now)
@@ -303,7 +344,10 @@ class Intake(ServiceApplication):
 
     # Who may do what -----------------------------------------------------------------------
     def _station_serving(self, park: str) -> Station:
-        station = self.index.station(Station.create_id(park))
+        try:
+            station = self.repository.get(Station.create_id(park))
+        except AggregateNotFoundError:
+            station = None
         if station is None:
             raise Invalid(f"no station serves park {park}", {"park": ["no station serves this park"]})
         return station
@@ -321,7 +365,6 @@ class Intake(ServiceApplication):
 
     def _demand_to_act_on(self, demand_id: str, by: dict, *, enterprise_may: bool) -> Demand:
         demand = self.find(Demand, demand_id, "demand")
-        self.index.refresh()
         if not self._may_see(by, demand):
             raise NotFound(f"no demand {demand_id}")
         allowed = self._is_staff(by, demand.station_id) or (
@@ -331,12 +374,21 @@ class Intake(ServiceApplication):
         return demand
 
     def _require_operator_or_staff(self, by: dict, station_id) -> None:
-        self.index.refresh()
         if by["role"] != "operator" and not self._is_staff(by, station_id):
             raise Forbidden("only an operator or the station's specialists may do this")
 
     def _is_staff(self, by: dict, station_id) -> bool:
-        return by["role"] == "specialist" and self.index.station_of_staff.get(by["subject"]) == station_id
+        return by["role"] == "specialist" and self._station_of_staff(by["subject"]) == station_id
+
+    def _station_of_staff(self, staff_id: str) -> uuid.UUID | None:
+        found = self.read("SELECT station_id FROM {s}staff WHERE staff_id = %s", staff_id)
+        return uuid.UUID(found[0]["station_id"]) if found else None
+
+    def _zone(self, station_id) -> ZoneInfo:
+        # A station's time zone is set when it registers and never changes: kept once read.
+        if station_id not in self._zones:
+            self._zones[station_id] = ZoneInfo(self.repository.get(station_id).calendar["timezone"])
+        return self._zones[station_id]
 
     def _may_see(self, viewer: dict, demand: Demand) -> bool:
         role, subject = viewer["role"], viewer["subject"]
@@ -351,9 +403,6 @@ class Intake(ServiceApplication):
     def _calendar_of(self, demand: Demand) -> WorkingCalendar:
         return _calendar(self.repository.get(demand.station_id).calendar)
 
-    def _zone_of(self, demand: Demand) -> ZoneInfo:
-        return ZoneInfo(self.index.station(demand.station_id).calendar["timezone"])
-
 
 def _calendar(settings: dict) -> WorkingCalendar:
     settings = {key: [v.isoformat() if hasattr(v, "isoformat") else v for v in value]
@@ -366,17 +415,3 @@ def _calendar(settings: dict) -> WorkingCalendar:
 
 def _hash(payload) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def _matches(demand: Demand, query: dict, now: datetime, zone: ZoneInfo) -> bool:
-    # Days are the station's days: 07:30 in Guangzhou is still the day before in UTC.
-    submitted_on = datetime.fromisoformat(demand.submitted_at).astimezone(zone).date()
-    return all((
-        query["status"] is None or demand.status == query["status"],
-        query["category"] is None or demand.category == query["category"],
-        query["station"] is None or demand.station_id == query["station"],
-        query["enterprise"] is None or demand.enterprise["credit_code"] == query["enterprise"],
-        query["submitted_from"] is None or submitted_on >= query["submitted_from"],
-        query["submitted_to"] is None or submitted_on <= query["submitted_to"],
-        query["overdue"] is None or demand.overdue(now) == query["overdue"],
-    ))

@@ -29,6 +29,11 @@ def demand_view(demand: Demand, now: datetime) -> dict:
 
 
 def demand_summary(demand: Demand, now: datetime) -> dict:
+    return {**demand_listing(demand), "overdue": demand.overdue(now)}
+
+
+def demand_listing(demand: Demand) -> dict:
+    """What a list shows of a demand, but for ``overdue``, which depends on the moment asked."""
     assignment = None
     if demand.assignment:
         assignment = {key: str(value) for key, value in demand.assignment.items()}
@@ -44,7 +49,6 @@ def demand_summary(demand: Demand, now: datetime) -> dict:
         "submitted_at": demand.submitted_at,
         "updated_at": demand.updated_at,
         "assignment": assignment,
-        "overdue": demand.overdue(now),
     }
 
 
@@ -61,19 +65,6 @@ def _deadline(clock: dict, now: datetime) -> dict:
         "closed_at": clock["closed_at"],
         "paused_remaining_seconds": clock["paused_remaining"],
         "limit_seconds": clock["limit"],
-    }
-
-
-def page_of(demands: list[Demand], query: dict, now: datetime) -> dict:
-    key = query["sort"].lstrip("-")
-    ordered = sorted(demands, key=lambda d: (getattr(d, key), str(d.id)),
-                     reverse=query["sort"].startswith("-"))
-    first = (query["page"] - 1) * query["per_page"]
-    return {
-        "items": [demand_summary(d, now) for d in ordered[first:first + query["per_page"]]],
-        "page": query["page"],
-        "per_page": query["per_page"],
-        "total": len(ordered),
     }
 
 

@@ -154,7 +154,6 @@ def test_json_nested_past_the_limit_is_refused_before_it_is_read(platform, path,
 
 @pytest.mark.parametrize("path, as_, parameter, maximum", [
     ("/api/v1/demands", SUPERVISOR, "per_page", 100),
-    ("/api/v1/demands", SUPERVISOR, "page", 100000),
     ("/api/v1/archive/demands", SUPERVISOR, "per_page", 100),
     ("/api/v1/partner/events", ("institution", "i-1"), "limit", 500),
 ])
@@ -168,6 +167,15 @@ def test_huge_pages_are_refused_not_clamped(platform, path, as_, parameter, maxi
     documented = platform.api.call("GET", "/openapi.json").json()["paths"][path]["get"]
     bounds = next(p["schema"] for p in documented["parameters"] if p["name"] == parameter)
     assert (bounds["minimum"], bounds["maximum"]) == (1, maximum)
+
+
+@pytest.mark.parametrize("after", ["garbage", "W10", "WzEsMl0", "eyJhIjogMX0", "é"])
+def test_a_cursor_no_page_gave_is_refused(platform, after):
+    """Lists page by cursor; one that is not a ``next_after`` (not base64, not JSON, numbers,
+    an object) is a 422 naming it, never a 500."""
+    error = assert_error(platform.api.call("GET", "/api/v1/demands", as_=SUPERVISOR,
+                                           params={"after": after}), 422, "validation_failed")
+    assert error["details"] == {"after": ["not a cursor of this list"]}
 
 
 @pytest.mark.parametrize("path", ["/api/v1/demands/00000000-0000-0000-0000-000000000000",
@@ -250,4 +258,4 @@ def test_nothing_bad_was_stored(platform):
     assert response.status_code == 200
     # Only the station opened for these tests, with its one specialist, was counted.
     assert response.json()["figures"] == {"staff": 1, "staff_trained": 1}
-    assert platform.api.call("GET", "/api/v1/demands", as_=SUPERVISOR).json()["total"] == 0
+    assert platform.api.call("GET", "/api/v1/demands", as_=SUPERVISOR).json()["items"] == []

@@ -209,6 +209,17 @@ def partner_feed(api: Api, institution: str) -> list[dict]:
         after = page["next_after"]
 
 
+def every_demand(api: Api) -> list[dict]:
+    items, after = [], None
+    while True:
+        page = api.call("GET", "/api/v1/demands", as_=SUPERVISOR,
+                        params={"per_page": 100, **({"after": after} if after else {})}).json()
+        items += page["items"]
+        if page["next_after"] is None:
+            return items
+        after = page["next_after"]
+
+
 def event_names(dossier: dict) -> Counter:
     return Counter(entry["name"] for entry in dossier["events"])
 
@@ -323,8 +334,7 @@ def test_faults_lose_and_double_nothing(tmp_path, rabbit_config, pg_schema_prefi
         doubled = [key for key, d in outcome.items() if d is not None and (
             event_names(d) - expected or len({(e["service"], e["notification_id"])
                                               for e in d["events"]}) < len(d["events"]))]
-        listed = api.call("GET", "/api/v1/demands", as_=SUPERVISOR, params={"per_page": 1}).json()
-        submitted_twice = listed["total"] - len(demands)
+        submitted_twice = len(every_demand(api)) - len(demands)
         partner_doubled = [d for d, n in partner_events.items() if n > 1]
         partner_lost = [d for d in demands.values() if partner_events[d] == 0]
         intact = [api.call("GET", f"/api/v1/archive/demands/{d}/verify",

@@ -1,0 +1,69 @@
+"""Intake's read model: a row per demand and per specialist, kept in intake's own store in
+the transaction that records their events (shared/readmodel.py).
+
+A demand's row holds what lists filter and sort on, its summary as shown in a list, and two
+instants that let the monitor and the ``overdue`` filter use an index instead of every demand:
+``next_due`` (the earliest due time of a running stage) and ``next_check`` (the earliest moment
+the monitor has something to record: a warning or a breach not recorded yet).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from services.intake.demand import Demand
+from services.intake.station import Station
+from services.intake.views import demand_listing
+from shared.readmodel import Statement, upsert
+
+TABLES = (
+    "CREATE TABLE IF NOT EXISTS {s}demands (id TEXT PRIMARY KEY, station_id TEXT NOT NULL, "
+    "enterprise TEXT NOT NULL, institution_id TEXT, status TEXT NOT NULL, category TEXT NOT NULL, "
+    "submitted_at TEXT NOT NULL, updated_at TEXT NOT NULL, submitted_on TEXT NOT NULL, "
+    "next_due TEXT, next_check TEXT, summary TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS demands_station ON {s}demands (station_id, submitted_at, id)",
+    "CREATE INDEX IF NOT EXISTS demands_station_due ON {s}demands (station_id, next_due)",
+    "CREATE INDEX IF NOT EXISTS demands_enterprise ON {s}demands (enterprise, submitted_at, id)",
+    "CREATE INDEX IF NOT EXISTS demands_institution ON {s}demands (institution_id, submitted_at, id)",
+    "CREATE INDEX IF NOT EXISTS demands_submitted ON {s}demands (submitted_at, id)",
+    "CREATE INDEX IF NOT EXISTS demands_updated ON {s}demands (updated_at, id)",
+    "CREATE INDEX IF NOT EXISTS demands_status ON {s}demands (status, category)",
+    "CREATE INDEX IF NOT EXISTS demands_category ON {s}demands (category, status)",
+    "CREATE INDEX IF NOT EXISTS demands_due ON {s}demands (next_due)",
+    "CREATE INDEX IF NOT EXISTS demands_check ON {s}demands (next_check)",
+    "CREATE TABLE IF NOT EXISTS {s}staff (staff_id TEXT PRIMARY KEY, station_id TEXT NOT NULL)",
+)
+
+
+def instant(text: str) -> str:
+    """An instant as sortable text: UTC, always with microseconds, so text order is time order."""
+    return datetime.fromisoformat(text).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def rows(aggregate, zone_of) -> list[Statement]:
+    """``zone_of(station_id)``: the station's time zone, for the day a demand was submitted on."""
+    if isinstance(aggregate, Demand):
+        return [demand_row(aggregate, zone_of(aggregate.station_id))]
+    if isinstance(aggregate, Station):
+        return [upsert("staff", ("staff_id",), {"staff_id": staff_id, "station_id": str(aggregate.id)})
+                for staff_id in aggregate.specialists]
+    return []
+
+
+def demand_row(demand: Demand, zone: ZoneInfo) -> Statement:
+    due, check = [], []
+    for stage in demand.open_stages().values():
+        due.append(instant(stage["due_at"]))  # overdue while it runs, breach recorded or not
+        if not stage["breached"]:
+            check.append(due[-1])
+            if not stage["warned"]:
+                check.append(instant(stage["warn_at"]))
+    submitted_on = datetime.fromisoformat(demand.submitted_at).astimezone(zone).date().isoformat()
+    return upsert("demands", ("id",), {
+        "id": str(demand.id), "station_id": str(demand.station_id),
+        "enterprise": demand.enterprise["credit_code"],
+        "institution_id": str(demand.assignment["institution_id"]) if demand.assignment else None,
+        "status": demand.status, "category": demand.category,
+        "submitted_at": instant(demand.submitted_at), "updated_at": instant(demand.updated_at),
+        "submitted_on": submitted_on, "next_due": min(due, default=None),
+        "next_check": min(check, default=None), "summary": demand_listing(demand)})

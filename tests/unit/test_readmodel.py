@@ -1,0 +1,144 @@
+"""Read models in the services' own stores: a service restarted on a store that holds thousands
+of demands answers its queries from its tables and reads none of its history (counted, not
+timed); and the tables change only with the events' transaction."""
+import pytest
+
+from services.intake.application import Intake
+from shared.errors import Conflict
+from shared.eventstore import open_application
+from shared.readmodel import Statement
+from tests import factories
+from tests.conftest import PG
+
+OPERATOR = {"role": "operator", "subject": "ops-1"}
+SPECIALIST = {"role": "specialist", "subject": "s-1"}
+SUPERVISOR = {"role": "supervisor", "subject": "regulator-1"}
+HISTORY = 2000
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def durable_config(request, tmp_path, pg_schema_prefix):
+    """A store that outlives the application (the in-memory one does not)."""
+    store = {"kind": request.param}
+    if request.param == "postgres":
+        store.update(postgres_host=PG["host"], postgres_port=PG["port"],
+                     postgres_dbname=PG["dbname"], postgres_user=PG["user"],
+                     postgres_schema_prefix=pg_schema_prefix)
+    return {"EVENT_STORE": store, "DATA_DIR": str(tmp_path)}
+
+
+class CountedReads:
+    """Counts the notifications an application reads from its own log."""
+
+    def __init__(self, app):
+        self.notifications = 0
+        select = app.recorder.select_notifications
+
+        def counted(*args, **kwargs):
+            found = select(*args, **kwargs)
+            self.notifications += len(found)
+            return found
+        app.recorder.select_notifications = counted
+
+
+def test_a_restarted_intake_reads_none_of_its_history(durable_config, clock):
+    intake = open_application(Intake, durable_config)
+    intake.clock = clock
+    station = intake.register_station(factories.station(auto_accept=[]), OPERATOR)
+    intake.add_specialist(station["id"], factories.specialist(), OPERATOR)
+    first = intake.submit_demand(factories.demand(), SPECIALIST)
+    for _ in range(HISTORY - 1):
+        intake.submit_demand(factories.demand(), SPECIALIST)
+    intake.close()
+
+    clock.set("2026-12-01T11:00")  # every first response (1 working hour) is overdue by now
+    restarted = open_application(Intake, durable_config)
+    restarted.clock = clock
+    reads = CountedReads(restarted)
+    page = restarted.list_demands({"overdue": "true", "per_page": "50"}, SPECIALIST)
+    assert len(page["items"]) == 50 and all(d["overdue"] for d in page["items"])
+    assert page["items"][-1]["id"] != first["id"] and page["next_after"]  # newest first
+    assert dict(restarted.gauges()[0][3]) == {("inspection_testing", "submitted"): HISTORY}
+    assert restarted.demand(first["id"], SPECIALIST)["status"] == "submitted"
+    assert restarted.staff_station("s-1") == station["id"]
+    assert restarted.check_deadlines(batch=100) == 100  # what is due, a batch at a time
+    restarted.submit_demand(factories.demand(), SPECIALIST)
+    assert reads.notifications == 0
+    restarted.close()
+
+
+def test_read_model_rows_are_not_written_when_the_events_are_not(platform):
+    """A save that fails (here, an Idempotency-Key reused for another body) leaves the table as
+    the events are: the rows are part of the events' transaction."""
+    intake = platform.apps["intake"]
+    intake.submit_demand(factories.demand(), SPECIALIST, "key-1")
+    with pytest.raises(Conflict):
+        intake.submit_demand(factories.demand(title="Something else"), SPECIALIST, "key-1")
+    rows = intake.read("SELECT id, summary FROM {s}demands")
+    assert len(rows) == 1 and "Something else" not in rows[0]["summary"]
+
+
+def test_a_store_written_before_its_tables_is_brought_up_to_date_and_only_read(durable_config, clock):
+    """What an upgrade does: the events stay as they are; the rows are written from them."""
+    intake = open_application(Intake, durable_config)
+    intake.clock = clock
+    station = intake.register_station(factories.station(), OPERATOR)
+    intake.add_specialist(station["id"], factories.specialist(), OPERATOR)
+    demands = [intake.submit_demand(factories.demand(), SPECIALIST)["id"] for _ in range(25)]
+    before = intake.read("SELECT * FROM {s}demands ORDER BY id")
+    events = intake.last_notification_id()
+    for table in ("demands", "staff", "dead_letters"):  # as a store of the previous version had
+        intake.recorder.execute([Statement(f"DELETE FROM {{s}}{table}")])
+    assert intake.list_demands({}, SUPERVISOR)["items"] == []
+
+    progress = []
+    read = intake.rebuild_read_model(lambda *step: progress.append(step), page=10)
+    assert read == events and [step[0] for step in progress][-1] == events
+    assert len(progress) == -(-events // 10)  # a page at a time
+    assert intake.read("SELECT * FROM {s}demands ORDER BY id") == before
+    assert {d["id"] for d in intake.list_demands({"per_page": "100"}, SPECIALIST)["items"]} == set(demands)
+    assert intake.last_notification_id() == events  # nothing was recorded
+    assert intake.rebuild_read_model() == events  # and a second run changes nothing
+    assert intake.read("SELECT * FROM {s}demands ORDER BY id") == before
+    intake.close()
+
+
+def test_the_rebuild_command_refuses_an_unknown_service_and_a_store_it_cannot_reach(
+        tmp_path, capsys, monkeypatch):
+    from onestop.cli import main
+
+    with pytest.raises(SystemExit) as refused:
+        main(["readmodels", "rebuild", "--service", "billing"])
+    assert refused.value.code == 2 and "invalid choice: 'billing'" in capsys.readouterr().err
+
+    empty = tmp_path / "nothing-here"
+    assert main(["--data-dir", str(empty), "readmodels", "rebuild"]) == 1
+    assert "no intake event store in" in capsys.readouterr().err
+    assert not empty.exists()  # no empty store was created in its place
+
+    monkeypatch.setenv("ONESTOP_EVENT_STORE", "postgres")
+    monkeypatch.setenv("ONESTOP_PG_PORT", "1")  # nothing listens there
+    assert main(["readmodels", "rebuild", "--service", "matching"]) == 1
+    error = capsys.readouterr().err
+    assert "cannot reach matching's event store" in error and "events were not touched" in error
+
+
+def test_the_rebuild_command_rebuilds_each_service_with_progress(tmp_path, capsys, clock):
+    from onestop.cli import main
+
+    config = {"EVENT_STORE": {"kind": "sqlite"}, "DATA_DIR": str(tmp_path)}
+    intake = open_application(Intake, config)
+    intake.clock = clock
+    station = intake.register_station(factories.station(), OPERATOR)
+    intake.add_specialist(station["id"], factories.specialist(), OPERATOR)
+    demand = intake.submit_demand(factories.demand(), SPECIALIST)
+    intake.recorder.execute([Statement("DELETE FROM {s}demands")])
+    intake.close()
+    assert main(["--data-dir", str(tmp_path), "readmodels", "rebuild", "--service", "intake"]) == 0
+    printed = capsys.readouterr().out
+    # Registered, a specialist joined, a demand submitted and accepted by the station's rules.
+    assert "intake: notification 4 of 4" in printed and "s left" in printed
+    assert "intake: read model rebuilt from 4 notifications" in printed
+    reopened = open_application(Intake, config)
+    assert [d["id"] for d in reopened.list_demands({}, SUPERVISOR)["items"]] == [demand["id"]]
+    reopened.close()
