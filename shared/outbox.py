@@ -29,7 +29,7 @@ Publish = Callable[[Message], None]
 class Relay:
     def __init__(self, app: ServiceApplication, publish: Publish, *, batch: int = 500,
                  poll_interval: float = 0.5, on_published: Callable[[int], None] | None = None,
-                 name: str = RELAY):
+                 name: str = RELAY, leads: Callable[[str], bool] = lambda role: True):
         self.app = app
         #: the tracking name its position is kept under (one per destination of the log)
         self.name = name
@@ -37,6 +37,8 @@ class Relay:
         self.batch = batch
         self.poll_interval = poll_interval
         self.on_published = on_published or (lambda count: None)
+        #: leads(role): whether this replica does the role's work now (shared/leadership.py)
+        self.leads = leads
         self._wake = threading.Event()
         self._stopped = threading.Event()
         app.on_recorded(self._wake.set)
@@ -68,7 +70,8 @@ class Relay:
             # Cleared before reading, so a save during the read still wakes the next round.
             self._wake.clear()
             try:
-                if self.publish_pending():
+                # One replica publishes; the others stand by to take over if it goes.
+                if self.leads(f"relay:{self.name}") and self.publish_pending():
                     continue
             except Exception:
                 log.exception("relay of %s failed; retrying", self.app.service)

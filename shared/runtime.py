@@ -29,8 +29,9 @@ from shared import metrics
 from shared.errors import CLIENT_ERRORS
 from shared.logs import keep_expected_errors_brief
 from shared.config import section
-from shared.eventstore import ServiceApplication, open_application
+from shared.eventstore import ServiceApplication, open_application, schema_of
 from shared.inbox import FollowsUpstreams
+from shared.leadership import Leadership
 from shared.messages import MalformedMessage, Message
 from shared.outbox import Relay
 
@@ -90,7 +91,9 @@ follow = Follow.decorator
 
 
 class Every(Timer):
-    """nameko's timer, its interval read from the configuration (``SECTION.key``) at setup."""
+    """nameko's timer, its interval read from the configuration (``SECTION.key``) at setup. Of
+    a service's replicas, only the one leading the timer's role runs it (shared/leadership.py),
+    so a check or a delivery round happens once, not once per replica."""
 
     def __init__(self, setting: str, default: float, **kwargs):
         self.setting = setting
@@ -99,7 +102,13 @@ class Every(Timer):
     def setup(self):
         name, key = self.setting.split(".")
         self.interval = float(section(self.container.config, name).get(key, self.interval))
+        self.leadership = next(provider.leadership for provider in self.container.dependencies
+                               if isinstance(provider, EventSourced))
         super().setup()
+
+    def handle_timer_tick(self):
+        if self.leadership.holds(f"timer:{self.method_name}"):
+            super().handle_timer_tick()
 
 
 every = Every.decorator
@@ -290,10 +299,12 @@ class EventSourced(Following):
         def publish(message: Message) -> None:
             publisher.publish(message.data, routing_key=message.event, headers=message.headers())
 
+        store = section(config, "EVENT_STORE")
+        self.leadership = Leadership(store, schema_of(store, service))
         self.relay = Relay(
             self.relayed(), publish, batch=int(settings.get("batch", 500)),
             poll_interval=float(settings.get("poll_interval", 0.5)),
-            on_published=metrics.RELAY_PUBLISHED.labels(service).inc)
+            on_published=metrics.RELAY_PUBLISHED.labels(service).inc, leads=self.leadership.holds)
         metrics.RELAY_LAG.labels(service).set_function(self.relay.lag)
         metrics.APPLICATION_GAUGES.watch(self.follower)
 
@@ -306,6 +317,7 @@ class EventSourced(Following):
         self._relay_thread.wait()  # finishes its batch, so the store is not closed under it
         metrics.RELAY_LAG.remove(self.container.service_name)
         super().stop()
+        self.leadership.close()
         self.follower.close()
 
 

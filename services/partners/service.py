@@ -39,7 +39,7 @@ class PartnerFeedProvider(EventSourced):
                               declare=[partner_exchange()], delivery_mode=PERSISTENT,
                               serializer="json")
         self.partner_relay = Relay(self.follower, lambda m: publish_to_partners(publisher, m),
-                                   name=PARTNER_RELAY)
+                                   name=PARTNER_RELAY, leads=self.leadership.holds)
 
     def start(self):
         super().start()
