@@ -102,12 +102,13 @@ class Every(Timer):
     def setup(self):
         name, key = self.setting.split(".")
         self.interval = float(section(self.container.config, name).get(key, self.interval))
-        self.leadership = next(provider.leadership for provider in self.container.dependencies
-                               if isinstance(provider, EventSourced))
         super().setup()
 
     def handle_timer_tick(self):
-        if self.leadership.holds(f"timer:{self.method_name}"):
+        # Looked up at a tick, not at setup: the providers may be set up after the entrypoints.
+        leadership = next(provider.leadership for provider in self.container.dependencies
+                          if isinstance(provider, EventSourced))
+        if leadership.holds(f"timer:{self.method_name}"):
             super().handle_timer_tick()
 
 
