@@ -18,7 +18,8 @@ from services.partners.feed import CaseFacts, OfferFacts, PartnerMessage, Webhoo
 from shared.commands import RegisterWebhook
 from shared.config import section
 from shared.errors import Invalid, NotFound
-from shared.eventstore import OwnLogFold, ServiceApplication
+from shared.eventstore import ServiceApplication
+from shared.readmodel import Statement, upsert
 
 #: Standing after each of matching's standing events.
 STANDING = {"InstitutionSuspended": "suspended", "InstitutionReinstated": "active",
@@ -33,27 +34,23 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-class Streams(OwnLogFold):
-    """Each institution's messages in order (their event ids), folded from the feed's own log."""
-
-    def __init__(self, app):
-        super().__init__(app)
-        self.by_institution: dict[str, list[str]] = {}
-        self.webhooks: set[str] = set()
-
-    def fold(self, domain_event) -> None:
-        kind = type(domain_event)
-        if kind is PartnerMessage.PartnerMessageRecorded:
-            self.by_institution.setdefault(str(domain_event.institution_id), []).append(
-                str(domain_event.originator_id))
-        elif kind is Webhook.WebhookRegistered:
-            self.webhooks.add(str(domain_event.originator_id))
+#: The read model: each institution's stream (its messages numbered in the order recorded, with
+#: their envelopes) and the registered webhooks.
+TABLES = (
+    "CREATE TABLE IF NOT EXISTS {s}partner_messages (institution_id TEXT NOT NULL, "
+    "position BIGINT NOT NULL, event_id TEXT NOT NULL UNIQUE, envelope TEXT NOT NULL, "
+    "PRIMARY KEY (institution_id, position))",
+    "CREATE TABLE IF NOT EXISTS {s}webhooks (webhook_id TEXT PRIMARY KEY, institution_id TEXT NOT NULL)",
+)
 
 
 class PartnerFeed(ServiceApplication):
     name = "PartnerFeed"
     service = "partners"
     upstreams = ("intake", "matching", "evaluation")
+    tables = ServiceApplication.tables + TABLES
+    # A webhook records every delivery: loading one reads at most this many events.
+    snapshotting_intervals = {Webhook: 50}
     reactions = {
         "DemandSubmitted": "_on_demand_submitted",
         "DemandAccepted": "_on_demand_classified",
@@ -77,7 +74,6 @@ class PartnerFeed(ServiceApplication):
 
     def __init__(self, env=None):
         super().__init__(env)
-        self.streams = Streams(self)
         self.allow_http = False
         self.retry_base_seconds, self.retry_max_seconds = 1.0, 3600.0
         self._delivering = threading.Lock()
@@ -87,6 +83,34 @@ class PartnerFeed(ServiceApplication):
         self.allow_http = str(settings.get("allow_http", "false")).lower() == "true"
         self.retry_base_seconds = float(settings.get("webhook_retry_seconds", 1.0))
         self.retry_max_seconds = float(settings.get("webhook_retry_max_seconds", 3600.0))
+
+    def rows(self, aggregate):
+        if isinstance(aggregate, PartnerMessage):
+            envelope = contract.envelope(str(aggregate.id), aggregate.event, aggregate.occurred_at,
+                                         str(aggregate.institution_id), aggregate.data)
+            # Next in the institution's stream; a replica numbering the same position at once
+            # fails on the key and its reaction is applied again.
+            return [*super().rows(aggregate), Statement(
+                "INSERT INTO {s}partner_messages (institution_id, position, event_id, envelope) "
+                "SELECT %s, COALESCE(MAX(position), 0) + 1, %s, %s FROM {s}partner_messages "
+                "WHERE institution_id = %s ON CONFLICT (event_id) DO NOTHING",
+                (str(aggregate.institution_id), str(aggregate.id),
+                 json.dumps(envelope, ensure_ascii=False, sort_keys=True),
+                 str(aggregate.institution_id)))]
+        if isinstance(aggregate, Webhook):
+            return [*super().rows(aggregate), upsert("webhooks", ("webhook_id",), {
+                "webhook_id": str(aggregate.id), "institution_id": str(aggregate.institution_id)})]
+        return super().rows(aggregate)
+
+    def _messages(self, institution_id, after_position: int, limit: int) -> list[dict]:
+        return self.read("SELECT position, event_id, envelope FROM {s}partner_messages "
+                         "WHERE institution_id = %s AND position > %s ORDER BY position LIMIT %s",
+                         str(institution_id), after_position, limit)
+
+    def _position_of(self, institution_id, event_id: str) -> int | None:
+        found = self.read("SELECT position FROM {s}partner_messages "
+                          "WHERE institution_id = %s AND event_id = %s", str(institution_id), str(event_id))
+        return found[0]["position"] if found else None
 
     # Recording -----------------------------------------------------------------------------
     def _message(self, message, institution_id, event: str, values: dict) -> PartnerMessage:
@@ -182,23 +206,17 @@ class PartnerFeed(ServiceApplication):
         """The institution's messages after ``after`` (an event_id it received), oldest first."""
         if not 1 <= int(limit) <= 500:
             raise Invalid("limit runs from 1 to 500", {"limit": ["must be 1 to 500"]})
-        self.streams.refresh()
-        stream = list(self.streams.by_institution.get(str(institution_id), []))
         start = 0
         if after:
-            try:
-                start = stream.index(str(after)) + 1
-            except ValueError:
+            start = self._position_of(institution_id, after)
+            if start is None:
                 raise Invalid("after must be an event_id of your own stream",
-                              {"after": ["unknown event_id"]}) from None
-        page = stream[start:start + int(limit)]
-        return {"items": [self.envelope(event_id) for event_id in page],
-                "next_after": page[-1] if page else after, "more": start + len(page) < len(stream)}
-
-    def envelope(self, event_id: str) -> dict:
-        found = self.repository.get(uuid.UUID(event_id))
-        return contract.envelope(str(found.id), found.event, found.occurred_at,
-                                 str(found.institution_id), found.data)
+                              {"after": ["unknown event_id"]})
+        page = self._messages(institution_id, start, int(limit) + 1)
+        shown = page[:int(limit)]
+        return {"items": [json.loads(row["envelope"]) for row in shown],
+                "next_after": shown[-1]["event_id"] if shown else after,
+                "more": len(page) > len(shown)}
 
     # Webhooks ------------------------------------------------------------------------------
     def register_webhook(self, institution_id: str, payload: dict) -> dict:
@@ -227,13 +245,11 @@ class PartnerFeed(ServiceApplication):
     def redeliver(self, institution_id: str, from_event_id: str) -> dict:
         """Deliver again from ``from_event_id`` (included) onwards."""
         webhook = self._webhook(institution_id)
-        self.streams.refresh()
-        stream = self.streams.by_institution.get(str(institution_id), [])
-        try:
-            position = stream.index(str(from_event_id))
-        except ValueError:
-            raise Invalid("no such event in your stream", {"from_event_id": ["unknown event_id"]}) from None
-        webhook.rewind(position, str(from_event_id), self.clock().isoformat())
+        position = self._position_of(institution_id, from_event_id)
+        if position is None:
+            raise Invalid("no such event in your stream", {"from_event_id": ["unknown event_id"]})
+        # Positions count from 1; the webhook's counts the messages already delivered.
+        webhook.rewind(position - 1, str(from_event_id), self.clock().isoformat())
         self.save_or_conflict(webhook, what="the webhook")
         return webhook.view()
 
@@ -241,20 +257,19 @@ class PartnerFeed(ServiceApplication):
         """Post each webhook's pending messages in order; stop at a failure until its retry
         time (doubling). Returns the messages delivered."""
         with self._delivering:
-            self.streams.refresh()
             delivered = 0
-            for webhook_id in sorted(self.streams.webhooks):
-                delivered += self._deliver(self.repository.get(uuid.UUID(webhook_id)), post, batch)
+            for row in self.read("SELECT webhook_id FROM {s}webhooks ORDER BY webhook_id"):
+                delivered += self._deliver(self.repository.get(uuid.UUID(row["webhook_id"])), post, batch)
             return delivered
 
     def _deliver(self, webhook: Webhook, post: Post, batch: int) -> int:
         now = self.clock()
         if webhook.retry_at and datetime.fromisoformat(webhook.retry_at) > now:
             return 0
-        stream = self.streams.by_institution.get(str(webhook.institution_id), [])
         delivered = 0
-        for event_id in stream[webhook.delivered:webhook.delivered + batch]:
-            body = json.dumps(self.envelope(event_id), ensure_ascii=False, sort_keys=True).encode()
+        for row in self._messages(webhook.institution_id, webhook.delivered, batch):
+            event_id = row["event_id"]
+            body = row["envelope"].encode()  # kept as JSON with sorted keys
             headers = {"Content-Type": "application/json", "X-Onestop-Event-Id": event_id,
                        SIGNATURE_HEADER: signature(webhook.secret, body)}
             at = self.clock().isoformat()

@@ -1,6 +1,9 @@
 """Read models in the services' own stores: a service restarted on a store that holds thousands
 of demands answers its queries from its tables and reads none of its history (counted, not
 timed); and the tables change only with the events' transaction."""
+import json
+import uuid
+
 import pytest
 
 from services.intake.application import Intake
@@ -142,3 +145,35 @@ def test_the_rebuild_command_rebuilds_each_service_with_progress(tmp_path, capsy
     reopened = open_application(Intake, config)
     assert [d["id"] for d in reopened.list_demands({}, SUPERVISOR)["items"]] == [demand["id"]]
     reopened.close()
+
+
+def test_a_restarted_partner_feed_reads_none_of_its_history(durable_config):
+    from services.partners.application import PartnerFeed
+    from services.partners.feed import PartnerMessage
+
+    feed = open_application(PartnerFeed, durable_config)
+    feed.allow_http = True
+    lab, other = uuid.uuid4(), uuid.uuid4()
+    recorded = []
+    for n in range(HISTORY // 2):
+        messages = [PartnerMessage(source=f"intake:{n}", institution_id=institution,
+                                   event="standing.changed", schema_version=1,
+                                   occurred_at="2026-12-01T09:00:00+08:00",
+                                   data={"status": "active", "reason": f"review {n}"})
+                    for institution in (lab, other)]
+        feed.save(*messages)
+        recorded.append(str(messages[0].id))
+    feed.register_webhook(str(lab), {"url": "http://127.0.0.1:9/hook", "secret": "s" * 32})
+    feed.close()
+
+    restarted = open_application(PartnerFeed, durable_config)
+    reads = CountedReads(restarted)
+    first = restarted.stream(str(lab), limit=500)
+    rest = restarted.stream(str(lab), after=first["next_after"], limit=500)
+    assert [m["event_id"] for m in first["items"] + rest["items"]] == recorded
+    assert first["more"] is True and rest["more"] is False
+    posted = []
+    assert restarted.deliver_webhooks(lambda url, body, headers: posted.append(body) or 204, batch=10) == 10
+    assert [json.loads(body)["event_id"] for body in posted] == recorded[:10]
+    assert reads.notifications == 0
+    restarted.close()
