@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from services.evaluation.cases import DIMENSIONS, SATISFIED, ServiceCase
+from services.evaluation.cases import DIMENSIONS, SATISFIED, InstitutionRating, ServiceCase
 from services.evaluation.complaints import STAGES, Complaint
 from services.evaluation.following import (
     ARCHIVE_REACTIONS, INTAKE_REACTIONS, MATCHING_REACTIONS, FollowsIntakeAndMatching)
@@ -38,6 +38,9 @@ FEEDBACK_WINDOW_DAYS = 7
 
 class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
     name = "Evaluation"
+    # An institution's rating changes with every feedback and completion: loading it reads at
+    # most this many events.
+    snapshotting_intervals = {InstitutionRating: 50}
     service = "evaluation"
     upstreams = ("intake", "matching", "archive")
     reactions = {**INTAKE_REACTIONS, **MATCHING_REACTIONS, **ARCHIVE_REACTIONS}

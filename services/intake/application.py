@@ -37,6 +37,9 @@ RULES = {"role": "system", "subject": "assessment-rules"}
 
 class Intake(ServiceApplication):
     name = "Intake"
+    # A station records each specialist and construction fact: loading it reads at most this
+    # many events.
+    snapshotting_intervals = {Station: 50}
     service = "intake"
     upstreams = ("matching",)
     tables = ServiceApplication.tables + readmodel.TABLES

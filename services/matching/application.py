@@ -32,6 +32,9 @@ MAX_OFFERS = 3
 
 class Matching(ServiceApplication):
     name = "Matching"
+    # Every rating evaluation publishes lands on the institution: loading one reads at most
+    # this many events.
+    snapshotting_intervals = {Institution: 50}
     service = "matching"
     upstreams = ("intake", "evaluation")
     reactions = {
