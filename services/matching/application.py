@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from services.matching import readmodel
 from services.matching.domain import Institution, Match
 from services.matching.registry import Registry
 from services.matching.selection import (
@@ -37,6 +38,7 @@ class Matching(ServiceApplication):
     snapshotting_intervals = {Institution: 50}
     service = "matching"
     upstreams = ("intake", "evaluation")
+    tables = ServiceApplication.tables + readmodel.TABLES
     reactions = {
         "InstitutionRated": "_on_institution_rated",
         "SupervisionCheckRecorded": "_on_supervision_check",
@@ -57,8 +59,12 @@ class Matching(ServiceApplication):
         self.response_seconds = self.calendar.working_days(1)
         # One decision at a time in this process: a choice reads the registry's capacity and
         # must be saved before the next choice reads it (reactions, declines, expiries and
-        # manual assignments all decide). Across replicas this is not enough (docs).
+        # manual assignments all decide). Across replicas, the load record (readmodel.py)
+        # refuses the second of two saves that would exceed a capacity.
         self.deciding = threading.RLock()
+
+    def rows(self, aggregate):
+        return super().rows(aggregate) + readmodel.rows(aggregate)
 
     def apply(self, message) -> None:
         with self.deciding:

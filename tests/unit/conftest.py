@@ -25,6 +25,17 @@ def config(request, tmp_path, pg_schema_prefix):
     return {"EVENT_STORE": store, "DATA_DIR": str(tmp_path)}
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def durable_config(request, tmp_path, pg_schema_prefix):
+    """A store that outlives the application (the in-memory one does not)."""
+    store = {"kind": request.param}
+    if request.param == "postgres":
+        store.update(postgres_host=PG["host"], postgres_port=PG["port"],
+                     postgres_dbname=PG["dbname"], postgres_user=PG["user"],
+                     postgres_schema_prefix=pg_schema_prefix)
+    return {"EVENT_STORE": store, "DATA_DIR": str(tmp_path)}
+
+
 class Platform:
     """Intake, matching, evaluation and the archive on one controlled clock: the applications'
     business time and the events' own timestamps both read ``clock``, so no figure depends on

@@ -11,23 +11,11 @@ from shared.errors import Conflict
 from shared.eventstore import open_application
 from shared.readmodel import Statement
 from tests import factories
-from tests.conftest import PG
 
 OPERATOR = {"role": "operator", "subject": "ops-1"}
 SPECIALIST = {"role": "specialist", "subject": "s-1"}
 SUPERVISOR = {"role": "supervisor", "subject": "regulator-1"}
 HISTORY = 2000
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def durable_config(request, tmp_path, pg_schema_prefix):
-    """A store that outlives the application (the in-memory one does not)."""
-    store = {"kind": request.param}
-    if request.param == "postgres":
-        store.update(postgres_host=PG["host"], postgres_port=PG["port"],
-                     postgres_dbname=PG["dbname"], postgres_user=PG["user"],
-                     postgres_schema_prefix=pg_schema_prefix)
-    return {"EVENT_STORE": store, "DATA_DIR": str(tmp_path)}
 
 
 class CountedReads:

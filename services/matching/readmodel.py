@@ -1,0 +1,48 @@
+"""Matching's read model: each institution's load, saved in the transaction that records the
+match, so no two replicas can give away more than an institution's capacity.
+
+``holds`` says which institution each match holds capacity at (its current offer or service),
+and ``institution_load`` counts them per institution under ``CHECK (open <= capacity)``. A
+match's rows release what its previous row held, write the new row, and take what it holds
+now, each as ``open = open ± 1`` on the institution's row: two transactions taking the last
+slot at once queue on that row, and the second breaks the check, so its save fails and the
+reaction that made it decides again on what was committed. The statements depend only on the
+match's state and its previous row, so writing them again (a rebuild) changes nothing.
+"""
+from __future__ import annotations
+
+from services.matching.domain import Institution, Match
+from shared.readmodel import Statement, upsert
+
+TABLES = (
+    "CREATE TABLE IF NOT EXISTS {s}institution_load (institution_id TEXT PRIMARY KEY, "
+    "capacity INTEGER NOT NULL, open INTEGER NOT NULL DEFAULT 0, CHECK (open <= capacity))",
+    "CREATE TABLE IF NOT EXISTS {s}holds (match_id TEXT PRIMARY KEY, institution_id TEXT, "
+    "counted INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS holds_institution ON {s}holds (institution_id)",
+)
+
+_HELD = ("(SELECT institution_id FROM {s}holds WHERE match_id = %s AND counted = 1)")
+
+
+def rows(aggregate) -> list[Statement]:
+    if isinstance(aggregate, Institution):
+        return [Statement(
+            "INSERT INTO {s}institution_load (institution_id, capacity, open) VALUES (%s, %s, 0) "
+            "ON CONFLICT (institution_id) DO UPDATE SET capacity = excluded.capacity",
+            (str(aggregate.id), aggregate.capacity))]
+    if isinstance(aggregate, Match):
+        match_id = str(aggregate.id)
+        holder = str(aggregate.institution_id) if aggregate.holds_capacity else None
+        # A supervisor's assignment that set the constraints aside does not count against
+        # the capacity it was allowed to exceed.
+        overridden = bool(aggregate.current and (aggregate.current.get("manual") or {}).get("overridden"))
+        return [
+            Statement(f"UPDATE {{s}}institution_load SET open = open - 1 WHERE institution_id = {_HELD}",
+                      (match_id,)),
+            upsert("holds", ("match_id",), {"match_id": match_id, "institution_id": holder,
+                                            "counted": int(holder is not None and not overridden)}),
+            Statement(f"UPDATE {{s}}institution_load SET open = open + 1 WHERE institution_id = {_HELD}",
+                      (match_id,)),
+        ]
+    return []

@@ -1,0 +1,68 @@
+"""Two matching replicas never give away more than an institution's capacity: the load record,
+saved in the match's own transaction, refuses the second of two saves taking the last slot,
+and the reaction that made it decides again on what was committed."""
+from services.matching.application import Matching
+from shared.eventstore import open_application
+from tests import factories
+from tests.unit.conftest import Platform
+
+SPECIALIST = {"role": "specialist", "subject": "s-1"}
+
+
+def loads(app) -> dict[str, tuple[int, int]]:
+    return {row["institution_id"]: (row["open"], row["capacity"])
+            for row in app.read("SELECT * FROM {s}institution_load")}
+
+
+def accepted(intake, demand_id: str):
+    (message,) = [m for m in intake.log(0, 1000)
+                  if m.event == "DemandAccepted" and m.data["demand_id"] == demand_id]
+    return message
+
+
+def test_two_replicas_deciding_at_once_on_the_last_slot_never_exceed_it(durable_config, clock):
+    platform = Platform(durable_config, clock)
+    intake, matching = platform.apps["intake"], platform.apps["matching"]
+    labs = {matching.register_institution(factories.institution(capacity=1), SPECIALIST)["id"]
+            for _ in range(2)}
+    first = intake.submit_demand(factories.demand(), SPECIALIST)  # the rules accept both
+    second = intake.submit_demand(factories.demand(), SPECIALIST)
+
+    replica = open_application(Matching, durable_config)
+    replica.clock = clock
+    replica.follow_upstreams(platform.read_log, retry_backoff=0)
+    replica.registry.refresh()  # what the replica knew when both demands came in
+    refreshed = replica.registry.refresh
+    decisions = []
+
+    def seen_before_the_other_replica_saved():
+        decisions.append(len(decisions) + 1)
+        if len(decisions) > 1:  # its first decision is on the stale view, then as it is
+            refreshed()
+    replica.registry.refresh = seen_before_the_other_replica_saved
+
+    matching.apply(accepted(intake, first["id"]))
+    replica.apply(accepted(intake, second["id"]))
+
+    assert decisions == [1, 2]  # the stale choice was refused, and decided again
+    assert set(loads(matching).values()) == {(1, 1)} and set(loads(matching)) == labs
+    held = {row["match_id"]: row["institution_id"] for row in matching.read("SELECT * FROM {s}holds")}
+    assert len(held) == 2 and set(held.values()) == labs  # one demand at each laboratory
+    replica.close()
+    platform.close()
+
+
+def test_releases_free_the_slot_and_a_rebuild_changes_no_load(platform):
+    intake, matching = platform.apps["intake"], platform.apps["matching"]
+    lab = matching.register_institution(factories.institution(capacity=1), SPECIALIST)["id"]
+    demand = intake.submit_demand(factories.demand(), SPECIALIST)
+    platform.settle()
+    assert loads(matching) == {lab: (1, 1)}
+    intake.cancel(demand["id"], {"reason": "no longer needed"}, SPECIALIST)
+    platform.settle()
+    assert loads(matching) == {lab: (0, 1)}
+    again = intake.submit_demand(factories.demand(), SPECIALIST)
+    platform.settle()
+    assert intake.demand(again["id"], SPECIALIST)["assignment"]["institution_id"] == lab
+    matching.rebuild_read_model()
+    assert loads(matching) == {lab: (1, 1)}
