@@ -1,6 +1,7 @@
 """Matching's commands and queries, and how it reacts to accepted demands."""
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from dataclasses import replace
@@ -147,7 +148,16 @@ class Matching(ServiceApplication):
             match = self.repository.get(Match.create_id(UUID(str(demand_id))))
         except (ValueError, AggregateNotFoundError):
             raise NotFound(f"no matching for demand {demand_id}") from None
-        return {"demand_id": str(match.demand_id), "rounds": match.decisions}
+        return {"demand_id": str(match.demand_id), "rounds": [
+            {**decision, "candidates": self._whole(decision)} for decision in match.decisions]}
+
+    def _whole(self, decision: dict) -> list[dict]:
+        """A decision's whole explanation: kept by digest, or in the event itself before that."""
+        if not decision.get("explanation_digest"):
+            return decision["candidates"]
+        (kept,) = self.read("SELECT body FROM {s}explanations WHERE digest = %s",
+                            decision["explanation_digest"])
+        return json.loads(kept["body"])
 
     def check_qualifications(self) -> int:
         """Raise QualificationExpiring ahead of each end and QualificationExpired after it."""

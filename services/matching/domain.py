@@ -1,7 +1,10 @@
 """Institutions and the match of each accepted demand to one of them."""
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
+from collections import Counter
 from datetime import date, datetime
 
 from eventsourcing.domain import Aggregate, event
@@ -11,6 +14,27 @@ from shared.errors import Conflict, Invalid, NotFound
 
 _MATCHES = uuid.UUID("0b3f7f5e-2f7c-4d1a-9a51-6f2d0c9e8a41")
 _INSTITUTIONS = uuid.UUID("c8f1d7a2-43b6-4e0f-b5a9-91d2e6f3a7c5")
+#: Eligible candidates a decision event names with their scores (the chosen one besides).
+SHORTLIST = 5
+
+
+def explained(explanation: list[dict], chosen: str | None = None) -> dict:
+    """What a decision event carries of its explanation: the best eligible candidates (and the
+    chosen one), how many were excluded for each reason, how many were considered, and the
+    digest under which the whole explanation is kept once in matching's store. An event then
+    stays small with a thousand candidates."""
+    eligible = sorted((line for line in explanation if line["eligible"]),
+                      key=lambda line: (-line["score"], line["institution_id"]))
+    shortlist = eligible[:SHORTLIST]
+    shortlist += [line for line in eligible[SHORTLIST:] if line["institution_id"] == chosen]
+    excluded = Counter(line["reason"] for line in explanation if not line["eligible"])
+    return {"explanation": shortlist, "excluded": dict(sorted(excluded.items())),
+            "considered": len(explanation), "explanation_digest": digest(explanation)}
+
+
+def digest(explanation: list[dict]) -> str:
+    canonical = json.dumps(explanation, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class Institution(Aggregate):
@@ -168,6 +192,9 @@ class Match(Aggregate):
         self.decisions: list[dict] = []
         self.current: dict | None = None
         self.closed = False
+        #: Whole explanations decided since this match was loaded, by digest, for the store to
+        #: keep (services/matching/readmodel.py); never part of an event.
+        self.explained: dict[str, list[dict]] = {}
         self._open(category, items, park, expected_by, excluded_institutions, round)
 
     def restart(self, category: str, items: list[str], park: str, expected_by: date | None,
@@ -198,19 +225,27 @@ class Match(Aggregate):
               weights: dict, at: str) -> None:
         self._offered(demand_id=self.demand_id, institution_id=institution_id,
                       assignment_id=uuid.uuid5(self.id, f"{self.round}:{len(self.asked) + 1}"),
-                      round=self.round, respond_by=respond_by, explanation=explanation,
-                      weights=weights, at=at)
+                      round=self.round, respond_by=respond_by, weights=weights, at=at,
+                      **self._explain(explanation, str(institution_id)))
 
+    def _explain(self, explanation: list[dict], chosen: str | None = None) -> dict:
+        carried = explained(explanation, chosen)
+        self.explained[carried["explanation_digest"]] = explanation
+        return carried
+
+    # Events recorded before explanations were kept by digest carry every candidate in
+    # ``explanation`` and no digest: their decision shows that list as it is.
     @event("AssignmentOffered")
     def _offered(self, demand_id, institution_id, assignment_id, round, respond_by, explanation,
-                 weights, at):
+                 weights, at, explanation_digest=None, excluded=None, considered=None):
         self.asked.append(str(institution_id))
         self.current = {"assignment_id": assignment_id, "institution_id": institution_id,
                         "status": "offered", "respond_by": respond_by, "offered_at": at,
                         "promised_date": None, "progress": [], "evidence": None, "manual": None}
         self.decisions.append({"round": round, "outcome": "offered", "answer": None,
                                "institution_id": str(institution_id), "candidates": explanation,
-                               "weights": weights, "at": at})
+                               "explanation_digest": explanation_digest, "weights": weights,
+                               "at": at})
 
     def accept(self, assignment_id: uuid.UUID, promised_date: date | None, by: dict, at: str) -> None:
         self._require_current(assignment_id, "offered", "accept")
@@ -274,13 +309,15 @@ class Match(Aggregate):
 
     def fail(self, reasons: list[str], explanation: list[dict], weights: dict) -> None:
         self._failed(demand_id=self.demand_id, reasons=reasons, round=self.round,
-                     explanation=explanation, weights=weights)
+                     weights=weights, **self._explain(explanation))
 
     @event("MatchingFailed")
-    def _failed(self, demand_id, reasons, round, explanation, weights):
+    def _failed(self, demand_id, reasons, round, explanation, weights, explanation_digest=None,
+                excluded=None, considered=None):
         self.reasons = reasons
         self.decisions.append({"round": round, "outcome": "failed", "answer": None,
-                               "reasons": reasons, "candidates": explanation, "weights": weights})
+                               "reasons": reasons, "candidates": explanation,
+                               "explanation_digest": explanation_digest, "weights": weights})
 
     # The service ---------------------------------------------------------------------------
     def record_progress(self, assignment_id: uuid.UUID, milestone: str, note: str | None,

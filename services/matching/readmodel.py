@@ -1,5 +1,6 @@
-"""Matching's read model: each institution's load, saved in the transaction that records the
-match, so no two replicas can give away more than an institution's capacity.
+"""Matching's tables: each institution's load, saved in the transaction that records the
+match, so no two replicas can give away more than an institution's capacity; and the whole
+explanation of each decision, kept once by digest.
 
 ``holds`` says which institution each match holds capacity at (its current offer or service),
 and ``institution_load`` counts them per institution under ``CHECK (open <= capacity)``. A
@@ -20,6 +21,9 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS {s}holds (match_id TEXT PRIMARY KEY, institution_id TEXT, "
     "counted INTEGER NOT NULL)",
     "CREATE INDEX IF NOT EXISTS holds_institution ON {s}holds (institution_id)",
+    # Whole explanations, once each, by digest: a decision event carries only its shortlist.
+    # Not derived from the events, so a rebuild never removes them.
+    "CREATE TABLE IF NOT EXISTS {s}explanations (digest TEXT PRIMARY KEY, body TEXT NOT NULL)",
 )
 
 _HELD = ("(SELECT institution_id FROM {s}holds WHERE match_id = %s AND counted = 1)")
@@ -38,6 +42,8 @@ def rows(aggregate) -> list[Statement]:
         # the capacity it was allowed to exceed.
         overridden = bool(aggregate.current and (aggregate.current.get("manual") or {}).get("overridden"))
         return [
+            *(upsert("explanations", ("digest",), {"digest": key, "body": explanation})
+              for key, explanation in aggregate.explained.items()),
             Statement(f"UPDATE {{s}}institution_load SET open = open - 1 WHERE institution_id = {_HELD}",
                       (match_id,)),
             upsert("holds", ("match_id",), {"match_id": match_id, "institution_id": holder,

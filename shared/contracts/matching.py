@@ -32,6 +32,20 @@ class CandidateSchema(Schema):
                              required=True)
 
 
+class _Explained(Schema):
+    """What a decision event says of its explanation. The whole explanation (every institution
+    serving the category) is kept once in matching's store under ``explanation_digest`` and
+    shown by ``GET /api/v1/demands/{id}/matching``. Events recorded before it carry every
+    candidate in ``explanation`` and none of the other three fields."""
+    explanation = fields.List(fields.Nested(CandidateSchema), required=True, metadata={
+        "description": "the best eligible candidates (at most 5) and the chosen one, with scores"})
+    explanation_digest = fields.String(metadata={
+        "description": "SHA-256 of the whole explanation's canonical JSON"})
+    excluded = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "how many institutions each reason excluded"})
+    considered = fields.Integer(metadata={"description": "institutions considered"})
+
+
 class _InstitutionChange(Schema):
     institution_id = fields.UUID(required=True)
     by = fields.Nested(ActorSchema, required=True)
@@ -121,12 +135,10 @@ class _AssignmentEvent(Schema):
 
 @contract("AssignmentOffered", producer="matching", subject="match_id",
           summary="Matching offered a demand to its best candidate; it answers by respond_by.")
-class AssignmentOffered(_AssignmentEvent):
+class AssignmentOffered(_AssignmentEvent, _Explained):
     institution_id = fields.UUID(required=True)
     round = fields.Integer(required=True, metadata={"description": "intake's matching round"})
     respond_by = fields.String(required=True)
-    explanation = fields.List(fields.Nested(CandidateSchema), required=True, metadata={
-        "description": "every institution serving the category: its score, or why excluded"})
     weights = fields.Dict(required=True, metadata={"description": "the weights in force"})
 
 
@@ -177,12 +189,11 @@ class ServiceCompleted(_AssignmentEvent):
 
 @contract("MatchingFailed", producer="matching", subject="match_id",
           summary="No institution met the hard constraints for a demand; the reasons say why.")
-class MatchingFailed(Schema):
+class MatchingFailed(_Explained):
     match_id = fields.UUID(required=True)
     demand_id = fields.UUID(required=True)
     reasons = fields.List(fields.String(), required=True)
     round = fields.Integer(required=True, metadata={"description": "intake's matching round"})
-    explanation = fields.List(fields.Nested(CandidateSchema), required=True)
     weights = fields.Dict(required=True, metadata={"description": "the weights in force"})
 
 

@@ -408,3 +408,56 @@ def test_an_already_expired_qualification_is_not_added(platform):
                                                "valid_from": "2010-01-01", "valid_until": "2011-12-31"},
                                    SPECIALIST)
     assert set(refused.value.fields) == {"valid_until"}
+
+
+def test_a_decision_event_carries_a_shortlist_and_the_whole_explanation_is_kept_once(platform):
+    """Thirty institutions serve the category, twelve of them outside the park: the offer
+    event names the best five with their scores, counts the exclusions, and the whole
+    explanation is shown from matching's store by its digest."""
+    from services.matching.domain import SHORTLIST, digest
+
+    matching = platform.apps["matching"]
+    for n in range(30):
+        matching.register_institution(factories.institution(
+            **({"parks": ["nansha-port-park"]} if n < 12 else {})), SPECIALIST)
+    shown = matched(platform)
+    (offered,) = [m for m in matching.log(0, 1000) if m.event == "AssignmentOffered"]
+    assert len(offered.data["explanation"]) == SHORTLIST
+    assert all(line["eligible"] for line in offered.data["explanation"])
+    assert offered.data["considered"] == 30 and sum(offered.data["excluded"].values()) == 12
+    (round_,) = matching.explanation(shown["id"])["rounds"]
+    assert len(round_["candidates"]) == 30
+    assert digest(round_["candidates"]) == offered.data["explanation_digest"]
+    kept = matching.read("SELECT digest FROM {s}explanations")
+    assert [row["digest"] for row in kept] == [offered.data["explanation_digest"]]
+    # The dossier keeps the event as published: the shortlist, not the thirty.
+    (entry,) = [e for e in platform.archive.dossier(shown["id"])["events"] if e["name"] == "AssignmentOffered"]
+    assert len(entry["data"]["explanation"]) == SHORTLIST
+
+
+def test_an_offer_recorded_with_every_candidate_is_shown_and_published_as_it_was(platform):
+    """Events recorded before explanations were kept by digest carry every candidate and no
+    digest: they load, show and publish exactly as before."""
+    import uuid
+
+    from services.matching.domain import Match
+
+    matching = platform.apps["matching"]
+    lab = matching.register_institution(factories.institution(), SPECIALIST)["id"]
+    old_line = {"institution_id": lab, "eligible": True, "reason": None, "score": 0.9,
+                "components": {"load": 1.0}}
+    match = Match(demand_id=uuid.uuid4(), category="inspection_testing", items=["LED lamp"],
+                  park="panyu-energy-park", expected_by=None, excluded_institutions=[], round=1)
+    match._offered(demand_id=match.demand_id, institution_id=uuid.UUID(lab),
+                   assignment_id=uuid.uuid4(), round=1, respond_by="2026-12-01T17:30:00+08:00",
+                   explanation=[old_line], weights={"load": 0.4}, at="2026-11-30T09:00:00+08:00")
+    created, offered = match.collect_events()
+    for added in ("explanation_digest", "excluded", "considered"):  # as the old class recorded it
+        offered.__dict__.pop(added)
+    matching.recorder.insert_events([matching.mapper.to_stored_event(e) for e in (created, offered)])
+    (round_,) = matching.explanation(str(match.demand_id))["rounds"]
+    assert round_["candidates"] == [old_line]
+    (published,) = [m for m in matching.log(0, 1000) if m.originator_id == str(match.id)
+                    and m.event == "AssignmentOffered"]
+    assert published.data["explanation"] == [old_line]
+    assert not {"explanation_digest", "excluded", "considered"} & set(published.data)
