@@ -20,6 +20,7 @@ import binascii
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Sequence
 
 from eventsourcing.postgres import PostgresProcessRecorder
@@ -45,6 +46,11 @@ def upsert(table: str, key: Sequence[str], values: dict[str, Any]) -> Statement:
         f"INSERT INTO {{s}}{table} ({', '.join(columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({', '.join(key)}) {action}",
         tuple(_column(values[c]) for c in columns))
+
+
+def instant(text: str) -> str:
+    """An instant as sortable text: UTC, always with microseconds, so text order is time order."""
+    return datetime.fromisoformat(text).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _column(value: Any) -> Any:

@@ -2,6 +2,7 @@
 published effectiveness evaluations with their improvement actions."""
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,7 +14,8 @@ from services.evaluation.cases import DIMENSIONS, SATISFIED, InstitutionRating, 
 from services.evaluation.complaints import STAGES, Complaint
 from services.evaluation.following import (
     ARCHIVE_REACTIONS, INTAKE_REACTIONS, MATCHING_REACTIONS, FollowsIntakeAndMatching)
-from services.evaluation.index import EvaluationIndex
+from services.evaluation import readmodel
+from services.evaluation.readmodel import Ledger
 from services.evaluation.indicators import Context
 from services.evaluation.ledger import Entries, Period, scope_of
 from services.evaluation.reports import ImprovementAction, PublishedEvaluation
@@ -28,6 +30,7 @@ from shared.config import ConfigurationError, section
 from shared import metrics
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
+from shared.readmodel import instant
 
 #: Complaint clocks in working time on the station's calendar (provisional defaults).
 COMPLAINT_LIMITS = {"acknowledgement": "1d", "resolution": "10d"}
@@ -44,10 +47,11 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
     service = "evaluation"
     upstreams = ("intake", "matching", "archive")
     reactions = {**INTAKE_REACTIONS, **MATCHING_REACTIONS, **ARCHIVE_REACTIONS}
+    tables = ServiceApplication.tables + readmodel.TABLES
 
     def __init__(self, env=None):
         super().__init__(env)
-        self.index = EvaluationIndex(self)
+        self.ledger = Ledger(self.read)
         self.default_configuration = Configuration.default()
         self.feedback_window_days = FEEDBACK_WINDOW_DAYS
         self.complaint_limits = dict(COMPLAINT_LIMITS)
@@ -80,6 +84,9 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
             except ValueError as error:
                 raise ConfigurationError(f"EVALUATION.complaint_{stage} {error}") from None
             self.complaint_limits[stage] = limit
+
+    def rows(self, aggregate):
+        return super().rows(aggregate) + readmodel.rows(aggregate)
 
     def _now(self) -> str:
         return self.clock().isoformat()
@@ -134,14 +141,13 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
             raise NotFound(f"no service of demand {demand_id}") from None
         return self.find(ServiceCase, case_id, "service of demand")
 
-    def check_feedback_windows(self) -> int:
-        """Raise a revisit task for each completed service whose feedback window lapsed."""
-        self.index.refresh()
+    def check_feedback_windows(self, batch: int = 500) -> int:
+        """Raise a revisit task for each completed service whose feedback window lapsed (an
+        indexed read of what is due, not every case)."""
         now, raised = self.clock(), 0
-        for case_id, waiting in list(self.index.awaiting_feedback.items()):
-            if waiting["revisit"] or datetime.fromisoformat(waiting["due_at"]) > now:
-                continue
-            case = self.repository.get(uuid.UUID(case_id))
+        for waiting in self.read("SELECT case_id FROM {s}awaiting_feedback WHERE raised_at IS NULL "
+                                 "AND due <= %s ORDER BY due LIMIT %s", instant(now.isoformat()), batch):
+            case = self.repository.get(uuid.UUID(waiting["case_id"]))
             if case.feedback is not None or case.revisit_due:
                 continue
             case.raise_revisit(self._now())
@@ -155,11 +161,11 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
 
     def revisits(self, station_id: str | None) -> dict:
         """Open revisit tasks, of one station or (for a supervisor) all."""
-        self.index.refresh()
+        where = "raised_at IS NOT NULL" + ("" if station_id is None else " AND station_id = %s")
         items = [{"demand_id": t["demand_id"], "station_id": t["station_id"],
                   "feedback_due_at": t["due_at"], "raised_at": t["raised_at"]}
-                 for t in list(self.index.awaiting_feedback.values())
-                 if t["revisit"] and station_id in (None, t["station_id"])]
+                 for t in self.read(f"SELECT * FROM {{s}}awaiting_feedback WHERE {where}",
+                                    *([] if station_id is None else [str(station_id)]))]
         return {"items": sorted(items, key=lambda t: t["raised_at"]), "total": len(items)}
 
     # Complaints ----------------------------------------------------------------------------
@@ -241,18 +247,16 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         raise NotFound(f"no complaint {complaint['id']}")
 
     def complaints(self, viewer: dict, status: str | None = None) -> dict:
-        self.index.refresh()
         items = []
-        for complaint_id, summary in list(self.index.complaints.items()):
-            if status and summary["status"] != status:
-                continue
-            shown = {"id": complaint_id, "station_id": summary["station_id"],
+        for summary in self.read("SELECT * FROM {s}complaints" + (" WHERE status = %s" if status else ""),
+                                 *([status] if status else [])):
+            shown = {"id": summary["complaint_id"], "station_id": summary["station_id"],
                      "complainant": {"subject": summary["complainant"]}}
             try:
                 self._may_see_complaint(shown, viewer)
             except NotFound:
                 continue
-            items.append(self.repository.get(uuid.UUID(complaint_id)).view())
+            items.append(self.repository.get(uuid.UUID(summary["complaint_id"])).view())
         items.sort(key=lambda c: c["received_at"], reverse=True)
         return {"items": items, "total": len(items)}
 
@@ -291,12 +295,9 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
 
     def check_complaints(self) -> int:
         """Record the warnings and breaches of complaint clocks that lapsed."""
-        self.index.refresh()
         now, changed = self.clock(), 0
-        for complaint_id, summary in list(self.index.complaints.items()):
-            if summary["status"] == "resolved":
-                continue
-            complaint = self.repository.get(uuid.UUID(complaint_id))
+        for summary in self.read("SELECT complaint_id FROM {s}complaints WHERE status <> 'resolved'"):
+            complaint = self.repository.get(uuid.UUID(summary["complaint_id"]))
             for stage, clock in complaint.deadlines.items():
                 if clock["closed_at"] is not None or clock["breached"]:
                     continue
@@ -326,10 +327,9 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
             raise Forbidden("supervisors record spot checks and revisits")
         command = self.load_command(RecordCheck, payload)
         subject = {"kind": command["subject"]["kind"], "id": str(command["subject"]["id"])}
-        self.index.refresh()
-        if subject["kind"] == "station" and subject["id"] not in self.index.parks:
+        if subject["kind"] == "station" and self._park_of(subject["id"]) is None:
             raise Invalid("no such station", {"subject": {"id": ["unknown station"]}})
-        if subject["kind"] == "institution" and subject["id"] not in self.index.ledger.states_at(
+        if subject["kind"] == "institution" and subject["id"] not in self.ledger.states_at(
                 "institution_standing", date.max):
             raise Invalid("no such institution", {"subject": {"id": ["unknown institution"]}})
         at = self._now()
@@ -347,9 +347,17 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         return check.view()
 
     def checks(self) -> dict:
-        self.index.refresh()
-        items = [self.repository.get(uuid.UUID(i)).view() for i in reversed(list(self.index.checks))]
+        items = [self.repository.get(uuid.UUID(row["check_id"])).view() for row in self.read(
+            "SELECT check_id FROM {s}checks ORDER BY recorded DESC, check_id DESC")]
         return {"items": items, "total": len(items)}
+
+    def _park_of(self, station_id: str) -> str | None:
+        found = self.read("SELECT park FROM {s}parks WHERE station_id = %s", str(station_id))
+        return found[0]["park"] if found else None
+
+    def _registered_versions(self) -> list[str]:
+        return [row["version"] for row in self.read(
+            "SELECT version FROM {s}configurations ORDER BY recorded, version")]
 
     # Configurations ------------------------------------------------------------------------
     def register_configuration(self, document, by: dict) -> dict:
@@ -376,14 +384,12 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
                 "document": found.document}
 
     def configurations(self) -> dict:
-        self.index.refresh()
-        versions = [self.default_configuration.version, *self.index.configurations]
+        versions = [self.default_configuration.version, *self._registered_versions()]
         return {"items": [{"version": v, "current": v == versions[-1]} for v in versions],
                 "total": len(versions)}
 
     def _current_version(self) -> str:
-        self.index.refresh()
-        return (self.index.configurations or [self.default_configuration.version])[-1]
+        return (self._registered_versions() or [self.default_configuration.version])[-1]
 
     def _configuration(self, version: str | None) -> Configuration:
         version = version or self._current_version()
@@ -400,8 +406,7 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         query = self.load_command(EvaluationQuery, {"scope": scope, "period": period_text})
         period = Period.parse(query["period"])
         self._may_read(scope, viewer)
-        self.index.refresh()
-        return {"scope": scope, **_span(period), "figures": self.index.ledger.figures(scope, period)}
+        return {"scope": scope, **_span(period), "figures": self.ledger.figures(scope, period)}
 
     def report(self, query: dict, viewer: dict) -> dict:
         query = self.load_command(EvaluationQuery, query)
@@ -427,29 +432,27 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
                 "configuration_version": configuration.version, "points": points}
 
     def _scored(self, scope: str, period: Period, configuration: Configuration) -> dict:
-        self.index.refresh()
         context = self._context(scope, period)
         return {"scope": scope, **_span(period), "figures": context.figures,
                 **configuration.score(context)}
 
     def _context(self, scope: str, period: Period) -> Context:
-        ledger = self.index.ledger
+        ledger = self.ledger
         standing = ledger.states_at("institution_standing", period.last)
         profiles = ledger.states_at("institution_profile", period.last)
         institutions = {key: {"status": status, **profiles.get(key, {"categories": [], "parks": []})}
                         for key, status in standing.items()}
-        park = self.index.parks.get(scope.split(":", 1)[1]) if scope.startswith("station:") else None
+        park = self._park_of(scope.split(":", 1)[1]) if scope.startswith("station:") else None
         return Context(scope=scope, figures=ledger.figures(scope, period), days=period.days,
                        institutions=institutions,
                        checklists=ledger.states_at("station_checklist", period.last), park=park)
 
     def _require_known(self, scope: str) -> None:
         """Only what exists is published (and raises improvement actions)."""
-        self.index.refresh()
         kind, _, key = scope.partition(":")
         known = {"all": lambda: True,
-                 "station": lambda: key in self.index.parks,
-                 "institution": lambda: key in self.index.ledger.states_at("institution_standing", date.max),
+                 "station": lambda: self._park_of(key) is not None,
+                 "institution": lambda: key in self.ledger.states_at("institution_standing", date.max),
                  "category": lambda: key in CATEGORIES}[kind]()
         if not known:
             raise Invalid(f"no {kind} {key}", {"scope": [f"unknown {kind}"]})
@@ -507,11 +510,10 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         return published.view()
 
     def evaluations(self, viewer: dict, scope: str | None = None) -> dict:
-        self.index.refresh()
         items = []
-        for summary in list(self.index.evaluations.values()):
-            if scope and summary["scope"] != scope:
-                continue
+        for row in self.read("SELECT summary FROM {s}evaluations" + (" WHERE scope = %s" if scope else ""),
+                             *([scope] if scope else [])):
+            summary = json.loads(row["summary"])
             try:
                 self._may_read(summary["scope"], viewer)
             except Forbidden:
@@ -521,16 +523,14 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         return {"items": items, "total": len(items)}
 
     def improvement_actions(self, viewer: dict, status: str | None = None) -> dict:
-        self.index.refresh()
         items = []
-        for action_id, summary in list(self.index.actions.items()):
-            if status and summary["status"] != status:
-                continue
+        for summary in self.read("SELECT * FROM {s}actions" + (" WHERE status = %s" if status else ""),
+                                 *([status] if status else [])):
             try:
                 self._may_read(summary["scope"], viewer)
             except Forbidden:
                 continue
-            items.append(self.repository.get(uuid.UUID(action_id)).view())
+            items.append(self.repository.get(uuid.UUID(summary["action_id"])).view())
         items.sort(key=lambda a: (a["status"] != "open", a["due_on"]))
         return {"items": items, "total": len(items)}
 

@@ -68,6 +68,7 @@ class ServiceCase(Aggregate):
         self.completed_at: str | None = None
         self.feedback_due_at: str | None = None
         self.revisit_due = False
+        self.revisit_raised_at: str | None = None
         self.feedback: dict | None = None
 
     @property
@@ -100,6 +101,7 @@ class ServiceCase(Aggregate):
         self.assignment = {"assignment_id": assignment_id, "institution_id": institution_id,
                            "promised_date": promised_date}
         self.completed_at = None
+        self.revisit_raised_at = None  # a revisit belongs to the service it followed up
 
     @event("ServiceCaseCompleted")
     def completed(self, at: str, feedback_due_at: str) -> None:
@@ -118,6 +120,7 @@ class ServiceCase(Aggregate):
     @event("RevisitTaskRaised")
     def _revisit_raised(self, demand_id, station_id, due_since, at):
         self.revisit_due = True
+        self.revisit_raised_at = at
 
     def give_feedback(self, scores: dict, comment: str | None, channel: str, by: dict,
                       at: str) -> None:

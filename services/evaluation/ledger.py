@@ -3,8 +3,8 @@
 Each upstream event (and each feedback, complaint or supervision check) that matters to the
 evaluation records one ``Tally``: the figures it adds on the local day it happened, for every
 scope it concerns (the platform, a station, a category, an institution). A tally is created once
-and never changed, so recording one costs no read, and the ``Ledger`` folds them into per-day
-sums that any period (a month, a quarter, a year, any range of days) adds up.
+and never changed, so recording one costs no read, and the ledger (readmodel.py) keeps them
+as per-day rows that any period (a month, a quarter, a year, any range of days) adds up.
 
 Three kinds of entry:
 - ``add``: a count or a sum (demands submitted, hours to first response), added over the period;
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from bisect import bisect_right
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -140,54 +139,3 @@ class Period:
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, monthrange(year, month)[1])
-
-
-class Ledger:
-    """The tallies folded into per-day figures per scope, for any period."""
-
-    def __init__(self):
-        self.sums: dict[str, dict[str, dict[str, float]]] = {}       # day -> scope -> figure
-        self.members: dict[str, dict[str, dict[str, set]]] = {}     # day -> scope -> figure
-        self.states: dict[tuple[str, str], tuple[list[str], list]] = {}  # (figure, key) -> days, values
-
-    def fold(self, tally: Tally) -> None:
-        for entry in tally.entries:
-            if "add" in entry:
-                by_figure = self.sums.setdefault(tally.day, {}).setdefault(entry["scope"], {})
-                by_figure[entry["figure"]] = by_figure.get(entry["figure"], 0) + entry["add"]
-            elif "member" in entry:
-                by_figure = self.members.setdefault(tally.day, {}).setdefault(entry["scope"], {})
-                by_figure.setdefault(entry["figure"], set()).add(entry["member"])
-            else:
-                days, values = self.states.setdefault((entry["figure"], entry["key"]), ([], []))
-                at = bisect_right(days, tally.day)  # same-day changes keep their order
-                days.insert(at, tally.day)
-                values.insert(at, entry["value"])
-
-    def figures(self, scope: str, period: Period) -> dict[str, float]:
-        """The sums and set sizes of ``scope`` over ``period``; levels up to its end."""
-        first, last = period.first.isoformat(), period.last.isoformat()
-        totals: dict[str, float] = {}
-        for day, scopes in self.sums.items():
-            if day > last:
-                continue
-            for figure, amount in scopes.get(scope, {}).items():
-                if day >= first or figure in LEVELS:
-                    totals[figure] = totals.get(figure, 0) + amount
-        members: dict[str, set] = {}
-        for day, scopes in self.members.items():
-            if first <= day <= last:
-                for figure, found in scopes.get(scope, {}).items():
-                    members.setdefault(figure, set()).update(found)
-        totals.update({figure: len(found) for figure, found in members.items()})
-        return {figure: round(value, 6) for figure, value in sorted(totals.items())}
-
-    def states_at(self, figure: str, end: date) -> dict[str, object]:
-        """The latest value of each key of ``figure`` as of the end of day ``end``."""
-        last, latest = end.isoformat(), {}
-        for (name, key), (days, values) in self.states.items():
-            if name == figure:
-                at = bisect_right(days, last)
-                if at:
-                    latest[key] = values[at - 1]
-        return latest

@@ -27,7 +27,7 @@ from shared.commands import (
 from shared.config import attachment_max_bytes, data_dir, section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
-from shared.readmodel import keyset_page
+from shared.readmodel import instant, keyset_page
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ class Intake(ServiceApplication):
         """The viewer's demands matching the query, a page at a time by cursor, from the read
         model: each filter is a condition on an indexed column."""
         command = self.load_command(ListDemands, query)
-        now = readmodel.instant(self.clock().isoformat())
+        now = instant(self.clock().isoformat())
         where, params = self._visible_to(viewer)
         for column in ("status", "category", "station", "enterprise"):
             if command[column] is not None:
@@ -283,7 +283,7 @@ class Intake(ServiceApplication):
         now = self.clock()
         recorded = 0
         due = self.read("SELECT id FROM {s}demands WHERE next_check <= %s ORDER BY next_check "
-                        "LIMIT %s", readmodel.instant(now.isoformat()), batch)
+                        "LIMIT %s", instant(now.isoformat()), batch)
         for row in due:
             demand = self.repository.get(uuid.UUID(row["id"]))
             for stage, clock in demand.open_stages().items():

@@ -8,13 +8,13 @@ the monitor has something to record: a warning or a breach not recorded yet).
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from services.intake.demand import Demand
 from services.intake.station import Station
 from services.intake.views import demand_listing
-from shared.readmodel import Statement, upsert
+from shared.readmodel import Statement, instant, upsert
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS {s}demands (id TEXT PRIMARY KEY, station_id TEXT NOT NULL, "
@@ -33,11 +33,6 @@ TABLES = (
     "CREATE INDEX IF NOT EXISTS demands_check ON {s}demands (next_check)",
     "CREATE TABLE IF NOT EXISTS {s}staff (staff_id TEXT PRIMARY KEY, station_id TEXT NOT NULL)",
 )
-
-
-def instant(text: str) -> str:
-    """An instant as sortable text: UTC, always with microseconds, so text order is time order."""
-    return datetime.fromisoformat(text).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def rows(aggregate, zone_of) -> list[Statement]:

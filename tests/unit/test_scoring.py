@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from services.evaluation.indicators import Context
-from services.evaluation.ledger import Entries, Ledger, Period, Tally
+from services.evaluation.ledger import Entries, Period, Tally
 from services.evaluation.scoring import Configuration
 from shared.errors import Invalid
 
@@ -141,22 +141,30 @@ def test_a_quarter_splits_into_months_and_the_last_year_splits_too():
     assert len(Period.parse("9999").split("month")) == 12
 
 
-def test_the_ledger_adds_sums_unions_sets_and_keeps_levels_and_states():
-    ledger = Ledger()
-    for day, entries in [
+def test_the_ledger_adds_sums_unions_sets_and_keeps_levels_and_states(config, clock):
+    """The ledger's tables, written with each tally; a tally written again adds nothing."""
+    from services.evaluation.application import Evaluation
+    from shared.eventstore import open_application
+
+    evaluation = open_application(Evaluation, config)
+    tallies = [Tally(source=day, day=day, entries=entries.items) for day, entries in [
         ("2026-10-30", Entries("station:s").add("staff").state("institution_standing", "i", "active")),
         ("2026-11-02", Entries("station:s").add("demands_submitted").member("enterprises", "E1")),
         ("2026-11-20", Entries("station:s").add("demands_submitted").member("enterprises", "E1")
          .state("institution_standing", "i", "suspended")),
         ("2026-12-01", Entries("station:s").add("demands_submitted").member("enterprises", "E2")),
-    ]:
-        ledger.fold(Tally(source=day, day=day, entries=entries.items))
+    ]]
+    for tally in tallies:
+        evaluation.save(tally)
+    evaluation.recorder.execute([row for tally in tallies for row in evaluation.rows(tally)])
+    ledger = evaluation.ledger
     november = Period.parse("2026-11")
     assert ledger.figures("station:s", november) == {"demands_submitted": 2, "enterprises": 1, "staff": 1}
     assert ledger.figures("all", Period.parse("2026-Q4"))["enterprises"] == 2
     assert ledger.figures("station:other", november) == {}
     assert ledger.states_at("institution_standing", date(2026, 11, 19)) == {"i": "active"}
     assert ledger.states_at("institution_standing", november.last) == {"i": "suspended"}
+    evaluation.close()
 
 
 def test_docs_evaluation_holds_the_generated_indicator_table():
