@@ -23,6 +23,7 @@ from shared.commands import (
 from shared.config import section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
+from shared.readmodel import instant
 
 log = logging.getLogger(__name__)
 
@@ -277,10 +278,10 @@ class Matching(ServiceApplication):
     # The institution's side ----------------------------------------------------------------
     def assignments(self, viewer: dict) -> dict:
         """What an institution was offered or assigned: the demand's facts, no contact details."""
-        self.registry.refresh()
-        mine = [a for a in self.registry.assignments.values()
-                if a["institution_id"] == viewer["subject"]]
-        return {"items": sorted(mine, key=lambda a: a["assignment_id"]), "total": len(mine)}
+        mine = [json.loads(row["view"]) for row in self.read(
+            "SELECT view FROM {s}assignments WHERE institution_id = %s ORDER BY assignment_id",
+            str(viewer["subject"]))]
+        return {"items": mine, "total": len(mine)}
 
     def accept_offer(self, assignment_id: str, payload: dict, by: dict) -> dict:
         command = self.load_command(AcceptOffer, payload)
@@ -326,18 +327,18 @@ class Matching(ServiceApplication):
             return self._change_assignment(assignment_id, by, change)
 
     def _change_assignment(self, assignment_id: str, by: dict, change) -> dict:
-        self.registry.refresh()
-        found = self.registry.assignments.get(str(assignment_id))
-        if found is None or by["role"] != "institution" or found["institution_id"] != by["subject"]:
+        found = self.read("SELECT * FROM {s}assignments WHERE assignment_id = %s", str(assignment_id))
+        if not found or by["role"] != "institution" or found[0]["institution_id"] != by["subject"]:
             raise NotFound(f"no assignment {assignment_id}")
-        if found["status"] not in ("offered", "in_service"):
-            raise Conflict(f"the assignment is {found['status']}", {"current_status": found["status"]})
-        match = self.repository.get(self.registry.match_of_assignment[str(assignment_id)])
+        if found[0]["status"] not in ("offered", "in_service"):
+            raise Conflict(f"the assignment is {found[0]['status']}",
+                           {"current_status": found[0]["status"]})
+        self.registry.refresh()  # an acceptance checks the institution is still eligible
+        match = self.repository.get(UUID(found[0]["match_id"]))
         change(match, UUID(str(assignment_id)))
         self.save_or_conflict(match, what="the assignment",
                               details={"assignment_id": str(assignment_id)})
-        self.registry.refresh()
-        return self.registry.assignments[str(assignment_id)]
+        return match.assignments[str(assignment_id)]
 
     def assign_manually(self, demand_id: str, payload: dict, by: dict) -> dict:
         """A specialist assigns by hand once the round failed; the constraints hold unless a
@@ -371,14 +372,14 @@ class Matching(ServiceApplication):
         with self.deciding:
             return self._expire_offers()
 
-    def _expire_offers(self) -> int:
-        self.registry.refresh()
+    def _expire_offers(self, batch: int = 500) -> int:
         now = self._now()
         expired = 0
-        for offer in self.registry.open_offers():
-            if datetime.fromisoformat(offer["respond_by"]) > self.clock():
-                continue
-            match = self.repository.get(self.registry.match_of_assignment[offer["assignment_id"]])
+        # Open offers by their deadline: an indexed read of what is due, not every offer.
+        for offer in self.read("SELECT assignment_id, match_id FROM {s}assignments WHERE "
+                               "status = 'offered' AND respond_by <= %s ORDER BY respond_by LIMIT %s",
+                               instant(now), batch):
+            match = self.repository.get(UUID(offer["match_id"]))
             if match.expire(UUID(offer["assignment_id"]), now):
                 self._decide(match)
                 try:

@@ -195,6 +195,9 @@ class Match(Aggregate):
         #: Whole explanations decided since this match was loaded, by digest, for the store to
         #: keep (services/matching/readmodel.py); never part of an event.
         self.explained: dict[str, list[dict]] = {}
+        #: Each offer and assignment of this match as its institution sees it (no contact
+        #: details), by assignment id: a few per match, the rows of the institutions' lists.
+        self.assignments: dict[str, dict] = {}
         self._open(category, items, park, expected_by, excluded_institutions, round)
 
     def restart(self, category: str, items: list[str], park: str, expected_by: date | None,
@@ -242,6 +245,7 @@ class Match(Aggregate):
         self.current = {"assignment_id": assignment_id, "institution_id": institution_id,
                         "status": "offered", "respond_by": respond_by, "offered_at": at,
                         "promised_date": None, "progress": [], "evidence": None, "manual": None}
+        self._seen_by_institution(assignment_id, institution_id, "offered", respond_by)
         self.decisions.append({"round": round, "outcome": "offered", "answer": None,
                                "institution_id": str(institution_id), "candidates": explanation,
                                "explanation_digest": explanation_digest, "weights": weights,
@@ -275,6 +279,7 @@ class Match(Aggregate):
             self.current = {"assignment_id": assignment_id, "institution_id": institution_id,
                             "offered_at": None, "respond_by": None, "progress": [],
                             "evidence": None}
+            self._seen_by_institution(assignment_id, institution_id, "in_service", None)
             self.decisions.append({"round": round, "outcome": "assigned manually",
                                    "answer": None, "institution_id": str(institution_id),
                                    "candidates": [], "reasons": [manual["reason"]],
@@ -282,6 +287,16 @@ class Match(Aggregate):
         else:
             self.decisions[-1]["answer"] = "accepted"
         self.current.update(status="in_service", promised_date=promised_date, manual=manual)
+        self.assignments[str(assignment_id)].update(
+            status="in_service", promised_date=promised_date.isoformat() if promised_date else None)
+
+    def _seen_by_institution(self, assignment_id, institution_id, status, respond_by) -> None:
+        self.assignments[str(assignment_id)] = {
+            "assignment_id": str(assignment_id), "institution_id": str(institution_id),
+            "demand_id": str(self.demand_id), "category": self.category, "items": self.items,
+            "park": self.park, "expected_by": self.expected_by.isoformat() if self.expected_by else None,
+            "status": status, "respond_by": respond_by, "promised_date": None, "progress": [],
+            "evidence": None}
 
     def decline(self, assignment_id: uuid.UUID, reason: str, by: dict, at: str) -> None:
         self._require_current(assignment_id, "offered", "decline")
@@ -290,6 +305,7 @@ class Match(Aggregate):
 
     @event("OfferDeclined")
     def _declined(self, demand_id, institution_id, assignment_id, reason, by, at):
+        self.assignments[str(assignment_id)]["status"] = "declined"
         self.current = None
         self.decisions[-1]["answer"] = "declined"
 
@@ -304,6 +320,7 @@ class Match(Aggregate):
 
     @event("OfferExpired")
     def _expired(self, demand_id, institution_id, assignment_id, respond_by, at):
+        self.assignments[str(assignment_id)]["status"] = "expired"
         self.current = None
         self.decisions[-1]["answer"] = "expired"
 
@@ -329,6 +346,8 @@ class Match(Aggregate):
     @event("ServiceProgressRecorded")
     def _progressed(self, demand_id, assignment_id, milestone, note, by, at):
         self.current["progress"].append({"milestone": milestone, "note": note, "at": at})
+        seen = self.assignments[str(assignment_id)]
+        seen["progress"] = [*seen["progress"], {"milestone": milestone, "note": note, "at": at}]
 
     def complete(self, assignment_id: uuid.UUID, evidence: dict, by: dict, at: str) -> None:
         self._require_current(assignment_id, "in_service", "complete")
@@ -338,6 +357,7 @@ class Match(Aggregate):
     @event("ServiceCompleted")
     def _completed(self, demand_id, institution_id, assignment_id, evidence, by, at):
         self.current.update(status="completed", evidence=evidence)
+        self.assignments[str(assignment_id)].update(status="completed", evidence=evidence)
 
     @property
     def holds_capacity(self) -> bool:
@@ -351,6 +371,7 @@ class Match(Aggregate):
 
     @event("AssignmentReleased")
     def _released(self, demand_id, institution_id, assignment_id, reason, at):
+        self.assignments[str(assignment_id)]["status"] = "released"
         self.current = None
 
     def close(self, reason: str, at: str) -> None:

@@ -1,6 +1,7 @@
 """Matching's tables: each institution's load, saved in the transaction that records the
-match, so no two replicas can give away more than an institution's capacity; and the whole
-explanation of each decision, kept once by digest.
+match, so no two replicas can give away more than an institution's capacity; the whole
+explanation of each decision, kept once by digest; each offer and assignment as its
+institution sees it; and the registry's snapshot.
 
 ``holds`` says which institution each match holds capacity at (its current offer or service),
 and ``institution_load`` counts them per institution under ``CHECK (open <= capacity)``. A
@@ -13,7 +14,7 @@ match's state and its previous row, so writing them again (a rebuild) changes no
 from __future__ import annotations
 
 from services.matching.domain import Institution, Match
-from shared.readmodel import Statement, upsert
+from shared.readmodel import Statement, instant, upsert
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS {s}institution_load (institution_id TEXT PRIMARY KEY, "
@@ -24,6 +25,17 @@ TABLES = (
     # Whole explanations, once each, by digest: a decision event carries only its shortlist.
     # Not derived from the events, so a rebuild never removes them.
     "CREATE TABLE IF NOT EXISTS {s}explanations (digest TEXT PRIMARY KEY, body TEXT NOT NULL)",
+    # Each offer and assignment as its institution sees it; open offers by their deadline.
+    "CREATE TABLE IF NOT EXISTS {s}assignments (assignment_id TEXT PRIMARY KEY, "
+    "institution_id TEXT NOT NULL, match_id TEXT NOT NULL, status TEXT NOT NULL, "
+    "respond_by TEXT, view TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS assignments_institution ON {s}assignments (institution_id, assignment_id)",
+    "CREATE INDEX IF NOT EXISTS assignments_open ON {s}assignments (status, respond_by)",
+    # The registry of institutions as folded up to ``position`` (registry.py), so a restart
+    # folds only what came after.
+    "CREATE TABLE IF NOT EXISTS {s}registry_snapshot (id INTEGER PRIMARY KEY, "
+    "format INTEGER NOT NULL, position BIGINT NOT NULL, sequence BIGINT NOT NULL, "
+    "profiles TEXT NOT NULL)",
 )
 
 _HELD = ("(SELECT institution_id FROM {s}holds WHERE match_id = %s AND counted = 1)")
@@ -44,6 +56,11 @@ def rows(aggregate) -> list[Statement]:
         return [
             *(upsert("explanations", ("digest",), {"digest": key, "body": explanation})
               for key, explanation in aggregate.explained.items()),
+            *(upsert("assignments", ("assignment_id",), {
+                "assignment_id": key, "institution_id": seen["institution_id"], "match_id": match_id,
+                "status": seen["status"], "view": seen,
+                "respond_by": instant(seen["respond_by"]) if seen["respond_by"] else None})
+              for key, seen in aggregate.assignments.items()),
             Statement(f"UPDATE {{s}}institution_load SET open = open - 1 WHERE institution_id = {_HELD}",
                       (match_id,)),
             upsert("holds", ("match_id",), {"match_id": match_id, "institution_id": holder,

@@ -1,17 +1,30 @@
-"""The institutions matching chooses from: an in-memory read model of matching's own log.
+"""The institutions matching chooses from: their profiles in memory, folded from matching's own
+log and resumed from a snapshot.
 
-Reading aggregates from the store for every demand would cost one query per institution; the
-registry instead folds matching's own notifications into ``Profile`` values (indexed by the
-categories they serve), catching up on the log before each decision, so every replica sees
-every replica's assignments, suspensions and expiries.
+A decision weighs thousands of institutions within milliseconds, so their profiles (standing,
+qualifications, capacity, load and record) are held in memory, indexed by the categories they
+serve, and caught up on the log before each decision: every replica sees every replica's
+assignments, suspensions and expiries. What it holds grows with the number of institutions,
+not with history (the institutions' lists of assignments are rows, readmodel.py).
+
+Every ``SNAPSHOT_EVERY`` notifications the fold is saved with the position it reached, so a
+restart loads that and folds only what came after: the lag, not the history.
 """
 from __future__ import annotations
 
-from uuid import UUID
+import json
+from dataclasses import asdict, fields
+from datetime import date
 
 from services.matching.domain import Institution, Match
 from services.matching.selection import Profile
 from shared.eventstore import OwnLogFold
+from shared.readmodel import upsert
+
+#: Notifications folded between two snapshots (a restart folds at most about this many).
+SNAPSHOT_EVERY = 1000
+#: The snapshot's layout; a snapshot of another layout is ignored and the log folded again.
+FORMAT = 1
 
 
 class Registry(OwnLogFold):
@@ -19,34 +32,53 @@ class Registry(OwnLogFold):
         super().__init__(app)
         self.profiles: dict[str, Profile] = {}
         self.by_category: dict[str, set[str]] = {}
-        #: what each institution sees of the demands offered or assigned to it (no PII)
-        self.assignments: dict[str, dict] = {}
-        self.match_of_assignment: dict[str, UUID] = {}
-        self._matches: dict[UUID, dict] = {}
         self._sequence = 0
+        self._resumed = False
+        self._snapshotted = 0
 
     def serving(self, category: str) -> list[Profile]:
         return [self.profiles[i] for i in sorted(self.by_category.get(category, ()))]
 
-    def open_offers(self) -> list[dict]:
-        return [a for a in self.assignments.values() if a["status"] == "offered"]
+    def refresh(self) -> None:
+        if not self._resumed:
+            self._resume()
+        super().refresh()
+        if self._position - self._snapshotted >= SNAPSHOT_EVERY:
+            self._snapshot()
+
+    def _resume(self) -> None:
+        with self._lock:
+            found = self._app.read("SELECT * FROM {s}registry_snapshot WHERE id = 1")
+            if found and found[0]["format"] == FORMAT:
+                for saved in json.loads(found[0]["profiles"]):
+                    self._add(_profile(saved))
+                self._position = self._snapshotted = found[0]["position"]
+                self._sequence = found[0]["sequence"]
+            self._resumed = True
+
+    def _snapshot(self) -> None:
+        with self._lock:
+            self._app.recorder.execute([upsert("registry_snapshot", ("id",), {
+                "id": 1, "format": FORMAT, "position": self._position, "sequence": self._sequence,
+                "profiles": [_saved(p) for p in self.profiles.values()]})])
+            self._snapshotted = self._position
 
     def fold(self, domain_event) -> None:
         kind = type(domain_event).__name__
         if kind == "InstitutionRegistered":
             self._register(domain_event)
-        elif kind in ("MatchingStarted", "MatchingRestarted"):
-            self._matches[domain_event.originator_id] = {
-                "demand_id": str(domain_event.demand_id), "category": domain_event.category,
-                "items": domain_event.items, "park": domain_event.park,
-                "expected_by": _iso(domain_event.expected_by)}
         elif kind in ASSIGNMENT_EVENTS:
             self._follow_assignment(kind, domain_event)
         else:
             self._change_institution(kind, domain_event)
 
+    def _add(self, profile: Profile) -> None:
+        self.profiles[profile.id] = profile
+        for category in profile.categories:
+            self.by_category.setdefault(category, set()).add(profile.id)
+
     def _register(self, registered) -> None:
-        profile = Profile(
+        self._add(Profile(
             id=str(registered.originator_id),
             categories=frozenset(registered.categories),
             parks=frozenset(registered.parks),
@@ -55,10 +87,7 @@ class Registry(OwnLogFold):
             home_park=registered.home_park,
             accepts_offers=registered.auto_accept_offers,
             status="active" if registered.reviewed else "applied",
-        )
-        self.profiles[profile.id] = profile
-        for category in profile.categories:
-            self.by_category.setdefault(category, set()).add(profile.id)
+        ))
 
     def _change_institution(self, kind: str, changed) -> None:
         profile = self.profiles.get(str(changed.originator_id))
@@ -80,37 +109,33 @@ class Registry(OwnLogFold):
                 for q in profile.qualifications)
 
     def _follow_assignment(self, kind: str, happened) -> None:
-        key = str(happened.assignment_id)
-        profile = self.profiles.get(str(happened.institution_id)) if hasattr(
-            happened, "institution_id") else None
+        profile = self.profiles.get(str(getattr(happened, "institution_id", None)))
+        if profile is None:
+            return
         if kind == "AssignmentOffered" or (kind == "InstitutionAssigned" and happened.manual):
             self._sequence += 1
-            if profile is not None:
-                profile.open_assignments += 1
-                profile.assignments_total += 1
-                profile.last_assigned = self._sequence
-                profile.offers += kind == "AssignmentOffered"
-            self.match_of_assignment[key] = happened.originator_id
-            self.assignments[key] = {
-                "assignment_id": key, "institution_id": str(happened.institution_id),
-                **self._matches[happened.originator_id], "status": "offered",
-                "respond_by": getattr(happened, "respond_by", None), "promised_date": None,
-                "progress": [], "evidence": None}
-        assignment = self.assignments.get(key)
-        if assignment is None:
-            return
-        assignment["status"] = ASSIGNMENT_EVENTS[kind]
-        if kind == "InstitutionAssigned":
-            assignment["promised_date"] = _iso(happened.promised_date)
-        elif kind == "ServiceProgressRecorded":
-            assignment["progress"].append({"milestone": happened.milestone, "note": happened.note,
-                                           "at": happened.at})
-        elif kind == "ServiceCompleted":
-            assignment["evidence"] = happened.evidence
-        if kind in ("OfferDeclined", "OfferExpired", "AssignmentReleased", "ServiceCompleted") \
-                and profile is not None:
+            profile.open_assignments += 1
+            profile.assignments_total += 1
+            profile.last_assigned = self._sequence
+            profile.offers += kind == "AssignmentOffered"
+        elif kind in ("OfferDeclined", "OfferExpired", "AssignmentReleased", "ServiceCompleted"):
             profile.open_assignments -= 1
             profile.refusals += kind in ("OfferDeclined", "OfferExpired")
+
+
+def _saved(profile: Profile) -> dict:
+    saved = asdict(profile)
+    saved["categories"], saved["parks"] = sorted(profile.categories), sorted(profile.parks)
+    return saved  # dates become text in the row's JSON
+
+
+def _profile(saved: dict) -> Profile:
+    values = {f.name: saved[f.name] for f in fields(Profile)}
+    values["categories"], values["parks"] = frozenset(saved["categories"]), frozenset(saved["parks"])
+    values["qualifications"] = tuple(
+        {**q, **{k: date.fromisoformat(q[k]) for k in ("valid_from", "valid_until") if q.get(k)}}
+        for q in saved["qualifications"])
+    return Profile(**values)
 
 
 #: The standing an institution has after each of these events.
@@ -120,17 +145,7 @@ STANDING = {
     Institution.InstitutionExited.__name__: "exited",
 }
 
-#: The status an assignment has after each of these events.
-ASSIGNMENT_EVENTS = {
-    Match.AssignmentOffered.__name__: "offered",
-    Match.InstitutionAssigned.__name__: "in_service",
-    Match.OfferDeclined.__name__: "declined",
-    Match.OfferExpired.__name__: "expired",
-    Match.ServiceProgressRecorded.__name__: "in_service",
-    Match.ServiceCompleted.__name__: "completed",
-    Match.AssignmentReleased.__name__: "released",
-}
-
-
-def _iso(day) -> str | None:
-    return day.isoformat() if day else None
+#: The events of an offer's or an assignment's life that change an institution's load.
+ASSIGNMENT_EVENTS = {name.__name__ for name in (
+    Match.AssignmentOffered, Match.InstitutionAssigned, Match.OfferDeclined, Match.OfferExpired,
+    Match.ServiceProgressRecorded, Match.ServiceCompleted, Match.AssignmentReleased)}

@@ -165,3 +165,65 @@ def test_a_restarted_partner_feed_reads_none_of_its_history(durable_config):
     assert [json.loads(body)["event_id"] for body in posted] == recorded[:10]
     assert reads.notifications == 0
     restarted.close()
+
+
+def test_a_restarted_evaluation_reads_none_of_its_history(durable_config, clock):
+    from services.evaluation.application import Evaluation
+    from services.evaluation.ledger import Entries, Tally
+
+    station = f"station:{uuid.uuid4()}"
+    evaluation = open_application(Evaluation, durable_config)
+    evaluation.clock = clock
+    tallies = [Tally(source=f"intake:{n}", day="2026-11-30", entries=Entries(
+        station).add("demands_submitted").member("enterprises", f"E{n % 7}").items)
+        for n in range(HISTORY)]
+    for start in range(0, HISTORY, 500):
+        evaluation.save(*tallies[start:start + 500])
+    evaluation.close()
+
+    restarted = open_application(Evaluation, durable_config)
+    restarted.clock = clock
+    reads = CountedReads(restarted)
+    figures = restarted.figures(station, "2026-11", SUPERVISOR)["figures"]
+    assert figures == {"demands_submitted": HISTORY, "enterprises": 7}
+    assert restarted.report({"scope": station, "period": "2026-11"}, SUPERVISOR)["figures"] == figures
+    assert restarted.revisits(None)["items"] == [] and restarted.checks()["items"] == []
+    assert restarted.check_feedback_windows() == 0 and restarted.check_complaints() == 0
+    assert len(restarted.configurations()["items"]) == 1
+    assert reads.notifications == 0
+    restarted.close()
+
+
+def test_a_restarted_matching_folds_only_what_came_after_its_registry_snapshot(durable_config, clock):
+    from services.matching.application import Matching
+    from services.matching.registry import SNAPSHOT_EVERY
+
+    intake, matching = (open_application(cls, durable_config) for cls in (Intake, Matching))
+    for app in (intake, matching):
+        app.clock = clock
+    matching.follow_upstreams(lambda upstream, after, limit: intake.log(after, limit), retry_backoff=0)
+    station = intake.register_station(factories.station(), OPERATOR)
+    intake.add_specialist(station["id"], factories.specialist(), OPERATOR)
+    labs = [matching.register_institution(factories.institution(capacity=HISTORY), SPECIALIST)["id"]
+            for _ in range(3)]
+    for _ in range(HISTORY // 2):
+        intake.submit_demand(factories.demand(), SPECIALIST)
+    matching.catch_up(["intake"])
+    history = matching.last_notification_id()
+    assert history > 2 * SNAPSHOT_EVERY
+    matching.close()
+
+    restarted = open_application(Matching, durable_config)
+    restarted.clock = clock
+    restarted.follow_upstreams(lambda upstream, after, limit: intake.log(after, limit), retry_backoff=0)
+    reads = CountedReads(restarted)
+    mine = restarted.assignments({"role": "institution", "subject": labs[0]})["items"]
+    assert len(mine) >= HISTORY // 2 // 3 - 1 and reads.notifications == 0  # rows, no fold
+    intake.submit_demand(factories.demand(), SPECIALIST)
+    restarted.catch_up(["intake"])  # one decision, on the registry as resumed
+    restarted.registry.refresh()  # and what that decision recorded
+    assert 0 < reads.notifications <= SNAPSHOT_EVERY + 10
+    loads = {p.id: p.open_assignments for p in restarted.registry.profiles.values()}
+    assert sum(loads.values()) == HISTORY // 2 + 1 and set(loads) == set(labs)
+    restarted.close()
+    intake.close()
