@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections import OrderedDict
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime, timezone
 from typing import Callable, ClassVar
@@ -110,21 +111,33 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
         return super()._record(processing_event)
 
     def rebuild_read_model(self, progress: Callable[[int, int, int], None] | None = None,
-                           page: int = 1000) -> int:
+                           page: int = 1000, keep: int = 10_000) -> int:
         """Bring the read model up to date with the event store (a store written before a table
-        existed, or after a fix to ``rows``): a page of the log at a time, the rows of every
-        aggregate it touches are written again from the aggregate's current state. Memory holds
-        one page; the tables stay readable throughout; a second run changes nothing. The events
-        are only read. ``progress(position, last, read)`` after each page; returns how many
+        existed, or after a fix to ``rows``). The log is read in order, a page at a time; each
+        event is applied to its aggregate, and at the end of the page the rows of every
+        aggregate it touched are written from that state. The ``keep`` aggregates touched last
+        are kept for the pages after (an aggregate's events are mostly near each other in the
+        log); one not kept is loaded as it stood before its event. So memory stays bounded,
+        the tables stay readable throughout, a second run changes nothing, and the events are
+        only read. ``progress(position, last, read)`` after each page; returns how many
         notifications were read."""
         self.recorder.create_read_model(self.tables)
         last = self.last_notification_id()
         position = read = 0
+        recent: OrderedDict = OrderedDict()
         while notifications := self.recorder.select_notifications(
                 start=position, limit=page, inclusive_of_start=False):
-            touched = dict.fromkeys(n.originator_id for n in notifications)
-            self.recorder.execute(
-                [row for aggregate_id in touched for row in self.rows(self.repository.get(aggregate_id))])
+            touched = {}
+            for notification in notifications:
+                aggregate_id = notification.originator_id
+                aggregate = recent.pop(aggregate_id, None)
+                if aggregate is None and notification.originator_version > 1:
+                    aggregate = self.repository.get(aggregate_id, version=notification.originator_version - 1)
+                aggregate = self.mapper.to_domain_event(notification).mutate(aggregate)
+                recent[aggregate_id] = touched[aggregate_id] = aggregate
+            while len(recent) > keep:
+                recent.popitem(last=False)
+            self.recorder.execute([row for aggregate in touched.values() for row in self.rows(aggregate)])
             position, read = notifications[-1].id, read + len(notifications)
             if progress is not None:
                 progress(position, last, read)
