@@ -15,25 +15,24 @@ from tests.conftest import PG
 OPERATOR = {"role": "operator", "subject": "ops-1"}
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres"])
-def config(request, tmp_path, pg_schema_prefix):
-    store = {"kind": request.param}
-    if request.param == "postgres":
+def store_config(kind: str, tmp_path, pg_schema_prefix: str) -> dict:
+    store = {"kind": kind}
+    if kind == "postgres":
         store.update(postgres_host=PG["host"], postgres_port=PG["port"],
                      postgres_dbname=PG["dbname"], postgres_user=PG["user"],
                      postgres_schema_prefix=pg_schema_prefix)
     return {"EVENT_STORE": store, "DATA_DIR": str(tmp_path)}
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def config(request, tmp_path, pg_schema_prefix):
+    return store_config(request.param, tmp_path, pg_schema_prefix)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def durable_config(request, tmp_path, pg_schema_prefix):
     """A store that outlives the application (the in-memory one does not)."""
-    store = {"kind": request.param}
-    if request.param == "postgres":
-        store.update(postgres_host=PG["host"], postgres_port=PG["port"],
-                     postgres_dbname=PG["dbname"], postgres_user=PG["user"],
-                     postgres_schema_prefix=pg_schema_prefix)
-    return {"EVENT_STORE": store, "DATA_DIR": str(tmp_path)}
+    return store_config(request.param, tmp_path, pg_schema_prefix)
 
 
 class Platform:
