@@ -104,10 +104,8 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
     def _record(self, processing_event: ProcessingEvent):
         # Every save, reaction, dead letter and replay comes through here: the rows of what
         # changed are written in the transaction that records it.
-        rows = list(processing_event.saved_kwargs.get("rows", ()))
-        for aggregate in processing_event.aggregates.values():
-            rows += self.rows(aggregate)
-        processing_event.saved_kwargs["rows"] = rows
+        processing_event.saved_kwargs["rows"] = [
+            row for aggregate in processing_event.aggregates.values() for row in self.rows(aggregate)]
         return super()._record(processing_event)
 
     def rebuild_read_model(self, progress: Callable[[int, int, int], None] | None = None,

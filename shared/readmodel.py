@@ -5,8 +5,7 @@ transaction that records the events (or the tracking of the upstream notificatio
 it, so the tables are exactly as current as the events and a restart costs nothing to rebuild.
 
 - An application declares its tables (``ServiceApplication.tables``: DDL statements) and says
-  which rows an aggregate's new state makes (``ServiceApplication.rows``); a reaction or command
-  may add rows of its own with ``rows=[...]`` on ``save``/``collect_events``.
+  which rows an aggregate's new state makes (``ServiceApplication.rows``).
 - The recorders below run those statements inside the library's own transaction (its
   ``_insert_events`` hook, eventsourcing-notes §9), on SQLite and on PostgreSQL alike.
 - SQL is written once for both: ``%s`` placeholders (turned into ``?`` for SQLite) and ``{s}``
@@ -19,9 +18,9 @@ import base64
 import binascii
 import json
 import uuid
-from itertools import groupby
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import groupby
 from typing import Any, Callable, Iterable, Sequence
 
 from eventsourcing.postgres import PostgresProcessRecorder
@@ -92,7 +91,7 @@ class ReadModelRecorder:
             return [dict(row) for row in cursor.fetchall()]
 
     def execute(self, statements: Iterable[Statement]) -> None:
-        """Statements of their own transaction (rebuilding a read model, not recording events)."""
+        """Statements in a transaction of their own, with no events (a rebuild, a snapshot)."""
         with self.datastore.transaction(commit=True) as cursor:
             self._write_rows(cursor, statements)
 
