@@ -74,6 +74,13 @@ def main() -> None:
     record_seconds = time.perf_counter() - started
     print(f"recorded {tallies} tallies in {record_seconds:.1f} s ({tallies / record_seconds:,.0f}/s) "
           f"on {args.store}, peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    if args.store == "postgres":
+        from bench.raw_limits import pg_commits_per_second, probe_store
+
+        with probe_store() as probes:
+            commits = pg_commits_per_second(probes, 3)
+        print(f"raw limit, same run: PostgreSQL one-event commits {commits:,.0f}/s "
+              f"({1000 / commits:.2f} ms each)")
     configuration = Configuration.default()
     month, year = Period.parse("2026-06"), Period.parse("2026")
     for label, run in [
