@@ -177,7 +177,9 @@ class AssignmentRecordView(Schema):
 
 class AssignmentPage(Schema):
     items = fields.List(fields.Nested(AssignmentRecordView), required=True)
-    total = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    next_after = fields.String(allow_none=True, required=True, metadata={
+        "description": "pass as after for the next page; null on the last page"})
 
 
 class MatchingRound(Schema):

@@ -25,7 +25,7 @@ from gateway.schemas import (
 from shared.commands import (
     AcceptOffer, AddQualification, AddSpecialist, Assess, AssignManually, Cancel,
     ChangeQualificationStatus, ChangeStanding, CompleteService, DeclineOffer, GiveFeedback,
-    ListDemands,
+    ListAssignments, ListDemands,
     RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
     ReviewApplication, SearchDossiers, SubmitDemand, SupplyInformation, Withdraw, AsOf)
 from shared.config import attachment_max_bytes
@@ -131,10 +131,11 @@ class GatewayService(EvaluationRoutes, PartnerRoutes, DeadLetterRoutes):
             self.intake.get_demand(demand_id, principal.as_actor())  # their station's only
         return self.evaluation.give_feedback(demand_id, payload, principal.as_actor())
 
-    @route("GET", "/api/v1/assignments", roles=("institution",), response=AssignmentPage,
-           summary="The institution's offers and assignments")
-    def list_assignments(self, request, principal):
-        return self.matching.list_assignments(principal.as_actor())
+    @route("GET", "/api/v1/assignments", roles=("institution",), query=ListAssignments,
+           response=AssignmentPage,
+           summary="The institution's offers and assignments, paged by cursor")
+    def list_assignments(self, request, principal, query):
+        return self.matching.list_assignments(principal.as_actor(), query)
 
     @route("POST", "/api/v1/assignments/<assignment_id>/acceptance", roles=("institution",),
            body=AcceptOffer, response=AssignmentRecordView,

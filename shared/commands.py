@@ -469,6 +469,13 @@ class Redeliver(Command):
 
 
 #: The services that follow upstream logs, and so may hold dead letters.
+class ListAssignments(Command):
+    status = fields.String(load_default=None, validate=validate.OneOf(
+        ("offered", "in_service", "completed", "declined", "expired", "released")))
+    after = cursor_field()
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+
+
 FOLLOWERS = ("intake", "matching", "evaluation", "archive", "partners")
 
 

@@ -135,22 +135,23 @@ def _position(after: str) -> tuple:
 
 
 def keyset_page(read: Callable[..., list[dict]], table: str, where: Sequence[str],
-                params: Sequence, sort: str, after: str | None, limit: int) -> tuple[list[dict], str | None]:
+                params: Sequence, sort: str, after: str | None, limit: int,
+                key: str = "id") -> tuple[list[dict], str | None]:
     """One page of ``table``'s rows matching ``where`` (SQL conditions, joined by AND), ordered
-    by ``sort`` (a column, ``-`` first for descending) and then ``id``, after the cursor
-    ``after``. Returns the rows and the cursor of the next page (None on the last): each page
-    costs one indexed range read, however deep it is."""
+    by ``sort`` (a column, ``-`` first for descending) and then the row's ``key``, after the
+    cursor ``after``. Returns the rows and the cursor of the next page (None on the last): each
+    page costs one indexed range read, however deep it is."""
     column = sort.lstrip("-")
     descending = sort.startswith("-")
     conditions, values = list(where), list(params)
     if after is not None:
-        conditions.append(f"({column}, id) {'<' if descending else '>'} (%s, %s)")
+        conditions.append(f"({column}, {key}) {'<' if descending else '>'} (%s, %s)")
         values += _position(after)
     direction = "DESC" if descending else "ASC"
     found = read(f"SELECT * FROM {{s}}{table}"
                  f"{' WHERE ' + ' AND '.join(conditions) if conditions else ''} "
-                 f"ORDER BY {column} {direction}, id {direction} LIMIT %s", *values, limit + 1)
+                 f"ORDER BY {column} {direction}, {key} {direction} LIMIT %s", *values, limit + 1)
     if len(found) <= limit:
         return found, None
     last = found[limit - 1]
-    return found[:limit], cursor(last[column], last["id"])
+    return found[:limit], cursor(last[column], last[key])

@@ -19,11 +19,12 @@ from services.matching.selection import (
 from shared.calendar import WorkingCalendar, working_seconds
 from shared.commands import (
     AcceptOffer, AddQualification, AssignManually, ChangeQualificationStatus, ChangeStanding,
-    CompleteService, DeclineOffer, RecordProgress, RegisterInstitution, ReviewApplication)
+    CompleteService, DeclineOffer, ListAssignments, RecordProgress, RegisterInstitution,
+    ReviewApplication)
 from shared.config import section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
-from shared.readmodel import instant
+from shared.readmodel import instant, keyset_page
 
 log = logging.getLogger(__name__)
 
@@ -276,12 +277,18 @@ class Matching(ServiceApplication):
         return self.calendar.add(now, self.response_seconds)
 
     # The institution's side ----------------------------------------------------------------
-    def assignments(self, viewer: dict) -> dict:
-        """What an institution was offered or assigned: the demand's facts, no contact details."""
-        mine = [json.loads(row["view"]) for row in self.read(
-            "SELECT view FROM {s}assignments WHERE institution_id = %s ORDER BY assignment_id",
-            str(viewer["subject"]))]
-        return {"items": mine, "total": len(mine)}
+    def assignments(self, viewer: dict, query: dict | None = None) -> dict:
+        """What an institution was offered or assigned: the demand's facts, no contact details;
+        a page at a time by cursor."""
+        command = self.load_command(ListAssignments, query or {})
+        where, params = ["institution_id = %s"], [str(viewer["subject"])]
+        if command["status"] is not None:
+            where.append("status = %s")
+            params.append(command["status"])
+        found, next_after = keyset_page(self.read, "assignments", where, params, "assignment_id",
+                                        command["after"], command["per_page"], key="assignment_id")
+        return {"items": [json.loads(row["view"]) for row in found],
+                "per_page": command["per_page"], "next_after": next_after}
 
     def accept_offer(self, assignment_id: str, payload: dict, by: dict) -> dict:
         command = self.load_command(AcceptOffer, payload)

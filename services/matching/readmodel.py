@@ -30,6 +30,8 @@ TABLES = (
     "institution_id TEXT NOT NULL, match_id TEXT NOT NULL, status TEXT NOT NULL, "
     "respond_by TEXT, view TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS assignments_institution ON {s}assignments (institution_id, assignment_id)",
+    "CREATE INDEX IF NOT EXISTS assignments_institution_status ON {s}assignments "
+    "(institution_id, status, assignment_id)",
     "CREATE INDEX IF NOT EXISTS assignments_open ON {s}assignments (status, respond_by)",
     # The registry of institutions as folded up to ``position`` (registry.py), so a restart
     # folds only what came after.

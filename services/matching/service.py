@@ -40,8 +40,8 @@ class MatchingService(EventSourcedService, FollowsIntake, FollowsEvaluation):
         return self.application.explanation(demand_id)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def list_assignments(self, viewer):
-        return self.application.assignments(viewer)
+    def list_assignments(self, viewer, query=None):
+        return self.application.assignments(viewer, query)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def accept_offer(self, assignment_id, payload, by):

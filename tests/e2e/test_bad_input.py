@@ -156,6 +156,7 @@ def test_json_nested_past_the_limit_is_refused_before_it_is_read(platform, path,
     ("/api/v1/demands", SUPERVISOR, "per_page", 100),
     ("/api/v1/archive/demands", SUPERVISOR, "per_page", 100),
     ("/api/v1/partner/events", ("institution", "i-1"), "limit", 500),
+    ("/api/v1/assignments", ("institution", "i-1"), "per_page", 100),
 ])
 @pytest.mark.parametrize("value", ["10000000", "9" * 5000, "1e9", "0", "-1"])
 def test_huge_pages_are_refused_not_clamped(platform, path, as_, parameter, maximum, value):

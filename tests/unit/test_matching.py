@@ -461,3 +461,22 @@ def test_an_offer_recorded_with_every_candidate_is_shown_and_published_as_it_was
                     and m.event == "AssignmentOffered"]
     assert published.data["explanation"] == [old_line]
     assert not {"explanation_digest", "excluded", "considered"} & set(published.data)
+
+
+def test_an_institutions_offers_and_assignments_page_by_cursor(platform):
+    matching = platform.apps["matching"]
+    lab = matching.register_institution(factories.institution(), SPECIALIST)
+    for _ in range(5):
+        matched(platform)
+    me = as_institution(lab)
+    first = matching.assignments(me, {"per_page": "2"})
+    second = matching.assignments(me, {"per_page": "2", "after": first["next_after"]})
+    rest = matching.assignments(me, {"per_page": "2", "after": second["next_after"]})
+    shown = [a["assignment_id"] for page in (first, second, rest) for a in page["items"]]
+    assert len(shown) == 5 == len(set(shown)) and shown == sorted(shown)
+    assert rest["next_after"] is None
+    assert [a["status"] for a in matching.assignments(me, {"status": "in_service"})["items"]] == ["in_service"] * 5
+    assert matching.assignments(me, {"status": "offered"})["items"] == []
+    with pytest.raises(Invalid) as refused:
+        matching.assignments(me, {"status": "lost", "per_page": "500"})
+    assert set(refused.value.fields) == {"status", "per_page"}
