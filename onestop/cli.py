@@ -8,7 +8,6 @@ import os
 import sys
 import time
 import warnings
-from pathlib import Path
 
 
 def main(argv=None) -> int:
@@ -169,12 +168,12 @@ def _rebuild_read_models(args, config):
     from psycopg import Error as PostgresError
 
     from onestop.platform import APPLICATIONS
-    from shared.config import section
+    from shared.config import data_path, section
     from shared.eventstore import open_application
 
     chosen = [cls for cls in APPLICATIONS if args.service in (None, cls.service)]
     kind = section(config, "EVENT_STORE").get("kind") or "sqlite"
-    folder = Path(config.get("DATA_DIR") or "./data").resolve()
+    folder = data_path(config)
     for cls in chosen:
         if kind == "sqlite" and not (folder / f"{cls.service}.sqlite3").exists():
             # Opening would create an empty store, and "rebuild" it: say what is missing instead.

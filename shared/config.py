@@ -25,8 +25,14 @@ def load(path: str | Path | None = None) -> dict:
     return yaml.safe_load(text)
 
 
+def data_path(config: dict) -> Path:
+    """The data folder, whether or not it exists yet."""
+    return Path(config.get("DATA_DIR") or "./data").resolve()
+
+
 def data_dir(config: dict) -> Path:
-    path = Path(config.get("DATA_DIR") or "./data").resolve()
+    """The data folder, created if missing."""
+    path = data_path(config)
     path.mkdir(parents=True, exist_ok=True)
     return path
 

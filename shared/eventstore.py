@@ -118,8 +118,7 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
         log); one not kept is loaded as it stood before its event. So memory stays bounded,
         the tables stay readable throughout, a second run changes nothing, and the events are
         only read. ``progress(position, last, read)`` after each page; returns how many
-        notifications were read."""
-        self.recorder.create_read_model(self.tables)
+        notifications were read. (``open_application`` has created the tables.)"""
         last = self.last_notification_id()
         position = read = 0
         recent: OrderedDict = OrderedDict()

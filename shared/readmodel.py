@@ -117,6 +117,18 @@ class PostgresReadModelRecorder(ReadModelRecorder, PostgresProcessRecorder):
         self._write_rows(curs, rows)
 
 
+# Conditions and pages by key -------------------------------------------------------------
+def equal(**columns) -> tuple[list[str], list]:
+    """``column = %s`` for each column given a value (None: not filtered), and the values."""
+    given = {column: value for column, value in columns.items() if value is not None}
+    return [f"{column} = %s" for column in given], [str(value) for value in given.values()]
+
+
+def where(conditions: Sequence[str]) -> str:
+    """The WHERE clause of these conditions (all of them), or nothing."""
+    return f" WHERE {' AND '.join(conditions)}" if conditions else ""
+
+
 # Pages by key ----------------------------------------------------------------------------
 def cursor(sort_value, row_id) -> str:
     """An opaque cursor: the sort key of the last row shown."""
@@ -134,22 +146,21 @@ def _position(after: str) -> tuple:
                       {"after": ["not a cursor of this list"]}) from None
 
 
-def keyset_page(read: Callable[..., list[dict]], table: str, where: Sequence[str],
+def keyset_page(read: Callable[..., list[dict]], table: str, filters: Sequence[str],
                 params: Sequence, sort: str, after: str | None, limit: int,
                 key: str = "id") -> tuple[list[dict], str | None]:
-    """One page of ``table``'s rows matching ``where`` (SQL conditions, joined by AND), ordered
+    """One page of ``table``'s rows matching ``filters`` (SQL conditions, all of them), ordered
     by ``sort`` (a column, ``-`` first for descending) and then the row's ``key``, after the
     cursor ``after``. Returns the rows and the cursor of the next page (None on the last): each
     page costs one indexed range read, however deep it is."""
     column = sort.lstrip("-")
     descending = sort.startswith("-")
-    conditions, values = list(where), list(params)
+    conditions, values = list(filters), list(params)
     if after is not None:
         conditions.append(f"({column}, {key}) {'<' if descending else '>'} (%s, %s)")
         values += _position(after)
     direction = "DESC" if descending else "ASC"
-    found = read(f"SELECT * FROM {{s}}{table}"
-                 f"{' WHERE ' + ' AND '.join(conditions) if conditions else ''} "
+    found = read(f"SELECT * FROM {{s}}{table}{where(conditions)} "
                  f"ORDER BY {column} {direction}, {key} {direction} LIMIT %s", *values, limit + 1)
     if len(found) <= limit:
         return found, None

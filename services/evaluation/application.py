@@ -30,7 +30,7 @@ from shared.config import ConfigurationError, section
 from shared import metrics
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
-from shared.readmodel import instant
+from shared.readmodel import equal, instant, where
 
 #: Complaint clocks in working time on the station's calendar (provisional defaults).
 COMPLAINT_LIMITS = {"acknowledgement": "1d", "resolution": "10d"}
@@ -161,11 +161,11 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
 
     def revisits(self, station_id: str | None) -> dict:
         """Open revisit tasks, of one station or (for a supervisor) all."""
-        where = "raised_at IS NOT NULL" + ("" if station_id is None else " AND station_id = %s")
+        conditions, params = equal(station_id=station_id)
         items = [{"demand_id": t["demand_id"], "station_id": t["station_id"],
                   "feedback_due_at": t["due_at"], "raised_at": t["raised_at"]}
-                 for t in self.read(f"SELECT * FROM {{s}}awaiting_feedback WHERE {where}",
-                                    *([] if station_id is None else [str(station_id)]))]
+                 for t in self.read("SELECT * FROM {s}awaiting_feedback"
+                                    + where(["raised_at IS NOT NULL", *conditions]), *params)]
         return {"items": sorted(items, key=lambda t: t["raised_at"]), "total": len(items)}
 
     # Complaints ----------------------------------------------------------------------------
@@ -248,8 +248,8 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
 
     def complaints(self, viewer: dict, status: str | None = None) -> dict:
         items = []
-        for summary in self.read("SELECT * FROM {s}complaints" + (" WHERE status = %s" if status else ""),
-                                 *([status] if status else [])):
+        conditions, params = equal(status=status)
+        for summary in self.read("SELECT * FROM {s}complaints" + where(conditions), *params):
             shown = {"id": summary["complaint_id"], "station_id": summary["station_id"],
                      "complainant": {"subject": summary["complainant"]}}
             try:
@@ -511,8 +511,8 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
 
     def evaluations(self, viewer: dict, scope: str | None = None) -> dict:
         items = []
-        for row in self.read("SELECT summary FROM {s}evaluations" + (" WHERE scope = %s" if scope else ""),
-                             *([scope] if scope else [])):
+        conditions, params = equal(scope=scope)
+        for row in self.read("SELECT summary FROM {s}evaluations" + where(conditions), *params):
             summary = json.loads(row["summary"])
             try:
                 self._may_read(summary["scope"], viewer)
@@ -524,8 +524,8 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
 
     def improvement_actions(self, viewer: dict, status: str | None = None) -> dict:
         items = []
-        for summary in self.read("SELECT * FROM {s}actions" + (" WHERE status = %s" if status else ""),
-                                 *([status] if status else [])):
+        conditions, params = equal(status=status)
+        for summary in self.read("SELECT * FROM {s}actions" + where(conditions), *params):
             try:
                 self._may_read(summary["scope"], viewer)
             except Forbidden:

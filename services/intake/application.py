@@ -27,7 +27,7 @@ from shared.commands import (
 from shared.config import attachment_max_bytes, data_dir, section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
-from shared.readmodel import instant, keyset_page
+from shared.readmodel import equal, instant, keyset_page
 
 log = logging.getLogger(__name__)
 
@@ -238,10 +238,9 @@ class Intake(ServiceApplication):
         command = self.load_command(ListDemands, query)
         now = instant(self.clock().isoformat())
         where, params = self._visible_to(viewer)
-        for column in ("status", "category", "station", "enterprise"):
-            if command[column] is not None:
-                where.append(f"{'station_id' if column == 'station' else column} = %s")
-                params.append(str(command[column]))
+        filters, values = equal(status=command["status"], category=command["category"],
+                                station_id=command["station"], enterprise=command["enterprise"])
+        where, params = where + filters, params + values
         # Days are the station's days: 07:30 in Guangzhou is still the day before in UTC.
         if command["submitted_from"] is not None:
             where.append("submitted_on >= %s")
@@ -348,12 +347,10 @@ class Intake(ServiceApplication):
     # Who may do what -----------------------------------------------------------------------
     def _station_serving(self, park: str) -> Station:
         try:
-            station = self.repository.get(Station.create_id(park))
+            return self.repository.get(Station.create_id(park))
         except AggregateNotFoundError:
-            station = None
-        if station is None:
-            raise Invalid(f"no station serves park {park}", {"park": ["no station serves this park"]})
-        return station
+            raise Invalid(f"no station serves park {park}",
+                          {"park": ["no station serves this park"]}) from None
 
     def _require_submitter(self, by: dict, command: dict, station: Station) -> None:
         if by["role"] == "enterprise":
