@@ -44,11 +44,16 @@ def latency(platform, amqp_uri: str, rate: float, seconds: float, workers: int =
 
 
 def archived(platform) -> int:
-    """Dossiers archived as assigned (a count in the archive's search)."""
-    response = platform.api.call("GET", "/api/v1/archive/demands", as_=SUPERVISOR,
-                                 params={"status": "assigned", "per_page": 1})
-    response.raise_for_status()
-    return response.json()["total"]
+    """Dossiers archived as assigned (counted through the archive's search, page by page)."""
+    count, params = 0, {"status": "assigned", "per_page": 100}
+    while True:
+        response = platform.api.call("GET", "/api/v1/archive/demands", as_=SUPERVISOR, params=params)
+        response.raise_for_status()
+        page = response.json()
+        count += len(page["items"])
+        if page["next_after"] is None:
+            return count
+        params = {**params, "after": page["next_after"]}
 
 
 def settle(platform, timeout: float = 120) -> None:

@@ -252,9 +252,9 @@ class DossierView(DossierSummary):
 
 class DossierPage(Schema):
     items = fields.List(fields.Nested(DossierSummary), required=True)
-    page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
+    next_after = fields.String(allow_none=True, required=True, metadata={
+        "description": "pass as after for the next page; null on the last page"})
 
 
 class BrokenEntry(Schema):

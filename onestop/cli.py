@@ -54,7 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     token.set_defaults(run=_token)
 
     archive = commands.add_parser("archive", help="archive maintenance").add_subparsers(title="archive commands")
-    rebuild = archive.add_parser("rebuild", help="drop the archive and replay every event store into it")
+    rebuild = archive.add_parser(
+        "rebuild", help="replay every event store into a new archive, which replaces the one in use "
+                        "when complete (that one stays readable meanwhile); resumes a rebuild cut short")
+    rebuild.add_argument("--restart", action="store_true",
+                         help="start a rebuild cut short over instead of resuming it")
     rebuild.set_defaults(run=_rebuild)
     verify = archive.add_parser("verify", help="check every dossier's hash chain and seal, and "
                                                "each entry against the event stores")
@@ -149,18 +153,23 @@ def _event_logs(config):
 
 
 def _rebuild(args, config):
+    from services.archive.projection import BUCKETS
+
     archive, read_log = _event_logs(config)
     started = time.perf_counter()
 
-    def progress(upstream, position, applied):
+    def progress(stage, position, count):
         elapsed = time.perf_counter() - started
-        print(f"  {upstream}: up to notification {position}, {applied} events, "
-              f"{applied / elapsed if elapsed else 0:.0f} events/s", flush=True)
+        if stage == "dossiers":
+            print(f"  dossiers: {count} written, bucket {position} of {BUCKETS}", flush=True)
+            return
+        print(f"  {stage}: up to notification {position}, {count} events, "
+              f"{count / elapsed if elapsed else 0:.0f} events/s", flush=True)
 
-    applied = archive.rebuild(read_log, progress=progress)
+    applied = archive.rebuild(read_log, progress=progress, restart=args.restart)
     elapsed = time.perf_counter() - started
-    print(f"archive rebuilt: {applied} events, {archive.db.dossiers.count_documents({})} dossiers "
-          f"in {elapsed:.2f} s ({applied / elapsed if elapsed else 0:.0f} events/s)")
+    print(f"archive rebuilt: {applied} events copied, {sum(1 for _ in archive.dossier_ids())} "
+          f"dossiers in {elapsed:.2f} s ({applied / elapsed if elapsed else 0:.0f} events/s)")
 
 
 def _rebuild_read_models(args, config):
@@ -206,7 +215,7 @@ def _rebuild_read_models(args, config):
 def _verify(args, config):
     archive, read_log = _event_logs(config)
     archive.follow_upstreams(read_log)  # entries are checked against the event stores
-    ids = [args.demand] if args.demand else [d["_id"] for d in archive.db.dossiers.find({}, {"_id": 1})]
+    ids = [args.demand] if args.demand else list(archive.dossier_ids())
     broken = 0
     for demand_id in ids:
         report = archive.verify(demand_id, check_sources=True)

@@ -446,7 +446,7 @@ class SearchDossiers(Command):
         "description": "ISO 8601 with offset, e.g. 2026-11-01T00:00:00+08:00"})
     submitted_to = fields.AwareDateTime(load_default=None)
     breached = fields.Boolean(load_default=None, metadata={"description": "true: with a breach"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    after = cursor_field()
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 

@@ -135,7 +135,8 @@ def cursor(sort_value, row_id) -> str:
     return base64.urlsafe_b64encode(json.dumps([sort_value, row_id]).encode()).decode().rstrip("=")
 
 
-def _position(after: str) -> tuple:
+def cursor_position(after: str) -> tuple:
+    """The sort key a cursor holds; a clear error for anything but a cursor a list returned."""
     try:
         found = json.loads(base64.urlsafe_b64decode(after + "=" * (-len(after) % 4)))
         if not (isinstance(found, list) and len(found) == 2 and all(isinstance(v, str) for v in found)):
@@ -158,7 +159,7 @@ def keyset_page(read: Callable[..., list[dict]], table: str, filters: Sequence[s
     conditions, values = list(filters), list(params)
     if after is not None:
         conditions.append(f"({column}, {key}) {'<' if descending else '>'} (%s, %s)")
-        values += _position(after)
+        values += cursor_position(after)
     direction = "DESC" if descending else "ASC"
     found = read(f"SELECT * FROM {{s}}{table}{where(conditions)} "
                  f"ORDER BY {column} {direction}, {key} {direction} LIMIT %s", *values, limit + 1)

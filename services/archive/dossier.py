@@ -71,14 +71,25 @@ def chained(previous: str, entry: dict) -> str:
     return hashlib.sha256((previous + canonical(entry)).encode()).hexdigest()
 
 
+def seals(status: str | None, settled: bool) -> bool:
+    """Whether a timeline whose latest intake status is ``status`` (and whose feedback is in,
+    or lapsed, when ``settled``) is sealed from here on."""
+    return status in FINAL and (status != "completed" or settled)
+
+
+def timeline_step(status: str | None, settled: bool, entry: dict) -> tuple[str | None, bool]:
+    """The timeline's status and feedback after one more entry, in timeline order."""
+    if entry["service"] == "intake" and entry["name"] in STATUS_AFTER:
+        status = STATUS_AFTER[entry["name"]]
+    return status, settled or entry["name"] in FEEDBACK_SETTLED
+
+
 def seal_point(events: list[dict]) -> int | None:
     """The index of the event that sealed the (sorted) timeline, or None while it is open."""
     status, settled = None, False
     for index, entry in enumerate(events):
-        if entry["service"] == "intake" and entry["name"] in STATUS_AFTER:
-            status = STATUS_AFTER[entry["name"]]
-        settled = settled or entry["name"] in FEEDBACK_SETTLED
-        if status in FINAL and (status != "completed" or settled):
+        status, settled = timeline_step(status, settled, entry)
+        if seals(status, settled):
             return index
     return None
 
@@ -91,9 +102,38 @@ def retention_until(sealed_at: str, years: int) -> str:
         return date(day.year + years, 2, 28).isoformat()
 
 
+def seal_of(entry: dict, event_count: int, years: int) -> dict:
+    return {"sealed_at": entry["occurred_at"], "sealed_by_event": entry["name"],
+            "retention_until": retention_until(entry["occurred_at"], years),
+            "head": entry["hash"], "event_count": event_count}
+
+
+def summarise(summary: dict, entry: dict) -> None:
+    """Fold one of intake's entries into the summary (in intake's log order)."""
+    data, name = entry["data"], entry["name"]
+    if name in STATUS_AFTER:
+        summary["status"] = STATUS_AFTER[name]
+    if name == "DemandSubmitted":
+        summary.update(enterprise=data["enterprise"], park=data["park"],
+                       category=data["category"], title=data["title"],
+                       station_id=data["station_id"], submitted_at=data["at"],
+                       submitted_utc=entry["occurred_at"])
+    elif name in ("DemandAccepted", "DemandReclassified"):
+        summary.update(category=data["category"], assignment=None, unmatched_reasons=[])
+    elif name == "DemandAssigned":
+        summary["assignment"] = {"assignment_id": data["assignment_id"],
+                                 "institution_id": data["institution_id"]}
+    elif name == "DemandMatchingFailed":
+        summary["unmatched_reasons"] = data["reasons"]
+    elif name == "DeadlineBreached":
+        summary["breaches"] = [*summary["breaches"], data["stage"]]
+    summary["breached"] = bool(summary["breaches"])
+
+
 def dossier(demand_id: str, events: list[dict],
             retention_years: int = DEFAULT_RETENTION_YEARS) -> dict:
-    events = sorted(({k: v for k, v in e.items() if k not in ("hash", "addendum")} for e in events),
+    """The dossier of these events: the reference every stored dossier must equal."""
+    events = sorted(({k: v for k, v in e.items() if k not in ENTRY_EXTRAS} for e in events),
                     key=order)
     previous = genesis(demand_id)
     for entry in events:
@@ -115,41 +155,81 @@ def dossier(demand_id: str, events: list[dict],
         "assignment": None,
         "unmatched_reasons": [],
         "breaches": [],
+        "breached": False,
         "event_count": len(events),
         "chain_head": previous if events else None,
-        "seal": None if sealed is None else {
-            "sealed_at": events[sealed]["occurred_at"],
-            "sealed_by_event": events[sealed]["name"],
-            "retention_until": retention_until(events[sealed]["occurred_at"], retention_years),
-            "head": events[sealed]["hash"],
-            "event_count": sealed + 1,
-        },
+        "seal": None if sealed is None else seal_of(events[sealed], sealed + 1, retention_years),
         "events": events,
     }
     # The summary follows intake's own log order (one log, one order), not the clocks of the
     # processes that stamped occurred_at.
     for entry in sorted((e for e in events if e["service"] == "intake"),
                         key=lambda e: e["notification_id"]):
-        data = entry["data"]
-        name = entry["name"]
-        if name in STATUS_AFTER:
-            summary["status"] = STATUS_AFTER[name]
-        if name == "DemandSubmitted":
-            summary.update(enterprise=data["enterprise"], park=data["park"],
-                           category=data["category"], title=data["title"],
-                           station_id=data["station_id"], submitted_at=data["at"],
-                           submitted_utc=entry["occurred_at"])
-        elif name in ("DemandAccepted", "DemandReclassified"):
-            summary.update(category=data["category"], assignment=None, unmatched_reasons=[])
-        elif name == "DemandAssigned":
-            summary["assignment"] = {"assignment_id": data["assignment_id"],
-                                     "institution_id": data["institution_id"]}
-        elif name == "DemandMatchingFailed":
-            summary["unmatched_reasons"] = data["reasons"]
-        elif name == "DeadlineBreached":
-            summary["breaches"].append(data["stage"])
-    summary["breached"] = bool(summary["breaches"])
+        summarise(summary, entry)
     return summary
+
+
+# Storage: a dossier is kept as its summary (one document, without the timeline) and its entries
+# (one document each), so a new event appends an entry and updates the summary in place instead
+# of rewriting the whole case. ``fold`` holds what appending needs to know of the timeline.
+
+#: What the stored entries carry beyond the entry itself.
+ENTRY_EXTRAS = ("_id", "demand_id", "hash", "addendum")
+
+
+def entry_id(demand_id: str, entry: dict) -> str:
+    return f"{demand_id}:{entry['service']}:{entry['notification_id']}"
+
+
+def stored(document: dict) -> tuple[dict, list[dict]]:
+    """A dossier as its summary document and its entry documents."""
+    events = document["events"]
+    status, settled = None, False
+    for entry in events:
+        status, settled = timeline_step(status, settled, entry)
+    intake = [e["notification_id"] for e in events if e["service"] == "intake"]
+    summary = {k: v for k, v in document.items() if k != "events"}
+    summary["fold"] = {"last": list(order(events[-1])) if events else None,
+                       "intake_through": max(intake, default=0), "status": status,
+                       "settled": settled}
+    demand_id = document["demand_id"]
+    return summary, [{"_id": entry_id(demand_id, e), "demand_id": demand_id, **e} for e in events]
+
+
+def appended(summary: dict, entry: dict, retention_years: int) -> tuple[dict, dict] | None:
+    """The stored summary and entry once ``entry`` is appended, or None when it does not come
+    after the whole timeline (nor, for intake's, after intake's entries): a late arrival,
+    which changes the hashes after it and is folded again from all entries instead."""
+    fold = summary.get("fold")
+    if fold is None or (fold["last"] is not None and order(entry) <= tuple(fold["last"])):
+        return None
+    if entry["service"] == "intake" and entry["notification_id"] <= fold["intake_through"]:
+        return None
+    demand_id = summary["demand_id"]
+    entry = {k: v for k, v in entry.items() if k not in ENTRY_EXTRAS}
+    entry["hash"] = chained(summary["chain_head"] or genesis(demand_id), entry)
+    status, settled = timeline_step(fold["status"], fold["settled"], entry)
+    count = summary["event_count"] + 1
+    after = {**summary, "event_count": count, "chain_head": entry["hash"],
+             "fold": {"last": list(order(entry)), "status": status, "settled": settled,
+                      "intake_through": entry["notification_id"] if entry["service"] == "intake"
+                      else fold["intake_through"]}}
+    if summary["seal"] is not None:
+        entry["addendum"] = True
+    elif seals(status, settled):
+        after["seal"] = seal_of(entry, count, retention_years)
+    if entry["service"] == "intake":
+        summarise(after, entry)
+    return after, {"_id": entry_id(demand_id, entry), "demand_id": demand_id, **entry}
+
+
+def public(summary: dict, entries: list[dict] | None = None) -> dict:
+    """What a reader sees of a stored dossier: the summary, with its timeline when given."""
+    shown = {k: v for k, v in summary.items() if k not in ("_id", "fold")}
+    if entries is not None:
+        shown["events"] = [{k: v for k, v in e.items() if k not in ("_id", "demand_id")}
+                           for e in entries]
+    return shown
 
 
 def verify_chain(document: dict) -> dict | None:

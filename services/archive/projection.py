@@ -2,38 +2,93 @@
 dossiers.
 
 Collections: ``events`` (the raw, append-only archive of every notification of every service),
-``dossiers`` (one per demand), ``institutions``, ``stations``, ``positions`` (per upstream, the
-last notification applied) and ``dead_letters``. Every write is idempotent (keyed by service and
-notification id, guarded by the dossier's event count), so re-applying a notification after a
-crash between the effects and the position changes nothing.
+``dossiers`` (one summary per demand), ``entries`` (one per event of a dossier's timeline: a new
+event appends one and updates the summary in place, without rewriting the case),
+``institutions``, ``stations``, ``positions`` (per upstream, the last notification applied) and
+``dead_letters``. Every write is idempotent (keyed by service and notification id, guarded by
+the dossier's event count and head), so re-applying a notification after a crash between the
+effects and the position changes nothing.
+
+The collections form a *generation*, named in ``archive_meta``: a rebuild writes a new one
+beside the one in use, which stays readable (and followed) until the new one is complete and
+takes its place in one write.
 """
 from __future__ import annotations
 
 import logging
+import math
 import sqlite3
+import uuid
 from datetime import datetime, timezone
+from itertools import groupby
 from typing import Callable
 
 from pymongo import ASCENDING, DESCENDING
-from pymongo.errors import ConnectionFailure, DuplicateKeyError
+from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError
 
 from services.archive.dossier import (
-    DEFAULT_RETENTION_YEARS, ENTRY_FIELDS, dossier, entry_of, verify_chain)
+    DEFAULT_RETENTION_YEARS, ENTRY_FIELDS, appended, dossier, entry_id, entry_of, public, stored,
+    verify_chain)
 from services.archive.seals import ArchiveSeals
 from shared.commands import AsOf, SearchDossiers, load_command
 from shared.errors import NotFound
 from shared.inbox import FollowsUpstreams, UpstreamLog
 from shared.messages import Message
+from shared.readmodel import cursor, cursor_position
 
 log = logging.getLogger(__name__)
 
-COLLECTIONS = ("events", "dossiers", "institutions", "stations", "positions", "dead_letters")
+COLLECTIONS = ("events", "entries", "dossiers", "institutions", "stations", "positions",
+               "dead_letters")
+#: Where the generation in use and a rebuild's progress are kept (outside every generation).
+META = "archive_meta"
 #: Dossier fields a supervisor's search filters on.
 SEARCHABLE = ("enterprise.credit_code", "assignment.institution_id", "category", "station_id",
               "status", "submitted_utc", "breached")
 #: The registrations kept as registers: the id field and the collection of each.
 REGISTERS = {"InstitutionRegistered": ("institution_id", "institutions"),
              "StationRegistered": ("station_id", "stations")}
+#: A raw event's bucket (from its demand id): a rebuild folds the dossiers a few buckets at a
+#: time, so what it holds in memory depends on the step, not on the archive's size.
+BUCKETS = 4096
+#: About how many events a rebuild folds into dossiers per step.
+FOLD_STEP_EVENTS = 20000
+
+
+def bucket_of(demand_id: str | None) -> int | None:
+    return None if demand_id is None else uuid.UUID(demand_id).int % BUCKETS
+
+
+class Generation:
+    """One generation of the archive's collections (the first one has the plain names)."""
+
+    def __init__(self, db, name: str):
+        self.name = name
+        prefix = f"{name}_" if name else ""
+        for collection in COLLECTIONS:
+            setattr(self, collection, db[prefix + collection])
+
+    def ensure_indexes(self) -> None:
+        self.events.create_index([("service", ASCENDING), ("notification_id", ASCENDING)])
+        self.events.create_index([("originator_id", ASCENDING)])
+        self.events.create_index([("bucket", ASCENDING)])
+        self.entries.create_index([("demand_id", ASCENDING), ("occurred_at", ASCENDING),
+                                   ("service", ASCENDING), ("notification_id", ASCENDING)])
+        for field in SEARCHABLE:
+            self.dossiers.create_index([(field, ASCENDING)])
+        self.dossiers.create_index([("submitted_utc", DESCENDING), ("_id", DESCENDING)])
+
+    def drop(self) -> None:
+        for collection in COLLECTIONS:
+            getattr(self, collection).drop()
+
+    def timeline(self, summary: dict) -> list[dict]:
+        """The dossier's entries in timeline order (an archive written before entries were kept
+        apart holds them inside the summary, until the dossier's next event or a rebuild)."""
+        if "events" in summary:
+            return summary["events"]
+        return list(self.entries.find({"demand_id": summary["demand_id"]}, sort=[
+            ("occurred_at", ASCENDING), ("service", ASCENDING), ("notification_id", ASCENDING)]))
 
 
 class Archive(FollowsUpstreams):
@@ -46,13 +101,21 @@ class Archive(FollowsUpstreams):
         self.db = db
         self.seals = seals
         self.retention_years = retention_years
-        self._ensure_indexes()
+        self._meta = db[META]
+        self._indexed: set[str] = set()
+        self.generation()
 
-    def _ensure_indexes(self) -> None:
-        self.db.events.create_index([("service", ASCENDING), ("notification_id", ASCENDING)])
-        self.db.events.create_index([("originator_id", ASCENDING)])
-        for field in SEARCHABLE:
-            self.db.dossiers.create_index([(field, ASCENDING)])
+    def generation(self) -> Generation:
+        """The generation in use, looked up at each call: a rebuild may have swapped it."""
+        found = self._meta.find_one({"_id": "generation"})
+        return self._of(found["current"] if found else "")
+
+    def _of(self, name: str) -> Generation:
+        generation = Generation(self.db, name)
+        if name not in self._indexed:
+            generation.ensure_indexes()
+            self._indexed.add(name)
+        return generation
 
     def close(self) -> None:
         if self.seals is not None:
@@ -67,91 +130,143 @@ class Archive(FollowsUpstreams):
 
     # Following -----------------------------------------------------------------------------
     def position(self, upstream: str) -> int:
-        found = self.db.positions.find_one({"_id": upstream})
+        found = self.generation().positions.find_one({"_id": upstream})
         return found["position"] if found else 0
 
     def apply(self, message: Message) -> None:
-        self._record(message)
-        self._advance(message)
+        # One generation for the effects and the position: a swap in between leaves the new
+        # generation's position behind this message, which is then pulled and applied there.
+        generation = self.generation()
+        self._record(generation, message)
+        _advance(generation, message)
 
-    def _record(self, message: Message) -> None:
+    def _record(self, generation: Generation, message: Message) -> None:
         entry = entry_of(message)
-        self.db.events.update_one(
-            {"_id": f"{message.service}:{message.id}"},
-            {"$setOnInsert": entry}, upsert=True)
         demand_id = _dossier_of(message)
+        generation.events.update_one(
+            {"_id": f"{message.service}:{message.id}"},
+            {"$setOnInsert": {**entry, "demand_id": demand_id, "bucket": bucket_of(demand_id)}},
+            upsert=True)
         if demand_id:
-            self._add_to_dossier(demand_id, entry)
-        self._record_register(message)
+            self._add_to_dossier(generation, demand_id, entry)
+        _record_register(generation, message)
 
     def dead_letter(self, message: Message, error: str) -> None:
-        self.db.dead_letters.update_one(
+        generation = self.generation()
+        generation.dead_letters.update_one(
             {"_id": f"{message.service}:{message.id}"},
             {"$setOnInsert": {**entry_of(message), "error": error}}, upsert=True)
-        self._advance(message)
+        _advance(generation, message)
 
     def dead_letters(self) -> list[dict]:
         return [{"upstream": letter["service"], "notification_id": letter["notification_id"],
                  "event": letter["name"], "error": letter["error"],
                  "replayed": "replayed_by" in letter}
-                for letter in self.db.dead_letters.find({}).sort("_id", 1)]
+                for letter in self.generation().dead_letters.find({}).sort("_id", 1)]
 
     def replay(self, message: Message, by: str) -> None:
         # Recording is idempotent (keyed by notification), so a replay cut short is simply
         # run again; the letter is marked only once its effects are in.
-        self._record(message)
-        self.db.dead_letters.update_one({"_id": f"{message.service}:{message.id}"},
-                                        {"$set": {"replayed_by": by}})
+        generation = self.generation()
+        self._record(generation, message)
+        generation.dead_letters.update_one({"_id": f"{message.service}:{message.id}"},
+                                           {"$set": {"replayed_by": by}})
 
-    def _advance(self, message: Message) -> None:
-        self.db.positions.update_one(
-            {"_id": message.service}, {"$max": {"position": message.id}}, upsert=True)
+    def _add_to_dossier(self, generation: Generation, demand_id: str, entry: dict) -> None:
+        """Append the entry to its dossier: one entry written, the summary updated in place.
 
-    def _add_to_dossier(self, demand_id: str, entry: dict) -> None:
-        key = (entry["service"], entry["notification_id"])
+        The entry is written before the summary that counts it, and the summary only if it is
+        still the one read (its event count and head), so concurrent followers and a crash
+        between the two writes leave an entry that the next fold of that dossier counts."""
         while True:
-            current = self.db.dossiers.find_one({"_id": demand_id})
-            events = current["events"] if current else []
-            if any((e["service"], e["notification_id"]) == key for e in events):
-                return
-            updated = dossier(demand_id, events + [entry], self.retention_years)
+            current = generation.dossiers.find_one({"_id": demand_id})
             if current is None:
+                summary, entries = stored(dossier(demand_id, [entry], self.retention_years))
+                generation.entries.replace_one({"_id": entries[0]["_id"]}, entries[0], upsert=True)
                 try:
-                    self.db.dossiers.insert_one(updated)
+                    generation.dossiers.insert_one(summary)
                 except DuplicateKeyError:
                     continue  # created concurrently by another upstream's follower
             else:
-                result = self.db.dossiers.replace_one(
-                    {"_id": demand_id, "event_count": current["event_count"]}, updated)
-                if not result.matched_count:
-                    continue
-            if updated["seal"] is not None and self.seals is not None:
-                self.seals.seal(updated)  # once: later calls find the seal recorded
+                step = appended(current, entry, self.retention_years)
+                if step is None:  # not after the whole timeline: folded again from its entries
+                    if self._counted(generation, current, entry):
+                        return
+                    summary = self._refold(generation, current, entry)
+                    if summary is None:
+                        continue
+                else:
+                    summary, stored_entry = step
+                    generation.entries.replace_one({"_id": stored_entry["_id"]}, stored_entry,
+                                                   upsert=True)
+                    if not _replaced(generation, current, summary):
+                        continue
+            if summary["seal"] is not None and self.seals is not None:
+                self.seals.seal(summary)  # once: later calls find the seal recorded
             return
+
+    @staticmethod
+    def _counted(generation: Generation, current: dict, entry: dict) -> bool:
+        """Whether the entry is already in the dossier (a redelivery): it is stored, and every
+        stored entry is counted by the summary."""
+        if "events" in current:
+            return any((e["service"], e["notification_id"]) ==
+                       (entry["service"], entry["notification_id"]) for e in current["events"])
+        demand_id = current["demand_id"]
+        return (generation.entries.find_one({"_id": entry_id(demand_id, entry)}, {"_id": 1})
+                is not None and generation.entries.count_documents(
+                    {"demand_id": demand_id}) == current["event_count"])
+
+    def _refold(self, generation: Generation, current: dict, entry: dict) -> dict | None:
+        """Fold the dossier again from all its entries and this one (a late arrival, or a
+        dossier still in the shape kept before entries were apart); the summary written, or
+        None when another follower changed the dossier meanwhile."""
+        demand_id = current["demand_id"]
+        generation.entries.update_one(
+            {"_id": entry_id(demand_id, entry)}, {"$setOnInsert": {"demand_id": demand_id, **entry}},
+            upsert=True)
+        members = {e["_id"]: e for e in generation.entries.find({"demand_id": demand_id})}
+        for legacy in current.get("events", ()):
+            members.setdefault(entry_id(demand_id, legacy), {"demand_id": demand_id, **legacy})
+        summary, entries = stored(dossier(demand_id, list(members.values()), self.retention_years))
+        for stored_entry in entries:
+            if members[stored_entry["_id"]] != stored_entry:
+                generation.entries.replace_one({"_id": stored_entry["_id"]}, stored_entry,
+                                               upsert=True)
+        return summary if _replaced(generation, current, summary) else None
 
     # Queries -------------------------------------------------------------------------------
     def dossier(self, demand_id: str, as_of: str | None = None) -> dict:
-        found = self.db.dossiers.find_one({"_id": str(demand_id)})
+        generation = self.generation()
+        found = generation.dossiers.find_one({"_id": str(demand_id)})
         if found is None:
             raise NotFound(f"no dossier for demand {demand_id}")
-        found.pop("_id")
+        events = generation.timeline(found)
         moment = load_command(AsOf, {"as_of": as_of})["as_of"] if as_of is not None else None
         if moment is None:
-            return found
-        past = [e for e in found["events"] if datetime.fromisoformat(e["occurred_at"]) <= moment]
+            return public(found, events)
+        past = [e for e in events if datetime.fromisoformat(e["occurred_at"]) <= moment]
         if not past:
             raise NotFound(f"demand {demand_id} did not exist yet at {as_of}")
         # The case as it stood then: the same pure function over the events known by then.
-        rebuilt = dossier(str(demand_id), past, self.retention_years)
-        rebuilt.pop("_id")
-        return {**rebuilt, "as_of": moment.isoformat()}
+        return {**public(dossier(str(demand_id), past, self.retention_years)),
+                "as_of": moment.isoformat()}
+
+    def dossier_ids(self):
+        """Every dossier's demand id, in order, read a page at a time."""
+        collection, after = self.generation().dossiers, None
+        while page := list(collection.find({} if after is None else {"_id": {"$gt": after}},
+                                           {"_id": 1}, sort=[("_id", ASCENDING)], limit=1000)):
+            yield from (found["_id"] for found in page)
+            after = page[-1]["_id"]
 
     def dossiers(self) -> list[dict]:
-        return list(self.db.dossiers.find({}, sort=[("_id", ASCENDING)]))
+        """Every dossier whole (for tests and small archives: it holds them all)."""
+        return [self.dossier(demand_id) for demand_id in self.dossier_ids()]
 
     def search(self, payload: dict) -> dict:
         """Dossiers by enterprise, institution, category, station, status, submission dates
-        and breaches, newest first, a page at a time (summaries, not timelines)."""
+        and breaches, newest first, a page at a time by cursor (summaries, not timelines)."""
         query = load_command(SearchDossiers, payload)
         selector: dict = {}
         for key, field in (("enterprise", "enterprise.credit_code"),
@@ -167,26 +282,36 @@ class Archive(FollowsUpstreams):
             selector["submitted_utc"] = dates
         if query["breached"] is not None:
             selector["breached"] = query["breached"]
-        page, per_page = query["page"], query["per_page"]
-        total = self.db.dossiers.count_documents(selector)
-        found = self.db.dossiers.find(
-            selector, {"events": 0},
-            sort=[("submitted_utc", DESCENDING), ("_id", ASCENDING)],
-            skip=(page - 1) * per_page, limit=per_page)
-        items = [{k: v for k, v in d.items() if k != "_id"} for d in found]
-        return {"items": items, "page": page, "per_page": per_page, "total": total}
+        if query["after"] is not None:
+            selector = {"$and": [selector, _after(*cursor_position(query["after"]))]}
+        per_page = query["per_page"]
+        found = list(self.generation().dossiers.find(
+            selector, {"fold": 0, "events": 0},
+            sort=[("submitted_utc", DESCENDING), ("_id", DESCENDING)], limit=per_page + 1))
+        next_after = None
+        if len(found) > per_page:
+            found, last = found[:per_page], found[per_page - 1]
+            next_after = cursor(last["submitted_utc"] or "", last["_id"])
+        return {"items": [public(d) for d in found], "per_page": per_page, "next_after": next_after}
 
     def verify(self, demand_id: str, check_sources: bool = False) -> dict:
         """Whether the dossier is intact: its hash chain, its seal against the seal recorded in
         the archive's event store, and (``check_sources``) each entry against the event store it
         came from, read through the upstream logs it follows. Names the first broken entry."""
         upstream_log = getattr(self, "_upstream_log", None) if check_sources else None
-        found = self.db.dossiers.find_one({"_id": str(demand_id)})
+        generation = self.generation()
+        found = generation.dossiers.find_one({"_id": str(demand_id)})
         if found is None:
             raise NotFound(f"no dossier for demand {demand_id}")
-        entries = found["events"]
+        entries = public(found, generation.timeline(found))["events"]
         report = {"demand_id": str(demand_id), "entries": len(entries), "intact": True,
-                  "first_broken": verify_chain(found), "seal": None, "sources_checked": False}
+                  "first_broken": verify_chain({"demand_id": found["demand_id"], "events": entries}),
+                  "seal": None, "sources_checked": False}
+        if report["first_broken"] is None and len(entries) != found["event_count"]:
+            report["first_broken"] = {
+                "index": min(len(entries), found["event_count"]),
+                "problem": f"the summary counts {found['event_count']} entries, "
+                           f"{len(entries)} are stored"}
         recorded = self.seals.seal_of(str(demand_id)) if self.seals is not None else None
         if recorded is not None:
             held = found.get("seal") or {}
@@ -204,52 +329,144 @@ class Archive(FollowsUpstreams):
 
     # Rebuild -------------------------------------------------------------------------------
     def rebuild(self, upstream_log: UpstreamLog, progress: Callable[[str, int, int], None] | None = None,
-                page: int = 1000) -> int:
-        """Empty every collection, then replay each upstream's whole log; returns events applied.
+                page: int = 1000, restart: bool = False) -> int:
+        """Replay each upstream's whole log into a new generation, then put it in use; returns
+        the events copied by this run.
 
-        The same effects as live following, written in bulk: raw events a page at a time,
-        dossiers built in memory (the same pure function, so the result equals the live
-        archive) and written once each, the missing seals recorded in one transaction.
-        Nothing is retried or set aside: a rebuild that cannot apply an event stops."""
-        for name in COLLECTIONS:
-            self.db.drop_collection(name)
-        self._ensure_indexes()
-        timelines: dict[str, list[dict]] = {}
-        applied = 0
+        The generation in use stays readable, and followed, throughout. The new one is written
+        in two passes: the raw events a page at a time (with the registers and each upstream's
+        position), then the dossiers a step of buckets at a time, each with the same pure
+        function as live following (so the result equals the live archive), their missing
+        seals recorded per step. What is done is kept in ``archive_meta``: a rebuild cut short
+        resumes where it stopped (``restart`` starts it over). Once the new generation is in
+        use, live following pulls what arrived during the rebuild from the upstream logs.
+        ``progress(stage, position, count)``: an upstream's copy, or ``"dossiers"``."""
+        state = self._meta.find_one({"_id": "rebuild"})
+        if state is not None and restart:
+            self._of(state["generation"]).drop()
+            state = None
+        if state is None:
+            state = {"_id": "rebuild", "generation": self._new_generation_name(),
+                     "phase": "copy", "folded": 0, "width": None}
+            self._meta.replace_one({"_id": "rebuild"}, state, upsert=True)
+        target = self._of(state["generation"])
+        copied = 0
+        if state["phase"] == "copy":
+            copied = self._copy(target, upstream_log, progress, page)
+            dossier_events = target.events.count_documents({"bucket": {"$ne": None}})
+            steps = min(BUCKETS, max(1, math.ceil(dossier_events / FOLD_STEP_EVENTS)))
+            state = self._progressed(state, phase="fold", width=math.ceil(BUCKETS / steps))
+        if state["phase"] == "fold":
+            self._fold(target, state, progress)
+        self._swap(target)
+        return copied
+
+    def _new_generation_name(self) -> str:
+        found = self._meta.find_one_and_update({"_id": "generations"}, {"$inc": {"made": 1}},
+                                               upsert=True, return_document=True)
+        return f"g{found['made']}"
+
+    def _progressed(self, state: dict, **changes) -> dict:
+        state = {**state, **changes}
+        self._meta.replace_one({"_id": "rebuild"}, state)
+        return state
+
+    def _copy(self, target: Generation, upstream_log: UpstreamLog, progress, page: int) -> int:
+        copied = 0
         for upstream in self.upstreams:
-            position = 0
+            found = target.positions.find_one({"_id": upstream})
+            position = found["position"] if found else 0
             while batch := upstream_log(upstream, position, page):
                 raw = []
                 for message in batch:
-                    entry = entry_of(message)
-                    raw.append({"_id": f"{message.service}:{message.id}", **entry})
                     demand_id = _dossier_of(message)
-                    if demand_id:
-                        timelines.setdefault(demand_id, []).append(entry)
-                    self._record_register(message)
-                self.db.events.insert_many(raw, ordered=False)
+                    raw.append({"_id": f"{message.service}:{message.id}", **entry_of(message),
+                                "demand_id": demand_id, "bucket": bucket_of(demand_id)})
+                    _record_register(target, message)
+                _insert_new(target.events, raw)  # a page cut short by a crash is written again
                 position = batch[-1].id
-                applied += len(batch)
+                target.positions.update_one({"_id": upstream}, {"$set": {"position": position}},
+                                            upsert=True)
+                copied += len(batch)
                 if progress:
-                    progress(upstream, position, applied)
-            self.db.positions.update_one({"_id": upstream}, {"$set": {"position": position}},
-                                         upsert=True)
-        documents = [dossier(demand_id, entries, self.retention_years)
-                     for demand_id, entries in timelines.items()]
-        for start in range(0, len(documents), page):
-            self.db.dossiers.insert_many(documents[start:start + page], ordered=False)
-        if self.seals is not None:
-            self.seals.seal_all([document for document in documents if document["seal"] is not None])
-        return applied
+                    progress(upstream, position, copied)
+        return copied
 
-    def _record_register(self, message: Message) -> None:
-        """Keep the register an institution's or a station's registration belongs to."""
-        if message.event not in REGISTERS:
-            return
-        key, name = REGISTERS[message.event]
-        record = {k: v for k, v in message.data.items() if k != key}
-        self.db[name].replace_one({"_id": message.data[key]},
-                                  {**record, "registered_at": message.occurred_at}, upsert=True)
+    def _fold(self, target: Generation, state: dict, progress) -> None:
+        width, written = state["width"], 0
+        for start in range(state["folded"], BUCKETS, width):
+            buckets = list(range(start, min(start + width, BUCKETS)))
+            raw = sorted(target.events.find({"bucket": {"$in": buckets}}, {"bucket": 0}),
+                         key=lambda e: e["demand_id"])
+            documents = [dossier(demand_id, list(events), self.retention_years)
+                         for demand_id, events in groupby(raw, key=lambda e: e["demand_id"])]
+            del raw
+            ids = [document["demand_id"] for document in documents]
+            # A step cut short by a crash is done again from the start: its writes go first.
+            target.entries.delete_many({"demand_id": {"$in": ids}})
+            target.dossiers.delete_many({"_id": {"$in": ids}})
+            summaries, entries = [], []
+            for document in documents:
+                summary, timeline = stored(document)
+                summaries.append(summary)
+                entries.extend(timeline)
+            if entries:
+                target.entries.insert_many(entries, ordered=False)
+                target.dossiers.insert_many(summaries, ordered=False)
+            if self.seals is not None:
+                self.seals.seal_all([d for d in summaries if d["seal"] is not None])
+            state = self._progressed(state, folded=buckets[-1] + 1)
+            written += len(documents)
+            if progress:
+                progress("dossiers", buckets[-1] + 1, written)
+
+    def _swap(self, target: Generation) -> None:
+        """Put the new generation in use (one write), then drop the one it replaces."""
+        replaced = self.generation()
+        if replaced.name != target.name:
+            self._meta.replace_one({"_id": "generation"}, {"current": target.name}, upsert=True)
+            replaced.drop()
+        self._meta.delete_one({"_id": "rebuild"})
+
+
+def _advance(generation: Generation, message: Message) -> None:
+    generation.positions.update_one(
+        {"_id": message.service}, {"$max": {"position": message.id}}, upsert=True)
+
+
+def _replaced(generation: Generation, current: dict, summary: dict) -> bool:
+    """Write the summary if the dossier is still as it was read."""
+    return bool(generation.dossiers.replace_one(
+        {"_id": current["_id"], "event_count": current["event_count"],
+         "chain_head": current["chain_head"]}, summary).matched_count)
+
+
+def _record_register(generation: Generation, message: Message) -> None:
+    """Keep the register an institution's or a station's registration belongs to."""
+    if message.event not in REGISTERS:
+        return
+    key, name = REGISTERS[message.event]
+    record = {k: v for k, v in message.data.items() if k != key}
+    getattr(generation, name).replace_one(
+        {"_id": message.data[key]}, {**record, "registered_at": message.occurred_at}, upsert=True)
+
+
+def _insert_new(collection, documents: list[dict]) -> None:
+    """Insert the documents, leaving alone those already there (same key, same content)."""
+    try:
+        collection.insert_many(documents, ordered=False)
+    except BulkWriteError as error:
+        if any(e.get("code") != 11000 for e in error.details.get("writeErrors", ())):
+            raise
+
+
+def _after(submitted_utc: str, demand_id: str) -> dict:
+    """The dossiers after the cursor's, newest first (those with no submission yet last)."""
+    if not submitted_utc:
+        return {"submitted_utc": None, "_id": {"$lt": demand_id}}
+    return {"$or": [{"submitted_utc": {"$lt": submitted_utc}},
+                    {"submitted_utc": submitted_utc, "_id": {"$lt": demand_id}},
+                    {"submitted_utc": None}]}
 
 
 def _dossier_of(message: Message) -> str | None:

@@ -51,11 +51,12 @@ class ArchiveSeals(ServiceApplication):
     def seal_all(self, documents: list[dict]) -> None:
         """Record the seals of these sealed dossiers that are not recorded yet (a rebuild's).
 
-        The recorded seals are read from the log once and the new ones saved in one
-        transaction: a commit per seal, or a refused insert per seal already there, cost a
-        rebuild more than writing its documents."""
-        recorded = self._recorded()
-        new = [d for d in documents if Seal.create_id(d["demand_id"]) not in recorded]
+        Which are recorded is asked of the store for these dossiers only, and the new ones are
+        saved in one transaction: a commit per seal, or a refused insert per seal already
+        there, cost a rebuild more than writing its documents."""
+        ids = [Seal.create_id(d["demand_id"]) for d in documents]
+        recorded = self._recorded(ids)
+        new = [d for d, id in zip(documents, ids) if id not in recorded]
         if not new:
             return
         try:
@@ -64,12 +65,14 @@ class ArchiveSeals(ServiceApplication):
             for document in new:
                 self.seal(document)
 
-    def _recorded(self) -> set[uuid.UUID]:
-        recorded, position = set(), 0
-        while page := self.recorder.select_notifications(
-                start=position, limit=self.log_section_size, inclusive_of_start=False):
-            recorded.update(notification.originator_id for notification in page)
-            position = page[-1].id
+    def _recorded(self, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        # Both stores take the 32 hex digits (SQLite keeps them so, PostgreSQL parses them).
+        table, recorded = self.recorder.events_table_name, set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self.read(f"SELECT originator_id FROM {{s}}{table} WHERE originator_id IN "
+                             f"({', '.join(['%s'] * len(chunk))})", *(id.hex for id in chunk))
+            recorded.update(uuid.UUID(str(row["originator_id"])) for row in rows)
         return recorded
 
     def seal_of(self, demand_id: str) -> dict | None:

@@ -65,6 +65,8 @@ def test_a_supervisor_reads_verifies_and_exports_a_case_and_the_parties_only_the
     assert [d["demand_id"] for d in found["items"]] == [demand] and "events" not in found["items"][0]
     assert api.call("GET", "/api/v1/archive/demands", as_=SUPERVISOR,
                     params={"per_page": "1000"}).status_code == 422
+    bad_cursor = api.call("GET", "/api/v1/archive/demands", as_=SUPERVISOR, params={"after": "abc"})
+    assert bad_cursor.status_code == 422 and "after" in bad_cursor.json()["details"]
 
     # The parties: their own case yes, anyone else's no; verification and search are the regulator's.
     other = ("enterprise", factories.credit_code())
@@ -104,11 +106,15 @@ def test_an_altered_document_is_named_by_onestop_archive_verify(platform):
         assert "dossiers intact" in clean.stdout
 
         import litemongo
-        db = litemongo.connect(platform.env["ONESTOP_DATA_DIR"] + "/archive")["onestop_archive"]
-        stored = db.dossiers.find_one({"_id": demand})
-        index = next(i for i, e in enumerate(stored["events"]) if e["name"] == "ServiceCompleted")
-        db.dossiers.update_one({"_id": demand},
-                               {"$set": {f"events.{index}.data.evidence.report_number": "R-78"}})
+
+        from services.archive.projection import Archive
+        archive = Archive(litemongo.connect(platform.env["ONESTOP_DATA_DIR"] + "/archive")["onestop_archive"])
+        events = archive.dossier(demand)["events"]
+        index = next(i for i, e in enumerate(events) if e["name"] == "ServiceCompleted")
+        archive.generation().entries.update_one(
+            {"demand_id": demand, "name": "ServiceCompleted"},
+            {"$set": {"data.evidence.report_number": "R-78"}})
+        archive.db.client.close()  # litemongo's file, released for the commands below
 
         broken = onestop(platform.env, "archive", "verify")
         assert broken.returncode == 1
@@ -117,6 +123,7 @@ def test_an_altered_document_is_named_by_onestop_archive_verify(platform):
 
         rebuilt = onestop(platform.env, "archive", "rebuild")
         assert rebuilt.returncode == 0, rebuilt.stderr
+        assert "dossiers: " in rebuilt.stdout and "archive rebuilt" in rebuilt.stdout
         assert onestop(platform.env, "archive", "verify").returncode == 0  # rebuilt from the stores
     finally:
         platform.start()

@@ -174,10 +174,10 @@ def test_a_dead_letter_of_the_archive_is_replayed_into_its_dossier(platform, mon
     demand = platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
     original = Archive._add_to_dossier
 
-    def fail_on_acceptance(self, demand_id, entry):
+    def fail_on_acceptance(self, generation, demand_id, entry):
         if entry["name"] == "DemandAccepted":
             raise RuntimeError("cannot file this one")
-        return original(self, demand_id, entry)
+        return original(self, generation, demand_id, entry)
 
     monkeypatch.setattr(Archive, "_add_to_dossier", fail_on_acceptance)
     for _ in range(6):
