@@ -17,7 +17,8 @@ from gateway.schemas import (
     EvaluationPage, EvaluationView, FiguresView, ImprovementActionPage, ImprovementActionView,
     ReportView, RevisitPage, TrendView)
 from shared.commands import (
-    CloseImprovement, ComplaintNote, EvaluationQuery, FileComplaint, PublishEvaluation, RecordCheck,
+    CloseImprovement, ComplaintNote, EvaluationQuery, FileComplaint, ListComplaints,
+    ListEvaluations, ListImprovementActions, Paging, PublishEvaluation, RecordCheck,
     RegisterConfiguration, ResolveComplaint, TrendQuery)
 
 READERS = ("supervisor", "specialist", "institution")
@@ -31,11 +32,12 @@ FORMAT = {"schema": {"type": "string", "enum": ["json", "csv"]}}
 
 class EvaluationRoutes:
     # Feedback revisits -----------------------------------------------------------------------
-    @route("GET", "/api/v1/revisits", roles=HANDLERS, response=RevisitPage,
-           summary="Revisit tasks (回访): completed services whose feedback window lapsed")
-    def list_revisits(self, request, principal):
+    @route("GET", "/api/v1/revisits", roles=HANDLERS, query=Paging, response=RevisitPage,
+           summary="Revisit tasks (回访): completed services whose feedback window lapsed, "
+                   "oldest first, paged by cursor")
+    def list_revisits(self, request, principal, query):
         viewer = self._viewer(principal)
-        return self.evaluation.list_revisits(viewer.get("station_id"))
+        return self.evaluation.list_revisits(viewer.get("station_id"), query)
 
     # Complaints ------------------------------------------------------------------------------
     @route("POST", "/api/v1/complaints", roles=("enterprise",), body=FileComplaint,
@@ -45,11 +47,11 @@ class EvaluationRoutes:
         return self.evaluation.file_complaint(payload, principal.as_actor())
 
     @route("GET", "/api/v1/complaints", roles=("enterprise",) + HANDLERS, response=ComplaintPage,
-           query={"status": {"schema": {"type": "string", "enum": [
-               "received", "investigating", "escalated", "resolved"]}}},
-           summary="Complaints: an enterprise's own, a station's, or (supervisor) all")
-    def list_complaints(self, request, principal):
-        return self.evaluation.list_complaints(self._viewer(principal), request.args.get("status"))
+           query=ListComplaints,
+           summary="Complaints: an enterprise's own, a station's, or (supervisor) all; newest "
+                   "first, paged by cursor")
+    def list_complaints(self, request, principal, query):
+        return self.evaluation.list_complaints(self._viewer(principal), query)
 
     @route("GET", "/api/v1/complaints/<complaint_id>", roles=("enterprise",) + HANDLERS,
            response=ComplaintView, summary="Read a complaint and its history")
@@ -84,10 +86,10 @@ class EvaluationRoutes:
     def record_check(self, request, principal, payload):
         return self.evaluation.record_check(payload, principal.as_actor())
 
-    @route("GET", "/api/v1/supervision/checks", roles=("supervisor",), response=CheckPage,
-           summary="Supervision checks, newest first")
-    def list_checks(self, request, principal):
-        return self.evaluation.list_checks()
+    @route("GET", "/api/v1/supervision/checks", roles=("supervisor",), query=Paging,
+           response=CheckPage, summary="Supervision checks, newest first, paged by cursor")
+    def list_checks(self, request, principal, query):
+        return self.evaluation.list_checks(query)
 
     # Indicator configurations ----------------------------------------------------------------
     @route("GET", "/api/v1/evaluation/configurations", roles=READERS, response=ConfigurationPage,
@@ -136,9 +138,9 @@ class EvaluationRoutes:
         return self.evaluation.publish_evaluation(payload, principal.as_actor())
 
     @route("GET", "/api/v1/evaluations", roles=READERS, response=EvaluationPage,
-           query={"scope": SCOPE}, summary="Published evaluations, newest first")
-    def list_evaluations(self, request, principal):
-        return self.evaluation.list_evaluations(self._viewer(principal), request.args.get("scope"))
+           query=ListEvaluations, summary="Published evaluations, newest first, paged by cursor")
+    def list_evaluations(self, request, principal, query):
+        return self.evaluation.list_evaluations(self._viewer(principal), query)
 
     @route("GET", "/api/v1/evaluations/<evaluation_id>", roles=READERS, response=EvaluationView,
            query={"format": FORMAT}, summary="A published evaluation (format=csv for a spreadsheet)")
@@ -147,11 +149,10 @@ class EvaluationRoutes:
         return as_csv(published) if request.args.get("format") == "csv" else published
 
     @route("GET", "/api/v1/improvement-actions", roles=READERS, response=ImprovementActionPage,
-           query={"status": {"schema": {"type": "string", "enum": ["open", "closed"]}}},
-           summary="Improvement actions raised by low grades, open ones first")
-    def list_improvement_actions(self, request, principal):
-        return self.evaluation.list_improvement_actions(self._viewer(principal),
-                                                        request.args.get("status"))
+           query=ListImprovementActions,
+           summary="Improvement actions raised by low grades, open ones first, paged by cursor")
+    def list_improvement_actions(self, request, principal, query):
+        return self.evaluation.list_improvement_actions(self._viewer(principal), query)
 
     @route("POST", "/api/v1/improvement-actions/<action_id>/progress", roles=READERS,
            body=ComplaintNote, response=ImprovementActionView,

@@ -87,11 +87,15 @@ class DemandView(DemandSummaryView):
     deadlines = fields.Dict(keys=fields.String(), values=fields.Nested(DeadlineView), required=True)
 
 
-class DemandPage(Schema):
-    items = fields.List(fields.Nested(DemandSummaryView), required=True)
+class CursorPage(Schema):
+    """A page of a list read by cursor; the subclass says what its items are."""
     per_page = fields.Integer(required=True)
     next_after = fields.String(allow_none=True, required=True, metadata={
         "description": "pass as after for the next page; null on the last page"})
+
+
+class DemandPage(CursorPage):
+    items = fields.List(fields.Nested(DemandSummaryView), required=True)
 
 
 class SpecialistView(Schema):
@@ -175,11 +179,8 @@ class AssignmentRecordView(Schema):
     evidence = fields.Dict(allow_none=True, required=True)
 
 
-class AssignmentPage(Schema):
+class AssignmentPage(CursorPage):
     items = fields.List(fields.Nested(AssignmentRecordView), required=True)
-    per_page = fields.Integer(required=True)
-    next_after = fields.String(allow_none=True, required=True, metadata={
-        "description": "pass as after for the next page; null on the last page"})
 
 
 class MatchingRound(Schema):
@@ -250,11 +251,8 @@ class DossierView(DossierSummary):
     as_of = fields.String(metadata={"description": "set when the case is shown as it stood then"})
 
 
-class DossierPage(Schema):
+class DossierPage(CursorPage):
     items = fields.List(fields.Nested(DossierSummary), required=True)
-    per_page = fields.Integer(required=True)
-    next_after = fields.String(allow_none=True, required=True, metadata={
-        "description": "pass as after for the next page; null on the last page"})
 
 
 class BrokenEntry(Schema):
@@ -299,9 +297,8 @@ class RevisitView(Schema):
     raised_at = fields.String(required=True)
 
 
-class RevisitPage(Schema):
+class RevisitPage(CursorPage):
     items = fields.List(fields.Nested(RevisitView), required=True)
-    total = fields.Integer(required=True)
 
 
 class PartyView(Schema):
@@ -327,9 +324,8 @@ class ComplaintView(Schema):
     history = fields.List(fields.Dict(), required=True)
 
 
-class ComplaintPage(Schema):
+class ComplaintPage(CursorPage):
     items = fields.List(fields.Nested(ComplaintView), required=True)
-    total = fields.Integer(required=True)
 
 
 class CheckView(Schema):
@@ -344,9 +340,8 @@ class CheckView(Schema):
     at = fields.String(required=True)
 
 
-class CheckPage(Schema):
+class CheckPage(CursorPage):
     items = fields.List(fields.Nested(CheckView), required=True)
-    total = fields.Integer(required=True)
 
 
 class ConfigurationView(Schema):
@@ -415,9 +410,8 @@ class EvaluationSummary(Schema):
     published_at = fields.String(required=True)
 
 
-class EvaluationPage(Schema):
+class EvaluationPage(CursorPage):
     items = fields.List(fields.Nested(EvaluationSummary), required=True)
-    total = fields.Integer(required=True)
 
 
 class TrendView(Schema):
@@ -444,6 +438,5 @@ class ImprovementActionView(Schema):
     closure = fields.Dict(allow_none=True, required=True)
 
 
-class ImprovementActionPage(Schema):
+class ImprovementActionPage(CursorPage):
     items = fields.List(fields.Nested(ImprovementActionView), required=True)
-    total = fields.Integer(required=True)

@@ -450,6 +450,25 @@ class SearchDossiers(Command):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+class Paging(Command):
+    """A list read a page at a time, by cursor."""
+    after = cursor_field()
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class ListComplaints(Paging):
+    status = fields.String(load_default=None, validate=validate.OneOf(
+        ("received", "investigating", "escalated", "resolved")))
+
+
+class ListEvaluations(Paging):
+    scope = scope_field(load_default=None)
+
+
+class ListImprovementActions(Paging):
+    status = fields.String(load_default=None, validate=validate.OneOf(("open", "closed")))
+
+
 class AsOf(Command):
     as_of = fields.AwareDateTime(load_default=None, metadata={
         "description": "the moment to reconstruct the case at (ISO 8601 with offset)"})

@@ -32,6 +32,10 @@ class Clock:
     def __call__(self):
         return self.now
 
+    def advance(self, **elapsed):
+        """Move on by a ``timedelta(**elapsed)``."""
+        self.now += timedelta(**elapsed)
+
 
 @pytest.fixture
 def clock(monkeypatch):

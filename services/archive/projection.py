@@ -51,8 +51,10 @@ REGISTERS = {"InstitutionRegistered": ("institution_id", "institutions"),
 #: A raw event's bucket (from its demand id): a rebuild folds the dossiers a few buckets at a
 #: time, so what it holds in memory depends on the step, not on the archive's size.
 BUCKETS = 4096
-#: About how many events a rebuild folds into dossiers per step.
-FOLD_STEP_EVENTS = 20000
+#: About how many events a rebuild folds into dossiers per step, and the most buckets a step
+#: takes (a document store checks each candidate against every bucket the step names).
+FOLD_STEP_EVENTS = 5000
+FOLD_STEP_BUCKETS = 64
 
 
 def bucket_of(demand_id: str | None) -> int | None:
@@ -69,11 +71,10 @@ class Generation:
             setattr(self, collection, db[prefix + collection])
 
     def ensure_indexes(self) -> None:
-        self.events.create_index([("service", ASCENDING), ("notification_id", ASCENDING)])
-        self.events.create_index([("originator_id", ASCENDING)])
+        # The raw events are read only by a rebuild's fold, by bucket.
         self.events.create_index([("bucket", ASCENDING)])
-        self.entries.create_index([("demand_id", ASCENDING), ("occurred_at", ASCENDING),
-                                   ("service", ASCENDING), ("notification_id", ASCENDING)])
+        # A dossier's few entries are sorted as they are read.
+        self.entries.create_index([("demand_id", ASCENDING)])
         for field in SEARCHABLE:
             self.dossiers.create_index([(field, ASCENDING)])
         self.dossiers.create_index([("submitted_utc", DESCENDING), ("_id", DESCENDING)])
@@ -353,9 +354,11 @@ class Archive(FollowsUpstreams):
         copied = 0
         if state["phase"] == "copy":
             copied = self._copy(target, upstream_log, progress, page)
-            dossier_events = target.events.count_documents({"bucket": {"$ne": None}})
-            steps = min(BUCKETS, max(1, math.ceil(dossier_events / FOLD_STEP_EVENTS)))
-            state = self._progressed(state, phase="fold", width=math.ceil(BUCKETS / steps))
+            # Every notification copied (ids count from 1), as if each joined a dossier.
+            events = sum(found["position"] for found in target.positions.find({}))
+            steps = min(BUCKETS, max(1, math.ceil(events / FOLD_STEP_EVENTS)))
+            state = self._progressed(state, phase="fold",
+                                     width=min(FOLD_STEP_BUCKETS, math.ceil(BUCKETS / steps)))
         if state["phase"] == "fold":
             self._fold(target, state, progress)
         self._swap(target)

@@ -24,13 +24,14 @@ from services.evaluation.supervision import SupervisionCheck
 from shared.calendar import WorkingCalendar, working_seconds
 from shared.catalogue import CATEGORIES
 from shared.commands import (
-    CloseImprovement, ComplaintNote, EvaluationQuery, FileComplaint, GiveFeedback,
-    PublishEvaluation, RecordCheck, ResolveComplaint, TrendQuery)
+    CloseImprovement, ComplaintNote, EvaluationQuery, FileComplaint, GiveFeedback, ListComplaints,
+    ListEvaluations, ListImprovementActions, Paging, PublishEvaluation, RecordCheck,
+    ResolveComplaint, TrendQuery)
 from shared.config import ConfigurationError, section
 from shared import metrics
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
-from shared.readmodel import equal, instant, where
+from shared.readmodel import equal, instant, keyset_page
 
 #: Complaint clocks in working time on the station's calendar (provisional defaults).
 COMPLAINT_LIMITS = {"acknowledgement": "1d", "resolution": "10d"}
@@ -159,14 +160,22 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
                 continue  # feedback (or a replica) got there first
         return raised
 
-    def revisits(self, station_id: str | None) -> dict:
-        """Open revisit tasks, of one station or (for a supervisor) all."""
+    def revisits(self, station_id: str | None, query: dict | None = None) -> dict:
+        """Open revisit tasks, of one station or (for a supervisor) all, oldest first."""
         conditions, params = equal(station_id=station_id)
-        items = [{"demand_id": t["demand_id"], "station_id": t["station_id"],
-                  "feedback_due_at": t["due_at"], "raised_at": t["raised_at"]}
-                 for t in self.read("SELECT * FROM {s}awaiting_feedback"
-                                    + where(["raised_at IS NOT NULL", *conditions]), *params)]
-        return {"items": sorted(items, key=lambda t: t["raised_at"]), "total": len(items)}
+        return self._page(Paging, query, "awaiting_feedback", ["raised_at IS NOT NULL", *conditions],
+                          params, "raised_at", "case_id", lambda t: {
+                              "demand_id": t["demand_id"], "station_id": t["station_id"],
+                              "feedback_due_at": t["due_at"], "raised_at": t["raised_at"]})
+
+    def _page(self, schema, query: dict | None, table: str, conditions: list[str], params: list,
+              sort: str, key: str, view) -> dict:
+        """One page of a read-model list, by cursor: ``view`` shows each row."""
+        command = self.load_command(schema, query or {})
+        found, next_after = keyset_page(self.read, table, conditions, params, sort,
+                                        command["after"], command["per_page"], key=key)
+        return {"items": [view(row) for row in found], "per_page": command["per_page"],
+                "next_after": next_after}
 
     # Complaints ----------------------------------------------------------------------------
     def file_complaint(self, payload: dict, by: dict) -> dict:
@@ -246,19 +255,18 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
             return
         raise NotFound(f"no complaint {complaint['id']}")
 
-    def complaints(self, viewer: dict, status: str | None = None) -> dict:
-        items = []
-        conditions, params = equal(status=status)
-        for summary in self.read("SELECT * FROM {s}complaints" + where(conditions), *params):
-            shown = {"id": summary["complaint_id"], "station_id": summary["station_id"],
-                     "complainant": {"subject": summary["complainant"]}}
-            try:
-                self._may_see_complaint(shown, viewer)
-            except NotFound:
-                continue
-            items.append(self.repository.get(uuid.UUID(summary["complaint_id"])).view())
-        items.sort(key=lambda c: c["received_at"], reverse=True)
-        return {"items": items, "total": len(items)}
+    def complaints(self, viewer: dict, query: dict | None = None) -> dict:
+        """The complaints the viewer may see (as ``_may_see_complaint``), newest first."""
+        status = self.load_command(ListComplaints, query or {})["status"]
+        role = viewer["role"]
+        seen = {"supervisor": {}, "specialist": {"station_id": viewer.get("station_id")},
+                "enterprise": {"complainant": viewer["subject"]}}.get(role)
+        conditions, params = equal(status=status, **(seen or {}))
+        if seen is None or None in (seen or {}).values():
+            conditions.append("1 = 0")  # nobody else sees complaints
+        return self._page(ListComplaints, query, "complaints", conditions, params, "-received_at",
+                          "complaint_id",
+                          lambda row: self.repository.get(uuid.UUID(row["complaint_id"])).view())
 
     def handle_complaint(self, complaint_id: str, step: str, payload: dict, by: dict) -> dict:
         """A specialist of the complaint's station or a supervisor takes it up, escalates it
@@ -346,10 +354,9 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
                               what="the check")
         return check.view()
 
-    def checks(self) -> dict:
-        items = [self.repository.get(uuid.UUID(row["check_id"])).view() for row in self.read(
-            "SELECT check_id FROM {s}checks ORDER BY recorded DESC, check_id DESC")]
-        return {"items": items, "total": len(items)}
+    def checks(self, query: dict | None = None) -> dict:
+        return self._page(Paging, query, "checks", [], [], "-recorded", "check_id",
+                          lambda row: self.repository.get(uuid.UUID(row["check_id"])).view())
 
     def _park_of(self, station_id: str) -> str | None:
         found = self.read("SELECT park FROM {s}parks WHERE station_id = %s", str(station_id))
@@ -509,30 +516,34 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
             raise NotFound(f"no evaluation {evaluation_id}") from None
         return published.view()
 
-    def evaluations(self, viewer: dict, scope: str | None = None) -> dict:
-        items = []
-        conditions, params = equal(scope=scope)
-        for row in self.read("SELECT summary FROM {s}evaluations" + where(conditions), *params):
-            summary = json.loads(row["summary"])
-            try:
-                self._may_read(summary["scope"], viewer)
-            except Forbidden:
-                continue
-            items.append(summary)
-        items.sort(key=lambda e: e["published_at"], reverse=True)
-        return {"items": items, "total": len(items)}
+    def evaluations(self, viewer: dict, query: dict | None = None) -> dict:
+        """The published evaluations of the scopes the viewer reads, newest first."""
+        scope = self.load_command(ListEvaluations, query or {})["scope"]
+        conditions, params = self._readable(viewer, scope)
+        return self._page(ListEvaluations, query, "evaluations", conditions, params, "-published",
+                          "evaluation_id", lambda row: json.loads(row["summary"]))
 
-    def improvement_actions(self, viewer: dict, status: str | None = None) -> dict:
-        items = []
-        conditions, params = equal(status=status)
-        for summary in self.read("SELECT * FROM {s}actions" + where(conditions), *params):
-            try:
-                self._may_read(summary["scope"], viewer)
-            except Forbidden:
-                continue
-            items.append(self.repository.get(uuid.UUID(summary["action_id"])).view())
-        items.sort(key=lambda a: (a["status"] != "open", a["due_on"]))
-        return {"items": items, "total": len(items)}
+    def improvement_actions(self, viewer: dict, query: dict | None = None) -> dict:
+        """The improvement actions of the scopes the viewer reads: open ones first."""
+        status = self.load_command(ListImprovementActions, query or {})["status"]
+        conditions, params = self._readable(viewer)
+        more, values = equal(status=status)
+        # "open" sorts after "closed": descending puts the open ones first.
+        return self._page(ListImprovementActions, query, "actions", conditions + more,
+                          params + values, "-status", "action_id",
+                          lambda row: self.repository.get(uuid.UUID(row["action_id"])).view())
+
+    def _readable(self, viewer: dict, scope: str | None = None) -> tuple[list[str], list]:
+        """SQL conditions for the scopes the viewer reads (as ``_may_read``), and ``scope``."""
+        own = {"supervisor": None, "specialist": f"station:{viewer.get('station_id')}",
+               "institution": f"institution:{viewer['subject']}"}
+        if viewer["role"] not in own:
+            return ["1 = 0"], []
+        conditions, params = equal(scope=scope)
+        if own[viewer["role"]] is not None:
+            conditions.append("scope = %s")
+            params.append(own[viewer["role"]])
+        return conditions, params
 
     def improve(self, action_id: str, step: str, payload: dict, by: dict) -> dict:
         """The evaluated party (or a supervisor) records progress; a supervisor closes it."""

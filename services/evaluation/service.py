@@ -17,8 +17,8 @@ class EvaluationService(EventSourcedService, FollowsIntake, FollowsMatching, Fol
         return self.application.give_feedback(demand_id, payload, by)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def list_revisits(self, station_id):
-        return self.application.revisits(station_id)
+    def list_revisits(self, station_id, query=None):
+        return self.application.revisits(station_id, query)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def file_complaint(self, payload, by):
@@ -29,8 +29,8 @@ class EvaluationService(EventSourcedService, FollowsIntake, FollowsMatching, Fol
         return self.application.complaint(complaint_id, viewer)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def list_complaints(self, viewer, status=None):
-        return self.application.complaints(viewer, status)
+    def list_complaints(self, viewer, query=None):
+        return self.application.complaints(viewer, query)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def handle_complaint(self, complaint_id, step, payload, by):
@@ -41,8 +41,8 @@ class EvaluationService(EventSourcedService, FollowsIntake, FollowsMatching, Fol
         return self.application.record_check(payload, by)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def list_checks(self):
-        return self.application.checks()
+    def list_checks(self, query=None):
+        return self.application.checks(query)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def register_configuration(self, document, by):
@@ -77,12 +77,12 @@ class EvaluationService(EventSourcedService, FollowsIntake, FollowsMatching, Fol
         return self.application.evaluation(evaluation_id, viewer)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def list_evaluations(self, viewer, scope=None):
-        return self.application.evaluations(viewer, scope)
+    def list_evaluations(self, viewer, query=None):
+        return self.application.evaluations(viewer, query)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def list_improvement_actions(self, viewer, status=None):
-        return self.application.improvement_actions(viewer, status)
+    def list_improvement_actions(self, viewer, query=None):
+        return self.application.improvement_actions(viewer, query)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def improve(self, action_id, step, payload, by):

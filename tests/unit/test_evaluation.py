@@ -214,7 +214,7 @@ def test_a_low_grade_raises_improvement_actions_tracked_to_closure(park):
     with pytest.raises(Conflict):
         evaluation.publish({"scope": scope, "period": "2026-12"}, SUPERVISOR)
     staff = {**SPECIALIST, "station_id": park.station["id"]}
-    actions = evaluation.improvement_actions(staff, "open")["items"]
+    actions = evaluation.improvement_actions(staff, {"status": "open"})["items"]
     assert {a["id"] for a in actions} == set(published["improvement_actions"])
     assert "first_response_hours" in {a["indicator"] for a in actions}
     action = actions[0]["id"]
@@ -303,3 +303,53 @@ def test_a_bad_evaluation_setting_is_refused_at_start(tmp_path):
                      {"feedback_window_days": "soon"}):
         with pytest.raises(ConfigurationError):
             app.configure({"EVALUATION": settings})
+
+
+def every_page(read, query=None, per_page=1):
+    """Every item of a cursor-paged list, read ``per_page`` at a time, and the pages read."""
+    items, after, pages = [], None, 0
+    while True:
+        page = read({**(query or {}), "per_page": per_page, **({"after": after} if after else {})})
+        items += page["items"]
+        pages += 1
+        after = page["next_after"]
+        if after is None:
+            return items, pages
+
+
+def test_complaints_checks_and_actions_page_by_cursor_showing_each_viewer_what_is_theirs(park):
+    evaluation = park.apps["evaluation"]
+    owners = [{"role": "enterprise", "subject": factories.credit_code()} for _ in range(2)]
+    filed = []
+    for n in range(5):
+        filed.append(evaluation.file_complaint(
+            {"against": {"kind": "station", "id": park.station["id"]},
+             "station_id": park.station["id"], "summary": f"Closed at noon, {n}"}, owners[n % 2]))
+        park.clock.advance(minutes=1)
+    newest_first = [c["id"] for c in reversed(filed)]
+    items, pages = every_page(lambda q: evaluation.complaints(SUPERVISOR, q), per_page=2)
+    assert [c["id"] for c in items] == newest_first and pages == 3
+    staff = {**SPECIALIST, "station_id": park.station["id"]}
+    assert [c["id"] for c in every_page(lambda q: evaluation.complaints(staff, q))[0]] == newest_first
+    mine, _ = every_page(lambda q: evaluation.complaints(owners[1], q))
+    assert [c["id"] for c in mine] == newest_first[1::2]  # filed 1 and 3 of 0..4
+    elsewhere = {**SPECIALIST, "station_id": factories.station()["park"] + "-x"}
+    assert evaluation.complaints(elsewhere)["items"] == []
+    assert evaluation.complaints({"role": "specialist", "subject": "s-9"})["items"] == []  # no station
+    evaluation.handle_complaint(filed[0]["id"], "investigate", {"note": "Checking"}, staff)
+    assert [c["id"] for c in evaluation.complaints(SUPERVISOR, {"status": "investigating"})["items"]] \
+        == [filed[0]["id"]]
+
+    check = {"kind": "spot_check", "subject": {"kind": "station", "id": park.station["id"]},
+             "findings": [{"severity": "observation", "note": "Counter staffed"}]}
+    recorded = []
+    for _ in range(3):
+        recorded.append(evaluation.record_check(check, SUPERVISOR)["id"])
+        park.clock.advance(minutes=1)
+    assert [c["id"] for c in every_page(evaluation.checks)[0]] == recorded[::-1]
+
+    for bad in ({"after": "not-a-cursor"}, {"per_page": 0}, {"per_page": 101}, {"status": "lost"}):
+        with pytest.raises(Invalid):
+            evaluation.complaints(SUPERVISOR, bad)
+    with pytest.raises(Invalid):
+        evaluation.evaluations(SUPERVISOR, {"scope": "nowhere"})
