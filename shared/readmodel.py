@@ -19,6 +19,7 @@ import binascii
 import json
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from itertools import groupby
 from typing import Any, Callable, Iterable, Sequence
@@ -31,21 +32,30 @@ from shared.errors import Invalid
 
 @dataclass(frozen=True)
 class Statement:
-    """One SQL statement and its parameters, run in the events' transaction."""
+    """One SQL statement and its parameters, run in the events' transaction. An upsert also
+    carries its multi-row form (``rows_sql``, with ``{rows}`` for the VALUES lists) and its
+    key's values, so a run of them is written as one statement per chunk."""
     sql: str
     params: tuple = ()
+    rows_sql: str | None = None
+    key: tuple | None = None
 
 
 def upsert(table: str, key: Sequence[str], values: dict[str, Any]) -> Statement:
     """Insert the row, or replace the columns of the row with the same key."""
-    columns = list(values)
+    sql, rows_sql = _upsert_sql(table, tuple(key), tuple(values))
+    return Statement(sql, tuple(_column(value) for value in values.values()), rows_sql,
+                     tuple(str(values[c]) for c in key))
+
+
+@lru_cache(maxsize=256)
+def _upsert_sql(table: str, key: tuple, columns: tuple) -> tuple[str, str]:
     updates = [c for c in columns if c not in key]
     action = (f"DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in updates)}"
               if updates else "DO NOTHING")
-    return Statement(
-        f"INSERT INTO {{s}}{table} ({', '.join(columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({', '.join(key)}) {action}",
-        tuple(_column(values[c]) for c in columns))
+    head = f"INSERT INTO {{s}}{table} ({', '.join(columns)}) VALUES "
+    tail = f" ON CONFLICT ({', '.join(key)}) {action}"
+    return head + f"({', '.join(['%s'] * len(columns))})" + tail, head + "{rows}" + tail
 
 
 def instant(text: str) -> str:
@@ -62,6 +72,11 @@ def _column(value: Any) -> Any:
     return value
 
 
+#: The longest multi-row statement: psycopg keeps the parse of statements up to 4 096
+#: characters (and the parameters stay well under SQLite's and PostgreSQL's limits).
+STATEMENT_LENGTH = 4096
+
+
 class ReadModelRecorder:
     """What both recorders add: the tables, the rows in the events' transaction, and queries."""
 
@@ -76,14 +91,27 @@ class ReadModelRecorder:
                 cursor.execute(self._sql(ddl))
 
     def _write_rows(self, cursor, rows: Iterable[Statement]) -> None:
-        # Runs of one statement (a page of demands' upserts) go in one executemany: on
-        # PostgreSQL one round trip for the run instead of one per row. Order is kept.
+        # Runs of one statement keep their order. A run of upserts (a page of demands' rows)
+        # is one multi-row statement per chunk: one round trip and one parse instead of one
+        # per row. Within a statement a key may appear once (PostgreSQL refuses a row
+        # affected twice), so the last row of each key stands for it, as it would one by one.
         for sql, run in groupby(rows, key=lambda row: row.sql):
-            params = [row.params for row in run]
-            if len(params) == 1:
-                cursor.execute(self._sql(sql), params[0])
+            run = list(run)
+            if len(run) == 1:
+                cursor.execute(self._sql(sql), run[0].params)
+            elif run[0].rows_sql is None:
+                cursor.executemany(self._sql(sql), [row.params for row in run])
             else:
-                cursor.executemany(self._sql(sql), params)
+                last = list({row.key: row for row in run}.values())
+                template = self._sql(run[0].rows_sql)
+                one = f"({', '.join([self.placeholder] * len(last[0].params))})"
+                # Chunks short enough for psycopg to keep the statement's parse (and the
+                # server to prepare it), so a page of rows costs a few cached statements.
+                step = max(1, (STATEMENT_LENGTH - len(template)) // (len(one) + 2))
+                for start in range(0, len(last), step):
+                    chunk = last[start:start + step]
+                    cursor.execute(template.replace("{rows}", ", ".join([one] * len(chunk))),
+                                   [value for row in chunk for value in row.params])
 
     def query(self, sql: str, params: Sequence = ()) -> list[dict]:
         with self.datastore.transaction(commit=False) as cursor:
