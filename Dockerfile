@@ -20,7 +20,8 @@ RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
 WORKDIR /app
 COPY shared/config.yaml /app/config.yaml
 USER 10001
-ENV PYTHONUNBUFFERED=1 PYTHONWARNINGS=ignore::DeprecationWarning ONESTOP_DATA_DIR=/tmp/onestop
+ENV PYTHONUNBUFFERED=1 PYTHONWARNINGS=ignore::DeprecationWarning ONESTOP_DATA_DIR=/tmp/onestop \
+    ONESTOP_HTTP_ADDRESS=0.0.0.0:8000
 EXPOSE 8000 9100
 ENTRYPOINT ["nameko", "run", "--config", "/app/config.yaml"]
 CMD ["gateway.service:GatewayService"]

@@ -1,5 +1,5 @@
-"""The ``onestop`` command: run the platform, mint development tokens, rebuild the archive,
-replay dead letters."""
+"""The onestop command: run the platform, mint development tokens, rebuild the archive and the
+read models, verify dossiers, replay dead letters."""
 from __future__ import annotations
 
 import argparse
@@ -8,6 +8,7 @@ import os
 import sys
 import time
 import warnings
+from pathlib import Path
 
 
 def main(argv=None) -> int:
@@ -24,6 +25,9 @@ def main(argv=None) -> int:
         return 2
     if args.data_dir:
         os.environ["ONESTOP_DATA_DIR"] = args.data_dir
+    if getattr(args, "host", None) or getattr(args, "port", None):
+        host, _, port = os.environ.get("ONESTOP_HTTP_ADDRESS", DEFAULT_ADDRESS).rpartition(":")
+        os.environ["ONESTOP_HTTP_ADDRESS"] = f"{args.host or host}:{args.port or port}"
     from shared.config import ConfigurationError, load
 
     try:
@@ -33,6 +37,9 @@ def main(argv=None) -> int:
         print(f"onestop: configuration error: {error}", file=sys.stderr)
         return 2
 
+
+#: Where the embedded mode listens unless told otherwise (shared/config.yaml says the same).
+DEFAULT_ADDRESS = "127.0.0.1:8000"
 
 #: The services that keep an event store (and so a read model), as ``--service`` names them.
 SERVICE_NAMES = ("intake", "matching", "evaluation", "archive", "partners")
@@ -45,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands")
 
     up = commands.add_parser("up", help="run every service and the gateway in this process")
+    up.add_argument("--host", help="the address to listen on (default 127.0.0.1; 0.0.0.0 for "
+                                   "every interface)")
+    up.add_argument("--port", type=int, help="the port to listen on (default 8000)")
+    # SUPPRESS: given here it wins, not given it leaves the global option's value alone.
+    up.add_argument("--data-dir", default=argparse.SUPPRESS,
+                    help="the data folder (default ./data), as the global option")
     up.set_defaults(run=_up)
 
     token = commands.add_parser("token", help="mint a development token with the configured secret")
@@ -122,18 +135,40 @@ def _up(args, config):
               "another address with ONESTOP_HTTP_ADDRESS=host:port", file=sys.stderr)
         return 1
     jwt_secret(config)  # generated now, so `onestop token` agrees with the running gateway
-    print(f"onestop: serving http://{config['WEB_SERVER_ADDRESS']} "
-          f"(broker {config['AMQP_URI']}, data {data_dir(config)})", flush=True)
-    serve(config)
+    folder = data_dir(config)
+    host, _, port = address.rpartition(":")
+    url = f"http://{'127.0.0.1' if host in ('', '0.0.0.0') else host}:{port}"
+    print(f"onestop: starting intake, matching, evaluation, archive, partners and the gateway in "
+          f"one process (broker {config['AMQP_URI']}, data in {folder})", flush=True)
+    started = time.monotonic()
+
+    def ready():
+        data = "" if folder.resolve() == (Path.cwd() / "data").resolve() else f" --data-dir {folder}"
+        print(f"onestop: ready in {time.monotonic() - started:.1f} s at {url} (API under /api/v1, "
+              f"its description at {url}/openapi.json)\n"
+              f"onestop: first time here? Mint an operator's token and open a station (README, "
+              f"\"Trying it\"):\n"
+              f"    .venv/bin/onestop{data} token --role operator --subject ops-1\n"
+              f"onestop: Ctrl-C stops it", flush=True)
+    took = serve(config, on_ready=ready)
+    print(f"onestop: stopped in {took:.1f} s; the data stays in {folder}", flush=True)
 
 
 def _token(args, config):
     from gateway.auth import issue
-    from shared.config import jwt_secret, section
+    from shared.config import data_path, jwt_secret, section
 
     ttl = args.ttl if args.ttl is not None else int(section(config, "AUTH").get("token_ttl_seconds") or 86400)
     try:
-        print(issue(jwt_secret(config), args.role, args.subject, ttl))
+        secret = jwt_secret(config, create=False)
+    except FileNotFoundError:
+        print(f"onestop token: no platform has run with the data folder {data_path(config)} (it "
+              "holds no jwt-secret), so a token signed now would be refused. Pass the folder the "
+              "platform uses: onestop --data-dir DIR token ..., or start it first (scripts/up).",
+              file=sys.stderr)
+        return 2
+    try:
+        print(issue(secret, args.role, args.subject, ttl))
     except ValueError as error:
         print(f"onestop token: {error}", file=sys.stderr)
         return 2

@@ -37,8 +37,9 @@ def data_dir(config: dict) -> Path:
     return path
 
 
-def jwt_secret(config: dict) -> str:
-    """The configured secret, or (embedded mode only) one generated once into the data folder.
+def jwt_secret(config: dict, create: bool = True) -> str:
+    """The configured secret, or (embedded mode only) one generated once into the data folder
+    (``create=False``: FileNotFoundError rather than a secret no running platform knows).
 
     Separate processes would each generate their own and refuse each other's tokens, so the
     distributed mode must be given one."""
@@ -48,7 +49,9 @@ def jwt_secret(config: dict) -> str:
     if not str(config.get("AMQP_URI", "")).startswith("memory://"):
         raise ConfigurationError(
             "AUTH.jwt_secret (ONESTOP_JWT_SECRET) must be set when services run as separate processes")
-    keep = data_dir(config) / "jwt-secret"
+    keep = (data_dir(config) if create else data_path(config)) / "jwt-secret"
+    if not keep.exists() and not create:
+        raise FileNotFoundError(keep)
     if not keep.exists():
         keep.write_text(secrets.token_urlsafe(48), encoding="utf-8")
         keep.chmod(0o600)

@@ -38,6 +38,9 @@ from shared.outbox import Relay
 log = logging.getLogger(__name__)
 keep_expected_errors_brief()
 
+#: How long after its start a follower takes an unanswered upstream for one still starting.
+STARTING_SECONDS = 60
+
 
 def events_exchange(service: str) -> Exchange:
     return Exchange(f"{service}.events", type="topic", durable=True)
@@ -188,6 +191,7 @@ class Following(DependencyProvider):
                 lambda upstream=upstream: self.follower.lag(upstream))
 
     def start(self):
+        self._started_at, self._caught_up_once = time.monotonic(), False
         if self.follower.upstreams:
             self._catch_up_thread = self.container.spawn_managed_thread(self._catch_up_forever)
 
@@ -208,12 +212,22 @@ class Following(DependencyProvider):
             self._wake.clear()
             try:
                 self.follower.catch_up()
+                self._caught_up_once = True
             except Exception as error:
-                log.warning("%s could not read every upstream log yet (%s: %s); retrying in %s s",
-                            self.container.service_name, type(error).__name__, error,
-                            self._catch_up_interval)
+                level = catch_up_failure_level(self._caught_up_once,
+                                               time.monotonic() - self._started_at)
+                log.log(level, "%s could not read every upstream log%s (%s: %s); trying again "
+                        "in %s s", self.container.service_name,
+                        " yet: its upstreams are starting" if level == logging.INFO else "",
+                        type(error).__name__, error, self._catch_up_interval)
             self.first_catch_up_done.set()
             self._wake.wait(self._catch_up_interval)
+
+
+def catch_up_failure_level(caught_up_once: bool, since_start: float) -> int:
+    """Until a follower has read its upstreams once, one that does not answer is most likely
+    still starting (every service starts at once): expected, so information, not a warning."""
+    return logging.INFO if not caught_up_once and since_start < STARTING_SECONDS else logging.WARNING
 
 
 def _count(service: str, upstream: str, outcome: str) -> None:

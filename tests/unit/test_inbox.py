@@ -143,3 +143,12 @@ def test_a_follower_without_upstream_logs_says_so():
 
     with pytest.raises(NotFollowing):
         Unwired().catch_up()
+
+
+def test_an_upstream_silent_at_start_is_information_and_later_a_warning():
+    import logging
+
+    from shared.runtime import STARTING_SECONDS, catch_up_failure_level
+    assert catch_up_failure_level(False, 0.5) == logging.INFO  # the others are starting too
+    assert catch_up_failure_level(False, STARTING_SECONDS + 1) == logging.WARNING
+    assert catch_up_failure_level(True, 0.5) == logging.WARNING  # it answered before: an outage
