@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from gateway.auth import authenticate
 from gateway.errors import ApiError, error_response, json_response
+from gateway.protocol import JsonErrorsProtocol
 from shared import metrics
 from shared.commands import load_command
 from shared.config import jwt_secret
@@ -32,15 +33,17 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 32
 
 class ExclusiveWebServer(WebServer):
-    """nameko's web server, but refusing a port another process already listens on: eventlet
-    binds with SO_REUSEPORT by default, and two platforms would silently share port 8000."""
+    """nameko's web server, but refusing a port another process already listens on (eventlet
+    binds with SO_REUSEPORT by default, and two platforms would silently share port 8000), and
+    answering what it refuses by itself in JSON (gateway/protocol.py)."""
 
     def start(self):
         if not self._starting:
             self._starting = True
             self._sock = eventlet.listen(self.bind_addr, reuse_port=False)
             self._sock.settimeout(None)  # as nameko does (kombu issue 838)
-            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
+            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app(),
+                                              protocol=JsonErrorsProtocol)
             self._gt = self.container.spawn_managed_thread(self.run)
 
 

@@ -260,3 +260,42 @@ def test_nothing_bad_was_stored(platform):
     # Only the station opened for these tests, with its one specialist, was counted.
     assert response.json()["figures"] == {"staff": 1, "staff_trained": 1}
     assert platform.api.call("GET", "/api/v1/demands", as_=SUPERVISOR).json()["items"] == []
+
+
+def raw_exchange(port: int, request: bytes) -> tuple[int | None, dict, dict]:
+    """Send bytes as they are (no client library would send these) and read the whole answer:
+    its status (None for an HTTP/0.9 answer, which has no status line), headers and JSON body."""
+    import socket
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    if not answer.startswith(b"HTTP/"):
+        return None, {}, json.loads(answer)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), {k.lower(): v for k, v in headers.items()}, json.loads(body)
+
+
+@pytest.mark.parametrize("request_bytes, status, code", [
+    # A URL with an unencoded space and Chinese, as curl sends ?name=产品 照片.jpg
+    ("GET /api/v1/demands?name=产品 照片.jpg HTTP/1.1\r\nHost: x\r\n\r\n".encode(), 400, "bad_request"),
+    (b"GET /api/v1/demands HTTP/1.1\r\nHost: x\r\nContent-Length: twelve\r\n\r\n", 400, "bad_request"),
+    (b"GET /api/v1/demands HTTP/1.1\r\nHost: x\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n", 400,
+     "headers_too_large"),
+    (b"GET /api/v1/demands?" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri_too_long"),
+    # Neither version can be answered in: the body alone, as to HTTP/0.9 (the standard library's way).
+    (b"GET /api/v1/demands HTTP/3.7\r\nHost: x\r\n\r\n", None, "http_version_not_supported"),
+    (b"NONSENSE\r\n\r\n", None, "bad_request"),
+])
+def test_what_the_http_server_refuses_by_itself_is_json_too(platform, request_bytes, status, code):
+    answered, headers, body = raw_exchange(platform.port, request_bytes)
+    assert answered == status and body["error"] == code and body["message"]
+    assert set(body) == {"error", "message", "details"}
+    if status is not None:
+        assert headers["content-type"] == "application/json"
+        assert int(headers["content-length"]) == len(json.dumps(body, ensure_ascii=False).encode())
+    # The server still answers what comes next.
+    assert platform.api.call("GET", "/api/v1/demands", as_=SPECIALIST).status_code == 200
