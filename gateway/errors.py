@@ -7,7 +7,7 @@ import logging
 from nameko.exceptions import RpcTimeout, UnknownService
 from werkzeug.wrappers import Response
 
-from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from shared.errors import Conflict, Forbidden, InsufficientData, Invalid, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,11 @@ def as_api_error(exc: Exception) -> ApiError:
         return ApiError(404, "not_found", str(exc.args[0]))
     if isinstance(exc, Forbidden):
         return ApiError(403, "forbidden", exc.args[0], exc.details)
+    if isinstance(exc, InsufficientData):
+        # Its details are counts; nameko's RPC turns every value it carries into text.
+        return ApiError(422, "insufficient_data", exc.args[0],
+                        {key: float(value) if "." in str(value) else int(value)
+                         for key, value in exc.details.items()})
     if isinstance(exc, Conflict):
         return ApiError(409, "conflict", exc.args[0], exc.details)
     if isinstance(exc, (RpcTimeout, UnknownService)):

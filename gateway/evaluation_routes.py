@@ -19,7 +19,7 @@ from gateway.schemas import (
 from shared.commands import (
     CloseImprovement, ComplaintNote, EvaluationQuery, FileComplaint, ListComplaints,
     ListEvaluations, ListImprovementActions, Paging, PublishEvaluation, RecordCheck,
-    RegisterConfiguration, ResolveComplaint, TrendQuery)
+    RegisterConfiguration, ResolveComplaint, TrendQuery, WithdrawEvaluation)
 
 READERS = ("supervisor", "specialist", "institution")
 HANDLERS = ("specialist", "supervisor")
@@ -137,6 +137,14 @@ class EvaluationRoutes:
     def publish_evaluation(self, request, principal, payload):
         return self.evaluation.publish_evaluation(payload, principal.as_actor())
 
+    @route("POST", "/api/v1/evaluations/<evaluation_id>/withdrawal", roles=("supervisor",),
+           body=WithdrawEvaluation, response=EvaluationView,
+           summary="Withdraw a mistaken publication, saying why (EvaluationWithdrawn); it stays, "
+                   "marked, its open improvement actions are withdrawn, and the period can be "
+                   "published again")
+    def withdraw_evaluation(self, request, principal, evaluation_id, payload):
+        return self.evaluation.withdraw_evaluation(evaluation_id, payload, principal.as_actor())
+
     @route("GET", "/api/v1/evaluations", roles=READERS, response=EvaluationPage,
            query=ListEvaluations, summary="Published evaluations, newest first, paged by cursor")
     def list_evaluations(self, request, principal, query):
@@ -150,7 +158,8 @@ class EvaluationRoutes:
 
     @route("GET", "/api/v1/improvement-actions", roles=READERS, response=ImprovementActionPage,
            query=ListImprovementActions,
-           summary="Improvement actions raised by low grades, open ones first, paged by cursor")
+           summary="Improvement actions raised by low grades, open ones first, paged by cursor "
+                   "(withdrawn ones only when asked for by status)")
     def list_improvement_actions(self, request, principal, query):
         return self.evaluation.list_improvement_actions(self._viewer(principal), query)
 

@@ -375,6 +375,10 @@ class IndicatorLine(Schema):
     value = fields.Float(allow_none=True, required=True, metadata={"description": "null: no data"})
     score = fields.Float(allow_none=True, required=True, metadata={"description": "0-100; null: not scored"})
     weight = fields.Float(required=True)
+    sample = fields.Float(allow_none=True, metadata={
+        "description": "the cases a rate or mean rests on; null for a fact (a count, a state)"})
+    too_few_cases = fields.Boolean(metadata={
+        "description": "not scored: fewer cases than the configuration's minimum_sample"})
 
 
 class DimensionLine(Schema):
@@ -391,6 +395,9 @@ class ReportView(FiguresView):
     total = fields.Float(allow_none=True, required=True)
     grade = fields.String(allow_none=True, required=True)
     not_scored = fields.List(fields.String(), required=True)
+    insufficient_data = fields.Dict(allow_none=True, metadata={
+        "description": "set (cases, minimum_cases) when the scope had too few cases in the period "
+                       "to be graded: no total, no grade, and it cannot be published"})
 
 
 class EvaluationView(ReportView):
@@ -398,6 +405,8 @@ class EvaluationView(ReportView):
     improvement_actions = fields.List(fields.String(), required=True)
     published_by = fields.Nested(ActorView, required=True)
     published_at = fields.String(required=True)
+    withdrawal = fields.Dict(allow_none=True, required=True, metadata={
+        "description": "reason, by and at, once a supervisor withdrew it"})
 
 
 class EvaluationSummary(Schema):
@@ -408,6 +417,7 @@ class EvaluationSummary(Schema):
     total = fields.Float(allow_none=True, required=True)
     grade = fields.String(allow_none=True, required=True)
     published_at = fields.String(required=True)
+    withdrawn = fields.Boolean(load_default=False)
 
 
 class EvaluationPage(CursorPage):
@@ -433,7 +443,7 @@ class ImprovementActionView(Schema):
     value = fields.Float(allow_none=True, required=True)
     due_on = fields.String(required=True)
     raised_at = fields.String(required=True)
-    status = fields.String(required=True, metadata={"enum": ["open", "closed"]})
+    status = fields.String(required=True, metadata={"enum": ["open", "closed", "withdrawn"]})
     progress = fields.List(fields.Dict(), required=True)
     closure = fields.Dict(allow_none=True, required=True)
 

@@ -407,6 +407,12 @@ class RegisterConfiguration(Command):
     grades = fields.List(fields.Dict(), required=True)
     improvement = fields.Dict(required=True)
     dimensions = fields.List(fields.Dict(), required=True)
+    minimum_cases = fields.Integer(metadata={
+        "description": "fewer cases in a period (demands; services, for an institution) and the "
+                       "scope is not graded (default 10)"})
+    minimum_sample = fields.Integer(metadata={
+        "description": "a rate or mean resting on fewer cases is not scored (default 5; an "
+                       "indicator may set its own)"})
 
 
 class EvaluationQuery(Command):
@@ -428,6 +434,10 @@ class PublishEvaluation(Command):
     scope = scope_field(required=True)
     period = period_field(required=True)
     configuration_version = text(64, load_default=None)
+
+
+class WithdrawEvaluation(Command):
+    reason = text(4000, multiline=True, required=True)
 
 
 class CloseImprovement(Command):
@@ -466,7 +476,7 @@ class ListEvaluations(Paging):
 
 
 class ListImprovementActions(Paging):
-    status = fields.String(load_default=None, validate=validate.OneOf(("open", "closed")))
+    status = fields.String(load_default=None, validate=validate.OneOf(("open", "closed", "withdrawn")))
 
 
 class AsOf(Command):

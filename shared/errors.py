@@ -26,6 +26,12 @@ class Conflict(_Explained):
 
 
 @deserialize_to_instance
+class InsufficientData(_Explained):
+    """Too little data to do what was asked (grade a period with too few cases); the details
+    say how much there is and how much is needed."""
+
+
+@deserialize_to_instance
 class Forbidden(_Explained):
     """The caller may not do this to this resource; the details may say what would be needed."""
 
@@ -43,4 +49,4 @@ class Invalid(ValueError):
 
 
 #: What a caller did wrong, as opposed to what went wrong here: logged without a traceback.
-CLIENT_ERRORS = (NotFound, Conflict, Forbidden, Invalid)
+CLIENT_ERRORS = (NotFound, Conflict, Forbidden, Invalid, InsufficientData)

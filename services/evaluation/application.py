@@ -26,10 +26,10 @@ from shared.catalogue import CATEGORIES
 from shared.commands import (
     CloseImprovement, ComplaintNote, EvaluationQuery, FileComplaint, GiveFeedback, ListComplaints,
     ListEvaluations, ListImprovementActions, Paging, PublishEvaluation, RecordCheck,
-    ResolveComplaint, TrendQuery)
+    ResolveComplaint, TrendQuery, WithdrawEvaluation)
 from shared.config import ConfigurationError, section
 from shared import metrics
-from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from shared.errors import Conflict, Forbidden, InsufficientData, Invalid, NotFound
 from shared.eventstore import ServiceApplication
 from shared.readmodel import equal, instant, keyset_page
 
@@ -486,9 +486,17 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         self._require_known(command["scope"])
         configuration = self._configuration(command["configuration_version"])
         scored = self._scored(command["scope"], period, configuration)
+        if scored["insufficient_data"]:
+            found = scored["insufficient_data"]
+            raise InsufficientData(
+                f"too little data to grade {command['scope']} for {period.label}: "
+                f"{found['cases']:g} case(s), at least {found['minimum_cases']} needed "
+                f"(minimum_cases of configuration {configuration.version})", found)
         at = self._now()
+        publication = self._next_publication(command["scope"], scored, configuration)
         published_id = PublishedEvaluation.create_id(
-            command["scope"], scored["first_day"], scored["last_day"], configuration.version)
+            command["scope"], scored["first_day"], scored["last_day"], configuration.version,
+            publication)
         due_on = (self.clock().date() + timedelta(
             days=configuration.document["improvement"]["due_days"])).isoformat()
         actions = [ImprovementAction(evaluation_id=published_id, scope=command["scope"],
@@ -500,12 +508,43 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
             last_day=scored["last_day"], configuration_version=configuration.version,
             figures=scored["figures"], dimensions=scored["dimensions"], total=scored["total"],
             grade=scored["grade"], not_scored=scored["not_scored"],
-            improvement_actions=[str(a.id) for a in actions], by=by, at=at)
+            improvement_actions=[str(a.id) for a in actions], by=by, at=at, publication=publication)
         try:
             self.save(published, *actions)
         except IntegrityError:
             raise Conflict("this scope and period are already published with that configuration "
                            "version", {"evaluation_id": str(published_id)}) from None
+        return published.view()
+
+    def _next_publication(self, scope: str, scored: dict, configuration: Configuration) -> int:
+        """1, or the number after the withdrawn publications of this scope, period and version;
+        one not withdrawn is a conflict."""
+        publication = 1
+        while True:
+            found_id = PublishedEvaluation.create_id(scope, scored["first_day"], scored["last_day"],
+                                                     configuration.version, publication)
+            try:
+                found = self.repository.get(found_id)
+            except AggregateNotFoundError:
+                return publication
+            if found.withdrawal is None:
+                raise Conflict("this scope and period are already published with that "
+                               "configuration version; withdraw it first to publish again",
+                               {"evaluation_id": str(found_id)})
+            publication += 1
+
+    def withdraw_evaluation(self, evaluation_id: str, payload: dict, by: dict) -> dict:
+        """A supervisor withdraws a mistaken publication, saying why; its open improvement
+        actions go with it. The publication stays, marked withdrawn."""
+        command = self.load_command(WithdrawEvaluation, payload)
+        published = self.find(PublishedEvaluation, evaluation_id, "evaluation")
+        at = self._now()
+        published.withdraw(command["reason"], by, at)
+        actions = [self.repository.get(uuid.UUID(action_id))
+                   for action_id in published.improvement_actions]
+        for action in actions:
+            action.withdraw(command["reason"], at)
+        self.save_or_conflict(published, *actions, what="the evaluation")
         return published.view()
 
     def evaluation(self, evaluation_id: str, viewer: dict) -> dict:
@@ -528,6 +567,8 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         status = self.load_command(ListImprovementActions, query or {})["status"]
         conditions, params = self._readable(viewer)
         more, values = equal(status=status)
+        if status is None:
+            more.append("status <> 'withdrawn'")  # shown when asked for by status
         # "open" sorts after "closed": descending puts the open ones first.
         return self._page(ListImprovementActions, query, "actions", conditions + more,
                           params + values, "-status", "action_id",

@@ -54,6 +54,10 @@ class Indicator:
     source: str
     scopes: tuple[str, ...]
     value: Callable[[Context], float | None]
+    #: How many cases the value rests on (a rate's or a mean's denominator), where it rests on
+    #: a sample: fewer than the configuration's minimum and it is not scored. None for facts
+    #: (a count, a state at the period's end), which are what they are however few.
+    sample: Callable[[Context], float] | None = None
 
 
 def _mean(total: str, count: str) -> Callable[[Context], float | None]:
@@ -64,9 +68,18 @@ def _share(part: str, whole: str) -> Callable[[Context], float | None]:
     return lambda c: ratio(c.get(part), c.get(whole))
 
 
+def _count(figure: str) -> Callable[[Context], float]:
+    return lambda c: c.get(figure)
+
+
+def cases(c: Context) -> float:
+    """The scope's cases in the period: demands submitted; for an institution, services
+    assigned to it."""
+    return c.get("assignments") if c.kind == INSTITUTION else c.get("demands_submitted")
+
+
 def _complaint_rate(c: Context) -> float | None:
-    served = c.get("assignments") if c.kind == INSTITUTION else c.get("demands_submitted")
-    return ratio(c.get("complaints"), served, 100)
+    return ratio(c.get("complaints"), cases(c), 100)
 
 
 def _category_coverage(c: Context) -> float:
@@ -103,77 +116,83 @@ INDICATORS = {i.id: i for i in (
               "answer, reject or a request for information), on the station's calendar.",
               "intake DemandSubmitted and the first of DemandAccepted, DemandAnswered, "
               "DemandRejected, InformationRequested", _CASES,
-              _mean("first_response_hours", "first_responses")),
+              _mean("first_response_hours", "first_responses"), _count("first_responses")),
     Indicator("assessment_hours", "Assessment time", "working hours",
               "Mean working time from submission to the assessment's decision, without the time "
               "spent waiting for the enterprise's information.",
               "intake DemandSubmitted, InformationRequested/Supplied, DemandAccepted/Answered/"
-              "Rejected", _CASES, _mean("assessment_hours", "assessments")),
+              "Rejected", _CASES, _mean("assessment_hours", "assessments"), _count("assessments")),
     Indicator("match_hours", "Match time", "working hours",
               "Mean working time from acceptance for matching to the assignment of an "
               "institution.", "intake DemandAccepted, DemandAssigned", _CASES,
-              _mean("match_hours", "matches")),
+              _mean("match_hours", "matches"), _count("matches")),
     Indicator("acceptance_rate", "Institution acceptance rate", "share",
               "Offers accepted ÷ offers made (declined and expired offers count against).",
               "matching AssignmentOffered, InstitutionAssigned", _OFFERS,
-              _share("offers_accepted", "offers")),
+              _share("offers_accepted", "offers"), _count("offers")),
     Indicator("acceptance_hours", "Institution acceptance latency", "hours",
               "Mean elapsed time from an offer to its acceptance.",
               "matching AssignmentOffered, InstitutionAssigned", _OFFERS,
-              _mean("acceptance_hours", "offers_accepted")),
+              _mean("acceptance_hours", "offers_accepted"), _count("offers_accepted")),
     Indicator("on_time_rate", "On-time completion rate", "share",
               "Services completed on or before the promised date (or, without one, the date the "
               "enterprise asked for) ÷ services completed that had such a date.",
               "intake DemandSubmitted (expected_by), DemandAssigned (promised_date), "
-              "DemandCompleted", _SERVED, _share("completions_on_time", "completions_dated")),
+              "DemandCompleted", _SERVED, _share("completions_on_time", "completions_dated"),
+              _count("completions_dated")),
     Indicator("follow_up_compliance", "Follow-up compliance", "share",
               "Follow-ups recorded ÷ (follow-ups recorded + follow-up time limits breached).",
               "intake FollowUpRecorded, DeadlineBreached (stage follow_up)", _CASES,
               lambda c: ratio(c.get("follow_ups"),
-                              c.get("follow_ups") + c.get("breaches_follow_up"))),
+                              c.get("follow_ups") + c.get("breaches_follow_up")),
+              lambda c: c.get("follow_ups") + c.get("breaches_follow_up")),
     Indicator("breach_rate", "Time-limit breaches", "per 100 demands",
               "Time limits breached (every stage, complaints included) per 100 demands "
               "submitted.", "intake DeadlineBreached, evaluation ComplaintDeadlineBreached",
-              _CASES, lambda c: ratio(c.get("deadline_breaches"), c.get("demands_submitted"), 100)),
+              _CASES, lambda c: ratio(c.get("deadline_breaches"), c.get("demands_submitted"), 100),
+              _count("demands_submitted")),
     Indicator("resolution_rate", "Resolution rate", "share",
               "Demands resolved (completed, or answered by the station) ÷ demands closed in the "
               "period (completed, answered, rejected or cancelled; withdrawals left out).",
               "intake DemandCompleted/Answered/Rejected/Cancelled", _CASES,
-              _share("resolved", "closed")),
+              _share("resolved", "closed"), _count("closed")),
     Indicator("feedback_coverage", "Feedback coverage", "share",
               "Services completed in the period that have feedback (online or from a revisit) ÷ "
               "services completed in the period.", "intake DemandCompleted, evaluation "
-              "FeedbackGiven", _SERVED, _share("feedback_received", "completions")),
+              "FeedbackGiven", _SERVED, _share("feedback_received", "completions"),
+              _count("completions")),
     Indicator("satisfaction_rate", "Satisfaction rate", "share",
               f"Feedback with an overall score of {4} or 5 ÷ feedback given in the period.",
-              "evaluation FeedbackGiven", _SERVED, _share("feedback_satisfied", "feedback")),
+              "evaluation FeedbackGiven", _SERVED, _share("feedback_satisfied", "feedback"),
+              _count("feedback")),
     Indicator("mean_score", "Mean satisfaction score", "points (1-5)",
               "Mean overall score of the feedback given in the period.",
-              "evaluation FeedbackGiven", _SERVED, _mean("feedback_score", "feedback")),
+              "evaluation FeedbackGiven", _SERVED, _mean("feedback_score", "feedback"),
+              _count("feedback")),
     Indicator("complaint_rate", "Complaint rate", "per 100 services",
               "Complaints received per 100 demands submitted (for an institution: per 100 "
               "services assigned to it).", "evaluation ComplaintReceived; intake "
-              "DemandSubmitted, DemandAssigned", _SERVED, _complaint_rate),
+              "DemandSubmitted, DemandAssigned", _SERVED, _complaint_rate, cases),
     Indicator("complaint_closure_hours", "Complaint closure time", "working hours",
               "Mean working time from a complaint's receipt to its resolution.",
               "evaluation ComplaintReceived, ComplaintResolved", _SERVED,
-              _mean("complaint_hours", "complaints_resolved")),
+              _mean("complaint_hours", "complaints_resolved"), _count("complaints_resolved")),
     Indicator("archive_completeness", "Archive completeness", "share",
               "Services completed with their evidence (a report or certificate number, or a "
               "document) ÷ services completed.", "intake DemandCompleted (evidence)", _SERVED,
-              _share("completions_with_evidence", "completions")),
+              _share("completions_with_evidence", "completions"), _count("completions")),
     Indicator("archive_timeliness", "Archive timeliness", "share",
               "Dossiers sealed in the period in time ÷ dossiers sealed: a completed service's "
               "within EVALUATION.archive_within_days (10) of completion (sealing waits for the "
               "feedback or the revisit); other cases are sealed by the event that closes them.",
               "archive DemandArchived; intake DemandCompleted",
-              _CASES, _share("archived_on_time", "archived")),
+              _CASES, _share("archived_on_time", "archived"), _count("archived")),
     Indicator("qualification_compliance", "Qualification compliance of dispatches", "share",
               "Assignments made with every matching constraint checked ÷ assignments (target "
               "100 %). A supervisor's override skips the checks after the one overridden, "
               "qualifications included, so it counts against.",
               "intake DemandAssigned (overridden)", _SERVED,
-              _share("assignments_compliant", "assignments")),
+              _share("assignments_compliant", "assignments"), _count("assignments")),
     Indicator("category_coverage", "Category coverage", "share",
               "Service categories with at least one active institution (serving the station's "
               "park, for a station) at the period's end ÷ the nine categories.",

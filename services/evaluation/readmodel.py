@@ -82,7 +82,8 @@ def rows(aggregate) -> list[Statement]:
             "published": instant(aggregate.at), "summary": {
                 "id": str(aggregate.id), "scope": aggregate.scope, "period": aggregate.period,
                 "configuration_version": aggregate.configuration_version,
-                "total": aggregate.total, "grade": aggregate.grade, "published_at": aggregate.at}})]
+                "total": aggregate.total, "grade": aggregate.grade, "published_at": aggregate.at,
+                "withdrawn": aggregate.withdrawal is not None}})]
     if isinstance(aggregate, ImprovementAction):
         return [upsert("actions", ("action_id",), {"action_id": str(aggregate.id),
                                                    "scope": aggregate.scope, "status": aggregate.status})]

@@ -15,14 +15,19 @@ class PublishedEvaluation(Aggregate):
 
     @staticmethod
     def create_id(scope: str, first_day: str, last_day: str, configuration_version: str,
-                  **_) -> uuid.UUID:
-        # The same days are the same evaluation however the period was written.
-        return uuid.uuid5(_EVALUATIONS, f"{scope}|{first_day}..{last_day}|{configuration_version}")
+                  publication: int = 1, **_) -> uuid.UUID:
+        # The same days are the same evaluation however the period was written; a publication
+        # after a withdrawn one is the next of that scope, period and version.
+        key = f"{scope}|{first_day}..{last_day}|{configuration_version}"
+        return uuid.uuid5(_EVALUATIONS, key if publication == 1 else f"{key}|{publication}")
 
     @event("EvaluationPublished")
     def __init__(self, scope: str, period: str, first_day: str, last_day: str,
                  configuration_version: str, figures: dict, dimensions: list, total, grade,
-                 not_scored: list, improvement_actions: list, by: dict, at: str):
+                 not_scored: list, improvement_actions: list, by: dict, at: str,
+                 publication: int = 1):
+        self.publication = publication
+        self.withdrawal: dict | None = None
         self.scope = scope
         self.period = period
         self.first_day = first_day
@@ -37,13 +42,26 @@ class PublishedEvaluation(Aggregate):
         self.by = by
         self.at = at
 
+    def withdraw(self, reason: str, by: dict, at: str) -> None:
+        """A mistaken publication is withdrawn, not erased: it stays, marked, with why."""
+        if by["role"] != "supervisor":
+            raise Forbidden("a supervisor withdraws an evaluation")
+        if self.withdrawal is not None:
+            raise Conflict("the evaluation is already withdrawn", {"withdrawal": self.withdrawal})
+        self._withdrawn(reason=reason, by=by, at=at)
+
+    @event("EvaluationWithdrawn")
+    def _withdrawn(self, reason, by, at):
+        self.withdrawal = {"reason": reason, "by": by, "at": at}
+
     def view(self) -> dict:
         return {"id": str(self.id), "scope": self.scope, "period": self.period,
                 "first_day": self.first_day, "last_day": self.last_day,
                 "configuration_version": self.configuration_version, "figures": self.figures,
                 "dimensions": self.dimensions, "total": self.total, "grade": self.grade,
                 "not_scored": self.not_scored, "improvement_actions": self.improvement_actions,
-                "published_by": self.by, "published_at": self.at}
+                "published_by": self.by, "published_at": self.at,
+                "withdrawal": self.withdrawal}
 
 
 class ImprovementAction(Aggregate):
@@ -85,6 +103,16 @@ class ImprovementAction(Aggregate):
             raise Conflict("the improvement action is already closed",
                            {"current_status": self.status})
         self._closed(outcome=outcome, by=by, at=at)
+
+    def withdraw(self, reason: str, at: str) -> None:
+        """Its evaluation was withdrawn: an open action goes with it (a closed one stays)."""
+        if self.status == "open":
+            self._withdrawn(reason=reason, at=at)
+
+    @event("ImprovementActionWithdrawn")
+    def _withdrawn(self, reason, at):
+        self.status = "withdrawn"
+        self.closure = {"outcome": f"its evaluation was withdrawn: {reason}", "by": None, "at": at}
 
     @event("ImprovementActionClosed")
     def _closed(self, outcome, by, at):

@@ -3,8 +3,11 @@
 A configuration is a tree: dimensions with weights, each a list of indicators with a weight and
 one scoring function (``linear`` between a floor and a target, ``banded``, or ``yes_no``), and
 grade thresholds. Scores run from 0 to 100. An indicator with no data in the period (nothing to
-divide by) is not scored: its weight goes to the others of its dimension, and a dimension with
-nothing scored gives its weight to the other dimensions; the report lists what was not scored.
+divide by), or a rate or mean resting on fewer cases than ``minimum_sample``, is not scored: its
+weight goes to the others of its dimension, and a dimension with nothing scored gives its weight
+to the other dimensions; the report lists what was not scored. A scope with fewer cases in the
+period than ``minimum_cases`` (demands submitted; for an institution, services assigned) gets no
+total and no grade: too little data to grade, however its few cases went.
 """
 from __future__ import annotations
 
@@ -16,11 +19,13 @@ from pathlib import Path
 import yaml
 from eventsourcing.domain import Aggregate, event
 
-from services.evaluation.indicators import INDICATORS, Context
+from services.evaluation.indicators import INDICATORS, Context, cases
 from shared.errors import Invalid
 
 DEFAULT_FILE = Path(__file__).with_name("indicators.yaml")
 FUNCTIONS = ("linear", "banded", "yes_no")
+#: Used when a configuration does not say (provisional, as the default configuration's values).
+MINIMUM_SAMPLE, MINIMUM_CASES = 5, 10
 _CONFIGURATIONS = uuid.UUID("3a7c5e1b-9d2f-4e68-b04a-c2e8f6a1d359")
 
 
@@ -64,6 +69,7 @@ class Configuration:
     def score(self, context: Context) -> dict:
         """Each applicable indicator's value and score, each dimension's, the total and grade."""
         dimensions, total, weight_scored = [], 0.0, 0.0
+        minimum_sample = self.document.get("minimum_sample", MINIMUM_SAMPLE)
         for dimension in self.document["dimensions"]:
             lines, sum_, weights = [], 0.0, 0.0
             for configured in dimension["indicators"]:
@@ -71,9 +77,13 @@ class Configuration:
                 if context.kind not in indicator.scopes:
                     continue
                 value = indicator.value(context)
-                score = None if value is None else _score(configured, value, context.days)
+                sample = indicator.sample(context) if indicator.sample else None
+                too_few = sample is not None and sample < configured.get("minimum_sample",
+                                                                          minimum_sample)
+                score = None if value is None or too_few else _score(configured, value, context.days)
                 lines.append({"id": indicator.id, "name": indicator.name, "unit": indicator.unit,
-                              "value": value, "score": score, "weight": configured["weight"]})
+                              "value": value, "score": score, "weight": configured["weight"],
+                              "sample": sample, "too_few_cases": too_few})
                 if score is not None:
                     sum_ += score * configured["weight"]
                     weights += configured["weight"]
@@ -86,9 +96,12 @@ class Configuration:
             if dimension_score is not None:
                 total += dimension_score * dimension["weight"]
                 weight_scored += dimension["weight"]
-        total_score = round(total / weight_scored, 2) if weight_scored else None
+        found, needed = cases(context), self.document.get("minimum_cases", MINIMUM_CASES)
+        insufficient = {"cases": found, "minimum_cases": needed} if found < needed else None
+        total_score = round(total / weight_scored, 2) if weight_scored and not insufficient else None
         return {"configuration_version": self.version, "dimensions": dimensions,
                 "total": total_score, "grade": self.grade(total_score),
+                "insufficient_data": insufficient,
                 "not_scored": [line["id"] for d in dimensions for line in d["indicators"]
                                if line["score"] is None]}
 
@@ -132,6 +145,10 @@ def _number(value) -> bool:
             and math.isfinite(value) and abs(value) <= 1e9)
 
 
+def _count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 1_000_000
+
+
 def _text(value) -> bool:
     return isinstance(value, str) and bool(value)
 
@@ -145,9 +162,13 @@ def _problems(document) -> dict[str, list[str]]:
     def problem(where, what):
         problems.setdefault(where, []).append(what)
 
-    unknown = set(document) - {"version", "description", "grades", "improvement", "dimensions"}
+    unknown = set(document) - {"version", "description", "grades", "improvement", "dimensions",
+                               "minimum_sample", "minimum_cases"}
     for key in sorted(unknown):
         problem(key, "unknown key")
+    for key in ("minimum_sample", "minimum_cases"):
+        if key in document and not _count(document[key]):
+            problem(key, "must be a whole number from 0 to 1 000 000")
     version = document.get("version")
     if not isinstance(version, str) or not 1 <= len(version) <= 64 or not version.isprintable():
         problem("version", "must be a text of 1 to 64 characters")
@@ -220,8 +241,10 @@ def _indicator_problems(configured, where, seen, problem) -> None:
         seen.add(indicator)
     if not (_number(configured.get("weight")) and configured["weight"] > 0):
         problem(f"{where}.weight", "must be a number above 0")
+    if "minimum_sample" in configured and not _count(configured["minimum_sample"]):
+        problem(f"{where}.minimum_sample", "must be a whole number from 0 to 1 000 000")
     functions = [name for name in FUNCTIONS if name in configured]
-    unknown = set(configured) - {"id", "weight", *FUNCTIONS}
+    unknown = set(configured) - {"id", "weight", "minimum_sample", *FUNCTIONS}
     if unknown or len(functions) != 1:
         problem(where, "needs exactly one scoring function: linear, banded or yes_no")
         return

@@ -77,6 +77,10 @@ class EvaluationService(EventSourcedService, FollowsIntake, FollowsMatching, Fol
         return self.application.evaluation(evaluation_id, viewer)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def withdraw_evaluation(self, evaluation_id, payload, by):
+        return self.application.withdraw_evaluation(evaluation_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def list_evaluations(self, viewer, query=None):
         return self.application.evaluations(viewer, query)
 

@@ -272,6 +272,26 @@ class EvaluationPublished(Schema):
     improvement_actions = fields.List(fields.String(), required=True)
     by = fields.Nested(ActorSchema, required=True)
     at = _text()
+    publication = fields.Integer(load_default=1, metadata={
+        "description": "1, or the next after withdrawn publications of the same scope, period "
+                       "and version"})
+
+
+@contract("EvaluationWithdrawn", producer="evaluation", subject="evaluation_id",
+          summary="A supervisor withdrew a mistaken publication; it stays, marked, with why.")
+class EvaluationWithdrawn(Schema):
+    evaluation_id = _uuid()
+    reason = _text()
+    by = fields.Nested(ActorSchema, required=True)
+    at = _text()
+
+
+@contract("ImprovementActionWithdrawn", producer="evaluation", subject="action_id",
+          summary="The evaluation that raised an open improvement action was withdrawn.")
+class ImprovementActionWithdrawn(Schema):
+    action_id = _uuid()
+    reason = _text()
+    at = _text()
 
 
 @contract("ImprovementActionRaised", producer="evaluation", subject="action_id",

@@ -182,23 +182,35 @@ def test_a_scripted_month_yields_the_figures_recomputed_from_the_script(platform
     assert values["breach_rate"] == pytest.approx((breaches + 1) * 100 / 6, abs=1e-4)
     assert values["archive_timeliness"] == 1 and values["archive_completeness"] == 1
     assert "acceptance_rate" not in values  # an institution's indicator, not a station's
+    # Six demands and three ratings are too few for the default configuration to grade.
+    lines = {line["id"]: line for d in default["dimensions"] for line in d["indicators"]}
+    assert default["insufficient_data"] == {"cases": 6, "minimum_cases": 10}
+    assert default["total"] is None and default["grade"] is None
+    assert lines["satisfaction_rate"]["sample"] == 3 and lines["satisfaction_rate"]["too_few_cases"]
+    assert lines["satisfaction_rate"]["score"] is None and lines["demand_volume"]["score"] is not None
     document = ok(api.call("GET", "/api/v1/evaluation/configurations/2026.1-provisional",
                            as_=SUPERVISOR))["document"]
+    # A configuration that grades any number of cases scores them all.
+    counting = {**document, "version": "2026.1-any-sample", "minimum_cases": 0, "minimum_sample": 0}
+    ok(api.call("POST", "/api/v1/evaluation/configurations", as_=SUPERVISOR, json=counting), 201)
+    counted = ok(api.call("GET", f"/api/v1/evaluation/report?scope={scope}&period={month}"
+                                 "&configuration=2026.1-any-sample", as_=SUPERVISOR))
     rule = next(i for d in document["dimensions"] for i in d["indicators"]
                 if i["id"] == "satisfaction_rate")["linear"]
-    scored = {line["id"]: line["score"] for d in default["dimensions"] for line in d["indicators"]}
+    scored = {line["id"]: line["score"] for d in counted["dimensions"] for line in d["indicators"]}
     assert scored["satisfaction_rate"] == pytest.approx(
         100 * min(max((2 / 3 - rule["floor"]) / (rule["target"] - rule["floor"]), 0), 1), abs=0.01)
+    assert counted["grade"] is not None and counted["insufficient_data"] is None
 
     # ...and re-scored under new weights without touching the raw figures.
-    reweighted = {**document, "version": "2026.2-timeliness-first",
+    reweighted = {**counting, "version": "2026.2-timeliness-first",
                   "dimensions": [{**d, "weight": 80 if d["id"] == "timeliness" else 5}
                                  for d in document["dimensions"]]}
     ok(api.call("POST", "/api/v1/evaluation/configurations", as_=SUPERVISOR, json=reweighted), 201)
     again = ok(api.call("GET", f"/api/v1/evaluation/report?scope={scope}&period={month}"
                                "&configuration=2026.2-timeliness-first", as_=SUPERVISOR))
-    assert again["figures"] == default["figures"]
-    assert again["total"] != default["total"]
+    assert again["figures"] == default["figures"] == counted["figures"]
+    assert again["total"] != counted["total"]
     assert again["configuration_version"] == "2026.2-timeliness-first"
     old = ok(api.call("GET", f"/api/v1/evaluation/report?scope={scope}&period={month}"
                              "&configuration=2026.1-provisional", as_=SUPERVISOR))
@@ -221,6 +233,25 @@ def test_a_scripted_month_yields_the_figures_recomputed_from_the_script(platform
     assert len(trend["points"]) == 12
     (current,) = [p for p in trend["points"] if p["period"] == month]
     assert current["total"] == again["total"]
+
+    # Under the default configuration the month is refused as too little data; a mistaken
+    # publication is withdrawn, with the reason, and the month published again.
+    refused = api.call("POST", "/api/v1/evaluations", as_=SUPERVISOR,
+                       json={"scope": scope, "period": month, "configuration_version": "2026.1-provisional"})
+    assert refused.status_code == 422 and refused.json()["error"] == "insufficient_data"
+    assert refused.json()["details"] == {"cases": 6, "minimum_cases": 10}
+    assert api.call("POST", f"/api/v1/evaluations/{published['id']}/withdrawal", as_=SPECIALIST,
+                    json={"reason": "x"}).status_code == 403
+    withdrawn = ok(api.call("POST", f"/api/v1/evaluations/{published['id']}/withdrawal",
+                            as_=SUPERVISOR, json={"reason": "Published before the month closed"}))
+    assert withdrawn["withdrawal"]["reason"] == "Published before the month closed"
+    assert ok(api.call("POST", f"/api/v1/evaluations/{published['id']}/withdrawal", as_=SUPERVISOR,
+                       json={"reason": "again"}), 409)["error"] == "conflict"
+    republished = ok(api.call("POST", "/api/v1/evaluations", as_=SUPERVISOR,
+                              json={"scope": scope, "period": month}), 201)
+    listed = ok(api.call("GET", "/api/v1/evaluations", as_=SUPERVISOR, params={"scope": scope}))
+    assert [(e["id"], e["withdrawn"]) for e in listed["items"]] == [
+        (republished["id"], False), (published["id"], True)]
 
     # Who may read what.
     assert api.call("GET", f"/api/v1/evaluation/report?scope=all&period={month}", as_=SPECIALIST).status_code == 403

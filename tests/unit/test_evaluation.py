@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from shared.errors import Conflict, Forbidden, InsufficientData, Invalid, NotFound
 from tests import factories
 from tests.conftest import SHANGHAI
 
@@ -77,8 +77,19 @@ def test_durations_are_working_hours_on_the_station_calendar_without_paused_time
     timeliness = {line["id"]: line for d in report["dimensions"] if d["id"] == "timeliness"
                   for line in d["indicators"]}
     assert timeliness["first_response_hours"]["value"] == pytest.approx(5 / 3)
+    # Three responses are too few to score under the default configuration, and three demands
+    # too few to grade; a configuration that scores any number shows the scoring.
+    assert timeliness["first_response_hours"]["too_few_cases"] and report["grade"] is None
+    assert report["insufficient_data"] == {"cases": 3, "minimum_cases": 10}
+    default = park.apps["evaluation"].configuration()["document"]
+    park.apps["evaluation"].register_configuration(
+        {**default, "version": "any-sample", "minimum_sample": 0, "minimum_cases": 0}, SUPERVISOR)
+    report = park.apps["evaluation"].report({"period": "2026-12"}, READER)
+    timeliness = {line["id"]: line for d in report["dimensions"] if d["id"] == "timeliness"
+                  for line in d["indicators"]}
     # Linear from a floor of 4 h to a target of 1 h: 5/3 h scores (4 - 5/3) / 3.
     assert timeliness["first_response_hours"]["score"] == pytest.approx(100 * (4 - 5 / 3) / 3, abs=0.01)
+    assert report["grade"] is not None
     # The rejected case's dossier was sealed by its rejection, on 1 December.
     assert found["archived"] == 1 and found["archived_on_time"] == 1
     # November saw the station open and the specialist join (a level, carried into December).
@@ -203,7 +214,8 @@ def test_a_low_grade_raises_improvement_actions_tracked_to_closure(park):
     park.clock.set("2026-12-03T09:00")                 # two working days to respond
     assess(park, demand, "reject", reason="Incomplete")
     harsh = evaluation.configuration()["document"]
-    harsh = {**harsh, "version": "harsh-1", "improvement": {**harsh["improvement"], "grades": ["C", "D"]}}
+    harsh = {**harsh, "version": "harsh-1", "minimum_cases": 0, "minimum_sample": 0,
+             "improvement": {**harsh["improvement"], "grades": ["C", "D"]}}
     evaluation.register_configuration(harsh, SUPERVISOR)
     with pytest.raises(Conflict):
         evaluation.register_configuration(harsh, SUPERVISOR)  # versions never change
@@ -289,6 +301,10 @@ def test_only_known_scopes_are_published_and_one_period_once_however_written(par
     with pytest.raises(Invalid):
         evaluation.figures("nonsense", "2026-12", SUPERVISOR)
     scope = f"station:{park.station['id']}"
+    with pytest.raises(InsufficientData):  # no case yet
+        evaluation.publish({"scope": scope, "period": "2026-12"}, SUPERVISOR)
+    evaluation.register_configuration({**evaluation.configuration()["document"],
+                                       "version": "any-sample", "minimum_cases": 0}, SUPERVISOR)
     evaluation.publish({"scope": scope, "period": "2026-12"}, SUPERVISOR)
     with pytest.raises(Conflict):
         evaluation.publish({"scope": scope, "period": "2026-12-01..2026-12-31"}, SUPERVISOR)
@@ -353,3 +369,57 @@ def test_complaints_checks_and_actions_page_by_cursor_showing_each_viewer_what_i
             evaluation.complaints(SUPERVISOR, bad)
     with pytest.raises(Invalid):
         evaluation.evaluations(SUPERVISOR, {"scope": "nowhere"})
+
+
+def test_a_period_with_too_few_cases_is_not_graded_nor_published(park):
+    evaluation = park.apps["evaluation"]
+    submit(park)
+    scope = f"station:{park.station['id']}"
+    report = evaluation.report({"scope": scope, "period": "2026-Q4"}, READER)
+    assert report["grade"] is None and report["total"] is None
+    assert report["insufficient_data"] == {"cases": 1, "minimum_cases": 10}
+    with pytest.raises(InsufficientData) as refused:
+        evaluation.publish({"scope": scope, "period": "2026-Q4"}, SUPERVISOR)
+    assert refused.value.details == {"cases": 1, "minimum_cases": 10}
+    # A month before the platform existed: no case at all, so nothing to grade either.
+    with pytest.raises(InsufficientData):
+        evaluation.publish({"scope": "all", "period": "2025-01"}, SUPERVISOR)
+    assert evaluation.evaluations(SUPERVISOR)["items"] == []
+
+
+def test_a_mistaken_publication_is_withdrawn_with_its_actions_and_the_period_published_again(park):
+    evaluation = park.apps["evaluation"]
+    demand = submit(park)
+    assess(park, demand, "reject", reason="Incomplete")
+    harsh = {**evaluation.configuration()["document"], "version": "harsh-2", "minimum_cases": 0,
+             "minimum_sample": 0}
+    harsh["improvement"] = {**harsh["improvement"], "grades": ["B", "C", "D"]}
+    evaluation.register_configuration(harsh, SUPERVISOR)
+    scope = f"station:{park.station['id']}"
+    published = evaluation.publish({"scope": scope, "period": "2026-12"}, SUPERVISOR)
+    assert published["withdrawal"] is None and published["improvement_actions"]
+    staff = {**SPECIALIST, "station_id": park.station["id"]}
+    (closed, *still_open) = published["improvement_actions"]
+    evaluation.improve(closed, "close", {"outcome": "Checked on site"}, SUPERVISOR)
+    with pytest.raises(Forbidden):
+        evaluation.withdraw_evaluation(published["id"], {"reason": "Wrong period"}, staff)
+    with pytest.raises(Invalid):
+        evaluation.withdraw_evaluation(published["id"], {}, SUPERVISOR)  # a reason is required
+    withdrawn = evaluation.withdraw_evaluation(
+        published["id"], {"reason": "Published before the month was over"}, SUPERVISOR)
+    assert withdrawn["withdrawal"]["reason"] == "Published before the month was over"
+    assert withdrawn["withdrawal"]["by"] == SUPERVISOR and withdrawn["grade"] == published["grade"]
+    with pytest.raises(Conflict):
+        evaluation.withdraw_evaluation(published["id"], {"reason": "Again"}, SUPERVISOR)
+    # Its open actions went with it; the one already closed stays closed.
+    assert {a["id"] for a in evaluation.improvement_actions(staff, {"status": "withdrawn"})["items"]} \
+        == set(still_open)
+    assert [a["id"] for a in evaluation.improvement_actions(staff)["items"]] == [closed]
+    listed = evaluation.evaluations(SUPERVISOR)["items"]
+    assert [(e["id"], e["withdrawn"]) for e in listed] == [(published["id"], True)]
+    # The period can be published again, as a publication of its own.
+    again = evaluation.publish({"scope": scope, "period": "2026-12"}, SUPERVISOR)
+    assert again["id"] != published["id"] and again["withdrawal"] is None
+    with pytest.raises(Conflict):
+        evaluation.publish({"scope": scope, "period": "2026-12"}, SUPERVISOR)
+    assert evaluation.evaluation(published["id"], SUPERVISOR)["withdrawal"] is not None

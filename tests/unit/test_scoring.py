@@ -9,9 +9,10 @@ from services.evaluation.scoring import Configuration
 from shared.errors import Invalid
 
 
-def configuration(*indicators, dimensions=None, version="t-1"):
+def configuration(*indicators, dimensions=None, version="t-1", **minimums):
+    """A configuration scoring however few cases there are, unless ``minimums`` say otherwise."""
     return Configuration.load({
-        "version": version,
+        "version": version, "minimum_sample": 0, "minimum_cases": 0, **minimums,
         "grades": [{"grade": "good", "min": 80}, {"grade": "fair", "min": 50}, {"grade": "poor", "min": 0}],
         "improvement": {"grades": ["poor"], "indicator_below": 50, "due_days": 10},
         "dimensions": dimensions or [{"id": "d", "name": "D", "weight": 1, "indicators": list(indicators)}],
@@ -33,6 +34,30 @@ def test_linear_scores_run_between_floor_and_target_either_way_and_are_clamped()
     assert scores(rising.score(context(feedback=10, feedback_satisfied=5)))["satisfaction_rate"] == 0
     assert scores(falling.score(context(first_responses=2, first_response_hours=4)))["first_response_hours"] == pytest.approx(66.67)
     assert scores(falling.score(context(first_responses=1, first_response_hours=0.5)))["first_response_hours"] == 100
+
+
+def test_too_few_cases_are_not_scored_and_too_small_a_scope_gets_no_grade():
+    rate = {"id": "satisfaction_rate", "weight": 1, "linear": {"floor": 0.6, "target": 1}}
+    strict = configuration(rate, {"id": "demand_volume", "weight": 1, "linear": {"floor": 0, "target": 30}},
+                           minimum_sample=5, minimum_cases=10)
+    few = strict.score(context(demands_submitted=12, feedback=4, feedback_satisfied=4))
+    (line,) = [l for d in few["dimensions"] for l in d["indicators"] if l["id"] == "satisfaction_rate"]
+    assert line["value"] == 1 and line["sample"] == 4 and line["too_few_cases"] and line["score"] is None
+    assert "satisfaction_rate" in few["not_scored"] and few["grade"] is not None
+    enough = strict.score(context(demands_submitted=12, feedback=5, feedback_satisfied=5))
+    assert scores(enough)["satisfaction_rate"] == 100 and enough["insufficient_data"] is None
+    # A quarter with one demand, however well it went, is not graded.
+    one = strict.score(context(days=90, demands_submitted=1, feedback=1, feedback_satisfied=1))
+    assert one["total"] is None and one["grade"] is None
+    assert one["insufficient_data"] == {"cases": 1, "minimum_cases": 10}
+    # An indicator may ask for more than the configuration's minimum.
+    stricter = configuration(dict(rate, minimum_sample=8), minimum_sample=5, minimum_cases=0)
+    assert stricter.score(context(feedback=6, feedback_satisfied=6))["not_scored"] == ["satisfaction_rate"]
+    for bad in ({"minimum_cases": -1}, {"minimum_sample": 2.5}, {"minimum_sample": True}):
+        with pytest.raises(Invalid):
+            configuration(rate, **bad)
+    with pytest.raises(Invalid):
+        configuration(dict(rate, minimum_sample="five"))
 
 
 def test_count_targets_per_30_days_scale_with_the_period():
