@@ -148,3 +148,36 @@ def test_a_rebuild_folds_a_bounded_step_at_a_time_and_equals_the_live_archive(pa
     folds = [step for step in steps if step[0] == "dossiers"]
     assert len(folds) > 1 and folds[-1][1] == projection.BUCKETS and folds[-1][2] == len(live)
     assert park.archive.dossiers() == live
+
+
+def test_a_reopened_archive_reads_only_the_lag_from_its_upstreams(park, tmp_path):
+    """A restart on a file-backed store with history: the positions say where it stands, so
+    it pulls what came after them and nothing before (counted, not timed)."""
+    import litemongo
+
+    db = litemongo.connect(str(tmp_path / "archive"))["onestop_archive"]
+    first = Archive(db)
+    first.follow_upstreams(park.read_log, retry_backoff=0)
+    first.catch_up()
+    served = first.dossiers()
+    stood = {upstream: first.position(upstream) for upstream in Archive.upstreams}
+    assert len(served) == len(park.served) and all(stood.values())
+    db.client.close()
+    park.apps["intake"].submit_demand(factories.demand(), SPECIALIST)  # while it was down
+    park.settle()
+
+    pulled = []
+
+    def counted(upstream, after, limit):
+        found = park.read_log(upstream, after, limit)
+        pulled.extend(found)
+        return found
+    reopened = Archive(litemongo.connect(str(tmp_path / "archive"))["onestop_archive"])
+    reopened.follow_upstreams(counted, retry_backoff=0)
+    assert reopened.dossier(served[0]["demand_id"]) == served[0]  # readable before any pull
+    reopened.catch_up()
+    lag = [m for upstream in Archive.upstreams for m in park.read_log(upstream, 0, 10000)
+           if m.id > stood[upstream]]
+    assert lag and [(m.service, m.id) for m in pulled] == [(m.service, m.id) for m in lag]
+    assert len(reopened.dossiers()) == len(served) + 1
+    reopened.db.client.close()
