@@ -193,10 +193,14 @@ def _rebuild(args, config):
     archive, read_log = _event_logs(config)
     started = time.perf_counter()
 
+    shown = [0]
+
     def progress(stage, position, count):
         elapsed = time.perf_counter() - started
         if stage == "dossiers":
-            print(f"  dossiers: {count} written, bucket {position} of {BUCKETS}", flush=True)
+            if position - shown[0] >= BUCKETS // 16 or position == BUCKETS:  # a line a 16th
+                shown[0] = position
+                print(f"  dossiers: {count} written, bucket {position} of {BUCKETS}", flush=True)
             return
         print(f"  {stage}: up to notification {position}, {count} events, "
               f"{count / elapsed if elapsed else 0:.0f} events/s", flush=True)
