@@ -265,7 +265,8 @@ MATRIX = [
     ("GET /api/v1/evaluation/trend?scope=station:{station}&period=" + MONTH, "specialist elsewhere", 403),
     ("GET /api/v1/evaluation/trend?scope=institution:{lab_a}&period=" + MONTH, "lab A",   200),
     ("GET /api/v1/evaluation/trend?scope=institution:{lab_b}&period=" + MONTH, "lab A",   403),
-    ("POST /api/v1/evaluations",                                "supervisor",             201, {"scope": "all", "period": "2020-01"}),
+    ("POST /api/v1/evaluations",                                "supervisor",             201, {"scope": "all", "period": "2020-01", "configuration_version": "matrix-strict"}),
+    ("POST /api/v1/evaluations/{evaluation_mistaken}/withdrawal", "supervisor",           200, {"reason": "Published too early"}),
     ("GET /api/v1/evaluations",                                 "supervisor",             sees("evaluation_a", "evaluation_b", "evaluation_station")),
     ("GET /api/v1/evaluations",                                 "specialist",             sees("evaluation_station", hides=("evaluation_a", "evaluation_b"))),
     ("GET /api/v1/evaluations",                                 "specialist elsewhere",   sees(hides=("evaluation_a", "evaluation_b", "evaluation_station"))),
@@ -398,15 +399,18 @@ def world(platform):
     world["configuration"] = configurations[-1]["version"]
     world["configuration_document"] = ok(api.call(
         "GET", f"/api/v1/evaluation/configurations/{world['configuration']}", as_=supervisor))["document"]
-    # Strict enough that lab A's and the station's first month raise improvement actions.
+    # Strict enough that lab A's and the station's first month raise improvement actions, and
+    # grading however few cases the world has.
     ok(api.call("POST", "/api/v1/evaluation/configurations", as_=supervisor, json={
-        **world["configuration_document"], "version": "matrix-strict", "improvement": {
+        **world["configuration_document"], "version": "matrix-strict", "minimum_cases": 0,
+        "minimum_sample": 0, "improvement": {
             "grades": [g["grade"] for g in world["configuration_document"]["grades"]],
             "indicator_below": 100, "due_days": 30}}), 201)
     published_actions = {}
     for name, scope in (("evaluation_a", f"institution:{world['lab_a']}"),
                         ("evaluation_b", f"institution:{world['lab_b']}"),
-                        ("evaluation_station", f"station:{world['station']}")):
+                        ("evaluation_station", f"station:{world['station']}"),
+                        ("evaluation_mistaken", "all")):
         published = ok(api.call("POST", "/api/v1/evaluations", as_=supervisor,
                                 json={"scope": scope, "period": MONTH}), 201)
         world[name] = published["id"]

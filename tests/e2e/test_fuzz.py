@@ -63,6 +63,12 @@ def records(platform):
         "against": {"kind": "institution", "id": lab["id"]}, "demand_id": demand["id"],
         "summary": "The report came late"})
     assert complaint.status_code == 201, complaint.text
+    # One demand is too few for the default configuration to grade: one that grades any number.
+    document = api.call("GET", "/api/v1/evaluation/configurations/2026.1-provisional",
+                        as_=("supervisor", "regulator-1")).json()["document"]
+    counting = api.call("POST", "/api/v1/evaluation/configurations", as_=("supervisor", "regulator-1"),
+                        json={**document, "version": "fuzz-any-sample", "minimum_cases": 0})
+    assert counting.status_code == 201, counting.text
     evaluation = api.call("POST", "/api/v1/evaluations", as_=("supervisor", "regulator-1"),
                           json={"scope": "all", "period": _this_month()})
     assert evaluation.status_code == 201, evaluation.text
