@@ -5,10 +5,15 @@ Mixed into ``GatewayService``, which has an RPC proxy named after each following
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from marshmallow import Schema, fields
 
 from gateway.http import route
-from shared.commands import FOLLOWERS, ReplayDeadLetters, load_command
+from gateway.schemas import CursorPage
+from shared.commands import FOLLOWERS, ListDeadLetters, ReplayDeadLetters, load_command
+from shared.errors import Invalid
+from shared.readmodel import cursor, cursor_position
 
 OPERATOR = ("operator",)
 
@@ -22,7 +27,7 @@ class DeadLetterView(Schema):
     replayed = fields.Boolean(required=True)
 
 
-class DeadLetterPage(Schema):
+class DeadLetterPage(CursorPage):
     items = fields.List(fields.Nested(DeadLetterView), required=True)
 
 
@@ -41,11 +46,15 @@ class ReplayReport(Schema):
 
 
 class DeadLetterRoutes:
-    @route("GET", "/api/v1/dead-letters", roles=OPERATOR, response=DeadLetterPage,
-           summary="Every notification a service set aside after it failed every try")
-    def list_dead_letters(self, request, principal):
-        return {"items": [{"service": service, **letter} for service in FOLLOWERS
-                          for letter in getattr(self, service).dead_letters()]}
+    @route("GET", "/api/v1/dead-letters", roles=OPERATOR, query=ListDeadLetters,
+           response=DeadLetterPage,
+           summary="The notifications the services set aside after they failed every try, by "
+                   "service, upstream and notification id, paged by cursor")
+    def list_dead_letters(self, request, principal, query):
+        chosen = load_command(ListDeadLetters, query)
+        return letters_page(lambda service, *asked: getattr(self, service).dead_letters(*asked),
+                            [chosen["service"]] if chosen["service"] else list(FOLLOWERS),
+                            chosen["after"], chosen["per_page"], chosen["replayed"])
 
     @route("POST", "/api/v1/dead-letters/replay", roles=OPERATOR, body=ReplayDeadLetters,
            response=ReplayReport,
@@ -58,3 +67,33 @@ class DeadLetterRoutes:
             {"service": service, **outcome} for service in services
             for outcome in getattr(self, service).replay_dead_letters(
                 principal.subject, chosen["upstream"], chosen["notification_id"])]}
+
+
+def letters_page(ask: Callable[..., list[dict]], services: list[str], after: str | None,
+                 per_page: int, replayed: bool | None) -> dict:
+    """One page of the letters of ``services``, in that order and then by upstream and
+    notification id. ``ask(service, after, limit, replayed)`` is a service's own page; each
+    service is asked at most once, for what the page still lacks and one more (to know whether
+    a next page exists)."""
+    first, key = _letter_position(after, services)
+    items = []
+    for service in services[services.index(first):]:
+        found = ask(service, key if service == first else None, per_page + 1 - len(items), replayed)
+        items += [{"service": service, **letter} for letter in found]
+        if len(items) > per_page:
+            break
+    last = items[per_page - 1] if len(items) > per_page else None
+    return {"items": items[:per_page], "per_page": per_page, "next_after": last and cursor(
+        last["service"], f"{last['upstream']}:{last['notification_id']}")}
+
+
+def _letter_position(after: str | None, services: list[str]) -> tuple[str, list | None]:
+    """The service a page starts in and the (upstream, notification id) it starts after."""
+    if after is None:
+        return services[0], None
+    service, key = cursor_position(after)
+    upstream, _, number = key.rpartition(":")
+    if service not in services or not upstream or not number.isdigit():
+        raise Invalid("after must be a cursor this list returned as next_after",
+                      {"after": ["not a cursor of this list"]})
+    return service, [upstream, int(number)]

@@ -92,10 +92,12 @@ class EvaluationRoutes:
         return self.evaluation.list_checks(query)
 
     # Indicator configurations ----------------------------------------------------------------
-    @route("GET", "/api/v1/evaluation/configurations", roles=READERS, response=ConfigurationPage,
-           summary="Indicator configuration versions; the last registered is current")
-    def list_configurations(self, request, principal):
-        return self.evaluation.list_configurations()
+    @route("GET", "/api/v1/evaluation/configurations", roles=READERS, query=Paging,
+           response=ConfigurationPage,
+           summary="Indicator configuration versions in the order registered, the shipped "
+                   "default first, paged by cursor; the last registered is current")
+    def list_configurations(self, request, principal, query):
+        return self.evaluation.list_configurations(query)
 
     @route("GET", "/api/v1/evaluation/configurations/<version>", roles=READERS,
            response=ConfigurationView, summary="One indicator configuration version")

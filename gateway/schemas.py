@@ -355,9 +355,8 @@ class ConfigurationSummary(Schema):
     current = fields.Boolean(required=True)
 
 
-class ConfigurationPage(Schema):
+class ConfigurationPage(CursorPage):
     items = fields.List(fields.Nested(ConfigurationSummary), required=True)
-    total = fields.Integer(required=True)
 
 
 class FiguresView(Schema):

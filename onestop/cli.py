@@ -276,7 +276,16 @@ def _deadletters(args, config):
     headers = {"Authorization": f"Bearer {issue(jwt_secret(config), 'operator', args.operator, 300)}"}
     try:
         if args.verb == "list":
-            response = requests.get(f"{base}/api/v1/dead-letters", headers=headers, timeout=60)
+            items, page = [], {"per_page": 100}
+            while True:  # every page
+                response = requests.get(f"{base}/api/v1/dead-letters", headers=headers,
+                                        params=page, timeout=60)
+                if not response.ok:
+                    break
+                items += response.json()["items"]
+                if not response.json()["next_after"]:
+                    break
+                page["after"] = response.json()["next_after"]
         else:
             chosen = {"service": args.service, "upstream": args.upstream,
                       "notification_id": args.notification}
@@ -290,7 +299,8 @@ def _deadletters(args, config):
         print(f"onestop deadletters {args.verb}: {response.status_code} {response.text}",
               file=sys.stderr)
         return 2
-    items = response.json()["items"]
+    if args.verb != "list":
+        items = response.json()["items"]
     for item in items:
         state = item.get("outcome") or ("replayed" if item["replayed"] else "set aside")
         print(f"{item['service']:<11} {item['upstream']}#{item['notification_id']:<8} "

@@ -508,6 +508,13 @@ class ListAssignments(Command):
 FOLLOWERS = ("intake", "matching", "evaluation", "archive", "partners")
 
 
+class ListDeadLetters(Paging):
+    service = fields.String(load_default=None, validate=validate.OneOf(FOLLOWERS), metadata={
+        "description": "only the letters this service set aside"})
+    replayed = fields.Boolean(load_default=None, metadata={
+        "description": "true: only those replayed; false: only those waiting for a replay"})
+
+
 class ReplayDeadLetters(Command):
     """Which dead letters to replay: all of them by default, or one service's, one upstream's,
     or a single notification (upstream and notification_id together)."""

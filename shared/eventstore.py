@@ -29,7 +29,7 @@ from shared import metrics
 from shared.errors import Conflict, NotFound
 from shared.inbox import FollowsUpstreams
 from shared.messages import Message
-from shared.readmodel import Statement, upsert
+from shared.readmodel import Statement, upsert, where
 
 log = logging.getLogger(__name__)
 
@@ -241,11 +241,19 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
                 raise
         self._notify([])
 
-    def dead_letters(self) -> list[dict]:
+    def dead_letters(self, after=None, limit: int = 100, replayed: bool | None = None) -> list[dict]:
+        conditions, params = [], []
+        if after is not None:
+            # The table's key orders the page, so each page is one range of its index.
+            conditions.append("(upstream > %s OR (upstream = %s AND notification_id > %s))")
+            params += [after[0], after[0], int(after[1])]
+        if replayed is not None:
+            conditions.append(f"replayed_by IS {'NOT ' if replayed else ''}NULL")
         return [{"upstream": row["upstream"], "notification_id": row["notification_id"],
                  "event": row["event"], "error": row["error"],
                  "replayed": row["replayed_by"] is not None}
-                for row in self.read("SELECT * FROM {s}dead_letters ORDER BY upstream, notification_id")]
+                for row in self.read(f"SELECT * FROM {{s}}dead_letters{where(conditions)} "
+                                     "ORDER BY upstream, notification_id LIMIT %s", *params, int(limit))]
 
     def replay(self, message: Message, by: str) -> None:
         # The letter's new version is saved with the reaction's events: two operators replaying

@@ -38,6 +38,8 @@ class NotFollowing(RuntimeError):
 
 class FollowsUpstreams:
     upstreams: tuple[str, ...] = ()
+    #: How many dead letters a replay reads at a time.
+    letters_page = 100
     #: Errors of the infrastructure (a store or broker outage), not of the message: retried for
     #: as long as they last and never dead-lettered.
     transient_errors: tuple[type[BaseException], ...] = ()
@@ -54,8 +56,11 @@ class FollowsUpstreams:
         """Record the message as set aside and advance the position past it."""
         raise NotImplementedError
 
-    def dead_letters(self) -> list[dict]:
-        """Every notification set aside: upstream, notification_id, event, error, replayed."""
+    def dead_letters(self, after: Sequence | None = None, limit: int = 100,
+                     replayed: bool | None = None) -> list[dict]:
+        """Notifications set aside (upstream, notification_id, event, error, replayed), ordered
+        by upstream and notification id: at most ``limit`` after the key ``after`` (an
+        (upstream, notification id) pair), the replayed or the waiting ones only if asked."""
         raise NotImplementedError
 
     def replay(self, message: Message, by: str) -> None:
@@ -88,8 +93,8 @@ class FollowsUpstreams:
         Replayed effects land after later notifications of the same upstream: what a reaction
         decides must not depend on an order the replay cannot restore (docs/operations.md)."""
         outcomes = []
-        for letter in self.dead_letters():
-            if letter["replayed"] or (upstream and letter["upstream"] != upstream) or (
+        for letter in self._waiting_letters():
+            if (upstream and letter["upstream"] != upstream) or (
                     notification_id is not None and letter["notification_id"] != notification_id):
                 continue
             outcome = {"upstream": letter["upstream"], "notification_id": letter["notification_id"],
@@ -110,6 +115,13 @@ class FollowsUpstreams:
                 self._on_outcome(letter["upstream"], "replayed")
                 outcomes.append({**outcome, "outcome": "replayed", "error": None})
         return outcomes
+
+    def _waiting_letters(self):
+        """The letters not replayed yet, read a page at a time."""
+        after = None
+        while letters := self.dead_letters(after, self.letters_page, replayed=False):
+            yield from letters
+            after = (letters[-1]["upstream"], letters[-1]["notification_id"])
 
     def lag(self, upstream: str) -> int:
         """Notifications of ``upstream`` known to exist (received or pulled) but not applied."""

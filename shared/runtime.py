@@ -279,8 +279,8 @@ class EventSourcedService:
         return {"last_notification_id": self.application.last_notification_id()}
 
     @rpc
-    def dead_letters(self):
-        return self.application.dead_letters()
+    def dead_letters(self, after=None, limit=100, replayed=None):
+        return self.application.dead_letters(after, limit, replayed)
 
     @rpc
     def replay_dead_letters(self, by, upstream=None, notification_id=None):

@@ -159,11 +159,18 @@ class Archive(FollowsUpstreams):
             {"$setOnInsert": {**entry_of(message), "error": error}}, upsert=True)
         _advance(generation, message)
 
-    def dead_letters(self) -> list[dict]:
+    def dead_letters(self, after=None, limit: int = 100, replayed: bool | None = None) -> list[dict]:
+        query = {}
+        if after is not None:
+            query["$or"] = [{"service": {"$gt": after[0]}},
+                            {"service": after[0], "notification_id": {"$gt": int(after[1])}}]
+        if replayed is not None:
+            query["replayed_by"] = {"$exists": replayed}
+        found = self.generation().dead_letters.find(query).sort(
+            [("service", 1), ("notification_id", 1)]).limit(int(limit))
         return [{"upstream": letter["service"], "notification_id": letter["notification_id"],
                  "event": letter["name"], "error": letter["error"],
-                 "replayed": "replayed_by" in letter}
-                for letter in self.generation().dead_letters.find({}).sort("_id", 1)]
+                 "replayed": "replayed_by" in letter} for letter in found]
 
     def replay(self, message: Message, by: str) -> None:
         # Recording is idempotent (keyed by notification), so a replay cut short is simply

@@ -31,7 +31,7 @@ from shared.config import ConfigurationError, section
 from shared import metrics
 from shared.errors import Conflict, Forbidden, InsufficientData, Invalid, NotFound
 from shared.eventstore import ServiceApplication
-from shared.readmodel import equal, instant, keyset_page
+from shared.readmodel import cursor, equal, instant, keyset_page
 
 #: Complaint clocks in working time on the station's calendar (provisional defaults).
 COMPLAINT_LIMITS = {"acknowledgement": "1d", "resolution": "10d"}
@@ -362,9 +362,6 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         found = self.read("SELECT park FROM {s}parks WHERE station_id = %s", str(station_id))
         return found[0]["park"] if found else None
 
-    def _registered_versions(self) -> list[str]:
-        return [row["version"] for row in self.read(
-            "SELECT version FROM {s}configurations ORDER BY recorded, version")]
 
     # Configurations ------------------------------------------------------------------------
     def register_configuration(self, document, by: dict) -> dict:
@@ -390,13 +387,28 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         return {"version": found.version, "current": found.version == self._current_version(),
                 "document": found.document}
 
-    def configurations(self) -> dict:
-        versions = [self.default_configuration.version, *self._registered_versions()]
-        return {"items": [{"version": v, "current": v == versions[-1]} for v in versions],
-                "total": len(versions)}
+    def configurations(self, query: dict | None = None) -> dict:
+        """The versions in the order they were registered, paged by cursor; the shipped default
+        comes first, before every registered one."""
+        command = self.load_command(Paging, query or {})
+        wanted, after, items = command["per_page"], command["after"], []
+        if after is None:
+            items.append(self.default_configuration.version)
+            after = cursor("", self.default_configuration.version)  # sorts before any recorded
+        if len(items) < wanted:
+            found, next_after = keyset_page(self.read, "configurations", [], [], "recorded", after,
+                                            wanted - len(items), key="version")
+            items += [row["version"] for row in found]
+        else:  # a page of one: the default, and whether any version follows it
+            next_after = after if self.read("SELECT version FROM {s}configurations LIMIT 1") else None
+        current = self._current_version()
+        return {"items": [{"version": v, "current": v == current} for v in items],
+                "per_page": wanted, "next_after": next_after}
 
     def _current_version(self) -> str:
-        return (self._registered_versions() or [self.default_configuration.version])[-1]
+        found = self.read("SELECT version FROM {s}configurations "
+                          "ORDER BY recorded DESC, version DESC LIMIT 1")
+        return found[0]["version"] if found else self.default_configuration.version
 
     def _configuration(self, version: str | None) -> Configuration:
         version = version or self._current_version()

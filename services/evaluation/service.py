@@ -53,8 +53,8 @@ class EvaluationService(EventSourcedService, FollowsIntake, FollowsMatching, Fol
         return self.application.configuration(version)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def list_configurations(self):
-        return self.application.configurations()
+    def list_configurations(self, query=None):
+        return self.application.configurations(query)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def get_figures(self, scope, period, viewer):

@@ -157,6 +157,8 @@ def test_json_nested_past_the_limit_is_refused_before_it_is_read(platform, path,
     ("/api/v1/archive/demands", SUPERVISOR, "per_page", 100),
     ("/api/v1/partner/events", ("institution", "i-1"), "limit", 500),
     ("/api/v1/assignments", ("institution", "i-1"), "per_page", 100),
+    ("/api/v1/dead-letters", ("operator", "ops-1"), "per_page", 100),
+    ("/api/v1/evaluation/configurations", SUPERVISOR, "per_page", 100),
 ])
 @pytest.mark.parametrize("value", ["10000000", "9" * 5000, "1e9", "0", "-1"])
 def test_huge_pages_are_refused_not_clamped(platform, path, as_, parameter, maximum, value):
@@ -170,13 +172,25 @@ def test_huge_pages_are_refused_not_clamped(platform, path, as_, parameter, maxi
     assert (bounds["minimum"], bounds["maximum"]) == (1, maximum)
 
 
+@pytest.mark.parametrize("path, as_", [("/api/v1/demands", SUPERVISOR),
+                                       ("/api/v1/dead-letters", ("operator", "ops-1")),
+                                       ("/api/v1/evaluation/configurations", SUPERVISOR)])
 @pytest.mark.parametrize("after", ["garbage", "W10", "WzEsMl0", "eyJhIjogMX0", "é"])
-def test_a_cursor_no_page_gave_is_refused(platform, after):
+def test_a_cursor_no_page_gave_is_refused(platform, path, as_, after):
     """Lists page by cursor; one that is not a ``next_after`` (not base64, not JSON, numbers,
     an object) is a 422 naming it, never a 500."""
-    error = assert_error(platform.api.call("GET", "/api/v1/demands", as_=SUPERVISOR,
+    error = assert_error(platform.api.call("GET", path, as_=as_,
                                            params={"after": after}), 422, "validation_failed")
     assert error["details"] == {"after": ["not a cursor of this list"]}
+
+
+@pytest.mark.parametrize("query", [{"after": "WyJub3BlIiwgIm1hdGNoaW5nOjQiXQ"},  # ["nope", "matching:4"]
+                                   {"after": "WyJpbnRha2UiLCAibWF0Y2hpbmciXQ"},  # ["intake", "matching"]
+                                   {"service": "gateway"}, {"replayed": "perhaps"}])
+def test_the_dead_letters_list_names_what_it_cannot_read(platform, query):
+    error = assert_error(platform.api.call("GET", "/api/v1/dead-letters", as_=("operator", "ops-1"),
+                                           params=query), 422, "validation_failed")
+    assert set(error["details"]) == set(query)
 
 
 @pytest.mark.parametrize("path", ["/api/v1/demands/00000000-0000-0000-0000-000000000000",

@@ -423,3 +423,29 @@ def test_a_mistaken_publication_is_withdrawn_with_its_actions_and_the_period_pub
     with pytest.raises(Conflict):
         evaluation.publish({"scope": scope, "period": "2026-12"}, SUPERVISOR)
     assert evaluation.evaluation(published["id"], SUPERVISOR)["withdrawal"] is not None
+
+
+def test_configurations_page_by_cursor_the_shipped_default_first_the_last_registered_current(park):
+    evaluation = park.apps["evaluation"]
+    default = evaluation.configuration()["document"]
+    for version in ("b-second", "a-third", "c-fourth"):  # registration order, not the names'
+        evaluation.register_configuration({**default, "version": version}, SUPERVISOR)
+    every = evaluation.configurations({"per_page": 100})
+    assert every["items"] == [{"version": default["version"], "current": False},
+                              {"version": "b-second", "current": False},
+                              {"version": "a-third", "current": False},
+                              {"version": "c-fourth", "current": True}]
+    assert every["next_after"] is None
+
+    for per_page in (1, 2, 3):
+        seen, query = [], {"per_page": per_page}
+        while True:
+            page = evaluation.configurations(query)
+            assert len(page["items"]) <= per_page
+            seen += page["items"]
+            if page["next_after"] is None:
+                break
+            query = {"per_page": per_page, "after": page["next_after"]}
+        assert seen == every["items"], per_page
+    with pytest.raises(Invalid):
+        evaluation.configurations({"after": "not-a-cursor"})

@@ -167,6 +167,45 @@ def test_a_reaction_that_keeps_failing_is_dead_lettered_and_the_stream_moves_on(
         "InstitutionAssigned") == 1
 
 
+def test_dead_letters_page_by_key_and_a_replay_reads_them_a_page_at_a_time(platform, monkeypatch):
+    matching, intake = platform.apps["matching"], platform.apps["intake"]
+    matching.register_institution(factories.institution(), SPECIALIST)
+    poisoned = [intake.submit_demand(factories.demand(title=f"poison {n}"), SPECIALIST)["id"]
+                for n in range(3)]
+    original = Matching._on_demand_accepted
+
+    def fail_on_poison(self, message, data, processing):
+        if str(data["demand_id"]) in poisoned:
+            raise RuntimeError("cannot match this one")
+        return original(self, message, data, processing)
+
+    monkeypatch.setattr(Matching, "_on_demand_accepted", fail_on_poison)
+    for _ in range(3 * 5):  # five tries each
+        matching.catch_up()
+    every = matching.dead_letters()
+    assert [(d["upstream"], d["event"]) for d in every] == [("intake", "DemandAccepted")] * 3
+    ids = [d["notification_id"] for d in every]
+    assert ids == sorted(ids)
+
+    first = matching.dead_letters(limit=2)
+    rest = matching.dead_letters(after=("intake", first[-1]["notification_id"]), limit=2)
+    assert first + rest == every and len(rest) == 1
+    assert matching.dead_letters(after=("intake", ids[-1])) == []
+    assert matching.dead_letters(after=("archive", 10**9)) == every  # "archive" < "intake"
+    assert matching.dead_letters(replayed=True) == []
+
+    monkeypatch.undo()  # the fix is deployed: one replayed alone, then the rest a page at a time
+    [one] = matching.replay_dead_letters("ops-1", "intake", ids[1])
+    assert one["outcome"] == "replayed"
+    assert [d["notification_id"] for d in matching.dead_letters(replayed=True)] == [ids[1]]
+    assert [d["notification_id"] for d in matching.dead_letters(replayed=False)] == [ids[0], ids[2]]
+    matching.letters_page = 1
+    assert [o["notification_id"] for o in matching.replay_dead_letters("ops-1")] == [ids[0], ids[2]]
+    assert matching.dead_letters(replayed=False) == []
+    platform.settle()
+    assert {intake.demand(d, SPECIALIST)["status"] for d in poisoned} == {"assigned"}
+
+
 def test_a_dead_letter_of_the_archive_is_replayed_into_its_dossier(platform, monkeypatch):
     from services.archive.projection import Archive
 
@@ -187,8 +226,12 @@ def test_a_dead_letter_of_the_archive_is_replayed_into_its_dossier(platform, mon
     names = lambda: [e["name"] for e in platform.archive.dossier(demand["id"])["events"]]
     assert "DemandAccepted" not in names() and "DemandAssigned" in names()
 
+    assert platform.archive.dead_letters(replayed=True) == []
+    assert platform.archive.dead_letters(after=("intake", 10**9)) == []
+
     monkeypatch.undo()
     assert [o["outcome"] for o in platform.archive.replay_dead_letters("ops-1")] == ["replayed"]
+    assert platform.archive.dead_letters(replayed=False) == []
     assert names().count("DemandAccepted") == 1
     assert platform.archive.dead_letters()[0]["replayed"] is True
     assert platform.archive.verify(demand["id"])["intact"]
