@@ -101,6 +101,10 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
                 "replayed_by": aggregate.replayed_by})]
         return []
 
+    def rebuilt_rows(self, aggregates: list) -> list[Statement]:
+        """The rows a read-model rebuild writes for a page's aggregates, as they now stand."""
+        return [row for aggregate in aggregates for row in self.rows(aggregate)]
+
     def _record(self, processing_event: ProcessingEvent):
         # Every save, reaction, dead letter and replay comes through here: the rows of what
         # changed are written in the transaction that records it.
@@ -134,7 +138,7 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
                 recent[aggregate_id] = touched[aggregate_id] = aggregate
             while len(recent) > keep:
                 recent.popitem(last=False)
-            self.recorder.execute([row for aggregate in touched.values() for row in self.rows(aggregate)])
+            self.recorder.execute(self.rebuilt_rows(list(touched.values())))
             position, read = notifications[-1].id, read + len(notifications)
             if progress is not None:
                 progress(position, last, read)

@@ -18,7 +18,7 @@ import base64
 import binascii
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from datetime import datetime, timezone
 from itertools import groupby
@@ -34,26 +34,36 @@ from shared.errors import Invalid
 class Statement:
     """One SQL statement and its parameters, run in the events' transaction. An upsert also
     carries its multi-row form (``rows_sql``, with ``{rows}`` for the VALUES lists) and its
-    key's values, so a run of them is written as one statement per chunk."""
+    key's values, so a run of them is written as one statement per chunk; an increment also
+    says which parameter it adds (``adds``), so a run's rows of one key are added together."""
     sql: str
     params: tuple = ()
     rows_sql: str | None = None
     key: tuple | None = None
+    adds: int | None = None
 
 
 def upsert(table: str, key: Sequence[str], values: dict[str, Any]) -> Statement:
     """Insert the row, or replace the columns of the row with the same key."""
-    sql, rows_sql = _upsert_sql(table, tuple(key), tuple(values))
+    sql, rows_sql = _upsert_sql(table, tuple(key), tuple(values), None)
     return Statement(sql, tuple(_column(value) for value in values.values()), rows_sql,
                      tuple(str(values[c]) for c in key))
 
 
+def increment(table: str, key: Sequence[str], values: dict[str, Any], amount: str) -> Statement:
+    """Insert the row, or add its ``amount`` column to the row with the same key."""
+    sql, rows_sql = _upsert_sql(table, tuple(key), tuple(values), amount)
+    return Statement(sql, tuple(_column(value) for value in values.values()), rows_sql,
+                     tuple(str(values[c]) for c in key), adds=list(values).index(amount))
+
+
 @lru_cache(maxsize=256)
-def _upsert_sql(table: str, key: tuple, columns: tuple) -> tuple[str, str]:
-    updates = [c for c in columns if c not in key]
-    action = (f"DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in updates)}"
-              if updates else "DO NOTHING")
-    head = f"INSERT INTO {{s}}{table} ({', '.join(columns)}) VALUES "
+def _upsert_sql(table: str, key: tuple, columns: tuple, adds: str | None) -> tuple[str, str]:
+    updates = [f"{c} = kept.{c} + excluded.{c}" if c == adds else f"{c} = excluded.{c}"
+               for c in columns if c not in key]
+    action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
+    alias = " AS kept" if adds else ""  # the row kept, whose amount is added to
+    head = f"INSERT INTO {{s}}{table}{alias} ({', '.join(columns)}) VALUES "
     tail = f" ON CONFLICT ({', '.join(key)}) {action}"
     return head + f"({', '.join(['%s'] * len(columns))})" + tail, head + "{rows}" + tail
 
@@ -102,7 +112,7 @@ class ReadModelRecorder:
             elif run[0].rows_sql is None:
                 cursor.executemany(self._sql(sql), [row.params for row in run])
             else:
-                last = list({row.key: row for row in run}.values())
+                last = list(_one_per_key(run).values())
                 template = self._sql(run[0].rows_sql)
                 one = f"({', '.join([self.placeholder] * len(last[0].params))})"
                 # Chunks short enough for psycopg to keep the statement's parse (and the
@@ -122,6 +132,19 @@ class ReadModelRecorder:
         """Statements in a transaction of their own, with no events (a rebuild, a snapshot)."""
         with self.datastore.transaction(commit=True) as cursor:
             self._write_rows(cursor, statements)
+
+
+def _one_per_key(run: list[Statement]) -> dict[tuple, Statement]:
+    """A run's rows, one per key: the last stands for an upsert's, the sum for an increment's."""
+    found: dict[tuple, Statement] = {}
+    for row in run:
+        earlier = found.get(row.key)
+        if earlier is not None and row.adds is not None:
+            params = list(row.params)
+            params[row.adds] += earlier.params[row.adds]
+            row = replace(row, params=tuple(params))
+        found[row.key] = row
+    return found
 
 
 class SQLiteReadModelRecorder(ReadModelRecorder, SQLiteProcessRecorder):

@@ -17,7 +17,7 @@ from services.evaluation.following import (
 from services.evaluation import readmodel
 from services.evaluation.readmodel import Ledger
 from services.evaluation.indicators import Context
-from services.evaluation.ledger import Entries, Period, scope_of
+from services.evaluation.ledger import Entries, Period, Tally, scope_of
 from services.evaluation.reports import ImprovementAction, PublishedEvaluation
 from services.evaluation.scoring import Configuration, RegisteredConfiguration
 from services.evaluation.supervision import SupervisionCheck
@@ -88,6 +88,15 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
 
     def rows(self, aggregate):
         return super().rows(aggregate) + readmodel.rows(aggregate)
+
+    def rebuilt_rows(self, aggregates):
+        # A tally's rows add to sums, so only the tallies not written yet are written, and a
+        # page's tallies together (the events were committed with their rows: a tally read
+        # from the log is either listed as written or was recorded before the tables were).
+        tallies = [a for a in aggregates if isinstance(a, Tally)]
+        written = readmodel.written_tallies(self.read, [str(t.id) for t in tallies])
+        return readmodel.ledger_rows(t for t in tallies if str(t.id) not in written) + [
+            row for a in aggregates if not isinstance(a, Tally) for row in self.rows(a)]
 
     def _now(self) -> str:
         return self.clock().isoformat()

@@ -3,9 +3,10 @@ queries and checks need (parks, services awaiting feedback, complaints, checks, 
 published evaluations, improvement actions), each kept in evaluation's own store in the
 transaction that records the events (shared/readmodel.py).
 
-A tally is created once and never changed; its figures go into:
-- ``day_sums``: a count or a sum per (scope, figure, day), added to only the first time that
-  tally is written (``applied_tallies`` says which were), so writing it again adds nothing;
+A tally is created once and never changed, and its rows are written with its creation, once
+(``applied_tallies`` lists the tallies written, so a read-model rebuild skips them); its figures
+go into:
+- ``day_sums``: a count or a sum per (scope, figure, day), added to;
 - ``day_members``: a set's members per day (an enterprise served), counted distinct over a
   period;
 - ``states``: a value as of a day (an institution's standing), the latest one winning; values
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Iterable
 
 from services.evaluation.cases import ServiceCase, StationRecord
 from services.evaluation.complaints import Complaint
@@ -23,7 +25,7 @@ from services.evaluation.ledger import LEVELS, Period, Tally
 from services.evaluation.reports import ImprovementAction, PublishedEvaluation
 from services.evaluation.scoring import RegisteredConfiguration
 from services.evaluation.supervision import SupervisionCheck
-from shared.readmodel import Statement, instant, upsert
+from shared.readmodel import Statement, increment, instant, upsert
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS {s}day_sums (scope TEXT NOT NULL, figure TEXT NOT NULL, "
@@ -54,7 +56,7 @@ TABLES = (
 
 def rows(aggregate) -> list[Statement]:
     if isinstance(aggregate, Tally):
-        return _tally_rows(aggregate)
+        return ledger_rows([aggregate])
     if isinstance(aggregate, StationRecord):
         return [upsert("parks", ("station_id",), {"station_id": str(aggregate.station_id),
                                                   "park": aggregate.park})]
@@ -94,27 +96,39 @@ def _created(aggregate) -> str:
     return instant(aggregate.created_on.isoformat())
 
 
-def _tally_rows(tally: Tally) -> list[Statement]:
-    tally_id = str(tally.id)
-    statements = []
-    for entry in tally.entries:
-        if "add" in entry:
-            statements.append(Statement(
-                "INSERT INTO {s}day_sums AS sums (scope, figure, day, amount) SELECT %s, %s, %s, %s "
-                "WHERE NOT EXISTS (SELECT 1 FROM {s}applied_tallies WHERE tally_id = %s) "
-                "ON CONFLICT (scope, figure, day) DO UPDATE SET amount = sums.amount + excluded.amount",
-                (entry["scope"], entry["figure"], tally.day, float(entry["add"]), tally_id)))
-        elif "member" in entry:
-            statements.append(upsert("day_members", ("scope", "figure", "day", "member"), {
-                "scope": entry["scope"], "figure": entry["figure"], "day": tally.day,
-                "member": entry["member"]}))
-        else:
-            statements.append(upsert("states", ("figure", "state_key", "day", "recorded", "tally_id"), {
-                "figure": entry["figure"], "state_key": entry["key"], "day": tally.day,
-                "recorded": _created(tally), "tally_id": tally_id,
-                "value": json.dumps(entry["value"], sort_keys=True)}))
-    statements.append(upsert("applied_tallies", ("tally_id",), {"tally_id": tally_id}))
-    return statements
+def ledger_rows(tallies: Iterable[Tally]) -> list[Statement]:
+    """The rows of tallies not written before, a table at a time: a page of tallies in a
+    rebuild is then one statement per table and chunk, their sums of one key added together."""
+    sums, members, states, written = [], [], [], []
+    for tally in tallies:
+        tally_id = str(tally.id)
+        for entry in tally.entries:
+            if "add" in entry:
+                sums.append(increment("day_sums", ("scope", "figure", "day"), {
+                    "scope": entry["scope"], "figure": entry["figure"], "day": tally.day,
+                    "amount": float(entry["add"])}, "amount"))
+            elif "member" in entry:
+                members.append(upsert("day_members", ("scope", "figure", "day", "member"), {
+                    "scope": entry["scope"], "figure": entry["figure"], "day": tally.day,
+                    "member": entry["member"]}))
+            else:
+                states.append(upsert("states", ("figure", "state_key", "day", "recorded", "tally_id"), {
+                    "figure": entry["figure"], "state_key": entry["key"], "day": tally.day,
+                    "recorded": _created(tally), "tally_id": tally_id,
+                    "value": json.dumps(entry["value"], sort_keys=True)}))
+        written.append(upsert("applied_tallies", ("tally_id",), {"tally_id": tally_id}))
+    return sums + members + states + written
+
+
+def written_tallies(read, tally_ids: list[str]) -> set[str]:
+    """Which of these tallies' rows are in the tables already."""
+    found = set()
+    for start in range(0, len(tally_ids), 500):
+        chunk = tally_ids[start:start + 500]
+        found.update(row["tally_id"] for row in read(
+            f"SELECT tally_id FROM {{s}}applied_tallies WHERE tally_id IN ({', '.join(['%s'] * len(chunk))})",
+            *chunk))
+    return found
 
 
 class Ledger:
