@@ -67,7 +67,11 @@ class Matching(ServiceApplication):
         self.deciding = threading.RLock()
 
     def rows(self, aggregate):
-        return super().rows(aggregate) + readmodel.rows(aggregate)
+        return super().rows(aggregate) + readmodel.rows([aggregate])
+
+    def rebuilt_rows(self, aggregates):
+        shared_rows = super().rows
+        return [row for a in aggregates for row in shared_rows(a)] + readmodel.rows(aggregates)
 
     def apply(self, message) -> None:
         with self.deciding:

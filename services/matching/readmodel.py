@@ -40,34 +40,54 @@ TABLES = (
     "profiles TEXT NOT NULL)",
 )
 
-_HELD = ("(SELECT institution_id FROM {s}holds WHERE match_id = %s AND counted = 1)")
+def rows(aggregates: list) -> list[Statement]:
+    """The rows of these aggregates' new states, a table at a time: one match when it is saved,
+    a page of them in a read-model rebuild. The institutions' load rows come first (a match may
+    hold capacity at an institution registered in the same page); then every match releases
+    what its previous row held, the rows are written, and every match takes what it holds now.
+    Each match is in the list once, so its release reads its previous row and its take its new
+    one, and a load goes down before it goes up (the check holds throughout)."""
+    institutions = [a for a in aggregates if isinstance(a, Institution)]
+    matches = [a for a in aggregates if isinstance(a, Match)]
+    statements = [Statement(
+        "INSERT INTO {s}institution_load (institution_id, capacity, open) VALUES (%s, %s, 0) "
+        "ON CONFLICT (institution_id) DO UPDATE SET capacity = excluded.capacity",
+        (str(institution.id), institution.capacity)) for institution in institutions]
+    if not matches:
+        return statements
+    ids = [str(match.id) for match in matches]
+    statements += [upsert("explanations", ("digest",), {"digest": key, "body": explanation})
+                   for match in matches for key, explanation in match.explained.items()]
+    statements += [upsert("assignments", ("assignment_id",), {
+        "assignment_id": key, "institution_id": seen["institution_id"], "match_id": str(match.id),
+        "status": seen["status"], "view": seen,
+        "respond_by": instant(seen["respond_by"]) if seen["respond_by"] else None})
+        for match in matches for key, seen in match.assignments.items()]
+    statements += _load_change(ids, "-")
+    statements += [upsert("holds", ("match_id",), _hold(match)) for match in matches]
+    statements += _load_change(ids, "+")
+    return statements
 
 
-def rows(aggregate) -> list[Statement]:
-    if isinstance(aggregate, Institution):
-        return [Statement(
-            "INSERT INTO {s}institution_load (institution_id, capacity, open) VALUES (%s, %s, 0) "
-            "ON CONFLICT (institution_id) DO UPDATE SET capacity = excluded.capacity",
-            (str(aggregate.id), aggregate.capacity))]
-    if isinstance(aggregate, Match):
-        match_id = str(aggregate.id)
-        holder = str(aggregate.institution_id) if aggregate.holds_capacity else None
-        # A supervisor's assignment that set the constraints aside does not count against
-        # the capacity it was allowed to exceed.
-        overridden = bool(aggregate.current and (aggregate.current.get("manual") or {}).get("overridden"))
-        return [
-            *(upsert("explanations", ("digest",), {"digest": key, "body": explanation})
-              for key, explanation in aggregate.explained.items()),
-            *(upsert("assignments", ("assignment_id",), {
-                "assignment_id": key, "institution_id": seen["institution_id"], "match_id": match_id,
-                "status": seen["status"], "view": seen,
-                "respond_by": instant(seen["respond_by"]) if seen["respond_by"] else None})
-              for key, seen in aggregate.assignments.items()),
-            Statement(f"UPDATE {{s}}institution_load SET open = open - 1 WHERE institution_id = {_HELD}",
-                      (match_id,)),
-            upsert("holds", ("match_id",), {"match_id": match_id, "institution_id": holder,
-                                            "counted": int(holder is not None and not overridden)}),
-            Statement(f"UPDATE {{s}}institution_load SET open = open + 1 WHERE institution_id = {_HELD}",
-                      (match_id,)),
-        ]
-    return []
+def _hold(match: Match) -> dict:
+    holder = str(match.institution_id) if match.holds_capacity else None
+    # A supervisor's assignment that set the constraints aside does not count against the
+    # capacity it was allowed to exceed.
+    overridden = bool(match.current and (match.current.get("manual") or {}).get("overridden"))
+    return {"match_id": str(match.id), "institution_id": holder,
+            "counted": int(holder is not None and not overridden)}
+
+
+def _load_change(match_ids: list[str], sign: str, chunk: int = 200) -> list[Statement]:
+    """``open = open ± n`` on each institution, n being how many of these matches its ``holds``
+    rows count, as they stand when the statement runs."""
+    statements = []
+    for start in range(0, len(match_ids), chunk):
+        some = match_ids[start:start + chunk]
+        held = (f"SELECT institution_id FROM {{s}}holds WHERE counted = 1 "
+                f"AND match_id IN ({', '.join(['%s'] * len(some))})")
+        statements.append(Statement(
+            f"UPDATE {{s}}institution_load SET open = open {sign} (SELECT COUNT(*) FROM ({held}) AS h "
+            f"WHERE h.institution_id = {{s}}institution_load.institution_id) "
+            f"WHERE institution_id IN ({held})", (*some, *some)))
+    return statements

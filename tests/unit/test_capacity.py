@@ -3,6 +3,7 @@ saved in the match's own transaction, refuses the second of two saves taking the
 and the reaction that made it decides again on what was committed."""
 from services.matching.application import Matching
 from shared.eventstore import open_application
+from shared.readmodel import Statement
 from tests import factories
 from tests.unit.conftest import Platform
 
@@ -66,3 +67,23 @@ def test_releases_free_the_slot_and_a_rebuild_changes_no_load(platform):
     assert intake.demand(again["id"], SPECIALIST)["assignment"]["institution_id"] == lab
     matching.rebuild_read_model()
     assert loads(matching) == {lab: (1, 1)}
+
+
+def test_a_rebuild_of_emptied_tables_counts_each_institutions_load_a_page_at_a_time(platform):
+    intake, matching = platform.apps["intake"], platform.apps["matching"]
+    labs = [matching.register_institution(factories.institution(capacity=c), SPECIALIST)["id"]
+            for c in (3, 4)]
+    demands = [intake.submit_demand(factories.demand(), SPECIALIST)["id"] for _ in range(6)]
+    platform.settle()
+    intake.cancel(demands[0], {"reason": "no longer needed"}, SPECIALIST)
+    platform.settle()
+    counted = loads(matching)
+    assert sum(open for open, _ in counted.values()) == 5 and set(counted) == set(labs)
+    holds = sorted(map(repr, matching.read("SELECT * FROM {s}holds")))
+
+    matching.recorder.execute([Statement("DELETE FROM {s}holds"),
+                               Statement("DELETE FROM {s}institution_load")])
+    for page in (1000, 7, 1000):  # all in one page, pages splitting the matches, and again
+        matching.rebuild_read_model(page=page)
+        assert loads(matching) == counted, page
+        assert sorted(map(repr, matching.read("SELECT * FROM {s}holds"))) == holds
