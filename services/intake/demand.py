@@ -7,7 +7,6 @@ working calendar; the aggregate only decides which stages are open, paused, met 
 """
 from __future__ import annotations
 
-import copy
 import uuid
 from datetime import date, datetime
 from uuid import UUID
@@ -65,8 +64,10 @@ class Demand(Aggregate):
         self.request_hash = request_hash
         self.submitted_by = by
         self.submitted_at = at
-        # A copy: the event keeps what was recorded while the aggregate's clocks move on.
-        self.deadlines = copy.deepcopy(deadlines)
+        # A copy: the event keeps what was recorded while the aggregate's clocks move on. A
+        # clock is flat (``deadline``), so copying each is enough (a deep copy was a sixth of
+        # a read-model rebuild).
+        self.deadlines = {stage: dict(clock) for stage, clock in deadlines.items()}
         self.status = "submitted"
         self.updated_at = at
         self.matching_round = 0
@@ -205,7 +206,7 @@ class Demand(Aggregate):
         self.status = "assigned"
         self.assignment = {"assignment_id": assignment_id, "institution_id": institution_id,
                            "status": "assigned"}
-        self.deadlines["follow_up"] = copy.deepcopy(follow_up)
+        self.deadlines["follow_up"] = dict(follow_up)
 
     def record_matching_failure(self, reasons: list[str], at: str) -> None:
         self._require({"accepted"}, "record a matching failure of")
@@ -270,7 +271,7 @@ class Demand(Aggregate):
         self.follow_ups.append({"note": note, "contact": contact, "channel": channel,
                                 "next_step_on": next_step_on, "by": by, "at": at})
         self._meet("first_response", at)
-        self.deadlines["follow_up"] = copy.deepcopy(next_follow_up)
+        self.deadlines["follow_up"] = dict(next_follow_up)
 
     # Time limits ---------------------------------------------------------------------------
     def open_stages(self) -> dict[str, dict]:
