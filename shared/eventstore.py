@@ -78,9 +78,15 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
         "replayed_by TEXT, PRIMARY KEY (upstream, notification_id))",
     )
 
+    #: How many notifications no reaction takes may pass in a row before their position is
+    #: recorded on its own (``_pass``).
+    quiet_positions = 500
+
     def __init__(self, env=None):
         super().__init__(env)
         self._on_recorded: list[Callable[[], None]] = []
+        self._passed: dict[str, int] = {}
+        self._passed_since: dict[str, int] = {}
         #: The business time of commands and reactions; tests replace it with a controlled one.
         self.clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
@@ -211,12 +217,16 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
 
     # Following upstream logs ---------------------------------------------------------------
     def position(self, upstream: str) -> int:
-        return self.recorder.max_tracking_id(upstream) or 0
+        return max(self.recorder.max_tracking_id(upstream) or 0, self._passed.get(upstream, 0))
 
     def apply(self, message: Message) -> None:
+        if message.event not in self.reactions:
+            self._pass(message)
+            return
         for attempt in range(1, CONFLICT_RETRIES + 1):
             try:
                 self.process_event(message, Tracking(message.service, message.id))
+                self._passed_since[message.service] = 0  # recorded past the ones passed
                 return
             except IntegrityError:
                 if self.position(message.service) >= message.id:
@@ -225,6 +235,23 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
                 # another upstream): a race, not a poison message. Reload and apply again.
                 if attempt == CONFLICT_RETRIES:
                     raise
+
+    def _pass(self, message: Message) -> None:
+        """A notification nothing here reacts to changes nothing, so it needs no commit of its
+        own: its position is kept in memory, and the next commit that tracks its upstream
+        records a position past it (tracking is one row per upstream, its highest id). Only
+        after ``quiet_positions`` such notifications in a row is the position recorded alone.
+        A restart reads those passed since again, and passes them again: which event types a
+        service reacts to is fixed in its code, so passing never depends on state."""
+        upstream = message.service
+        self._passed[upstream] = message.id
+        self._passed_since[upstream] = self._passed_since.get(upstream, 0) + 1
+        if self._passed_since[upstream] >= self.quiet_positions:
+            self._passed_since[upstream] = 0
+            try:
+                self.recorder.insert_tracking(Tracking(upstream, message.id))
+            except IntegrityError:
+                pass  # a replica recorded a position at or past it
 
     def policy(self, message: Message, processing_event: ProcessingEvent) -> None:
         reaction = self.reactions.get(message.event)

@@ -265,3 +265,69 @@ def test_a_reaction_that_loses_a_race_for_an_aggregate_is_retried_not_dead_lette
     assert figures["figures"]["demands_submitted"] == 1
     assert figures["figures"]["first_responses"] == 1 and figures["figures"]["assessments"] == 1
     assert evaluation.dead_letters() == []
+
+
+def test_a_notification_no_reaction_takes_is_passed_without_a_commit_and_read_again_after_a_restart(
+        durable_config, clock):
+    """Commits counted, not timed: a follower commits once for each notification it reacts to,
+    the ones it does not react to ride on the next such commit (or on one of their own every
+    ``quiet_positions``), and a restart that forgot them passes them again, changing nothing."""
+    from shared.eventstore import open_application
+    from tests.unit.conftest import OPERATOR, Platform
+
+    platform = Platform(durable_config, clock)
+    intake, matching = platform.apps["intake"], platform.apps["matching"]
+    matching.register_institution(factories.institution(), SPECIALIST)
+    platform.settle()
+    tracked = []  # the upstream notifications each of matching's commits tracks
+    insert_events, insert_tracking = matching.recorder.insert_events, matching.recorder.insert_tracking
+
+    def counted_events(stored_events, **kwargs):
+        if kwargs.get("tracking") is not None:
+            tracked.append((kwargs["tracking"].application_name, kwargs["tracking"].notification_id))
+        return insert_events(stored_events, **kwargs)
+
+    def counted_tracking(tracking):
+        tracked.append((tracking.application_name, tracking.notification_id))
+        return insert_tracking(tracking)
+
+    matching.recorder.insert_events, matching.recorder.insert_tracking = counted_events, counted_tracking
+    start = matching.position("intake")
+    for _ in range(3):
+        intake.submit_demand(factories.demand(), SPECIALIST)
+    platform.settle()
+    notifications = intake.log(start, 1000)
+    reacted = [m.id for m in notifications if m.event in Matching.reactions]
+    assert reacted and len(reacted) < len(notifications)  # DemandSubmitted is not matching's
+    assert [n for upstream, n in tracked if upstream == "intake"] == reacted
+    assert matching.position("intake") == notifications[-1].id
+
+    # Quiet stretches are recorded every quiet_positions notifications passed in a row.
+    matching.quiet_positions, tracked[:] = 2, []
+    intake.add_specialist(platform.station["id"], factories.specialist("s-2"), OPERATOR)
+    intake.add_specialist(platform.station["id"], factories.specialist("s-3"), OPERATOR)
+    intake.add_specialist(platform.station["id"], factories.specialist("s-4"), OPERATOR)
+    platform.settle()
+    passed = [m.id for m in intake.log(notifications[-1].id, 1000)]
+    assert len(passed) == 3
+    in_a_row = len([m for m in notifications if m.id > reacted[-1]])  # passed since the last commit
+    recorded = []
+    for notification_id in passed:
+        in_a_row += 1
+        if in_a_row >= 2:
+            recorded.append(("intake", notification_id))
+            in_a_row = 0
+    assert [t for t in tracked if t[0] == "intake"] == recorded and recorded
+    stored = matching.recorder.max_tracking_id("intake")
+    assert stored == recorded[-1][1] and matching.position("intake") == passed[2]
+
+    # A restart knows only the stored position: it reads the last one again and passes it.
+    events = matching.last_notification_id()
+    restarted = open_application(Matching, durable_config)
+    restarted.clock = clock
+    restarted.follow_upstreams(platform.read_log, retry_backoff=0)
+    assert restarted.position("intake") == stored
+    assert restarted.catch_up(["intake"]) == len(intake.log(stored, 1000))
+    assert restarted.position("intake") == passed[2] and restarted.last_notification_id() == events
+    restarted.close()
+    platform.close()
