@@ -145,6 +145,11 @@ class FollowsUpstreams:
         self._on_outcome(message.service, "gap")
         self._on_gap(message.service)
 
+    def receive_all(self, messages: Sequence[Message]) -> None:
+        """Messages of one upstream, in the order they arrived."""
+        for message in messages:
+            self.receive(message)
+
     def catch_up(self, upstreams: Sequence[str] | None = None) -> int:
         """Pull and apply whatever each upstream has beyond our position; returns how many.
 

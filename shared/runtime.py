@@ -47,7 +47,10 @@ def events_exchange(service: str) -> Exchange:
 
 
 class Follow(Consumer):
-    """Entrypoint: the decorated method gets each ``Message`` of the upstream's log."""
+    """Entrypoint: the decorated method gets the upstream's messages in log order, a list at a
+    time. One worker per upstream at most: the messages that arrive while it works wait and go
+    to the next worker together, so a backlog of notifications holds one of the container's
+    workers, never the ones that answer RPC (submits and reads)."""
 
     def __init__(self, upstream: str, **kwargs):
         self.upstream = upstream
@@ -57,6 +60,8 @@ class Follow(Consumer):
         self.queue = Queue(
             f"{self.container.service_name}.follows.{self.upstream}",
             exchange=events_exchange(self.upstream), routing_key="#", durable=True)
+        self._waiting: list[tuple[Message, object]] = []
+        self._working = False
         super().setup()
 
     def handle_message(self, body, message):
@@ -70,23 +75,39 @@ class Follow(Consumer):
             metrics.INBOX_MESSAGES.labels(self.container.service_name, self.upstream, "malformed").inc()
             self.queue_consumer.ack_message(message)
             return
+        self._waiting.append((parsed, message))
+        if not self._working:
+            self._work()
+
+    def _work(self):
+        # Green threads switch only on I/O, so taking the waiting list and marking the work
+        # started cannot interleave with handle_message.
+        batch, self._waiting = self._waiting, []
+        self._working = bool(batch)
+        if not batch:
+            return
         try:
             self.container.spawn_worker(
-                self, (parsed,), {}, context_data={},
-                handle_result=lambda ctx, result=None, exc_info=None: self._done(message, result, exc_info))
+                self, ([parsed for parsed, _ in batch],), {}, context_data={},
+                handle_result=lambda ctx, result=None, exc_info=None: self._done(batch, result, exc_info))
         except ContainerBeingKilled:
-            self.queue_consumer.requeue_message(message)
+            self._working = False
+            for _, message in batch:
+                self.queue_consumer.requeue_message(message)
 
-    def _done(self, message, result, exc_info):
+    def _done(self, batch, result, exc_info):
         # Acked even on failure: the follower retries from the upstream's log, counting tries.
-        try:
-            self.queue_consumer.ack_message(message)
-        except (OSError, AMQPConnectionError) as error:
-            # The broker went away (nameko catches only amqp's error, not the socket's): the
-            # message is redelivered on the next connection and dropped as a duplicate. Left
-            # to raise, it would end the worker's thread with an error and kill the container.
-            log.warning("could not ack a message from %s (%s); it will come again",
-                        self.upstream, error)
+        for _, message in batch:
+            try:
+                self.queue_consumer.ack_message(message)
+            except (OSError, AMQPConnectionError) as error:
+                # The broker went away (nameko catches only amqp's error, not the socket's):
+                # the message is redelivered on the next connection and dropped as a
+                # duplicate. Left to raise, it would end the worker's thread with an error and
+                # kill the container.
+                log.warning("could not ack a message from %s (%s); it will come again",
+                            self.upstream, error)
+        self._work()  # what arrived meanwhile
         return result, exc_info
 
 
@@ -340,23 +361,23 @@ class EventSourced(Following):
 # bases and the entrypoint is written once. ``application`` is the service's follower.
 class FollowsIntake:
     @follow("intake")
-    def on_intake_event(self, message):
-        self.application.receive(message)
+    def on_intake_event(self, messages):
+        self.application.receive_all(messages)
 
 
 class FollowsMatching:
     @follow("matching")
-    def on_matching_event(self, message):
-        self.application.receive(message)
+    def on_matching_event(self, messages):
+        self.application.receive_all(messages)
 
 
 class FollowsEvaluation:
     @follow("evaluation")
-    def on_evaluation_event(self, message):
-        self.application.receive(message)
+    def on_evaluation_event(self, messages):
+        self.application.receive_all(messages)
 
 
 class FollowsArchive:
     @follow("archive")
-    def on_archive_event(self, message):
-        self.application.receive(message)
+    def on_archive_event(self, messages):
+        self.application.receive_all(messages)
