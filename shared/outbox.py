@@ -1,8 +1,9 @@
 """The outbox relay: publishes a service's notification log to RabbitMQ, in order, at least once.
 
 The relay's position (the last notification id it published) is a tracking record in the
-service's own store under the pseudo-upstream name ``relay``. It publishes a batch with
-publisher confirms and only then records the batch's last id, so a crash republishes at most
+service's own store under the pseudo-upstream name ``relay``. It publishes a batch, waits once
+for the broker's confirms of all of it (shared/publishing.py), and only then records the
+batch's last id, so a crash republishes at most
 one batch; followers drop the duplicates. It never runs inside a request handler: commands only
 wake it.
 """
@@ -22,8 +23,8 @@ log = logging.getLogger(__name__)
 
 RELAY = "relay"
 
-#: publish(message) returns once the broker confirmed the message.
-Publish = Callable[[Message], None]
+#: publish(messages) returns once the broker confirmed every message of the batch.
+Publish = Callable[[list[Message]], None]
 
 
 class Relay:
@@ -55,8 +56,7 @@ class Relay:
         messages = self.app.log(self.position(), self.batch)
         if not messages:
             return 0
-        for message in messages:
-            self.publish(message)
+        self.publish(messages)
         try:
             self.app.recorder.insert_tracking(Tracking(self.name, messages[-1].id))
         except IntegrityError:

@@ -15,8 +15,6 @@ import weakref
 
 from amqp.exceptions import ConnectionError as AMQPConnectionError
 from kombu import Exchange, Queue
-from nameko.amqp.publish import Publisher
-from nameko.constants import PERSISTENT
 from nameko.exceptions import ContainerBeingKilled
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
@@ -34,6 +32,7 @@ from shared.inbox import FollowsUpstreams
 from shared.leadership import Leadership
 from shared.messages import MalformedMessage, Message
 from shared.outbox import Relay
+from shared.publishing import ConfirmedPublisher, Outgoing
 
 log = logging.getLogger(__name__)
 keep_expected_errors_brief()
@@ -328,12 +327,10 @@ class EventSourced(Following):
         settings = section(config, "RELAY")
         service = self.container.service_name
         exchange = events_exchange(service)
-        publisher = Publisher(
-            config["AMQP_URI"], use_confirms=True, exchange=exchange, declare=[exchange],
-            delivery_mode=PERSISTENT, serializer="json")
+        self.publisher = ConfirmedPublisher(config["AMQP_URI"], exchange)
 
-        def publish(message: Message) -> None:
-            publisher.publish(message.data, routing_key=message.event, headers=message.headers())
+        def publish(messages: list[Message]) -> None:
+            self.publisher.publish([Outgoing(m.data, m.event, m.headers()) for m in messages])
 
         store = section(config, "EVENT_STORE")
         self.leadership = Leadership(store, schema_of(store, service))
@@ -351,6 +348,7 @@ class EventSourced(Following):
     def stop(self):
         self.relay.stop()
         self._relay_thread.wait()  # finishes its batch, so the store is not closed under it
+        self.publisher.close()
         metrics.RELAY_LAG.remove(self.container.service_name)
         super().stop()
         self.leadership.close()

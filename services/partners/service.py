@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import requests
 from kombu import Exchange
-from nameko.amqp.publish import Publisher
-from nameko.constants import PERSISTENT
 from nameko.rpc import rpc
 
 from services.partners import contract
@@ -14,6 +12,7 @@ from shared.config import section
 from shared.errors import CLIENT_ERRORS
 from shared.messages import Message
 from shared.outbox import Relay
+from shared.publishing import ConfirmedPublisher, Outgoing
 from shared.runtime import (
     EventSourced, EventSourcedService, FollowsEvaluation, FollowsIntake, FollowsMatching, every)
 
@@ -35,11 +34,10 @@ class PartnerFeedProvider(EventSourced):
         super().setup()
         config = self.container.config
         uri = section(config, "PARTNERS").get("amqp_uri") or config["AMQP_URI"]
-        publisher = Publisher(str(uri), use_confirms=True, exchange=partner_exchange(),
-                              declare=[partner_exchange()], delivery_mode=PERSISTENT,
-                              serializer="json")
-        self.partner_relay = Relay(self.follower, lambda m: publish_to_partners(publisher, m),
-                                   name=PARTNER_RELAY, leads=self.leadership.holds)
+        self.partner_publisher = ConfirmedPublisher(str(uri), partner_exchange())
+        self.partner_relay = Relay(
+            self.follower, lambda messages: self.partner_publisher.publish(to_partners(messages)),
+            name=PARTNER_RELAY, leads=self.leadership.holds)
 
     def start(self):
         super().start()
@@ -48,19 +46,25 @@ class PartnerFeedProvider(EventSourced):
     def stop(self):
         self.partner_relay.stop()
         self._partner_thread.wait()
+        self.partner_publisher.close()
         super().stop()
 
 
-def publish_to_partners(publisher: Publisher, message: Message) -> None:
-    if message.event != "PartnerMessageRecorded":
-        return  # the feed's bookkeeping stays inside the platform
-    data = message.data
-    body = contract.envelope(data["message_id"], data["event"], data["occurred_at"],
-                             data["institution_id"], data["data"])
-    publisher.publish(body, routing_key=contract.routing_key(data["institution_id"], data["event"]),
-                      headers={"x-onestop-event-id": data["message_id"],
-                               "x-onestop-schema-version": data["schema_version"]},
-                      message_id=data["message_id"])
+def to_partners(messages: list[Message]) -> list[Outgoing]:
+    """The feed's integration events as envelopes; its bookkeeping stays inside the platform."""
+    outgoing = []
+    for message in messages:
+        if message.event != "PartnerMessageRecorded":
+            continue
+        data = message.data
+        outgoing.append(Outgoing(
+            contract.envelope(data["message_id"], data["event"], data["occurred_at"],
+                              data["institution_id"], data["data"]),
+            contract.routing_key(data["institution_id"], data["event"]),
+            {"x-onestop-event-id": data["message_id"],
+             "x-onestop-schema-version": data["schema_version"]},
+            message_id=data["message_id"]))
+    return outgoing
 
 
 def post(url: str, body: bytes, headers: dict) -> int:

@@ -14,11 +14,10 @@ import jsonschema
 import pika
 import pytest
 import requests
-from nameko.amqp.publish import Publisher
-from nameko.constants import PERSISTENT
 
 from services.partners.application import PartnerFeed
-from services.partners.service import PARTNER_RELAY, partner_exchange, publish_to_partners
+from services.partners.service import PARTNER_RELAY, partner_exchange, to_partners
+from shared.publishing import ConfirmedPublisher
 from shared.eventstore import open_application
 from shared.outbox import Relay
 from tests import factories
@@ -80,12 +79,12 @@ def test_an_institution_reads_its_own_keys_and_is_refused_anothers(tmp_path, vho
             intake.submit_demand(factories.demand(), SPECIALIST)
         platform.settle()
         feed.catch_up()
-        publisher = Publisher(f"amqp://guest:guest@127.0.0.1:5672/{quote(vhost, safe='')}",
-                              use_confirms=True, exchange=partner_exchange(),
-                              declare=[partner_exchange()], delivery_mode=PERSISTENT,
-                              serializer="json")
-        relay = Relay(feed, lambda m: publish_to_partners(publisher, m), name=PARTNER_RELAY)
+        publisher = ConfirmedPublisher(f"amqp://guest:guest@127.0.0.1:5672/{quote(vhost, safe='')}",
+                                       partner_exchange())
+        relay = Relay(feed, lambda messages: publisher.publish(to_partners(messages)),
+                      name=PARTNER_RELAY)
         assert relay.publish_pending() > 0
+        publisher.close()
 
         received = []
         while (delivery := channel.basic_get(queue, auto_ack=True))[0] is not None:
@@ -143,13 +142,12 @@ def test_the_reference_subscriber_handles_each_event_once(tmp_path, vhost, clock
             platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
         platform.settle()
         feed.catch_up()
-        publisher = Publisher(f"amqp://guest:guest@127.0.0.1:5672/{quote(vhost, safe='')}",
-                              use_confirms=True, exchange=partner_exchange(),
-                              declare=[partner_exchange()], delivery_mode=PERSISTENT,
-                              serializer="json")
+        publisher = ConfirmedPublisher(f"amqp://guest:guest@127.0.0.1:5672/{quote(vhost, safe='')}",
+                                       partner_exchange())
         messages = feed.log(0, 1000)
-        for message in messages + messages:  # everything delivered twice, as after a crash
-            publish_to_partners(publisher, message)
+        for _ in range(2):  # everything delivered twice, as after a crash
+            publisher.publish(to_partners(messages))
+        publisher.close()
         expected = feed.stream(lab["id"])["items"]
         deadline = time.monotonic() + 30
         while len([line for line in lines if not line.startswith("waiting")]) < len(expected):

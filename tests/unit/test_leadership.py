@@ -62,11 +62,11 @@ def test_a_relay_publishes_only_while_it_leads(tmp_path):
         if len(asked) == 3:
             relay.stop()
         return False
-    relay = Relay(intake, published.append, poll_interval=0, leads=standing_by)
+    relay = Relay(intake, published.extend, poll_interval=0, leads=standing_by)
     relay.run()
     assert asked == ["relay:relay"] * 3 and published == [] and relay.position() == 0
 
-    relay = Relay(intake, published.append, poll_interval=0, leads=lambda role: True,
+    relay = Relay(intake, published.extend, poll_interval=0, leads=lambda role: True,
                   on_published=lambda count: relay.stop())
     relay.run()
     assert [m.event for m in published] == ["StationRegistered"] and relay.position() == published[0].id
