@@ -22,7 +22,8 @@ import time
 
 from bench import raw_limits
 from bench.clients import Clients, PartnerSubscriber, open_loop
-from bench.platform import SUPERVISOR, cpu_seconds, distributed, end_on_sigterm, load_average, pace, percentile
+from bench.platform import (
+    SUPERVISOR, cpu_seconds, distributed, end_on_sigterm, load_average, pace, percentile, work_done)
 
 
 def latency(platform, amqp_uri: str, rate: float, seconds: float, workers: int = 8) -> dict:
@@ -68,7 +69,7 @@ def sustained(platform, amqp_uri: str, seconds: float, workers: int = 8,
               drain_seconds: float = 120) -> dict:
     clients = Clients(platform)
     settle(platform)
-    before, cpu_before = archived(platform), cpu_seconds(platform)
+    before, cpu_before, work_before = archived(platform), cpu_seconds(platform), work_done(amqp_uri)
     submitted, errors, lock = [], [], threading.Lock()
     with PartnerSubscriber(amqp_uri) as subscriber:
         started = time.monotonic()
@@ -98,6 +99,8 @@ def sustained(platform, amqp_uri: str, seconds: float, workers: int = 8,
             time.sleep(1)
         drained = time.monotonic() - started - window
     cpu = {name: used - cpu_before[name] for name, used in cpu_seconds(platform).items()}
+    time.sleep(6)  # the broker's message rates are sampled every 5 s
+    work = {what: count - work_before[what] for what, count in work_done(amqp_uri).items()}
     return {"seconds": window, "workers": workers, "submitted": len(submitted), "errors": len(errors),
             "submitted_per_s": len(submitted) / window,
             "assigned_per_s": assigned_in_window / window,
@@ -107,7 +110,9 @@ def sustained(platform, amqp_uri: str, seconds: float, workers: int = 8,
             "drain_seconds": drained, "left_after_drain": max(len(submitted) - done, 0),
             "completed_per_s": done / (window + drained),
             # Per demand archived, over the window and the drain: what caps a 2-core machine.
-            "cpu_ms_per_demand": {name: 1000 * used / max(done, 1) for name, used in cpu.items()}}
+            "cpu_ms_per_demand": {name: 1000 * used / max(done, 1) for name, used in cpu.items()},
+            # Per demand archived, counted, so they do not depend on the machine.
+            "per_demand": {what: count / max(done, 1) for what, count in work.items()}}
 
 
 def describe_latency(result: dict) -> str:
@@ -127,7 +132,10 @@ def describe_sustained(result: dict) -> str:
             f"{result['drain_seconds']:.0f} s ({result['left_after_drain']} left); "
             f"{result['completed_per_s']:.1f} completed/s overall; CPU per demand: "
             + ", ".join(f"{name} {ms:.0f} ms" for name, ms in result["cpu_ms_per_demand"].items())
-            + f" (total {sum(result['cpu_ms_per_demand'].values()):.0f} ms)")
+            + f" (total {sum(result['cpu_ms_per_demand'].values()):.0f} ms); per demand: "
+            f"{result['per_demand']['commits']:.1f} PostgreSQL commits that wrote (target <= 8), "
+            f"{result['per_demand']['publishes']:.1f} messages published and "
+            f"{result['per_demand']['confirms']:.1f} confirmed (target <= 6), in batches")
 
 
 def main() -> None:

@@ -107,6 +107,22 @@ def cpu_seconds(platform) -> dict[str, float]:
     return used
 
 
+def work_done(amqp_uri: str) -> dict[str, float]:
+    """What the stores and the broker have done so far: PostgreSQL transactions that wrote (a
+    transaction id is given to a transaction only when it first writes, so the next id to be
+    given counts them, and reads, which autocommit one by one, do not; the server's, not only
+    the benchmark's database's), and messages published to the benchmark's vhost and confirmed
+    to their publisher."""
+    with psycopg.connect(**PG, autocommit=True) as connection:
+        (commits,) = connection.execute(
+            "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint").fetchone()
+    name = amqp_uri.rpartition("/")[2]
+    stats = requests.get(f"{MANAGEMENT}/api/vhosts/{name}", auth=MANAGEMENT_AUTH,
+                         timeout=10).json().get("message_stats", {})
+    return {"commits": commits, "publishes": stats.get("publish", 0),
+            "confirms": stats.get("confirm", 0)}
+
+
 def percentile(sorted_values: list[float], share: float) -> float:
     """Nearest-rank percentile of an ascending list."""
     if not sorted_values:
