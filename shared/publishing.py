@@ -48,7 +48,8 @@ class ConfirmedPublisher:
                 # Counted before it is sent: py-amqp reads what the broker sent before each
                 # publish (to notice a blocked connection), acks of this batch included.
                 self._sent += 1
-                self._unconfirmed.add(self._sent)
+                if self._confirming:
+                    self._unconfirmed.add(self._sent)
                 producer.publish(outgoing.body, routing_key=outgoing.routing_key,
                                  headers=outgoing.headers, message_id=outgoing.message_id,
                                  delivery_mode=PERSISTENT, serializer="json")
@@ -70,12 +71,16 @@ class ConfirmedPublisher:
             connection = Connection(self.amqp_uri)
             channel = connection.channel()
             self.exchange(channel).declare()
-            channel.confirm_select()
-            # Delivery tags count this channel's messages from 1; an ack covers its tag, or
-            # every tag up to it when ``multiple``.
             self._sent, self._unconfirmed, self._refused = 0, set(), False
-            channel.events["basic_ack"].add(self._acked)
-            channel.events["basic_nack"].add(self._nacked)
+            # The embedded mode's in-process transport (memory://) has no confirms: a message
+            # is in its queue when publish returns.
+            self._confirming = hasattr(channel, "confirm_select")
+            if self._confirming:
+                channel.confirm_select()
+                # Delivery tags count this channel's messages from 1; an ack covers its tag,
+                # or every tag up to it when ``multiple``.
+                channel.events["basic_ack"].add(self._acked)
+                channel.events["basic_nack"].add(self._nacked)
             self._connection, self._channel = connection, channel
         return Producer(self._channel, exchange=self.exchange)
 

@@ -18,6 +18,7 @@ import base64
 import binascii
 import json
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from datetime import datetime, timezone
@@ -25,6 +26,7 @@ from itertools import groupby
 from typing import Any, Callable, Iterable, Sequence
 
 import psycopg
+from eventsourcing.persistence import OperationalError, ProgrammingError
 from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.sqlite import SQLiteProcessRecorder
 
@@ -168,6 +170,10 @@ class SQLiteReadModelRecorder(ReadModelRecorder, SQLiteProcessRecorder):
 
 
 class PostgresReadModelRecorder(ReadModelRecorder, PostgresProcessRecorder):
+    def __init__(self, datastore, *args, **kwargs):
+        super().__init__(datastore, *args, **kwargs)
+        datastore.get_connection = _renewed_when_unprepared(datastore, datastore.get_connection)
+
     @property
     def _prefix(self) -> str:
         return f'"{self.datastore.schema}".'
@@ -189,6 +195,26 @@ class PostgresReadModelRecorder(ReadModelRecorder, PostgresProcessRecorder):
         # Inside the library's pipeline and transaction, before the events' own insert.
         super()._insert_events(curs, stored_events, **kwargs)
         self._write_rows(curs, rows)
+
+
+def _renewed_when_unprepared(datastore, get_connection):
+    """The store's connections, replaced when psycopg believes a statement prepared that the
+    server does not have ("prepared statement ... does not exist"). Seen under the fault suite,
+    after a pipeline was cut short: psycopg's record of a connection's prepared statements went
+    out of step with the server, and every later use of that statement on that connection
+    failed. Every connection of the pool is then replaced, and the error is raised as an
+    outage (``OperationalError``), which followers retry rather than set aside."""
+    @contextmanager
+    def renewed(*args, **kwargs):
+        try:
+            with get_connection(*args, **kwargs) as connection:
+                yield connection
+        except ProgrammingError as error:
+            if not isinstance(error.__cause__, psycopg.errors.InvalidSqlStatementName):
+                raise
+            datastore.pool.drain()
+            raise OperationalError(f"the store's connections were renewed: {error}") from error
+    return renewed
 
 
 # Conditions and pages by key -------------------------------------------------------------

@@ -232,3 +232,24 @@ def test_a_restarted_matching_folds_only_what_came_after_its_registry_snapshot(d
     assert sum(loads.values()) == HISTORY // 2 + 1 and set(loads) == set(labs)
     restarted.close()
     intake.close()
+
+
+def test_connections_whose_prepared_statements_the_server_lost_are_renewed(tmp_path, pg_schema_prefix):
+    """psycopg keeps a record of the statements it prepared on each connection; when that
+    record and the server disagree (seen after a pipeline was cut short under the fault
+    suite), every use of the statement failed, and a follower set good events aside. Here the
+    server forgets them behind psycopg's back: the pool is renewed, and the library's retry of
+    an outage saves the station."""
+    from tests.unit.conftest import store_config
+
+    intake = open_application(Intake, store_config("postgres", tmp_path, pg_schema_prefix))
+    for _ in range(6):  # psycopg prepares a statement after five runs; the library at once
+        intake.register_station(factories.station(park=f"park-{uuid.uuid4().hex[:8]}"), OPERATOR)
+    pool = intake.recorder.datastore.pool
+    held = [pool.getconn() for _ in range(pool.get_stats()["pool_available"])]
+    for connection in held:
+        connection.pgconn.exec_(b"DEALLOCATE ALL")  # not through psycopg: its record stays
+        pool.putconn(connection)
+    for park in ("after-the-loss", "and-after"):
+        assert intake.register_station(factories.station(park=park), OPERATOR)["park"] == park
+    intake.close()
