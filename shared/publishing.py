@@ -81,8 +81,9 @@ class ConfirmedPublisher:
                 # or every tag up to it when ``multiple``.
                 channel.events["basic_ack"].add(self._acked)
                 channel.events["basic_nack"].add(self._nacked)
-            self._connection, self._channel = connection, channel
-        return Producer(self._channel, exchange=self.exchange)
+            self._connection = connection
+            self._out = Producer(channel, exchange=self.exchange, auto_declare=False)
+        return self._out
 
     def _acked(self, delivery_tag: int, multiple: bool) -> None:
         if multiple:
