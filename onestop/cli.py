@@ -282,10 +282,11 @@ def _deadletters(args, config):
                                         params=page, timeout=60)
                 if not response.ok:
                     break
-                items += response.json()["items"]
-                if not response.json()["next_after"]:
+                found = response.json()
+                items += found["items"]
+                if not found["next_after"]:
                     break
-                page["after"] = response.json()["next_after"]
+                page["after"] = found["next_after"]
         else:
             chosen = {"service": args.service, "upstream": args.upstream,
                       "notification_id": args.notification}

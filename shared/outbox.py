@@ -3,9 +3,8 @@
 The relay's position (the last notification id it published) is a tracking record in the
 service's own store under the pseudo-upstream name ``relay``. It publishes a batch, waits once
 for the broker's confirms of all of it (shared/publishing.py), and only then records the
-batch's last id, so a crash republishes at most
-one batch; followers drop the duplicates. It never runs inside a request handler: commands only
-wake it.
+batch's last id, so a crash republishes at most one batch; followers drop the duplicates. It
+never runs inside a request handler: commands only wake it.
 """
 from __future__ import annotations
 

@@ -126,11 +126,9 @@ class ReadModelRecorder:
                                        [value for row in chunk for value in row.params])
 
     @staticmethod
-    @lru_cache(maxsize=512)
     def _rows_statement(template: str, width: int, count: int) -> str:
         """The template with ``count`` VALUES lists of ``width`` placeholders each."""
-        one = f"({', '.join(['?'] * width)})"
-        return template.replace("{rows}", ", ".join([one] * count))
+        raise NotImplementedError
 
     def _execute_rows(self, cursor, statement: str, params: list) -> None:
         cursor.execute(statement, params)
@@ -162,6 +160,12 @@ def _one_per_key(run: list[Statement]) -> dict[tuple, Statement]:
 class SQLiteReadModelRecorder(ReadModelRecorder, SQLiteProcessRecorder):
     placeholder = "?"
     _prefix = ""
+
+    @staticmethod
+    @lru_cache(maxsize=512)
+    def _rows_statement(template: str, width: int, count: int) -> str:
+        one = f"({', '.join(['?'] * width)})"
+        return template.replace("{rows}", ", ".join([one] * count))
 
     def _insert_events(self, c, stored_events, *, rows: Iterable[Statement] = (), **kwargs):
         returning = super()._insert_events(c, stored_events, **kwargs)

@@ -371,7 +371,6 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         found = self.read("SELECT park FROM {s}parks WHERE station_id = %s", str(station_id))
         return found[0]["park"] if found else None
 
-
     # Configurations ------------------------------------------------------------------------
     def register_configuration(self, document, by: dict) -> dict:
         if by["role"] != "supervisor":
