@@ -90,6 +90,9 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
         #: The business time of commands and reactions; tests replace it with a controlled one.
         self.clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
+    def construct_repository(self):
+        return RunRepository(super().construct_repository())
+
     def register_transcodings(self, transcoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
@@ -236,6 +239,30 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
                 if attempt == CONFLICT_RETRIES:
                     raise
 
+    def apply_all(self, messages) -> None:
+        """A run's reactions collected on one processing event, recorded with the last
+        notification's position in one transaction. A reaction that loads an aggregate an
+        earlier one of the run changed gets it as changed (``RunRepository``): so only a service
+        whose reactions decide from their aggregates alone, never from a read model or an
+        in-memory fold an earlier reaction of the run would have changed, sets
+        ``applies_runs``. The store checks that no notification of the run was recorded
+        meanwhile (by a replica): one recorded is an ``IntegrityError``, and the run goes one
+        by one, where each duplicate is found."""
+        first, last = messages[0], messages[-1]
+        if not any(message.event in self.reactions for message in messages):
+            for message in messages:
+                self._pass(message)
+            return
+        processing_event = ProcessingEvent(Tracking(last.service, last.id))
+        processing_event.saved_kwargs["follows"] = (first.service, first.id)
+        with self.repository.run(processing_event):
+            for message in messages:
+                self.policy(message, processing_event)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._passed_since[last.service] = 0
+        self._notify(recordings)
+
     def _pass(self, message: Message) -> None:
         """A notification nothing here reacts to changes nothing, so it needs no commit of its
         own: its position is kept in memory, and the next commit that tracks its upstream
@@ -297,6 +324,33 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
         letter.replayed(by=by)
         processing_event.collect_events(letter)
         self._notify(self._record(processing_event))
+
+
+class RunRepository:
+    """The application's repository, except that within a run (``ServiceApplication.apply_all``)
+    an aggregate the run has already changed is given as the run left it: its events are not
+    recorded yet, and loading it from the store would fork it."""
+
+    def __init__(self, repository):
+        self._repository = repository
+        self._current = threading.local()  # green-thread local under eventlet
+
+    def __getattr__(self, name):
+        return getattr(self._repository, name)
+
+    def get(self, aggregate_id, **kwargs):
+        changed = getattr(self._current, "aggregates", None)
+        if changed and kwargs.get("version") is None and aggregate_id in changed:
+            return changed[aggregate_id]
+        return self._repository.get(aggregate_id, **kwargs)
+
+    @contextmanager
+    def run(self, processing_event: ProcessingEvent):
+        self._current.aggregates = processing_event.aggregates
+        try:
+            yield
+        finally:
+            self._current.aggregates = None
 
 
 class DateAsISO(Transcoding):

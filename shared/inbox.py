@@ -10,7 +10,10 @@ effects of applying it. This mixin decides what to do with each message that arr
   delivery): the missing range is pulled from the upstream's log over RPC and applied in order.
 
 A periodic ``catch_up`` pulls every upstream the same way, so the follower converges even when
-the last messages of a burst are lost. A notification whose application fails waits, with a
+the last messages of a burst are lost. A follower that can (``applies_runs``) applies each run of
+notifications that follow one another (a pulled range, the messages that queued while a worker
+was busy) in one transaction; when a run fails, its notifications are applied one by one, so
+the one at fault is tried, counted and set aside on its own. A notification whose application fails waits, with a
 doubling backoff, for its next try (later messages of that upstream wait behind it: order is
 kept); after ``max_attempts`` tries it is handed to ``dead_letter``, which records it and
 advances the position so the stream is never blocked for good. Infrastructure errors
@@ -43,6 +46,8 @@ class FollowsUpstreams:
     #: Errors of the infrastructure (a store or broker outage), not of the message: retried for
     #: as long as they last and never dead-lettered.
     transient_errors: tuple[type[BaseException], ...] = ()
+    #: Whether ``apply_all`` takes a run of notifications in one transaction.
+    applies_runs = False
 
     # What a follower implements.
     def position(self, upstream: str) -> int:
@@ -50,6 +55,12 @@ class FollowsUpstreams:
 
     def apply(self, message: Message) -> None:
         """Apply the message's effects and record the position, atomically and idempotently."""
+        raise NotImplementedError
+
+    def apply_all(self, messages: Sequence[Message]) -> None:
+        """Apply a run of one upstream's notifications that follow one another from the
+        position: the effects of all and the last one's position atomically, or nothing (an
+        error raised). Only asked of a follower that sets ``applies_runs``."""
         raise NotImplementedError
 
     def dead_letter(self, message: Message, error: str) -> None:
@@ -133,22 +144,33 @@ class FollowsUpstreams:
         known[upstream] = max(known.get(upstream, 0), notification_id)
 
     def receive(self, message: Message) -> None:
-        self._saw(message.service, message.id)
-        with self._lock(message.service):
-            position = self.position(message.service)
-            if message.id <= position:
-                self._on_outcome(message.service, "duplicate")
-                return
-            if message.previous_id == position:
-                self._apply(message)
-                return
-        self._on_outcome(message.service, "gap")
-        self._on_gap(message.service)
+        self.receive_all([message])
 
     def receive_all(self, messages: Sequence[Message]) -> None:
-        """Messages of one upstream, in the order they arrived."""
+        """Messages of one upstream as they arrived (a list may hold duplicates and be out of
+        order): the ones that continue the position are applied, as one run; one beyond a gap
+        has the missing range pulled from the upstream's log."""
+        if not messages:
+            return
+        upstream = messages[0].service
         for message in messages:
-            self.receive(message)
+            self._saw(upstream, message.id)
+        gap = False
+        with self._lock(upstream):
+            position = self.position(upstream)
+            run = []
+            for message in sorted(messages, key=lambda m: m.id):
+                if message.id <= position:
+                    self._on_outcome(upstream, "duplicate")
+                elif message.previous_id == position:
+                    run.append(message)
+                    position = message.id
+                else:
+                    self._on_outcome(upstream, "gap")
+                    gap = True
+            self._apply_in_order(run)
+        if gap:
+            self._on_gap(upstream)
 
     def catch_up(self, upstreams: Sequence[str] | None = None) -> int:
         """Pull and apply whatever each upstream has beyond our position; returns how many.
@@ -182,15 +204,45 @@ class FollowsUpstreams:
                 self._saw(upstream, batch[-1].id)
             with self._lock(upstream):
                 position = self.position(upstream)
-                for message in batch:
-                    if message.id <= position:
-                        continue
-                    if not self._apply(message):
-                        return applied  # the head of the log waits for its next try
-                    position = message.id
-                    applied += 1
+                fresh = [message for message in batch if message.id > position]
+                done = self._apply_in_order(fresh)
+                applied += done
+                if done < len(fresh):
+                    return applied  # the head of the log waits for its next try
             if not batch:
                 return applied
+
+    def _apply_in_order(self, messages: Sequence[Message]) -> int:
+        """Apply notifications that follow one another from the position; returns how many
+        were applied (or set aside) before one that must wait for its next try.
+
+        A run goes in one transaction where the follower can. When it fails, its notifications
+        go one by one until one fails: that one has its own tries counted and, like any that
+        has failed before, is tried alone; those behind it wait for it, then go as a run again.
+        """
+        done = 0
+        while done < len(messages):
+            head = messages[done]
+            if self.applies_runs and len(messages) - done > 1 and (head.service, head.id) not in self._failures:
+                run = messages[done:]
+                try:
+                    self.apply_all(run)
+                except Exception as error:
+                    log.info("a run of %s %s notifications from %s failed (%s: %s); applying them "
+                             "one by one", len(run), head.service, head.id, type(error).__name__, error)
+                else:
+                    for message in run:
+                        self._on_outcome(message.service, "applied")
+                    return len(messages)
+                for message in run:
+                    if not self._apply(message):
+                        return done
+                    done += 1
+                return done
+            if not self._apply(head):
+                return done
+            done += 1
+        return done
 
     def _apply(self, message: Message) -> bool:
         """Apply (or finally dead-letter) the message; False when it must wait for a retry."""

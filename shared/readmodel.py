@@ -26,7 +26,7 @@ from itertools import groupby
 from typing import Any, Callable, Iterable, Sequence
 
 import psycopg
-from eventsourcing.persistence import OperationalError, ProgrammingError
+from eventsourcing.persistence import IntegrityError, OperationalError, ProgrammingError
 from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.sqlite import SQLiteProcessRecorder
 
@@ -133,6 +133,23 @@ class ReadModelRecorder:
     def _execute_rows(self, cursor, statement: str, params: list) -> None:
         cursor.execute(statement, params)
 
+    def _check_follows(self, cursor, follows: tuple[str, int] | None) -> None:
+        """A run of an upstream's notifications records only its last one's position, which
+        the library's tracking accepts over any lower one: so, before it, no notification of
+        the run (from ``follows``: upstream and first id) may have been recorded already, by
+        a replica applying part of the run meanwhile."""
+        if follows is None:
+            return
+        upstream, first_id = follows
+        recorded = self._locked_position(cursor, upstream)
+        if recorded is not None and recorded >= first_id:
+            raise IntegrityError(f"{upstream} notification {recorded} was recorded while a run "
+                                 f"from {first_id} was applied")
+
+    def _locked_position(self, cursor, upstream: str) -> int | None:
+        """The upstream's recorded position, held until the transaction ends."""
+        raise NotImplementedError
+
     def query(self, sql: str, params: Sequence = ()) -> list[dict]:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(self._sql(sql), tuple(params))
@@ -167,7 +184,13 @@ class SQLiteReadModelRecorder(ReadModelRecorder, SQLiteProcessRecorder):
         one = f"({', '.join(['?'] * width)})"
         return template.replace("{rows}", ", ".join([one] * count))
 
-    def _insert_events(self, c, stored_events, *, rows: Iterable[Statement] = (), **kwargs):
+    def _locked_position(self, cursor, upstream: str) -> int | None:
+        # A SQLite transaction that writes holds the whole database.
+        return self._max_tracking_id(upstream, cursor)
+
+    def _insert_events(self, c, stored_events, *, rows: Iterable[Statement] = (),
+                       follows: tuple[str, int] | None = None, **kwargs):
+        self._check_follows(c, follows)
         returning = super()._insert_events(c, stored_events, **kwargs)
         self._write_rows(c, rows)
         return returning
@@ -195,8 +218,20 @@ class PostgresReadModelRecorder(ReadModelRecorder, PostgresProcessRecorder):
         # On the library's connection, so in its transaction (and pipeline).
         psycopg.RawCursor(cursor.connection).execute(statement, params)
 
-    def _insert_events(self, curs, stored_events, *, rows: Iterable[Statement] = (), **kwargs):
+    def _locked_position(self, cursor, upstream: str) -> int | None:
+        # The row is made first if need be, so that it can be locked: a replica's tracking of
+        # a notification of the run then waits for this transaction, and fails after it.
+        table = f'{self._prefix}"{self.tracking_table_name}"'
+        cursor.execute(f"INSERT INTO {table} (application_name, notification_id) VALUES (%s, 0) "
+                       "ON CONFLICT (application_name) DO NOTHING", (upstream,))
+        cursor.execute(f"SELECT notification_id FROM {table} WHERE application_name = %s "
+                       "FOR UPDATE", (upstream,))
+        return cursor.fetchone()["notification_id"]
+
+    def _insert_events(self, curs, stored_events, *, rows: Iterable[Statement] = (),
+                       follows: tuple[str, int] | None = None, **kwargs):
         # Inside the library's pipeline and transaction, before the events' own insert.
+        self._check_follows(curs, follows)
         super()._insert_events(curs, stored_events, **kwargs)
         self._write_rows(curs, rows)
 

@@ -47,6 +47,9 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
     snapshotting_intervals = {InstitutionRating: 50}
     service = "evaluation"
     upstreams = ("intake", "matching", "archive")
+    # Each reaction decides from its case, station, rating and offer round alone (the ledger
+    # and parks tables are only read by queries and commands).
+    applies_runs = True
     reactions = {**INTAKE_REACTIONS, **MATCHING_REACTIONS, **ARCHIVE_REACTIONS}
     tables = ServiceApplication.tables + readmodel.TABLES
 

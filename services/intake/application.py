@@ -42,6 +42,8 @@ class Intake(ServiceApplication):
     snapshotting_intervals = {Station: 50}
     service = "intake"
     upstreams = ("matching",)
+    # Each reaction decides from its demand and station alone.
+    applies_runs = True
     tables = ServiceApplication.tables + readmodel.TABLES
     reactions = {
         "InstitutionAssigned": "_on_institution_assigned",

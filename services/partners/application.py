@@ -48,6 +48,8 @@ class PartnerFeed(ServiceApplication):
     name = "PartnerFeed"
     service = "partners"
     upstreams = ("intake", "matching", "evaluation")
+    # Each reaction decides from its case and offer facts alone.
+    applies_runs = True
     tables = ServiceApplication.tables + TABLES
     # A webhook records every delivery: loading one reads at most this many events.
     snapshotting_intervals = {Webhook: 50}

@@ -152,3 +152,42 @@ def test_an_upstream_silent_at_start_is_information_and_later_a_warning():
     assert catch_up_failure_level(False, 0.5) == logging.INFO  # the others are starting too
     assert catch_up_failure_level(False, STARTING_SECONDS + 1) == logging.WARNING
     assert catch_up_failure_level(True, 0.5) == logging.WARNING  # it answered before: an outage
+
+
+class Runs(Recorder):
+    """A follower that takes a run of notifications at once, all or none."""
+    applies_runs = True
+
+    def __init__(self, log, **kwargs):
+        super().__init__(log, **kwargs)
+        self.runs = []
+
+    def apply_all(self, messages):
+        if self.failing & {m.id for m in messages}:
+            raise RuntimeError("a run with a poison message")
+        self.runs.append([m.id for m in messages])
+        self.applied.extend(messages)
+
+
+def test_what_arrives_together_is_applied_as_one_run_in_log_order():
+    log = log_of([1, 2, 3, 4])
+    follower = Runs(log)
+    follower.receive_all([log[1], log[0], log[0], log[2]])
+    assert follower.runs == [[1, 2, 3]]
+    assert follower.outcomes.count("duplicate") == 1
+    follower.receive_all([log[3]])  # alone: no run
+    assert follower.runs == [[1, 2, 3]] and [m.id for m in follower.applied] == [1, 2, 3, 4]
+
+
+def test_a_poison_message_in_a_run_is_tried_alone_and_the_run_behind_it_waits_then_goes_whole():
+    log = log_of(range(1, 11))
+    follower = Runs(log, failing={4})
+    follower._pull_limit = 10
+    follower.catch_up()  # the run fails: 1 to 3 one by one, then 4's first try
+    assert [m.id for m in follower.applied] == [1, 2, 3] and follower.runs == []
+    follower.catch_up()  # 4 alone, second try
+    assert follower.runs == []
+    follower.catch_up()  # 4 alone, set aside; 5 to 10 as one run
+    assert [m.id for m in follower.dead] == [4]
+    assert follower.runs == [[5, 6, 7, 8, 9, 10]]
+    assert [m.id for m in follower.applied] == [1, 2, 3, 5, 6, 7, 8, 9, 10]
