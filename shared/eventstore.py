@@ -110,15 +110,19 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
                 "replayed_by": aggregate.replayed_by})]
         return []
 
-    def rebuilt_rows(self, aggregates: list) -> list[Statement]:
-        """The rows a read-model rebuild writes for a page's aggregates, as they now stand."""
+    def recorded_rows(self, aggregates: list) -> list[Statement]:
+        """The rows of aggregates recorded together (a run's, a command's); a service whose
+        rows of one table are better written together (one statement per chunk) regroups them."""
         return [row for aggregate in aggregates for row in self.rows(aggregate)]
 
+    def rebuilt_rows(self, aggregates: list) -> list[Statement]:
+        """The rows a read-model rebuild writes for a page's aggregates, as they now stand."""
+        return self.recorded_rows(aggregates)
+
     def _record(self, processing_event: ProcessingEvent):
-        # Every save, reaction, dead letter and replay comes through here: the rows of what
-        # changed are written in the transaction that records it.
-        processing_event.saved_kwargs["rows"] = [
-            row for aggregate in processing_event.aggregates.values() for row in self.rows(aggregate)]
+        # Every save, reaction, run, dead letter and replay comes through here: the rows of
+        # what changed are written in the transaction that records it.
+        processing_event.saved_kwargs["rows"] = self.recorded_rows(list(processing_event.aggregates.values()))
         return super()._record(processing_event)
 
     def rebuild_read_model(self, progress: Callable[[int, int, int], None] | None = None,
@@ -328,8 +332,9 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
 
 class RunRepository:
     """The application's repository, except that within a run (``ServiceApplication.apply_all``)
-    an aggregate the run has already changed is given as the run left it: its events are not
-    recorded yet, and loading it from the store would fork it."""
+    an aggregate is loaded once: later reactions of the run get it as the run left it. Its
+    events are not recorded yet, so loading it again from the store would fork it; and one
+    loaded and left alone (a station whose calendar every reaction reads) is not read again."""
 
     def __init__(self, repository):
         self._repository = repository
@@ -339,18 +344,22 @@ class RunRepository:
         return getattr(self._repository, name)
 
     def get(self, aggregate_id, **kwargs):
-        changed = getattr(self._current, "aggregates", None)
-        if changed and kwargs.get("version") is None and aggregate_id in changed:
-            return changed[aggregate_id]
-        return self._repository.get(aggregate_id, **kwargs)
+        run = getattr(self._current, "run", None)
+        if run is None or kwargs.get("version") is not None:
+            return self._repository.get(aggregate_id, **kwargs)
+        collected, loaded = run
+        found = collected.get(aggregate_id) or loaded.get(aggregate_id)
+        if found is None:
+            found = loaded[aggregate_id] = self._repository.get(aggregate_id, **kwargs)
+        return found
 
     @contextmanager
     def run(self, processing_event: ProcessingEvent):
-        self._current.aggregates = processing_event.aggregates
+        self._current.run = (processing_event.aggregates, {})
         try:
             yield
         finally:
-            self._current.aggregates = None
+            self._current.run = None
 
 
 class DateAsISO(Transcoding):

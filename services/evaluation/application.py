@@ -92,14 +92,19 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
     def rows(self, aggregate):
         return super().rows(aggregate) + readmodel.rows(aggregate)
 
-    def rebuilt_rows(self, aggregates):
-        # A tally's rows add to sums, so only the tallies not written yet are written, and a
-        # page's tallies together (the events were committed with their rows: a tally read
-        # from the log is either listed as written or was recorded before the tables were).
-        tallies = [a for a in aggregates if isinstance(a, Tally)]
-        written = readmodel.written_tallies(self.read, [str(t.id) for t in tallies])
-        return readmodel.ledger_rows(t for t in tallies if str(t.id) not in written) + [
+    def recorded_rows(self, aggregates):
+        # Tallies recorded together (a run's) write their rows a table at a time, their sums
+        # of one key added together; the ledger's tables are no other aggregate's.
+        return readmodel.ledger_rows(a for a in aggregates if isinstance(a, Tally)) + [
             row for a in aggregates if not isinstance(a, Tally) for row in self.rows(a)]
+
+    def rebuilt_rows(self, aggregates):
+        # A tally's rows add to sums, so only the tallies not written yet are written (the
+        # events were committed with their rows: a tally read from the log is either listed
+        # as written or was recorded before the tables were).
+        written = readmodel.written_tallies(
+            self.read, [str(a.id) for a in aggregates if isinstance(a, Tally)])
+        return self.recorded_rows([a for a in aggregates if str(a.id) not in written])
 
     def _now(self) -> str:
         return self.clock().isoformat()
