@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from contextlib import contextmanager, nullcontext
@@ -217,6 +218,7 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
                 data=terms.dump(domain_event),
             ))
             previous = notification.id
+            time.sleep(0)  # a page is read without I/O between events: let requests in (apply_all)
         return messages
 
     def last_notification_id(self) -> int:
@@ -262,6 +264,10 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
         with self.repository.run(processing_event):
             for message in messages:
                 self.policy(message, processing_event)
+                # A reaction may do no I/O (its aggregates loaded earlier in the run), and
+                # green threads switch only on I/O: requests waiting in this process get a
+                # turn between reactions rather than after the whole run.
+                time.sleep(0)
         recordings = self._record(processing_event)
         self._take_snapshots(processing_event)
         self._passed_since[last.service] = 0
