@@ -5,8 +5,11 @@ raw limit measured in the same run beside each figure (docs/performance.md reads
     .venv/bin/python -m bench --quick    # short windows, to check the benchmark itself
 
 The distributed figures share one platform (its own vhost and schemas), in this order: latency
-at 50/s, gateway reads at 200/s, then the sustained throughput, which leaves a backlog behind.
-The archive rebuild runs as its own module (bench/archive_rebuild.py) and is read from its output.
+at 50/s, gateway reads at 200/s, the sustained throughput (with the CPU, commits and publishes
+each demand cost), then the answers behind a backlog written at once (bench/backlog.py), which
+leaves the platform busy for minutes, so it comes last. A follower's catch-up (bench/catch_up.py)
+runs on stores of its own; the archive rebuild runs as its own module (bench/archive_rebuild.py)
+and is read from its output.
 """
 from __future__ import annotations
 
@@ -15,13 +18,13 @@ import re
 import subprocess
 import sys
 
-from bench import end_to_end, gateway_reads, matching, raw_limits
-from bench.platform import distributed, end_on_sigterm, load_average
+from bench import backlog, catch_up, end_to_end, gateway_reads, matching, raw_limits
+from bench.platform import distributed, end_on_sigterm, load_average, wait_for_quiet
 
 FULL = {"sustained": 60, "latency": 30, "reads": 30, "rebuild_demands": 1500, "rebuild_rounds": 3, "match_demands": 2000,
-        "limit_seconds": 5}
+        "limit_seconds": 5, "backlog": 10_000, "behind": 100_000, "one_by_one": 10_000}
 QUICK = {"sustained": 15, "latency": 10, "reads": 10, "rebuild_demands": 200, "rebuild_rounds": 1, "match_demands": 300,
-         "limit_seconds": 2}
+         "limit_seconds": 2, "backlog": 2_000, "behind": 10_000, "one_by_one": 2_000}
 
 
 def archive_rebuild(demands: int, rounds: int) -> tuple[str, str]:
@@ -64,6 +67,29 @@ def main() -> None:
         row(f"end-to-end demands/s archived, sustained {plan['sustained']} s", ">= 300",
             f"{sustained['archived_per_s']:.1f} (submitted {sustained['submitted_per_s']:.1f}/s, "
             f"backlog {sustained['backlog']})", f"{commits}; {publishes}")
+        cpu = sum(sustained["cpu_ms_per_demand"].values())
+        row("Python CPU per demand, all services (ms)", "<= 20",
+            f"{cpu:.0f} (" + ", ".join(f"{name} {ms:.0f}" for name, ms in
+                                       sustained["cpu_ms_per_demand"].items()) + ")",
+            f"{1000 / limits['pg_commits']:.1f} ms/commit")
+        per_demand = sustained["per_demand"]
+        row("PostgreSQL commits / confirmed publishes per demand", "<= 8 / <= 6",
+            f"{per_demand['commits']:.1f} / {per_demand['confirms']:.1f} "
+            f"({per_demand['publishes']:.1f} published, RPC included)", "counts: no machine limit")
+        behind = backlog.measure(platform, amqp_uri, plan["backlog"], 10, plan["latency"])
+        print(f"  {backlog.describe(behind)}", flush=True)
+        row(f"HTTP submit / GET p99 behind a backlog of {plan['backlog']:,} notifications (ms)",
+            "<= 100", f"{behind['submit']['p99']:.0f} / {behind['read']['p99']:.0f} "
+            f"(p50 {behind['submit']['p50']:.0f} / {behind['read']['p50']:.0f})", "-")
+    wait_for_quiet()
+    caught_up = catch_up.measure(plan["behind"], plan["one_by_one"])
+    for line in catch_up.describe(caught_up):
+        print(f"  {line}", flush=True)
+    for service in ("partners", "evaluation"):
+        rates = caught_up[service]
+        row(f"{service} catching up {caught_up['notifications']:,} behind (notifications/s)",
+            ">= 10 000", f"{rates['runs']:,.0f} (one transaction each: {rates['one_by_one']:,.0f})",
+            f"log read {caught_up['log_read']:,.0f}/s; PG {caught_up['pg_commits']:,.0f} commits/s")
     rebuilt, raw_read = archive_rebuild(plan["rebuild_demands"], plan["rebuild_rounds"])
     row("archive rebuild (events/s, SQLite + litemongo)", ">= 20 000", rebuilt,
         f"log read {raw_read} events/s (SQLite); PG log read {limits['log_reads']:,.0f}/s")

@@ -135,6 +135,15 @@ def load_average() -> str:
     return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
+def wait_for_quiet(below: float = 1.0, at_most: float = 150) -> None:
+    """Wait (``at_most`` seconds at most) for the one-minute load average to fall below
+    ``below``: a figure taken right after a busy platform stops would share the cores with
+    what it left behind (the broker and PostgreSQL still cleaning up)."""
+    deadline = time.monotonic() + at_most
+    while os.getloadavg()[0] >= below and time.monotonic() < deadline:
+        time.sleep(5)
+
+
 def pace(rate: float, seconds: float):
     """Open-loop schedule: the intended send times (monotonic) of ``rate`` requests a second.
     Latencies are measured from these, so a slow reply does not hide the requests it delayed."""
