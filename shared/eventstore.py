@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import uuid
 from collections import OrderedDict
 from contextlib import contextmanager, nullcontext
@@ -27,6 +26,7 @@ from shared.commands import Command, load_command
 from shared.config import ConfigurationError, data_dir, section
 from shared.contracts import contract_for
 from shared import metrics
+from shared.cooperation import let_others_run
 from shared.errors import Conflict, NotFound
 from shared.inbox import FollowsUpstreams
 from shared.messages import Message
@@ -218,7 +218,7 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
                 data=terms.dump(domain_event),
             ))
             previous = notification.id
-            time.sleep(0)  # a page is read without I/O between events: let requests in (apply_all)
+            let_others_run()  # a page is read without I/O between events (as in apply_all)
         return messages
 
     def last_notification_id(self) -> int:
@@ -267,7 +267,7 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
                 # A reaction may do no I/O (its aggregates loaded earlier in the run), and
                 # green threads switch only on I/O: requests waiting in this process get a
                 # turn between reactions rather than after the whole run.
-                time.sleep(0)
+                let_others_run()
         recordings = self._record(processing_event)
         self._take_snapshots(processing_event)
         self._passed_since[last.service] = 0
