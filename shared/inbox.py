@@ -60,7 +60,8 @@ class FollowsUpstreams:
     def apply_all(self, messages: Sequence[Message]) -> None:
         """Apply a run of one upstream's notifications that follow one another from the
         position: the effects of all and the last one's position atomically, or nothing (an
-        error raised). Only asked of a follower that sets ``applies_runs``."""
+        error raised); or, where every effect is idempotent (the archive), the effects and
+        then the position. Only asked of a follower that sets ``applies_runs``."""
         raise NotImplementedError
 
     def dead_letter(self, message: Message, error: str) -> None:

@@ -31,6 +31,7 @@ from services.archive.dossier import (
     verify_chain)
 from services.archive.seals import ArchiveSeals
 from shared.commands import AsOf, SearchDossiers, load_command
+from shared.cooperation import let_others_run
 from shared.errors import NotFound
 from shared.inbox import FollowsUpstreams, UpstreamLog
 from shared.messages import Message
@@ -96,6 +97,8 @@ class Archive(FollowsUpstreams):
     upstreams = ("intake", "matching", "evaluation")
     # The document store unreachable or busy (litemongo's SQLite file locked): retried.
     transient_errors = (ConnectionFailure, sqlite3.OperationalError)
+    # Every write is idempotent, so a run needs no transaction (apply_all).
+    applies_runs = True
 
     def __init__(self, db, seals: ArchiveSeals | None = None,
                  retention_years: int = DEFAULT_RETENTION_YEARS):
@@ -140,6 +143,16 @@ class Archive(FollowsUpstreams):
         generation = self.generation()
         self._record(generation, message)
         _advance(generation, message)
+
+    def apply_all(self, messages) -> None:
+        # The run's effects one after the other on one generation, then its position once: a
+        # run cut short leaves effects that its notifications, applied again one by one,
+        # find already written (the same as a crash between an effect and its position).
+        generation = self.generation()
+        for message in messages:
+            self._record(generation, message)
+            let_others_run()  # the document store's writes may not yield to other green threads
+        _advance(generation, messages[-1])
 
     def _record(self, generation: Generation, message: Message) -> None:
         entry = entry_of(message)

@@ -1,12 +1,16 @@
 """Runs of notifications applied in one transaction, on the in-memory, SQLite and PostgreSQL
 stores: a poison notification in the middle of a run is set aside alone, the rest applied once;
-a replica that recorded part of a run meanwhile makes the run fail whole."""
+a replica that recorded part of a run meanwhile makes the run fail whole. The archive, whose
+writes are idempotent rather than transactional, likewise."""
 import uuid
+from collections import Counter
 from dataclasses import replace
 
+import mongomock
 import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 
+from services.archive.projection import Archive
 from services.partners.application import PartnerFeed
 from services.partners.feed import CaseFacts
 from shared.eventstore import open_application
@@ -24,6 +28,18 @@ def intake_log(platform) -> list:
     log = intake.log(0, 1000)
     assert len(log) < 1000 and sum(m.event == "DemandAccepted" for m in log) == DEMANDS
     return demands, log
+
+
+def poisoned_in_the_middle(log):
+    """The acceptance nearest the middle of the first pull of 500, and the log with it naming
+    a demand nobody submitted (the partner feed cannot find its case) under an id that is no
+    UUID (the archive cannot file it): it fails on every try."""
+    poison = min((m for m in log if m.event == "DemandAccepted"), key=lambda m: abs(m.id - 250))
+    poisoned = replace(poison, data={**poison.data, "demand_id": f"not-a-demand-{uuid.uuid4()}"})
+
+    def read(upstream, after, limit):
+        return [poisoned if m.id == poison.id else m for m in log if m.id > after][:limit]
+    return poison, read
 
 
 def case_versions(feed, demands) -> dict:
@@ -46,15 +62,8 @@ class Counted:
 
 def test_a_poison_notification_in_a_run_of_500_is_set_aside_alone_and_the_rest_applied_once(platform, config):
     demands, log = intake_log(platform)
-    # The acceptance nearest the middle of the first pull of 500 names a demand nobody
-    # submitted: the feed's reaction cannot find its case, on every try.
-    poison = min((m for m in log if m.event == "DemandAccepted"), key=lambda m: abs(m.id - 250))
-    poisoned = replace(poison, data={**poison.data, "demand_id": str(uuid.uuid4())})
+    poison, read = poisoned_in_the_middle(log)
     unharmed = poison.data["demand_id"]
-
-    def read(upstream, after, limit):
-        return [poisoned if m.id == poison.id else m for m in log if m.id > after][:limit]
-
     feed = open_application(PartnerFeed, config)
     try:
         feed.follow_upstreams(read, pull_limit=500, max_attempts=3, retry_backoff=0)
@@ -135,3 +144,21 @@ def test_an_aggregate_changed_twice_in_one_run_is_loaded_as_the_run_left_it(plat
         assert set(case_versions(feed, demands).values()) == {2}
     finally:
         feed.close()
+
+
+def test_the_archive_sets_a_poison_notification_in_a_run_aside_alone_and_files_the_rest_once(platform):
+    demands, log = intake_log(platform)
+    poison, read = poisoned_in_the_middle(log)
+    archive = Archive(mongomock.MongoClient().db)
+    archive.follow_upstreams(read, pull_limit=500, max_attempts=3, retry_backoff=0)
+    for _ in range(3):  # the run and the poison's first try, its second, its third
+        archive.catch_up(["intake"])
+    assert archive.position("intake") == log[-1].id
+    assert [(letter["notification_id"], letter["event"]) for letter in archive.dead_letters()] == [
+        (poison.id, "DemandAccepted")]
+    # Each dossier holds each of its demand's notifications once: the ones written by the
+    # failed run were found written when applied again one by one.
+    expected = Counter(m.data["demand_id"] for m in log if "demand_id" in m.data and m.id != poison.id)
+    dossiers = archive.generation().dossiers
+    assert {d: dossiers.find_one({"_id": d})["event_count"] for d in demands} == dict(expected)
+    assert archive.generation().events.count_documents({}) == len(log) - 1
