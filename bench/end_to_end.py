@@ -100,7 +100,7 @@ def sustained(platform, amqp_uri: str, seconds: float, workers: int = 8,
         drained = time.monotonic() - started - window
     cpu = {name: used - cpu_before[name] for name, used in cpu_seconds(platform).items()}
     time.sleep(6)  # the broker's message rates are sampled every 5 s
-    work = {what: count - work_before[what] for what, count in work_done(amqp_uri).items()}
+    work = {what: count - work_before.get(what, 0) for what, count in work_done(amqp_uri).items()}
     return {"seconds": window, "workers": workers, "submitted": len(submitted), "errors": len(errors),
             "submitted_per_s": len(submitted) / window,
             "assigned_per_s": assigned_in_window / window,
@@ -135,7 +135,11 @@ def describe_sustained(result: dict) -> str:
             + f" (total {sum(result['cpu_ms_per_demand'].values()):.0f} ms); per demand: "
             f"{result['per_demand']['commits']:.1f} PostgreSQL commits that wrote (target <= 8), "
             f"{result['per_demand']['publishes']:.1f} messages published and "
-            f"{result['per_demand']['confirms']:.1f} confirmed (target <= 6), in batches")
+            f"{result['per_demand']['confirms']:.1f} confirmed (target <= 6), in batches; "
+            "published to each exchange per demand: " + ", ".join(
+                f"{what.removeprefix('exchange ')} {count:.1f}"
+                for what, count in result["per_demand"].items()
+                if what.startswith("exchange ") and count))
 
 
 def main() -> None:

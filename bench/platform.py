@@ -119,8 +119,12 @@ def work_done(amqp_uri: str) -> dict[str, float]:
     name = amqp_uri.rpartition("/")[2]
     stats = requests.get(f"{MANAGEMENT}/api/vhosts/{name}", auth=MANAGEMENT_AUTH,
                          timeout=10).json().get("message_stats", {})
+    exchanges = requests.get(f"{MANAGEMENT}/api/exchanges/{quote(name, safe='')}",
+                             auth=MANAGEMENT_AUTH, timeout=10).json()
     return {"commits": commits, "publishes": stats.get("publish", 0),
-            "confirms": stats.get("confirm", 0)}
+            "confirms": stats.get("confirm", 0),
+            **{f"exchange {e['name'] or '(default)'}": e.get("message_stats", {}).get("publish_in", 0)
+               for e in exchanges}}
 
 
 def percentile(sorted_values: list[float], share: float) -> float:
