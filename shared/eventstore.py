@@ -354,10 +354,11 @@ class RunRepository:
         if run is None or kwargs.get("version") is not None:
             return self._repository.get(aggregate_id, **kwargs)
         collected, loaded = run
-        found = collected.get(aggregate_id) or loaded.get(aggregate_id)
-        if found is None:
-            found = loaded[aggregate_id] = self._repository.get(aggregate_id, **kwargs)
-        return found
+        if aggregate_id in collected:
+            return collected[aggregate_id]
+        if aggregate_id not in loaded:
+            loaded[aggregate_id] = self._repository.get(aggregate_id, **kwargs)
+        return loaded[aggregate_id]
 
     @contextmanager
     def run(self, processing_event: ProcessingEvent):

@@ -10,14 +10,15 @@ effects of applying it. This mixin decides what to do with each message that arr
   delivery): the missing range is pulled from the upstream's log over RPC and applied in order.
 
 A periodic ``catch_up`` pulls every upstream the same way, so the follower converges even when
-the last messages of a burst are lost. A follower that can (``applies_runs``) applies each run of
-notifications that follow one another (a pulled range, the messages that queued while a worker
-was busy) in one transaction; when a run fails, its notifications are applied one by one, so
-the one at fault is tried, counted and set aside on its own. A notification whose application fails waits, with a
-doubling backoff, for its next try (later messages of that upstream wait behind it: order is
-kept); after ``max_attempts`` tries it is handed to ``dead_letter``, which records it and
-advances the position so the stream is never blocked for good. Infrastructure errors
-(``transient_errors``) are retried without limit: an outage must not dead-letter good events.
+the last messages of a burst are lost. A follower that can (``applies_runs``) applies each run
+of notifications that follow one another (a pulled range, the messages that queued while a
+worker was busy) in one transaction; when a run fails, its notifications are applied one by
+one, so the one at fault is tried, counted and set aside on its own. A notification whose
+application fails waits, with a doubling backoff, for its next try (later messages of that
+upstream wait behind it: order is kept); after ``max_attempts`` tries it is handed to
+``dead_letter``, which records it and advances the position so the stream is never blocked for
+good. Infrastructure errors (``transient_errors``) are retried without limit: an outage must not
+dead-letter good events.
 """
 from __future__ import annotations
 
@@ -224,7 +225,8 @@ class FollowsUpstreams:
         done = 0
         while done < len(messages):
             head = messages[done]
-            if self.applies_runs and len(messages) - done > 1 and (head.service, head.id) not in self._failures:
+            tried_before = (head.service, head.id) in self._failures
+            if self.applies_runs and len(messages) - done > 1 and not tried_before:
                 run = messages[done:]
                 try:
                     self.apply_all(run)
