@@ -114,10 +114,11 @@ def test_a_run_whose_notifications_a_replica_recorded_meanwhile_fails_whole(plat
         assert feed.position("intake") == cut
 
         # The feed took its position before the replica moved it: its run from the start
-        # must not be recorded over the replica's.
+        # must not be recorded over the replica's. (Here its events collide with the
+        # replica's too: the feed's aggregates take their ids from the notification.)
         with pytest.raises(IntegrityError):
             feed.apply_all(log)
-        # Refused by the position check alone, even with no event to collide on the way.
+        # A run with no event to collide on is refused by the position check alone.
         with pytest.raises(IntegrityError):
             feed.recorder.insert_events([], tracking=Tracking("intake", log[-1].id),
                                         follows=("intake", log[0].id))
