@@ -211,7 +211,11 @@ class FollowsUpstreams:
                 applied += done
                 if done < len(fresh):
                     return applied  # the head of the log waits for its next try
-            if not batch:
+            if len(batch) < self._pull_limit:
+                # The log's end as it stood: what the upstream records from now on comes as
+                # messages. Pulling on until a page comes back empty chased a busy upstream's
+                # log for as long as it kept writing, so every notification was pulled and then
+                # delivered again as a duplicate.
                 return applied
 
     def _apply_in_order(self, messages: Sequence[Message]) -> int:
