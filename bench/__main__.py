@@ -1,7 +1,7 @@
 """Every performance target of the architecture brief in one run, printed as one table with the
 raw limit measured in the same run beside each figure (docs/performance.md reads it).
 
-    .venv/bin/python -m bench            # the full run (about ten minutes)
+    .venv/bin/python -m bench            # the full run (about twenty minutes)
     .venv/bin/python -m bench --quick    # short windows, to check the benchmark itself
 
 The distributed figures share one platform (its own vhost and schemas), in this order: latency
