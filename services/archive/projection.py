@@ -138,16 +138,14 @@ class Archive(FollowsUpstreams):
         return found["position"] if found else 0
 
     def apply(self, message: Message) -> None:
-        # One generation for the effects and the position: a swap in between leaves the new
-        # generation's position behind this message, which is then pulled and applied there.
-        generation = self.generation()
-        self._record(generation, message)
-        _advance(generation, message)
+        self.apply_all([message])
 
     def apply_all(self, messages) -> None:
-        # The run's effects one after the other on one generation, then its position once: a
-        # run cut short leaves effects that its notifications, applied again one by one,
-        # find already written (the same as a crash between an effect and its position).
+        # One generation for the effects and the position: a swap in between leaves the new
+        # generation's position behind these messages, which are then pulled and applied there.
+        # The effects one after the other, then the position once: a run cut short leaves
+        # effects that its notifications, applied again one by one, find already written (the
+        # same as a crash between an effect and its position).
         generation = self.generation()
         for message in messages:
             self._record(generation, message)
