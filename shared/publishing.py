@@ -25,7 +25,7 @@ class NotConfirmed(ConnectionError):
 
 @dataclass(frozen=True)
 class Outgoing:
-    body: dict
+    body: dict | list
     routing_key: str
     headers: dict = field(default_factory=dict)
     message_id: str | None = None

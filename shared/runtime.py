@@ -1,7 +1,8 @@
 """nameko adapters of the event path: the follow entrypoint and the providers that run it.
 
-- ``follow(upstream)`` consumes every event of ``<upstream>.events`` from one durable queue per
-  (service, upstream), so the follower sees that upstream's log in order.
+- ``follow(upstream)`` consumes every message of ``<upstream>.events`` (each a run of that log's
+  notifications, shared/messages.py) from one durable queue per (service, upstream), so the
+  follower sees that upstream's log in order.
 - ``Following`` gives a service its follower (whatever ``build`` returns), connects it to the
   upstream logs over RPC, and runs the periodic catch-up.
 - ``EventSourced`` is a ``Following`` for service applications, and also runs their outbox relay.
@@ -30,7 +31,7 @@ from shared.config import section
 from shared.eventstore import ServiceApplication, open_application, schema_of
 from shared.inbox import FollowsUpstreams
 from shared.leadership import Leadership
-from shared.messages import MalformedMessage, Message
+from shared.messages import ROUTING_KEY, MalformedMessage, Message, from_amqp, to_amqp
 from shared.outbox import Relay
 from shared.publishing import ConfirmedPublisher, Outgoing
 
@@ -59,15 +60,15 @@ class Follow(Consumer):
         self.queue = Queue(
             f"{self.container.service_name}.follows.{self.upstream}",
             exchange=events_exchange(self.upstream), routing_key="#", durable=True)
-        self._waiting: list[tuple[Message, object]] = []
+        self._waiting: list[tuple[list[Message], object]] = []
         self._working = False
         super().setup()
 
     def handle_message(self, body, message):
         try:
-            parsed = Message.from_amqp(body, message.headers)
-            if parsed.service != self.upstream:
-                raise MalformedMessage(f"claims to come from {parsed.service!r}")
+            parsed = from_amqp(body, message.headers)
+            if parsed[0].service != self.upstream:
+                raise MalformedMessage(f"claims to come from {parsed[0].service!r}")
         except MalformedMessage as error:
             # Not part of any log: nothing to order or replay. Counted and dropped.
             log.error("dropping malformed message from %s: %s", self.upstream, error)
@@ -87,7 +88,7 @@ class Follow(Consumer):
             return
         try:
             self.container.spawn_worker(
-                self, ([parsed for parsed, _ in batch],), {}, context_data={},
+                self, ([each for parsed, _ in batch for each in parsed],), {}, context_data={},
                 handle_result=lambda ctx, result=None, exc_info=None: self._done(batch, result, exc_info))
         except ContainerBeingKilled:
             self._working = False
@@ -330,7 +331,8 @@ class EventSourced(Following):
         self.publisher = ConfirmedPublisher(config["AMQP_URI"], exchange)
 
         def publish(messages: list[Message]) -> None:
-            self.publisher.publish([Outgoing(m.data, m.event, m.headers()) for m in messages])
+            body, headers = to_amqp(messages)
+            self.publisher.publish([Outgoing(body, ROUTING_KEY, headers)])
 
         store = section(config, "EVENT_STORE")
         self.leadership = Leadership(store, schema_of(store, service))

@@ -7,6 +7,7 @@ from services.archive.service import ArchiveService
 from services.intake.service import IntakeService
 from services.matching.service import MatchingService
 from shared import metrics
+from shared.messages import ROUTING_KEY, from_amqp
 from shared.outbox import RELAY
 from shared.runtime import events_exchange
 from tests import factories
@@ -23,24 +24,32 @@ class Tap:
         self.connection = Connection(amqp_uri)
         self.queue = Queue(f"tap.{service}", exchange=events_exchange(service), routing_key="#",
                            auto_delete=True)
-        self.messages = []
+        self.messages = []  # as published: each a run of notifications
+        self.notifications = []
         self.consumer = Consumer(self.connection.channel(), [self.queue],
                                  callbacks=[self._keep], accept=["json"])
         self.consumer.consume()
 
     def _keep(self, body, message):
         self.messages.append(message)
+        self.notifications += from_amqp(body, message.headers)
         message.ack()
 
     def drain(self, count, timeout=10):
+        """The first ``count`` notifications published, however many messages carried them."""
         def enough():
             try:
                 self.connection.drain_events(timeout=0.1)
             except TimeoutError:
                 pass
-            return len(self.messages) >= count
-        wait_for(enough, timeout, message=f"{count} messages")
-        return self.messages
+            return len(self.notifications) >= count
+        wait_for(enough, timeout, message=f"{count} notifications")
+        return self.notifications[:count]
+
+    def carrying(self, event):
+        """The AMQP message that carried the notification of ``event``."""
+        return next(m for m in self.messages
+                    if event in [n.event for n in from_amqp(m.payload, m.headers)])
 
     def close(self):
         self.connection.close()
@@ -77,14 +86,18 @@ def test_the_relay_publishes_the_log_in_order_with_confirmed_persistent_messages
         received = tap.drain(2)
     finally:
         tap.close()
-    assert [m.delivery_info["routing_key"] for m in received] == ["DemandSubmitted", "DemandAccepted"]
-    first, second = (m.headers for m in received)
-    assert (first["x-onestop-id"], first["x-onestop-previous-id"]) == (3, 2)
-    assert (second["x-onestop-id"], second["x-onestop-previous-id"]) == (4, 3)
-    assert first["x-onestop-service"] == "intake"
-    assert first["x-onestop-originator-id"] == demand["id"]
-    assert received[0].payload["demand_id"] == demand["id"]
-    assert all(m.properties["delivery_mode"] == 2 for m in received)
+    assert [(n.event, n.id, n.previous_id) for n in received] == [
+        ("DemandSubmitted", 3, 2), ("DemandAccepted", 4, 3)]
+    assert {n.service for n in received} == {"intake"}
+    assert {n.originator_id for n in received} == {demand["id"]}
+    assert received[0].data["demand_id"] == demand["id"]
+    # Both were recorded by one submit, so one relay batch: one message, persistent.
+    assert len(tap.messages) == 1
+    published = tap.messages[0]
+    assert published.delivery_info["routing_key"] == ROUTING_KEY
+    assert published.properties["delivery_mode"] == 2
+    assert (published.headers["x-onestop-first-id"], published.headers["x-onestop-last-id"],
+            published.headers["x-onestop-previous-id"], published.headers["x-onestop-count"]) == (3, 4, 2, 2)
     with entrypoint_hook(intake, "health") as health:
         assert health() == {"last_notification_id": 4}
 
@@ -141,7 +154,8 @@ def test_a_duplicate_delivery_changes_nothing(start, service_config):
     try:
         with entrypoint_hook(intake, "submit_demand") as submit:
             demand = submit(factories.demand(), SPECIALIST)
-        accepted = tap.drain(2)[1]
+        tap.drain(2)
+        accepted = tap.carrying("DemandAccepted")
     finally:
         tap.close()
 
@@ -162,7 +176,7 @@ def test_a_duplicate_delivery_changes_nothing(start, service_config):
     with Connection(service_config["AMQP_URI"]) as connection:
         producer = connection.Producer()
         producer.publish(accepted.payload, exchange=events_exchange("intake"),
-                         routing_key="DemandAccepted", headers=accepted.headers, serializer="json")
+                         routing_key=ROUTING_KEY, headers=accepted.headers, serializer="json")
     wait_for(lambda: duplicates._value.get() > seen, message="the duplicate to be seen")
 
     with entrypoint_hook(matching, "health") as health:

@@ -5,7 +5,8 @@ from kombu import Connection, Producer
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ServiceRpcProxy
 
-from shared.messages import Message
+from shared import metrics
+from shared.messages import ROUTING_KEY, Message, to_amqp
 from shared.runtime import events_exchange, follow
 from tests.conftest import wait_for
 
@@ -48,8 +49,8 @@ def test_a_backlog_goes_to_one_worker_at_a_time_and_leaves_the_others_to_rpc(
         producer = Producer(connection.channel(), exchange=events_exchange("intake"))
 
         def publish(number):
-            sent = message(number)
-            producer.publish(sent.data, routing_key=sent.event, headers=sent.headers(),
+            body, headers = to_amqp([message(number)])
+            producer.publish(body, routing_key=ROUTING_KEY, headers=headers,
                              serializer="json", delivery_mode=2)
         publish(1)
         wait_for(lambda: CALLS == [[1]], message="the first message handled")
@@ -63,3 +64,33 @@ def test_a_backlog_goes_to_one_worker_at_a_time_and_leaves_the_others_to_rpc(
         wait_for(lambda: sum(map(len, CALLS)) == 11, message="every message handled")
     assert [n for call in CALLS for n in call] == list(range(1, 12))  # in order, each once
     assert len(CALLS) < 11 and RUNNING[1] == 1  # handed over together, one worker at a time
+
+
+RECEIVED: list[int] = []
+
+
+class Receiver:
+    name = "receiver"
+
+    @follow("intake")
+    def on_intake_event(self, messages):
+        RECEIVED.extend(m.id for m in messages)
+
+
+def test_a_message_that_is_not_a_run_of_the_log_is_counted_and_dropped(container_factory, service_config):
+    container = container_factory(Receiver, service_config)
+    container.start()
+    malformed = metrics.INBOX_MESSAGES.labels("receiver", "intake", "malformed")
+    before = malformed._value.get()
+    run, headers = to_amqp([message(1), message(2)])
+    with Connection(service_config["AMQP_URI"]) as connection:
+        producer = Producer(connection.channel(), exchange=events_exchange("intake"))
+        for body, sent_headers in [
+                ({"id": 1}, headers),                                          # not a run
+                (run, {**headers, "x-onestop-service": "matching"}),          # another log's
+                (run[::-1], headers),                                          # out of order
+                (run, headers)]:
+            producer.publish(body, routing_key=ROUTING_KEY, headers=sent_headers,
+                             serializer="json", delivery_mode=2)
+        wait_for(lambda: RECEIVED == [1, 2], message="the well-formed run")
+    assert malformed._value.get() - before == 3
