@@ -1,58 +1,143 @@
-"""Bearer JWTs (HS256) carrying a role and a subject.
+"""Who is calling: bearer access tokens, verified with their issuer's published keys.
 
-The subject names the party the caller acts for: an enterprise's unified social credit code,
-an institution's id, a staff member's id. Authorisation compares it with the resource's owner.
+The accounts service signs access tokens (ES256, services/accounts/tokens.py); the gateway holds
+its public keys only, fetched over RPC as a JWKS and kept ``AUTH.jwks_cache_seconds``. A token
+whose ``kid`` it does not know makes it fetch again at once (a key rotated in), at most every
+few seconds (a flood of forged kids must not become a flood of fetches). Only ES256 is
+accepted: ``alg=none`` and HS256 signed with a public key are refused by construction.
+
+A token says, in ``act``, the party the person acts for in each role the services know. A route
+lists the roles that may call it; the caller acts in the first of them the token holds. Routes
+about the caller's own account (``PERSON``) take any signed-in person, also one who must change
+a one-time password first and therefore holds no role yet.
 """
 from __future__ import annotations
 
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
 import jwt
+from nameko.extensions import SharedExtension
+from nameko.standalone.rpc import ClusterRpcProxy
 
 from gateway.errors import ApiError
+from shared.config import development_tokens_allowed, issuer, section
 
 ROLES = ("enterprise", "specialist", "institution", "supervisor", "operator")
-ALGORITHM = "HS256"
+#: A route's pseudo-role: any signed-in person, about their own account.
+PERSON = "person"
+ALGORITHMS = ["ES256"]
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="onestop"'}
+#: The shortest time between two fetches of the keys for an unknown kid.
+REFETCH_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
 class Principal:
     role: str
     subject: str
+    person: str | None = None
+    organisation: str | None = None
+    roles: tuple[str, ...] = field(default=())
 
     def as_actor(self) -> dict:
-        return {"role": self.role, "subject": self.subject}
+        actor = {"role": self.role, "subject": self.subject}
+        if self.person is not None:
+            actor.update(person=self.person, organisation=self.organisation, roles=list(self.roles))
+        return actor
 
 
-def issue(secret: str, role: str, subject: str, ttl_seconds: int = 86400) -> str:
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    if not subject:
-        raise ValueError("subject must not be empty")
-    if ttl_seconds <= 0:
-        raise ValueError("ttl must be a positive number of seconds")
-    now = int(time.time())
-    return jwt.encode({"role": role, "sub": subject, "iat": now, "exp": now + ttl_seconds},
-                      secret, algorithm=ALGORITHM)
+class PublishedKeys:
+    """An issuer's JWKS, fetched when stale or when asked for a kid it does not hold."""
+
+    def __init__(self, fetch: Callable[[], dict], max_age: float,
+                 clock: Callable[[], float] = time.monotonic):
+        self._fetch = fetch
+        self._max_age = max_age
+        self._clock = clock
+        self._keys: dict[str, object] = {}
+        self._fetched_at: float | None = None
+        self._lock = threading.Lock()
+
+    def key(self, kid: str | None):
+        with self._lock:
+            now = self._clock()
+            stale = self._fetched_at is None or now - self._fetched_at > self._max_age
+            unknown = kid not in self._keys and (
+                self._fetched_at is None or now - self._fetched_at > REFETCH_SECONDS)
+            if stale or unknown:
+                self._keys = {jwk["kid"]: jwt.PyJWK(jwk).key for jwk in self._fetch().get("keys", [])
+                              if jwk.get("alg") == "ES256" and "kid" in jwk}
+                self._fetched_at = now
+            return self._keys.get(kid)
 
 
-def authenticate(authorization: str | None, secret: str) -> Principal:
-    if not authorization:
-        raise ApiError(401, "unauthorized", "a bearer token is required", headers=CHALLENGE)
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "unauthorized", "the Authorization header must be 'Bearer <token>'",
-                       headers=CHALLENGE)
-    try:
-        claims = jwt.decode(token.strip(), secret, algorithms=[ALGORITHM],
-                            options={"require": ["exp", "sub", "role"]})
-    except jwt.ExpiredSignatureError:
-        raise ApiError(401, "token_expired", "the token has expired", headers=CHALLENGE) from None
-    except jwt.InvalidTokenError as error:
-        raise ApiError(401, "invalid_token", f"the token is not valid: {error}",
-                       headers=CHALLENGE) from None
-    if claims["role"] not in ROLES:
-        raise ApiError(401, "invalid_token", f"unknown role {claims['role']!r}", headers=CHALLENGE)
-    return Principal(role=claims["role"], subject=str(claims["sub"]))
+def _accounts_jwks(config: dict) -> Callable[[], dict]:
+    def fetch() -> dict:
+        with ClusterRpcProxy(config, timeout=5) as services:
+            return services.accounts.jwks()
+    return fetch
+
+
+class TokenVerifier(SharedExtension):
+    """One per gateway container, shared by its routes."""
+
+    def setup(self):
+        config = self.container.config
+        auth = section(config, "AUTH")
+        self.issuer = issuer(config)
+        self.audience = str(auth.get("audience"))
+        self.development = development_tokens_allowed(config)
+        self.keys = PublishedKeys(_accounts_jwks(config), float(auth.get("jwks_cache_seconds") or 60))
+
+    def claims(self, authorization: str | None) -> dict:
+        if not authorization:
+            raise ApiError(401, "unauthorized", "a bearer token is required", headers=CHALLENGE)
+        scheme, _, token = authorization.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise ApiError(401, "unauthorized", "the Authorization header must be 'Bearer <token>'",
+                           headers=CHALLENGE)
+        try:
+            header = jwt.get_unverified_header(token)
+            if header.get("alg") not in ALGORITHMS:
+                raise jwt.InvalidAlgorithmError(f"the algorithm must be {', '.join(ALGORITHMS)}")
+            key = self.keys.key(header.get("kid"))
+            if key is None:
+                raise jwt.InvalidTokenError("signed with a key this platform does not publish")
+            claims = jwt.decode(token, key, algorithms=ALGORITHMS, audience=self.audience,
+                                issuer=self.issuer,
+                                options={"require": ["exp", "iat", "sub", "jti", "iss", "aud"]})
+        except jwt.ExpiredSignatureError:
+            raise ApiError(401, "token_expired", "the token has expired", headers=CHALLENGE) from None
+        except jwt.InvalidTokenError as error:
+            raise ApiError(401, "invalid_token", f"the token is not valid: {error}",
+                           headers=CHALLENGE) from None
+        if claims.get("dev") and not self.development:
+            raise ApiError(401, "invalid_token", "development tokens are not accepted here",
+                           headers=CHALLENGE)
+        if not isinstance(claims.get("act", {}), dict):
+            raise ApiError(401, "invalid_token", "the token's act claim is not an object",
+                           headers=CHALLENGE)
+        return claims
+
+
+def principal_for(claims: dict, allowed: tuple[str, ...], what: str) -> Principal:
+    """The caller acting in the first of the ``allowed`` roles their token holds."""
+    acts = claims.get("act") or {}
+    person = None if claims.get("dev") else str(claims["sub"])
+    details = dict(person=person, organisation=claims.get("org") if person else None,
+                   roles=tuple(claims.get("roles") or ()) if person else ())
+    for role in allowed:
+        if role in acts and role in ROLES:
+            return Principal(role=role, subject=str(acts[role]), **details)
+    if PERSON in allowed and person is not None:
+        return Principal(role=PERSON, subject=person, **details)
+    if claims.get("chg"):
+        raise ApiError(403, "password_change_required",
+                       "请先修改一次性密码 (POST /api/v1/me/password)", {})
+    held = sorted(acts) or ["none"]
+    raise ApiError(403, "forbidden", f"role {', '.join(held)} may not call {what}",
+                   {"allowed_roles": [role for role in allowed if role != PERSON]})

@@ -7,7 +7,8 @@ import logging
 from nameko.exceptions import RpcTimeout, UnknownService
 from werkzeug.wrappers import Response
 
-from shared.errors import Conflict, Forbidden, InsufficientData, Invalid, NotFound
+from shared.errors import (
+    Conflict, Forbidden, InsufficientData, Invalid, NotFound, TooManyAttempts, Unauthenticated)
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,12 @@ def as_api_error(exc: Exception) -> ApiError:
         return ApiError(422, "insufficient_data", exc.args[0],
                         {key: float(value) if "." in str(value) else int(value)
                          for key, value in exc.details.items()})
+    if isinstance(exc, Unauthenticated):
+        return ApiError(401, "invalid_credentials", exc.args[0], exc.details)
+    if isinstance(exc, TooManyAttempts):
+        seconds = int(exc.details.get("retry_after", 60))  # text after nameko's RPC
+        return ApiError(429, "too_many_attempts", exc.args[0], {"retry_after": seconds},
+                        headers={"Retry-After": str(seconds)})
     if isinstance(exc, Conflict):
         return ApiError(409, "conflict", exc.args[0], exc.details)
     if isinstance(exc, (RpcTimeout, UnknownService)):

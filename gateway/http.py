@@ -15,12 +15,11 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound as NoRoute
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Response
 
-from gateway.auth import authenticate
+from gateway.auth import TokenVerifier, principal_for
 from gateway.errors import ApiError, error_response, json_response
 from gateway.protocol import JsonErrorsProtocol
 from shared import metrics
 from shared.commands import load_command
-from shared.config import jwt_secret
 from shared.errors import CLIENT_ERRORS
 from shared.logs import keep_expected_errors_brief
 
@@ -49,10 +48,11 @@ class ExclusiveWebServer(WebServer):
 
 class Route(HttpRequestHandler):
     server = ExclusiveWebServer()
+    verifier = TokenVerifier()
 
     def __init__(self, method: str, url: str, *, roles=(), body=None, response=None,
                  status: int = 200, summary: str = "", query=None, documented: bool = True,
-                 raw_body: bool = False, **kwargs):
+                 raw_body: bool = False, answers: tuple[int, ...] = (), **kwargs):
         kwargs.setdefault("expected_exceptions", (ApiError, *CLIENT_ERRORS))
         self.documented = documented
         self.raw_body = raw_body  # the handler reads the bytes itself (attachments)
@@ -60,6 +60,8 @@ class Route(HttpRequestHandler):
         self.body = body
         self.response = response
         self.status = status
+        #: error statuses it answers beyond those its declaration implies (a public route's 401)
+        self.answers = answers
         self.summary = summary
         #: a command schema (validated, passed as ``query``) or, for a single parameter the
         #: service checks itself, its OpenAPI description by name
@@ -68,7 +70,6 @@ class Route(HttpRequestHandler):
 
     def setup(self):
         super().setup()
-        self.secret = jwt_secret(self.container.config)
         # Built once: constructing a schema deep-copies its fields (and its nested schemas'),
         # which was a seventh of the gateway's time per read (docs/performance.md).
         self._response_schema = self.response() if self.response is not None else None
@@ -80,12 +81,8 @@ class Route(HttpRequestHandler):
     def get_entrypoint_parameters(self, request):
         kwargs = dict(request.path_values)
         if not self.public:
-            principal = authenticate(request.headers.get("Authorization"), self.secret)
-            if principal.role not in self.roles:
-                raise ApiError(403, "forbidden",
-                               f"role {principal.role} may not call {self.method} {self.url}",
-                               {"allowed_roles": list(self.roles)})
-            kwargs["principal"] = principal
+            claims = self.verifier.claims(request.headers.get("Authorization"))
+            kwargs["principal"] = principal_for(claims, self.roles, f"{self.method} {self.url}")
         if self.body is not None:
             payload = read_json(request)
             load_command(self.body, payload)

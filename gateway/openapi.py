@@ -11,18 +11,19 @@ from gateway.schemas import ErrorBody
 
 _ERRORS = {
     "400": "Malformed JSON",
-    "401": "Missing, malformed, expired or badly signed token",
+    "401": "Missing, malformed, expired or badly signed token; or credentials that sign nobody in",
     "403": "The caller's role may not do this",
     "404": "No such resource (or not the caller's)",
     "409": "The request conflicts with what is stored (a duplicate, a wrong state)",
     "413": "Body too large",
     "415": "Body is not application/json",
     "422": "The body or query breaks the schema; details name every offending field",
+    "429": "Too many failures in a row; Retry-After says in how many seconds to try again",
 }
 
 
 def _errors_of(route, has_path_parameters: bool) -> list[str]:
-    codes = []
+    codes = [str(status) for status in route.answers]
     if not route.public:
         codes += ["401", "403"]
     if route.body is not None:
@@ -33,7 +34,7 @@ def _errors_of(route, has_path_parameters: bool) -> list[str]:
         codes += ["422"]
     if has_path_parameters:
         codes += ["404"]
-    return sorted(codes)
+    return sorted(set(codes))
 
 
 def _ecma_pattern(converter, field, **kwargs) -> dict:

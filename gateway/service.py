@@ -12,6 +12,7 @@ from nameko.rpc import RpcProxy
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
+from gateway.account_routes import AccountRoutes
 from gateway.dead_letter_routes import DeadLetterRoutes
 from gateway.errors import ApiError, json_response
 from gateway.evaluation_routes import EvaluationRoutes
@@ -55,9 +56,10 @@ HIDDEN_DATA = {
 READY_TIMEOUT = 2.0
 
 
-class GatewayService(EvaluationRoutes, PartnerRoutes, DeadLetterRoutes):
+class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterRoutes):
     name = "gateway"
 
+    accounts = RpcProxy("accounts")
     intake = RpcProxy("intake")
     config = Config()
     matching = RpcProxy("matching")
@@ -317,7 +319,7 @@ class GatewayService(EvaluationRoutes, PartnerRoutes, DeadLetterRoutes):
     @route("GET", "/readyz", response=Health, summary="Every service answers over RPC")
     def readyz(self, request):
         services = {}
-        for name in ("intake", "matching", "evaluation", "archive", "partners"):
+        for name in ("accounts", "intake", "matching", "evaluation", "archive", "partners"):
             try:
                 with eventlet.Timeout(READY_TIMEOUT):
                     getattr(self, name).health()

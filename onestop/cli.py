@@ -1,5 +1,6 @@
-"""The onestop command: run the platform, mint development tokens, rebuild the archive and the
-read models, verify dossiers, replay dead letters."""
+"""The onestop command: run the platform, create the first operator, rotate the signing keys,
+mint development tokens, rebuild the archive and the read models, verify dossiers, replay dead
+letters."""
 from __future__ import annotations
 
 import argparse
@@ -42,7 +43,7 @@ def main(argv=None) -> int:
 DEFAULT_ADDRESS = "127.0.0.1:8000"
 
 #: The services that keep an event store (and so a read model), as ``--service`` names them.
-SERVICE_NAMES = ("intake", "matching", "evaluation", "archive", "partners")
+SERVICE_NAMES = ("accounts", "intake", "matching", "evaluation", "archive", "partners")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,11 +61,30 @@ def _parser() -> argparse.ArgumentParser:
                     help="the data folder (default ./data), as the global option")
     up.set_defaults(run=_up)
 
-    token = commands.add_parser("token", help="mint a development token with the configured secret")
-    token.add_argument("--role", required=True)
-    token.add_argument("--subject", required=True)
-    token.add_argument("--ttl", type=int, default=None, help="seconds (default: AUTH.token_ttl_seconds)")
+    token = commands.add_parser(
+        "token", help="development only (AUTH.development_tokens; the embedded mode by default): "
+                      "mint a token for a role and a party, with no person behind it")
+    token.add_argument("--role", required=True, choices=("enterprise", "specialist", "institution",
+                                                         "supervisor", "operator"))
+    token.add_argument("--subject", required=True, help="the party: a credit code, an id")
+    token.add_argument("--ttl", type=int, default=3600, help="seconds (default 3600, at most 86400)")
     token.set_defaults(run=_token)
+
+    accounts = commands.add_parser("accounts", help="people's accounts").add_subparsers(
+        title="account commands")
+    first = accounts.add_parser(
+        "first-operator", help="create the platform's first operator with a one-time password, "
+                               "printed once (a deployment's first step; `up` does it itself)")
+    first.set_defaults(run=_first_operator)
+
+    keys = commands.add_parser("keys", help="the keys that sign access tokens (AUTH.signing_keys)") \
+        .add_subparsers(title="key commands")
+    for verb, text in (("list", "list the keys, oldest first; the newest signs"),
+                       ("rotate", "add a new key, which signs from now on; the others stay "
+                                  "published until retired"),
+                       ("retire", "remove the keys superseded longer ago than an access token "
+                                  "lives: tokens they signed are refused from then on")):
+        keys.add_parser(verb, help=text).set_defaults(run=_keys, verb=verb)
 
     archive = commands.add_parser("archive", help="archive maintenance").add_subparsers(title="archive commands")
     rebuild = archive.add_parser(
@@ -105,8 +125,11 @@ def _parser() -> argparse.ArgumentParser:
         command = deadletters.add_parser(verb, help=text)
         command.add_argument("--gateway", help="the gateway's base URL (default: "
                                                "http://<WEB_SERVER_ADDRESS>)")
+        command.add_argument("--token", default=os.environ.get("ONESTOP_ACCESS_TOKEN"),
+                             help="an operator's access token (default: ONESTOP_ACCESS_TOKEN; "
+                                  "where development tokens are allowed, one is minted)")
         command.add_argument("--operator", default="onestop-cli",
-                             help="who the operator token names (recorded with a replay)")
+                             help="who a minted development token names (recorded with a replay)")
         command.set_defaults(run=_deadletters, verb=verb)
         if verb == "replay":
             command.add_argument("--service", help="only this service's dead letters")
@@ -127,51 +150,104 @@ def _parser() -> argparse.ArgumentParser:
 
 def _up(args, config):
     from onestop.embedded import address_in_use, serve
-    from shared.config import data_dir, jwt_secret
+    from shared.config import data_dir
 
     address = str(config["WEB_SERVER_ADDRESS"])
     if address_in_use(address):
         print(f"onestop: {address} is already in use; stop what listens there or choose "
               "another address with ONESTOP_HTTP_ADDRESS=host:port", file=sys.stderr)
         return 1
-    jwt_secret(config)  # generated now, so `onestop token` agrees with the running gateway
     folder = data_dir(config)
+    first = _first_operator_once(config)
     host, _, port = address.rpartition(":")
     url = f"http://{'127.0.0.1' if host in ('', '0.0.0.0') else host}:{port}"
-    print(f"onestop: starting intake, matching, evaluation, archive, partners and the gateway in "
+    print(f"onestop: starting accounts, intake, matching, evaluation, archive, partners and the gateway in "
           f"one process (broker {config['AMQP_URI']}, data in {folder})", flush=True)
     started = time.monotonic()
 
     def ready():
         data = "" if folder.resolve() == (Path.cwd() / "data").resolve() else f" --data-dir {folder}"
         print(f"onestop: ready in {time.monotonic() - started:.1f} s at {url} (API under /api/v1, "
-              f"its description at {url}/openapi.json)\n"
-              f"onestop: first time here? Mint an operator's token and open a station (README, "
-              f"\"Trying it\"):\n"
-              f"    .venv/bin/onestop{data} token --role operator --subject ops-1\n"
-              f"onestop: Ctrl-C stops it", flush=True)
+              f"its description at {url}/openapi.json)", flush=True)
+        if first:
+            print(f"onestop: the first operator's account was created. Sign in as "
+                  f"\"{first['sign_in_name']}\" with the one-time password\n"
+                  f"    {first['password']}\n"
+                  f"onestop: and change it at once (README, \"Trying it\"). It is printed this "
+                  f"once and kept in {first['kept']} (readable by you only).", flush=True)
+        print("onestop: Ctrl-C stops it", flush=True)
     took = serve(config, on_ready=ready)
     print(f"onestop: stopped in {took:.1f} s; the data stays in {folder}", flush=True)
 
 
 def _token(args, config):
-    from gateway.auth import issue
-    from shared.config import data_path, jwt_secret, section
+    from datetime import datetime, timezone
 
-    ttl = args.ttl if args.ttl is not None else int(section(config, "AUTH").get("token_ttl_seconds") or 86400)
-    try:
-        secret = jwt_secret(config, create=False)
-    except FileNotFoundError:
-        print(f"onestop token: no platform has run with the data folder {data_path(config)} (it "
-              "holds no jwt-secret), so a token signed now would be refused. Pass the folder the "
-              "platform uses: onestop --data-dir DIR token ..., or start it first (scripts/up).",
-              file=sys.stderr)
+    from services.accounts.keys import key_ring
+    from services.accounts.tokens import development_token
+    from shared.config import data_path
+
+    ring = key_ring(config)
+    if not ring.keys():
+        print(f"onestop token: no platform has run with the data folder {data_path(config)} (no "
+              f"signing key in {ring.folder}), so a token signed now would be refused. Pass the "
+              "folder the platform uses: onestop --data-dir DIR token ..., or start it first "
+              "(scripts/up).", file=sys.stderr)
         return 2
-    try:
-        print(issue(secret, args.role, args.subject, ttl))
-    except ValueError as error:
-        print(f"onestop token: {error}", file=sys.stderr)
+    if args.ttl <= 0:
+        print("onestop token: --ttl must be a positive number of seconds", file=sys.stderr)
         return 2
+    print(development_token(config, args.role, args.subject, args.ttl, datetime.now(timezone.utc)))
+
+
+def _first_operator_once(config) -> dict | None:
+    """The first operator's sign-in name and one-time password, kept in the data folder (0600),
+    the first time only."""
+    from services.accounts.application import Accounts
+    from shared.config import data_dir
+    from shared.eventstore import open_application
+
+    accounts = open_application(Accounts, config)
+    try:
+        created = accounts.first_operator()
+    finally:
+        accounts.close()
+    if created is None:
+        return None
+    kept = data_dir(config) / "first-operator-password"
+    descriptor = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(f"sign-in name: {created['sign_in_name']}\none-time password: {created['password']}\n")
+    return {**created, "kept": kept}
+
+
+def _first_operator(args, config):
+    first = _first_operator_once(config)
+    if first is None:
+        print("onestop accounts first-operator: the first operator exists already; an operator "
+              "resets a password with POST /api/v1/persons/{id}/password-reset", file=sys.stderr)
+        return 1
+    print(f"sign-in name: {first['sign_in_name']}\none-time password: {first['password']}\n"
+          f"(kept in {first['kept']}; change it at the first sign-in)")
+
+
+def _keys(args, config):
+    from datetime import datetime, timezone
+
+    from services.accounts.keys import key_ring
+    from services.accounts.tokens import MAX_ACCESS_SECONDS
+
+    ring = key_ring(config)
+    now = datetime.now(timezone.utc)
+    if args.verb == "rotate":
+        print(f"onestop keys: {ring.rotate(now).kid} signs from now on")
+    elif args.verb == "retire":
+        from datetime import timedelta
+
+        retired = ring.retire(now, timedelta(seconds=MAX_ACCESS_SECONDS))
+        print(f"onestop keys: retired {', '.join(retired) if retired else 'none'}")
+    for key in ring.keys():
+        print(f"{key.created.isoformat()}  {key.kid}")
 
 
 def _event_logs(config):
@@ -268,12 +344,21 @@ def _verify(args, config):
 def _deadletters(args, config):
     import requests
 
-    from gateway.auth import issue
-    from shared.config import jwt_secret
+    from datetime import datetime, timezone
+
+    from services.accounts.tokens import development_token
+    from shared.config import development_tokens_allowed
 
     host, _, port = str(config["WEB_SERVER_ADDRESS"]).rpartition(":")
     base = args.gateway or f"http://{'127.0.0.1' if host in ('', '0.0.0.0') else host}:{port}"
-    headers = {"Authorization": f"Bearer {issue(jwt_secret(config), 'operator', args.operator, 300)}"}
+    token = args.token
+    if not token:
+        if not development_tokens_allowed(config):
+            print("onestop deadletters: sign in as an operator and pass the access token "
+                  "(--token or ONESTOP_ACCESS_TOKEN)", file=sys.stderr)
+            return 2
+        token = development_token(config, "operator", args.operator, 300, datetime.now(timezone.utc))
+    headers = {"Authorization": f"Bearer {token}"}
     try:
         if args.verb == "list":
             items, page = [], {"per_page": 100}

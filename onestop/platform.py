@@ -1,5 +1,7 @@
 """Every part of the platform, in one place, for the embedded runtime, the CLI and the docs."""
 from gateway.service import GatewayService
+from services.accounts.application import Accounts
+from services.accounts.service import AccountsService
 from services.archive.seals import ArchiveSeals
 from services.archive.service import ArchiveService
 from services.evaluation.application import Evaluation
@@ -11,8 +13,8 @@ from services.matching.service import MatchingService
 from services.partners.application import PartnerFeed
 from services.partners.service import PartnersService
 
-SERVICES = (IntakeService, MatchingService, EvaluationService, ArchiveService, PartnersService,
-            GatewayService)
+SERVICES = (AccountsService, IntakeService, MatchingService, EvaluationService, ArchiveService,
+            PartnersService, GatewayService)
 
 #: The event-sourced applications, whose logs are the platform's source of truth.
-APPLICATIONS = (Intake, Matching, Evaluation, ArchiveSeals, PartnerFeed)
+APPLICATIONS = (Accounts, Intake, Matching, Evaluation, ArchiveSeals, PartnerFeed)

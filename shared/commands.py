@@ -6,7 +6,7 @@ from datetime import date
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from shared.catalogue import CATEGORIES, DEMAND_STATUSES, qualification_overlap
+from shared.catalogue import CATEGORIES, DEMAND_STATUSES, credit_code_problem, qualification_overlap
 from shared.contracts.values import (
     EnterpriseSchema, QualificationSchema, category_field, credit_code_field, distinct, park_field,
     text)
@@ -529,3 +529,77 @@ class ReplayDeadLetters(Command):
         if data.get("notification_id") is not None and not data.get("upstream"):
             raise ValidationError("a notification id is only unique within its upstream's log",
                                   "upstream")
+
+
+# Accounts ----------------------------------------------------------------------------------
+#: The roles a person can hold (services/accounts/organisation.py says which kind of
+#: organisation has which).
+PERSON_ROLES = ("enterprise_admin", "enterprise_member", "specialist", "station_manager",
+                "institution_member", "supervisor", "operator")
+SIGN_IN_NAME = validate.Regexp(r"[A-Za-z0-9][A-Za-z0-9._@-]{2,63}\Z", error=(
+    "3 to 64 letters, digits or . _ @ -, starting with a letter or digit"))
+
+
+def secret_field(**kwargs):
+    """A password as typed: any characters, never echoed back in an error."""
+    return fields.String(validate=validate.Length(min=1, max=128), **kwargs)
+
+
+class SignIn(Command):
+    sign_in_name = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = secret_field(required=True)
+
+
+class Refresh(Command):
+    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ChangePassword(Command):
+    current_password = secret_field(required=True)
+    new_password = secret_field(required=True, metadata={
+        "description": "10 to 128 characters, three of: upper case, lower case, digits, others; "
+                       "not containing the sign-in name"})
+
+
+class RegisterOrganisation(Command):
+    kind = fields.String(required=True, validate=validate.OneOf(
+        ("enterprise", "institution", "station", "agency")))
+    party = text(100, required=True, metadata={
+        "description": "an enterprise's unified social credit code, an institution's or a "
+                       "station's id, an agency's code"})
+    name = text(200, required=True)
+
+    @validates_schema
+    def _enterprise_by_credit_code(self, data, **kwargs):
+        if data.get("kind") == "enterprise" and credit_code_problem(data.get("party", "")):
+            raise ValidationError("an enterprise's party is its unified social credit code", "party")
+
+
+class CreatePerson(Command):
+    organisation_id = fields.UUID(required=True)
+    sign_in_name = fields.String(required=True, validate=SIGN_IN_NAME, metadata={
+        "description": "never changes; case does not matter"})
+    name = text(100, required=True)
+    mobile = fields.String(load_default=None, allow_none=True,
+                           validate=validate.Regexp(r"1[3-9]\d{9}\Z", error="a mainland mobile number"))
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    roles = fields.List(fields.String(validate=validate.OneOf(PERSON_ROLES)), required=True,
+                        validate=[validate.Length(min=1, max=len(PERSON_ROLES)), distinct])
+    reason = text(500, load_default="新建账号")
+
+
+class ListPersons(Command):
+    organisation_id = fields.UUID(required=True)
+    after = cursor_field()
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class ChangeRole(Command):
+    action = fields.String(required=True, validate=validate.OneOf(("grant", "revoke")))
+    role = fields.String(required=True, validate=validate.OneOf(PERSON_ROLES))
+    reason = text(2000, multiline=True, required=True)
+
+
+class SetEnabled(Command):
+    enabled = flag(required=True)
+    reason = text(2000, multiline=True, required=True)

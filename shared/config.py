@@ -1,7 +1,6 @@
 """Loading the nameko YAML configuration and deriving what each part needs from it."""
 from __future__ import annotations
 
-import secrets
 from importlib import resources
 from pathlib import Path
 
@@ -37,27 +36,6 @@ def data_dir(config: dict) -> Path:
     return path
 
 
-def jwt_secret(config: dict, create: bool = True) -> str:
-    """The configured secret, or (embedded mode only) one generated once into the data folder
-    (``create=False``: FileNotFoundError rather than a secret no running platform knows).
-
-    Separate processes would each generate their own and refuse each other's tokens, so the
-    distributed mode must be given one."""
-    configured = (config.get("AUTH") or {}).get("jwt_secret")
-    if configured:
-        return str(configured)
-    if not str(config.get("AMQP_URI", "")).startswith("memory://"):
-        raise ConfigurationError(
-            "AUTH.jwt_secret (ONESTOP_JWT_SECRET) must be set when services run as separate processes")
-    keep = (data_dir(config) if create else data_path(config)) / "jwt-secret"
-    if not keep.exists() and not create:
-        raise FileNotFoundError(keep)
-    if not keep.exists():
-        keep.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-        keep.chmod(0o600)
-    return keep.read_text(encoding="utf-8").strip()
-
-
 def section(config: dict, name: str) -> dict:
     return dict(config.get(name) or {})
 
@@ -66,3 +44,22 @@ def attachment_max_bytes(config: dict) -> int:
     """The largest attachment accepted (ATTACHMENTS.max_bytes; 10 MiB by default): the gateway
     stops reading there and intake refuses beyond it."""
     return int(section(config, "ATTACHMENTS").get("max_bytes") or 10 * 1024 * 1024)
+
+
+def development_tokens_allowed(config: dict) -> bool:
+    """Whether tokens for a role and a party without a person (``onestop token``) are minted
+    and accepted: ``AUTH.development_tokens`` true, false, or ``embedded`` (the default: only
+    where the services run in one process, on the in-process transport)."""
+    setting = str(section(config, "AUTH").get("development_tokens", "embedded")).strip().lower()
+    if setting == "embedded":
+        return str(config.get("AMQP_URI", "")).startswith("memory://")
+    if setting not in ("true", "false"):
+        raise ConfigurationError("AUTH.development_tokens must be true, false or embedded")
+    return setting == "true"
+
+
+def issuer(config: dict) -> str:
+    """Who signs the platform's access tokens (``AUTH.issuer``): in a deployment the URL people
+    reach it at. Unset, ``onestop``: the embedded mode's processes and its CLI then agree
+    whatever address the gateway was given."""
+    return str(section(config, "AUTH").get("issuer") or "onestop").rstrip("/")

@@ -48,5 +48,18 @@ class Invalid(ValueError):
         return self.args[1]
 
 
+@deserialize_to_instance
+class Unauthenticated(_Explained):
+    """Credentials that sign nobody in: a wrong password, an unknown name, a disabled account,
+    an ended session. The message is the same for each, so an answer never tells which names
+    exist; ``details["reason"]`` is one of a few codes that reveal no more."""
+
+
+@deserialize_to_instance
+class TooManyAttempts(_Explained):
+    """Too many failures in a row; ``details["retry_after"]``: seconds until trying is allowed."""
+
+
 #: What a caller did wrong, as opposed to what went wrong here: logged without a traceback.
-CLIENT_ERRORS = (NotFound, Conflict, Forbidden, Invalid, InsufficientData)
+CLIENT_ERRORS = (NotFound, Conflict, Forbidden, Invalid, InsufficientData, Unauthenticated,
+                 TooManyAttempts)

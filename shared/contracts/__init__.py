@@ -68,4 +68,5 @@ def contract_for(event: str) -> Contract:
 __all__ = ["CONTRACTS", "Contract", "UnknownEvent", "ValidationError", "contract", "contract_for"]
 
 # The producers' modules register their contracts on import.
-from shared.contracts import archive, evaluation, intake, inbox, matching, partners  # noqa: E402,F401
+from shared.contracts import (  # noqa: E402,F401
+    accounts, archive, evaluation, intake, inbox, matching, partners)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -87,16 +88,36 @@ class Api:
             self._tokens[key] = minted.stdout.strip()
         return self._tokens[key]
 
-    def jwt_secret(self) -> str:
-        """The secret the platform signs with: given to it, or (embedded) generated into its
-        data folder; for tests that forge tokens `onestop token` refuses to mint."""
-        return (self.env.get("ONESTOP_JWT_SECRET")
-                or (Path(self.env["ONESTOP_DATA_DIR"]) / "jwt-secret").read_text().strip())
+    def signing_key(self):
+        """The accounts service's current signing key (in the data folder), for tests that
+        forge tokens `onestop token` refuses to mint."""
+        from services.accounts.keys import KeyRing
+
+        return KeyRing(Path(self.env["ONESTOP_DATA_DIR"]) / "signing-keys").current()
+
+    def sign_in(self, name: str, password: str) -> requests.Response:
+        return self.session.post(self.base + "/api/v1/sessions", timeout=10,
+                                 json={"sign_in_name": name, "password": password})
+
+    def first_operator_token(self, new_password: str) -> str:
+        """Signs in as the first operator with the one-time password the first start kept in
+        the data folder, changes it to ``new_password`` and signs in again: that access token."""
+        kept = (Path(self.env["ONESTOP_DATA_DIR"]) / "first-operator-password").read_text()
+        password = re.search(r"one-time password: (\S+)", kept).group(1)
+        first = self.sign_in("operator", password)
+        assert first.status_code == 201, first.text
+        changed = self.call("POST", "/api/v1/me/password", as_=first.json()["access_token"],
+                            json={"current_password": password, "new_password": new_password})
+        assert changed.status_code == 200, changed.text
+        again = self.sign_in("operator", new_password)
+        assert again.status_code == 201, again.text
+        return again.json()["access_token"]
 
     def call(self, method: str, path: str, *, as_=None, **kwargs) -> requests.Response:
+        """``as_``: a (role, party) acted as with a development token, or an access token."""
         headers = kwargs.pop("headers", {})
         if as_ is not None:
-            headers["Authorization"] = f"Bearer {self.token(*as_)}"
+            headers["Authorization"] = f"Bearer {as_ if isinstance(as_, str) else self.token(*as_)}"
         return self.session.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
 
     def wait_ready(self, timeout: float = 60) -> None:
@@ -159,6 +180,7 @@ class Distributed:
     """One ``nameko run`` process per service and the gateway, on RabbitMQ and PostgreSQL."""
 
     SERVICES = {
+        "accounts": "services.accounts.service:AccountsService",
         "intake": "services.intake.service:IntakeService",
         "matching": "services.matching.service:MatchingService",
         "evaluation": "services.evaluation.service:EvaluationService",
@@ -177,7 +199,9 @@ class Distributed:
             "ONESTOP_PG_DBNAME": pg_dbname,
             "ONESTOP_PG_SCHEMA_PREFIX": schema_prefix,
             "ONESTOP_DATA_DIR": str(tmp / "data"),
-            "ONESTOP_JWT_SECRET": "distributed-test-secret-with-enough-length",
+            # The tests act as parties through `onestop token`, signed with the accounts
+            # service's key (in the data folder); persons sign in where a test is about them.
+            "ONESTOP_DEVELOPMENT_TOKENS": "true",
             "ONESTOP_HTTP_ADDRESS": f"127.0.0.1:{self.port}",
             "ONESTOP_CATCH_UP_INTERVAL": "2",
             "PYTHONWARNINGS": "ignore",

@@ -14,12 +14,10 @@ the rows change nothing another row reads and run in any order.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import jwt
 import pytest
 from werkzeug.routing import Map, Rule
 
@@ -28,6 +26,7 @@ from gateway.http import routes_of
 from gateway.service import GatewayService
 from tests import factories
 from tests.conftest import wait_for
+from tests.e2e import forged
 from tests.e2e.harness import Embedded
 
 ROUTES = [route for _, route in routes_of(GatewayService)]
@@ -48,6 +47,8 @@ CALLERS = {  # name: (role, subject; a name of the world's where it is known onl
     "no station's specialist": ("specialist", "s-none"),
     "supervisor": ("supervisor", "regulator-1"),
     "operator": ("operator", "ops-1"),
+    # A real person, signed in with a password: the first operator (routes about one's account).
+    "signed-in operator": ("person", None),
 }
 #: Who stands for a role when the role alone decides (the 401 and 403 checks): the party
 #: closest to the resource, so a refusal is the route's doing, not the resource's.
@@ -56,7 +57,8 @@ FOR_ROLE = {"enterprise": "enterprise A", "institution": "lab A", "specialist": 
 #: The real resource each path parameter names in the 401 and 403 checks.
 RESOURCE_OF = {"demand_id": "demand_a", "assignment_id": "assignment_a", "institution_id": "lab_a",
                "station_id": "station", "complaint_id": "complaint_a", "action_id": "action_a",
-               "evaluation_id": "evaluation_a", "version": "configuration", "number": "CMA-A"}
+               "evaluation_id": "evaluation_a", "version": "configuration", "number": "CMA-A",
+               "organisation_id": "organisation_a", "person_id": "person_a"}
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,30 @@ MATRIX = [
     ("POST /api/v1/improvement-actions/{action_a}/progress",    "supervisor",             200, note("Checked on site")),
     ("POST /api/v1/improvement-actions/{action_to_close}/closure", "supervisor",          200, {"outcome": "Improved"}),
 
+    # People: signing in, one's own account, and who administers whose.
+    ("POST /api/v1/sessions",                                   None,                     401, {"sign_in_name": "operator", "password": "not-the-password"}),
+    ("POST /api/v1/sessions/refresh",                           None,                     401, {"refresh_token": "{session_a}"}),
+    ("POST /api/v1/sessions/end",                               None,                     401, {"refresh_token": "not-a-session"}),
+    ("GET /.well-known/jwks.json",                              None,                     200),
+    ("GET /.well-known/openid-configuration",                   None,                     200),
+    ("GET /api/v1/me",                                          "signed-in operator",     200),
+    ("POST /api/v1/me/password",                                "signed-in operator",     401, {"current_password": "not-it", "new_password": "Another-pass-2026"}),
+    ("POST /api/v1/organisations",                              "operator",               201, {"kind": "agency", "party": "panyu-amr", "name": "番禺区市场监督管理局"}),
+    ("GET /api/v1/organisations/{organisation_a}",              "operator",               200),
+    ("GET /api/v1/organisations/{organisation_a}",              "enterprise A",           403),
+    ("POST /api/v1/persons",                                    "operator",               201, {"organisation_id": "{organisation_a}", "sign_in_name": "a-member", "name": "王五", "roles": ["enterprise_member"]}),
+    ("POST /api/v1/persons",                                    "enterprise A",           403, {"organisation_id": "{organisation_a}", "sign_in_name": "a-intruder", "name": "赵六", "roles": ["enterprise_member"]}),
+    ("GET /api/v1/persons?organisation_id={organisation_a}",    "operator",               sees("person_a")),
+    ("GET /api/v1/persons?organisation_id={organisation_a}",    "enterprise A",           403),
+    ("GET /api/v1/persons/{person_a}",                          "operator",               200),
+    ("GET /api/v1/persons/{person_a}",                          "enterprise A",           403),
+    ("POST /api/v1/persons/{person_a}/password-reset",          "operator",               200),
+    ("POST /api/v1/persons/{person_a}/password-reset",          "enterprise A",           403),
+    ("POST /api/v1/persons/{person_a}/roles",                   "operator",               409, {"action": "grant", "role": "enterprise_admin", "reason": "already held"}),
+    ("POST /api/v1/persons/{person_a}/roles",                   "enterprise A",           403, {"action": "revoke", "role": "enterprise_admin", "reason": "a coup"}),
+    ("POST /api/v1/persons/{person_a}/enabled",                 "operator",               409, {"enabled": True, "reason": "is enabled"}),
+    ("POST /api/v1/persons/{person_a}/enabled",                 "enterprise A",           403, {"enabled": False, "reason": "a coup"}),
+
     # Operations.
     ("GET /api/v1/dead-letters",                                "operator",               200),
     ("POST /api/v1/dead-letters/replay",                        "operator",               200, {}),
@@ -423,6 +449,15 @@ def world(platform):
         wait_for(lambda: "ComplaintReceived" in {e["name"] for e in api.call(
             "GET", f"/api/v1/archive/demands/{world[demand]}", as_=supervisor).json().get("events", [])},
             message=f"the complaint in the dossier of {demand}")
+    world["organisation_a"] = ok(api.call("POST", "/api/v1/organisations", as_=CALLERS["operator"], json={
+        "kind": "enterprise", "party": ENTERPRISE_A, "name": "企业 A"}), 201)["id"]
+    world["person_a"] = ok(api.call("POST", "/api/v1/persons", as_=CALLERS["operator"], json={
+        "organisation_id": world["organisation_a"], "sign_in_name": "a-admin", "name": "张三",
+        "roles": ["enterprise_admin"]}), 201)["id"]
+    as_["signed-in operator"] = api.first_operator_token("Matrix-Ops-2026!")
+    world["session_a"] = ok(api.sign_in("operator", "Matrix-Ops-2026!"), 201)["refresh_token"]
+    ended = api.call("POST", "/api/v1/sessions/end", json={"refresh_token": world["session_a"]})
+    assert ended.status_code == 204, ended.text  # so its refresh token is refused in a row
     world["callers"] = as_
     return world
 
@@ -507,20 +542,9 @@ def test_a_role_a_route_does_not_list_is_forbidden(platform, world, route, role)
     assert_refused(response, 403, "forbidden")
 
 
-def bad_tokens(secret):
-    now = int(time.time())
-    claims = {"role": "supervisor", "sub": "regulator-1", "iat": now}
-    return {
-        "unauthorized": None,
-        "token_expired": jwt.encode({**claims, "exp": now - 60}, secret, algorithm="HS256"),
-        "invalid_token": jwt.encode({**claims, "exp": now + 3600},
-                                    "a-wrong-secret-that-is-long-enough-for-hs256", algorithm="HS256"),
-    }
-
-
 @pytest.mark.parametrize("route", SECURED, ids=[f"{r.method} {r.url}" for r in SECURED])
 def test_no_expired_or_forged_token_is_401(platform, world, route):
-    for code, token in bad_tokens(platform.api.jwt_secret()).items():
+    for attack, (token, code) in forged.tokens(platform.api).items():
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         response = platform.api.call(route.method, path_of(route, world), headers=headers, json={})
         assert_refused(response, 401, code)

@@ -21,9 +21,14 @@ def test_up_takes_its_own_options_says_what_it_did_and_stops_cleanly(tmp_path):
         output = up.output()
         assert f"ready in " in output and f"at http://127.0.0.1:{port}" in output
         assert f"data in {data}" in output
-        hint = f".venv/bin/onestop --data-dir {data} token --role operator --subject ops-1"
-        assert hint in output
-        # The hint works as printed: its token is the running gateway's.
+        kept = data / "first-operator-password"
+        password = kept.read_text().split("one-time password: ")[1].strip()
+        assert password in output and str(kept) in output  # printed once, and where it is kept
+        # What it printed works: the first operator signs in with it, and must change it.
+        signed_in = requests.post(f"http://127.0.0.1:{port}/api/v1/sessions", timeout=10,
+                                  json={"sign_in_name": "operator", "password": password})
+        assert signed_in.status_code == 201 and signed_in.json()["must_change_password"], signed_in.text
+        # The development aid works where the embedded mode allows it: its token is the gateway's.
         minted = onestop(env, "--data-dir", str(data), "token", "--role", "operator", "--subject", "ops-1")
         assert minted.returncode == 0, minted.stderr
         answer = requests.get(f"http://127.0.0.1:{port}/api/v1/dead-letters", timeout=10,

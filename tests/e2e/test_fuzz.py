@@ -26,7 +26,7 @@ SUBJECTS = {"supervisor": "regulator-1", "operator": "ops-1", "specialist": "s-1
             "enterprise": ENTERPRISE}
 #: The role each operation is called as: the first of these that the operation lists, so that
 #: generated requests reach as much of the service as they can.
-ROLE_PREFERENCE = ("supervisor", "operator", "specialist", "institution", "enterprise")
+ROLE_PREFERENCE = ("supervisor", "operator", "specialist", "institution", "enterprise", "person")
 CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
           "response_schema_conformance")
 #: Fixed, so a failure found once is found again (with a new seed, other corners get explored).
@@ -111,14 +111,20 @@ def test_every_operation_answers_as_documented(platform, records):
 def _authorizations(document, platform, records) -> list[dict]:
     """A bearer token of the first preferred role each secured operation lists."""
     configured = []
+    # Routes about one's own account: a real person, the first operator, signed in.
+    person = platform.api.first_operator_token("Fuzz-Ops-2026!")
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             if "x-roles" not in operation:
                 continue
             role = next(r for r in ROLE_PREFERENCE if r in operation["x-roles"])
-            subject = records["institution_id"] if role == "institution" else SUBJECTS[role]
+            if role == "person":
+                token = person
+            else:
+                subject = records["institution_id"] if role == "institution" else SUBJECTS[role]
+                token = platform.api.token(role, subject)
             configured.append({"include-path": path, "include-method": method.upper(), "headers": {
-                "Authorization": f"Bearer {platform.api.token(role, subject)}"}})
+                "Authorization": f"Bearer {token}"}})
     return configured
 
 

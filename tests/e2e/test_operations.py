@@ -17,7 +17,7 @@ from tests.e2e.harness import Embedded
 ROOT = Path(__file__).resolve().parents[2]
 OVERLAYS = sorted(p.name for p in (ROOT / "deploy" / "k8s" / "overlays").iterdir())
 KUBERNETES = "1.30.0"
-SERVICES = ("intake", "matching", "evaluation", "archive", "partners", "gateway")
+SERVICES = ("accounts", "intake", "matching", "evaluation", "archive", "partners", "gateway")
 
 
 def tool(name: str) -> str:

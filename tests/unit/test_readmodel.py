@@ -108,7 +108,7 @@ def test_the_rebuild_command_refuses_an_unknown_service_and_a_store_it_cannot_re
 
     empty = tmp_path / "nothing-here"
     assert main(["--data-dir", str(empty), "readmodels", "rebuild"]) == 1
-    assert "no intake event store in" in capsys.readouterr().err
+    assert "no accounts event store in" in capsys.readouterr().err
     assert not empty.exists()  # no empty store was created in its place
 
     monkeypatch.setenv("ONESTOP_EVENT_STORE", "postgres")

@@ -1,0 +1,168 @@
+"""The gateway's routes for people: signing in and out, their own account, the public keys and
+discovery document of the tokens, and the administration of organisations and accounts.
+
+Mixed into ``GatewayService``, which has an RPC proxy ``accounts``.
+"""
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+from werkzeug.wrappers import Response
+
+from gateway.auth import PERSON
+from gateway.errors import json_response
+from gateway.http import route
+from gateway.schemas import CursorPage
+from shared.commands import (
+    ChangePassword, ChangeRole, CreatePerson, ListPersons, Refresh, RegisterOrganisation,
+    SetEnabled, SignIn)
+from shared.config import issuer as configured_issuer
+
+ADMINISTRATORS = ("operator", "enterprise")
+
+
+class PersonView(Schema):
+    id = fields.UUID(required=True)
+    sign_in_name = fields.String(required=True)
+    name = fields.String(required=True)
+    mobile = fields.String(allow_none=True, required=True)
+    email = fields.String(allow_none=True, required=True)
+    organisation_id = fields.UUID(required=True)
+    roles = fields.List(fields.String(), required=True)
+    must_change_password = fields.Boolean(required=True)
+    disabled = fields.Boolean(required=True)
+    created_at = fields.String(required=True)
+
+
+class PersonWithPassword(PersonView):
+    one_time_password = fields.String(required=True, metadata={
+        "description": "shown this once: hand it to the person, who must change it at sign-in"})
+
+
+class PersonListed(Schema):
+    id = fields.UUID(required=True)
+    sign_in_name = fields.String(required=True)
+    name = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True)
+    disabled = fields.Boolean(required=True)
+
+
+class PersonPage(CursorPage):
+    items = fields.List(fields.Nested(PersonListed), required=True)
+
+
+class OrganisationView(Schema):
+    id = fields.UUID(required=True)
+    kind = fields.String(required=True)
+    party = fields.String(required=True, metadata={
+        "description": "how the other services know it: a credit code, an institution's or a "
+                       "station's id, an agency's code"})
+    name = fields.String(required=True)
+    verified = fields.Boolean(required=True)
+
+
+class Tokens(Schema):
+    access_token = fields.String(required=True, metadata={"description": "ES256 JWT, at most 10 minutes"})
+    token_type = fields.String(required=True)
+    expires_in = fields.Integer(required=True, metadata={"description": "seconds"})
+    refresh_token = fields.String(required=True, metadata={
+        "description": "single use: each refresh returns a new one; a used one presented again "
+                       "ends the session"})
+    must_change_password = fields.Boolean(required=True, metadata={
+        "description": "true: the access token serves only to change the password"})
+    person = fields.Nested(PersonView, required=True)
+
+
+class AccountRoutes:
+    @route("POST", "/api/v1/sessions", body=SignIn, response=Tokens, status=201, answers=(401, 429),
+           summary="Sign in with a sign-in name and password. Every failure gets the same 401; "
+                   "after 5 in a row the name is locked for 15 minutes (429, Retry-After)")
+    def sign_in(self, request, payload):
+        return self.accounts.sign_in(payload)
+
+    @route("POST", "/api/v1/sessions/refresh", body=Refresh, response=Tokens, answers=(401,),
+           summary="New tokens for a refresh token, which is used up")
+    def refresh(self, request, payload):
+        return self.accounts.refresh(payload)
+
+    @route("POST", "/api/v1/sessions/end", body=Refresh, status=204, answers=(401,),
+           summary="Sign out: the session's refresh token is refused from now on")
+    def sign_out(self, request, payload):
+        self.accounts.sign_out(payload)
+        return Response(status=204)
+
+    @route("GET", "/.well-known/jwks.json", summary="The public keys that verify access tokens")
+    def jwks(self, request):
+        return json_response(self.accounts.jwks(), headers={"Cache-Control": "max-age=60"})
+
+    @route("GET", "/.well-known/openid-configuration",
+           summary="Where the tokens' issuer publishes its keys (OpenID Connect discovery)")
+    def openid_configuration(self, request):
+        issuer = configured_issuer(self.config)
+        # Where the keys are: under the issuer when it is this platform's URL (a deployment),
+        # else where this request came (the embedded mode, whose issuer is a name).
+        base = issuer if issuer.startswith(("https://", "http://")) else request.host_url.rstrip("/")
+        return json_response({
+            "issuer": issuer, "jwks_uri": f"{base}/.well-known/jwks.json",
+            "token_endpoint": f"{base}/api/v1/sessions",
+            "id_token_signing_alg_values_supported": ["ES256"],
+            "subject_types_supported": ["public"],
+            "response_types_supported": ["token"],
+            "claims_supported": ["iss", "aud", "sub", "org", "name", "roles", "act", "jti",
+                                 "iat", "exp"],
+        })
+
+    @route("GET", "/api/v1/me", roles=(PERSON,), response=PersonView,
+           summary="The signed-in person's own account")
+    def me(self, request, principal):
+        return self.accounts.get_person(principal.person, principal.as_actor())
+
+    @route("POST", "/api/v1/me/password", roles=(PERSON,), body=ChangePassword,
+           response=PersonView, summary="Change one's own password (a one-time one first of all)")
+    def change_password(self, request, principal, payload):
+        return self.accounts.change_password(payload, principal.as_actor())
+
+    @route("POST", "/api/v1/organisations", roles=("operator",), body=RegisterOrganisation,
+           response=OrganisationView, status=201,
+           summary="Register a station, an institution, a supervisory agency or an enterprise")
+    def register_organisation(self, request, principal, payload):
+        return self.accounts.register_organisation(payload, principal.as_actor())
+
+    @route("GET", "/api/v1/organisations/<organisation_id>", roles=ADMINISTRATORS,
+           response=OrganisationView, summary="Read an organisation")
+    def get_organisation(self, request, principal, organisation_id):
+        return self.accounts.get_organisation(organisation_id, principal.as_actor())
+
+    @route("POST", "/api/v1/persons", roles=ADMINISTRATORS, body=CreatePerson,
+           response=PersonWithPassword, status=201,
+           summary="Create an account (operators: in any organisation; an enterprise's "
+                   "administrators: in their own), with a one-time password")
+    def create_person(self, request, principal, payload):
+        return self.accounts.create_person(payload, principal.as_actor())
+
+    @route("GET", "/api/v1/persons", roles=ADMINISTRATORS, query=ListPersons, response=PersonPage,
+           summary="The accounts of an organisation, by sign-in name, paged by cursor")
+    def list_persons(self, request, principal, query):
+        return self.accounts.list_persons(query, principal.as_actor())
+
+    @route("GET", "/api/v1/persons/<person_id>", roles=ADMINISTRATORS, response=PersonView,
+           summary="Read an account")
+    def get_person(self, request, principal, person_id):
+        return self.accounts.get_person(person_id, principal.as_actor())
+
+    @route("POST", "/api/v1/persons/<person_id>/password-reset", roles=ADMINISTRATORS,
+           response=PersonWithPassword,
+           summary="Give the person a one-time password, to be changed at their next sign-in")
+    def reset_password(self, request, principal, person_id):
+        return self.accounts.reset_password(person_id, principal.as_actor())
+
+    @route("POST", "/api/v1/persons/<person_id>/roles", roles=ADMINISTRATORS, body=ChangeRole,
+           response=PersonView, summary="Grant or revoke a role, with the reason")
+    def change_role(self, request, principal, person_id, payload):
+        return self.accounts.change_role(person_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/persons/<person_id>/enabled", roles=ADMINISTRATORS, body=SetEnabled,
+           response=PersonView,
+           summary="Disable an account (refresh refused at once, access lapses within 10 "
+                   "minutes) or enable it again, with the reason")
+    def set_enabled(self, request, principal, person_id, payload):
+        return self.accounts.set_enabled(person_id, payload, principal.as_actor())

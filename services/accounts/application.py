@@ -1,0 +1,339 @@
+"""Accounts: organisations, the people in them, and their sign-ins.
+
+What the gateway asks of it: sign a person in (a password, then tokens), refresh and end a
+session, and publish the public keys that verify its tokens. What people with authority ask of
+it: create organisations and people, reset a password, grant and revoke roles, disable an
+account. Every change is an event naming who made it; sign-ins and failures too.
+"""
+from __future__ import annotations
+
+import math
+import secrets
+import string
+import uuid
+from datetime import datetime, timedelta
+from typing import NoReturn
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from services.accounts import passwords, readmodel, tokens
+from services.accounts.keys import KeyRing, key_ring
+from services.accounts.organisation import ROLES_OF, Organisation
+from services.accounts.person import Person
+from services.accounts.session import Session
+from services.accounts.views import organisation_view, person_view
+from shared.commands import (
+    ChangePassword, ChangeRole, CreatePerson, ListPersons, Refresh, RegisterOrganisation,
+    SetEnabled, SignIn)
+from shared.config import ConfigurationError, issuer, section
+from shared.errors import (
+    Conflict, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated)
+from shared.eventstore import ServiceApplication
+from shared.readmodel import equal, increment, keyset_page, upsert
+
+#: Consecutive failed sign-ins of one name before it is locked, and for how long.
+LOCK_AFTER = 5
+LOCKED_FOR = timedelta(minutes=15)
+#: Said for every failed sign-in, whatever failed: the name, the password or the account.
+WRONG = "登录名或密码错误"
+FIRST_OPERATOR = "operator"
+
+
+class Accounts(ServiceApplication):
+    name = "Accounts"
+    service = "accounts"
+    snapshotting_intervals = {Person: 100}
+    tables = ServiceApplication.tables + readmodel.TABLES
+
+    def __init__(self, env=None):
+        super().__init__(env)
+        self.ring: KeyRing | None = None
+        self.issuer = ""
+        self.audience = "onestop-api"
+        self.access_seconds = tokens.MAX_ACCESS_SECONDS
+        self.refresh_lifetime = timedelta(days=7)
+
+    def rows(self, aggregate):
+        return super().rows(aggregate) + readmodel.rows(aggregate)
+
+    def configure(self, config: dict) -> None:
+        auth = section(config, "AUTH")
+        self.ring = key_ring(config)
+        self.issuer = issuer(config)
+        self.audience = str(auth.get("audience") or self.audience)
+        self.access_seconds = int(auth.get("access_token_seconds") or self.access_seconds)
+        if not 5 <= self.access_seconds <= tokens.MAX_ACCESS_SECONDS:
+            raise ConfigurationError(f"AUTH.access_token_seconds must be 5 to "
+                                     f"{tokens.MAX_ACCESS_SECONDS}")
+        self.refresh_lifetime = timedelta(hours=float(auth.get("refresh_token_hours") or 168))
+
+    # Keys --------------------------------------------------------------------------------
+    def jwks(self) -> dict:
+        return self.ring.jwks()
+
+    # How people arrive ---------------------------------------------------------------------
+    def first_operator(self) -> dict | None:
+        """The platform's organisation and its first operator, with a one-time password, the
+        first time only (None after)."""
+        by = {"role": "system", "subject": "first-start"}
+        platform = Organisation(kind="platform", party="platform", name="平台运营方", verified=True, by=by)
+        password = one_time_password()
+        person = Person(sign_in_name=FIRST_OPERATOR, name="平台运营员", mobile=None, email=None,
+                        organisation_id=platform.id, roles=["operator"],
+                        password_hash=passwords.hashed(password), by=by, reason="首次启动")
+        try:
+            self.save(platform, person)
+        except IntegrityError:
+            return None
+        return {"sign_in_name": FIRST_OPERATOR, "password": password}
+
+    def register_organisation(self, payload: dict, by: dict) -> dict:
+        command = self.load_command(RegisterOrganisation, payload)
+        _require(by, "operator")
+        organisation = Organisation(verified=True, by=by, **command)
+        try:
+            self.save(organisation)
+        except IntegrityError:
+            raise Conflict(f"{command['kind']} {command['party']} 已登记",
+                           {"organisation_id": str(organisation.id)}) from None
+        return organisation_view(organisation)
+
+    def organisation(self, organisation_id, viewer: dict) -> dict:
+        organisation = self.find(Organisation, organisation_id, "organisation")
+        if viewer.get("organisation") != str(organisation.id):
+            self._may_administer(viewer, organisation)
+        return organisation_view(organisation)
+
+    def create_person(self, payload: dict, by: dict) -> dict:
+        """A person created by an operator (any organisation) or by an enterprise's
+        administrator (in their own): the answer holds a one-time password, shown once."""
+        command = self.load_command(CreatePerson, payload)
+        organisation = self._named_organisation(command.pop("organisation_id"))
+        self._may_administer(by, organisation)
+        foreign = sorted(set(command["roles"]) - set(ROLES_OF[organisation.kind]))
+        if foreign:
+            raise Conflict(f"{organisation.kind} 的人员不能拥有角色 {', '.join(foreign)}",
+                           {"allowed_roles": list(ROLES_OF[organisation.kind])})
+        password = one_time_password()
+        person = Person(organisation_id=organisation.id, password_hash=passwords.hashed(password),
+                        by=by, **command)
+        try:
+            self.save(person)
+        except IntegrityError:
+            raise Conflict(f"登录名 {command['sign_in_name']} 已被使用", {}) from None
+        return {**person_view(person), "one_time_password": password}
+
+    def person(self, person_id, viewer: dict) -> dict:
+        person = self.find(Person, person_id, "person")
+        if viewer.get("person") != str(person.id):
+            self._may_administer(viewer, self._organisation_of(person))
+        return person_view(person)
+
+    def list_persons(self, query: dict, viewer: dict) -> dict:
+        command = self.load_command(ListPersons, query)
+        organisation = self._named_organisation(command["organisation_id"])
+        self._may_administer(viewer, organisation)
+        filters, params = equal(organisation_id=str(organisation.id))
+        found, next_after = keyset_page(self.read, "persons", filters, params, "sign_in_name",
+                                        command["after"], command["per_page"])
+        return {"items": [_listed(row) for row in found], "per_page": command["per_page"],
+                "next_after": next_after}
+
+    # What an administrator does to a person -----------------------------------------------
+    def reset_password(self, person_id, by: dict) -> dict:
+        person = self.find(Person, person_id, "person")
+        self._may_administer(by, self._organisation_of(person))
+        password = one_time_password()
+        person.reset_password(passwords.hashed(password), by=by)
+        self.save_or_conflict(person, what="the person")
+        return {**person_view(person), "one_time_password": password}
+
+    def change_role(self, person_id, payload: dict, by: dict) -> dict:
+        command = self.load_command(ChangeRole, payload)
+        person = self.find(Person, person_id, "person")
+        organisation = self._organisation_of(person)
+        self._may_administer(by, organisation)
+        if command["role"] not in ROLES_OF[organisation.kind]:
+            raise Conflict(f"{organisation.kind} 的人员不能拥有角色 {command['role']}",
+                           {"allowed_roles": list(ROLES_OF[organisation.kind])})
+        change = person.grant if command["action"] == "grant" else person.revoke
+        change(command["role"], by=by, reason=command["reason"])
+        self.save_or_conflict(person, what="the person")
+        return person_view(person)
+
+    def disable_person(self, person_id, payload: dict, by: dict) -> dict:
+        """The person's refresh is refused from now on; their access token lapses within its
+        lifetime (at most ten minutes)."""
+        command = self.load_command(SetEnabled, payload)
+        person = self.find(Person, person_id, "person")
+        self._may_administer(by, self._organisation_of(person))
+        if command["enabled"]:
+            person.enable(by=by, reason=command["reason"])
+        else:
+            person.disable(by=by, reason=command["reason"])
+        self.save_or_conflict(person, what="the person")
+        return person_view(person)
+
+    # Sign-in -------------------------------------------------------------------------------
+    def sign_in(self, payload: dict) -> dict:
+        command = self.load_command(SignIn, payload)
+        name = command["sign_in_name"].casefold()
+        now = self.clock()
+        self._not_locked(name, now)
+        person = self._person_named(name)
+        if not passwords.verify(person.password_hash if person else None, command["password"]):
+            self._failed(name, person, "wrong password" if person else "unknown name", now)
+        if person.disabled:
+            self._failed(name, person, "disabled", now)
+        self.recorder.execute([upsert("sign_in_failures", ("name",),
+                                      {"name": name, "failures": 0, "locked_until": None})])
+        if passwords.needs_rehash(person.password_hash):
+            person.change_password(passwords.hashed(command["password"]))
+        secret, kept = tokens.new_refresh_secret()
+        session = Session(person_id=person.id, refresh_hash=kept,
+                          expires_at=(now + self.refresh_lifetime).isoformat(), method="password")
+        person.signed_in(session_id=session.id, method="password")
+        self.save(person, session)
+        return self._tokens(person, session, secret, now)
+
+    def refresh(self, payload: dict) -> dict:
+        """New tokens for a refresh token, which is replaced; one used a second time ends its
+        session."""
+        command = self.load_command(Refresh, payload)
+        now = self.clock()
+        session, secret = self._session_of(command["refresh_token"])
+        if not tokens.same_hash(session.refresh_hash, secret):
+            session.end(reason="refresh token reused")
+            self.save_or_conflict(session, what="the session")
+            raise Unauthenticated("会话已失效，请重新登录", {"reason": "session_ended"})
+        if datetime.fromisoformat(session.expires_at) <= now:
+            raise Unauthenticated("会话已过期，请重新登录", {"reason": "session_expired"})
+        person = self.repository.get(session.person_id)
+        if person.disabled:
+            session.end(reason="person disabled")
+            self.save_or_conflict(session, what="the session")
+            raise Unauthenticated("会话已失效，请重新登录", {"reason": "session_ended"})
+        secret, kept = tokens.new_refresh_secret()
+        session.refreshed(refresh_hash=kept, expires_at=(now + self.refresh_lifetime).isoformat())
+        self.save_or_conflict(session, what="the session")
+        return self._tokens(person, session, secret, now)
+
+    def sign_out(self, payload: dict) -> None:
+        command = self.load_command(Refresh, payload)
+        session, secret = self._session_of(command["refresh_token"])
+        if tokens.same_hash(session.refresh_hash, secret):
+            session.end(reason="signed out")
+            self.save_or_conflict(session, what="the session")
+
+    def change_password(self, payload: dict, by: dict) -> dict:
+        command = self.load_command(ChangePassword, payload)
+        person = self.find(Person, by.get("person"), "person")
+        if not passwords.verify(person.password_hash, command["current_password"]):
+            raise Unauthenticated("当前密码错误", {"reason": "wrong_password"})
+        if command["new_password"] == command["current_password"]:
+            raise Conflict("新密码不能与当前密码相同", {})
+        passwords.check_policy(command["new_password"], person.sign_in_name)
+        person.change_password(passwords.hashed(command["new_password"]))
+        self.save_or_conflict(person, what="the person")
+        return person_view(person)
+
+    # Inside --------------------------------------------------------------------------------
+    def _tokens(self, person: Person, session: Session, secret: str, now: datetime) -> dict:
+        organisation = self._organisation_of(person)
+        acts = {}
+        for role in person.roles:
+            acting = tokens.ACTS_AS[role]
+            # An enterprise's people act for its credit code, an institution's for its id; a
+            # station's specialists, supervisors and operators act as themselves.
+            acts[acting] = organisation.party if acting in ("enterprise", "institution", "supervisor") \
+                else str(person.id)
+        if person.must_change_password:
+            acts = {}  # until the password is changed, the token serves only to change it
+        access, expires = tokens.access_token(
+            self.ring, issuer=self.issuer, audience=self.audience, person=str(person.id),
+            organisation=str(organisation.id), name=person.name, roles=person.roles, acts=acts,
+            now=now, seconds=self.access_seconds, must_change=person.must_change_password)
+        return {"access_token": access, "token_type": "Bearer",
+                "expires_in": int((expires - now).total_seconds()),
+                "refresh_token": tokens.refresh_token(session.id, secret),
+                "must_change_password": person.must_change_password,
+                "person": person_view(person)}
+
+    def _person_named(self, name: str) -> Person | None:
+        try:
+            found = self.repository.get(Person.create_id(name))
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, Person) else None
+
+    def _session_of(self, token: str) -> tuple[Session, str]:
+        parsed = tokens.parse_refresh_token(token)
+        try:
+            session = self.repository.get(parsed[0]) if parsed else None
+        except AggregateNotFoundError:
+            session = None
+        if not isinstance(session, Session) or session.ended:
+            raise Unauthenticated("会话已失效，请重新登录", {"reason": "session_ended"})
+        return session, parsed[1]
+
+    def _not_locked(self, name: str, now: datetime) -> None:
+        found = self.read("SELECT locked_until FROM {s}sign_in_failures WHERE name = %s", name)
+        until = found[0]["locked_until"] if found else None
+        if until and datetime.fromisoformat(until) > now:
+            seconds = math.ceil((datetime.fromisoformat(until) - now).total_seconds())
+            raise TooManyAttempts(f"登录失败次数过多，请 {math.ceil(seconds / 60)} 分钟后再试",
+                                  {"retry_after": seconds})
+
+    def _failed(self, name: str, person: Person | None, reason: str, now: datetime) -> NoReturn:
+        self.recorder.execute([increment("sign_in_failures", ("name",), {
+            "name": name, "failures": 1, "locked_until": None}, "failures")])
+        failures = self.read("SELECT failures FROM {s}sign_in_failures WHERE name = %s", name)[0]["failures"]
+        locked_until = None
+        if failures >= LOCK_AFTER:
+            locked_until = (now + LOCKED_FOR).isoformat()
+            self.recorder.execute([upsert("sign_in_failures", ("name",), {
+                "name": name, "failures": 0, "locked_until": locked_until})])
+        if person is not None:
+            person.sign_in_failed(reason=reason, locked_until=locked_until)
+            self.save_or_conflict(person, what="the person")
+        raise Unauthenticated(WRONG, {"reason": "wrong_credentials"})
+
+    def _named_organisation(self, organisation_id) -> Organisation:
+        """The organisation a command names: one that does not exist is the command's fault."""
+        try:
+            return self.find(Organisation, organisation_id, "organisation")
+        except NotFound:
+            raise Invalid(f"没有编号为 {organisation_id} 的组织",
+                          {"organisation_id": ["no such organisation"]}) from None
+
+    def _organisation_of(self, person: Person) -> Organisation:
+        return self.repository.get(person.organisation_id)
+
+    def _may_administer(self, by: dict, organisation: Organisation) -> None:
+        """Operators administer every organisation; an enterprise's administrators their own."""
+        if by.get("role") == "operator":
+            return
+        if (by.get("organisation") == str(organisation.id)
+                and "enterprise_admin" in (by.get("roles") or ())):
+            return
+        raise Forbidden("只有平台运营员或本企业管理员可以管理该组织的账号", {})
+
+
+def one_time_password() -> str:
+    """Meets the policy by construction: 16 characters of four kinds."""
+    kinds = (string.ascii_uppercase, string.ascii_lowercase, string.digits, "-_.!@#")
+    chosen = [secrets.choice(kind) for kind in kinds]
+    chosen += [secrets.choice("".join(kinds)) for _ in range(12)]
+    secrets.SystemRandom().shuffle(chosen)
+    return "".join(chosen)
+
+
+def _require(by: dict, role: str) -> None:
+    if by.get("role") != role:
+        raise Forbidden(f"只有 {role} 可以这样做", {"required_role": role})
+
+
+def _listed(row: dict) -> dict:
+    return {"id": row["id"], "sign_in_name": row["sign_in_name"], "name": row["name"],
+            "roles": [r for r in row["roles"].split(",") if r], "disabled": bool(row["disabled"])}

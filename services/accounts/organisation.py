@@ -1,0 +1,51 @@
+"""An Organisation: where a person works, and what it is on the platform.
+
+``party`` is how the platform's other services know it: an enterprise's unified social credit
+code, an institution's or a station's id, a supervisory agency's code, ``platform`` for the
+operators. An enterprise's first account must be verified by a specialist (the business licence
+checked) before its people see its demands; the others are created verified by whoever creates
+them.
+"""
+from __future__ import annotations
+
+import uuid
+
+from eventsourcing.domain import Aggregate, event
+
+from shared.errors import Conflict
+
+_ORGANISATIONS = uuid.UUID("6b1f0c3a-2e4d-4c59-9f7a-0d8e5b2c1a47")
+
+KINDS = ("enterprise", "institution", "station", "agency", "platform")
+#: The roles a person of each kind of organisation may hold.
+ROLES_OF = {
+    "enterprise": ("enterprise_admin", "enterprise_member"),
+    "institution": ("institution_member",),
+    "station": ("specialist", "station_manager"),
+    "agency": ("supervisor",),
+    "platform": ("operator",),
+}
+
+
+class Organisation(Aggregate):
+    @staticmethod
+    def create_id(kind: str, party: str, **_) -> uuid.UUID:
+        # One organisation per party: the same credit code registered twice is one enterprise.
+        return uuid.uuid5(_ORGANISATIONS, f"{kind}:{party}")
+
+    @event("OrganisationRegistered")
+    def __init__(self, kind: str, party: str, name: str, verified: bool, by: dict):
+        self.kind = kind
+        self.party = party
+        self.name = name
+        self.verified = verified
+        self.registered_by = by
+
+    def verify(self, by: dict, evidence: str) -> None:
+        if self.verified:
+            raise Conflict("该机构/企业已核验", {"verified": True})
+        self._verified(by=by, evidence=evidence)
+
+    @event("OrganisationVerified")
+    def _verified(self, by: dict, evidence: str) -> None:
+        self.verified = True

@@ -1,0 +1,77 @@
+"""The accounts nameko service: organisations, people, sign-ins and the keys that sign tokens.
+It follows no other service; the gateway asks it to sign people in and for its public keys."""
+from datetime import datetime, timezone
+
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc
+
+from services.accounts.application import Accounts
+from services.accounts.keys import key_ring
+from shared.errors import CLIENT_ERRORS
+from shared.runtime import EventSourced, EventSourcedService
+
+
+class SigningKey(DependencyProvider):
+    """Makes the first signing key at the service's first start (a deployment may have made
+    it already with `onestop keys rotate`); other commands that open the store never do."""
+
+    def setup(self):
+        key_ring(self.container.config).ensure(datetime.now(timezone.utc))
+
+
+class AccountsService(EventSourcedService):
+    name = "accounts"
+    signing_key = SigningKey()
+    application = EventSourced(Accounts)
+
+    @rpc
+    def jwks(self):
+        return self.application.jwks()
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def sign_in(self, payload):
+        return self.application.sign_in(payload)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def refresh(self, payload):
+        return self.application.refresh(payload)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def sign_out(self, payload):
+        return self.application.sign_out(payload)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def change_password(self, payload, by):
+        return self.application.change_password(payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def register_organisation(self, payload, by):
+        return self.application.register_organisation(payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def get_organisation(self, organisation_id, viewer):
+        return self.application.organisation(organisation_id, viewer)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def create_person(self, payload, by):
+        return self.application.create_person(payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def get_person(self, person_id, viewer):
+        return self.application.person(person_id, viewer)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def list_persons(self, query, viewer):
+        return self.application.list_persons(query, viewer)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def reset_password(self, person_id, by):
+        return self.application.reset_password(person_id, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def change_role(self, person_id, payload, by):
+        return self.application.change_role(person_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def set_enabled(self, person_id, payload, by):
+        return self.application.disable_person(person_id, payload, by)

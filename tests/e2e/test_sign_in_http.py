@@ -1,0 +1,143 @@
+"""People through the HTTP API, as a new deployment meets them: the first operator's one-time
+password, a station's specialist created and signed in, lock-outs, refresh tokens used up, a
+disabled person cut off, and tokens anyone can verify with the published keys."""
+import stat
+from pathlib import Path
+
+import jwt
+import pytest
+
+from tests import factories
+from tests.conftest import wait_for
+from tests.e2e.harness import Embedded
+
+#: Short-lived access tokens, so the test sees one lapse (a deployment keeps 600 s).
+ACCESS_SECONDS = 5
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    platform = Embedded(tmp_path_factory.mktemp("sign-in"),
+                        ONESTOP_ACCESS_TOKEN_SECONDS=str(ACCESS_SECONDS)).start()
+    yield platform
+    platform.stop()
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def error_of(response, status):
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def test_the_first_operator_signs_in_once_with_the_printed_password_and_must_change_it(platform):
+    api = platform.api
+    kept = Path(api.env["ONESTOP_DATA_DIR"]) / "first-operator-password"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    password = kept.read_text().split("one-time password: ")[1].strip()
+    assert password in platform.process.output()  # printed at the first start
+    signed_in = api.sign_in("operator", password)
+    assert signed_in.status_code == 201, signed_in.text
+    tokens = signed_in.json()
+    assert tokens["must_change_password"] is True and tokens["token_type"] == "Bearer"
+    refused = error_of(api.call("GET", "/api/v1/demands", as_=tokens["access_token"]), 403)
+    assert refused["error"] == "password_change_required"
+    assert api.call("GET", "/api/v1/me", as_=tokens["access_token"]).json()["sign_in_name"] == "operator"
+    weak = error_of(api.call("POST", "/api/v1/me/password", as_=tokens["access_token"], json={
+        "current_password": password, "new_password": "operator123"}), 422)
+    assert weak["error"] == "validation_failed" and "密码不符合要求" in weak["message"]
+    changed = api.call("POST", "/api/v1/me/password", as_=tokens["access_token"], json={
+        "current_password": password, "new_password": "Panyu-Ops-2026!"})
+    assert changed.status_code == 200 and changed.json()["must_change_password"] is False
+    assert api.sign_in("operator", password).status_code == 401  # spent
+    operator = api.sign_in("operator", "Panyu-Ops-2026!").json()["access_token"]
+    assert api.call("GET", "/api/v1/demands", as_=operator).status_code == 200
+
+
+def test_a_token_verifies_with_the_published_keys_and_says_who_and_for_whom(platform):
+    api = platform.api
+    discovery = api.call("GET", "/.well-known/openid-configuration").json()
+    assert discovery["issuer"] == "onestop"  # the embedded mode's; a deployment sets its URL
+    assert discovery["jwks_uri"] == f"{api.base}/.well-known/jwks.json"
+    keys = {k["kid"]: k for k in api.call("GET", "/.well-known/jwks.json").json()["keys"]}
+    token = api.sign_in("operator", "Panyu-Ops-2026!").json()["access_token"]
+    header = jwt.get_unverified_header(token)
+    assert header["alg"] == "ES256" and header["kid"] in keys
+    claims = jwt.decode(token, jwt.PyJWK(keys[header["kid"]]).key, algorithms=["ES256"],
+                        audience="onestop-api", issuer=discovery["issuer"])
+    assert claims["roles"] == ["operator"] and claims["act"] == {"operator": claims["sub"]}
+    assert claims["exp"] - claims["iat"] == ACCESS_SECONDS
+    assert not any("d" in key for key in keys.values())  # public halves only
+
+
+def test_an_operator_creates_a_specialist_who_works_until_disabled(platform):
+    api = platform.api
+    operator = api.sign_in("operator", "Panyu-Ops-2026!").json()["access_token"]
+    station = api.call("POST", "/api/v1/stations", as_=operator, json=factories.station()).json()
+    organisation = api.call("POST", "/api/v1/organisations", as_=operator, json={
+        "kind": "station", "party": station["id"], "name": station["name"]})
+    assert organisation.status_code == 201, organisation.text
+    created = api.call("POST", "/api/v1/persons", as_=operator, json={
+        "organisation_id": organisation.json()["id"], "sign_in_name": "li.hua", "name": "李华",
+        "mobile": "13800138000", "roles": ["specialist"]})
+    assert created.status_code == 201, created.text
+    person = created.json()
+    first = api.sign_in("li.hua", person["one_time_password"]).json()
+    assert api.call("POST", "/api/v1/me/password", as_=first["access_token"], json={
+        "current_password": person["one_time_password"], "new_password": "Li-Hua-station-9"}).ok
+    # The station takes the person on as its specialist (a staff id is the person's id).
+    joined = api.call("POST", f"/api/v1/stations/{station['id']}/specialists", as_=operator,
+                      json=factories.specialist(person["id"]))
+    assert joined.status_code == 201, joined.text
+    session = api.sign_in("li.hua", "Li-Hua-station-9").json()
+    demand = api.call("POST", "/api/v1/demands", as_=session["access_token"],
+                      json=factories.demand(channel="phone"))
+    assert demand.status_code == 201, demand.text
+    assert api.call("GET", f"/api/v1/demands/{demand.json()['id']}", as_=session["access_token"]).ok
+
+    disabled = api.call("POST", f"/api/v1/persons/{person['id']}/enabled", as_=operator,
+                        json={"enabled": False, "reason": "调离本工作站"})
+    assert disabled.status_code == 200 and disabled.json()["disabled"] is True
+    refused = error_of(api.call("POST", "/api/v1/sessions/refresh",
+                                json={"refresh_token": session["refresh_token"]}), 401)
+    assert refused["error"] == "invalid_credentials"  # at once
+    # The access token in hand lapses within its lifetime, and nothing renews it.
+    wait_for(lambda: api.call("GET", "/api/v1/demands", as_=session["access_token"]).status_code == 401,
+             timeout=ACCESS_SECONDS + 30, interval=0.5, message="the access token to lapse")
+    assert error_of(api.sign_in("li.hua", "Li-Hua-station-9"), 401)["error"] == "invalid_credentials"
+
+
+def test_failures_tell_nothing_and_five_lock_the_name(platform):
+    api = platform.api
+    answers = []
+    for name in ("operator", "no-such-person"):
+        for _ in range(5):
+            response = api.sign_in(name, "Wrong-password-1")
+            answers.append((response.status_code, response.text))
+        locked = api.sign_in(name, "Panyu-Ops-2026!")
+        assert locked.status_code == 429, locked.text
+        assert 840 <= int(locked.headers["Retry-After"]) <= 900
+        assert locked.json()["error"] == "too_many_attempts"
+    assert len(set(answers)) == 1 and answers[0][0] == 401  # the same for a real and an unknown name
+    for body in ({}, {"sign_in_name": "operator"}, {"sign_in_name": "x", "password": ""}, "[]"):
+        kwargs = {"data": body, "headers": {"Content-Type": "application/json"}} if isinstance(body, str) \
+            else {"json": body}
+        assert api.call("POST", "/api/v1/sessions", **kwargs).status_code in (400, 422)
+
+
+def test_a_refresh_token_serves_once(platform):
+    api = platform.api
+    operator = api.call("POST", "/api/v1/persons", as_=("operator", "ops-1"), json={
+        "organisation_id": api.call("POST", "/api/v1/organisations", as_=("operator", "ops-1"), json={
+            "kind": "agency", "party": "panyu-amr", "name": "番禺区市场监督管理局"}).json()["id"],
+        "sign_in_name": "zhou.jian", "name": "周检", "roles": ["supervisor"]}).json()
+    tokens = api.sign_in("zhou.jian", operator["one_time_password"]).json()
+    renewed = api.call("POST", "/api/v1/sessions/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert renewed.status_code == 200, renewed.text
+    again = api.call("POST", "/api/v1/sessions/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert again.status_code == 401
+    # The replay ended the session: the thief and the owner both sign in again.
+    assert api.call("POST", "/api/v1/sessions/refresh",
+                    json={"refresh_token": renewed.json()["refresh_token"]}).status_code == 401

@@ -1,0 +1,196 @@
+"""Accounts on every store: the first operator, sign-in and lock-out, refresh tokens that are
+used up, administrators' powers, and what the tokens say."""
+import stat
+from datetime import timedelta
+
+import jwt
+import pytest
+
+from services.accounts.application import Accounts
+from services.accounts.keys import KeyRing
+from shared.errors import Conflict, Forbidden, Invalid, TooManyAttempts, Unauthenticated
+from shared.eventstore import open_application
+from tests import factories
+
+OPERATOR = {"role": "operator", "subject": "ops-1"}
+STRONG = "Panyu-energy-2026"
+
+
+@pytest.fixture
+def accounts(config, clock):
+    config = {**config, "AUTH": {"issuer": "https://onestop.example", "audience": "onestop-api"}}
+    app = open_application(Accounts, config)
+    app.ring.ensure(clock())  # as the service's first start does
+    app.clock = clock
+    yield app
+    app.close()
+
+
+def claims_of(accounts, token):
+    """Verified as any holder of the JWKS would, but by the test's clock, not today's."""
+    key = jwt.PyJWK(accounts.jwks()["keys"][-1]).key
+    return jwt.decode(token, key, algorithms=["ES256"], audience="onestop-api",
+                      issuer="https://onestop.example", options={"verify_exp": False,
+                                                                 "verify_iat": False})
+
+
+def signed_in_operator(accounts):
+    first = accounts.first_operator()
+    tokens = accounts.sign_in({"sign_in_name": "operator", "password": first["password"]})
+    by = {"role": "person", "subject": tokens["person"]["id"], "person": tokens["person"]["id"]}
+    accounts.change_password({"current_password": first["password"], "new_password": STRONG}, by)
+    return accounts.sign_in({"sign_in_name": "operator", "password": STRONG})
+
+
+def station_person(accounts, name="zhang.wei", roles=("specialist",)):
+    """A person of the Panyu station (registered by the first call)."""
+    found = accounts.read("SELECT id FROM {s}organisations WHERE party = %s", "station-panyu")
+    station_id = found[0]["id"] if found else accounts.register_organisation(
+        {"kind": "station", "party": "station-panyu", "name": "番禺节能科技园站"}, OPERATOR)["id"]
+    return accounts.create_person({"organisation_id": station_id, "sign_in_name": name,
+                                   "name": "张伟", "roles": list(roles)}, OPERATOR)
+
+
+def test_the_first_operator_is_made_once_and_must_change_the_one_time_password(accounts):
+    first = accounts.first_operator()
+    assert first["sign_in_name"] == "operator" and len(first["password"]) == 16
+    assert accounts.first_operator() is None  # never a second one, never the password again
+    tokens = accounts.sign_in({"sign_in_name": "Operator", "password": first["password"]})
+    assert tokens["must_change_password"] is True
+    claims = claims_of(accounts, tokens["access_token"])
+    assert claims["act"] == {} and claims["chg"] is True  # no role until the password is changed
+    by = {"role": "person", "subject": claims["sub"], "person": claims["sub"]}
+    for weak, problem in [("short1A!", "长度"), ("alllowercaseletters", "至少三类"),
+                          ("Operator-2026-x", "登录名"), ("Password123", "常见")]:
+        with pytest.raises(Invalid, match=problem):
+            accounts.change_password({"current_password": first["password"], "new_password": weak}, by)
+    with pytest.raises(Unauthenticated):
+        accounts.change_password({"current_password": "not it", "new_password": STRONG}, by)
+    accounts.change_password({"current_password": first["password"], "new_password": STRONG}, by)
+    with pytest.raises(Unauthenticated):  # the one-time password is spent
+        accounts.sign_in({"sign_in_name": "operator", "password": first["password"]})
+    again = accounts.sign_in({"sign_in_name": "operator", "password": STRONG})
+    claims = claims_of(accounts, again["access_token"])
+    assert claims["act"] == {"operator": claims["sub"]} and "chg" not in claims
+
+
+def test_an_access_token_says_who_for_whom_and_lives_ten_minutes_at_most(accounts, clock):
+    tokens = signed_in_operator(accounts)
+    claims = claims_of(accounts, tokens["access_token"])
+    assert claims["iss"] == "https://onestop.example" and claims["aud"] == "onestop-api"
+    assert claims["sub"] == tokens["person"]["id"] and claims["roles"] == ["operator"]
+    assert claims["org"] == tokens["person"]["organisation_id"]
+    assert claims["exp"] - claims["iat"] == 600 == tokens["expires_in"]
+    assert claims["iat"] == int(clock().timestamp())
+    assert len(claims["jti"]) == 32
+    assert jwt.get_unverified_header(tokens["access_token"])["kid"] == accounts.jwks()["keys"][-1]["kid"]
+
+
+def test_every_failure_gets_the_same_answer_and_five_lock_the_name_for_fifteen_minutes(accounts, clock):
+    signed_in_operator(accounts)
+    answers = []
+    for name in ("operator", "nobody-at-all"):
+        for _ in range(5):
+            with pytest.raises(Unauthenticated) as failed:
+                accounts.sign_in({"sign_in_name": name, "password": "wrong-Password-1"})
+            answers.append(repr(failed.value.args))
+        with pytest.raises(TooManyAttempts) as locked:  # even the right password now
+            accounts.sign_in({"sign_in_name": name, "password": STRONG})
+        assert int(locked.value.details["retry_after"]) == 15 * 60
+    assert len(set(answers)) == 1  # an existing name and an unknown one cannot be told apart
+    clock.advance(minutes=15, seconds=1)
+    assert accounts.sign_in({"sign_in_name": "operator", "password": STRONG})["access_token"]
+    failures = [e for e in accounts.recorder.select_notifications(start=0, limit=1000)
+                if e.topic.endswith("SignInFailed")]
+    assert len(failures) == 5  # recorded for the person; the unknown name has no events
+
+
+def test_a_refresh_token_is_used_up_and_one_used_twice_ends_the_session(accounts):
+    tokens = signed_in_operator(accounts)
+    renewed = accounts.refresh({"refresh_token": tokens["refresh_token"]})
+    assert renewed["refresh_token"] != tokens["refresh_token"]
+    with pytest.raises(Unauthenticated):  # the old one again: a copy is in other hands
+        accounts.refresh({"refresh_token": tokens["refresh_token"]})
+    with pytest.raises(Unauthenticated):  # so the session is over for the newest too
+        accounts.refresh({"refresh_token": renewed["refresh_token"]})
+    for unknown in ("not-a-token", "00000000-0000-0000-0000-000000000000.x"):
+        with pytest.raises(Unauthenticated):
+            accounts.refresh({"refresh_token": unknown})
+    with pytest.raises(Invalid):
+        accounts.refresh({"refresh_token": ""})
+
+
+def test_signing_out_ends_the_session(accounts):
+    tokens = signed_in_operator(accounts)
+    accounts.sign_out({"refresh_token": tokens["refresh_token"]})
+    with pytest.raises(Unauthenticated):
+        accounts.refresh({"refresh_token": tokens["refresh_token"]})
+
+
+def test_a_disabled_person_is_refused_refresh_at_once_and_sign_in_as_any_failure(accounts):
+    created = station_person(accounts)
+    tokens = accounts.sign_in({"sign_in_name": "zhang.wei", "password": created["one_time_password"]})
+    accounts.disable_person(created["id"], {"enabled": False, "reason": "调离工作站"}, OPERATOR)
+    with pytest.raises(Unauthenticated):
+        accounts.refresh({"refresh_token": tokens["refresh_token"]})
+    with pytest.raises(Unauthenticated, match="登录名或密码错误"):
+        accounts.sign_in({"sign_in_name": "zhang.wei", "password": created["one_time_password"]})
+    with pytest.raises(Conflict):
+        accounts.disable_person(created["id"], {"enabled": False, "reason": "again"}, OPERATOR)
+    accounts.disable_person(created["id"], {"enabled": True, "reason": "回到工作站"}, OPERATOR)
+    assert accounts.sign_in({"sign_in_name": "zhang.wei", "password": created["one_time_password"]})
+
+
+def test_who_may_create_whom(accounts):
+    created = station_person(accounts)
+    assert created["roles"] == ["specialist"] and created["must_change_password"]
+    with pytest.raises(Conflict, match="已被使用"):  # names are taken whatever their case
+        station_person(accounts, name="Zhang.Wei")
+    with pytest.raises(Conflict, match="不能拥有角色"):
+        station_person(accounts, name="li.na", roles=("operator",))
+    code = factories.credit_code()
+    enterprise = accounts.register_organisation(
+        {"kind": "enterprise", "party": code, "name": "广州灯饰有限公司"}, OPERATOR)
+    admin = accounts.create_person({"organisation_id": enterprise["id"], "sign_in_name": "boss",
+                                    "name": "陈总", "roles": ["enterprise_admin"]}, OPERATOR)
+    as_admin = {"role": "enterprise", "subject": code, "person": admin["id"],
+                "organisation": enterprise["id"], "roles": ["enterprise_admin"]}
+    colleague = accounts.create_person({"organisation_id": enterprise["id"], "sign_in_name": "clerk",
+                                        "name": "小王", "roles": ["enterprise_member"]}, as_admin)
+    assert colleague["organisation_id"] == enterprise["id"]
+    station_id = accounts.read("SELECT id FROM {s}organisations WHERE kind = 'station'")[0]["id"]
+    with pytest.raises(Forbidden):  # not in another organisation
+        accounts.create_person({"organisation_id": station_id, "sign_in_name": "mole",
+                                "name": "某人", "roles": ["specialist"]}, as_admin)
+    as_member = {**as_admin, "person": colleague["id"], "roles": ["enterprise_member"]}
+    with pytest.raises(Forbidden):  # a member administers nobody
+        accounts.reset_password(admin["id"], as_member)
+    listed = accounts.list_persons({"organisation_id": enterprise["id"], "per_page": 1}, as_admin)
+    assert [p["sign_in_name"] for p in listed["items"]] == ["boss"] and listed["next_after"]
+
+
+def test_no_secret_leaves_the_service(accounts):
+    signed_in_operator(accounts)
+    station_person(accounts)
+    for message in accounts.log(0, 1000):
+        text = str(message.data)
+        assert "argon2" not in text and "hash" not in text, message.event
+
+
+def test_the_key_ring_rotates_retires_and_refuses_keys_others_can_read(tmp_path, clock):
+    ring = KeyRing(tmp_path / "keys")
+    first = ring.ensure(clock())
+    assert ring.ensure(clock()).kid == first.kid
+    assert stat.S_IMODE(next((tmp_path / "keys").glob("*.pem")).stat().st_mode) == 0o600
+    clock.advance(minutes=1)
+    second = ring.rotate(clock())
+    assert ring.current().kid == second.kid
+    assert [k["kid"] for k in ring.jwks()["keys"]] == [first.kid, second.kid]
+    assert ring.retire(clock() + timedelta(minutes=5), timedelta(minutes=10)) == []
+    assert ring.retire(clock() + timedelta(minutes=11), timedelta(minutes=10)) == [first.kid]
+    assert [k["kid"] for k in ring.jwks()["keys"]] == [second.kid]
+    next((tmp_path / "keys").glob("*.pem")).chmod(0o440)  # a Secret for the pod's fsGroup
+    assert ring.current().kid == second.kid
+    next((tmp_path / "keys").glob("*.pem")).chmod(0o644)
+    with pytest.raises(Exception, match="read by others"):
+        ring.keys()
