@@ -14,7 +14,7 @@ from gateway.http import route
 from gateway.schemas import CursorPage
 from shared.commands import (
     ChangePassword, ChangeRole, CreatePerson, ListPersons, Refresh, RegisterOrganisation,
-    SetEnabled, SignIn)
+    SecondFactorCode, SetEnabled, SignIn)
 from shared.config import issuer as configured_issuer
 
 ADMINISTRATORS = ("operator", "enterprise")
@@ -29,6 +29,7 @@ class PersonView(Schema):
     organisation_id = fields.UUID(required=True)
     roles = fields.List(fields.String(), required=True)
     must_change_password = fields.Boolean(required=True)
+    second_factor = fields.Boolean(required=True, metadata={"description": "an authenticator is set up"})
     disabled = fields.Boolean(required=True)
     created_at = fields.String(required=True)
 
@@ -67,9 +68,17 @@ class Tokens(Schema):
     refresh_token = fields.String(required=True, metadata={
         "description": "single use: each refresh returns a new one; a used one presented again "
                        "ends the session"})
-    must_change_password = fields.Boolean(required=True, metadata={
-        "description": "true: the access token serves only to change the password"})
+    must_change_password = fields.Boolean(required=True)
+    pending = fields.String(allow_none=True, required=True, metadata={
+        "enum": ["password_change", "second_factor_setup", None],
+        "description": "what the person must do first; until then the access token serves only "
+                       "their own account (/api/v1/me...)"})
     person = fields.Nested(PersonView, required=True)
+
+
+class SecondFactorEnrolment(Schema):
+    secret = fields.String(required=True, metadata={"description": "base32, for typing in"})
+    otpauth_uri = fields.String(required=True, metadata={"description": "for a QR code"})
 
 
 class AccountRoutes:
@@ -120,6 +129,24 @@ class AccountRoutes:
            response=PersonView, summary="Change one's own password (a one-time one first of all)")
     def change_password(self, request, principal, payload):
         return self.accounts.change_password(payload, principal.as_actor())
+
+    @route("POST", "/api/v1/me/second-factor", roles=(PERSON,), response=SecondFactorEnrolment,
+           status=201, answers=(409,),
+           summary="Begin setting up an authenticator (TOTP): its secret, to confirm with a code")
+    def propose_second_factor(self, request, principal):
+        return self.accounts.propose_second_factor(principal.as_actor())
+
+    @route("POST", "/api/v1/me/second-factor/confirmation", roles=(PERSON,), body=SecondFactorCode,
+           response=PersonView,
+           summary="Confirm the authenticator with a code it shows; sign in again to act")
+    def confirm_second_factor(self, request, principal, payload):
+        return self.accounts.confirm_second_factor(payload, principal.as_actor())
+
+    @route("POST", "/api/v1/persons/<person_id>/second-factor-reset", roles=ADMINISTRATORS,
+           response=PersonView, answers=(409,),
+           summary="Remove a person's authenticator (a lost phone); they set up a new one")
+    def reset_second_factor(self, request, principal, person_id):
+        return self.accounts.reset_second_factor(person_id, principal.as_actor())
 
     @route("POST", "/api/v1/organisations", roles=("operator",), body=RegisterOrganisation,
            response=OrganisationView, status=201,

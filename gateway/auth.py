@@ -8,8 +8,8 @@ accepted: ``alg=none`` and HS256 signed with a public key are refused by constru
 
 A token says, in ``act``, the party the person acts for in each role the services know. A route
 lists the roles that may call it; the caller acts in the first of them the token holds. Routes
-about the caller's own account (``PERSON``) take any signed-in person, also one who must change
-a one-time password first and therefore holds no role yet.
+about the caller's own account (``PERSON``) take any signed-in person, also one who must first
+change a one-time password or set up a second factor, and therefore holds no role yet.
 """
 from __future__ import annotations
 
@@ -30,6 +30,12 @@ ROLES = ("enterprise", "specialist", "institution", "supervisor", "operator")
 PERSON = "person"
 ALGORITHMS = ["ES256"]
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="onestop"'}
+#: What a signed-in person must do before their token carries any role, and what they are told.
+PENDING = {
+    "password_change": ("password_change_required", "请先修改一次性密码 (POST /api/v1/me/password)"),
+    "second_factor_setup": ("second_factor_required",
+                            "该角色须先设置第二重验证 (POST /api/v1/me/second-factor)，再重新登录"),
+}
 #: The shortest time between two fetches of the keys for an unknown kid.
 REFETCH_SECONDS = 5.0
 
@@ -135,9 +141,9 @@ def principal_for(claims: dict, allowed: tuple[str, ...], what: str) -> Principa
             return Principal(role=role, subject=str(acts[role]), **details)
     if PERSON in allowed and person is not None:
         return Principal(role=PERSON, subject=person, **details)
-    if claims.get("chg"):
-        raise ApiError(403, "password_change_required",
-                       "请先修改一次性密码 (POST /api/v1/me/password)", {})
+    if claims.get("pending") in PENDING:
+        code, message = PENDING[claims["pending"]]
+        raise ApiError(403, code, message, {})
     held = sorted(acts) or ["none"]
     raise ApiError(403, "forbidden", f"role {', '.join(held)} may not call {what}",
                    {"allowed_roles": [role for role in allowed if role != PERSON]})

@@ -548,6 +548,13 @@ def secret_field(**kwargs):
 class SignIn(Command):
     sign_in_name = fields.String(required=True, validate=validate.Length(min=1, max=64))
     password = secret_field(required=True)
+    code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=10),
+                         metadata={"description": "the authenticator's six digits, where the "
+                                                  "person has a second factor"})
+
+
+class SecondFactorCode(Command):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=10))
 
 
 class Refresh(Command):

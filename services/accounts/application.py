@@ -17,7 +17,7 @@ from typing import NoReturn
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from services.accounts import passwords, readmodel, tokens
+from services.accounts import passwords, readmodel, second_factor, tokens
 from services.accounts.keys import KeyRing, key_ring
 from services.accounts.organisation import ROLES_OF, Organisation
 from services.accounts.person import Person
@@ -25,7 +25,7 @@ from services.accounts.session import Session
 from services.accounts.views import organisation_view, person_view
 from shared.commands import (
     ChangePassword, ChangeRole, CreatePerson, ListPersons, Refresh, RegisterOrganisation,
-    SetEnabled, SignIn)
+    SecondFactorCode, SetEnabled, SignIn)
 from shared.config import ConfigurationError, issuer, section
 from shared.errors import (
     Conflict, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated)
@@ -186,6 +186,15 @@ class Accounts(ServiceApplication):
             self._failed(name, person, "wrong password" if person else "unknown name", now)
         if person.disabled:
             self._failed(name, person, "disabled", now)
+        step = None
+        if person.totp_secret:
+            if not command["code"]:
+                # Only whoever knows the password learns that a code is needed next.
+                raise Unauthenticated("请输入身份验证器上的六位验证码", {"reason": "second_factor_required"})
+            step = second_factor.accepted_step(person.totp_secret, command["code"], now,
+                                               person.totp_last_step)
+            if step is None:
+                self._failed(name, person, "wrong second factor", now)
         self.recorder.execute([upsert("sign_in_failures", ("name",),
                                       {"name": name, "failures": 0, "locked_until": None})])
         if passwords.needs_rehash(person.password_hash):
@@ -193,7 +202,8 @@ class Accounts(ServiceApplication):
         secret, kept = tokens.new_refresh_secret()
         session = Session(person_id=person.id, refresh_hash=kept,
                           expires_at=(now + self.refresh_lifetime).isoformat(), method="password")
-        person.signed_in(session_id=session.id, method="password")
+        person.signed_in(session_id=session.id, method="password" if step is None else "password+totp",
+                         step=step)
         self.save(person, session)
         return self._tokens(person, session, secret, now)
 
@@ -238,6 +248,36 @@ class Accounts(ServiceApplication):
         self.save_or_conflict(person, what="the person")
         return person_view(person)
 
+    # The second factor ----------------------------------------------------------------------
+    def propose_second_factor(self, by: dict) -> dict:
+        """A new secret for the person's authenticator; it counts once a code confirms it."""
+        person = self.find(Person, by.get("person"), "person")
+        if person.totp_secret:
+            raise Conflict("已设置第二重验证；如需更换，请管理员先重置", {"second_factor": True})
+        secret = second_factor.new_secret()
+        person.propose_second_factor(secret)
+        self.save_or_conflict(person, what="the person")
+        return {"secret": secret, "otpauth_uri": second_factor.enrolment_link(secret, person.sign_in_name)}
+
+    def confirm_second_factor(self, payload: dict, by: dict) -> dict:
+        command = self.load_command(SecondFactorCode, payload)
+        person = self.find(Person, by.get("person"), "person")
+        if not person.totp_proposed:
+            raise Conflict("请先申请设置第二重验证 (POST /api/v1/me/second-factor)", {})
+        step = second_factor.accepted_step(person.totp_proposed, command["code"], self.clock(), None)
+        if step is None:
+            raise Invalid("验证码不正确，请核对身份验证器的时间后重试", {"code": ["wrong code"]})
+        person.enable_second_factor(step)
+        self.save_or_conflict(person, what="the person")
+        return person_view(person)
+
+    def reset_second_factor(self, person_id, by: dict) -> dict:
+        person = self.find(Person, person_id, "person")
+        self._may_administer(by, self._organisation_of(person))
+        person.reset_second_factor(by=by)
+        self.save_or_conflict(person, what="the person")
+        return person_view(person)
+
     # Inside --------------------------------------------------------------------------------
     def _tokens(self, person: Person, session: Session, secret: str, now: datetime) -> dict:
         organisation = self._organisation_of(person)
@@ -248,16 +288,18 @@ class Accounts(ServiceApplication):
             # station's specialists, supervisors and operators act as themselves.
             acts[acting] = organisation.party if acting in ("enterprise", "institution", "supervisor") \
                 else str(person.id)
-        if person.must_change_password:
-            acts = {}  # until the password is changed, the token serves only to change it
+        # Until the person has done what is pending, the token serves only to do it.
+        pending = "password_change" if person.must_change_password else \
+            "second_factor_setup" if not person.totp_secret and second_factor.REQUIRED_FOR & set(acts) \
+            else None
         access, expires = tokens.access_token(
             self.ring, issuer=self.issuer, audience=self.audience, person=str(person.id),
-            organisation=str(organisation.id), name=person.name, roles=person.roles, acts=acts,
-            now=now, seconds=self.access_seconds, must_change=person.must_change_password)
+            organisation=str(organisation.id), name=person.name, roles=person.roles,
+            acts={} if pending else acts, now=now, seconds=self.access_seconds, pending=pending)
         return {"access_token": access, "token_type": "Bearer",
                 "expires_in": int((expires - now).total_seconds()),
                 "refresh_token": tokens.refresh_token(session.id, secret),
-                "must_change_password": person.must_change_password,
+                "must_change_password": person.must_change_password, "pending": pending,
                 "person": person_view(person)}
 
     def _person_named(self, name: str) -> Person | None:

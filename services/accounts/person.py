@@ -33,7 +33,10 @@ class Person(Aggregate):
         self.roles = sorted(roles)
         self.password_hash = password_hash
         self.must_change_password = True
+        #: the second factor: a secret proposed until a code confirms it, then enabled
+        self.totp_proposed: str | None = None
         self.totp_secret: str | None = None
+        self.totp_last_step: int | None = None
         self.disabled: dict | None = None
         self.created_by = by
 
@@ -83,9 +86,28 @@ class Person(Aggregate):
     def _enabled(self, by: dict, reason: str) -> None:
         self.disabled = None
 
+    @event("SecondFactorProposed")
+    def propose_second_factor(self, secret: str) -> None:
+        self.totp_proposed = secret
+
+    @event("SecondFactorEnabled")
+    def enable_second_factor(self, step: int) -> None:
+        self.totp_secret, self.totp_proposed = self.totp_proposed, None
+        self.totp_last_step = step
+
+    def reset_second_factor(self, by: dict) -> None:
+        if not (self.totp_secret or self.totp_proposed):
+            raise Conflict("该账号未设置第二重验证", {"second_factor": False})
+        self._second_factor_reset(by=by)
+
+    @event("SecondFactorReset")
+    def _second_factor_reset(self, by: dict) -> None:
+        self.totp_secret = self.totp_proposed = self.totp_last_step = None
+
     @event("PersonSignedIn")
-    def signed_in(self, session_id: uuid.UUID, method: str) -> None:
-        pass
+    def signed_in(self, session_id: uuid.UUID, method: str, step: int | None) -> None:
+        if step is not None:
+            self.totp_last_step = step
 
     @event("SignInFailed")
     def sign_in_failed(self, reason: str, locked_until: str | None) -> None:

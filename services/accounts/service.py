@@ -75,3 +75,15 @@ class AccountsService(EventSourcedService):
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def set_enabled(self, person_id, payload, by):
         return self.application.disable_person(person_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def propose_second_factor(self, by):
+        return self.application.propose_second_factor(by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def confirm_second_factor(self, payload, by):
+        return self.application.confirm_second_factor(payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def reset_second_factor(self, person_id, by):
+        return self.application.reset_second_factor(person_id, by)

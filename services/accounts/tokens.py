@@ -4,7 +4,8 @@ The access token is a JWT signed with the key ring's current key (ES256), for at
 ``MAX_ACCESS_SECONDS``: ``iss``, ``aud``, ``sub`` (the person), ``org`` (their organisation),
 ``roles`` (their roles in it), ``act`` (for each role the platform's services know, the party
 the person acts for: an enterprise's credit code, an institution's id, the specialist
-themselves), ``name``, ``jti``, ``iat``, ``exp``. Anyone can verify it with the published JWKS;
+themselves), ``name``, ``jti``, ``iat``, ``exp``; and ``pending`` (``password_change``,
+``second_factor_setup``) while the person must do that first, when ``act`` is empty. Anyone can verify it with the published JWKS;
 only the accounts service can sign.
 
 The refresh token is ``<session id>.<secret>``; only the secret's SHA-256 is kept, on the
@@ -39,7 +40,7 @@ ACTS_AS = {
 
 def access_token(ring: KeyRing, *, issuer: str, audience: str, person: str, organisation: str,
                  name: str, roles: list[str], acts: dict[str, str], now: datetime,
-                 seconds: int, must_change: bool = False,
+                 seconds: int, pending: str | None = None,
                  development: bool = False) -> tuple[str, datetime]:
     if not development:
         seconds = min(int(seconds), MAX_ACCESS_SECONDS)
@@ -47,8 +48,8 @@ def access_token(ring: KeyRing, *, issuer: str, audience: str, person: str, orga
     claims = {"iss": issuer, "aud": audience, "sub": person, "org": organisation, "name": name,
               "roles": sorted(roles), "act": acts, "jti": uuid.uuid4().hex,
               "iat": int(now.timestamp()), "exp": int(expires.timestamp())}
-    if must_change:
-        claims["chg"] = True  # the gateway says why every role is refused
+    if pending:
+        claims["pending"] = pending  # what the person must do first: the gateway says so
     if development:
         claims["dev"] = True
     key = ring.current()

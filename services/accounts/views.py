@@ -10,6 +10,7 @@ def person_view(person: Person) -> dict:
             "mobile": person.mobile, "email": person.email,
             "organisation_id": str(person.organisation_id), "roles": list(person.roles),
             "must_change_password": person.must_change_password,
+            "second_factor": bool(person.totp_secret),
             "disabled": bool(person.disabled), "created_at": person.created_on.isoformat()}
 
 

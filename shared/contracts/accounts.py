@@ -84,7 +84,7 @@ class PersonEnabled(PersonDisabled):
 
 
 @contract("PersonSignedIn", producer="accounts", subject="person_id",
-          summary="A person signed in and a session started.")
+          summary="A person signed in (method: password, or password+totp) and a session started.")
 class PersonSignedIn(Schema):
     person_id = fields.UUID(required=True)
     session_id = fields.UUID(required=True)
@@ -121,3 +121,22 @@ class SessionRefreshed(Schema):
 class SessionEnded(Schema):
     session_id = fields.UUID(required=True)
     reason = fields.String(required=True)
+
+
+@contract("SecondFactorProposed", producer="accounts", subject="person_id",
+          summary="A person began setting up an authenticator (its secret is kept, never published).")
+class SecondFactorProposed(Schema):
+    person_id = fields.UUID(required=True)
+
+
+@contract("SecondFactorEnabled", producer="accounts", subject="person_id",
+          summary="A code from the person's authenticator confirmed it: sign-ins now need a code.")
+class SecondFactorEnabled(Schema):
+    person_id = fields.UUID(required=True)
+
+
+@contract("SecondFactorReset", producer="accounts", subject="person_id",
+          summary="An administrator removed a person's authenticator (a lost phone).")
+class SecondFactorReset(Schema):
+    person_id = fields.UUID(required=True)
+    by = fields.Nested(ActorSchema, required=True)

@@ -7,9 +7,11 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pyotp
 import requests
 
 import shared
@@ -73,12 +75,33 @@ def onestop(env: dict, *args: str, timeout: float = 120) -> subprocess.Completed
                           timeout=timeout)
 
 
+class Authenticator:
+    """An authenticator app: the code of the next time step not used yet (a code serves once),
+    waiting for the clock when the steps a platform accepts (the one before, now and the one
+    after) are all used."""
+
+    def __init__(self, secret: str):
+        self.totp = pyotp.TOTP(secret)
+        self.used = -1
+
+    def code(self) -> str:
+        while True:
+            now = time.time()
+            step = max(self.used + 1, self.totp.timecode(datetime.fromtimestamp(now, timezone.utc)) - 1)
+            if step <= self.totp.timecode(datetime.fromtimestamp(now, timezone.utc)) + 1:
+                self.used = step
+                return self.totp.generate_otp(step)
+            time.sleep(self.totp.interval - now % self.totp.interval + 0.1)
+
+
 class Api:
     def __init__(self, base: str, env: dict):
         self.base = base
         self.env = env
         self._tokens: dict[tuple[str, str], str] = {}
         self.session = requests.Session()
+        #: the authenticators the tests set up, by sign-in name
+        self.authenticators: dict[str, "Authenticator"] = {}
 
     def token(self, role: str, subject: str) -> str:
         key = (role, subject)
@@ -95,13 +118,16 @@ class Api:
 
         return KeyRing(Path(self.env["ONESTOP_DATA_DIR"]) / "signing-keys").current()
 
-    def sign_in(self, name: str, password: str) -> requests.Response:
-        return self.session.post(self.base + "/api/v1/sessions", timeout=10,
-                                 json={"sign_in_name": name, "password": password})
+    def sign_in(self, name: str, password: str, code: str | None = None) -> requests.Response:
+        body = {"sign_in_name": name, "password": password}
+        if code is not None:
+            body["code"] = code
+        return self.session.post(self.base + "/api/v1/sessions", timeout=10, json=body)
 
     def first_operator_token(self, new_password: str) -> str:
         """Signs in as the first operator with the one-time password the first start kept in
-        the data folder, changes it to ``new_password`` and signs in again: that access token."""
+        the data folder, changes it to ``new_password``, sets up the second factor operators
+        must have, and signs in again with a code: that access token."""
         kept = (Path(self.env["ONESTOP_DATA_DIR"]) / "first-operator-password").read_text()
         password = re.search(r"one-time password: (\S+)", kept).group(1)
         first = self.sign_in("operator", password)
@@ -109,8 +135,22 @@ class Api:
         changed = self.call("POST", "/api/v1/me/password", as_=first.json()["access_token"],
                             json={"current_password": password, "new_password": new_password})
         assert changed.status_code == 200, changed.text
-        again = self.sign_in("operator", new_password)
-        assert again.status_code == 201, again.text
+        return self.with_second_factor("operator", new_password)
+
+    def with_second_factor(self, name: str, password: str) -> str:
+        """Signs a person in whose role needs a second factor, sets one up (an authenticator
+        played by the test), and signs in again with a code: that access token."""
+        pending = self.sign_in(name, password)
+        assert pending.status_code == 201 and pending.json()["pending"] == "second_factor_setup", pending.text
+        proposed = self.call("POST", "/api/v1/me/second-factor", as_=pending.json()["access_token"])
+        assert proposed.status_code == 201, proposed.text
+        self.authenticators[name] = Authenticator(proposed.json()["secret"])
+        confirmed = self.call("POST", "/api/v1/me/second-factor/confirmation",
+                              as_=pending.json()["access_token"],
+                              json={"code": self.authenticators[name].code()})
+        assert confirmed.status_code == 200, confirmed.text
+        again = self.sign_in(name, password, code=self.authenticators[name].code())
+        assert again.status_code == 201 and again.json()["pending"] is None, again.text
         return again.json()["access_token"]
 
     def call(self, method: str, path: str, *, as_=None, **kwargs) -> requests.Response:

@@ -302,6 +302,10 @@ MATRIX = [
     ("GET /.well-known/openid-configuration",                   None,                     200),
     ("GET /api/v1/me",                                          "signed-in operator",     200),
     ("POST /api/v1/me/password",                                "signed-in operator",     401, {"current_password": "not-it", "new_password": "Another-pass-2026"}),
+    ("POST /api/v1/me/second-factor",                           "signed-in operator",     409),
+    ("POST /api/v1/me/second-factor/confirmation",              "signed-in operator",     409, {"code": "123456"}),
+    ("POST /api/v1/persons/{person_a}/second-factor-reset",     "operator",               409),
+    ("POST /api/v1/persons/{person_a}/second-factor-reset",     "enterprise A",           403),
     ("POST /api/v1/organisations",                              "operator",               201, {"kind": "agency", "party": "panyu-amr", "name": "番禺区市场监督管理局"}),
     ("GET /api/v1/organisations/{organisation_a}",              "operator",               200),
     ("GET /api/v1/organisations/{organisation_a}",              "enterprise A",           403),
@@ -455,7 +459,8 @@ def world(platform):
         "organisation_id": world["organisation_a"], "sign_in_name": "a-admin", "name": "张三",
         "roles": ["enterprise_admin"]}), 201)["id"]
     as_["signed-in operator"] = api.first_operator_token("Matrix-Ops-2026!")
-    world["session_a"] = ok(api.sign_in("operator", "Matrix-Ops-2026!"), 201)["refresh_token"]
+    world["session_a"] = ok(api.sign_in("operator", "Matrix-Ops-2026!",
+                                        code=api.authenticators["operator"].code()), 201)["refresh_token"]
     ended = api.call("POST", "/api/v1/sessions/end", json={"refresh_token": world["session_a"]})
     assert ended.status_code == 204, ended.text  # so its refresh token is refused in a row
     world["callers"] = as_

@@ -52,8 +52,23 @@ def test_the_first_operator_signs_in_once_with_the_printed_password_and_must_cha
         "current_password": password, "new_password": "Panyu-Ops-2026!"})
     assert changed.status_code == 200 and changed.json()["must_change_password"] is False
     assert api.sign_in("operator", password).status_code == 401  # spent
-    operator = api.sign_in("operator", "Panyu-Ops-2026!").json()["access_token"]
+    # An operator must also set up a second factor before acting.
+    pending = api.sign_in("operator", "Panyu-Ops-2026!").json()
+    assert pending["pending"] == "second_factor_setup"
+    refused = error_of(api.call("GET", "/api/v1/demands", as_=pending["access_token"]), 403)
+    assert refused["error"] == "second_factor_required"
+    wrong = error_of(api.call("POST", "/api/v1/me/second-factor/confirmation",
+                              as_=pending["access_token"], json={"code": "123456"}), 409)
+    assert wrong["error"] == "conflict"  # nothing proposed yet
+    operator = api.with_second_factor("operator", "Panyu-Ops-2026!")
     assert api.call("GET", "/api/v1/demands", as_=operator).status_code == 200
+    needs_code = error_of(api.sign_in("operator", "Panyu-Ops-2026!"), 401)
+    assert needs_code["details"]["reason"] == "second_factor_required"
+
+
+def operator_token(api):
+    return api.sign_in("operator", "Panyu-Ops-2026!",
+                       code=api.authenticators["operator"].code()).json()["access_token"]
 
 
 def test_a_token_verifies_with_the_published_keys_and_says_who_and_for_whom(platform):
@@ -62,7 +77,7 @@ def test_a_token_verifies_with_the_published_keys_and_says_who_and_for_whom(plat
     assert discovery["issuer"] == "onestop"  # the embedded mode's; a deployment sets its URL
     assert discovery["jwks_uri"] == f"{api.base}/.well-known/jwks.json"
     keys = {k["kid"]: k for k in api.call("GET", "/.well-known/jwks.json").json()["keys"]}
-    token = api.sign_in("operator", "Panyu-Ops-2026!").json()["access_token"]
+    token = operator_token(api)
     header = jwt.get_unverified_header(token)
     assert header["alg"] == "ES256" and header["kid"] in keys
     claims = jwt.decode(token, jwt.PyJWK(keys[header["kid"]]).key, algorithms=["ES256"],
@@ -74,7 +89,7 @@ def test_a_token_verifies_with_the_published_keys_and_says_who_and_for_whom(plat
 
 def test_an_operator_creates_a_specialist_who_works_until_disabled(platform):
     api = platform.api
-    operator = api.sign_in("operator", "Panyu-Ops-2026!").json()["access_token"]
+    operator = operator_token(api)
     station = api.call("POST", "/api/v1/stations", as_=operator, json=factories.station()).json()
     organisation = api.call("POST", "/api/v1/organisations", as_=operator, json={
         "kind": "station", "party": station["id"], "name": station["name"]})

@@ -8,6 +8,7 @@ import pytest
 
 from services.accounts.application import Accounts
 from services.accounts.keys import KeyRing
+from services.accounts.second_factor import code_at
 from shared.errors import Conflict, Forbidden, Invalid, TooManyAttempts, Unauthenticated
 from shared.eventstore import open_application
 from tests import factories
@@ -34,12 +35,25 @@ def claims_of(accounts, token):
                                                                  "verify_iat": False})
 
 
-def signed_in_operator(accounts):
+def as_person(tokens):
+    return {"role": "person", "subject": tokens["person"]["id"], "person": tokens["person"]["id"]}
+
+
+def signed_in_operator(accounts, clock):
+    """The first operator, password changed and authenticator set up, signed in with a code;
+    the authenticator's secret is kept on the returned tokens (``secret``)."""
     first = accounts.first_operator()
     tokens = accounts.sign_in({"sign_in_name": "operator", "password": first["password"]})
-    by = {"role": "person", "subject": tokens["person"]["id"], "person": tokens["person"]["id"]}
-    accounts.change_password({"current_password": first["password"], "new_password": STRONG}, by)
-    return accounts.sign_in({"sign_in_name": "operator", "password": STRONG})
+    accounts.change_password({"current_password": first["password"], "new_password": STRONG},
+                             as_person(tokens))
+    pending = accounts.sign_in({"sign_in_name": "operator", "password": STRONG})
+    assert pending["pending"] == "second_factor_setup"
+    secret = accounts.propose_second_factor(as_person(pending))["secret"]
+    accounts.confirm_second_factor({"code": code_at(secret, clock())}, as_person(pending))
+    clock.advance(seconds=30)  # a code serves once: the next sign-in is a step later
+    signed_in = accounts.sign_in({"sign_in_name": "operator", "password": STRONG,
+                                  "code": code_at(secret, clock())})
+    return {**signed_in, "secret": secret}
 
 
 def station_person(accounts, name="zhang.wei", roles=("specialist",)):
@@ -58,8 +72,8 @@ def test_the_first_operator_is_made_once_and_must_change_the_one_time_password(a
     tokens = accounts.sign_in({"sign_in_name": "Operator", "password": first["password"]})
     assert tokens["must_change_password"] is True
     claims = claims_of(accounts, tokens["access_token"])
-    assert claims["act"] == {} and claims["chg"] is True  # no role until the password is changed
-    by = {"role": "person", "subject": claims["sub"], "person": claims["sub"]}
+    assert claims["act"] == {} and claims["pending"] == "password_change"  # no role until then
+    by = as_person(tokens)
     for weak, problem in [("short1A!", "长度"), ("alllowercaseletters", "至少三类"),
                           ("Operator-2026-x", "登录名"), ("Password123", "常见")]:
         with pytest.raises(Invalid, match=problem):
@@ -71,11 +85,38 @@ def test_the_first_operator_is_made_once_and_must_change_the_one_time_password(a
         accounts.sign_in({"sign_in_name": "operator", "password": first["password"]})
     again = accounts.sign_in({"sign_in_name": "operator", "password": STRONG})
     claims = claims_of(accounts, again["access_token"])
-    assert claims["act"] == {"operator": claims["sub"]} and "chg" not in claims
+    # An operator must also set up a second factor before acting (below).
+    assert claims["act"] == {} and claims["pending"] == "second_factor_setup"
+
+
+def test_an_operator_acts_only_with_a_second_factor_and_each_code_serves_once(accounts, clock):
+    tokens = signed_in_operator(accounts, clock)
+    claims = claims_of(accounts, tokens["access_token"])
+    assert claims["act"] == {"operator": claims["sub"]} and "pending" not in claims
+    assert tokens["person"]["second_factor"] is True
+    secret = tokens["secret"]
+    used = code_at(secret, clock())
+    with pytest.raises(Unauthenticated, match="验证码"):  # the password alone is not enough now
+        accounts.sign_in({"sign_in_name": "operator", "password": STRONG})
+    with pytest.raises(Unauthenticated, match="登录名或密码错误"):  # a code seen once is spent
+        accounts.sign_in({"sign_in_name": "operator", "password": STRONG, "code": used})
+    with pytest.raises(Unauthenticated, match="登录名或密码错误"):
+        accounts.sign_in({"sign_in_name": "operator", "password": STRONG, "code": "000000"
+                          if used != "000000" else "111111"})
+    clock.advance(seconds=30)
+    assert accounts.sign_in({"sign_in_name": "operator", "password": STRONG,
+                             "code": code_at(secret, clock())})["pending"] is None
+    with pytest.raises(Conflict):  # a second authenticator only after a reset
+        accounts.propose_second_factor(as_person(tokens))
+    reset = accounts.reset_second_factor(tokens["person"]["id"], OPERATOR)
+    assert reset["second_factor"] is False
+    clock.advance(seconds=30)
+    assert accounts.sign_in({"sign_in_name": "operator", "password": STRONG})["pending"] == \
+        "second_factor_setup"
 
 
 def test_an_access_token_says_who_for_whom_and_lives_ten_minutes_at_most(accounts, clock):
-    tokens = signed_in_operator(accounts)
+    tokens = signed_in_operator(accounts, clock)
     claims = claims_of(accounts, tokens["access_token"])
     assert claims["iss"] == "https://onestop.example" and claims["aud"] == "onestop-api"
     assert claims["sub"] == tokens["person"]["id"] and claims["roles"] == ["operator"]
@@ -87,7 +128,7 @@ def test_an_access_token_says_who_for_whom_and_lives_ten_minutes_at_most(account
 
 
 def test_every_failure_gets_the_same_answer_and_five_lock_the_name_for_fifteen_minutes(accounts, clock):
-    signed_in_operator(accounts)
+    secret = signed_in_operator(accounts, clock)["secret"]
     answers = []
     for name in ("operator", "nobody-at-all"):
         for _ in range(5):
@@ -99,14 +140,15 @@ def test_every_failure_gets_the_same_answer_and_five_lock_the_name_for_fifteen_m
         assert int(locked.value.details["retry_after"]) == 15 * 60
     assert len(set(answers)) == 1  # an existing name and an unknown one cannot be told apart
     clock.advance(minutes=15, seconds=1)
-    assert accounts.sign_in({"sign_in_name": "operator", "password": STRONG})["access_token"]
+    assert accounts.sign_in({"sign_in_name": "operator", "password": STRONG,
+                             "code": code_at(secret, clock())})["access_token"]
     failures = [e for e in accounts.recorder.select_notifications(start=0, limit=1000)
                 if e.topic.endswith("SignInFailed")]
     assert len(failures) == 5  # recorded for the person; the unknown name has no events
 
 
-def test_a_refresh_token_is_used_up_and_one_used_twice_ends_the_session(accounts):
-    tokens = signed_in_operator(accounts)
+def test_a_refresh_token_is_used_up_and_one_used_twice_ends_the_session(accounts, clock):
+    tokens = signed_in_operator(accounts, clock)
     renewed = accounts.refresh({"refresh_token": tokens["refresh_token"]})
     assert renewed["refresh_token"] != tokens["refresh_token"]
     with pytest.raises(Unauthenticated):  # the old one again: a copy is in other hands
@@ -120,8 +162,8 @@ def test_a_refresh_token_is_used_up_and_one_used_twice_ends_the_session(accounts
         accounts.refresh({"refresh_token": ""})
 
 
-def test_signing_out_ends_the_session(accounts):
-    tokens = signed_in_operator(accounts)
+def test_signing_out_ends_the_session(accounts, clock):
+    tokens = signed_in_operator(accounts, clock)
     accounts.sign_out({"refresh_token": tokens["refresh_token"]})
     with pytest.raises(Unauthenticated):
         accounts.refresh({"refresh_token": tokens["refresh_token"]})
@@ -169,12 +211,12 @@ def test_who_may_create_whom(accounts):
     assert [p["sign_in_name"] for p in listed["items"]] == ["boss"] and listed["next_after"]
 
 
-def test_no_secret_leaves_the_service(accounts):
-    signed_in_operator(accounts)
+def test_no_secret_leaves_the_service(accounts, clock):
+    secret = signed_in_operator(accounts, clock)["secret"]
     station_person(accounts)
     for message in accounts.log(0, 1000):
         text = str(message.data)
-        assert "argon2" not in text and "hash" not in text, message.event
+        assert "argon2" not in text and "hash" not in text and secret not in text, message.event
 
 
 def test_the_key_ring_rotates_retires_and_refuses_keys_others_can_read(tmp_path, clock):
