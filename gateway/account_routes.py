@@ -13,8 +13,9 @@ from gateway.errors import json_response
 from gateway.http import route
 from gateway.schemas import CursorPage
 from shared.commands import (
-    ChangePassword, ChangeRole, CreatePerson, ListPersons, Refresh, RegisterOrganisation,
-    SecondFactorCode, SetEnabled, SignIn)
+    ChangePassword, ChangeRole, CreatePerson, ListOrganisations, ListPersons, Refresh,
+    RegisterEnterprise, RegisterOrganisation, SecondFactorCode, SetEnabled, SignIn,
+    VerifyEnterprise)
 from shared.config import issuer as configured_issuer
 
 ADMINISTRATORS = ("operator", "enterprise")
@@ -61,6 +62,15 @@ class OrganisationView(Schema):
     verified = fields.Boolean(required=True)
 
 
+class OrganisationPage(CursorPage):
+    items = fields.List(fields.Nested(OrganisationView), required=True)
+
+
+class EnterpriseRegistered(Schema):
+    organisation = fields.Nested(OrganisationView, required=True)
+    person = fields.Nested(PersonView, required=True)
+
+
 class Tokens(Schema):
     access_token = fields.String(required=True, metadata={"description": "ES256 JWT, at most 10 minutes"})
     token_type = fields.String(required=True)
@@ -70,7 +80,7 @@ class Tokens(Schema):
                        "ends the session"})
     must_change_password = fields.Boolean(required=True)
     pending = fields.String(allow_none=True, required=True, metadata={
-        "enum": ["password_change", "second_factor_setup", None],
+        "enum": ["password_change", "verification", "second_factor_setup", None],
         "description": "what the person must do first; until then the access token serves only "
                        "their own account (/api/v1/me...)"})
     person = fields.Nested(PersonView, required=True)
@@ -147,6 +157,28 @@ class AccountRoutes:
            summary="Remove a person's authenticator (a lost phone); they set up a new one")
     def reset_second_factor(self, request, principal, person_id):
         return self.accounts.reset_second_factor(person_id, principal.as_actor())
+
+    @route("POST", "/api/v1/enterprise-registrations", body=RegisterEnterprise,
+           response=EnterpriseRegistered, status=201,
+           summary="An enterprise registers itself and its administrator's account; a "
+                   "specialist verifies it (its business licence) before its people act for it")
+    def register_enterprise(self, request, payload):
+        return self.accounts.register_enterprise(payload)
+
+    @route("GET", "/api/v1/organisations", roles=("operator", "specialist"), query=ListOrganisations,
+           response=OrganisationPage,
+           summary="Organisations by name, paged by cursor (specialists: the enterprises, "
+                   "?verified=false for those waiting to be verified)")
+    def list_organisations(self, request, principal, query):
+        self._viewer(principal)  # a specialist on a station's staff
+        return self.accounts.list_organisations(query, principal.as_actor())
+
+    @route("POST", "/api/v1/organisations/<organisation_id>/verification",
+           roles=("specialist", "operator"), body=VerifyEnterprise, response=OrganisationView,
+           summary="Verify a self-registered enterprise, saying what was checked")
+    def verify_enterprise(self, request, principal, organisation_id, payload):
+        self._viewer(principal)  # a specialist on a station's staff
+        return self.accounts.verify_enterprise(organisation_id, payload, principal.as_actor())
 
     @route("POST", "/api/v1/organisations", roles=("operator",), body=RegisterOrganisation,
            response=OrganisationView, status=201,

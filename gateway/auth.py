@@ -33,6 +33,8 @@ CHALLENGE = {"WWW-Authenticate": 'Bearer realm="onestop"'}
 #: What a signed-in person must do before their token carries any role, and what they are told.
 PENDING = {
     "password_change": ("password_change_required", "请先修改一次性密码 (POST /api/v1/me/password)"),
+    "verification": ("verification_pending",
+                     "企业尚待工作站核验（营业执照），核验后方可办理业务；请重新登录查看"),
     "second_factor_setup": ("second_factor_required",
                             "该角色须先设置第二重验证 (POST /api/v1/me/second-factor)，再重新登录"),
 }

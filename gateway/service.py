@@ -28,6 +28,7 @@ from shared.commands import (
     ChangeQualificationStatus, ChangeStanding, CompleteService, DeclineOffer, GiveFeedback,
     ListAssignments, ListDemands,
     RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
+    RemoveSpecialist,
     ReviewApplication, SearchDossiers, SubmitDemand, SupplyInformation, Withdraw, AsOf)
 from shared.config import attachment_max_bytes
 from shared.errors import NotFound
@@ -187,6 +188,13 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
            summary="Add a service specialist to the station's staff")
     def add_specialist(self, request, principal, station_id, payload):
         return self.intake.add_specialist(station_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/stations/<station_id>/specialists/<staff_id>/removal",
+           roles=("operator",), body=RemoveSpecialist, response=StationView,
+           summary="Take a specialist off the station's staff, with the reason: the station's "
+                   "work is refused to them at once, and a person's specialist role is revoked")
+    def remove_specialist(self, request, principal, station_id, staff_id, payload):
+        return self.intake.remove_specialist(station_id, staff_id, payload, principal.as_actor())
 
     @route("POST", "/api/v1/attachments", roles=("enterprise", "specialist", "institution"),
            raw_body=True,

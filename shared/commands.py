@@ -165,6 +165,10 @@ class AddSpecialist(Command):
     trained = flag(load_default=False)
 
 
+class RemoveSpecialist(Command):
+    reason = text(2000, multiline=True, required=True)
+
+
 class ListDemands(Command):
     status = fields.String(load_default=None, validate=validate.OneOf(DEMAND_STATUSES))
     category = category_field(load_default=None)
@@ -505,7 +509,7 @@ class ListAssignments(Command):
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
 
 
-FOLLOWERS = ("intake", "matching", "evaluation", "archive", "partners")
+FOLLOWERS = ("accounts", "intake", "matching", "evaluation", "archive", "partners")
 
 
 class ListDeadLetters(Paging):
@@ -580,6 +584,32 @@ class RegisterOrganisation(Command):
     def _enterprise_by_credit_code(self, data, **kwargs):
         if data.get("kind") == "enterprise" and credit_code_problem(data.get("party", "")):
             raise ValidationError("an enterprise's party is its unified social credit code", "party")
+
+
+class RegisterEnterprise(Command):
+    credit_code = credit_code_field(metadata={"description": "the enterprise's unified social credit code"})
+    enterprise_name = text(200, required=True)
+    sign_in_name = fields.String(required=True, validate=SIGN_IN_NAME)
+    name = text(100, required=True)
+    mobile = fields.String(required=True,
+                           validate=validate.Regexp(r"1[3-9]\d{9}\Z", error="a mainland mobile number"))
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    password = secret_field(required=True, metadata={
+        "description": "10 to 128 characters, three of: upper case, lower case, digits, others"})
+
+
+class VerifyEnterprise(Command):
+    evidence = text(2000, multiline=True, required=True, metadata={
+        "description": "what was checked, e.g. the business licence seen at the counter"})
+
+
+class ListOrganisations(Command):
+    kind = fields.String(load_default=None, validate=validate.OneOf(
+        ("enterprise", "institution", "station", "agency", "platform")))
+    verified = fields.Boolean(load_default=None, metadata={
+        "description": "false: the enterprises waiting for a specialist's check"})
+    after = cursor_field()
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class CreatePerson(Command):

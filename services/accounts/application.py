@@ -24,8 +24,9 @@ from services.accounts.person import Person
 from services.accounts.session import Session
 from services.accounts.views import organisation_view, person_view
 from shared.commands import (
-    ChangePassword, ChangeRole, CreatePerson, ListPersons, Refresh, RegisterOrganisation,
-    SecondFactorCode, SetEnabled, SignIn)
+    ChangePassword, ChangeRole, CreatePerson, ListOrganisations, ListPersons, Refresh,
+    RegisterEnterprise, RegisterOrganisation, SecondFactorCode, SetEnabled, SignIn,
+    VerifyEnterprise)
 from shared.config import ConfigurationError, issuer, section
 from shared.errors import (
     Conflict, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated)
@@ -45,6 +46,10 @@ class Accounts(ServiceApplication):
     service = "accounts"
     snapshotting_intervals = {Person: 100}
     tables = ServiceApplication.tables + readmodel.TABLES
+    upstreams = ("intake",)
+    # The reaction decides from the person alone.
+    applies_runs = True
+    reactions = {"SpecialistLeft": "_on_specialist_left"}
 
     def __init__(self, env=None):
         super().__init__(env)
@@ -98,6 +103,57 @@ class Accounts(ServiceApplication):
             raise Conflict(f"{command['kind']} {command['party']} 已登记",
                            {"organisation_id": str(organisation.id)}) from None
         return organisation_view(organisation)
+
+    def register_enterprise(self, payload: dict) -> dict:
+        """An enterprise registers itself and its first account, its administrator, with a
+        password of their own; a specialist verifies it (the business licence) before its
+        people act for it."""
+        command = self.load_command(RegisterEnterprise, payload)
+        passwords.check_policy(command["password"], command["sign_in_name"])
+        by = {"role": "enterprise", "subject": command["credit_code"]}
+        enterprise = Organisation(kind="enterprise", party=command["credit_code"],
+                                  name=command["enterprise_name"], verified=False, by=by)
+        person = Person(sign_in_name=command["sign_in_name"], name=command["name"],
+                        mobile=command["mobile"], email=command["email"],
+                        organisation_id=enterprise.id, roles=["enterprise_admin"],
+                        password_hash=passwords.hashed(command["password"]), by=by,
+                        reason="企业自行注册")
+        person.change_password(person.password_hash)  # their own choice: nothing to change
+        if self._exists(enterprise.id):
+            raise Conflict("该统一社会信用代码已注册；请联系本企业管理员为您开通账号",
+                           {"organisation_id": str(enterprise.id)})
+        try:
+            self.save(enterprise, person)
+        except IntegrityError:
+            raise Conflict(f"登录名 {command['sign_in_name']} 已被使用", {}) from None
+        return {"organisation": organisation_view(enterprise), "person": person_view(person)}
+
+    def verify_enterprise(self, organisation_id, payload: dict, by: dict) -> dict:
+        command = self.load_command(VerifyEnterprise, payload)
+        if by.get("role") not in ("specialist", "operator"):
+            raise Forbidden("只有工作站专员或平台运营员可以核验企业", {})
+        enterprise = self.find(Organisation, organisation_id, "organisation")
+        if enterprise.kind != "enterprise":
+            raise Conflict("只有企业需要核验", {"kind": enterprise.kind})
+        enterprise.verify(by=by, evidence=command["evidence"])
+        self.save_or_conflict(enterprise, what="the enterprise")
+        return organisation_view(enterprise)
+
+    def list_organisations(self, query: dict, viewer: dict) -> dict:
+        """Operators see every organisation; specialists the enterprises (to verify them)."""
+        command = self.load_command(ListOrganisations, query)
+        if viewer.get("role") == "specialist":
+            if command["kind"] not in (None, "enterprise"):
+                raise Forbidden("专员只能查看企业", {"kind": command["kind"]})
+            command["kind"] = "enterprise"
+        elif viewer.get("role") != "operator":
+            raise Forbidden("只有平台运营员或工作站专员可以查看组织名录", {})
+        verified = None if command["verified"] is None else int(command["verified"])
+        filters, params = equal(kind=command["kind"], verified=verified)
+        found, next_after = keyset_page(self.read, "organisations", filters, params, "name",
+                                        command["after"], command["per_page"])
+        return {"items": [{**row, "verified": bool(row["verified"])} for row in found],
+                "per_page": command["per_page"], "next_after": next_after}
 
     def organisation(self, organisation_id, viewer: dict) -> dict:
         organisation = self.find(Organisation, organisation_id, "organisation")
@@ -220,8 +276,8 @@ class Accounts(ServiceApplication):
         if datetime.fromisoformat(session.expires_at) <= now:
             raise Unauthenticated("会话已过期，请重新登录", {"reason": "session_expired"})
         person = self.repository.get(session.person_id)
-        if person.disabled:
-            session.end(reason="person disabled")
+        if person.disabled or not person.roles:
+            session.end(reason="person disabled" if person.disabled else "no role left")
             self.save_or_conflict(session, what="the session")
             raise Unauthenticated("会话已失效，请重新登录", {"reason": "session_ended"})
         secret, kept = tokens.new_refresh_secret()
@@ -278,18 +334,34 @@ class Accounts(ServiceApplication):
         self.save_or_conflict(person, what="the person")
         return person_view(person)
 
+    # Following intake ---------------------------------------------------------------------
+    def _on_specialist_left(self, message, data, processing):
+        """A person taken off a station's staff loses the specialist role with it (a staff id
+        that names no person, as in development, changes nothing)."""
+        try:
+            person = self.repository.get(uuid.UUID(data["staff_id"]))
+        except (ValueError, AggregateNotFoundError):
+            return
+        if isinstance(person, Person) and "specialist" in person.roles:
+            person.revoke("specialist", by={"role": "system", "subject": "intake"},
+                          reason=f"离开工作站：{data['reason']}")
+            processing.collect_events(person)
+
     # Inside --------------------------------------------------------------------------------
     def _tokens(self, person: Person, session: Session, secret: str, now: datetime) -> dict:
         organisation = self._organisation_of(person)
         acts = {}
         for role in person.roles:
             acting = tokens.ACTS_AS[role]
+            if not organisation.verified:
+                continue  # an enterprise not verified yet: its people act for nobody
             # An enterprise's people act for its credit code, an institution's for its id; a
             # station's specialists, supervisors and operators act as themselves.
             acts[acting] = organisation.party if acting in ("enterprise", "institution", "supervisor") \
                 else str(person.id)
         # Until the person has done what is pending, the token serves only to do it.
         pending = "password_change" if person.must_change_password else \
+            "verification" if not organisation.verified else \
             "second_factor_setup" if not person.totp_secret and second_factor.REQUIRED_FOR & set(acts) \
             else None
         access, expires = tokens.access_token(
@@ -348,6 +420,13 @@ class Accounts(ServiceApplication):
         except NotFound:
             raise Invalid(f"没有编号为 {organisation_id} 的组织",
                           {"organisation_id": ["no such organisation"]}) from None
+
+    def _exists(self, aggregate_id) -> bool:
+        try:
+            self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True
 
     def _organisation_of(self, person: Person) -> Organisation:
         return self.repository.get(person.organisation_id)

@@ -1,5 +1,6 @@
 """The accounts nameko service: organisations, people, sign-ins and the keys that sign tokens.
-It follows no other service; the gateway asks it to sign people in and for its public keys."""
+The gateway asks it to sign people in and for its public keys; it follows intake for the
+specialists who leave a station."""
 from datetime import datetime, timezone
 
 from nameko.extensions import DependencyProvider
@@ -8,7 +9,7 @@ from nameko.rpc import rpc
 from services.accounts.application import Accounts
 from services.accounts.keys import key_ring
 from shared.errors import CLIENT_ERRORS
-from shared.runtime import EventSourced, EventSourcedService
+from shared.runtime import EventSourced, EventSourcedService, FollowsIntake
 
 
 class SigningKey(DependencyProvider):
@@ -19,7 +20,7 @@ class SigningKey(DependencyProvider):
         key_ring(self.container.config).ensure(datetime.now(timezone.utc))
 
 
-class AccountsService(EventSourcedService):
+class AccountsService(EventSourcedService, FollowsIntake):
     name = "accounts"
     signing_key = SigningKey()
     application = EventSourced(Accounts)
@@ -87,3 +88,15 @@ class AccountsService(EventSourcedService):
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def reset_second_factor(self, person_id, by):
         return self.application.reset_second_factor(person_id, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def register_enterprise(self, payload):
+        return self.application.register_enterprise(payload)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def verify_enterprise(self, organisation_id, payload, by):
+        return self.application.verify_enterprise(organisation_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def list_organisations(self, query, viewer):
+        return self.application.list_organisations(query, viewer)

@@ -23,7 +23,7 @@ from shared import metrics
 from shared.calendar import WorkingCalendar
 from shared.commands import (
     AddSpecialist, Assess, Cancel, ListDemands, RecordConstruction, RecordFollowUp,
-    RegisterStation, SubmitDemand, SupplyInformation, Withdraw)
+    RegisterStation, RemoveSpecialist, SubmitDemand, SupplyInformation, Withdraw)
 from shared.config import attachment_max_bytes, data_dir, section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
@@ -96,6 +96,14 @@ class Intake(ServiceApplication):
             raise Conflict(f"{command['staff_id']} is a specialist of another station",
                            {"station_id": str(elsewhere)})
         station.add_specialist(added_by=by, **command)
+        return self._saved_station(station)
+
+    def remove_specialist(self, station_id: str, staff_id: str, payload: dict, by: dict) -> dict:
+        """The specialist leaves the station's staff: refused at once by every check of the
+        station's work (the staff table), and accounts takes their role away."""
+        command = self.load_command(RemoveSpecialist, payload)
+        station = self.find(Station, station_id, "station")
+        station.remove_specialist(staff_id, removed_by=by, reason=command["reason"])
         return self._saved_station(station)
 
     def _saved_station(self, station: Station) -> dict:

@@ -41,7 +41,10 @@ def rows(aggregate, zone_of) -> list[Statement]:
         return [demand_row(aggregate, zone_of(aggregate.station_id))]
     if isinstance(aggregate, Station):
         return [upsert("staff", ("staff_id",), {"staff_id": staff_id, "station_id": str(aggregate.id)})
-                for staff_id in aggregate.specialists]
+                for staff_id in aggregate.specialists] + [
+            Statement("DELETE FROM {s}staff WHERE staff_id = %s AND station_id = %s",
+                      (staff_id, str(aggregate.id)))
+            for staff_id in getattr(aggregate, "former_specialists", ())]
     return []
 
 

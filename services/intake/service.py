@@ -29,6 +29,10 @@ class IntakeService(EventSourcedService, FollowsMatching):
         return self.application.add_specialist(station_id, payload, by)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def remove_specialist(self, station_id, staff_id, payload, by):
+        return self.application.remove_specialist(station_id, staff_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def store_attachment(self, name, media_type, data, by):
         return self.application.store_attachment(name, media_type, base64.b64decode(data), by)
 

@@ -198,6 +198,16 @@ class StationConstructionRecorded(Schema):
     recorded_by = fields.Nested(ActorSchema, required=True)
 
 
+@contract("SpecialistLeft", producer="intake", subject="station_id",
+          summary="A specialist left the station's staff (removed by an operator, with the reason); "
+                  "accounts takes their specialist role away.")
+class SpecialistLeft(Schema):
+    station_id = fields.UUID(required=True)
+    staff_id = fields.String(required=True)
+    removed_by = fields.Nested(ActorSchema, required=True)
+    reason = fields.String(required=True)
+
+
 @contract("SpecialistJoined", producer="intake", subject="station_id",
           summary="A service specialist (服务专员) joined the station's staff.")
 class SpecialistJoined(Schema):

@@ -58,7 +58,7 @@ FOR_ROLE = {"enterprise": "enterprise A", "institution": "lab A", "specialist": 
 RESOURCE_OF = {"demand_id": "demand_a", "assignment_id": "assignment_a", "institution_id": "lab_a",
                "station_id": "station", "complaint_id": "complaint_a", "action_id": "action_a",
                "evaluation_id": "evaluation_a", "version": "configuration", "number": "CMA-A",
-               "organisation_id": "organisation_a", "person_id": "person_a"}
+               "organisation_id": "organisation_a", "person_id": "person_a", "staff_id": "s-1"}
 
 
 @dataclass(frozen=True)
@@ -294,6 +294,7 @@ MATRIX = [
     ("POST /api/v1/improvement-actions/{action_a}/progress",    "supervisor",             200, note("Checked on site")),
     ("POST /api/v1/improvement-actions/{action_to_close}/closure", "supervisor",          200, {"outcome": "Improved"}),
 
+    ("POST /api/v1/stations/{station}/specialists/nobody/removal", "operator",            409, {"reason": "Not on this staff"}),
     # People: signing in, one's own account, and who administers whose.
     ("POST /api/v1/sessions",                                   None,                     401, {"sign_in_name": "operator", "password": "not-the-password"}),
     ("POST /api/v1/sessions/refresh",                           None,                     401, {"refresh_token": "{session_a}"}),
@@ -306,6 +307,13 @@ MATRIX = [
     ("POST /api/v1/me/second-factor/confirmation",              "signed-in operator",     409, {"code": "123456"}),
     ("POST /api/v1/persons/{person_a}/second-factor-reset",     "operator",               409),
     ("POST /api/v1/persons/{person_a}/second-factor-reset",     "enterprise A",           403),
+    ("POST /api/v1/enterprise-registrations",                   None,                     201, {"credit_code": factories.credit_code(), "enterprise_name": "企业 C", "sign_in_name": "c-admin", "name": "钱七", "mobile": "13700000000", "password": "Enterprise-C-2026"}),
+    ("GET /api/v1/organisations?kind=enterprise",               "operator",               sees("organisation_a")),
+    ("GET /api/v1/organisations?kind=enterprise",               "specialist",             sees("organisation_a")),
+    ("GET /api/v1/organisations?kind=agency",                   "specialist",             403),
+    ("GET /api/v1/organisations",                               "no station's specialist", 403),
+    ("POST /api/v1/organisations/{organisation_a}/verification", "specialist",            409, {"evidence": "Business licence seen"}),
+    ("POST /api/v1/organisations/{organisation_a}/verification", "operator",              409, {"evidence": "Business licence seen"}),
     ("POST /api/v1/organisations",                              "operator",               201, {"kind": "agency", "party": "panyu-amr", "name": "番禺区市场监督管理局"}),
     ("GET /api/v1/organisations/{organisation_a}",              "operator",               200),
     ("GET /api/v1/organisations/{organisation_a}",              "enterprise A",           403),

@@ -156,3 +156,69 @@ def test_a_refresh_token_serves_once(platform):
     # The replay ended the session: the thief and the owner both sign in again.
     assert api.call("POST", "/api/v1/sessions/refresh",
                     json={"refresh_token": renewed.json()["refresh_token"]}).status_code == 401
+
+
+def test_an_enterprise_registers_itself_is_verified_by_a_specialist_and_sees_its_demands(platform):
+    api = platform.api
+    code, park = factories.credit_code(), "nansha-port-park"
+    api.open_station(staff=("s-1",), park=park)
+    # A demand taken at the counter before the enterprise had any account.
+    counter = api.call("POST", "/api/v1/demands", as_=("specialist", "s-1"),
+                       json=factories.demand(code, channel="counter", park=park))
+    assert counter.status_code == 201, counter.text
+    registered = api.call("POST", "/api/v1/enterprise-registrations", json={
+        "credit_code": code, "enterprise_name": "番禺灯饰有限公司", "sign_in_name": "panyu-lamps",
+        "name": "何丽", "mobile": "13600000000", "password": "Lanterns-2026-ok"})
+    assert registered.status_code == 201, registered.text
+    waiting = api.sign_in("panyu-lamps", "Lanterns-2026-ok").json()
+    assert waiting["pending"] == "verification"
+    refused = error_of(api.call("GET", "/api/v1/demands", as_=waiting["access_token"]), 403)
+    assert refused["error"] == "verification_pending"
+    listed = api.call("GET", "/api/v1/organisations?kind=enterprise&verified=false",
+                      as_=("specialist", "s-1")).json()["items"]
+    enterprise = registered.json()["organisation"]["id"]
+    assert enterprise in [o["id"] for o in listed]
+    verified = api.call("POST", f"/api/v1/organisations/{enterprise}/verification",
+                        as_=("specialist", "s-1"), json={"evidence": "营业执照原件已核对"})
+    assert verified.status_code == 200 and verified.json()["verified"] is True
+    acting = api.call("POST", "/api/v1/sessions/refresh",
+                      json={"refresh_token": waiting["refresh_token"]}).json()["access_token"]
+    mine = api.call("GET", "/api/v1/demands", as_=acting).json()["items"]
+    assert counter.json()["id"] in [d["id"] for d in mine]  # the counter's demand is its own now
+    submitted = api.call("POST", "/api/v1/demands", as_=acting, json=factories.demand(code, park=park))
+    assert submitted.status_code == 201, submitted.text
+
+
+def test_a_specialist_taken_off_the_station_is_refused_at_once_and_cannot_refresh(platform):
+    api = platform.api
+    operator = ("operator", "ops-1")
+    station = api.open_station(staff=(), park="huangpu-port-park")
+    organisation = api.call("POST", "/api/v1/organisations", as_=operator, json={
+        "kind": "station", "party": station["id"], "name": station["name"]}).json()
+    person = api.call("POST", "/api/v1/persons", as_=operator, json={
+        "organisation_id": organisation["id"], "sign_in_name": "wu.gang", "name": "吴刚",
+        "roles": ["specialist"]}).json()
+    once = api.sign_in("wu.gang", person["one_time_password"]).json()
+    assert api.call("POST", "/api/v1/me/password", as_=once["access_token"], json={
+        "current_password": person["one_time_password"], "new_password": "Wu-Gang-huangpu-7"}).ok
+    assert api.call("POST", f"/api/v1/stations/{station['id']}/specialists", as_=operator,
+                    json=factories.specialist(person["id"])).status_code == 201
+    session = api.sign_in("wu.gang", "Wu-Gang-huangpu-7").json()
+    taken = api.call("POST", "/api/v1/demands", as_=session["access_token"],
+                     json=factories.demand(channel="phone", park="huangpu-port-park"))
+    assert taken.status_code == 201, taken.text
+    assert api.call("GET", f"/api/v1/demands/{taken.json()['id']}", as_=session["access_token"]).ok
+
+    removed = api.call("POST", f"/api/v1/stations/{station['id']}/specialists/{person['id']}/removal",
+                       as_=operator, json={"reason": "调往其他园区"})
+    assert removed.status_code == 200, removed.text
+    assert person["id"] not in [s["staff_id"] for s in removed.json()["specialists"]]
+    # The token in hand still verifies, but the station's work is refused at once.
+    assert api.call("GET", f"/api/v1/demands/{taken.json()['id']}", as_=session["access_token"]).status_code == 404
+    assert error_of(api.call("POST", "/api/v1/demands", as_=session["access_token"], json=factories.demand(
+        channel="phone", park="huangpu-port-park")), 403)["error"] == "forbidden"
+    # Accounts follows the station: the role goes, and with it every refresh.
+    wait_for(lambda: api.call("GET", f"/api/v1/persons/{person['id']}", as_=operator).json()["roles"] == [],
+             timeout=30, message="the specialist role to be revoked")
+    refused = api.call("POST", "/api/v1/sessions/refresh", json={"refresh_token": session["refresh_token"]})
+    assert refused.status_code == 401, refused.text

@@ -9,7 +9,8 @@ import pytest
 from services.accounts.application import Accounts
 from services.accounts.keys import KeyRing
 from services.accounts.second_factor import code_at
-from shared.errors import Conflict, Forbidden, Invalid, TooManyAttempts, Unauthenticated
+from services.intake.application import Intake
+from shared.errors import Conflict, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated
 from shared.eventstore import open_application
 from tests import factories
 
@@ -236,3 +237,65 @@ def test_the_key_ring_rotates_retires_and_refuses_keys_others_can_read(tmp_path,
     next((tmp_path / "keys").glob("*.pem")).chmod(0o644)
     with pytest.raises(Exception, match="read by others"):
         ring.keys()
+
+
+def test_an_enterprise_registers_itself_and_acts_once_a_specialist_verified_it(accounts):
+    code = factories.credit_code()
+    registration = {"credit_code": code, "enterprise_name": "佛山照明电器有限公司",
+                    "sign_in_name": "fs-lighting", "name": "黄敏", "mobile": "13912345678",
+                    "password": "Foshan-light-88"}
+    with pytest.raises(Invalid, match="至少三类"):
+        accounts.register_enterprise({**registration, "password": "onlylowercaseletters"})
+    registered = accounts.register_enterprise(registration)
+    assert registered["organisation"]["verified"] is False
+    assert registered["person"]["roles"] == ["enterprise_admin"]
+    assert registered["person"]["must_change_password"] is False  # chosen by themselves
+    with pytest.raises(Conflict, match="已注册"):  # the second account of a code: invited, not registered
+        accounts.register_enterprise({**registration, "sign_in_name": "fs-lighting-2"})
+    tokens = accounts.sign_in({"sign_in_name": "fs-lighting", "password": "Foshan-light-88"})
+    claims = claims_of(accounts, tokens["access_token"])
+    assert claims["act"] == {} and claims["pending"] == "verification"
+    enterprise_id = registered["organisation"]["id"]
+    waiting = accounts.list_organisations({"verified": False}, {"role": "specialist", "subject": "s-1"})
+    assert [o["id"] for o in waiting["items"]] == [enterprise_id]
+    with pytest.raises(Forbidden):  # only staff verify
+        accounts.verify_enterprise(enterprise_id, {"evidence": "营业执照原件已核对"},
+                                   {"role": "enterprise", "subject": code})
+    verified = accounts.verify_enterprise(enterprise_id, {"evidence": "营业执照原件已核对"},
+                                          {"role": "specialist", "subject": "s-1"})
+    assert verified["verified"] is True
+    with pytest.raises(Conflict):
+        accounts.verify_enterprise(enterprise_id, {"evidence": "again"}, {"role": "specialist", "subject": "s-1"})
+    renewed = accounts.refresh({"refresh_token": tokens["refresh_token"]})
+    assert claims_of(accounts, renewed["access_token"])["act"] == {"enterprise": code}
+    assert accounts.list_organisations({"verified": False}, {"role": "specialist", "subject": "s-1"})["items"] == []
+
+
+def test_a_specialist_taken_off_the_station_loses_the_role_and_the_session(accounts, config, clock):
+    intake = open_application(Intake, config)
+    intake.clock = clock
+    try:
+        accounts.follow_upstreams(lambda upstream, after, limit: intake.log(after, limit),
+                                  retry_backoff=0)
+        station = intake.register_station(factories.station(), OPERATOR)
+        person = station_person(accounts)
+        intake.add_specialist(station["id"], factories.specialist(person["id"]), OPERATOR)
+        intake.add_specialist(station["id"], factories.specialist("dev-staff"), OPERATOR)
+        tokens = accounts.sign_in({"sign_in_name": "zhang.wei", "password": person["one_time_password"]})
+        assert intake.staff_station(person["id"]) == station["id"]
+        accounts.catch_up()
+        assert accounts.person(person["id"], OPERATOR)["roles"] == ["specialist"]  # joining changes nothing
+
+        intake.remove_specialist(station["id"], person["id"], {"reason": "调往其他园区"}, OPERATOR)
+        intake.remove_specialist(station["id"], "dev-staff", {"reason": "a name, not a person"}, OPERATOR)
+        with pytest.raises(NotFound):  # the station's work is refused at once
+            intake.staff_station(person["id"])
+        with pytest.raises(Conflict):
+            intake.remove_specialist(station["id"], person["id"], {"reason": "again"}, OPERATOR)
+        accounts.catch_up()
+        assert accounts.person(person["id"], OPERATOR)["roles"] == []
+        with pytest.raises(Unauthenticated):  # and refresh is refused from then on
+            accounts.refresh({"refresh_token": tokens["refresh_token"]})
+        assert accounts.dead_letters() == []
+    finally:
+        intake.close()

@@ -84,7 +84,7 @@ def test_dead_letters_are_gathered_from_every_following_service():
 
     from shared.runtime import FollowsArchive, FollowsEvaluation, FollowsIntake, FollowsMatching
 
-    def follows(service) -> bool:  # accounts follows nothing, so it sets nothing aside
+    def follows(service) -> bool:
         return issubclass(service, (FollowsArchive, FollowsEvaluation, FollowsIntake, FollowsMatching))
 
     assert set(FOLLOWERS) == {service.name for service in SERVICES if follows(service)}
