@@ -32,8 +32,8 @@ class Station(Aggregate):
         self.registered_by = registered_by
         self.construction: dict | None = None
         self.specialists: dict[str, dict] = {}
-        #: who left: their staff rows are removed from the read model
-        self.former_specialists: set[str] = set()
+        #: who left: their staff rows are removed from the read model (a list: snapshots keep it)
+        self.former_specialists: list[str] = []
 
     @event("StationConstructionRecorded")
     def record_construction(self, facts: dict, recorded_by: dict) -> None:
@@ -51,7 +51,8 @@ class Station(Aggregate):
     def _specialist_joined(self, staff_id, name, phone, trained, added_by):
         self.specialists[staff_id] = {"staff_id": staff_id, "name": name, "phone": phone,
                                       "trained": trained}
-        getattr(self, "former_specialists", set()).discard(staff_id)
+        self.former_specialists = [left for left in getattr(self, "former_specialists", [])
+                                   if left != staff_id]
 
     def remove_specialist(self, staff_id: str, removed_by: dict, reason: str) -> None:
         if staff_id not in self.specialists:
@@ -61,5 +62,5 @@ class Station(Aggregate):
     @event("SpecialistLeft")
     def _specialist_left(self, staff_id, removed_by, reason):
         del self.specialists[staff_id]
-        # A station snapshotted before people could leave has no such set yet.
-        self.former_specialists = {*getattr(self, "former_specialists", set()), staff_id}
+        # A station snapshotted before people could leave has no such list yet.
+        self.former_specialists = [*getattr(self, "former_specialists", []), staff_id]

@@ -81,5 +81,9 @@ class QualificationSchema(Schema):
 
 
 class ActorSchema(Schema):
+    """Who acted: the role and the party acted for, and, for a person who signed in, the person
+    and their organisation (absent for the system, the rules, and development tokens)."""
     role = fields.String(required=True)
     subject = fields.String(required=True)
+    person = fields.String(load_default=None, allow_none=True)
+    organisation = fields.String(load_default=None, allow_none=True)

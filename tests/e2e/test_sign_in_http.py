@@ -111,6 +111,13 @@ def test_an_operator_creates_a_specialist_who_works_until_disabled(platform):
                       json=factories.demand(channel="phone"))
     assert demand.status_code == 201, demand.text
     assert api.call("GET", f"/api/v1/demands/{demand.json()['id']}", as_=session["access_token"]).ok
+    # The case's history names the person who took it, not only the role.
+    dossier = wait_for(lambda: api.call("GET", f"/api/v1/archive/demands/{demand.json()['id']}",
+                                                as_=("supervisor", "regulator-1")).json().get("events"),
+                               timeout=30, message="the dossier")
+    submitted = next(e for e in dossier if e["name"] == "DemandSubmitted")
+    assert submitted["data"]["by"] == {"role": "specialist", "subject": person["id"],
+                                       "person": person["id"], "organisation": person["organisation_id"]}
 
     disabled = api.call("POST", f"/api/v1/persons/{person['id']}/enabled", as_=operator,
                         json={"enabled": False, "reason": "调离本工作站"})
