@@ -113,8 +113,8 @@ def test_an_operator_creates_a_specialist_who_works_until_disabled(platform):
     assert api.call("GET", f"/api/v1/demands/{demand.json()['id']}", as_=session["access_token"]).ok
     # The case's history names the person who took it, not only the role.
     dossier = wait_for(lambda: api.call("GET", f"/api/v1/archive/demands/{demand.json()['id']}",
-                                                as_=("supervisor", "regulator-1")).json().get("events"),
-                               timeout=30, message="the dossier")
+                                        as_=("supervisor", "regulator-1")).json().get("events"),
+                       timeout=30, message="the dossier")
     submitted = next(e for e in dossier if e["name"] == "DemandSubmitted")
     assert submitted["data"]["by"] == {"role": "specialist", "subject": person["id"],
                                        "person": person["id"], "organisation": person["organisation_id"]}
