@@ -1,10 +1,11 @@
 """Who is calling: bearer access tokens, verified with their issuer's published keys.
 
 The accounts service signs access tokens (ES256, services/accounts/tokens.py); the gateway holds
-its public keys only, fetched over RPC as a JWKS and kept ``AUTH.jwks_cache_seconds``. A token
-whose ``kid`` it does not know makes it fetch again at once (a key rotated in), at most every
-few seconds (a flood of forged kids must not become a flood of fetches). Only ES256 is
-accepted: ``alg=none`` and HS256 signed with a public key are refused by construction.
+its public keys only, fetched over RPC as a JWKS and kept ``AUTH.jwks_cache_seconds``
+(gateway/published_keys.py). Only ES256 is accepted from it: ``alg=none`` and HS256 signed with
+a public key are refused by construction. Tokens of the other issuers configured
+(gateway/issuers.py) are verified with theirs and mapped to the platform's roles; any other
+issuer is refused.
 
 A token says, in ``act``, the party the person acts for in each role the services know. A route
 lists the roles that may call it; the caller acts in the first of them the token holds. Routes
@@ -13,8 +14,6 @@ change a one-time password or set up a second factor, and therefore holds no rol
 """
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -23,6 +22,8 @@ from nameko.extensions import SharedExtension
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from gateway.errors import ApiError
+from gateway.issuers import external_issuers
+from gateway.published_keys import PublishedKeys
 from shared.config import development_tokens_allowed, issuer, section
 
 ROLES = ("enterprise", "specialist", "institution", "supervisor", "operator")
@@ -38,8 +39,6 @@ PENDING = {
     "second_factor_setup": ("second_factor_required",
                             "该角色须先设置第二重验证 (POST /api/v1/me/second-factor)，再重新登录"),
 }
-#: The shortest time between two fetches of the keys for an unknown kid.
-REFETCH_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -55,31 +54,6 @@ class Principal:
         if self.person is not None:
             actor.update(person=self.person, organisation=self.organisation, roles=list(self.roles))
         return actor
-
-
-class PublishedKeys:
-    """An issuer's JWKS, fetched when stale or when asked for a kid it does not hold."""
-
-    def __init__(self, fetch: Callable[[], dict], max_age: float,
-                 clock: Callable[[], float] = time.monotonic):
-        self._fetch = fetch
-        self._max_age = max_age
-        self._clock = clock
-        self._keys: dict[str, object] = {}
-        self._fetched_at: float | None = None
-        self._lock = threading.Lock()
-
-    def key(self, kid: str | None):
-        with self._lock:
-            now = self._clock()
-            stale = self._fetched_at is None or now - self._fetched_at > self._max_age
-            unknown = kid not in self._keys and (
-                self._fetched_at is None or now - self._fetched_at > REFETCH_SECONDS)
-            if stale or unknown:
-                self._keys = {jwk["kid"]: jwt.PyJWK(jwk).key for jwk in self._fetch().get("keys", [])
-                              if jwk.get("alg") == "ES256" and "kid" in jwk}
-                self._fetched_at = now
-            return self._keys.get(kid)
 
 
 def _accounts_jwks(config: dict) -> Callable[[], dict]:
@@ -99,6 +73,7 @@ class TokenVerifier(SharedExtension):
         self.audience = str(auth.get("audience"))
         self.development = development_tokens_allowed(config)
         self.keys = PublishedKeys(_accounts_jwks(config), float(auth.get("jwks_cache_seconds") or 60))
+        self.external = external_issuers(auth.get("external_issuers"))
 
     def claims(self, authorization: str | None) -> dict:
         if not authorization:
@@ -110,9 +85,14 @@ class TokenVerifier(SharedExtension):
                            headers=CHALLENGE)
         try:
             header = jwt.get_unverified_header(token)
+            said = jwt.decode(token, options={"verify_signature": False}).get("iss")
+            if said in self.external:
+                return self.external[said].verified(token, header.get("kid"))
+            if said != self.issuer:
+                raise jwt.InvalidIssuerError("issued by an issuer this platform does not accept")
             if header.get("alg") not in ALGORITHMS:
                 raise jwt.InvalidAlgorithmError(f"the algorithm must be {', '.join(ALGORITHMS)}")
-            key = self.keys.key(header.get("kid"))
+            key = self.keys.key(header.get("kid"), ALGORITHMS)
             if key is None:
                 raise jwt.InvalidTokenError("signed with a key this platform does not publish")
             claims = jwt.decode(token, key, algorithms=ALGORITHMS, audience=self.audience,
@@ -125,6 +105,9 @@ class TokenVerifier(SharedExtension):
                            headers=CHALLENGE) from None
         if claims.get("dev") and not self.development:
             raise ApiError(401, "invalid_token", "development tokens are not accepted here",
+                           headers=CHALLENGE)
+        if claims.get("ext"):
+            raise ApiError(401, "invalid_token", "the token claims another issuer's mapping",
                            headers=CHALLENGE)
         if not isinstance(claims.get("act", {}), dict):
             raise ApiError(401, "invalid_token", "the token's act claim is not an object",
@@ -141,7 +124,7 @@ def principal_for(claims: dict, allowed: tuple[str, ...], what: str) -> Principa
     for role in allowed:
         if role in acts and role in ROLES:
             return Principal(role=role, subject=str(acts[role]), **details)
-    if PERSON in allowed and person is not None:
+    if PERSON in allowed and person is not None and not claims.get("ext"):
         return Principal(role=PERSON, subject=person, **details)
     if claims.get("pending") in PENDING:
         code, message = PENDING[claims["pending"]]
