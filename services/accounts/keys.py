@@ -77,8 +77,11 @@ class KeyRing:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.folder.chmod(0o700)
         private = ec.generate_private_key(ec.SECP256R1())
-        key = SigningKey(_thumbprint(private), now.astimezone(timezone.utc).replace(microsecond=0),
-                         private)
+        created = now.astimezone(timezone.utc).replace(microsecond=0)
+        keys = self.keys()
+        if keys and created <= keys[-1].created:
+            created = keys[-1].created + timedelta(seconds=1)  # names order the keys: newest last
+        key = SigningKey(_thumbprint(private), created, private)
         path = self.folder / f"{key.created.strftime(_STAMP)}_{key.kid}.pem"
         pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption())

@@ -22,12 +22,23 @@ def _unsigned(header: dict, claims: dict) -> str:
     return f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(claims).encode())}"
 
 
+def _claims(role: str, subject: str) -> dict:
+    """A development token's claims, good for ten minutes from now."""
+    now = int(time.time())
+    return {"iss": "onestop", "aud": "onestop-api", "sub": f"dev:{subject}", "act": {role: subject},
+            "dev": True, "jti": "f" * 32, "iat": now, "exp": now + 600}
+
+
+def signed(api, key, role: str, subject: str) -> str:
+    """A token the platform would have minted, signed with ``key`` (one of its signing keys)."""
+    return jwt.encode(_claims(role, subject), key.private, algorithm="ES256", headers={"kid": key.kid})
+
+
 def tokens(api, role: str = "supervisor", subject: str = "regulator-1") -> dict[str, tuple[str | None, str]]:
     """{attack: (token or None, the expected error code)}."""
     key = api.signing_key()
-    now = int(time.time())
-    claims = {"iss": "onestop", "aud": "onestop-api", "sub": f"dev:{subject}", "act": {role: subject},
-              "dev": True, "jti": "f" * 32, "iat": now, "exp": now + 600}
+    claims = _claims(role, subject)
+    now = claims["iat"]
     foreign = ec.generate_private_key(ec.SECP256R1())
 
     def sign(changed=None, private=key.private, kid=key.kid):

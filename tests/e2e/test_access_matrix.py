@@ -15,41 +15,45 @@ the rows change nothing another row reads and run in any order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from werkzeug.routing import Map, Rule
 
-from gateway.auth import ROLES
+from gateway.auth import PERSON, ROLES
 from gateway.http import routes_of
 from gateway.service import GatewayService
 from tests import factories
 from tests.conftest import wait_for
 from tests.e2e import forged
-from tests.e2e.harness import Embedded
+from tests.e2e.harness import Embedded, onestop
 
 ROUTES = [route for _, route in routes_of(GatewayService)]
 SECURED = [route for route in ROUTES if route.roles]
 OTHER_PARK = "nansha-port-park"
 ENTERPRISE_A, ENTERPRISE_B = factories.credit_code(), factories.credit_code()
 APPLICANT = factories.credit_code()  # an institution applying, known by its credit code
+UNVERIFIED = factories.credit_code()
 SCORES = {"overall": 4, "timeliness": 4, "professionalism": 4, "attitude": 4, "outcome": 4}
 MONTH = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")  # evaluation's days
-CALLERS = {  # name: (role, subject; a name of the world's where it is known only at run time)
-    "enterprise A": ("enterprise", ENTERPRISE_A),
-    "enterprise B": ("enterprise", ENTERPRISE_B),
-    "lab A": ("institution", "lab_a"),
-    "lab B": ("institution", "lab_b"),
-    "applicant": ("institution", APPLICANT),
-    "specialist": ("specialist", "s-1"),  # of the station serving both enterprises
-    "specialist elsewhere": ("specialist", "s-2"),  # of another park's station
-    "no station's specialist": ("specialist", "s-none"),
-    "supervisor": ("supervisor", "regulator-1"),
-    "operator": ("operator", "ops-1"),
-    # A real person, signed in with a password: the first operator (routes about one's account).
-    "signed-in operator": ("person", None),
+CALLERS = {  # name: (the role it acts in, who it is); every one a person who signed in
+    "enterprise A": ("enterprise", "the administrator of enterprise A"),
+    "enterprise B": ("enterprise", "the administrator of enterprise B"),
+    "unverified enterprise": ("enterprise", "an enterprise that registered itself, not verified yet"),
+    "lab A": ("institution", "a member of lab A"),
+    "lab B": ("institution", "a member of lab B"),
+    "applicant": ("institution", "a member of an institution applying, known by its credit code"),
+    "specialist": ("specialist", "of the station serving both enterprises"),
+    "specialist elsewhere": ("specialist", "of another park's station"),
+    "no station's specialist": ("specialist", "a station's person on no station's staff"),
+    "supervisor": ("supervisor", "of the district's agency, with a second factor"),
+    "operator": ("operator", "the first operator, with a second factor"),
+    "operator, own account": ("person", "the first operator, about their own account"),
 }
+#: Every person's password once the one-time one is changed.
+PASSWORD = "Matrix-world-2026!"
 #: Who stands for a role when the role alone decides (the 401 and 403 checks): the party
 #: closest to the resource, so a refusal is the route's doing, not the resource's.
 FOR_ROLE = {"enterprise": "enterprise A", "institution": "lab A", "specialist": "specialist",
@@ -301,12 +305,15 @@ MATRIX = [
     ("POST /api/v1/sessions/end",                               None,                     401, {"refresh_token": "not-a-session"}),
     ("GET /.well-known/jwks.json",                              None,                     200),
     ("GET /.well-known/openid-configuration",                   None,                     200),
-    ("GET /api/v1/me",                                          "signed-in operator",     200),
-    ("POST /api/v1/me/password",                                "signed-in operator",     401, {"current_password": "not-it", "new_password": "Another-pass-2026"}),
-    ("POST /api/v1/me/second-factor",                           "signed-in operator",     409),
-    ("POST /api/v1/me/second-factor/confirmation",              "signed-in operator",     409, {"code": "123456"}),
+    ("GET /api/v1/me",                                          "operator, own account",  200),
+    ("POST /api/v1/me/password",                                "operator, own account",  401, {"current_password": "not-it", "new_password": "Another-pass-2026"}),
+    ("POST /api/v1/me/second-factor",                           "operator, own account",  409),
+    ("POST /api/v1/me/second-factor/confirmation",              "operator, own account",  409, {"code": "123456"}),
+    # An enterprise that registered itself acts for nobody until a specialist verified it.
+    ("GET /api/v1/demands",                                     "unverified enterprise",  403),
+    ("POST /api/v1/demands",                                    "unverified enterprise",  403, factories.demand(UNVERIFIED)),
     ("POST /api/v1/persons/{person_a}/second-factor-reset",     "operator",               409),
-    ("POST /api/v1/persons/{person_a}/second-factor-reset",     "enterprise A",           403),
+    ("POST /api/v1/persons/{person_a}/second-factor-reset",     "enterprise B",           403),
     ("POST /api/v1/enterprise-registrations",                   None,                     201, {"credit_code": factories.credit_code(), "enterprise_name": "企业 C", "sign_in_name": "c-admin", "name": "钱七", "mobile": "13700000000", "password": "Enterprise-C-2026"}),
     ("GET /api/v1/organisations?kind=enterprise",               "operator",               sees("organisation_a")),
     ("GET /api/v1/organisations?kind=enterprise",               "specialist",             sees("organisation_a")),
@@ -316,19 +323,23 @@ MATRIX = [
     ("POST /api/v1/organisations/{organisation_a}/verification", "operator",              409, {"evidence": "Business licence seen"}),
     ("POST /api/v1/organisations",                              "operator",               201, {"kind": "agency", "party": "panyu-amr", "name": "番禺区市场监督管理局"}),
     ("GET /api/v1/organisations/{organisation_a}",              "operator",               200),
-    ("GET /api/v1/organisations/{organisation_a}",              "enterprise A",           403),
+    ("GET /api/v1/organisations/{organisation_a}",              "enterprise A",           200),
+    ("GET /api/v1/organisations/{organisation_a}",              "enterprise B",           403),
     ("POST /api/v1/persons",                                    "operator",               201, {"organisation_id": "{organisation_a}", "sign_in_name": "a-member", "name": "王五", "roles": ["enterprise_member"]}),
-    ("POST /api/v1/persons",                                    "enterprise A",           403, {"organisation_id": "{organisation_a}", "sign_in_name": "a-intruder", "name": "赵六", "roles": ["enterprise_member"]}),
+    ("POST /api/v1/persons",                                    "enterprise A",           201, {"organisation_id": "{organisation_a}", "sign_in_name": "a-colleague", "name": "赵六", "roles": ["enterprise_member"]}),
+    ("POST /api/v1/persons",                                    "enterprise B",           403, {"organisation_id": "{organisation_a}", "sign_in_name": "a-intruder", "name": "赵六", "roles": ["enterprise_member"]}),
     ("GET /api/v1/persons?organisation_id={organisation_a}",    "operator",               sees("person_a")),
-    ("GET /api/v1/persons?organisation_id={organisation_a}",    "enterprise A",           403),
+    ("GET /api/v1/persons?organisation_id={organisation_a}",    "enterprise A",           sees("person_a")),
+    ("GET /api/v1/persons?organisation_id={organisation_a}",    "enterprise B",           403),
     ("GET /api/v1/persons/{person_a}",                          "operator",               200),
-    ("GET /api/v1/persons/{person_a}",                          "enterprise A",           403),
+    ("GET /api/v1/persons/{person_a}",                          "enterprise A",           200),
+    ("GET /api/v1/persons/{person_a}",                          "enterprise B",           403),
     ("POST /api/v1/persons/{person_a}/password-reset",          "operator",               200),
-    ("POST /api/v1/persons/{person_a}/password-reset",          "enterprise A",           403),
+    ("POST /api/v1/persons/{person_a}/password-reset",          "enterprise B",           403),
     ("POST /api/v1/persons/{person_a}/roles",                   "operator",               409, {"action": "grant", "role": "enterprise_admin", "reason": "already held"}),
-    ("POST /api/v1/persons/{person_a}/roles",                   "enterprise A",           403, {"action": "revoke", "role": "enterprise_admin", "reason": "a coup"}),
+    ("POST /api/v1/persons/{person_a}/roles",                   "enterprise B",           403, {"action": "revoke", "role": "enterprise_admin", "reason": "a coup"}),
     ("POST /api/v1/persons/{person_a}/enabled",                 "operator",               409, {"enabled": True, "reason": "is enabled"}),
-    ("POST /api/v1/persons/{person_a}/enabled",                 "enterprise A",           403, {"enabled": False, "reason": "a coup"}),
+    ("POST /api/v1/persons/{person_a}/enabled",                 "enterprise B",           403, {"enabled": False, "reason": "a coup"}),
 
     # Operations.
     ("GET /api/v1/dead-letters",                                "operator",               200),
@@ -358,7 +369,9 @@ def route_of(call: str):
 # The world the rows name --------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
-    platform = Embedded(tmp_path_factory.mktemp("access-matrix"), ONESTOP_PARTNERS_ALLOW_HTTP="true").start()
+    # The gateway keeps the published keys 2 s, so a retired key is seen gone within the test.
+    platform = Embedded(tmp_path_factory.mktemp("access-matrix"), ONESTOP_PARTNERS_ALLOW_HTTP="true",
+                        ONESTOP_JWKS_CACHE_SECONDS="2").start()
     yield platform
     platform.stop()
 
@@ -368,15 +381,52 @@ def ok(response, status=200):
     return response.json()
 
 
+def slug(caller: str) -> str:
+    """The sign-in name of a caller: "lab A" signs in as matrix-lab-a."""
+    return "matrix-" + caller.lower().replace("'", "").replace(" ", "-")
+
+
+def signed_in(api, operator, organisation, caller, roles, *, second_factor=False):
+    """A person of the organisation, created by the operator, their one-time password changed,
+    signed in (with an authenticator where the role needs one): (access token, person id)."""
+    made = ok(api.call("POST", "/api/v1/persons", as_=operator, json={
+        "organisation_id": organisation, "sign_in_name": slug(caller), "name": caller,
+        "roles": roles}), 201)
+    first = ok(api.sign_in(slug(caller), made["one_time_password"]), 201)
+    ok(api.call("POST", "/api/v1/me/password", as_=first["access_token"], json={
+        "current_password": made["one_time_password"], "new_password": PASSWORD}))
+    if second_factor:
+        return api.with_second_factor(slug(caller), PASSWORD), made["id"]
+    return ok(api.sign_in(slug(caller), PASSWORD), 201)["access_token"], made["id"]
+
+
 @pytest.fixture(scope="module")
 def world(platform):
-    """Two stations; labs A and B each serving one enterprise's case; A's second, completed
-    case; complaints, a webhook, published evaluations and their improvement actions."""
+    """Every caller a person who signed in; two stations; labs A and B each serving one
+    enterprise's case; A's second, completed case; complaints, a webhook, published evaluations
+    and their improvement actions."""
     api = platform.api
-    specialist, supervisor = CALLERS["specialist"], CALLERS["supervisor"]
-    world = {"station": api.open_station(staff=("s-1",))["id"]}
-    api.open_station(staff=("s-2",), park=OTHER_PARK)
+    operator = api.first_operator_token(PASSWORD)
+    as_ = {"operator": operator, "operator, own account": operator}
 
+    def organisation(kind, party, name):
+        return ok(api.call("POST", "/api/v1/organisations", as_=operator,
+                           json={"kind": kind, "party": party, "name": name}), 201)["id"]
+    world = {"station": ok(api.call("POST", "/api/v1/stations", as_=operator,
+                                    json=factories.station()), 201)["id"]}
+    elsewhere = ok(api.call("POST", "/api/v1/stations", as_=operator,
+                            json=factories.station(park=OTHER_PARK)), 201)["id"]
+    here, there = organisation("station", world["station"], "站 A"), organisation("station", elsewhere, "站 B")
+    for caller, station_organisation, station in (("specialist", here, world["station"]),
+                                                  ("specialist elsewhere", there, elsewhere),
+                                                  ("no station's specialist", here, None)):
+        as_[caller], person = signed_in(api, operator, station_organisation, caller, ["specialist"])
+        if station:
+            ok(api.call("POST", f"/api/v1/stations/{station}/specialists", as_=operator,
+                        json=factories.specialist(person)), 201)
+    as_["supervisor"], _ = signed_in(api, operator, organisation("agency", "regulator-1", "区市场监管局"),
+                                     "supervisor", ["supervisor"], second_factor=True)
+    specialist, supervisor = as_["specialist"], as_["supervisor"]
     def register(*qualifications, **overrides):
         return ok(api.call("POST", "/api/v1/institutions", as_=specialist, json=factories.institution(
             qualifications=[{"type": kind, "number": number, "scope": scope, "valid_from": "2021-01-01",
@@ -389,9 +439,24 @@ def world(platform):
     for lab in ("spare_lab", "lab_to_suspend", "lab_to_exit"):
         world[lab] = register(("CNAS", "CNAS-S1", ["LED lamp"]), ("METROLOGY", "MET-S2", ["LED lamp"]),
                               parks=["elsewhere-park"])
-    world["application"] = ok(api.call("POST", "/api/v1/institutions", as_=CALLERS["applicant"],
+    for caller, party in (("lab A", world["lab_a"]), ("lab B", world["lab_b"]), ("applicant", APPLICANT)):
+        as_[caller], _ = signed_in(api, operator, organisation("institution", party, caller), caller,
+                                   ["institution_member"])
+    world["application"] = ok(api.call("POST", "/api/v1/institutions", as_=as_["applicant"],
                                        json=factories.institution(credit_code=APPLICANT)), 201)["id"]
-    as_ = {name: (role, world.get(subject, subject)) for name, (role, subject) in CALLERS.items()}
+    world["organisation_a"] = organisation("enterprise", ENTERPRISE_A, "企业 A")
+    as_["enterprise A"], _ = signed_in(api, operator, world["organisation_a"], "enterprise A",
+                                       ["enterprise_admin"])
+    as_["enterprise B"], _ = signed_in(api, operator, organisation("enterprise", ENTERPRISE_B, "企业 B"),
+                                       "enterprise B", ["enterprise_admin"])
+    # Another administrator of A, whom the rows reset, disable and question.
+    world["person_a"] = ok(api.call("POST", "/api/v1/persons", as_=operator, json={
+        "organisation_id": world["organisation_a"], "sign_in_name": "a-admin", "name": "张三",
+        "roles": ["enterprise_admin"]}), 201)["id"]
+    ok(api.call("POST", "/api/v1/enterprise-registrations", json={
+        "credit_code": UNVERIFIED, "enterprise_name": "未核验企业", "sign_in_name": "unverified",
+        "name": "孙八", "mobile": "13500000000", "password": PASSWORD}), 201)
+    as_["unverified enterprise"] = ok(api.sign_in("unverified", PASSWORD), 201)["access_token"]
 
     def submit(enterprise, code, items, **overrides):
         return ok(api.call("POST", "/api/v1/demands", as_=as_[enterprise],
@@ -461,16 +526,10 @@ def world(platform):
         wait_for(lambda: "ComplaintReceived" in {e["name"] for e in api.call(
             "GET", f"/api/v1/archive/demands/{world[demand]}", as_=supervisor).json().get("events", [])},
             message=f"the complaint in the dossier of {demand}")
-    world["organisation_a"] = ok(api.call("POST", "/api/v1/organisations", as_=CALLERS["operator"], json={
-        "kind": "enterprise", "party": ENTERPRISE_A, "name": "企业 A"}), 201)["id"]
-    world["person_a"] = ok(api.call("POST", "/api/v1/persons", as_=CALLERS["operator"], json={
-        "organisation_id": world["organisation_a"], "sign_in_name": "a-admin", "name": "张三",
-        "roles": ["enterprise_admin"]}), 201)["id"]
-    as_["signed-in operator"] = api.first_operator_token("Matrix-Ops-2026!")
-    world["session_a"] = ok(api.sign_in("operator", "Matrix-Ops-2026!",
-                                        code=api.authenticators["operator"].code()), 201)["refresh_token"]
+    # A session signed out: its refresh token is refused in a row.
+    world["session_a"] = ok(api.sign_in(slug("enterprise A"), PASSWORD), 201)["refresh_token"]
     ended = api.call("POST", "/api/v1/sessions/end", json={"refresh_token": world["session_a"]})
-    assert ended.status_code == 204, ended.text  # so its refresh token is refused in a row
+    assert ended.status_code == 204, ended.text
     world["callers"] = as_
     return world
 
@@ -542,7 +601,8 @@ def path_of(route, world) -> str:
 
 
 def calls_refused_to_roles():
-    for route in SECURED:
+    # Routes about one's own account take every signed-in person, whatever their role.
+    for route in (route for route in SECURED if PERSON not in route.roles):
         for role in ROLES:
             if role not in route.roles:
                 yield pytest.param(route, role, id=f"{route.method} {route.url} as {role}")
@@ -561,3 +621,37 @@ def test_no_expired_or_forged_token_is_401(platform, world, route):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         response = platform.api.call(route.method, path_of(route, world), headers=headers, json={})
         assert_refused(response, 401, code)
+
+
+def test_a_disabled_person_is_refused_refresh_and_sign_in(platform, world):
+    api = platform.api
+    tokens = ok(api.sign_in(slug("lab B"), PASSWORD), 201)
+    person = tokens["person"]["id"]
+    disabled = api.call("POST", f"/api/v1/persons/{person}/enabled", as_=world["callers"]["operator"],
+                        json={"enabled": False, "reason": "left the lab"})
+    try:
+        assert disabled.status_code == 200, disabled.text
+        assert_refused(api.call("POST", "/api/v1/sessions/refresh",
+                                json={"refresh_token": tokens["refresh_token"]}), 401, "invalid_credentials")
+        assert_refused(api.sign_in(slug("lab B"), PASSWORD), 401, "invalid_credentials")
+    finally:
+        ok(api.call("POST", f"/api/v1/persons/{person}/enabled", as_=world["callers"]["operator"],
+                    json={"enabled": True, "reason": "back"}))
+
+
+def test_a_key_retired_after_rotation_signs_nothing(platform, world):
+    """Last in this module: the callers' tokens were signed with the key it retires."""
+    api = platform.api
+    retired = api.signing_key()
+    rotated = onestop(api.env, "keys", "rotate")
+    assert rotated.returncode == 0, rotated.stderr
+    assert api.signing_key().kid != retired.kid
+    old = forged.signed(api, retired, "operator", "ops-1")
+    # Until it is retired, a token the old key signed still verifies (tokens signed just before
+    # a rotation must live out their ten minutes)...
+    assert api.call("GET", "/api/v1/dead-letters", as_=old).status_code == 200
+    # ...and once retired (what `onestop keys retire` does ten minutes after), nothing it signs.
+    next((Path(api.env["ONESTOP_DATA_DIR"]) / "signing-keys").glob(f"*_{retired.kid}.pem")).unlink()
+    wait_for(lambda: api.call("GET", "/api/v1/dead-letters", as_=old).status_code == 401,
+             timeout=30, message="the retired key to be dropped from the gateway's keys")
+    assert_refused(api.call("GET", "/api/v1/dead-letters", as_=old), 401, "invalid_token")

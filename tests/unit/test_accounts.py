@@ -232,8 +232,11 @@ def test_the_key_ring_rotates_retires_and_refuses_keys_others_can_read(tmp_path,
     assert ring.retire(clock() + timedelta(minutes=5), timedelta(minutes=10)) == []
     assert ring.retire(clock() + timedelta(minutes=11), timedelta(minutes=10)) == [first.kid]
     assert [k["kid"] for k in ring.jwks()["keys"]] == [second.kid]
-    next((tmp_path / "keys").glob("*.pem")).chmod(0o440)  # a Secret for the pod's fsGroup
-    assert ring.current().kid == second.kid
+    third = ring.rotate(clock())  # in the same second as the one before: still the newest
+    assert ring.current().kid == third.kid and third.created > second.created
+    for kept in (tmp_path / "keys").glob("*.pem"):
+        kept.chmod(0o440)  # a Secret mounted for the pod's fsGroup
+    assert ring.current().kid == third.kid
     next((tmp_path / "keys").glob("*.pem")).chmod(0o644)
     with pytest.raises(Exception, match="read by others"):
         ring.keys()
