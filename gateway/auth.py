@@ -24,7 +24,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from gateway.errors import ApiError
 from gateway.issuers import external_issuers
 from gateway.published_keys import PublishedKeys
-from shared.config import development_tokens_allowed, issuer, section
+from shared.config import development_tokens_allowed, issuer, refuse_placeholders, section
 
 ROLES = ("enterprise", "specialist", "institution", "supervisor", "operator")
 #: A route's pseudo-role: any signed-in person, about their own account.
@@ -68,6 +68,7 @@ class TokenVerifier(SharedExtension):
 
     def setup(self):
         config = self.container.config
+        refuse_placeholders(config)
         auth = section(config, "AUTH")
         self.issuer = issuer(config)
         self.audience = str(auth.get("audience"))

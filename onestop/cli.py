@@ -77,6 +77,16 @@ def _parser() -> argparse.ArgumentParser:
                                "printed once (a deployment's first step; `up` does it itself)")
     first.set_defaults(run=_first_operator)
 
+    credentials = commands.add_parser(
+        "credentials", help="least privilege: a PostgreSQL role and a RabbitMQ user per service") \
+        .add_subparsers(title="credential commands")
+    create = credentials.add_parser(
+        "create", help="make (or give new passwords to) every service's role and user, with the "
+                       "stores' administrator credentials; prints each service's credentials")
+    create.add_argument("--format", choices=("k8s", "json"), default="k8s",
+                        help="Kubernetes Secrets onestop-<service>-credentials (default), or JSON")
+    create.set_defaults(run=_credentials)
+
     keys = commands.add_parser("keys", help="the keys that sign access tokens (AUTH.signing_keys)") \
         .add_subparsers(title="key commands")
     for verb, text in (("list", "list the keys, oldest first; the newest signs"),
@@ -229,6 +239,17 @@ def _first_operator(args, config):
         return 1
     print(f"sign-in name: {first['sign_in_name']}\none-time password: {first['password']}\n"
           f"(kept in {first['kept']}; change it at the first sign-in)")
+
+
+def _credentials(args, config):
+    from onestop.credentials import as_secrets, create
+
+    try:
+        made = create(config)
+    except Exception as error:  # a store refused or did not answer: say which, change nothing more
+        print(f"onestop credentials create: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+    print(as_secrets(made) if args.format == "k8s" else json.dumps(made, indent=2))
 
 
 def _keys(args, config):

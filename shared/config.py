@@ -63,3 +63,23 @@ def issuer(config: dict) -> str:
     reach it at. Unset, ``onestop``: the embedded mode's processes and its CLI then agree
     whatever address the gateway was given."""
     return str(section(config, "AUTH").get("issuer") or "onestop").rstrip("/")
+
+
+#: What an example or a template says in place of a secret.
+PLACEHOLDERS = ("change-me", "changeme")
+
+
+def refuse_placeholders(config: dict) -> None:
+    """A process given a secret that still says CHANGE-ME (an example file applied as it was)
+    refuses to start, naming the setting, rather than run on a password everyone knows."""
+    secrets_ = {
+        "AMQP_URI": config.get("AMQP_URI"),
+        "EVENT_STORE.postgres_password": section(config, "EVENT_STORE").get("postgres_password"),
+        "ARCHIVE.mongo_uri": section(config, "ARCHIVE").get("mongo_uri"),
+        "PARTNERS.amqp_uri": section(config, "PARTNERS").get("amqp_uri"),
+        "PARTNERS.management_password": section(config, "PARTNERS").get("management_password"),
+    }
+    for name, value in secrets_.items():
+        if value and any(placeholder in str(value).lower() for placeholder in PLACEHOLDERS):
+            raise ConfigurationError(f"{name} still holds an example value (CHANGE-ME): give it "
+                                     "the real secret (docs/operations.md)")

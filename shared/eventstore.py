@@ -483,7 +483,11 @@ def _schema_created(store: dict, schema: str):
     ) as connection:
         connection.execute("SELECT pg_advisory_lock(hashtext(%s))", (schema,))
         try:
-            connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+            # A service's own role in a deployment owns a schema an administrator made for it
+            # and may create nothing else in the database, not even "IF NOT EXISTS".
+            if not connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s",
+                                      (schema,)).fetchone():
+                connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
             yield
         finally:
             connection.execute("SELECT pg_advisory_unlock(hashtext(%s))", (schema,))

@@ -27,7 +27,7 @@ from prometheus_client import start_http_server
 from shared import metrics
 from shared.errors import CLIENT_ERRORS
 from shared.logs import keep_expected_errors_brief
-from shared.config import section
+from shared.config import refuse_placeholders, section
 from shared.eventstore import ServiceApplication, open_application, schema_of
 from shared.inbox import FollowsUpstreams
 from shared.leadership import Leadership
@@ -187,6 +187,7 @@ class Following(DependencyProvider):
 
     def setup(self):
         config = self.container.config
+        refuse_placeholders(config)
         self.follower = self.build(config)
         self._stopped = threading.Event()
         #: Set once the first catch-up after start has run (whether every upstream answered).

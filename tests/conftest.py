@@ -75,8 +75,13 @@ def pg_schema_prefix():
     prefix = f"t{uuid.uuid4().hex[:10]}_"
     yield prefix
     with psycopg.connect(**PG, autocommit=True) as connection:
-        for service in ("intake", "matching", "evaluation"):
+        for service in ("accounts", "intake", "matching", "evaluation", "archive", "partners"):
             connection.execute(f'DROP SCHEMA IF EXISTS "{prefix}{service}" CASCADE')
+            # The role `onestop credentials create` made for the service, if a test made one.
+            if connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
+                                  (f"{prefix}{service}",)).fetchone():
+                connection.execute(f'DROP OWNED BY "{prefix}{service}"')
+                connection.execute(f'DROP ROLE "{prefix}{service}"')
 
 
 @pytest.fixture

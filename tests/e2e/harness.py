@@ -230,7 +230,8 @@ class Distributed:
     }
 
     def __init__(self, tmp: Path, amqp_uri: str, pg_dbname: str, schema_prefix: str,
-                 replicas: dict[str, int] | None = None, settings: dict[str, str] | None = None):
+                 replicas: dict[str, int] | None = None, settings: dict[str, str] | None = None,
+                 service_settings: dict[str, dict[str, str]] | None = None):
         self.port = free_port()
         self.env = {
             **os.environ,
@@ -252,7 +253,8 @@ class Distributed:
             for replica in range((replicas or {}).get(name, 1)):
                 key = name if replica == 0 else f"{name}-{replica + 1}"
                 self.metrics_ports[key] = free_port()
-                env = {**self.env, "ONESTOP_METRICS_PORT": str(self.metrics_ports[key])}
+                env = {**self.env, **(service_settings or {}).get(name, {}),
+                       "ONESTOP_METRICS_PORT": str(self.metrics_ports[key])}
                 self.processes[key] = Process(
                     key, [str(BIN / "nameko"), "run", "--config", CONFIG, module], env, tmp)
         self.api = Api(f"http://127.0.0.1:{self.port}", self.env)

@@ -64,6 +64,21 @@ def test_every_overlay_renders_into_valid_manifests(overlay):
         assert container["readinessProbe"] and container["livenessProbe"]
         assert container["resources"]["requests"]["cpu"] and container["resources"]["limits"]["memory"]
         assert container["image"].startswith("registry.example/onestop:")
+    # Least privilege: no Secret with a value is rendered (they are made out of band), each
+    # Deployment reads only its own service's credentials (and its store's, where it has one),
+    # and only accounts mounts the signing keys.
+    assert not [d for d in docs if d["kind"] == "Secret"]
+    extras = {"archive": {"onestop-archive-store"}, "partners": {"onestop-partners-broker"}}
+    for doc in docs:
+        if doc["kind"] != "Deployment":
+            continue
+        service = doc["metadata"]["name"].removeprefix("onestop-")
+        (container,) = doc["spec"]["template"]["spec"]["containers"]
+        secrets = {source["secretRef"]["name"] for source in container["envFrom"] if "secretRef" in source}
+        assert secrets == {f"onestop-{service}-credentials"} | extras.get(service, set()), service
+        mounted = {volume["secret"]["secretName"] for volume in doc["spec"]["template"]["spec"].get("volumes", [])
+                   if "secret" in volume}
+        assert mounted == ({"onestop-signing-keys"} if service == "accounts" else set()), service
     if overlay == "production":
         for service in SERVICES:
             assert ("HorizontalPodAutoscaler", f"onestop-{service}") in kinds
