@@ -13,7 +13,7 @@ from gateway.errors import json_response
 from gateway.http import route
 from gateway.schemas import CursorPage
 from shared.commands import (
-    ChangePassword, ChangeRole, CreatePerson, ListOrganisations, ListPersons, Refresh,
+    ChangePassword, ChangeRole, CreatePerson, ListAudit, ListOrganisations, ListPersons, Refresh,
     RegisterEnterprise, RegisterOrganisation, SecondFactorCode, SetEnabled, SignIn,
     VerifyEnterprise)
 from shared.config import issuer as configured_issuer
@@ -69,6 +69,12 @@ class OrganisationPage(CursorPage):
 class EnterpriseRegistered(Schema):
     organisation = fields.Nested(OrganisationView, required=True)
     person = fields.Nested(PersonView, required=True)
+
+
+class AuditPage(CursorPage):
+    items = fields.List(fields.Dict(), required=True, metadata={
+        "description": "at, person_id, event, and what the event says (by, reason, role, "
+                       "method, locked_until, demand_id, action...)"})
 
 
 class Tokens(Schema):
@@ -179,6 +185,14 @@ class AccountRoutes:
     def verify_enterprise(self, request, principal, organisation_id, payload):
         self._viewer(principal)  # a specialist on a station's staff
         return self.accounts.verify_enterprise(organisation_id, payload, principal.as_actor())
+
+    @route("GET", "/api/v1/audit", roles=("supervisor", "operator"), query=ListAudit,
+           response=AuditPage,
+           summary="The audit trail, newest first: sign-ins, failures and lock-outs, accounts "
+                   "created, roles granted and revoked, accounts disabled, enterprises verified, "
+                   "and every dossier a supervisor read, exported or verified")
+    def audit(self, request, principal, query):
+        return self.accounts.audit(query, principal.as_actor())
 
     @route("POST", "/api/v1/organisations", roles=("operator",), body=RegisterOrganisation,
            response=OrganisationView, status=201,

@@ -292,6 +292,7 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
         dossier = self.archive.get_dossier(demand_id, query.get("as_of"))
         self._require_party(principal, (dossier.get("enterprise") or {}).get("credit_code"),
                             (dossier.get("assignment") or {}).get("institution_id"), demand_id)
+        self._record_access(principal, demand_id, "read")
         if principal.role in HIDDEN_FROM:
             hidden = HIDDEN_DATA[principal.role]
             dossier["events"] = [party_view(e, hidden) for e in dossier["events"]
@@ -303,7 +304,9 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
            summary="Prove the dossier unaltered: its hash chain, its seal, and each entry "
                    "against the event store it came from; names the first broken entry")
     def verify_dossier(self, request, principal, demand_id):
-        return self.archive.verify_dossier(demand_id)
+        verified = self.archive.verify_dossier(demand_id)
+        self._record_access(principal, demand_id, "verify")
+        return verified
 
     @route("GET", "/api/v1/archive/demands/<demand_id>/export", roles=("supervisor",),
            summary="Download the dossier with its verification, as one JSON document")
@@ -311,6 +314,7 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
         exported = {"dossier": self.archive.get_dossier(demand_id),
                     "verification": self.archive.verify_dossier(demand_id),
                     "exported_by": principal.as_actor()}
+        self._record_access(principal, demand_id, "export")
         return Response(json.dumps(exported, ensure_ascii=False, indent=2),
                         content_type="application/json; charset=utf-8",
                         headers={"Content-Disposition":
@@ -346,6 +350,12 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
     @route(FALLBACK_METHODS, "/<path:path>", documented=False)
     def fallback(self, request, path=""):
         raise unmatched(type(self), request.method, request.path)
+
+    def _record_access(self, principal, demand_id: str, action: str) -> None:
+        """A supervisor's read, export or verification of a dossier joins the audit trail
+        before the answer leaves (an access that could not be recorded is not served)."""
+        if principal.role == "supervisor":
+            self.accounts.record_access(demand_id, action, principal.as_actor())
 
     def _viewer(self, principal) -> dict:
         """The caller as the services check it; a specialist with its station. A specialist

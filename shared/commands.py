@@ -631,6 +631,19 @@ class ListPersons(Command):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+#: The events of accounts' audit trail (services/accounts/readmodel.py keeps their rows).
+AUDITED_EVENTS = ("PersonCreated", "PasswordReset", "RoleGranted", "RoleRevoked", "PersonDisabled",
+                  "PersonEnabled", "PersonSignedIn", "SignInFailed", "SecondFactorEnabled",
+                  "SecondFactorReset", "OrganisationVerified", "DossierAccessed")
+
+
+class ListAudit(Command):
+    person_id = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
+    event = fields.String(load_default=None, validate=validate.OneOf(AUDITED_EVENTS))
+    after = cursor_field()
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+
+
 class ChangeRole(Command):
     action = fields.String(required=True, validate=validate.OneOf(("grant", "revoke")))
     role = fields.String(required=True, validate=validate.OneOf(PERSON_ROLES))

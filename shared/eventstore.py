@@ -120,10 +120,17 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
         """The rows a read-model rebuild writes for a page's aggregates, as they now stand."""
         return self.recorded_rows(aggregates)
 
+    def event_rows(self, events: list) -> list[Statement]:
+        """Rows of the new events themselves, not of their aggregates' state (a service that
+        keeps a trail of what happened, e.g. accounts' audit, adds them)."""
+        return []
+
     def _record(self, processing_event: ProcessingEvent):
         # Every save, reaction, run, dead letter and replay comes through here: the rows of
         # what changed are written in the transaction that records it.
-        processing_event.saved_kwargs["rows"] = self.recorded_rows(list(processing_event.aggregates.values()))
+        processing_event.saved_kwargs["rows"] = (
+            self.recorded_rows(list(processing_event.aggregates.values()))
+            + self.event_rows(list(processing_event.events)))
         return super()._record(processing_event)
 
     def rebuild_read_model(self, progress: Callable[[int, int, int], None] | None = None,

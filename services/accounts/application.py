@@ -7,6 +7,7 @@ account. Every change is an event naming who made it; sign-ins and failures too.
 """
 from __future__ import annotations
 
+import json
 import math
 import secrets
 import string
@@ -18,13 +19,14 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from services.accounts import passwords, readmodel, second_factor, tokens
+from services.accounts.access import DossierAccess
 from services.accounts.keys import KeyRing, key_ring
 from services.accounts.organisation import ROLES_OF, Organisation
 from services.accounts.person import Person
 from services.accounts.session import Session
 from services.accounts.views import organisation_view, person_view
 from shared.commands import (
-    ChangePassword, ChangeRole, CreatePerson, ListOrganisations, ListPersons, Refresh,
+    ChangePassword, ChangeRole, CreatePerson, ListAudit, ListOrganisations, ListPersons, Refresh,
     RegisterEnterprise, RegisterOrganisation, SecondFactorCode, SetEnabled, SignIn,
     VerifyEnterprise)
 from shared.config import ConfigurationError, issuer, section
@@ -46,10 +48,12 @@ class Accounts(ServiceApplication):
     service = "accounts"
     snapshotting_intervals = {Person: 100}
     tables = ServiceApplication.tables + readmodel.TABLES
-    upstreams = ("intake",)
-    # The reaction decides from the person alone.
+    upstreams = ("intake", "matching")
+    # Each reaction decides from one person or one organisation alone.
     applies_runs = True
-    reactions = {"SpecialistLeft": "_on_specialist_left"}
+    reactions = {"SpecialistLeft": "_on_specialist_left",
+                 "InstitutionSuspended": "_on_standing", "InstitutionReinstated": "_on_standing",
+                 "InstitutionExited": "_on_standing"}
 
     def __init__(self, env=None):
         super().__init__(env)
@@ -61,6 +65,9 @@ class Accounts(ServiceApplication):
 
     def rows(self, aggregate):
         return super().rows(aggregate) + readmodel.rows(aggregate)
+
+    def event_rows(self, events):
+        return super().event_rows(events) + readmodel.audit_rows(events)
 
     def configure(self, config: dict) -> None:
         auth = section(config, "AUTH")
@@ -242,6 +249,10 @@ class Accounts(ServiceApplication):
             self._failed(name, person, "wrong password" if person else "unknown name", now)
         if person.disabled:
             self._failed(name, person, "disabled", now)
+        if self._organisation_of(person).standing != "active":
+            # Only whoever knows the password learns why.
+            raise Unauthenticated("所属机构已被暂停或退出平台，账号暂不可用",
+                                  {"reason": "organisation_suspended"})
         step = None
         if person.totp_secret:
             if not command["code"]:
@@ -276,8 +287,10 @@ class Accounts(ServiceApplication):
         if datetime.fromisoformat(session.expires_at) <= now:
             raise Unauthenticated("会话已过期，请重新登录", {"reason": "session_expired"})
         person = self.repository.get(session.person_id)
-        if person.disabled or not person.roles:
-            session.end(reason="person disabled" if person.disabled else "no role left")
+        standing = self._organisation_of(person).standing
+        if person.disabled or not person.roles or standing != "active":
+            session.end(reason="person disabled" if person.disabled else "no role left"
+                        if not person.roles else f"organisation {standing}")
             self.save_or_conflict(session, what="the session")
             raise Unauthenticated("会话已失效，请重新登录", {"reason": "session_ended"})
         secret, kept = tokens.new_refresh_secret()
@@ -334,6 +347,24 @@ class Accounts(ServiceApplication):
         self.save_or_conflict(person, what="the person")
         return person_view(person)
 
+    # The trail ------------------------------------------------------------------------------
+    def record_access(self, demand_id: str, action: str, by: dict) -> None:
+        """A supervisor read, exported or verified a dossier."""
+        self.save(DossierAccess(demand_id=str(demand_id), action=action, by=by))
+
+    def audit(self, query: dict, viewer: dict) -> dict:
+        """The trail, newest first: sign-ins, failures, role changes, accounts disabled, dossiers
+        read; one person's, one kind's, or all."""
+        if viewer.get("role") not in ("supervisor", "operator"):
+            raise Forbidden("只有监管人员或平台运营员可以查看审计记录", {})
+        command = self.load_command(ListAudit, query)
+        filters, params = equal(person_id=command["person_id"], event=command["event"])
+        found, next_after = keyset_page(self.read, "audit", filters, params, "-at",
+                                        command["after"], command["per_page"])
+        return {"items": [{"at": row["at"], "person_id": row["person_id"], "event": row["event"],
+                           **json.loads(row["detail"])} for row in found],
+                "per_page": command["per_page"], "next_after": next_after}
+
     # Following intake ---------------------------------------------------------------------
     def _on_specialist_left(self, message, data, processing):
         """A person taken off a station's staff loses the specialist role with it (a staff id
@@ -346,6 +377,18 @@ class Accounts(ServiceApplication):
             person.revoke("specialist", by={"role": "system", "subject": "intake"},
                           reason=f"离开工作站：{data['reason']}")
             processing.collect_events(person)
+
+    def _on_standing(self, message, data, processing):
+        """A suspended or departed institution's people act for it no more (their refresh is
+        refused from now on); reinstated, they do again."""
+        try:
+            institution = self.repository.get(Organisation.create_id("institution", data["institution_id"]))
+        except AggregateNotFoundError:
+            return  # an institution with no accounts here
+        standing = {"InstitutionSuspended": "suspended", "InstitutionReinstated": "active",
+                    "InstitutionExited": "exited"}[message.event]
+        institution.change_standing(standing=standing, reason=data["reason"])
+        processing.collect_events(institution)
 
     # Inside --------------------------------------------------------------------------------
     def _tokens(self, person: Person, session: Session, secret: str, now: datetime) -> dict:

@@ -40,6 +40,8 @@ class Organisation(Aggregate):
         self.name = name
         self.verified = verified
         self.registered_by = by
+        #: an institution's standing as matching decides it: active, suspended or exited
+        self.standing = "active"
 
     def verify(self, by: dict, evidence: str) -> None:
         if self.verified:
@@ -49,3 +51,7 @@ class Organisation(Aggregate):
     @event("OrganisationVerified")
     def _verified(self, by: dict, evidence: str) -> None:
         self.verified = True
+
+    @event("OrganisationStandingChanged")
+    def change_standing(self, standing: str, reason: str) -> None:
+        self.standing = standing

@@ -1,6 +1,6 @@
 """The accounts nameko service: organisations, people, sign-ins and the keys that sign tokens.
 The gateway asks it to sign people in and for its public keys; it follows intake for the
-specialists who leave a station."""
+specialists who leave a station, and matching for the institutions suspended."""
 from datetime import datetime, timezone
 
 from nameko.extensions import DependencyProvider
@@ -9,7 +9,7 @@ from nameko.rpc import rpc
 from services.accounts.application import Accounts
 from services.accounts.keys import key_ring
 from shared.errors import CLIENT_ERRORS
-from shared.runtime import EventSourced, EventSourcedService, FollowsIntake
+from shared.runtime import EventSourced, EventSourcedService, FollowsIntake, FollowsMatching
 
 
 class SigningKey(DependencyProvider):
@@ -20,7 +20,7 @@ class SigningKey(DependencyProvider):
         key_ring(self.container.config).ensure(datetime.now(timezone.utc))
 
 
-class AccountsService(EventSourcedService, FollowsIntake):
+class AccountsService(EventSourcedService, FollowsIntake, FollowsMatching):
     name = "accounts"
     signing_key = SigningKey()
     application = EventSourced(Accounts)
@@ -100,3 +100,11 @@ class AccountsService(EventSourcedService, FollowsIntake):
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def list_organisations(self, query, viewer):
         return self.application.list_organisations(query, viewer)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def record_access(self, demand_id, action, by):
+        return self.application.record_access(demand_id, action, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def audit(self, query, viewer):
+        return self.application.audit(query, viewer)

@@ -140,3 +140,22 @@ class SecondFactorEnabled(Schema):
 class SecondFactorReset(Schema):
     person_id = fields.UUID(required=True)
     by = fields.Nested(ActorSchema, required=True)
+
+
+@contract("DossierAccessed", producer="accounts", subject="dossier_access_id",
+          summary="A supervisor read, exported or verified a case's dossier (action: read, "
+                  "export, verify).")
+class DossierAccessed(Schema):
+    dossier_access_id = fields.UUID(required=True)
+    demand_id = fields.String(required=True)
+    action = fields.String(required=True)
+    by = fields.Nested(ActorSchema, required=True)
+
+
+@contract("OrganisationStandingChanged", producer="accounts", subject="organisation_id",
+          summary="An institution's people follow its standing in matching: suspended or exited, "
+                  "they act for it no more; reinstated, they do again.")
+class OrganisationStandingChanged(Schema):
+    organisation_id = fields.UUID(required=True)
+    standing = fields.String(required=True)
+    reason = fields.String(required=True)

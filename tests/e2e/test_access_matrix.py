@@ -305,6 +305,8 @@ MATRIX = [
     ("POST /api/v1/sessions/end",                               None,                     401, {"refresh_token": "not-a-session"}),
     ("GET /.well-known/jwks.json",                              None,                     200),
     ("GET /.well-known/openid-configuration",                   None,                     200),
+    ("GET /api/v1/audit?event=PersonSignedIn",                  "supervisor",             200),
+    ("GET /api/v1/audit",                                       "operator",               200),
     ("GET /api/v1/me",                                          "operator, own account",  200),
     ("POST /api/v1/me/password",                                "operator, own account",  401, {"current_password": "not-it", "new_password": "Another-pass-2026"}),
     ("POST /api/v1/me/second-factor",                           "operator, own account",  409),

@@ -118,6 +118,13 @@ def test_an_operator_creates_a_specialist_who_works_until_disabled(platform):
     submitted = next(e for e in dossier if e["name"] == "DemandSubmitted")
     assert submitted["data"]["by"] == {"role": "specialist", "subject": person["id"],
                                        "person": person["id"], "organisation": person["organisation_id"]}
+    # And the supervisor's reading of it is on the trail.
+    trail = api.call("GET", "/api/v1/audit?event=DossierAccessed", as_=("supervisor", "regulator-1")).json()
+    assert {"demand_id": demand.json()["id"], "action": "read"}.items() <= trail["items"][0].items()
+    assert trail["items"][0]["person_id"] == "regulator-1"  # a development token: no person behind it
+    signed_in = api.call("GET", f"/api/v1/audit?event=PersonSignedIn&person_id={person['id']}",
+                         as_=("supervisor", "regulator-1")).json()["items"]
+    assert len(signed_in) == 2 and {e["method"] for e in signed_in} == {"password"}
 
     disabled = api.call("POST", f"/api/v1/persons/{person['id']}/enabled", as_=operator,
                         json={"enabled": False, "reason": "调离本工作站"})

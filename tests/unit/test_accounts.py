@@ -278,8 +278,8 @@ def test_a_specialist_taken_off_the_station_loses_the_role_and_the_session(accou
     intake = open_application(Intake, config)
     intake.clock = clock
     try:
-        accounts.follow_upstreams(lambda upstream, after, limit: intake.log(after, limit),
-                                  retry_backoff=0)
+        accounts.follow_upstreams(lambda upstream, after, limit: intake.log(after, limit)
+                                  if upstream == "intake" else [], retry_backoff=0)
         station = intake.register_station(factories.station(), OPERATOR)
         person = station_person(accounts)
         intake.add_specialist(station["id"], factories.specialist(person["id"]), OPERATOR)
@@ -302,3 +302,62 @@ def test_a_specialist_taken_off_the_station_loses_the_role_and_the_session(accou
         assert accounts.dead_letters() == []
     finally:
         intake.close()
+
+
+def test_the_trail_lists_sign_ins_failures_role_changes_and_dossier_reads(accounts, clock):
+    from services.accounts.readmodel import AUDITED
+    from shared.commands import AUDITED_EVENTS
+
+    assert set(AUDITED) == set(AUDITED_EVENTS)  # every kind listed can be asked for
+    created = station_person(accounts)
+    with pytest.raises(Unauthenticated):
+        accounts.sign_in({"sign_in_name": "zhang.wei", "password": "not-the-password"})
+    clock.advance(seconds=1)
+    accounts.sign_in({"sign_in_name": "zhang.wei", "password": created["one_time_password"]})
+    clock.advance(seconds=1)
+    accounts.change_role(created["id"], {"action": "grant", "role": "station_manager",
+                                         "reason": "站长"}, OPERATOR)
+    supervisor = {"role": "supervisor", "subject": "panyu-amr", "person": "p-sup", "organisation": "o-amr"}
+    clock.advance(seconds=1)
+    accounts.record_access("d-1", "export", supervisor)
+    trail = accounts.audit({}, {"role": "supervisor", "subject": "panyu-amr"})["items"]
+    assert [(e["event"], e["person_id"]) for e in trail] == [
+        ("DossierAccessed", "p-sup"), ("RoleGranted", created["id"]),
+        ("PersonSignedIn", created["id"]), ("SignInFailed", created["id"]),
+        ("PersonCreated", created["id"])]  # newest first
+    assert trail[0]["action"] == "export" and trail[0]["demand_id"] == "d-1"
+    assert trail[1]["role"] == "station_manager" and trail[1]["by"]["subject"] == "ops-1"
+    assert trail[3]["reason"] == "wrong password"
+    only = accounts.audit({"person_id": created["id"], "event": "SignInFailed"}, OPERATOR)["items"]
+    assert [e["event"] for e in only] == ["SignInFailed"]
+    paged = accounts.audit({"per_page": 2}, OPERATOR)
+    assert len(paged["items"]) == 2 and paged["next_after"]
+    with pytest.raises(Forbidden):
+        accounts.audit({}, {"role": "specialist", "subject": "s-1"})
+
+
+def test_a_suspended_institution_s_people_are_refused_until_it_is_reinstated(accounts, config, clock):
+    from services.matching.application import Matching
+
+    matching = open_application(Matching, config)
+    matching.clock = clock
+    try:
+        accounts.follow_upstreams(lambda upstream, after, limit: matching.log(after, limit)
+                                  if upstream == "matching" else [], retry_backoff=0)
+        lab = matching.register_institution(factories.institution(), {"role": "specialist", "subject": "s-1"})
+        organisation = accounts.register_organisation(
+            {"kind": "institution", "party": lab["id"], "name": lab["name"]}, OPERATOR)
+        member = accounts.create_person({"organisation_id": organisation["id"], "sign_in_name": "lab.member",
+                                         "name": "实验员", "roles": ["institution_member"]}, OPERATOR)
+        tokens = accounts.sign_in({"sign_in_name": "lab.member", "password": member["one_time_password"]})
+        matching.change_standing(lab["id"], {"action": "suspend", "reason": "资质暂停"}, OPERATOR)
+        accounts.catch_up(["matching"])
+        with pytest.raises(Unauthenticated):  # refresh refused at once
+            accounts.refresh({"refresh_token": tokens["refresh_token"]})
+        with pytest.raises(Unauthenticated, match="暂停"):
+            accounts.sign_in({"sign_in_name": "lab.member", "password": member["one_time_password"]})
+        matching.change_standing(lab["id"], {"action": "reinstate", "reason": "整改完成"}, OPERATOR)
+        accounts.catch_up(["matching"])
+        assert accounts.sign_in({"sign_in_name": "lab.member", "password": member["one_time_password"]})
+    finally:
+        matching.close()

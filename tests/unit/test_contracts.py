@@ -5,6 +5,7 @@ import pytest
 from eventsourcing.domain import Aggregate
 
 from onestop.catalogue import markdown
+from services.accounts.access import DossierAccess
 from services.accounts.organisation import Organisation
 from services.accounts.person import Person
 from services.accounts.session import Session
@@ -27,7 +28,7 @@ from services.intake.application import Intake
 AGGREGATES = (Demand, Station, Institution, Match, Tally, StationRecord, ServiceCase, OfferRound,
               InstitutionRating, Complaint, SupervisionCheck, RegisteredConfiguration,
               PublishedEvaluation, ImprovementAction, Seal, CaseFacts, OfferFacts, PartnerMessage,
-              Webhook, DeadLetter, Organisation, Person, Session)
+              Webhook, DeadLetter, Organisation, Person, Session, DossierAccess)
 
 
 def recorded_event_names():
