@@ -14,7 +14,7 @@ from gateway.http import route
 from gateway.schemas import CursorPage
 from shared.commands import (
     ChangePassword, ChangeRole, CreatePerson, ListAudit, ListOrganisations, ListPersons, Refresh,
-    RegisterEnterprise, RegisterOrganisation, SecondFactorCode, SetEnabled, SignIn,
+    SelfRegistration, RegisterOrganisation, SecondFactorCode, SetEnabled, SignIn,
     VerifyEnterprise)
 from shared.config import issuer as configured_issuer
 
@@ -66,7 +66,7 @@ class OrganisationPage(CursorPage):
     items = fields.List(fields.Nested(OrganisationView), required=True)
 
 
-class EnterpriseRegistered(Schema):
+class SelfRegistered(Schema):
     organisation = fields.Nested(OrganisationView, required=True)
     person = fields.Nested(PersonView, required=True)
 
@@ -164,12 +164,20 @@ class AccountRoutes:
     def reset_second_factor(self, request, principal, person_id):
         return self.accounts.reset_second_factor(person_id, principal.as_actor())
 
-    @route("POST", "/api/v1/enterprise-registrations", body=RegisterEnterprise,
-           response=EnterpriseRegistered, status=201,
+    @route("POST", "/api/v1/enterprise-registrations", body=SelfRegistration,
+           response=SelfRegistered, status=201,
            summary="An enterprise registers itself and its administrator's account; a "
                    "specialist verifies it (its business licence) before its people act for it")
-    def register_enterprise(self, request, payload):
+    def register_enterprise_itself(self, request, payload):
         return self.accounts.register_enterprise(payload)
+
+    @route("POST", "/api/v1/institution-registrations", body=SelfRegistration,
+           response=SelfRegistered, status=201,
+           summary="An institution registers itself and its first member, who then applies for "
+                   "it (POST /api/v1/institutions); once a specialist approves the application, "
+                   "its people act for the institution")
+    def register_institution_itself(self, request, payload):
+        return self.accounts.register_institution(payload)
 
     @route("GET", "/api/v1/organisations", roles=("operator", "specialist"), query=ListOrganisations,
            response=OrganisationPage,

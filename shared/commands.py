@@ -586,9 +586,10 @@ class RegisterOrganisation(Command):
             raise ValidationError("an enterprise's party is its unified social credit code", "party")
 
 
-class RegisterEnterprise(Command):
-    credit_code = credit_code_field(metadata={"description": "the enterprise's unified social credit code"})
-    enterprise_name = text(200, required=True)
+class SelfRegistration(Command):
+    """An enterprise or an institution registering itself and its first account."""
+    credit_code = credit_code_field(metadata={"description": "its unified social credit code"})
+    organisation_name = text(200, required=True)
     sign_in_name = fields.String(required=True, validate=SIGN_IN_NAME)
     name = text(100, required=True)
     mobile = fields.String(required=True,

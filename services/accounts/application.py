@@ -27,7 +27,7 @@ from services.accounts.session import Session
 from services.accounts.views import organisation_view, person_view
 from shared.commands import (
     ChangePassword, ChangeRole, CreatePerson, ListAudit, ListOrganisations, ListPersons, Refresh,
-    RegisterEnterprise, RegisterOrganisation, SecondFactorCode, SetEnabled, SignIn,
+    SelfRegistration, RegisterOrganisation, SecondFactorCode, SetEnabled, SignIn,
     VerifyEnterprise)
 from shared.config import ConfigurationError, issuer, section
 from shared.errors import (
@@ -52,6 +52,8 @@ class Accounts(ServiceApplication):
     # Each reaction decides from one person or one organisation alone.
     applies_runs = True
     reactions = {"SpecialistLeft": "_on_specialist_left",
+                 "InstitutionRegistered": "_on_institution_registered",
+                 "InstitutionReviewed": "_on_institution_reviewed",
                  "InstitutionSuspended": "_on_standing", "InstitutionReinstated": "_on_standing",
                  "InstitutionExited": "_on_standing"}
 
@@ -115,19 +117,28 @@ class Accounts(ServiceApplication):
         """An enterprise registers itself and its first account, its administrator, with a
         password of their own; a specialist verifies it (the business licence) before its
         people act for it."""
-        command = self.load_command(RegisterEnterprise, payload)
+        return self._register_itself("enterprise", "enterprise_admin", payload)
+
+    def register_institution(self, payload: dict) -> dict:
+        """An institution registers itself and its first member, who then applies for it under
+        its credit code (POST /api/v1/institutions); once matching approves the application,
+        its people act for the institution."""
+        return self._register_itself("institution", "institution_member", payload)
+
+    def _register_itself(self, kind: str, role: str, payload: dict) -> dict:
+        command = self.load_command(SelfRegistration, payload)
         passwords.check_policy(command["password"], command["sign_in_name"])
-        by = {"role": "enterprise", "subject": command["credit_code"]}
-        enterprise = Organisation(kind="enterprise", party=command["credit_code"],
-                                  name=command["enterprise_name"], verified=False, by=by)
+        by = {"role": kind, "subject": command["credit_code"]}
+        enterprise = Organisation(kind=kind, party=command["credit_code"],
+                                  name=command["organisation_name"], verified=False, by=by)
         person = Person(sign_in_name=command["sign_in_name"], name=command["name"],
                         mobile=command["mobile"], email=command["email"],
-                        organisation_id=enterprise.id, roles=["enterprise_admin"],
+                        organisation_id=enterprise.id, roles=[role],
                         password_hash=passwords.hashed(command["password"]), by=by,
-                        reason="企业自行注册")
+                        reason="自行注册")
         person.change_password(person.password_hash)  # their own choice: nothing to change
         if self._exists(enterprise.id):
-            raise Conflict("该统一社会信用代码已注册；请联系本企业管理员为您开通账号",
+            raise Conflict("该统一社会信用代码已注册；请联系本单位管理员或平台运营员为您开通账号",
                            {"organisation_id": str(enterprise.id)})
         try:
             self.save(enterprise, person)
@@ -378,12 +389,29 @@ class Accounts(ServiceApplication):
                           reason=f"离开工作站：{data['reason']}")
             processing.collect_events(person)
 
+    def _on_institution_registered(self, message, data, processing):
+        """An institution that registered itself here has applied (or been registered by the
+        staff) in matching: its organisation learns its id there."""
+        applicant = self._organisation_or_none(Organisation.create_id("institution", data["credit_code"]))
+        if applicant is None or applicant.institution_id:
+            return
+        applicant.link_institution(str(data["institution_id"]))
+        if data["reviewed"]:  # registered by the staff: approved already
+            applicant.verify(by=data["registered_by"], evidence="registered by the station's staff")
+        processing.collect_events(applicant)
+
+    def _on_institution_reviewed(self, message, data, processing):
+        applicant = self._institution(data["institution_id"])
+        if applicant is not None and data["approved"] and not applicant.verified:
+            applicant.verify(by={"role": "system", "subject": "matching"},
+                             evidence=f"onboarding approved: {data['reason']}")
+            processing.collect_events(applicant)
+
     def _on_standing(self, message, data, processing):
         """A suspended or departed institution's people act for it no more (their refresh is
         refused from now on); reinstated, they do again."""
-        try:
-            institution = self.repository.get(Organisation.create_id("institution", data["institution_id"]))
-        except AggregateNotFoundError:
+        institution = self._institution(data["institution_id"])
+        if institution is None:
             return  # an institution with no accounts here
         standing = {"InstitutionSuspended": "suspended", "InstitutionReinstated": "active",
                     "InstitutionExited": "exited"}[message.event]
@@ -396,15 +424,16 @@ class Accounts(ServiceApplication):
         acts = {}
         for role in person.roles:
             acting = tokens.ACTS_AS[role]
-            if not organisation.verified:
+            if not organisation.verified and organisation.kind != "institution":
                 continue  # an enterprise not verified yet: its people act for nobody
-            # An enterprise's people act for its credit code, an institution's for its id; a
-            # station's specialists, supervisors and operators act as themselves.
-            acts[acting] = organisation.party if acting in ("enterprise", "institution", "supervisor") \
+            # An enterprise's people act for its credit code, an institution's for its id (an
+            # applicant's for its credit code, under which it applies); a station's
+            # specialists, supervisors and operators act as themselves.
+            acts[acting] = organisation.acting_party if acting in ("enterprise", "institution", "supervisor") \
                 else str(person.id)
         # Until the person has done what is pending, the token serves only to do it.
         pending = "password_change" if person.must_change_password else \
-            "verification" if not organisation.verified else \
+            "verification" if not organisation.verified and organisation.kind == "enterprise" else \
             "second_factor_setup" if not person.totp_secret and second_factor.REQUIRED_FOR & set(acts) \
             else None
         access, expires = tokens.access_token(
@@ -463,6 +492,23 @@ class Accounts(ServiceApplication):
         except NotFound:
             raise Invalid(f"没有编号为 {organisation_id} 的组织",
                           {"organisation_id": ["no such organisation"]}) from None
+
+    def _organisation_or_none(self, organisation_id) -> Organisation | None:
+        try:
+            found = self.repository.get(organisation_id)
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, Organisation) else None
+
+    def _institution(self, institution_id) -> Organisation | None:
+        """The organisation of an institution: registered here by its id, or one that applied
+        by itself and was linked to it."""
+        found = self._organisation_or_none(Organisation.create_id("institution", str(institution_id)))
+        if found is None:
+            linked = self.read("SELECT organisation_id FROM {s}institutions WHERE institution_id = %s",
+                               str(institution_id))
+            found = self._organisation_or_none(uuid.UUID(linked[0]["organisation_id"])) if linked else None
+        return found
 
     def _exists(self, aggregate_id) -> bool:
         try:

@@ -3,8 +3,9 @@
 ``party`` is how the platform's other services know it: an enterprise's unified social credit
 code, an institution's or a station's id, a supervisory agency's code, ``platform`` for the
 operators. An enterprise's first account must be verified by a specialist (the business licence
-checked) before its people see its demands; the others are created verified by whoever creates
-them.
+checked) before its people see its demands. An institution that registers itself applies under
+its credit code; matching's approval of its application verifies it, and its people act for its
+id from then on. The others are created verified by whoever creates them.
 """
 from __future__ import annotations
 
@@ -42,6 +43,14 @@ class Organisation(Aggregate):
         self.registered_by = by
         #: an institution's standing as matching decides it: active, suspended or exited
         self.standing = "active"
+        #: an institution that applied by itself: its id in matching once it applied
+        self.institution_id: str | None = None
+
+    @property
+    def acting_party(self) -> str:
+        """Whom its people act for: an applying institution's id once approved (until then its
+        credit code, under which it applies), else its party."""
+        return self.institution_id if self.institution_id and self.verified else self.party
 
     def verify(self, by: dict, evidence: str) -> None:
         if self.verified:
@@ -51,6 +60,10 @@ class Organisation(Aggregate):
     @event("OrganisationVerified")
     def _verified(self, by: dict, evidence: str) -> None:
         self.verified = True
+
+    @event("InstitutionLinked")
+    def link_institution(self, institution_id: str) -> None:
+        self.institution_id = institution_id
 
     @event("OrganisationStandingChanged")
     def change_standing(self, standing: str, reason: str) -> None:

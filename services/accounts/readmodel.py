@@ -19,6 +19,9 @@ TABLES = (
     # that differed for them would tell which names exist).
     "CREATE TABLE IF NOT EXISTS {s}sign_in_failures (name TEXT PRIMARY KEY, "
     "failures INTEGER NOT NULL, locked_until TEXT)",
+    # An institution that applied by itself: its id in matching, to its organisation here.
+    "CREATE TABLE IF NOT EXISTS {s}institutions (institution_id TEXT PRIMARY KEY, "
+    "organisation_id TEXT NOT NULL)",
     # The trail supervisors read: one row per audited event, written with it.
     "CREATE TABLE IF NOT EXISTS {s}audit (id TEXT PRIMARY KEY, at TEXT NOT NULL, "
     "person_id TEXT, event TEXT NOT NULL, detail TEXT NOT NULL)",
@@ -65,7 +68,11 @@ def rows(aggregate) -> list[Statement]:
             "disabled": int(bool(aggregate.disabled)),
             "created_at": aggregate.created_on.isoformat()})]
     if isinstance(aggregate, Organisation):
-        return [upsert("organisations", ("id",), {
+        rows = [upsert("organisations", ("id",), {
             "id": str(aggregate.id), "kind": aggregate.kind, "party": aggregate.party,
             "name": aggregate.name, "verified": int(aggregate.verified)})]
+        if aggregate.institution_id:
+            rows.append(upsert("institutions", ("institution_id",), {
+                "institution_id": aggregate.institution_id, "organisation_id": str(aggregate.id)}))
+        return rows
     return []

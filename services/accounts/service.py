@@ -94,6 +94,10 @@ class AccountsService(EventSourcedService, FollowsIntake, FollowsMatching):
         return self.application.register_enterprise(payload)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def register_institution(self, payload):
+        return self.application.register_institution(payload)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def verify_enterprise(self, organisation_id, payload, by):
         return self.application.verify_enterprise(organisation_id, payload, by)
 

@@ -159,3 +159,11 @@ class OrganisationStandingChanged(Schema):
     organisation_id = fields.UUID(required=True)
     standing = fields.String(required=True)
     reason = fields.String(required=True)
+
+
+@contract("InstitutionLinked", producer="accounts", subject="organisation_id",
+          summary="An institution that registered itself applied in matching: its organisation "
+                  "knows its id there, which its people act for once the application is approved.")
+class InstitutionLinked(Schema):
+    organisation_id = fields.UUID(required=True)
+    institution_id = fields.String(required=True)

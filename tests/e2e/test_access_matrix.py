@@ -316,7 +316,8 @@ MATRIX = [
     ("POST /api/v1/demands",                                    "unverified enterprise",  403, factories.demand(UNVERIFIED)),
     ("POST /api/v1/persons/{person_a}/second-factor-reset",     "operator",               409),
     ("POST /api/v1/persons/{person_a}/second-factor-reset",     "enterprise B",           403),
-    ("POST /api/v1/enterprise-registrations",                   None,                     201, {"credit_code": factories.credit_code(), "enterprise_name": "企业 C", "sign_in_name": "c-admin", "name": "钱七", "mobile": "13700000000", "password": "Enterprise-C-2026"}),
+    ("POST /api/v1/enterprise-registrations",                   None,                     201, {"credit_code": factories.credit_code(), "organisation_name": "企业 C", "sign_in_name": "c-admin", "name": "钱七", "mobile": "13700000000", "password": "Enterprise-C-2026"}),
+    ("POST /api/v1/institution-registrations",                  None,                     201, {"credit_code": factories.credit_code(), "organisation_name": "机构 D", "sign_in_name": "d-member", "name": "李九", "mobile": "13700000001", "password": "Institution-D-2026"}),
     ("GET /api/v1/organisations?kind=enterprise",               "operator",               sees("organisation_a")),
     ("GET /api/v1/organisations?kind=enterprise",               "specialist",             sees("organisation_a")),
     ("GET /api/v1/organisations?kind=agency",                   "specialist",             403),
@@ -456,7 +457,7 @@ def world(platform):
         "organisation_id": world["organisation_a"], "sign_in_name": "a-admin", "name": "张三",
         "roles": ["enterprise_admin"]}), 201)["id"]
     ok(api.call("POST", "/api/v1/enterprise-registrations", json={
-        "credit_code": UNVERIFIED, "enterprise_name": "未核验企业", "sign_in_name": "unverified",
+        "credit_code": UNVERIFIED, "organisation_name": "未核验企业", "sign_in_name": "unverified",
         "name": "孙八", "mobile": "13500000000", "password": PASSWORD}), 201)
     as_["unverified enterprise"] = ok(api.sign_in("unverified", PASSWORD), 201)["access_token"]
 

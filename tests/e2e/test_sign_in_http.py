@@ -181,7 +181,7 @@ def test_an_enterprise_registers_itself_is_verified_by_a_specialist_and_sees_its
                        json=factories.demand(code, channel="counter", park=park))
     assert counter.status_code == 201, counter.text
     registered = api.call("POST", "/api/v1/enterprise-registrations", json={
-        "credit_code": code, "enterprise_name": "番禺灯饰有限公司", "sign_in_name": "panyu-lamps",
+        "credit_code": code, "organisation_name": "番禺灯饰有限公司", "sign_in_name": "panyu-lamps",
         "name": "何丽", "mobile": "13600000000", "password": "Lanterns-2026-ok"})
     assert registered.status_code == 201, registered.text
     waiting = api.sign_in("panyu-lamps", "Lanterns-2026-ok").json()

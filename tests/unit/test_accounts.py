@@ -244,7 +244,7 @@ def test_the_key_ring_rotates_retires_and_refuses_keys_others_can_read(tmp_path,
 
 def test_an_enterprise_registers_itself_and_acts_once_a_specialist_verified_it(accounts):
     code = factories.credit_code()
-    registration = {"credit_code": code, "enterprise_name": "佛山照明电器有限公司",
+    registration = {"credit_code": code, "organisation_name": "佛山照明电器有限公司",
                     "sign_in_name": "fs-lighting", "name": "黄敏", "mobile": "13912345678",
                     "password": "Foshan-light-88"}
     with pytest.raises(Invalid, match="至少三类"):
@@ -359,5 +359,40 @@ def test_a_suspended_institution_s_people_are_refused_until_it_is_reinstated(acc
         matching.change_standing(lab["id"], {"action": "reinstate", "reason": "整改完成"}, OPERATOR)
         accounts.catch_up(["matching"])
         assert accounts.sign_in({"sign_in_name": "lab.member", "password": member["one_time_password"]})
+    finally:
+        matching.close()
+
+
+def test_an_institution_registers_itself_applies_and_acts_for_its_id_once_approved(accounts, config, clock):
+    from services.matching.application import Matching
+
+    matching = open_application(Matching, config)
+    matching.clock = clock
+    try:
+        accounts.follow_upstreams(lambda upstream, after, limit: matching.log(after, limit)
+                                  if upstream == "matching" else [], retry_backoff=0)
+        code = factories.credit_code()
+        registered = accounts.register_institution({
+            "credit_code": code, "organisation_name": "南沙计量检测所", "sign_in_name": "ns-metrology",
+            "name": "冯工", "mobile": "13800000001", "password": "Nansha-lab-2026"})
+        assert registered["person"]["roles"] == ["institution_member"]
+        tokens = accounts.sign_in({"sign_in_name": "ns-metrology", "password": "Nansha-lab-2026"})
+        claims = claims_of(accounts, tokens["access_token"])
+        assert claims["act"] == {"institution": code} and "pending" not in claims  # it may apply
+        applied = matching.register_institution(factories.institution(credit_code=code),
+                                                {"role": "institution", "subject": code})
+        accounts.catch_up(["matching"])
+        renewed = accounts.refresh({"refresh_token": tokens["refresh_token"]})
+        assert claims_of(accounts, renewed["access_token"])["act"] == {"institution": code}  # still applying
+        matching.review(applied["id"], {"decision": "approve", "reason": "资质齐全"},
+                        {"role": "specialist", "subject": "s-1"})
+        accounts.catch_up(["matching"])
+        approved = accounts.refresh({"refresh_token": renewed["refresh_token"]})
+        assert claims_of(accounts, approved["access_token"])["act"] == {"institution": applied["id"]}
+        # Its standing follows it under its id from then on.
+        matching.change_standing(applied["id"], {"action": "suspend", "reason": "暂停"}, OPERATOR)
+        accounts.catch_up(["matching"])
+        with pytest.raises(Unauthenticated):
+            accounts.refresh({"refresh_token": approved["refresh_token"]})
     finally:
         matching.close()
