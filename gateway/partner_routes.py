@@ -32,6 +32,9 @@ class WebhookView(Schema):
     delivered = fields.Integer(required=True, metadata={"description": "messages delivered so far"})
     failures = fields.Integer(required=True)
     retry_at = fields.String(allow_none=True, required=True)
+    suspended = fields.String(allow_none=True, required=True, metadata={
+        "description": "suspended or exited: nothing is posted until the institution is "
+                       "reinstated; its messages keep their place"})
     log = fields.List(fields.Dict(), required=True, metadata={"description": "newest first"})
 
 

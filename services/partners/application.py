@@ -189,6 +189,14 @@ class PartnerFeed(ServiceApplication):
             status = STANDING[message.event]
         processing.collect_events(self._message(message, data["institution_id"], "standing.changed",
                                                 {"status": status, "reason": data["reason"]}))
+        # A suspended or departed institution's webhook is posted to no more until reinstated.
+        webhook = self._webhook_or_none(data["institution_id"])
+        if webhook is not None and status in ("suspended", "exited") and not webhook.paused:
+            webhook.suspend(standing=status, at=self.clock().isoformat())
+            processing.collect_events(webhook)
+        elif webhook is not None and status == "active" and webhook.paused:
+            webhook.resume(at=self.clock().isoformat())
+            processing.collect_events(webhook)
 
     def _on_qualification(self, message, data, processing):
         processing.collect_events(self._message(
@@ -239,10 +247,16 @@ class PartnerFeed(ServiceApplication):
         return self._webhook(institution_id).view()
 
     def _webhook(self, institution_id: str) -> Webhook:
+        found = self._webhook_or_none(institution_id)
+        if found is None:
+            raise NotFound("no webhook registered")
+        return found
+
+    def _webhook_or_none(self, institution_id: str) -> Webhook | None:
         try:
             return self.repository.get(Webhook.create_id(institution_id))
         except AggregateNotFoundError:
-            raise NotFound("no webhook registered") from None
+            return None
 
     def redeliver(self, institution_id: str, from_event_id: str) -> dict:
         """Deliver again from ``from_event_id`` (included) onwards."""
@@ -265,6 +279,8 @@ class PartnerFeed(ServiceApplication):
             return delivered
 
     def _deliver(self, webhook: Webhook, post: Post, batch: int) -> int:
+        if webhook.paused:
+            return 0
         now = self.clock()
         if webhook.retry_at and datetime.fromisoformat(webhook.retry_at) > now:
             return 0

@@ -98,6 +98,8 @@ class Webhook(Aggregate):
         self.failures = 0
         self.retry_at: str | None = None
         self.log: list[dict] = []
+        #: the institution's standing while it may not receive deliveries (suspended, exited)
+        self.suspended: str | None = None
 
     @event("WebhookChanged")
     def change(self, url: str, secret: str, at: str) -> None:
@@ -130,10 +132,25 @@ class Webhook(Aggregate):
         self.failures, self.retry_at = 0, None
         self._log({"event_id": event_id, "ok": True, "rewound": True, "at": at})
 
+    @event("WebhookSuspended")
+    def suspend(self, standing: str, at: str) -> None:
+        """The institution was suspended or left: nothing is posted until it is reinstated;
+        its messages keep their place and are delivered then."""
+        self.suspended = standing
+
+    @event("WebhookResumed")
+    def resume(self, at: str) -> None:
+        self.suspended = None
+
+    @property
+    def paused(self) -> bool:
+        return bool(getattr(self, "suspended", None))  # a snapshot from before suspensions has none
+
     def _log(self, entry: dict) -> None:
         self.log = [*self.log, entry][-LOG_SIZE:]
 
     def view(self) -> dict:
         return {"institution_id": str(self.institution_id), "url": self.url,
                 "delivered": self.delivered, "failures": self.failures,
-                "retry_at": self.retry_at, "log": list(reversed(self.log))}
+                "retry_at": self.retry_at, "suspended": getattr(self, "suspended", None),
+                "log": list(reversed(self.log))}

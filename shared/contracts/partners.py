@@ -90,6 +90,19 @@ class WebhookDeliveryFailed(_WebhookStep):
     retry_at = fields.String(required=True)
 
 
+@contract("WebhookSuspended", producer="partners", subject="webhook_id",
+          summary="The institution was suspended or left: its webhook is posted to no more until "
+                  "it is reinstated (its messages keep their place).")
+class WebhookSuspended(_WebhookStep):
+    standing = fields.String(required=True)
+
+
+@contract("WebhookResumed", producer="partners", subject="webhook_id",
+          summary="The institution was reinstated: its webhook is posted to again, from where it was.")
+class WebhookResumed(_WebhookStep):
+    pass
+
+
 @contract("WebhookRewound", producer="partners", subject="webhook_id",
           summary="The institution asked for its messages again from event_id.")
 class WebhookRewound(_WebhookStep):

@@ -104,3 +104,29 @@ def test_the_published_schemas_match_the_contract():
             f"docs/partners/schemas/{name} is stale: run `onestop docs partners`"
         jsonschema.Draft202012Validator.check_schema(json.loads(text))
     assert set(contract.EVENTS) == {name.rsplit(".v", 1)[0] for name in files()}
+
+
+def test_a_suspended_institution_s_webhook_waits_and_delivers_once_reinstated(platform, feed):
+    feed.allow_http = True
+    matching = platform.apps["matching"]
+    lab = matching.register_institution(factories.institution(), SPECIALIST)
+    feed.register_webhook(lab["id"], {"url": "https://lab.example/hook", "secret": "a-secret-of-the-lab-01"})
+    posted = []
+
+    def post(url, body, headers):
+        posted.append(json.loads(body)["event"])
+        return 204
+    platform.settle_all()
+    feed.deliver_webhooks(post)
+    before = len(posted)
+    operator = {"role": "operator", "subject": "ops-1"}
+    matching.change_standing(lab["id"], {"action": "suspend", "reason": "资质暂停"}, operator)
+    platform.settle_all()
+    assert feed.webhook(lab["id"])["suspended"] == "suspended"
+    assert feed.deliver_webhooks(post) == 0 and len(posted) == before  # nothing posted meanwhile
+    matching.change_standing(lab["id"], {"action": "reinstate", "reason": "整改完成"}, operator)
+    platform.settle_all()
+    assert feed.webhook(lab["id"])["suspended"] is None
+    feed.deliver_webhooks(post)
+    # What waited is delivered in order: the suspension, then the reinstatement.
+    assert posted[before:] == ["standing.changed", "standing.changed"]
