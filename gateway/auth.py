@@ -87,6 +87,8 @@ class TokenVerifier(SharedExtension):
         try:
             header = jwt.get_unverified_header(token)
             said = jwt.decode(token, options={"verify_signature": False}).get("iss")
+            if not isinstance(said, str):
+                raise jwt.InvalidIssuerError("the token names no issuer")
             if said in self.external:
                 return self.external[said].verified(token, header.get("kid"))
             if said != self.issuer:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from urllib.parse import urlsplit
+
 import jwt
 import requests
 
@@ -23,6 +25,12 @@ ROLES = ("enterprise", "specialist", "institution", "supervisor", "operator")
 PARTY_ROLES = ("enterprise", "institution", "supervisor")
 #: Asymmetric algorithms only: a shared secret would let whoever verifies also sign.
 ALGORITHMS = ["ES256", "ES384", "RS256", "RS384", "RS512", "PS256", "EdDSA"]
+#: Roles the platform gives only to people who signed in with a second factor there: the
+#: token's ``amr`` must name one of these methods (RFC 8176).
+SECOND_FACTOR_ROLES = ("operator", "supervisor")
+SECOND_FACTOR_METHODS = {"mfa", "otp", "hwk", "swk", "sms", "sc"}
+#: Where an issuer may be reached over plain HTTP: this machine only (a development provider).
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass
@@ -32,12 +40,15 @@ class ExternalIssuer:
     roles: dict[str, str]
     roles_claim: str = "roles"
     party_claim: str = "org"
-    organisation_claim: str | None = None
     keys: PublishedKeys = field(init=False, repr=False)
 
     def __post_init__(self):
-        if not self.issuer.startswith(("https://", "http://")):
-            raise ConfigurationError(f"AUTH.external_issuers: issuer {self.issuer!r} is not a URL")
+        address = urlsplit(self.issuer)
+        if not (address.scheme == "https"
+                or (address.scheme == "http" and address.hostname in LOOPBACK)):
+            # Keys fetched over plain HTTP could be swapped on the way, and tokens forged with them.
+            raise ConfigurationError(f"AUTH.external_issuers: issuer {self.issuer!r} is not an "
+                                     "https URL (plain http only on this machine)")
         unknown = sorted(set(self.roles.values()) - set(ROLES))
         if not self.roles or unknown:
             raise ConfigurationError(f"AUTH.external_issuers: {self.issuer} must map its roles to "
@@ -61,22 +72,32 @@ class ExternalIssuer:
                                         f"{type(error).__name__}") from None
         if key is None:
             raise jwt.InvalidTokenError(f"signed with a key {self.issuer} does not publish")
-        claims = jwt.decode(token, key, algorithms=ALGORITHMS, audience=self.audience,
-                            issuer=self.issuer,
-                            options={"require": ["exp", "iat", "sub", "iss", "aud"]})
+        try:
+            claims = jwt.decode(token, key, algorithms=ALGORITHMS, audience=self.audience,
+                                issuer=self.issuer,
+                                options={"require": ["exp", "iat", "sub", "iss", "aud"]})
+        except jwt.InvalidTokenError:
+            raise
+        except (jwt.PyJWTError, TypeError, ValueError) as error:  # an algorithm its key cannot do
+            raise jwt.InvalidTokenError(f"not verifiable with {self.issuer}'s key: "
+                                        f"{type(error).__name__}") from None
         theirs = _claim(claims, self.roles_claim) or []
         party = _claim(claims, self.party_claim)
         acts = {}
+        methods = claims.get("amr") if isinstance(claims.get("amr"), list) else []
+        second_factor = bool(SECOND_FACTOR_METHODS & {str(method) for method in methods})
         for role in theirs if isinstance(theirs, list) else [theirs]:
             ours = self.roles.get(str(role))
+            if ours in SECOND_FACTOR_ROLES and not second_factor:
+                continue  # as on the platform's own accounts: no second factor, no such role
             if ours in PARTY_ROLES and party:
                 acts[ours] = str(party)
             elif ours and ours not in PARTY_ROLES:
                 acts[ours] = str(claims["sub"])
-        organisation = _claim(claims, self.organisation_claim) if self.organisation_claim else party
-        return {"sub": str(claims["sub"]), "org": str(organisation) if organisation else None,
-                "roles": [str(role) for role in theirs] if isinstance(theirs, list) else [str(theirs)],
-                "act": acts, "iss": self.issuer, "ext": True, "jti": claims.get("jti")}
+        # Their roles and organisation are theirs, not the platform's accounts': nothing that
+        # administers accounts here may take them for its own.
+        return {"sub": str(claims["sub"]), "org": None, "roles": [], "act": acts,
+                "iss": self.issuer, "ext": True, "jti": claims.get("jti")}
 
 
 def _claim(claims: dict, path: str | None):

@@ -31,7 +31,10 @@ class PublishedKeys:
             unknown = kid not in self._keys and (
                 self._fetched_at is None or now - self._fetched_at > REFETCH_SECONDS)
             if stale or unknown:
-                self._keys = {}
+                # Counted as a fetch even if it fails: an issuer that does not answer is not
+                # asked again for every token that names a key it does not have.
+                self._fetched_at = now
+                fetched = {}
                 for jwk in self._fetch().get("keys", []):
                     if "kid" not in jwk or jwk.get("use", "sig") != "sig":
                         continue
@@ -40,6 +43,6 @@ class PublishedKeys:
                     except jwt.PyJWKError:
                         continue  # a kind of key this platform does not verify with
                     if found.algorithm_name in algorithms:
-                        self._keys[jwk["kid"]] = found.key
-                self._fetched_at = now
+                        fetched[jwk["kid"]] = found.key
+                self._keys = fetched  # only once the whole set was read
             return self._keys.get(kid)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import requests
 
@@ -86,7 +86,8 @@ def create(config: dict) -> dict[str, dict[str, str]]:
     store = section(config, "EVENT_STORE")
     broker = section(config, "PARTNERS")
     amqp = urlsplit(str(config["AMQP_URI"]))
-    vhost = amqp.path.lstrip("/") or "/"
+    vhost = unquote(amqp.path.lstrip("/")) or "/"
+    port = amqp.port or (5671 if amqp.scheme == "amqps" else 5672)
     credentials = {}
     with psycopg.connect(host=store["postgres_host"], port=store["postgres_port"],
                          dbname=store["postgres_dbname"], user=store["postgres_user"],
@@ -96,12 +97,14 @@ def create(config: dict) -> dict[str, dict[str, str]]:
             _management(broker, "PUT", f"users/{quote(user, safe='')}", {"password": password, "tags": ""})
             _management(broker, "PUT", f"permissions/{quote(vhost, safe='')}/{quote(user, safe='')}",
                         permissions(service))
-            host = f"{quote(user, safe='')}:{quote(password, safe='')}@{amqp.hostname}:{amqp.port or 5672}"
+            host = f"{quote(user, safe='')}:{quote(password, safe='')}@{amqp.hostname}:{port}"
             env = {"ONESTOP_AMQP_URI": urlunsplit((amqp.scheme, host, amqp.path, "", ""))}
             if service.stores_events:
                 role, pg_password = role_of(config, service), secrets.token_urlsafe(24)
                 exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
-                admin.execute(sql.SQL("{} ROLE {} LOGIN PASSWORD {}").format(
+                # Nothing more than a login, whatever an older role of that name could do.
+                admin.execute(sql.SQL("{} ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
+                                      "NOREPLICATION NOBYPASSRLS PASSWORD {}").format(
                     sql.SQL("ALTER" if exists else "CREATE"), sql.Identifier(role), sql.Literal(pg_password)))
                 admin.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
                     sql.Identifier(store["postgres_dbname"]), sql.Identifier(role)))

@@ -155,6 +155,13 @@ class ReadModelRecorder:
             cursor.execute(self._sql(sql), tuple(params))
             return [dict(row) for row in cursor.fetchall()]
 
+    def execute_returning(self, sql: str, params: Sequence = ()) -> list[dict]:
+        """One statement that writes and returns rows (``RETURNING``), in a transaction of its
+        own: an atomic read-and-change, such as counting an attempt."""
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(self._sql(sql), tuple(params))
+            return [dict(row) for row in cursor.fetchall()]
+
     def execute(self, statements: Iterable[Statement]) -> None:
         """Statements in a transaction of their own, with no events (a rebuild, a snapshot)."""
         with self.datastore.transaction(commit=True) as cursor:

@@ -8,6 +8,7 @@ account. Every change is an event naming who made it; sign-ins and failures too.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import secrets
 import string
@@ -34,6 +35,8 @@ from shared.errors import (
     Conflict, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated)
 from shared.eventstore import ServiceApplication
 from shared.readmodel import equal, increment, keyset_page, upsert
+
+log = logging.getLogger(__name__)
 
 #: Consecutive failed sign-ins of one name before it is locked, and for how long.
 LOCK_AFTER = 5
@@ -64,6 +67,7 @@ class Accounts(ServiceApplication):
         self.audience = "onestop-api"
         self.access_seconds = tokens.MAX_ACCESS_SECONDS
         self.refresh_lifetime = timedelta(days=7)
+        self.session_max_age = timedelta(days=30)
 
     def rows(self, aggregate):
         return super().rows(aggregate) + readmodel.rows(aggregate)
@@ -81,6 +85,7 @@ class Accounts(ServiceApplication):
             raise ConfigurationError(f"AUTH.access_token_seconds must be 5 to "
                                      f"{tokens.MAX_ACCESS_SECONDS}")
         self.refresh_lifetime = timedelta(hours=float(auth.get("refresh_token_hours") or 168))
+        self.session_max_age = timedelta(hours=float(auth.get("session_max_hours") or 720))
 
     # Keys --------------------------------------------------------------------------------
     def jwks(self) -> dict:
@@ -254,12 +259,13 @@ class Accounts(ServiceApplication):
         command = self.load_command(SignIn, payload)
         name = command["sign_in_name"].casefold()
         now = self.clock()
-        self._not_locked(name, now)
+        # Counted before the password is checked, so attempts in flight together all count.
+        self._attempt(name, now)
         person = self._person_named(name)
         if not passwords.verify(person.password_hash if person else None, command["password"]):
-            self._failed(name, person, "wrong password" if person else "unknown name", now)
+            self._failed(person, "wrong password")
         if person.disabled:
-            self._failed(name, person, "disabled", now)
+            self._failed(person, "disabled")
         if self._organisation_of(person).standing != "active":
             # Only whoever knows the password learns why.
             raise Unauthenticated("所属机构已被暂停或退出平台，账号暂不可用",
@@ -272,40 +278,50 @@ class Accounts(ServiceApplication):
             step = second_factor.accepted_step(person.totp_secret, command["code"], now,
                                                person.totp_last_step)
             if step is None:
-                self._failed(name, person, "wrong second factor", now)
+                self._failed(person, "wrong second factor")
         self.recorder.execute([upsert("sign_in_failures", ("name",),
                                       {"name": name, "failures": 0, "locked_until": None})])
         if passwords.needs_rehash(person.password_hash):
-            person.change_password(passwords.hashed(command["password"]))
+            person.rehash_password(passwords.hashed(command["password"]))
         secret, kept = tokens.new_refresh_secret()
         session = Session(person_id=person.id, refresh_hash=kept,
-                          expires_at=(now + self.refresh_lifetime).isoformat(), method="password")
+                          expires_at=(now + self.refresh_lifetime).isoformat(), method="password",
+                          started_at=now.isoformat(), credentials=person.credentials)
         person.signed_in(session_id=session.id, method="password" if step is None else "password+totp",
                          step=step)
-        self.save(person, session)
+        try:
+            self.save(person, session)
+        except IntegrityError:  # another sign-in of the person at the same moment
+            raise Conflict("同一账号正在登录，请重试", {}) from None
         return self._tokens(person, session, secret, now)
 
     def refresh(self, payload: dict) -> dict:
-        """New tokens for a refresh token, which is replaced; one used a second time ends its
-        session."""
+        """New tokens for a refresh token, which is replaced. One it replaced, presented again,
+        ends the session; an unknown one changes nothing."""
         command = self.load_command(Refresh, payload)
         now = self.clock()
         session, secret = self._session_of(command["refresh_token"])
         if not tokens.same_hash(session.refresh_hash, secret):
-            session.end(reason="refresh token reused")
-            self.save_or_conflict(session, what="the session")
+            if any(tokens.same_hash(replaced, secret) for replaced in session.replaced):
+                self._end(session, "refresh token reused")
             raise Unauthenticated("会话已失效，请重新登录", {"reason": "session_ended"})
         if datetime.fromisoformat(session.expires_at) <= now:
             raise Unauthenticated("会话已过期，请重新登录", {"reason": "session_expired"})
         person = self.repository.get(session.person_id)
-        standing = self._organisation_of(person).standing
-        if person.disabled or not person.roles or standing != "active":
-            session.end(reason="person disabled" if person.disabled else "no role left"
-                        if not person.roles else f"organisation {standing}")
-            self.save_or_conflict(session, what="the session")
+        ended = ("person disabled" if person.disabled else
+                 "no role left" if not person.roles else
+                 f"organisation {self._organisation_of(person).standing}"
+                 if self._organisation_of(person).standing != "active" else
+                 "credentials changed" if session.credentials != person.credentials else
+                 "too old" if datetime.fromisoformat(session.started_at) + self.session_max_age <= now
+                 else None)
+        if ended:
+            self._end(session, ended)
             raise Unauthenticated("会话已失效，请重新登录", {"reason": "session_ended"})
         secret, kept = tokens.new_refresh_secret()
-        session.refreshed(refresh_hash=kept, expires_at=(now + self.refresh_lifetime).isoformat())
+        session.refreshed(refresh_hash=kept, expires_at=min(
+            now + self.refresh_lifetime,
+            datetime.fromisoformat(session.started_at) + self.session_max_age).isoformat())
         self.save_or_conflict(session, what="the session")
         return self._tokens(person, session, secret, now)
 
@@ -313,14 +329,17 @@ class Accounts(ServiceApplication):
         command = self.load_command(Refresh, payload)
         session, secret = self._session_of(command["refresh_token"])
         if tokens.same_hash(session.refresh_hash, secret):
-            session.end(reason="signed out")
-            self.save_or_conflict(session, what="the session")
+            self._end(session, "signed out")
 
     def change_password(self, payload: dict, by: dict) -> dict:
         command = self.load_command(ChangePassword, payload)
         person = self.find(Person, by.get("person"), "person")
+        name = person.sign_in_name.casefold()
+        self._attempt(name, self.clock())  # guesses with a stolen access token count too
         if not passwords.verify(person.password_hash, command["current_password"]):
-            raise Unauthenticated("当前密码错误", {"reason": "wrong_password"})
+            self._failed(person, "wrong current password")
+        self.recorder.execute([upsert("sign_in_failures", ("name",), {
+            "name": name, "failures": 0, "locked_until": None})])
         if command["new_password"] == command["current_password"]:
             raise Conflict("新密码不能与当前密码相同", {})
         passwords.check_policy(command["new_password"], person.sign_in_name)
@@ -390,14 +409,16 @@ class Accounts(ServiceApplication):
             processing.collect_events(person)
 
     def _on_institution_registered(self, message, data, processing):
-        """An institution that registered itself here has applied (or been registered by the
-        staff) in matching: its organisation learns its id there."""
+        """An institution that registered itself here applied in matching: its organisation
+        learns its id there. Only its own application links them: anyone may register a
+        credit code here, so one the staff registered is never handed to whoever claimed it."""
+        by = data["registered_by"]
+        if data["reviewed"] or by.get("role") != "institution" or by.get("subject") != data["credit_code"]:
+            return
         applicant = self._organisation_or_none(Organisation.create_id("institution", data["credit_code"]))
         if applicant is None or applicant.institution_id:
             return
         applicant.link_institution(str(data["institution_id"]))
-        if data["reviewed"]:  # registered by the staff: approved already
-            applicant.verify(by=data["registered_by"], evidence="registered by the station's staff")
         processing.collect_events(applicant)
 
     def _on_institution_reviewed(self, message, data, processing):
@@ -463,27 +484,52 @@ class Accounts(ServiceApplication):
             raise Unauthenticated("会话已失效，请重新登录", {"reason": "session_ended"})
         return session, parsed[1]
 
-    def _not_locked(self, name: str, now: datetime) -> None:
-        found = self.read("SELECT locked_until FROM {s}sign_in_failures WHERE name = %s", name)
-        until = found[0]["locked_until"] if found else None
-        if until and datetime.fromisoformat(until) > now:
-            seconds = math.ceil((datetime.fromisoformat(until) - now).total_seconds())
-            raise TooManyAttempts(f"登录失败次数过多，请 {math.ceil(seconds / 60)} 分钟后再试",
-                                  {"retry_after": seconds})
-
-    def _failed(self, name: str, person: Person | None, reason: str, now: datetime) -> NoReturn:
-        self.recorder.execute([increment("sign_in_failures", ("name",), {
-            "name": name, "failures": 1, "locked_until": None}, "failures")])
-        failures = self.read("SELECT failures FROM {s}sign_in_failures WHERE name = %s", name)[0]["failures"]
-        locked_until = None
-        if failures >= LOCK_AFTER:
-            locked_until = (now + LOCKED_FOR).isoformat()
+    def _attempt(self, name: str, now: datetime) -> None:
+        """Counts an attempt of the name, atomically; the sixth in a row locks it for
+        ``LOCKED_FOR`` (429), as does any while it is locked."""
+        counted = self.recorder.execute_returning(
+            "INSERT INTO {s}sign_in_failures AS kept (name, failures, locked_until) "
+            "VALUES (%s, 1, NULL) ON CONFLICT (name) DO UPDATE SET failures = kept.failures + 1 "
+            "RETURNING failures, locked_until", (name,))[0]
+        until = datetime.fromisoformat(counted["locked_until"]) if counted["locked_until"] else None
+        if until is None or until <= now:
+            if counted["failures"] <= LOCK_AFTER:
+                return
+            until = now + LOCKED_FOR
             self.recorder.execute([upsert("sign_in_failures", ("name",), {
-                "name": name, "failures": 0, "locked_until": locked_until})])
-        if person is not None:
+                "name": name, "failures": 0, "locked_until": until.isoformat()})])
+            person = self._person_named(name)
+            if person is not None:
+                self._failed(person, "locked out", until.isoformat(), answer=False)
+        seconds = math.ceil((until - now).total_seconds())
+        raise TooManyAttempts(f"登录失败次数过多，请 {math.ceil(seconds / 60)} 分钟后再试",
+                              {"retry_after": seconds})
+
+    def _failed(self, person: Person | None, reason: str, locked_until: str | None = None,
+                answer: bool = True) -> None:
+        """A failure of an existing account is its event (the trail); the answer is the same
+        for every failure, and a race for the person never shows in it."""
+        for _ in range(3):
+            if person is None:
+                break
             person.sign_in_failed(reason=reason, locked_until=locked_until)
-            self.save_or_conflict(person, what="the person")
-        raise Unauthenticated(WRONG, {"reason": "wrong_credentials"})
+            try:
+                self.save(person)
+                break
+            except IntegrityError:
+                person = self._person_named(person.sign_in_name.casefold())
+        else:
+            log.warning("a sign-in failure of %s was not recorded: the person kept changing",
+                        person.sign_in_name)
+        if answer:
+            raise Unauthenticated(WRONG, {"reason": "wrong_credentials"})
+
+    def _end(self, session: Session, reason: str) -> None:
+        session.end(reason=reason)
+        try:
+            self.save(session)
+        except IntegrityError:
+            pass  # refreshed or ended meanwhile: the next presentation is judged afresh
 
     def _named_organisation(self, organisation_id) -> Organisation:
         """The organisation a command names: one that does not exist is the command's fault."""

@@ -39,16 +39,25 @@ class Person(Aggregate):
         self.totp_last_step: int | None = None
         self.disabled: dict | None = None
         self.created_by = by
+        #: bumped whenever a password or an authenticator changes hands: older sessions end
+        self.credentials = 0
 
     @event("PasswordChanged")
     def change_password(self, password_hash: str) -> None:
         self.password_hash = password_hash
         self.must_change_password = False
+        self.credentials = getattr(self, "credentials", 0) + 1
+
+    @event("PasswordRehashed")
+    def rehash_password(self, password_hash: str) -> None:
+        """The same password under today's hashing parameters: no session ends."""
+        self.password_hash = password_hash
 
     @event("PasswordReset")
     def reset_password(self, password_hash: str, by: dict) -> None:
         self.password_hash = password_hash
         self.must_change_password = True
+        self.credentials = getattr(self, "credentials", 0) + 1
 
     def grant(self, role: str, by: dict, reason: str) -> None:
         if role in self.roles:
@@ -103,6 +112,7 @@ class Person(Aggregate):
     @event("SecondFactorReset")
     def _second_factor_reset(self, by: dict) -> None:
         self.totp_secret = self.totp_proposed = self.totp_last_step = None
+        self.credentials = getattr(self, "credentials", 0) + 1
 
     @event("PersonSignedIn")
     def signed_in(self, session_id: uuid.UUID, method: str, step: int | None) -> None:

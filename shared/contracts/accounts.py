@@ -42,8 +42,14 @@ class PersonCreated(Schema):
 
 
 @contract("PasswordChanged", producer="accounts", subject="person_id",
-          summary="A person changed their password (or a sign-in renewed its hash).")
+          summary="A person changed their password; their other sessions end.")
 class PasswordChanged(Schema):
+    person_id = fields.UUID(required=True)
+
+
+@contract("PasswordRehashed", producer="accounts", subject="person_id",
+          summary="A sign-in renewed the person's password hash under today's parameters.")
+class PasswordRehashed(Schema):
     person_id = fields.UUID(required=True)
 
 

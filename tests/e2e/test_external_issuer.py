@@ -17,7 +17,9 @@ ENTERPRISE = factories.credit_code()
 #: The people of the identity platform, as clients whose tokens carry their claims there.
 PEOPLE = [
     {"client_id": "regulator", "client_secret": "regulator-secret-0123456789",
-     "claims": {"roles": ["qi-supervisor"], "org_code": "panyu-amr"}},
+     "claims": {"roles": ["qi-supervisor"], "org_code": "panyu-amr", "amr": ["pwd", "otp"]}},
+    {"client_id": "regulator-password-only", "client_secret": "regulator-secret-9876543210",
+     "claims": {"roles": ["qi-supervisor"], "org_code": "panyu-amr", "amr": ["pwd"]}},
     {"client_id": "lamp-maker", "client_secret": "lamp-maker-secret-0123456789",
      "claims": {"roles": ["qi-enterprise"], "org_code": ENTERPRISE}},
     {"client_id": "visitor", "client_secret": "visitor-secret-0123456789",
@@ -85,6 +87,12 @@ def test_a_token_of_the_configured_provider_acts_in_the_mapped_roles(platform, p
     assert api.call("GET", "/api/v1/archive/demands", as_=regulator).status_code == 200
     refused = api.call("POST", "/api/v1/demands", as_=regulator, json=factories.demand(ENTERPRISE))
     assert refused.status_code == 403 and refused.json()["error"] == "forbidden"
+
+
+def test_a_supervisor_without_a_second_factor_there_is_no_supervisor_here(platform, providers):
+    refused = platform.api.call("GET", "/api/v1/archive/demands",
+                                as_=providers[0].token("regulator-password-only"))
+    assert refused.status_code == 403, refused.text
 
 
 def test_a_role_with_no_mapping_gives_nothing(platform, providers):

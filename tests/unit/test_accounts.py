@@ -1,5 +1,6 @@
 """Accounts on every store: the first operator, sign-in and lock-out, refresh tokens that are
 used up, administrators' powers, and what the tokens say."""
+import json
 import stat
 from datetime import timedelta
 
@@ -143,9 +144,10 @@ def test_every_failure_gets_the_same_answer_and_five_lock_the_name_for_fifteen_m
     clock.advance(minutes=15, seconds=1)
     assert accounts.sign_in({"sign_in_name": "operator", "password": STRONG,
                              "code": code_at(secret, clock())})["access_token"]
-    failures = [e for e in accounts.recorder.select_notifications(start=0, limit=1000)
+    failures = [json.loads(e.state)["reason"] for e in accounts.recorder.select_notifications(start=0, limit=1000)
                 if e.topic.endswith("SignInFailed")]
-    assert len(failures) == 5  # recorded for the person; the unknown name has no events
+    # Recorded for the person: five wrong passwords and the lock-out; the unknown name has no events.
+    assert failures == ["wrong password"] * 5 + ["locked out"]
 
 
 def test_a_refresh_token_is_used_up_and_one_used_twice_ends_the_session(accounts, clock):
@@ -394,5 +396,53 @@ def test_an_institution_registers_itself_applies_and_acts_for_its_id_once_approv
         accounts.catch_up(["matching"])
         with pytest.raises(Unauthenticated):
             accounts.refresh({"refresh_token": approved["refresh_token"]})
+    finally:
+        matching.close()
+
+
+def test_a_guessed_refresh_token_ends_nothing_a_replaced_one_does(accounts, clock):
+    tokens = signed_in_operator(accounts, clock)
+    session = tokens["refresh_token"].split(".")[0]
+    with pytest.raises(Unauthenticated):  # the session id is public (its events); the secret is not
+        accounts.refresh({"refresh_token": f"{session}.a-guess"})
+    renewed = accounts.refresh({"refresh_token": tokens["refresh_token"]})  # the owner goes on
+    assert renewed["refresh_token"].split(".")[0] == session
+
+
+def test_a_new_password_ends_the_other_sessions_and_no_session_outlives_its_maximum_age(accounts, clock):
+    created = station_person(accounts)
+    first = accounts.sign_in({"sign_in_name": "zhang.wei", "password": created["one_time_password"]})
+    other = accounts.sign_in({"sign_in_name": "zhang.wei", "password": created["one_time_password"]})
+    accounts.change_password({"current_password": created["one_time_password"], "new_password": STRONG},
+                             as_person(first))
+    with pytest.raises(Unauthenticated):  # a stolen refresh token dies with the old password
+        accounts.refresh({"refresh_token": other["refresh_token"]})
+    current = accounts.sign_in({"sign_in_name": "zhang.wei", "password": STRONG})
+    for days in (6, 6, 6, 6, 5):  # refreshed within a week each time: alive to day 29...
+        clock.advance(days=days)
+        current = accounts.refresh({"refresh_token": current["refresh_token"]})
+    clock.advance(days=2)  # ...but not past thirty days from its sign-in
+    with pytest.raises(Unauthenticated):
+        accounts.refresh({"refresh_token": current["refresh_token"]})
+
+
+def test_a_credit_code_claimed_here_first_is_not_handed_the_institution_the_staff_register(accounts, config, clock):
+    from services.matching.application import Matching
+
+    matching = open_application(Matching, config)
+    matching.clock = clock
+    try:
+        accounts.follow_upstreams(lambda upstream, after, limit: matching.log(after, limit)
+                                  if upstream == "matching" else [], retry_backoff=0)
+        code = factories.credit_code()
+        accounts.register_institution({
+            "credit_code": code, "organisation_name": "冒名机构", "sign_in_name": "squatter",
+            "name": "某人", "mobile": "13800000002", "password": "Claimed-first-2026"})
+        real = matching.register_institution(factories.institution(credit_code=code),
+                                              {"role": "specialist", "subject": "s-1"})
+        accounts.catch_up(["matching"])
+        tokens = accounts.sign_in({"sign_in_name": "squatter", "password": "Claimed-first-2026"})
+        assert claims_of(accounts, tokens["access_token"])["act"] == {"institution": code}
+        assert real["id"] != code  # never the institution's id
     finally:
         matching.close()

@@ -10,12 +10,15 @@ GOOD = {"issuer": "https://idp.example/realms/gd", "audience": "onestop-api",
 
 def test_a_working_configuration_is_taken_by_issuer():
     assert list(external_issuers([GOOD])) == ["https://idp.example/realms/gd"]
+    local = {**GOOD, "issuer": "http://127.0.0.1:3000"}  # a provider on this machine
+    assert list(external_issuers([local])) == ["http://127.0.0.1:3000"]
     assert external_issuers([]) == {} and external_issuers(None) == {}
 
 
 @pytest.mark.parametrize("configured, problem", [
     ({"issuer": "https://idp.example"}, "external_issuers"),
-    ([{**GOOD, "issuer": "idp.example"}], "not a URL"),
+    ([{**GOOD, "issuer": "idp.example"}], "not an https URL"),
+    ([{**GOOD, "issuer": "http://idp.example"}], "not an https URL"),
     ([{**GOOD, "roles": {}}], "must map its roles"),
     ([{**GOOD, "roles": {"qi-supervisor": "superuser"}}], "superuser"),
     ([{**GOOD, "algorithm": "HS256"}], "algorithm"),
