@@ -236,3 +236,58 @@ def test_a_specialist_taken_off_the_station_is_refused_at_once_and_cannot_refres
              timeout=30, message="the specialist role to be revoked")
     refused = api.call("POST", "/api/v1/sessions/refresh", json={"refresh_token": session["refresh_token"]})
     assert refused.status_code == 401, refused.text
+
+
+def test_a_new_deployment_as_its_people_meet_it(tmp_path):
+    """The issue's walk, each step by a person who signed in: the first operator (one-time
+    password changed, authenticator set up) opens a station and creates its specialist; the
+    specialist verifies an enterprise that registered itself; the enterprise submits a demand
+    and sees it; the specialist, taken off the station, is refused at once and cannot refresh."""
+    platform = Embedded(tmp_path).start()
+    try:
+        api = platform.api
+        operator = api.first_operator_token("Walk-Ops-2026!")  # OTP -> new password -> TOTP
+        station = api.call("POST", "/api/v1/stations", as_=operator, json=factories.station())
+        assert station.status_code == 201, station.text
+        organisation = api.call("POST", "/api/v1/organisations", as_=operator, json={
+            "kind": "station", "party": station.json()["id"], "name": "番禺站"}).json()
+        specialist = api.call("POST", "/api/v1/persons", as_=operator, json={
+            "organisation_id": organisation["id"], "sign_in_name": "chen.jing", "name": "陈静",
+            "roles": ["specialist"]}).json()
+        once = api.sign_in("chen.jing", specialist["one_time_password"]).json()
+        assert api.call("POST", "/api/v1/me/password", as_=once["access_token"], json={
+            "current_password": specialist["one_time_password"], "new_password": "Station-work-88"}).ok
+        assert api.call("POST", f"/api/v1/stations/{station.json()['id']}/specialists", as_=operator,
+                        json=factories.specialist(specialist["id"])).status_code == 201
+        staff = api.sign_in("chen.jing", "Station-work-88").json()
+
+        code = factories.credit_code()
+        registered = api.call("POST", "/api/v1/enterprise-registrations", json={
+            "credit_code": code, "organisation_name": "广州灯具有限公司", "sign_in_name": "gz-lamps",
+            "name": "李华", "mobile": "13900000000", "password": "Lamps-for-export-1"})
+        assert registered.status_code == 201, registered.text
+        waiting = api.call("GET", "/api/v1/organisations?kind=enterprise&verified=false",
+                           as_=staff["access_token"]).json()["items"]
+        enterprise = registered.json()["organisation"]["id"]
+        assert [o["id"] for o in waiting] == [enterprise]
+        assert api.call("POST", f"/api/v1/organisations/{enterprise}/verification",
+                        as_=staff["access_token"], json={"evidence": "营业执照原件已核对"}).ok
+
+        owner = api.sign_in("gz-lamps", "Lamps-for-export-1").json()
+        demand = api.call("POST", "/api/v1/demands", as_=owner["access_token"], json=factories.demand(code))
+        assert demand.status_code == 201, demand.text
+        mine = api.call("GET", "/api/v1/demands", as_=owner["access_token"]).json()["items"]
+        assert [d["id"] for d in mine] == [demand.json()["id"]]
+
+        removed = api.call("POST", f"/api/v1/stations/{station.json()['id']}/specialists/"
+                                   f"{specialist['id']}/removal", as_=operator, json={"reason": "调岗"})
+        assert removed.status_code == 200, removed.text
+        assert api.call("GET", f"/api/v1/demands/{demand.json()['id']}",
+                        as_=staff["access_token"]).status_code == 404  # at once
+        # Accounts follows the station and takes the role; then no refresh is granted.
+        wait_for(lambda: api.call("GET", f"/api/v1/persons/{specialist['id']}", as_=operator).json()["roles"] == [],
+                 timeout=30, message="the specialist role to be revoked")
+        refused = api.call("POST", "/api/v1/sessions/refresh", json={"refresh_token": staff["refresh_token"]})
+        assert refused.status_code == 401, refused.text
+    finally:
+        platform.stop()
