@@ -428,12 +428,10 @@ def _events(args, config):
 
 
 def _partners(args, config):
-    from services.partners.broker_access import BrokerAccessError, PartnerAccess
-    from shared.config import section
+    from services.partners.broker_access import BrokerAccessError
+    from services.partners.service import broker_access
 
-    settings = section(config, "PARTNERS")
-    access = PartnerAccess(str(settings.get("management_url")), str(settings.get("management_user")),
-                           str(settings.get("management_password") or ""), str(settings.get("vhost")))
+    access = broker_access(config)
     try:
         if args.verb == "grant":
             print(json.dumps(access.grant(args.institution_id), indent=2))

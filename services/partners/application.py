@@ -14,7 +14,7 @@ from typing import Callable
 from eventsourcing.application import AggregateNotFoundError
 
 from services.partners import contract
-from services.partners.feed import CaseFacts, OfferFacts, PartnerMessage, Webhook
+from services.partners.feed import CaseFacts, InstitutionStanding, OfferFacts, PartnerMessage, Webhook
 from shared.commands import RegisterWebhook
 from shared.config import section
 from shared.errors import Invalid, NotFound
@@ -41,6 +41,9 @@ TABLES = (
     "position BIGINT NOT NULL, event_id TEXT NOT NULL UNIQUE, envelope TEXT NOT NULL, "
     "PRIMARY KEY (institution_id, position))",
     "CREATE TABLE IF NOT EXISTS {s}webhooks (webhook_id TEXT PRIMARY KEY, institution_id TEXT NOT NULL)",
+    # Standings whose broker user was not given them yet.
+    "CREATE TABLE IF NOT EXISTS {s}standings (institution_id TEXT PRIMARY KEY, standing TEXT NOT NULL, "
+    "broker TEXT NOT NULL)",
 )
 
 
@@ -99,6 +102,10 @@ class PartnerFeed(ServiceApplication):
                 (str(aggregate.institution_id), str(aggregate.id),
                  json.dumps(envelope, ensure_ascii=False, sort_keys=True),
                  str(aggregate.institution_id)))]
+        if isinstance(aggregate, InstitutionStanding):
+            return [*super().rows(aggregate), upsert("standings", ("institution_id",), {
+                "institution_id": str(aggregate.institution_id), "standing": aggregate.standing,
+                "broker": aggregate.broker})]
         if isinstance(aggregate, Webhook):
             return [*super().rows(aggregate), upsert("webhooks", ("webhook_id",), {
                 "webhook_id": str(aggregate.id), "institution_id": str(aggregate.institution_id)})]
@@ -189,6 +196,14 @@ class PartnerFeed(ServiceApplication):
             status = STANDING[message.event]
         processing.collect_events(self._message(message, data["institution_id"], "standing.changed",
                                                 {"status": status, "reason": data["reason"]}))
+        if status in ("suspended", "exited", "active"):
+            try:
+                standing = self.repository.get(InstitutionStanding.create_id(data["institution_id"]))
+                standing.change(status)
+            except AggregateNotFoundError:
+                standing = InstitutionStanding(institution_id=uuid.UUID(str(data["institution_id"])),
+                                               standing=status)
+            processing.collect_events(standing)
         # A suspended or departed institution's webhook is posted to no more until reinstated.
         webhook = self._webhook_or_none(data["institution_id"])
         if webhook is not None and status in ("suspended", "exited") and not webhook.paused:
@@ -268,6 +283,21 @@ class PartnerFeed(ServiceApplication):
         webhook.rewind(position - 1, str(from_event_id), self.clock().isoformat())
         self.save_or_conflict(webhook, what="the webhook")
         return webhook.view()
+
+    def enforce_broker_standings(self, suspend: Callable[[str], bool],
+                                 restore: Callable[[str], bool]) -> int:
+        """Give each broker user its institution's standing where it differs (suspend or
+        restore on the partner vhost, then record it); what fails is tried again next round.
+        Returns how many were applied."""
+        applied = 0
+        for row in self.read("SELECT institution_id, standing FROM {s}standings WHERE standing <> broker "
+                             "ORDER BY institution_id"):
+            (restore if row["standing"] == "active" else suspend)(row["institution_id"])
+            standing = self.repository.get(InstitutionStanding.create_id(row["institution_id"]))
+            standing.applied(row["standing"])
+            self.save_or_conflict(standing, what="the standing")
+            applied += 1
+        return applied
 
     def deliver_webhooks(self, post: Post, batch: int = 100) -> int:
         """Post each webhook's pending messages in order; stop at a failure until its retry

@@ -15,7 +15,8 @@ from urllib.parse import quote
 
 import requests
 
-from services.partners.service import PARTNER_EXCHANGE
+#: The topic exchange institutions read, on the partners' own vhost.
+PARTNER_EXCHANGE = "onestop.partners"
 
 
 class BrokerAccessError(RuntimeError):
@@ -54,18 +55,46 @@ class PartnerAccess:
             raise BrokerAccessError(f"{institution_id!r} is not an institution id (a lower-case UUID)")
         self.prepare()
         username, password = f"inst-{institution_id}", secrets.token_urlsafe(24)
-        vhost, user = quote(self.vhost, safe=""), quote(username, safe="")
+        self._call("PUT", f"users/{quote(username, safe='')}", {"password": password, "tags": ""})
+        self._permit(institution_id)
+        return {"username": username, "password": password, "vhost": self.vhost,
+                "exchange": PARTNER_EXCHANGE, "queue_prefix": f"partner.{institution_id}.",
+                "binding_keys": [f"inst.{institution_id}.#", f"inst.{institution_id}.<event>"]}
+
+    def _permit(self, institution_id: str) -> None:
+        """Its own queues, reading the partner exchange under its own keys only."""
+        vhost, user = quote(self.vhost, safe=""), quote(f"inst-{institution_id}", safe="")
         own = re.escape(f"partner.{institution_id}.")
-        self._call("PUT", f"users/{user}", {"password": password, "tags": ""})
         self._call("PUT", f"permissions/{vhost}/{user}", {
             "configure": f"^{own}.*", "write": f"^{own}.*",
             "read": f"^({own}.*|{re.escape(PARTNER_EXCHANGE)})$"})
         self._call("PUT", f"topic-permissions/{vhost}/{user}", {
             "exchange": PARTNER_EXCHANGE, "write": "^$",
             "read": f"^{re.escape(f'inst.{institution_id}.')}.*"})
-        return {"username": username, "password": password, "vhost": self.vhost,
-                "exchange": PARTNER_EXCHANGE, "queue_prefix": f"partner.{institution_id}.",
-                "binding_keys": [f"inst.{institution_id}.#", f"inst.{institution_id}.<event>"]}
+
+    def suspend(self, institution_id: str) -> bool:
+        """A suspended or departed institution: its user may do nothing on the vhost, and its
+        open connections are closed; its queues and their messages stay. False if it has no
+        user."""
+        user = f"inst-{institution_id}"
+        if self._call("GET", f"users/{quote(user, safe='')}", ok=(200, 404)).status_code == 404:
+            return False
+        vhost = quote(self.vhost, safe="")
+        self._call("PUT", f"permissions/{vhost}/{quote(user, safe='')}",
+                   {"configure": "^$", "write": "^$", "read": "^$"})
+        for connection in self._call("GET", f"vhosts/{vhost}/connections").json():
+            if connection.get("user") == user:
+                self._call("DELETE", f"connections/{quote(connection['name'], safe='')}", ok=(204, 404))
+        return True
+
+    def restore(self, institution_id: str) -> bool:
+        """A reinstated institution's user gets its rights back (same password); False if it
+        has no user."""
+        user = f"inst-{institution_id}"
+        if self._call("GET", f"users/{quote(user, safe='')}", ok=(200, 404)).status_code == 404:
+            return False
+        self._permit(institution_id)
+        return True
 
     def revoke(self, institution_id: str) -> bool:
         """Delete the institution's user (its permissions go with it); False if there was none."""

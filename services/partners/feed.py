@@ -12,6 +12,7 @@ _CASES = uuid.UUID("a3c5e7f9-1b2d-4f6a-8c0e-2d4f6a8c0e13")
 _OFFERS = uuid.UUID("b4d6f8a0-2c3e-4a7b-9d1f-3e5a7b9d1f24")
 _MESSAGES = uuid.UUID("c5e7a9b1-3d4f-4b8c-ae20-4f6b8cae2035")
 _WEBHOOKS = uuid.UUID("d6f8b0c2-4e5a-4c9d-bf31-5a7c9dbf3146")
+_STANDINGS = uuid.UUID("e7a9c1d3-5f6b-4dae-8c42-6b8dae0c4257")
 
 #: Delivery log entries kept per webhook (the newest).
 LOG_SIZE = 200
@@ -154,3 +155,27 @@ class Webhook(Aggregate):
                 "delivered": self.delivered, "failures": self.failures,
                 "retry_at": self.retry_at, "suspended": getattr(self, "suspended", None),
                 "log": list(reversed(self.log))}
+
+
+class InstitutionStanding(Aggregate):
+    """An institution's standing as matching decides it, and the standing its broker user was
+    last given: what differs is applied on the partner vhost (a suspended institution's user may
+    do nothing there; reinstated, it may again)."""
+
+    @staticmethod
+    def create_id(institution_id, **_) -> uuid.UUID:
+        return uuid.uuid5(_STANDINGS, str(institution_id))
+
+    @event("StandingRecorded")
+    def __init__(self, institution_id: uuid.UUID, standing: str):
+        self.institution_id = institution_id
+        self.standing = standing
+        self.broker = "active"
+
+    @event("StandingChanged")
+    def change(self, standing: str) -> None:
+        self.standing = standing
+
+    @event("BrokerStandingApplied")
+    def applied(self, standing: str) -> None:
+        self.broker = standing

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import requests
 from kombu import Exchange
+from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
 from services.partners import contract
 from services.partners.application import PartnerFeed
+from services.partners.broker_access import PARTNER_EXCHANGE, PartnerAccess
 from shared.config import section
 from shared.errors import CLIENT_ERRORS
 from shared.messages import Message
@@ -16,7 +18,6 @@ from shared.publishing import ConfirmedPublisher, Outgoing
 from shared.runtime import (
     EventSourced, EventSourcedService, FollowsEvaluation, FollowsIntake, FollowsMatching, every)
 
-PARTNER_EXCHANGE = "onestop.partners"
 #: The relay position of the partner exchange, beside the internal relay's.
 PARTNER_RELAY = "partner-exchange"
 
@@ -50,6 +51,12 @@ class PartnerFeedProvider(EventSourced):
         super().stop()
 
 
+def broker_access(config: dict) -> PartnerAccess:
+    settings = section(config, "PARTNERS")
+    return PartnerAccess(str(settings.get("management_url")), str(settings.get("management_user")),
+                         str(settings.get("management_password") or ""), str(settings.get("vhost")))
+
+
 def to_partners(messages: list[Message]) -> list[Outgoing]:
     """The feed's integration events as envelopes; its bookkeeping stays inside the platform."""
     outgoing = []
@@ -74,6 +81,7 @@ def post(url: str, body: bytes, headers: dict) -> int:
 class PartnersService(EventSourcedService, FollowsIntake, FollowsMatching, FollowsEvaluation):
     name = "partners"
     application = PartnerFeedProvider(PartnerFeed)
+    config = Config()
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def partner_events(self, institution_id, after=None, limit=100):
@@ -94,3 +102,10 @@ class PartnersService(EventSourcedService, FollowsIntake, FollowsMatching, Follo
     @every("PARTNERS.webhook_interval", 1)
     def deliver_webhooks(self):
         self.application.deliver_webhooks(post)
+
+    @every("PARTNERS.broker_standing_interval", 10)
+    def enforce_broker_standings(self):
+        """A suspended or departed institution's broker user may do nothing on the partner
+        vhost (its connections closed); reinstated, it gets its rights back."""
+        access = broker_access(self.config)
+        self.application.enforce_broker_standings(access.suspend, access.restore)

@@ -108,3 +108,24 @@ class WebhookResumed(_WebhookStep):
 class WebhookRewound(_WebhookStep):
     event_id = fields.String(required=True)
     position = fields.Integer(required=True)
+
+
+@contract("StandingRecorded", producer="partners", subject="institution_standing_id",
+          summary="The feed keeps an institution's standing, to give its broker user the same.")
+class StandingRecorded(Schema):
+    institution_standing_id = fields.UUID(required=True)
+    institution_id = fields.UUID(required=True)
+    standing = fields.String(required=True)
+
+
+@contract("StandingChanged", producer="partners", subject="institution_standing_id",
+          summary="The institution's standing changed (suspended, exited, active).")
+class StandingChanged(Schema):
+    institution_standing_id = fields.UUID(required=True)
+    standing = fields.String(required=True)
+
+
+@contract("BrokerStandingApplied", producer="partners", subject="institution_standing_id",
+          summary="The institution's broker user was given its standing on the partner vhost.")
+class BrokerStandingApplied(StandingChanged):
+    pass

@@ -21,6 +21,7 @@ from shared.publishing import ConfirmedPublisher
 from shared.eventstore import open_application
 from shared.outbox import Relay
 from tests import factories
+from tests.conftest import wait_for
 from tests.unit.conftest import Platform
 
 SPECIALIST = {"role": "specialist", "subject": "s-1"}
@@ -161,5 +162,52 @@ def test_the_reference_subscriber_handles_each_event_once(tmp_path, vhost, clock
     finally:
         subscriber.terminate()
         subscriber.wait(10)
+        feed.close()
+        platform.close()
+
+
+def test_a_suspended_institution_s_broker_user_may_do_nothing_until_it_is_reinstated(tmp_path, vhost, clock):
+    from services.partners.broker_access import PartnerAccess
+
+    config = {"EVENT_STORE": {"kind": "sqlite"}, "DATA_DIR": str(tmp_path)}
+    platform = Platform(config, clock)
+    feed = open_application(PartnerFeed, config)
+    feed.follow_upstreams(platform.read_log, retry_backoff=0)
+    access = PartnerAccess("http://127.0.0.1:15672", "guest", "guest", vhost)
+    operator = {"role": "operator", "subject": "ops-1"}
+    try:
+        matching = platform.apps["matching"]
+        lab = matching.register_institution(factories.institution(), SPECIALIST)
+        granted = json.loads(onestop(vhost, "grant", lab["id"]).stdout)
+        queue = f"partner.{lab['id']}.inbox"
+        open_connection = connect(granted)
+        open_connection.channel().queue_declare(queue, durable=True)
+        # The management API lists a connection after its next statistics round.
+        wait_for(lambda: any(c.get("user") == granted["username"] for c in requests.get(
+            f"http://127.0.0.1:15672/api/vhosts/{quote(vhost, safe='')}/connections",
+            auth=("guest", "guest"), timeout=10).json()), timeout=30, interval=0.5,
+            message="the institution's connection to be listed")
+
+        matching.change_standing(lab["id"], {"action": "suspend", "reason": "资质暂停"}, operator)
+        platform.settle()
+        feed.catch_up()
+        assert feed.enforce_broker_standings(access.suspend, access.restore) == 1
+        assert feed.enforce_broker_standings(access.suspend, access.restore) == 0  # applied once
+        with pytest.raises(pika.exceptions.AMQPError):  # its open connection was closed
+            open_connection.channel().basic_get(queue)
+        connection = connect(granted)  # it may log in, and do nothing
+        with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
+            connection.channel().basic_get(queue)
+        assert refused.value.reply_code == 403
+        connection.close()
+
+        matching.change_standing(lab["id"], {"action": "reinstate", "reason": "整改完成"}, operator)
+        platform.settle()
+        feed.catch_up()
+        assert feed.enforce_broker_standings(access.suspend, access.restore) == 1
+        connection = connect(granted)  # the same password: its rights are back
+        connection.channel().queue_declare(queue, durable=True, passive=True)
+        connection.close()
+    finally:
         feed.close()
         platform.close()

@@ -10,7 +10,7 @@ from services.accounts.organisation import Organisation
 from services.accounts.person import Person
 from services.accounts.session import Session
 from services.archive.seals import Seal
-from services.partners.feed import CaseFacts, OfferFacts, PartnerMessage, Webhook
+from services.partners.feed import CaseFacts, InstitutionStanding, OfferFacts, PartnerMessage, Webhook
 from services.evaluation.cases import InstitutionRating, OfferRound, ServiceCase, StationRecord
 from services.evaluation.complaints import Complaint
 from services.evaluation.ledger import Tally
@@ -28,7 +28,7 @@ from services.intake.application import Intake
 AGGREGATES = (Demand, Station, Institution, Match, Tally, StationRecord, ServiceCase, OfferRound,
               InstitutionRating, Complaint, SupervisionCheck, RegisteredConfiguration,
               PublishedEvaluation, ImprovementAction, Seal, CaseFacts, OfferFacts, PartnerMessage,
-              Webhook, DeadLetter, Organisation, Person, Session, DossierAccess)
+              Webhook, DeadLetter, Organisation, Person, Session, DossierAccess, InstitutionStanding)
 
 
 def recorded_event_names():
