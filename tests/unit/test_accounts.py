@@ -37,6 +37,19 @@ def claims_of(accounts, token):
                                                                  "verify_iat": False})
 
 
+@pytest.fixture
+def matching(accounts, config, clock):
+    """Matching on the same kind of store and the same clock, followed by accounts."""
+    from services.matching.application import Matching
+
+    app = open_application(Matching, config)
+    app.clock = clock
+    accounts.follow_upstreams(lambda upstream, after, limit: app.log(after, limit)
+                              if upstream == "matching" else [], retry_backoff=0)
+    yield app
+    app.close()
+
+
 def as_person(tokens):
     return {"role": "person", "subject": tokens["person"]["id"], "person": tokens["person"]["id"]}
 
@@ -338,66 +351,48 @@ def test_the_trail_lists_sign_ins_failures_role_changes_and_dossier_reads(accoun
         accounts.audit({}, {"role": "specialist", "subject": "s-1"})
 
 
-def test_a_suspended_institution_s_people_are_refused_until_it_is_reinstated(accounts, config, clock):
-    from services.matching.application import Matching
-
-    matching = open_application(Matching, config)
-    matching.clock = clock
-    try:
-        accounts.follow_upstreams(lambda upstream, after, limit: matching.log(after, limit)
-                                  if upstream == "matching" else [], retry_backoff=0)
-        lab = matching.register_institution(factories.institution(), {"role": "specialist", "subject": "s-1"})
-        organisation = accounts.register_organisation(
-            {"kind": "institution", "party": lab["id"], "name": lab["name"]}, OPERATOR)
-        member = accounts.create_person({"organisation_id": organisation["id"], "sign_in_name": "lab.member",
-                                         "name": "实验员", "roles": ["institution_member"]}, OPERATOR)
-        tokens = accounts.sign_in({"sign_in_name": "lab.member", "password": member["one_time_password"]})
-        matching.change_standing(lab["id"], {"action": "suspend", "reason": "资质暂停"}, OPERATOR)
-        accounts.catch_up(["matching"])
-        with pytest.raises(Unauthenticated):  # refresh refused at once
-            accounts.refresh({"refresh_token": tokens["refresh_token"]})
-        with pytest.raises(Unauthenticated, match="暂停"):
-            accounts.sign_in({"sign_in_name": "lab.member", "password": member["one_time_password"]})
-        matching.change_standing(lab["id"], {"action": "reinstate", "reason": "整改完成"}, OPERATOR)
-        accounts.catch_up(["matching"])
-        assert accounts.sign_in({"sign_in_name": "lab.member", "password": member["one_time_password"]})
-    finally:
-        matching.close()
+def test_a_suspended_institution_s_people_are_refused_until_it_is_reinstated(accounts, matching):
+    lab = matching.register_institution(factories.institution(), {"role": "specialist", "subject": "s-1"})
+    organisation = accounts.register_organisation(
+        {"kind": "institution", "party": lab["id"], "name": lab["name"]}, OPERATOR)
+    member = accounts.create_person({"organisation_id": organisation["id"], "sign_in_name": "lab.member",
+                                     "name": "实验员", "roles": ["institution_member"]}, OPERATOR)
+    tokens = accounts.sign_in({"sign_in_name": "lab.member", "password": member["one_time_password"]})
+    matching.change_standing(lab["id"], {"action": "suspend", "reason": "资质暂停"}, OPERATOR)
+    accounts.catch_up(["matching"])
+    with pytest.raises(Unauthenticated):  # refresh refused at once
+        accounts.refresh({"refresh_token": tokens["refresh_token"]})
+    with pytest.raises(Unauthenticated, match="暂停"):
+        accounts.sign_in({"sign_in_name": "lab.member", "password": member["one_time_password"]})
+    matching.change_standing(lab["id"], {"action": "reinstate", "reason": "整改完成"}, OPERATOR)
+    accounts.catch_up(["matching"])
+    assert accounts.sign_in({"sign_in_name": "lab.member", "password": member["one_time_password"]})
 
 
-def test_an_institution_registers_itself_applies_and_acts_for_its_id_once_approved(accounts, config, clock):
-    from services.matching.application import Matching
-
-    matching = open_application(Matching, config)
-    matching.clock = clock
-    try:
-        accounts.follow_upstreams(lambda upstream, after, limit: matching.log(after, limit)
-                                  if upstream == "matching" else [], retry_backoff=0)
-        code = factories.credit_code()
-        registered = accounts.register_institution({
-            "credit_code": code, "organisation_name": "南沙计量检测所", "sign_in_name": "ns-metrology",
-            "name": "冯工", "mobile": "13800000001", "password": "Nansha-lab-2026"})
-        assert registered["person"]["roles"] == ["institution_member"]
-        tokens = accounts.sign_in({"sign_in_name": "ns-metrology", "password": "Nansha-lab-2026"})
-        claims = claims_of(accounts, tokens["access_token"])
-        assert claims["act"] == {"institution": code} and "pending" not in claims  # it may apply
-        applied = matching.register_institution(factories.institution(credit_code=code),
-                                                {"role": "institution", "subject": code})
-        accounts.catch_up(["matching"])
-        renewed = accounts.refresh({"refresh_token": tokens["refresh_token"]})
-        assert claims_of(accounts, renewed["access_token"])["act"] == {"institution": code}  # still applying
-        matching.review(applied["id"], {"decision": "approve", "reason": "资质齐全"},
-                        {"role": "specialist", "subject": "s-1"})
-        accounts.catch_up(["matching"])
-        approved = accounts.refresh({"refresh_token": renewed["refresh_token"]})
-        assert claims_of(accounts, approved["access_token"])["act"] == {"institution": applied["id"]}
-        # Its standing follows it under its id from then on.
-        matching.change_standing(applied["id"], {"action": "suspend", "reason": "暂停"}, OPERATOR)
-        accounts.catch_up(["matching"])
-        with pytest.raises(Unauthenticated):
-            accounts.refresh({"refresh_token": approved["refresh_token"]})
-    finally:
-        matching.close()
+def test_an_institution_registers_itself_applies_and_acts_for_its_id_once_approved(accounts, matching):
+    code = factories.credit_code()
+    registered = accounts.register_institution({
+        "credit_code": code, "organisation_name": "南沙计量检测所", "sign_in_name": "ns-metrology",
+        "name": "冯工", "mobile": "13800000001", "password": "Nansha-lab-2026"})
+    assert registered["person"]["roles"] == ["institution_member"]
+    tokens = accounts.sign_in({"sign_in_name": "ns-metrology", "password": "Nansha-lab-2026"})
+    claims = claims_of(accounts, tokens["access_token"])
+    assert claims["act"] == {"institution": code} and "pending" not in claims  # it may apply
+    applied = matching.register_institution(factories.institution(credit_code=code),
+                                            {"role": "institution", "subject": code})
+    accounts.catch_up(["matching"])
+    renewed = accounts.refresh({"refresh_token": tokens["refresh_token"]})
+    assert claims_of(accounts, renewed["access_token"])["act"] == {"institution": code}  # still applying
+    matching.review(applied["id"], {"decision": "approve", "reason": "资质齐全"},
+                    {"role": "specialist", "subject": "s-1"})
+    accounts.catch_up(["matching"])
+    approved = accounts.refresh({"refresh_token": renewed["refresh_token"]})
+    assert claims_of(accounts, approved["access_token"])["act"] == {"institution": applied["id"]}
+    # Its standing follows it under its id from then on.
+    matching.change_standing(applied["id"], {"action": "suspend", "reason": "暂停"}, OPERATOR)
+    accounts.catch_up(["matching"])
+    with pytest.raises(Unauthenticated):
+        accounts.refresh({"refresh_token": approved["refresh_token"]})
 
 
 def test_a_guessed_refresh_token_ends_nothing_a_replaced_one_does(accounts, clock):
@@ -426,23 +421,14 @@ def test_a_new_password_ends_the_other_sessions_and_no_session_outlives_its_maxi
         accounts.refresh({"refresh_token": current["refresh_token"]})
 
 
-def test_a_credit_code_claimed_here_first_is_not_handed_the_institution_the_staff_register(accounts, config, clock):
-    from services.matching.application import Matching
-
-    matching = open_application(Matching, config)
-    matching.clock = clock
-    try:
-        accounts.follow_upstreams(lambda upstream, after, limit: matching.log(after, limit)
-                                  if upstream == "matching" else [], retry_backoff=0)
-        code = factories.credit_code()
-        accounts.register_institution({
-            "credit_code": code, "organisation_name": "冒名机构", "sign_in_name": "squatter",
-            "name": "某人", "mobile": "13800000002", "password": "Claimed-first-2026"})
-        real = matching.register_institution(factories.institution(credit_code=code),
-                                              {"role": "specialist", "subject": "s-1"})
-        accounts.catch_up(["matching"])
-        tokens = accounts.sign_in({"sign_in_name": "squatter", "password": "Claimed-first-2026"})
-        assert claims_of(accounts, tokens["access_token"])["act"] == {"institution": code}
-        assert real["id"] != code  # never the institution's id
-    finally:
-        matching.close()
+def test_a_credit_code_claimed_here_first_is_not_handed_the_institution_the_staff_register(accounts, matching):
+    code = factories.credit_code()
+    accounts.register_institution({
+        "credit_code": code, "organisation_name": "冒名机构", "sign_in_name": "squatter",
+        "name": "某人", "mobile": "13800000002", "password": "Claimed-first-2026"})
+    real = matching.register_institution(factories.institution(credit_code=code),
+                                          {"role": "specialist", "subject": "s-1"})
+    accounts.catch_up(["matching"])
+    tokens = accounts.sign_in({"sign_in_name": "squatter", "password": "Claimed-first-2026"})
+    assert claims_of(accounts, tokens["access_token"])["act"] == {"institution": code}
+    assert real["id"] != code  # never the institution's id
