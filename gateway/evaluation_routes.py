@@ -186,18 +186,20 @@ def as_csv(report: dict) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    writer.writerow(("total", "", report["scope"], f"{report['period']} "
+    writer.writerow(("total", "", _text(report["scope"]), f"{report['period']} "
                      f"({report['first_day']}..{report['last_day']})",
-                     f"configuration {report['configuration_version']}", report["grade"] or "",
-                     _cell(report["total"]), ""))
+                     _text(f"configuration {report['configuration_version']}"),
+                     _text(report["grade"] or ""), _cell(report["total"]), ""))
     for dimension in report["dimensions"]:
-        writer.writerow(("dimension", dimension["id"], dimension["id"], dimension["name"], "", "",
-                         _cell(dimension["score"]), dimension["weight"]))
+        writer.writerow(("dimension", _text(dimension["id"]), _text(dimension["id"]),
+                         _text(dimension["name"]), "", "", _cell(dimension["score"]),
+                         dimension["weight"]))
         for line in dimension["indicators"]:
-            writer.writerow(("indicator", dimension["id"], line["id"], line["name"], line["unit"],
-                             _cell(line["value"]), _cell(line["score"]), line["weight"]))
+            writer.writerow(("indicator", _text(dimension["id"]), _text(line["id"]),
+                             _text(line["name"]), _text(line["unit"]), _cell(line["value"]),
+                             _cell(line["score"]), line["weight"]))
     for figure, value in report["figures"].items():
-        writer.writerow(("figure", "", figure, "", "", _cell(value), "", ""))
+        writer.writerow(("figure", "", _text(figure), "", "", _cell(value), "", ""))
     name = f"evaluation-{report['scope'].replace(':', '-')}-{report['period']}.csv"
     return Response(out.getvalue(), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -205,3 +207,14 @@ def as_csv(report: dict) -> Response:
 
 def _cell(value) -> str:
     return "" if value is None else f"{value:g}"
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP's list, tab and return included).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value) -> str:
+    """A text cell a spreadsheet shows as text: one that would start a formula (a name a
+    supervisor typed into a configuration, "=HYPERLINK(...)") gets a leading apostrophe."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

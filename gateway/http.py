@@ -45,6 +45,14 @@ class ExclusiveWebServer(WebServer):
                                               protocol=JsonErrorsProtocol)
             self._gt = self.container.spawn_managed_thread(self.run)
 
+    def make_url_map(self):
+        url_map = Map(merge_slashes=False)  # an empty path segment matches no route: a 404
+        for provider in self._providers:
+            rule = provider.get_url_rule()
+            rule.endpoint = provider
+            url_map.add(rule)
+        return url_map
+
 
 class Route(HttpRequestHandler):
     server = ExclusiveWebServer()
@@ -185,7 +193,9 @@ def unmatched(service_cls, method: str, path: str) -> ApiError:
     """The error for a request no declared route takes: 405 if the path exists, else 404."""
     rules = [Rule(r.url, methods=r.method.split(","))
              for _, r in routes_of(service_cls) if r.documented]
-    adapter = Map(rules).bind("localhost")
+    # Not merging slashes: "/demands//export" names no demand, it is no path of ours (merged,
+    # werkzeug answered it with a redirect the gateway could not give: a 500).
+    adapter = Map(rules, merge_slashes=False).bind("localhost")
     try:
         adapter.match(path, method=method)
     except MethodNotAllowed as error:

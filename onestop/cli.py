@@ -167,7 +167,11 @@ def _up(args, config):
         print(f"onestop: {address} is already in use; stop what listens there or choose "
               "another address with ONESTOP_HTTP_ADDRESS=host:port", file=sys.stderr)
         return 1
+    # Everything the platform writes here (event stores, archive, attachments, keys) is the
+    # user's alone: the data folder holds people's accounts and enterprises' files.
+    os.umask(0o077)
     folder = data_dir(config)
+    folder.chmod(0o700)
     first = _first_operator_once(config)
     host, _, port = address.rpartition(":")
     url = f"http://{'127.0.0.1' if host in ('', '0.0.0.0') else host}:{port}"

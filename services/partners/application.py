@@ -17,7 +17,7 @@ from services.partners import contract
 from services.partners.feed import CaseFacts, InstitutionStanding, OfferFacts, PartnerMessage, Webhook
 from shared.commands import RegisterWebhook
 from shared.config import section
-from shared.errors import Invalid, NotFound
+from shared.errors import Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
 from shared.readmodel import Statement, upsert
 
@@ -246,6 +246,12 @@ class PartnerFeed(ServiceApplication):
     # Webhooks ------------------------------------------------------------------------------
     def register_webhook(self, institution_id: str, payload: dict) -> dict:
         command = self.load_command(RegisterWebhook, payload)
+        try:
+            uuid.UUID(str(institution_id))
+        except ValueError:
+            # An institution applying is known by its credit code: no stream of its own yet.
+            raise Forbidden("申请中的机构尚无事件流；申请通过后再登记回调地址",
+                            {"institution_id": str(institution_id)}) from None
         if not command["url"].startswith("https://") and not self.allow_http:
             raise Invalid("a webhook URL must use https", {"url": ["must start with https://"]})
         at = self.clock().isoformat()

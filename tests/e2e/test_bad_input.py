@@ -310,3 +310,13 @@ def test_what_the_http_server_refuses_by_itself_is_json_too(platform, request_by
         assert int(headers["content-length"]) == len(json.dumps(body, ensure_ascii=False).encode())
     # The server still answers what comes next.
     assert platform.api.call("GET", "/api/v1/demands", as_=SPECIALIST).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/archive/demands//export", "/api/v1/archive/demands//verify",
+                                  "/api/v1/demands//matching", "/api/v1/institutions//qualifications"])
+def test_an_empty_id_is_not_found_not_a_server_error(platform, path):
+    answer = platform.api.call("GET" if "qualifications" not in path else "POST", path,
+                               as_=("supervisor", "regulator-1") if "archive" in path else SPECIALIST,
+                               json={} if "qualifications" in path else None)
+    assert answer.status_code in (404, 405), answer.text
+    assert answer.json()["error"] in ("not_found", "method_not_allowed")

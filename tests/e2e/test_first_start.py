@@ -4,6 +4,7 @@ a problem, and says when it stopped; `onestop token` never signs with a secret n
 `--help` reads as plain text."""
 import os
 import signal
+import stat
 
 import requests
 
@@ -21,6 +22,10 @@ def test_up_takes_its_own_options_says_what_it_did_and_stops_cleanly(tmp_path):
         output = up.output()
         assert f"ready in " in output and f"at http://127.0.0.1:{port}" in output
         assert f"data in {data}" in output
+        # The data folder and all it holds are the user's alone.
+        assert stat.S_IMODE(data.stat().st_mode) == 0o700
+        shared = [str(p) for p in data.rglob("*") if stat.S_IMODE(p.stat().st_mode) & 0o077]
+        assert not shared, shared
         kept = data / "first-operator-password"
         password = kept.read_text().split("one-time password: ")[1].strip()
         assert password in output and str(kept) in output  # printed once, and where it is kept

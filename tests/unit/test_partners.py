@@ -130,3 +130,12 @@ def test_a_suspended_institution_s_webhook_waits_and_delivers_once_reinstated(pl
     feed.deliver_webhooks(post)
     # What waited is delivered in order: the suspension, then the reinstatement.
     assert posted[before:] == ["standing.changed", "standing.changed"]
+
+
+def test_an_institution_still_applying_cannot_register_a_webhook(feed):
+    from shared.errors import Forbidden
+
+    applicant = factories.credit_code()  # its token's subject until it has an id
+    with pytest.raises(Forbidden):
+        feed.register_webhook(applicant, {"url": "https://lab.example/hook",
+                                          "secret": "a-secret-of-the-lab-01"})
