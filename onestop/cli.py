@@ -9,7 +9,6 @@ import os
 import sys
 import time
 import warnings
-from pathlib import Path
 
 
 def main(argv=None) -> int:
@@ -180,7 +179,6 @@ def _up(args, config):
     started = time.monotonic()
 
     def ready():
-        data = "" if folder.resolve() == (Path.cwd() / "data").resolve() else f" --data-dir {folder}"
         print(f"onestop: ready in {time.monotonic() - started:.1f} s at {url} (API under /api/v1, "
               f"its description at {url}/openapi.json)", flush=True)
         if first:

@@ -14,7 +14,6 @@ import secrets
 import string
 import uuid
 from datetime import datetime, timedelta
-from typing import NoReturn
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
@@ -34,7 +33,7 @@ from shared.config import ConfigurationError, issuer, section
 from shared.errors import (
     Conflict, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated)
 from shared.eventstore import ServiceApplication
-from shared.readmodel import equal, increment, keyset_page, upsert
+from shared.readmodel import equal, keyset_page, upsert
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +141,7 @@ class Accounts(ServiceApplication):
                         password_hash=passwords.hashed(command["password"]), by=by,
                         reason="自行注册")
         person.change_password(person.password_hash)  # their own choice: nothing to change
-        if self._exists(enterprise.id):
+        if self._organisation_or_none(enterprise.id) is not None:
             raise Conflict("该统一社会信用代码已注册；请联系本单位管理员或平台运营员为您开通账号",
                            {"organisation_id": str(enterprise.id)})
         try:
@@ -555,13 +554,6 @@ class Accounts(ServiceApplication):
                                str(institution_id))
             found = self._organisation_or_none(uuid.UUID(linked[0]["organisation_id"])) if linked else None
         return found
-
-    def _exists(self, aggregate_id) -> bool:
-        try:
-            self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return False
-        return True
 
     def _organisation_of(self, person: Person) -> Organisation:
         return self.repository.get(person.organisation_id)
