@@ -26,6 +26,15 @@ from shared.logs import keep_expected_errors_brief
 keep_expected_errors_brief()
 
 MAX_BODY_BYTES = 1024 * 1024
+#: On every answer: nothing an API answers (a person's case, a token) is kept by caches, sniffed
+#: into another type, framed, or allowed to load anything when opened in a browser.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
 #: Far deeper than any command nests, and far below Python's recursion limit: a document nested
 #: a few hundred levels parses, but then breaks whoever copies, stores or serialises it later
 #: (the archive's store, the RPC of an upstream log), long after the request was answered.
@@ -104,6 +113,8 @@ class Route(HttpRequestHandler):
     def handle_request(self, request):
         started = time.perf_counter()
         response = super().handle_request(request)
+        for header, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(header, value)  # a route's own (a key set's max-age) stays
         metrics.HTTP_REQUESTS.labels(self.method, self.url, response.status_code).inc()
         metrics.HTTP_LATENCY.labels(self.method, self.url).observe(time.perf_counter() - started)
         return response

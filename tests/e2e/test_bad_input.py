@@ -320,3 +320,18 @@ def test_an_empty_id_is_not_found_not_a_server_error(platform, path):
                                json={} if "qualifications" in path else None)
     assert answer.status_code in (404, 405), answer.text
     assert answer.json()["error"] in ("not_found", "method_not_allowed")
+
+
+@pytest.mark.parametrize("method, path, as_", [
+    ("GET", "/api/v1/demands", SPECIALIST), ("GET", "/api/v1/nothing", None), ("POST", "/api/v1/sessions", None),
+    ("GET", "/openapi.json", None)])
+def test_every_answer_carries_the_security_headers(platform, method, path, as_):
+    answer = platform.api.call(method, path, as_=as_, json={} if method == "POST" else None)
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert answer.headers["Referrer-Policy"] == "no-referrer" and answer.headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_published_keys_may_be_cached_a_minute(platform):
+    assert platform.api.call("GET", "/.well-known/jwks.json").headers["Cache-Control"] == "max-age=60"
