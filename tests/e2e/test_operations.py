@@ -79,6 +79,11 @@ def test_every_overlay_renders_into_valid_manifests(overlay):
         mounted = {volume["secret"]["secretName"] for volume in doc["spec"]["template"]["spec"].get("volumes", [])
                    if "secret" in volume}
         assert mounted == ({"onestop-signing-keys"} if service == "accounts" else set()), service
+    # What the Ingress routes from outside: the API, its description, the tokens' discovery;
+    # never the metrics or the readiness check (which fans out to every service).
+    (ingress,) = [d for d in docs if d["kind"] == "Ingress"]
+    routed = {path["path"] for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]}
+    assert routed == {"/api", "/.well-known", "/openapi.json"}
     if overlay == "production":
         for service in SERVICES:
             assert ("HorizontalPodAutoscaler", f"onestop-{service}") in kinds
