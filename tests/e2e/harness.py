@@ -137,6 +137,22 @@ class Api:
         assert changed.status_code == 200, changed.text
         return self.with_second_factor("operator", new_password)
 
+    def new_person(self, operator, organisation_id: str, name: str, roles: list[str],
+                   password: str) -> tuple[dict, dict]:
+        """A person the operator creates in the organisation, who changes the one-time password
+        to ``password`` and signs in: (the person, their tokens). Roles that need a second
+        factor sign in with ``with_second_factor`` afterwards instead."""
+        made = self.call("POST", "/api/v1/persons", as_=operator, json={
+            "organisation_id": organisation_id, "sign_in_name": name, "name": name, "roles": roles})
+        assert made.status_code == 201, made.text
+        once = made.json()["one_time_password"]
+        first = self.sign_in(name, once)
+        assert first.status_code == 201, first.text
+        changed = self.call("POST", "/api/v1/me/password", as_=first.json()["access_token"],
+                            json={"current_password": once, "new_password": password})
+        assert changed.status_code == 200, changed.text
+        return made.json(), self.sign_in(name, password).json()
+
     def with_second_factor(self, name: str, password: str) -> str:
         """Signs a person in whose role needs a second factor, sets one up (an authenticator
         played by the test), and signs in again with a code: that access token."""

@@ -392,15 +392,10 @@ def slug(caller: str) -> str:
 def signed_in(api, operator, organisation, caller, roles, *, second_factor=False):
     """A person of the organisation, created by the operator, their one-time password changed,
     signed in (with an authenticator where the role needs one): (access token, person id)."""
-    made = ok(api.call("POST", "/api/v1/persons", as_=operator, json={
-        "organisation_id": organisation, "sign_in_name": slug(caller), "name": caller,
-        "roles": roles}), 201)
-    first = ok(api.sign_in(slug(caller), made["one_time_password"]), 201)
-    ok(api.call("POST", "/api/v1/me/password", as_=first["access_token"], json={
-        "current_password": made["one_time_password"], "new_password": PASSWORD}))
+    made, tokens = api.new_person(operator, organisation, slug(caller), roles, PASSWORD)
     if second_factor:
         return api.with_second_factor(slug(caller), PASSWORD), made["id"]
-    return ok(api.sign_in(slug(caller), PASSWORD), 201)["access_token"], made["id"]
+    return tokens["access_token"], made["id"]
 
 
 @pytest.fixture(scope="module")

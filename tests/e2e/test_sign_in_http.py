@@ -209,15 +209,10 @@ def test_a_specialist_taken_off_the_station_is_refused_at_once_and_cannot_refres
     station = api.open_station(staff=(), park="huangpu-port-park")
     organisation = api.call("POST", "/api/v1/organisations", as_=operator, json={
         "kind": "station", "party": station["id"], "name": station["name"]}).json()
-    person = api.call("POST", "/api/v1/persons", as_=operator, json={
-        "organisation_id": organisation["id"], "sign_in_name": "wu.gang", "name": "吴刚",
-        "roles": ["specialist"]}).json()
-    once = api.sign_in("wu.gang", person["one_time_password"]).json()
-    assert api.call("POST", "/api/v1/me/password", as_=once["access_token"], json={
-        "current_password": person["one_time_password"], "new_password": "Wu-Gang-huangpu-7"}).ok
+    person, session = api.new_person(operator, organisation["id"], "wu.gang", ["specialist"],
+                                     "Wu-Gang-huangpu-7")
     assert api.call("POST", f"/api/v1/stations/{station['id']}/specialists", as_=operator,
                     json=factories.specialist(person["id"])).status_code == 201
-    session = api.sign_in("wu.gang", "Wu-Gang-huangpu-7").json()
     taken = api.call("POST", "/api/v1/demands", as_=session["access_token"],
                      json=factories.demand(channel="phone", park="huangpu-port-park"))
     assert taken.status_code == 201, taken.text
@@ -251,15 +246,10 @@ def test_a_new_deployment_as_its_people_meet_it(tmp_path):
         assert station.status_code == 201, station.text
         organisation = api.call("POST", "/api/v1/organisations", as_=operator, json={
             "kind": "station", "party": station.json()["id"], "name": "番禺站"}).json()
-        specialist = api.call("POST", "/api/v1/persons", as_=operator, json={
-            "organisation_id": organisation["id"], "sign_in_name": "chen.jing", "name": "陈静",
-            "roles": ["specialist"]}).json()
-        once = api.sign_in("chen.jing", specialist["one_time_password"]).json()
-        assert api.call("POST", "/api/v1/me/password", as_=once["access_token"], json={
-            "current_password": specialist["one_time_password"], "new_password": "Station-work-88"}).ok
+        specialist, staff = api.new_person(operator, organisation["id"], "chen.jing", ["specialist"],
+                                           "Station-work-88")
         assert api.call("POST", f"/api/v1/stations/{station.json()['id']}/specialists", as_=operator,
                         json=factories.specialist(specialist["id"])).status_code == 201
-        staff = api.sign_in("chen.jing", "Station-work-88").json()
 
         code = factories.credit_code()
         registered = api.call("POST", "/api/v1/enterprise-registrations", json={
