@@ -8,7 +8,6 @@ import re
 
 import eventlet
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
@@ -32,6 +31,7 @@ from shared.commands import (
     ReviewApplication, SearchDossiers, SubmitDemand, SupplyInformation, Withdraw, AsOf)
 from shared.config import attachment_max_bytes
 from shared.errors import NotFound
+from shared.rpc import RpcProxy
 
 STAFF = ("specialist", "supervisor", "operator")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")

@@ -19,7 +19,6 @@ from kombu import Exchange, Queue
 from nameko.exceptions import ContainerBeingKilled
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
-from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.timer import Timer
 from prometheus_client import start_http_server
@@ -34,6 +33,7 @@ from shared.leadership import Leadership
 from shared.messages import ROUTING_KEY, MalformedMessage, Message, from_amqp, to_amqp
 from shared.outbox import Relay
 from shared.publishing import ConfirmedPublisher, Outgoing
+from shared.rpc import rpc
 
 log = logging.getLogger(__name__)
 keep_expected_errors_brief()

@@ -4,11 +4,11 @@ specialists who leave a station, and matching for the institutions suspended."""
 from datetime import datetime, timezone
 
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
 
 from services.accounts.application import Accounts
 from services.accounts.keys import key_ring
 from shared.errors import CLIENT_ERRORS
+from shared.rpc import rpc
 from shared.runtime import EventSourced, EventSourcedService, FollowsIntake, FollowsMatching
 
 

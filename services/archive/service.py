@@ -1,10 +1,9 @@
 """The archive nameko service: follows every service, serves, searches and verifies dossiers,
 and publishes their seals."""
-from nameko.rpc import rpc
-
 from services.archive.seals import ArchiveSeals
 from services.archive.store import open_archive
 from shared.errors import CLIENT_ERRORS
+from shared.rpc import rpc
 from shared.runtime import (
     EventSourced, EventSourcedService, FollowsEvaluation, FollowsIntake, FollowsMatching)
 

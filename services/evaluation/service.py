@@ -1,9 +1,8 @@
 """The evaluation nameko service: feedback, complaints, supervision checks, figures and
 evaluations; follows intake and matching."""
-from nameko.rpc import rpc
-
 from services.evaluation.application import Evaluation
 from shared.errors import CLIENT_ERRORS
+from shared.rpc import rpc
 from shared.runtime import (
     EventSourced, EventSourcedService, FollowsArchive, FollowsIntake, FollowsMatching, every)
 

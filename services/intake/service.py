@@ -1,10 +1,9 @@
 """The intake nameko service: stations, demands and their time limits; matching followed."""
 import base64
 
-from nameko.rpc import rpc
-
 from services.intake.application import Intake
 from shared.errors import CLIENT_ERRORS
+from shared.rpc import rpc
 from shared.runtime import EventSourced, EventSourcedService, FollowsMatching, every
 
 

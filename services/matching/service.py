@@ -1,8 +1,7 @@
 """The matching nameko service: institutions over RPC, accepted demands followed and matched."""
-from nameko.rpc import rpc
-
 from services.matching.application import Matching
 from shared.errors import CLIENT_ERRORS
+from shared.rpc import rpc
 from shared.runtime import (
     EventSourced, EventSourcedService, FollowsEvaluation, FollowsIntake, every)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import requests
 from kombu import Exchange
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 
 from services.partners import contract
 from services.partners.application import PartnerFeed
@@ -15,6 +14,7 @@ from shared.errors import CLIENT_ERRORS
 from shared.messages import Message
 from shared.outbox import Relay
 from shared.publishing import ConfirmedPublisher, Outgoing
+from shared.rpc import rpc
 from shared.runtime import (
     EventSourced, EventSourcedService, FollowsEvaluation, FollowsIntake, FollowsMatching, every)
 

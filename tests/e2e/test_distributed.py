@@ -14,7 +14,8 @@ SUPERVISOR = ("supervisor", "regulator-1")
 
 @pytest.fixture
 def platform(tmp_path, rabbit_config, pg_schema_prefix):
-    platform = Distributed(tmp_path, rabbit_config["AMQP_URI"], PG["dbname"], pg_schema_prefix).start()
+    platform = Distributed(tmp_path, rabbit_config["AMQP_URI"], PG["dbname"], pg_schema_prefix,
+                           service_settings={"gateway": {"ONESTOP_GATEWAY_RPC_TIMEOUT": "3"}}).start()
     platform.api.open_station()
     yield platform
     platform.stop()
@@ -66,6 +67,21 @@ def test_a_consumer_killed_mid_stream_ends_with_every_demand_assigned_exactly_on
         return figures["figures"].get("assignments", 0)
     wait_for(lambda: assignments_counted() >= 30, timeout=30, message="evaluation to count 30")
     assert assignments_counted() == 30
+
+
+def test_a_service_that_is_down_gets_a_503_after_the_timeout_and_answers_again_once_back(platform):
+    api = platform.api
+    institution = api.call("POST", "/api/v1/institutions", as_=SPECIALIST,
+                           json=factories.institution()).json()["id"]
+    matching = platform.processes["matching"]
+    matching.stop()
+    # Its queue stays: the request waits there, unconfirmed and unanswered, until the timeout.
+    down = api.call("GET", f"/api/v1/institutions/{institution}", as_=SPECIALIST)
+    assert down.status_code == 503 and down.json()["error"] == "service_unavailable", down.text
+    matching.start()
+    api.wait_ready()
+    back = api.call("GET", f"/api/v1/institutions/{institution}", as_=SPECIALIST)
+    assert back.status_code == 200 and back.json()["id"] == institution, back.text
 
 
 def test_messages_deleted_while_the_consumer_is_down_are_still_processed_and_rebuild_is_identical(
