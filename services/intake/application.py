@@ -18,7 +18,7 @@ from services.intake.demand import Demand
 from services.intake.station import Station
 from services.intake.time_limits import TimeLimits
 from services.intake import readmodel
-from services.intake.views import demand_view, station_view
+from services.intake.views import demand_listing, demand_record, demand_view, station_view
 from shared import metrics
 from shared.calendar import WorkingCalendar
 from shared.commands import (
@@ -136,7 +136,7 @@ class Intake(ServiceApplication):
             self.save(demand)
         except IntegrityError:
             return self._replay(demand.id, request_hash)
-        return demand_view(demand, now)
+        return _shown(demand, now)
 
     def _replay(self, demand_id: uuid.UUID, request_hash: str) -> dict:
         """The first result of a submission repeated with the same Idempotency-Key."""
@@ -144,7 +144,7 @@ class Intake(ServiceApplication):
         if first.request_hash != request_hash:
             raise Conflict("this Idempotency-Key was already used for a different request",
                            {"demand_id": str(demand_id)})
-        return {**demand_view(first, self.clock()), "replayed": True}
+        return {**_shown(first, self.clock()), "replayed": True}
 
     # Assessment, information, withdrawal, cancellation, follow-up --------------------------
     def assess(self, demand_id: str, payload: dict, by: dict) -> dict:
@@ -213,14 +213,18 @@ class Intake(ServiceApplication):
         except IntegrityError:
             raise Conflict("the demand changed while this request was handled; try again",
                            {"current_status": self.find(Demand, demand.id, "demand").status}) from None
-        return demand_view(demand, now)
+        return _shown(demand, now)
 
     # Queries -------------------------------------------------------------------------------
     def demand(self, demand_id: str, viewer: dict) -> dict:
-        demand = self.find(Demand, demand_id, "demand")
-        if not self._may_see(viewer, demand):
+        """From the read model (one indexed read), as the list shows it; no aggregate loaded."""
+        found = self.read("SELECT d.next_due, v.record FROM {s}demands d JOIN {s}demand_details v "
+                          "ON v.id = d.id WHERE d.id = %s", demand_id)
+        record = json.loads(found[0]["record"]) if found else None
+        if record is None or not self._may_see(viewer, record):
             raise NotFound(f"no demand {demand_id}")
-        shown = demand_view(demand, self.clock())
+        now = self.clock()
+        shown = demand_view(record, now, _overdue(found[0]["next_due"], instant(now.isoformat())))
         if viewer["role"] == "institution":
             shown["excluded_institutions"] = []  # whom the enterprise turned down is its own affair
         return shown
@@ -375,7 +379,7 @@ class Intake(ServiceApplication):
 
     def _demand_to_act_on(self, demand_id: str, by: dict, *, enterprise_may: bool) -> Demand:
         demand = self.find(Demand, demand_id, "demand")
-        if not self._may_see(by, demand):
+        if not self._may_see(by, demand_listing(demand)):
             raise NotFound(f"no demand {demand_id}")
         allowed = self._is_staff(by, demand.station_id) or (
             enterprise_may and by["role"] == "enterprise")
@@ -400,18 +404,29 @@ class Intake(ServiceApplication):
             self._zones[station_id] = ZoneInfo(self.repository.get(station_id).calendar["timezone"])
         return self._zones[station_id]
 
-    def _may_see(self, viewer: dict, demand: Demand) -> bool:
+    def _may_see(self, viewer: dict, listing: dict) -> bool:
+        """``listing``: the demand as a list shows it (``views.demand_listing``)."""
         role, subject = viewer["role"], viewer["subject"]
         if role == "enterprise":
-            return demand.enterprise["credit_code"] == subject
+            return listing["enterprise"]["credit_code"] == subject
         if role == "institution":
-            return bool(demand.assignment) and str(demand.assignment["institution_id"]) == subject
+            return bool(listing["assignment"]) and listing["assignment"]["institution_id"] == subject
         if role == "specialist":
-            return self._is_staff(viewer, demand.station_id)
+            return self._is_staff(viewer, uuid.UUID(listing["station_id"]))
         return role in ("supervisor", "operator")
 
     def _calendar_of(self, demand: Demand) -> WorkingCalendar:
         return _calendar(self.repository.get(demand.station_id).calendar)
+
+
+def _shown(demand: Demand, now: datetime) -> dict:
+    """A demand just saved or loaded, as a read of it would show it."""
+    return demand_view(demand_record(demand), now, demand.overdue(now))
+
+
+def _overdue(next_due: str | None, now: str) -> bool:
+    """From a read-model row's ``next_due`` and ``now`` as ``readmodel.instant`` text."""
+    return next_due is not None and next_due <= now
 
 
 def _calendar(settings: dict) -> WorkingCalendar:

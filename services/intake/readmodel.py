@@ -4,7 +4,9 @@ the transaction that records their events (shared/readmodel.py).
 A demand's row holds what lists filter and sort on, its summary as shown in a list, and two
 instants that let the monitor and the ``overdue`` filter use an index instead of every demand:
 ``next_due`` (the earliest due time of a running stage) and ``next_check`` (the earliest moment
-the monitor has something to record: a warning or a breach not recorded yet).
+the monitor has something to record: a warning or a breach not recorded yet). Its record
+(``demand_details``: the whole view but for what depends on the moment it is read) answers a
+read of one demand without loading the aggregate.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from services.intake.demand import Demand
 from services.intake.station import Station
-from services.intake.views import demand_listing
+from services.intake.views import demand_listing, demand_record
 from shared.readmodel import Statement, instant, upsert
 
 TABLES = (
@@ -31,6 +33,7 @@ TABLES = (
     "CREATE INDEX IF NOT EXISTS demands_category ON {s}demands (category, status)",
     "CREATE INDEX IF NOT EXISTS demands_due ON {s}demands (next_due)",
     "CREATE INDEX IF NOT EXISTS demands_check ON {s}demands (next_check)",
+    "CREATE TABLE IF NOT EXISTS {s}demand_details (id TEXT PRIMARY KEY, record TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS {s}staff (staff_id TEXT PRIMARY KEY, station_id TEXT NOT NULL)",
 )
 
@@ -38,7 +41,9 @@ TABLES = (
 def rows(aggregate, zone_of) -> list[Statement]:
     """``zone_of(station_id)``: the station's time zone, for the day a demand was submitted on."""
     if isinstance(aggregate, Demand):
-        return [demand_row(aggregate, zone_of(aggregate.station_id))]
+        return [demand_row(aggregate, zone_of(aggregate.station_id)),
+                upsert("demand_details", ("id",), {"id": str(aggregate.id),
+                                                   "record": demand_record(aggregate)})]
     if isinstance(aggregate, Station):
         return [upsert("staff", ("staff_id",), {"staff_id": staff_id, "station_id": str(aggregate.id)})
                 for staff_id in aggregate.specialists] + [

@@ -7,9 +7,17 @@ from services.intake.demand import Demand
 from services.intake.station import Station
 
 
-def demand_view(demand: Demand, now: datetime) -> dict:
+def demand_view(record: dict, now: datetime, overdue: bool) -> dict:
+    """A demand as shown at ``now``: its record with the state of each stage's clock."""
+    return {**record, "overdue": overdue,
+            "deadlines": {stage: _deadline(clock, now) for stage, clock in record["deadlines"].items()}}
+
+
+def demand_record(demand: Demand) -> dict:
+    """What a demand's view shows that does not depend on the moment it is read (its stages'
+    clocks as recorded): kept as a read-model row, so a read loads no aggregate."""
     return {
-        **demand_summary(demand, now),
+        **demand_listing(demand),
         "description": demand.description,
         "items": demand.items,
         "sub_items": demand.sub_items,
@@ -24,12 +32,8 @@ def demand_view(demand: Demand, now: datetime) -> dict:
         "information": demand.information,
         "follow_ups": [{**f, "next_step_on": f["next_step_on"].isoformat() if f["next_step_on"] else None}
                        for f in demand.follow_ups],
-        "deadlines": {stage: _deadline(clock, now) for stage, clock in demand.deadlines.items()},
+        "deadlines": demand.deadlines,
     }
-
-
-def demand_summary(demand: Demand, now: datetime) -> dict:
-    return {**demand_listing(demand), "overdue": demand.overdue(now)}
 
 
 def demand_listing(demand: Demand) -> dict:

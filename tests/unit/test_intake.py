@@ -391,3 +391,47 @@ def test_dates_in_the_past_are_judged_by_the_services_clock(station):
         submit(station, expected_by="2026-11-26")
     assert refused.value.fields == {"expected_by": ["must not be in the past"]}
     assert submit(station, expected_by="2026-11-27")["expected_by"] == "2026-11-27"
+
+
+def test_a_read_of_one_demand_comes_from_its_row_and_shows_what_the_aggregate_would(
+        station, monkeypatch):
+    """Reading a demand loads no aggregate; what it shows, at any moment, is what the demand's
+    own state gives: after each command, with a clock paused, running and breached."""
+    from services.intake.views import demand_record, demand_view
+    intake = station.apps["intake"]
+    station.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    owner = {"role": "enterprise", "subject": factories.credit_code()}
+    answers = [submit(station, by=owner, enterprise_code=owner["subject"])]
+    demand_id = answers[0]["id"]
+    station.clock.set("2026-12-01T09:50")
+    answers.append(intake.assess(demand_id, {"decision": "request_info", "questions": "Model?"},
+                                 SPECIALIST))
+    answers.append(intake.supply_information(demand_id, {"information": "Model LED-7."}, owner))
+
+    def aggregate_view():
+        demand = intake.repository.get(uuid.UUID(demand_id))
+        now = intake.clock()
+        return demand_view(demand_record(demand), now, demand.overdue(now))
+
+    def read(viewer):
+        with monkeypatch.context() as patched:
+            patched.setattr(intake.repository, "get", lambda *a, **k: pytest.fail("loaded"))
+            return intake.demand(demand_id, viewer)
+
+    assert read(owner) == answers[-1] == aggregate_view()
+    for moment in ("2026-12-03T10:00", "2026-12-07T12:00", "2027-01-04T09:00"):  # due, breached
+        station.clock.set(moment)
+        assert read(SPECIALIST) == aggregate_view()
+    assert read(SPECIALIST)["overdue"] is True
+    assert read(SPECIALIST)["deadlines"]["assessment"]["state"] == "breached"
+
+    accepted = intake.assess(demand_id, {"decision": "accept"}, SPECIALIST)
+    assert read(SUPERVISOR) == accepted and accepted["overdue"] is False
+    station.settle()  # matching assigns: intake records it from matching's events
+    institution = read(SUPERVISOR)["assignment"]["institution_id"]
+    shown = read({"role": "institution", "subject": institution})
+    assert shown == {**aggregate_view(), "excluded_institutions": []}
+    with pytest.raises(NotFound):
+        read({"role": "institution", "subject": str(uuid.uuid4())})
+    with pytest.raises(NotFound):
+        read({"role": "enterprise", "subject": factories.credit_code()})
