@@ -29,6 +29,12 @@ class PartnerEventPage(Schema):
 class WebhookView(Schema):
     institution_id = fields.String(required=True)
     url = fields.String(required=True)
+    secret = fields.String(metadata={
+        "description": "the signing secret, in the answer that made it only (registration, "
+                       "rotation): keep it; it is never shown again"})
+    previous_secret_valid_until = fields.String(allow_none=True, required=True, metadata={
+        "description": "after a rotation, deliveries carry a second v1 signature with the "
+                       "secret before until this moment"})
     delivered = fields.Integer(required=True, metadata={"description": "messages delivered so far"})
     failures = fields.Integer(required=True)
     retry_at = fields.String(allow_none=True, required=True)
@@ -52,9 +58,16 @@ class PartnerRoutes:
 
     @route("PUT", "/api/v1/partner/webhook", roles=INSTITUTION, body=RegisterWebhook,
            response=WebhookView,
-           summary="Register (or change) your webhook: URL and signing secret")
+           summary="Register your webhook's URL (its signing secret is made and shown once), "
+                   "or change the URL")
     def register_webhook(self, request, principal, payload):
         return self.partners.register_webhook(principal.subject, payload)
+
+    @route("POST", "/api/v1/partner/webhook/secret", roles=INSTITUTION, response=WebhookView,
+           status=201, summary="A new signing secret, shown once; the one before keeps signing "
+                               "beside it for a day, while your receiver switches")
+    def rotate_webhook_secret(self, request, principal):
+        return self.partners.rotate_webhook_secret(principal.subject)
 
     @route("GET", "/api/v1/partner/webhook", roles=INSTITUTION, response=WebhookView,
            summary="Your webhook and its delivery log")

@@ -491,9 +491,9 @@ class AsOf(Command):
 # Partners --------------------------------------------------------------------------------
 class RegisterWebhook(Command):
     url = fields.Url(required=True, schemes={"https", "http"}, require_tld=False, metadata={
-        "description": "https (http only where the platform allows it, for development)"})
-    secret = fields.String(required=True, validate=validate.Length(min=16, max=256), metadata={
-        "description": "shared secret for the X-Onestop-Signature HMAC-SHA256 of each body"})
+        "description": "https, to a public address (http only where the platform allows it, "
+                       "for development); the signing secret is made by the platform and "
+                       "shown once, in the answer that registers the webhook"})
 
 
 class Redeliver(Command):

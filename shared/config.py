@@ -1,6 +1,7 @@
 """Loading the nameko YAML configuration and deriving what each part needs from it."""
 from __future__ import annotations
 
+import stat
 from importlib import resources
 from pathlib import Path
 
@@ -34,6 +35,14 @@ def data_dir(config: dict) -> Path:
     path = data_path(config)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def refuse_readable_by_others(path: Path) -> None:
+    """A key file anyone on the machine may read is refused, naming the mode it must have."""
+    found = stat.S_IMODE(path.stat().st_mode)
+    if found & 0o007:
+        raise ConfigurationError(f"{path} may be read by others (mode {found:o}); "
+                                 "it must be 0600, or 0440 for a pod's fsGroup")
 
 
 def section(config: dict, name: str) -> dict:

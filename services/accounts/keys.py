@@ -15,7 +15,6 @@ import base64
 import hashlib
 import json
 import os
-import stat
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from shared.config import ConfigurationError, data_path, section
+from shared.config import ConfigurationError, data_path, refuse_readable_by_others, section
 
 ALGORITHM = "ES256"
 _STAMP = "%Y%m%dT%H%M%SZ"
@@ -52,7 +51,7 @@ class KeyRing:
             return []
         found = []
         for path in sorted(self.folder.glob("*.pem")):
-            _private(path)
+            refuse_readable_by_others(path)
             created, _, kid = path.stem.partition("_")
             key = serialization.load_pem_private_key(path.read_bytes(), password=None)
             if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
@@ -110,13 +109,6 @@ class KeyRing:
 def key_ring(config: dict) -> KeyRing:
     folder = section(config, "AUTH").get("signing_keys")
     return KeyRing(Path(folder) if folder else data_path(config) / "signing-keys")
-
-
-def _private(path: Path) -> None:
-    found = stat.S_IMODE(path.stat().st_mode)
-    if found & 0o007:
-        raise ConfigurationError(f"{path} may be read by others (mode {found:o}); "
-                                 "it must be 0600, or 0440 for a pod's fsGroup")
 
 
 def _b64(number: int) -> str:

@@ -6,15 +6,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import threading
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable
 
 from eventsourcing.application import AggregateNotFoundError
 
 from services.partners import contract
 from services.partners.feed import CaseFacts, InstitutionStanding, OfferFacts, PartnerMessage, Webhook
+from services.partners.outbound import DeliveryFailed, DestinationRefused, Outbound
+from services.partners.secret_box import SecretBox, new_secret, secret_box
 from shared.commands import RegisterWebhook
 from shared.config import section
 from shared.errors import Forbidden, Invalid, NotFound
@@ -25,13 +28,20 @@ from shared.readmodel import Statement, upsert
 STANDING = {"InstitutionSuspended": "suspended", "InstitutionReinstated": "active",
             "InstitutionExited": "exited"}
 SIGNATURE_HEADER = "X-Onestop-Signature"
+log = logging.getLogger(__name__)
 
-#: post(url, body, headers) -> HTTP status (raises OSError-like errors when unreachable)
+#: post(url, body, headers) -> HTTP status; DestinationRefused or DeliveryFailed (outbound.py)
+#: when there is no answer
 Post = Callable[[str, bytes, dict], int]
 
 
-def signature(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def signature(secrets: list[str], timestamp: int, body: bytes) -> str:
+    """``t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + body>`` per secret, the current first:
+    a receiver checks one v1 with its secret and refuses a t outside its tolerance, so a
+    captured delivery cannot be replayed later (docs/partners.md)."""
+    signed = f"{timestamp}.".encode() + body
+    return ",".join([f"t={timestamp}"] + [
+        "v1=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest() for secret in secrets])
 
 
 #: The read model: each institution's stream (its messages numbered in the order recorded, with
@@ -79,15 +89,22 @@ class PartnerFeed(ServiceApplication):
 
     def __init__(self, env=None):
         super().__init__(env)
-        self.allow_http = False
+        self.outbound = Outbound()
+        self.secret_box: SecretBox | None = None
         self.retry_base_seconds, self.retry_max_seconds = 1.0, 3600.0
+        self.secret_overlap = timedelta(hours=24)
         self._delivering = threading.Lock()
 
     def configure(self, config: dict) -> None:
         settings = section(config, "PARTNERS")
-        self.allow_http = str(settings.get("allow_http", "false")).lower() == "true"
+        self.outbound = Outbound(
+            allowed_networks=str(settings.get("webhook_allowed_networks") or "").split(","),
+            allow_http=str(settings.get("allow_http", "false")).lower() == "true",
+            ca_bundle=settings.get("webhook_ca_bundle") or None)
+        self.secret_box = secret_box(config)
         self.retry_base_seconds = float(settings.get("webhook_retry_seconds", 1.0))
         self.retry_max_seconds = float(settings.get("webhook_retry_max_seconds", 3600.0))
+        self.secret_overlap = timedelta(hours=float(settings.get("webhook_secret_overlap_hours", 24)))
 
     def rows(self, aggregate):
         if isinstance(aggregate, PartnerMessage):
@@ -245,6 +262,8 @@ class PartnerFeed(ServiceApplication):
 
     # Webhooks ------------------------------------------------------------------------------
     def register_webhook(self, institution_id: str, payload: dict) -> dict:
+        """Register the URL, or change it. A new webhook's secret is made here and shown in
+        this answer only (``secret``); changing the URL keeps the secret."""
         command = self.load_command(RegisterWebhook, payload)
         try:
             uuid.UUID(str(institution_id))
@@ -252,17 +271,30 @@ class PartnerFeed(ServiceApplication):
             # An institution applying is known by its credit code: no stream of its own yet.
             raise Forbidden("申请中的机构尚无事件流；申请通过后再登记回调地址",
                             {"institution_id": str(institution_id)}) from None
-        if not command["url"].startswith("https://") and not self.allow_http:
-            raise Invalid("a webhook URL must use https", {"url": ["must start with https://"]})
-        at = self.clock().isoformat()
         try:
-            webhook = self.repository.get(Webhook.create_id(institution_id))
-            webhook.change(command["url"], command["secret"], at)
-        except AggregateNotFoundError:
+            self.outbound.destination(command["url"])
+        except DestinationRefused as refused:
+            raise Invalid(f"this URL cannot take webhooks: {refused}", {"url": [str(refused)]}) from None
+        at = self.clock().isoformat()
+        webhook, secret = self._webhook_or_none(institution_id), None
+        if webhook is None:
+            secret = new_secret()
             webhook = Webhook(institution_id=uuid.UUID(str(institution_id)), url=command["url"],
-                              secret=command["secret"], at=at)
+                              sealed_secret=self.secret_box.seal(secret), at=at)
+        else:
+            webhook.change(command["url"], at)
         self.save_or_conflict(webhook, what="the webhook")
-        return webhook.view()
+        return {**webhook.view(), **({"secret": secret} if secret else {})}
+
+    def rotate_webhook_secret(self, institution_id: str) -> dict:
+        """A new secret, shown in this answer only; the one before keeps signing deliveries
+        beside it for ``webhook_secret_overlap_hours``, while the receiver switches."""
+        webhook = self._webhook(institution_id)
+        now, secret = self.clock(), new_secret()
+        webhook.rotate(self.secret_box.seal(secret), (now + self.secret_overlap).isoformat(),
+                       now.isoformat())
+        self.save_or_conflict(webhook, what="the webhook")
+        return {**webhook.view(), "secret": secret}
 
     def webhook(self, institution_id: str) -> dict:
         return self._webhook(institution_id).view()
@@ -321,22 +353,28 @@ class PartnerFeed(ServiceApplication):
         if webhook.retry_at and datetime.fromisoformat(webhook.retry_at) > now:
             return 0
         delivered = 0
+        secrets = [self.secret_box.open(sealed) for sealed in webhook.sealed_secrets(now)]
         for row in self._messages(webhook.institution_id, webhook.delivered, batch):
             event_id = row["event_id"]
             body = row["envelope"].encode()  # kept as JSON with sorted keys
+            moment = self.clock()
             headers = {"Content-Type": "application/json", "X-Onestop-Event-Id": event_id,
-                       SIGNATURE_HEADER: signature(webhook.secret, body)}
-            at = self.clock().isoformat()
+                       SIGNATURE_HEADER: signature(secrets, int(moment.timestamp()), body)}
             try:
                 status, error = post(webhook.url, body, headers), None
-            except Exception as failure:  # unreachable, timed out, refused: retried later
-                status, error = None, f"{type(failure).__name__}: {failure}"
+            except (DestinationRefused, DeliveryFailed) as failure:  # generic words, retried later
+                status, error = None, str(failure)
+            except Exception:
+                log.exception("a webhook delivery failed unexpectedly")
+                status, error = None, "the delivery failed"
+            at = moment.isoformat()
             if status is not None and 200 <= status < 300:
                 webhook.delivered_one(event_id, status, at)
                 delivered += 1
             else:
-                webhook.failed(event_id, status, error or f"HTTP {status}", at,
-                               self.retry_base_seconds, self.retry_max_seconds)
+                if error is None:
+                    error = f"HTTP {status}" + (" (redirects are not followed)" if 300 <= status < 400 else "")
+                webhook.failed(event_id, status, error, at, self.retry_base_seconds, self.retry_max_seconds)
                 break
         if webhook.pending_events:
             self.save(webhook)

@@ -84,17 +84,19 @@ class PartnerMessage(Aggregate):
 
 class Webhook(Aggregate):
     """An institution's HTTPS endpoint: where its messages go, signed with its secret, in order.
-    ``delivered`` counts the institution's messages delivered (its position in its stream)."""
+    ``delivered`` counts the institution's messages delivered (its position in its stream).
+    Secrets are kept sealed (secret_box.py): the current one, and after a rotation the one
+    before it until ``valid_until``, so a receiver can switch without losing a delivery."""
 
     @staticmethod
     def create_id(institution_id, **_) -> uuid.UUID:
         return uuid.uuid5(_WEBHOOKS, str(institution_id))
 
     @event("WebhookRegistered")
-    def __init__(self, institution_id: uuid.UUID, url: str, secret: str, at: str):
+    def __init__(self, institution_id: uuid.UUID, url: str, sealed_secret: str, at: str):
         self.institution_id = institution_id
         self.url = url
-        self.secret = secret
+        self.secrets = [{"sealed": sealed_secret, "valid_until": None}]
         self.delivered = 0
         self.failures = 0
         self.retry_at: str | None = None
@@ -103,9 +105,19 @@ class Webhook(Aggregate):
         self.suspended: str | None = None
 
     @event("WebhookChanged")
-    def change(self, url: str, secret: str, at: str) -> None:
-        self.url, self.secret = url, secret
+    def change(self, url: str, at: str) -> None:
+        self.url = url
         self.failures, self.retry_at = 0, None
+
+    @event("WebhookSecretRotated")
+    def rotate(self, sealed_secret: str, previous_valid_until: str, at: str) -> None:
+        self.secrets = [{"sealed": sealed_secret, "valid_until": None},
+                        {"sealed": self.secrets[0]["sealed"], "valid_until": previous_valid_until}]
+
+    def sealed_secrets(self, at: datetime) -> list[str]:
+        """The secrets deliveries are signed with at ``at``: the current one first."""
+        return [kept["sealed"] for kept in self.secrets
+                if kept["valid_until"] is None or datetime.fromisoformat(kept["valid_until"]) > at]
 
     @event("WebhookDelivered")
     def delivered_one(self, event_id: str, status: int, at: str) -> None:
@@ -151,7 +163,9 @@ class Webhook(Aggregate):
         self.log = [*self.log, entry][-LOG_SIZE:]
 
     def view(self) -> dict:
+        previous = self.secrets[1]["valid_until"] if len(self.secrets) > 1 else None
         return {"institution_id": str(self.institution_id), "url": self.url,
+                "previous_secret_valid_until": previous,
                 "delivered": self.delivered, "failures": self.failures,
                 "retry_at": self.retry_at, "suspended": getattr(self, "suspended", None),
                 "log": list(reversed(self.log))}

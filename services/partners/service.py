@@ -2,7 +2,6 @@
 webhooks and its replay."""
 from __future__ import annotations
 
-import requests
 from kombu import Exchange
 from nameko.dependency_providers import Config
 
@@ -74,10 +73,6 @@ def to_partners(messages: list[Message]) -> list[Outgoing]:
     return outgoing
 
 
-def post(url: str, body: bytes, headers: dict) -> int:
-    return requests.post(url, data=body, headers=headers, timeout=10).status_code
-
-
 class PartnersService(EventSourcedService, FollowsIntake, FollowsMatching, FollowsEvaluation):
     name = "partners"
     application = PartnerFeedProvider(PartnerFeed)
@@ -92,6 +87,10 @@ class PartnersService(EventSourcedService, FollowsIntake, FollowsMatching, Follo
         return self.application.register_webhook(institution_id, payload)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def rotate_webhook_secret(self, institution_id):
+        return self.application.rotate_webhook_secret(institution_id)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def get_webhook(self, institution_id):
         return self.application.webhook(institution_id)
 
@@ -101,7 +100,7 @@ class PartnersService(EventSourcedService, FollowsIntake, FollowsMatching, Follo
 
     @every("PARTNERS.webhook_interval", 1)
     def deliver_webhooks(self):
-        self.application.deliver_webhooks(post)
+        self.application.deliver_webhooks(self.application.outbound.post)
 
     @every("PARTNERS.broker_standing_interval", 10)
     def enforce_broker_standings(self):

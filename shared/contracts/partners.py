@@ -62,16 +62,24 @@ class _WebhookStep(Schema):
 
 
 @contract("WebhookRegistered", producer="partners", subject="webhook_id",
-          summary="An institution registered its webhook (the secret stays in the feed's store).")
+          summary="An institution registered its webhook (its secret, made by the platform, stays "
+                  "sealed in the feed's store).")
 class WebhookRegistered(_WebhookStep):
     institution_id = _id()
     url = fields.String(required=True)
 
 
 @contract("WebhookChanged", producer="partners", subject="webhook_id",
-          summary="An institution changed its webhook's URL or secret.")
+          summary="An institution changed its webhook's URL (the secret stays).")
 class WebhookChanged(_WebhookStep):
     url = fields.String(required=True)
+
+
+@contract("WebhookSecretRotated", producer="partners", subject="webhook_id",
+          summary="The webhook has a new signing secret (sealed in the feed's store); the one "
+                  "before signs beside it until previous_valid_until.")
+class WebhookSecretRotated(_WebhookStep):
+    previous_valid_until = fields.String(required=True)
 
 
 @contract("WebhookDelivered", producer="partners", subject="webhook_id",

@@ -180,7 +180,9 @@ MATRIX = [
     ("POST /api/v1/assignments/{assignment_done}/completion",   "lab A",                  422, {"report_number": "R-1", "documents": [{"name": "a.pdf", "sha256": "{attachment_a}"}]}),
     ("GET /api/v1/partner/events?limit=500",                    "lab A",                  sees("lab_a", hides="lab_b", key="institution_id", conceals=("spare_lab",))),
     ("GET /api/v1/partner/events?limit=500",                    "lab B",                  sees("lab_b", hides="lab_a", key="institution_id")),
-    ("PUT /api/v1/partner/webhook",                             "lab A",                  200, {"url": "http://127.0.0.1:9/lab-a", "secret": "a-secret-of-lab-a-0123"}),
+    ("PUT /api/v1/partner/webhook",                             "lab A",                  200, {"url": "http://127.0.0.1:9/lab-a"}),
+    ("POST /api/v1/partner/webhook/secret",                     "lab A",                  201),
+    ("POST /api/v1/partner/webhook/secret",                     "lab B",                  404),
     ("GET /api/v1/partner/webhook",                             "lab A",                  200),
     ("GET /api/v1/partner/webhook",                             "lab B",                  404),
     ("POST /api/v1/partner/webhook/redelivery",                 "lab A",                  200, {"from_event_id": "{event_a}"}),
@@ -374,6 +376,7 @@ def route_of(call: str):
 def platform(tmp_path_factory):
     # The gateway keeps the published keys 2 s, so a retired key is seen gone within the test.
     platform = Embedded(tmp_path_factory.mktemp("access-matrix"), ONESTOP_PARTNERS_ALLOW_HTTP="true",
+                        ONESTOP_WEBHOOK_ALLOWED_NETWORKS="127.0.0.0/8",
                         ONESTOP_JWKS_CACHE_SECONDS="2").start()
     yield platform
     platform.stop()
@@ -490,7 +493,7 @@ def world(platform):
                 json={"outcome": "not_upheld", "resolution": "The report was on time"}))
 
     ok(api.call("PUT", "/api/v1/partner/webhook", as_=as_["lab A"],
-                json={"url": "http://127.0.0.1:9/lab-a", "secret": "a-secret-of-lab-a-0123"}))
+                json={"url": "http://127.0.0.1:9/lab-a"}))
     world["event_a"] = wait_for(lambda: ok(api.call("GET", "/api/v1/partner/events", as_=as_["lab A"]))["items"],
                                 message="lab A's partner events")[0]["event_id"]
     wait_for(lambda: ok(api.call("GET", "/api/v1/partner/events", as_=as_["lab B"]))["items"],

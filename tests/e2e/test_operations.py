@@ -2,6 +2,7 @@
 kustomize) into manifests valid against the Kubernetes schemas; the alert rules pass
 `promtool check rules` and name only metrics the platform exports; live /metrics output passes
 `promtool check metrics`."""
+import ipaddress
 import re
 import shutil
 import subprocess
@@ -50,6 +51,15 @@ def test_every_overlay_renders_into_valid_manifests(overlay):
         assert ("Deployment", f"onestop-{service}") in kinds and ("Service", f"onestop-{service}") in kinds
     assert {("StatefulSet", f"onestop-{store}") for store in ("rabbitmq", "postgres", "mongodb")} <= kinds
     assert ("NetworkPolicy", "default-deny") in kinds and ("Ingress", "onestop") in kinds
+    # Webhooks leave for public addresses only: every inside range is cut out of the egress.
+    (webhooks,) = [d for d in docs if d["kind"] == "NetworkPolicy" and d["metadata"]["name"] == "partners-webhooks-out"]
+    blocks = [peer["ipBlock"] for rule in webhooks["spec"]["egress"] for peer in rule["to"]]
+    assert {block["cidr"] for block in blocks} == {"0.0.0.0/0", "::/0"}
+    cut = {ipaddress.ip_network(c) for block in blocks for c in block["except"]}
+    for inside in ("10.96.0.1", "172.20.0.5", "192.168.1.1", "169.254.169.254", "127.0.0.1",
+                   "100.64.1.1", "::1", "fd00::1", "fe80::1", "::ffff:10.0.0.1"):
+        assert any(ipaddress.ip_address(inside) in network for network in cut
+                   if network.version == ipaddress.ip_address(inside).version), inside
     assert {("ServiceMonitor", "onestop"), ("PrometheusRule", "onestop")} <= kinds
     for doc in docs:
         assert doc["metadata"].get("namespace") == f"onestop{'-dev' if overlay == 'dev' else ''}" \
@@ -66,7 +76,7 @@ def test_every_overlay_renders_into_valid_manifests(overlay):
         assert container["image"].startswith("registry.example/onestop:")
     # Least privilege: no Secret with a value is rendered (they are made out of band), each
     # Deployment reads only its own service's credentials (and its store's, where it has one),
-    # and only accounts mounts the signing keys.
+    # only accounts mounts the signing keys and only partners the webhook secrets' key.
     assert not [d for d in docs if d["kind"] == "Secret"]
     extras = {"archive": {"onestop-archive-store"}, "partners": {"onestop-partners-broker"}}
     for doc in docs:
@@ -78,7 +88,8 @@ def test_every_overlay_renders_into_valid_manifests(overlay):
         assert secrets == {f"onestop-{service}-credentials"} | extras.get(service, set()), service
         mounted = {volume["secret"]["secretName"] for volume in doc["spec"]["template"]["spec"].get("volumes", [])
                    if "secret" in volume}
-        assert mounted == ({"onestop-signing-keys"} if service == "accounts" else set()), service
+        keys = {"accounts": {"onestop-signing-keys"}, "partners": {"onestop-webhook-secrets-key"}}
+        assert mounted == keys.get(service, set()), service
     # What the Ingress routes from outside: the API, its description, the tokens' discovery;
     # never the metrics or the readiness check (which fans out to every service).
     (ingress,) = [d for d in docs if d["kind"] == "Ingress"]

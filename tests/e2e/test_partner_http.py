@@ -1,10 +1,13 @@
-"""An institution's system on the HTTP side: a webhook receiver that checks every signature,
-fails at first and sees the retries, and ends with every event exactly once in effect (by
-event_id); replay over HTTP gives the same events; re-delivery from an event on request."""
+"""An institution's system on the HTTP side: a webhook receiver that checks every signature
+(with the secret the platform made and showed once, and a timestamp within its tolerance), fails
+at first and sees the retries, and ends with every event exactly once in effect (by event_id);
+replay over HTTP gives the same events; re-delivery from an event on request; inside addresses
+refused at registration."""
 import hashlib
 import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -14,7 +17,17 @@ from tests.conftest import wait_for
 from tests.e2e.harness import Embedded
 
 SPECIALIST = ("specialist", "s-1")
-SECRET = "a-secret-of-the-institution-0123"
+#: What docs/partners.md asks receivers to accept: a timestamp within five minutes of their clock.
+TOLERANCE_SECONDS = 300
+
+
+def signed_by(secret: str, header: str, body: bytes) -> bool:
+    parts = [part.split("=", 1) for part in header.split(",") if "=" in part]
+    timestamp = dict(parts).get("t", "")
+    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > TOLERANCE_SECONDS:
+        return False
+    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return any(key == "v1" and hmac.compare_digest(value, expected) for key, value in parts)
 
 
 class Receiver:
@@ -22,6 +35,7 @@ class Receiver:
 
     def __init__(self, failures: int):
         self.failures = failures
+        self.secret = None  # given by the platform when the webhook is registered
         self.calls, self.bad_signatures, self.events = 0, 0, {}
         receiver = self
 
@@ -29,8 +43,7 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.calls += 1
-                expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-                if not hmac.compare_digest(expected, self.headers.get("X-Onestop-Signature", "")):
+                if not signed_by(receiver.secret or "", self.headers.get("X-Onestop-Signature", ""), body):
                     receiver.bad_signatures += 1
                     self.send_response(401)
                 elif receiver.failures > 0:
@@ -56,6 +69,7 @@ class Receiver:
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
     platform = Embedded(tmp_path_factory.mktemp("partners"), ONESTOP_PARTNERS_ALLOW_HTTP="true",
+                        ONESTOP_WEBHOOK_ALLOWED_NETWORKS="127.0.0.0/8",
                         ONESTOP_WEBHOOK_INTERVAL="0.2", ONESTOP_WEBHOOK_RETRY_SECONDS="0.2").start()
     platform.api.open_station()
     yield platform
@@ -73,11 +87,16 @@ def test_webhook_deliveries_are_signed_retried_and_complete_and_replay_agrees(pl
     me = ("institution", lab["id"])
     receiver = Receiver(failures=3)
     try:
-        assert api.call("PUT", "/api/v1/partner/webhook", as_=me,
-                        json={"url": receiver.url, "secret": "short"}).status_code == 422
-        hooked = ok(api.call("PUT", "/api/v1/partner/webhook", as_=me,
-                             json={"url": receiver.url, "secret": SECRET}))
-        assert hooked["url"] == receiver.url and "secret" not in hooked
+        for inside in ("https://169.254.169.254/latest/meta-data/", "https://10.0.0.5/hook",
+                       "https://[::ffff:192.168.0.1]/hook"):
+            refused = api.call("PUT", "/api/v1/partner/webhook", as_=me, json={"url": inside})
+            assert refused.status_code == 422 and "url" in refused.json()["details"], refused.text
+        assert api.call("PUT", "/api/v1/partner/webhook", as_=me,  # the platform makes secrets
+                        json={"url": receiver.url, "secret": "mine-mine-mine-mine"}).status_code == 422
+        hooked = ok(api.call("PUT", "/api/v1/partner/webhook", as_=me, json={"url": receiver.url}))
+        receiver.secret = hooked.pop("secret")
+        assert hooked["url"] == receiver.url
+        assert "secret" not in ok(api.call("GET", "/api/v1/partner/webhook", as_=me))
         demands = [ok(api.call("POST", "/api/v1/demands", as_=SPECIALIST, json=factories.demand()), 201)["id"]
                    for _ in range(3)]
         for demand in demands:

@@ -2,6 +2,7 @@
 once a case is theirs, every message valid against its published JSON Schema, replay, and the
 published schema files matching the code."""
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import jsonschema
@@ -10,7 +11,8 @@ import pytest
 from onestop.partner_docs import files
 from services.partners import contract
 from services.partners.application import PartnerFeed
-from shared.errors import Invalid
+from services.partners.outbound import DeliveryFailed, Outbound
+from shared.errors import Invalid, NotFound
 from shared.eventstore import open_application
 from tests import factories
 
@@ -18,9 +20,15 @@ SPECIALIST = {"role": "specialist", "subject": "s-1"}
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "partners" / "schemas"
 
 
+#: What the institutions' host names resolve to here: a public address (DNS is outside the unit).
+PUBLIC = "93.184.215.14"
+
+
 @pytest.fixture
 def feed(platform, config):
     feed = open_application(PartnerFeed, config)
+    feed.outbound = Outbound(resolve=lambda host, port: [PUBLIC])
+    feed.clock = platform.clock
     feed.follow_upstreams(platform.read_log, retry_backoff=0)
     platform.feed = feed
 
@@ -107,10 +115,9 @@ def test_the_published_schemas_match_the_contract():
 
 
 def test_a_suspended_institution_s_webhook_waits_and_delivers_once_reinstated(platform, feed):
-    feed.allow_http = True
     matching = platform.apps["matching"]
     lab = matching.register_institution(factories.institution(), SPECIALIST)
-    feed.register_webhook(lab["id"], {"url": "https://lab.example/hook", "secret": "a-secret-of-the-lab-01"})
+    feed.register_webhook(lab["id"], {"url": "https://lab.example/hook"})
     posted = []
 
     def post(url, body, headers):
@@ -137,5 +144,85 @@ def test_an_institution_still_applying_cannot_register_a_webhook(feed):
 
     applicant = factories.credit_code()  # its token's subject until it has an id
     with pytest.raises(Forbidden):
-        feed.register_webhook(applicant, {"url": "https://lab.example/hook",
-                                          "secret": "a-secret-of-the-lab-01"})
+        feed.register_webhook(applicant, {"url": "https://lab.example/hook"})
+
+
+def verified(header: str, body: bytes, secret: str) -> tuple[int, bool]:
+    """(t, whether one v1 is the HMAC of "<t>." + body with ``secret``), as a receiver checks."""
+    import hashlib
+    import hmac
+    parts = [part.split("=", 1) for part in header.split(",")]
+    timestamp = int(dict(parts)["t"])
+    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return timestamp, any(key == "v1" and hmac.compare_digest(value, expected) for key, value in parts)
+
+
+def test_webhook_secrets_are_made_shown_once_kept_sealed_and_rotated_with_an_overlap(
+        platform, feed, clock):
+    lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    with pytest.raises(Invalid) as refused:  # the institution may not pick it
+        feed.register_webhook(lab["id"], {"url": "https://lab.example/hook", "secret": "s" * 32})
+    assert set(refused.value.fields) == {"secret"}
+    registered = feed.register_webhook(lab["id"], {"url": "https://lab.example/hook"})
+    secret = registered.pop("secret")
+    assert secret.startswith("whsec_") and len(secret) > 40
+    assert "secret" not in feed.webhook(lab["id"])
+    moved = feed.register_webhook(lab["id"], {"url": "https://lab.example/hook/v2"})
+    assert "secret" not in moved and moved["url"] == "https://lab.example/hook/v2"  # same secret
+    stored = b"".join(item.state for item in feed.recorder.select_notifications(start=1, limit=10_000))
+    assert secret.encode() not in stored  # only ciphertext is recorded
+
+    posted = []
+
+    def post(url, body, headers):
+        posted.append((body, headers["X-Onestop-Signature"]))
+        return 204
+    platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST, None)
+    platform.settle_all()  # the lab is offered the demand: messages in its stream
+    feed.deliver_webhooks(post)
+    body, header = posted[-1]
+    assert verified(header, body, secret) == (int(clock().timestamp()), True)
+    assert not verified(header, body + b" ", secret)[1]  # the body is covered
+
+    rotated = feed.rotate_webhook_secret(lab["id"])
+    new = rotated["secret"]
+    assert new != secret and rotated["previous_secret_valid_until"] == (
+        clock() + timedelta(hours=24)).isoformat()
+    feed.redeliver(lab["id"], json.loads(body)["event_id"])
+    clock.advance(hours=23)
+    feed.deliver_webhooks(post)
+    body, header = posted[-1]
+    assert verified(header, body, new)[1] and verified(header, body, secret)[1]  # both, meanwhile
+    feed.redeliver(lab["id"], json.loads(body)["event_id"])
+    clock.advance(hours=2)
+    feed.deliver_webhooks(post)
+    body, header = posted[-1]
+    assert verified(header, body, new)[1] and not verified(header, body, secret)[1]
+    assert header.count("v1=") == 1
+
+
+def test_webhook_urls_inside_are_refused_and_failures_are_told_in_generic_words(platform, feed):
+    lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    for url in ("https://169.254.169.254/latest/meta-data/", "https://[::1]/hook",
+                "http://lab.example/hook", "https://u:p@lab.example/hook"):
+        with pytest.raises(Invalid) as refused:
+            feed.register_webhook(lab["id"], {"url": url})
+        assert set(refused.value.fields) == {"url"}, url
+    with pytest.raises(NotFound):
+        feed.webhook(lab["id"])  # nothing was registered
+    feed.register_webhook(lab["id"], {"url": "https://lab.example/hook"})
+    platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST, None)
+    platform.settle_all()
+    answers = iter([307, DeliveryFailed("could not connect"), ConnectionResetError("10.0.0.7:15672 reset")])
+
+    def post(url, body, headers):
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+    for _ in range(3):
+        feed.deliver_webhooks(post)
+        webhook = feed.webhook(lab["id"])
+        feed.redeliver(lab["id"], webhook["log"][0]["event_id"])  # try again now, not at retry_at
+    errors = [entry["error"] for entry in feed.webhook(lab["id"])["log"] if not entry["ok"]]
+    assert errors == ["the delivery failed", "could not connect", "HTTP 307 (redirects are not followed)"]
