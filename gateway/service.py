@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from gateway.account_routes import AccountRoutes
 from gateway.dead_letter_routes import DeadLetterRoutes
+from gateway.disclosure import disclosed
 from gateway.errors import ApiError, json_response
 from gateway.evaluation_routes import EvaluationRoutes
 from gateway.partner_routes import PartnerRoutes
@@ -37,23 +38,6 @@ STAFF = ("specialist", "supervisor", "operator")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
 MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;.*)?")
 FALLBACK_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS,TRACE"
-#: What the parties of a case do not read in its dossier: other institutions' answers to offers
-#: and supervisors' checks (for the station and the regulator), and, for the institution, the
-#: enterprise's complaints (the complainant and the station handle them).
-HIDDEN_FROM = {
-    "enterprise": {"OfferDeclined", "OfferExpired", "SupervisionCheckRecorded"},
-    "institution": {"OfferDeclined", "OfferExpired", "SupervisionCheckRecorded",
-                    "ComplaintReceived", "ComplaintInvestigating", "ComplaintEscalated",
-                    "ComplaintResolved", "ComplaintDeadlineApproaching",
-                    "ComplaintDeadlineBreached"},
-}
-#: What the parties do not read in the entries they see: matching's scores of every competitor
-#: stay with the station and the regulator, and whom the enterprise turned down (its excluded
-#: institutions) is its own affair, as in the demand an institution reads.
-HIDDEN_DATA = {
-    "enterprise": {"explanation", "weights"},
-    "institution": {"explanation", "weights", "excluded_institutions"},
-}
 READY_TIMEOUT = 2.0
 
 
@@ -293,11 +277,7 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
         self._require_party(principal, (dossier.get("enterprise") or {}).get("credit_code"),
                             (dossier.get("assignment") or {}).get("institution_id"), demand_id)
         self._record_access(principal, demand_id, "read")
-        if principal.role in HIDDEN_FROM:
-            hidden = HIDDEN_DATA[principal.role]
-            dossier["events"] = [party_view(e, hidden) for e in dossier["events"]
-                                 if e["name"] not in HIDDEN_FROM[principal.role]]
-        return dossier
+        return disclosed(dossier, principal.role, principal.subject)
 
     @route("GET", "/api/v1/archive/demands/<demand_id>/verify", roles=("supervisor",),
            response=VerificationView,
@@ -386,8 +366,3 @@ def attachment_name_problem(name: str) -> str | None:
         return "at most 255 characters, without slashes or control characters"
     return None
 
-
-def party_view(entry: dict, hidden: set[str]) -> dict:
-    """A dossier entry as a party of the case may read it: without the ``hidden`` data."""
-    data = {k: v for k, v in entry["data"].items() if k not in hidden}
-    return {**entry, "data": data}

@@ -151,6 +151,9 @@ def _parser() -> argparse.ArgumentParser:
     events.set_defaults(run=_events)
     indicators = docs.add_parser("indicators", help="print the indicator table (docs/evaluation.md)")
     indicators.set_defaults(run=_indicators)
+    disclosure = docs.add_parser("disclosure", help="print what each role reads of a dossier "
+                                                    "(docs/disclosure.md)")
+    disclosure.set_defaults(run=_disclosure)
     partner_schemas = docs.add_parser("partners", help="write the partner events' JSON Schemas")
     partner_schemas.add_argument("folder", nargs="?", default="docs/partners/schemas")
     partner_schemas.set_defaults(run=_partner_schemas)
@@ -457,6 +460,12 @@ def _partner_schemas(args, config):
     for name, text in files().items():
         (folder / name).write_text(text, encoding="utf-8")
     print(f"wrote {len(files())} schemas to {folder}")
+
+
+def _disclosure(args, config):
+    from onestop.disclosure_docs import markdown
+
+    sys.stdout.write(markdown())
 
 
 def _indicators(args, config):

@@ -139,11 +139,14 @@ def test_a_declined_offer_and_an_expired_one_move_to_the_next_candidate(platform
     assert again.status_code == 409
     wait_for(lambda: api.call("GET", f"/api/v1/institutions/{third['id']}", as_=SUPERVISOR)
              .json()["satisfaction"] == 1.0, message="matching to take in the rating")
-    # The enterprise and the institution read the case without its competitors' scores.
+    # The enterprise and the institution read the case without its competitors' scores; the
+    # institution reads its own offer, not the two before it (docs/disclosure.md).
     for party in (("enterprise", shown["enterprise"]["credit_code"]), ("institution", third["id"])):
         seen = api.call("GET", f"/api/v1/archive/demands/{demand_id}", as_=party).json()
         assert not {"OfferDeclined", "OfferExpired"} & {e["name"] for e in seen["events"]}
         assert all("explanation" not in e["data"] for e in seen["events"])
+        offers = [e["data"]["institution_id"] for e in seen["events"] if e["name"] == "AssignmentOffered"]
+        assert offers == ([third["id"]] if party[0] == "institution" else []), party
 
 
 @pytest.mark.parametrize("change, field", [
