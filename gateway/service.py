@@ -57,8 +57,8 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
            summary="Register a quality technical service institution (staff), or apply as one "
                    "(an institution token whose subject is its credit code; awaits review)")
     def register_institution(self, request, principal, payload):
-        self._viewer(principal)  # a specialist on a station's staff
-        return self.matching.register_institution(payload, principal.as_actor())
+        return self.matching.register_institution(payload, principal.as_actor(),
+                                                  self._station(principal))
 
     @route("GET", "/api/v1/institutions/<institution_id>", roles=STAFF + ("institution",),
            response=InstitutionView, summary="Read an institution")
@@ -71,8 +71,8 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
            body=ReviewApplication, response=InstitutionView,
            summary="Approve or reject an institution's application, with the reason")
     def review_institution(self, request, principal, institution_id, payload):
-        self._viewer(principal)  # a specialist on a station's staff
-        return self.matching.review(institution_id, payload, principal.as_actor())
+        return self.matching.review(institution_id, payload, principal.as_actor(),
+                                    self._station(principal))
 
     @route("POST", "/api/v1/institutions/<institution_id>/standing", roles=("supervisor", "operator"),
            body=ChangeStanding, response=InstitutionView,
@@ -84,8 +84,8 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
            roles=("specialist", "operator"), body=AddQualification, response=InstitutionView,
            status=201, summary="Add a qualification (e.g. a renewal that follows the last one)")
     def add_qualification(self, request, principal, institution_id, payload):
-        self._viewer(principal)  # a specialist on a station's staff
-        return self.matching.add_qualification(institution_id, payload, principal.as_actor())
+        return self.matching.add_qualification(institution_id, payload, principal.as_actor(),
+                                               self._station(principal))
 
     @route("POST", "/api/v1/institutions/<institution_id>/qualifications/<number>/status",
            roles=("supervisor", "operator"), body=ChangeQualificationStatus,
@@ -107,7 +107,8 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
                    "override the constraints, with the reason")
     def assign_manually(self, request, principal, demand_id, payload):
         self.intake.get_demand(demand_id, principal.as_actor())  # a specialist: own station's only
-        return self.matching.assign_manually(demand_id, payload, principal.as_actor())
+        return self.matching.assign_manually(demand_id, payload, principal.as_actor(),
+                                             self._station(principal))
 
     @route("POST", "/api/v1/demands/<demand_id>/feedback", roles=("enterprise", "specialist"),
            body=GiveFeedback, response=FeedbackView, status=201,
@@ -338,16 +339,24 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
             self.accounts.record_access(demand_id, action, principal.as_actor())
 
     def _viewer(self, principal) -> dict:
-        """The caller as the services check it; a specialist with its station. A specialist
-        token acts for a station only if its subject is on a station's staff."""
+        """The caller as the services check it; a specialist with its station's id."""
         viewer = principal.as_actor()
-        if principal.role == "specialist":
-            try:
-                viewer["station_id"] = self.intake.staff_station(principal.subject)
-            except NotFound:
-                raise ApiError(403, "forbidden", f"{principal.subject} is not a specialist of "
-                                                 "any station") from None
+        station = self._station(principal)
+        if station is not None:
+            viewer["station_id"] = station["station_id"]
         return viewer
+
+    def _station(self, principal) -> dict | None:
+        """A specialist's station as intake knows it (``station_id``, ``park``), which the
+        services hold the specialist to; None for the other roles. A specialist token acts
+        for a station only if its subject is on a station's staff."""
+        if principal.role != "specialist":
+            return None
+        try:
+            return self.intake.staff_station(principal.subject)
+        except NotFound:
+            raise ApiError(403, "forbidden", f"{principal.subject} is not a specialist of "
+                                             "any station") from None
 
     @staticmethod
     def _require_party(principal, enterprise_code, institution_id, demand_id):

@@ -15,6 +15,11 @@ def credit_code(serial: int | None = None) -> str:
     return body + _ALPHABET[(31 - total % 31) % 31]
 
 
+#: The station of the tests' specialist s-1, as intake tells it to the other services (its
+#: park is the one every factory uses).
+PANYU = {"station_id": "the-tests-station", "park": "panyu-energy-park"}
+
+
 def institution(**overrides) -> dict:
     payload = {
         "name": "Panyu Product Testing Centre",

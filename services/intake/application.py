@@ -229,12 +229,13 @@ class Intake(ServiceApplication):
             shown["excluded_institutions"] = []  # whom the enterprise turned down is its own affair
         return shown
 
-    def staff_station(self, staff_id: str) -> str:
-        """The station a specialist works at (NotFound for a subject on no station's staff)."""
+    def staff_station(self, staff_id: str) -> dict:
+        """The station a specialist works at, its id and park (NotFound for a subject on no
+        station's staff)."""
         station = self._station_of_staff(staff_id)
         if station is None:
             raise NotFound(f"{staff_id} is not a specialist of any station")
-        return str(station)
+        return {"station_id": str(station), "park": self.repository.get(station).park}
 
     def attachment(self, sha256: str, uploader: dict) -> dict:
         return self.attachments.metadata(sha256, uploader)

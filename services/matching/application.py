@@ -92,14 +92,19 @@ class Matching(ServiceApplication):
         self.response_seconds = working_seconds(str(settings.get("offer_response", "1d")),
                                                  self.calendar)
 
-    def register_institution(self, payload: dict, registered_by: dict) -> dict:
+    def register_institution(self, payload: dict, registered_by: dict,
+                             station: dict | None = None) -> dict:
         """Staff register a reviewed institution; an institution applies for itself, its
-        token's subject being its credit code (it has no id yet), and awaits review."""
+        token's subject being its credit code (it has no id yet), and awaits review.
+
+        ``station``, here and below: a specialist's station as intake knows it (``station_id``,
+        ``park``); a specialist acts for that park only."""
         command = self.load_command(RegisterInstitution, payload)
         applying = registered_by["role"] == "institution"
         if applying and registered_by["subject"] != command["credit_code"]:
             raise Forbidden("an institution applies for itself: the token's subject must be "
                             "its credit code", {"credit_code": "must be the token's subject"})
+        _require_park(registered_by, station, command["parks"])
         institution = Institution(registered_by=registered_by, reviewed=not applying, **command)
         try:
             self.save(institution)
@@ -111,9 +116,10 @@ class Matching(ServiceApplication):
     def institution(self, institution_id: str) -> dict:
         return view(self.find(Institution, institution_id, "institution"))
 
-    def review(self, institution_id: str, payload: dict, by: dict) -> dict:
+    def review(self, institution_id: str, payload: dict, by: dict, station: dict | None = None) -> dict:
         command = self.load_command(ReviewApplication, payload)
         institution = self.find(Institution, institution_id, "institution")
+        _require_park(by, station, institution.parks)
         institution.review(command["decision"] == "approve", command["reason"], by=by, at=self._now())
         return self._saved(institution)
 
@@ -123,9 +129,11 @@ class Matching(ServiceApplication):
         getattr(institution, command["action"])(command["reason"], by=by, at=self._now())
         return self._saved(institution)
 
-    def add_qualification(self, institution_id: str, payload: dict, by: dict) -> dict:
+    def add_qualification(self, institution_id: str, payload: dict, by: dict,
+                          station: dict | None = None) -> dict:
         command = self.load_command(AddQualification, payload)
         institution = self.find(Institution, institution_id, "institution")
+        _require_park(by, station, institution.parks)
         if any(q["number"] == command["number"] for q in institution.qualifications):
             raise Conflict(f"qualification {command['number']} is already recorded",
                            {"number": command["number"]})
@@ -351,18 +359,20 @@ class Matching(ServiceApplication):
                               details={"assignment_id": str(assignment_id)})
         return match.assignments[str(assignment_id)]
 
-    def assign_manually(self, demand_id: str, payload: dict, by: dict) -> dict:
+    def assign_manually(self, demand_id: str, payload: dict, by: dict,
+                        station: dict | None = None) -> dict:
         """A specialist assigns by hand once the round failed; the constraints hold unless a
         supervisor overrides one of capacity, park or qualification (never the enterprise's
         exclusion or the institution's standing)."""
         with self.deciding:
-            return self._assign_manually(demand_id, payload, by)
+            return self._assign_manually(demand_id, payload, by, station)
 
-    def _assign_manually(self, demand_id: str, payload: dict, by: dict) -> dict:
+    def _assign_manually(self, demand_id: str, payload: dict, by: dict, station: dict | None) -> dict:
         command = self.load_command(AssignManually, payload)
         match = self._match_of(UUID(str(demand_id)))
         if match is None:
             raise Conflict("the demand has not been accepted for matching", {"current_status": None})
+        _require_park(by, station, [match.park])
         self.registry.refresh()
         profile = self.registry.profiles.get(str(command["institution_id"]))
         if profile is None:
@@ -428,3 +438,15 @@ def view(institution: Institution) -> dict:
         "registered_at": institution.created_on.isoformat(),
     }
 
+
+
+def _require_park(by: dict, station: dict | None, parks) -> None:
+    """A specialist acts for their own station's park only: on the institutions that serve it
+    and on its demands. Operators and supervisors are not held to a park."""
+    if by["role"] != "specialist":
+        return
+    if station is None:
+        raise Forbidden(f"{by['subject']} is not a specialist of any station")
+    if station["park"] not in parks:
+        raise Forbidden(f"your station serves park {station['park']}: this is not yours to change",
+                        {"park": station["park"]})

@@ -11,24 +11,24 @@ class MatchingService(EventSourcedService, FollowsIntake, FollowsEvaluation):
     application = EventSourced(Matching)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def register_institution(self, payload, registered_by):
-        return self.application.register_institution(payload, registered_by)
+    def register_institution(self, payload, registered_by, station=None):
+        return self.application.register_institution(payload, registered_by, station)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def get_institution(self, institution_id):
         return self.application.institution(institution_id)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def review(self, institution_id, payload, by):
-        return self.application.review(institution_id, payload, by)
+    def review(self, institution_id, payload, by, station=None):
+        return self.application.review(institution_id, payload, by, station)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def change_standing(self, institution_id, payload, by):
         return self.application.change_standing(institution_id, payload, by)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def add_qualification(self, institution_id, payload, by):
-        return self.application.add_qualification(institution_id, payload, by)
+    def add_qualification(self, institution_id, payload, by, station=None):
+        return self.application.add_qualification(institution_id, payload, by, station)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def change_qualification_status(self, institution_id, number, payload, by):
@@ -59,8 +59,8 @@ class MatchingService(EventSourcedService, FollowsIntake, FollowsEvaluation):
         return self.application.complete_service(assignment_id, payload, by)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def assign_manually(self, demand_id, payload, by):
-        return self.application.assign_manually(demand_id, payload, by)
+    def assign_manually(self, demand_id, payload, by, station=None):
+        return self.application.assign_manually(demand_id, payload, by, station)
 
     @every("MATCHING.offer_check_interval", 60)
     def check_offers(self):

@@ -189,7 +189,10 @@ MATRIX = [
     ("POST /api/v1/partner/webhook/redelivery",                 "lab B",                  404, {"from_event_id": "{event_a}"}),
 
     # Institutions.
-    ("POST /api/v1/institutions",                               "specialist",             201, factories.institution(parks=["elsewhere-park"])),
+    # A specialist registers, reviews and qualifies the institutions of their own park only.
+    ("POST /api/v1/institutions",                               "specialist",             201, factories.institution()),
+    ("POST /api/v1/institutions",                               "specialist",             403, factories.institution(parks=["elsewhere-park"])),
+    ("POST /api/v1/institutions",                               "specialist elsewhere",   403, factories.institution()),
     ("POST /api/v1/institutions",                               "no station's specialist", 403, factories.institution(parks=["elsewhere-park"])),
     ("POST /api/v1/institutions",                               "operator",               201, factories.institution(parks=["elsewhere-park"])),
     ("POST /api/v1/institutions",                               "applicant",              409, factories.institution(credit_code=APPLICANT)),
@@ -199,12 +202,15 @@ MATRIX = [
     ("GET /api/v1/institutions/{lab_a}",                        "specialist",             200),
     ("GET /api/v1/institutions/{lab_a}",                        "supervisor",             200),
     ("GET /api/v1/institutions/{lab_a}",                        "operator",               200),
+    ("POST /api/v1/institutions/{application}/review",          "specialist elsewhere",   403, {"decision": "approve", "reason": "Papers in order"}),
     ("POST /api/v1/institutions/{application}/review",          "specialist",             200, {"decision": "approve", "reason": "Papers in order"}),
     ("POST /api/v1/institutions/{application}/review",          "no station's specialist", 403, {"decision": "approve", "reason": "Papers in order"}),
     ("POST /api/v1/institutions/{lab_a}/review",                "operator",               409, {"decision": "approve", "reason": "Papers in order"}),
     ("POST /api/v1/institutions/{lab_to_suspend}/standing",     "supervisor",             200, {"action": "suspend", "reason": "Under investigation"}),
     ("POST /api/v1/institutions/{lab_to_exit}/standing",        "operator",               200, {"action": "exit", "reason": "Left the park"}),
-    ("POST /api/v1/institutions/{spare_lab}/qualifications",    "specialist",             201, {**factories.institution()["qualifications"][0], "type": "CERTIFICATION", "number": "CERT-S3"}),
+    ("POST /api/v1/institutions/{lab_a}/qualifications",        "specialist",             201, {**factories.institution()["qualifications"][0], "type": "CERTIFICATION", "number": "CERT-S3"}),
+    ("POST /api/v1/institutions/{lab_a}/qualifications",        "specialist elsewhere",   403, {**factories.institution()["qualifications"][0], "type": "OTHER", "number": "OTHER-S6"}),
+    ("POST /api/v1/institutions/{spare_lab}/qualifications",    "specialist",             403, {**factories.institution()["qualifications"][0], "type": "OTHER", "number": "OTHER-S7"}),
     ("POST /api/v1/institutions/{spare_lab}/qualifications",    "operator",               201, {**factories.institution()["qualifications"][0], "type": "OTHER", "number": "OTHER-S4"}),
     ("POST /api/v1/institutions/{spare_lab}/qualifications",    "no station's specialist", 403, {**factories.institution()["qualifications"][0], "type": "OTHER", "number": "OTHER-S5"}),
     ("POST /api/v1/institutions/{spare_lab}/qualifications/CNAS-S1/status", "supervisor", 200, {"status": "suspended", "reason": "Audit"}),
@@ -428,18 +434,19 @@ def world(platform):
     as_["supervisor"], _ = signed_in(api, operator, organisation("agency", "regulator-1", "区市场监管局"),
                                      "supervisor", ["supervisor"], second_factor=True)
     specialist, supervisor = as_["specialist"], as_["supervisor"]
-    def register(*qualifications, **overrides):
-        return ok(api.call("POST", "/api/v1/institutions", as_=specialist, json=factories.institution(
+    def register(*qualifications, by=specialist, **overrides):
+        return ok(api.call("POST", "/api/v1/institutions", as_=by, json=factories.institution(
             qualifications=[{"type": kind, "number": number, "scope": scope, "valid_from": "2021-01-01",
                              "valid_until": "2099-12-31"} for kind, number, scope in qualifications],
             **overrides)), 201)["id"]
     # Each lab is qualified for its enterprise's items only, so matching's choice is certain.
     world["lab_a"] = register(("CMA", "CMA-A", ["LED lamp"]))
     world["lab_b"] = register(("CMA", "CMA-B", ["battery"]))
-    # Labs of no park the tests use, whose standing and qualifications the rows change.
+    # Labs of no park the tests use (so an operator registers them), whose standing and
+    # qualifications the rows change.
     for lab in ("spare_lab", "lab_to_suspend", "lab_to_exit"):
         world[lab] = register(("CNAS", "CNAS-S1", ["LED lamp"]), ("METROLOGY", "MET-S2", ["LED lamp"]),
-                              parks=["elsewhere-park"])
+                              by=operator, parks=["elsewhere-park"])
     for caller, party in (("lab A", world["lab_a"]), ("lab B", world["lab_b"]), ("applicant", APPLICANT)):
         as_[caller], _ = signed_in(api, operator, organisation("institution", party, caller), caller,
                                    ["institution_member"])

@@ -51,7 +51,7 @@ def platform(tmp_path, document_db, clock):
 
 def test_the_archive_behaves_the_same_on_this_store(platform):
     intake, matching = platform.apps["intake"], platform.apps["matching"]
-    lab = matching.register_institution(factories.institution(), SPECIALIST)
+    lab = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     served = intake.submit_demand(factories.demand(), SPECIALIST)
     refused = intake.submit_demand(factories.demand(category="metrology"), SPECIALIST)
     platform.settle()

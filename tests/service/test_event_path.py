@@ -105,7 +105,7 @@ def test_the_relay_publishes_the_log_in_order_with_confirmed_persistent_messages
 def test_matching_follows_intake_and_intake_follows_matching(start):
     intake, matching = start(IntakeService), start(MatchingService)
     with entrypoint_hook(matching, "register_institution") as register:
-        institution = register(factories.institution(), SPECIALIST)
+        institution = register(factories.institution(), SPECIALIST, factories.PANYU)
     with entrypoint_hook(intake, "submit_demand") as submit:
         demand = submit(factories.demand(), SPECIALIST)
 
@@ -121,7 +121,7 @@ def test_matching_follows_intake_and_intake_follows_matching(start):
 def test_a_lost_message_is_recovered_by_pulling_the_gap_over_rpc(start, service_config):
     intake, matching = start(IntakeService), start(MatchingService)
     with entrypoint_hook(matching, "register_institution") as register:
-        register(factories.institution(), SPECIALIST)
+        register(factories.institution(), SPECIALIST, factories.PANYU)
     gaps = metrics.INBOX_MESSAGES.labels("matching", "intake", "gap")
     gaps_before = gaps._value.get()
     queue = Queue("matching.follows.intake", exchange=events_exchange("intake"), routing_key="#",
@@ -149,7 +149,7 @@ def test_a_duplicate_delivery_changes_nothing(start, service_config):
     intake, matching = start(IntakeService), start(MatchingService)
     archive = start(ArchiveService)
     with entrypoint_hook(matching, "register_institution") as register:
-        register(factories.institution(), SPECIALIST)
+        register(factories.institution(), SPECIALIST, factories.PANYU)
     tap = Tap(service_config["AMQP_URI"], "intake")
     try:
         with entrypoint_hook(intake, "submit_demand") as submit:

@@ -55,8 +55,8 @@ def test_an_institution_reads_its_own_keys_and_is_refused_anothers(tmp_path, vho
     feed.follow_upstreams(platform.read_log, retry_backoff=0)
     try:
         matching, intake = platform.apps["matching"], platform.apps["intake"]
-        a = matching.register_institution(factories.institution(), SPECIALIST)
-        b = matching.register_institution(factories.institution(), SPECIALIST)
+        a = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
+        b = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
         granted = {}
         for institution in (a, b):
             result = onestop(vhost, "grant", institution["id"])
@@ -123,7 +123,7 @@ def test_the_reference_subscriber_handles_each_event_once(tmp_path, vhost, clock
     platform = Platform(config, clock)
     feed = open_application(PartnerFeed, config)
     feed.follow_upstreams(platform.read_log, retry_backoff=0)
-    lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     credentials = json.loads(onestop(vhost, "grant", lab["id"]).stdout)
     url = (f"amqp://{credentials['username']}:{credentials['password']}@127.0.0.1:5672/"
            f"{quote(vhost, safe='')}")
@@ -177,7 +177,7 @@ def test_a_suspended_institution_s_broker_user_may_do_nothing_until_it_is_reinst
     operator = {"role": "operator", "subject": "ops-1"}
     try:
         matching = platform.apps["matching"]
-        lab = matching.register_institution(factories.institution(), SPECIALIST)
+        lab = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
         granted = json.loads(onestop(vhost, "grant", lab["id"]).stdout)
         queue = f"partner.{lab['id']}.inbox"
         open_connection = connect(granted)

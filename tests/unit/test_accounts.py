@@ -300,7 +300,7 @@ def test_a_specialist_taken_off_the_station_loses_the_role_and_the_session(accou
         intake.add_specialist(station["id"], factories.specialist(person["id"]), OPERATOR)
         intake.add_specialist(station["id"], factories.specialist("dev-staff"), OPERATOR)
         tokens = accounts.sign_in({"sign_in_name": "zhang.wei", "password": person["one_time_password"]})
-        assert intake.staff_station(person["id"]) == station["id"]
+        assert intake.staff_station(person["id"])["station_id"] == station["id"]
         accounts.catch_up()
         assert accounts.person(person["id"], OPERATOR)["roles"] == ["specialist"]  # joining changes nothing
 
@@ -352,7 +352,8 @@ def test_the_trail_lists_sign_ins_failures_role_changes_and_dossier_reads(accoun
 
 
 def test_a_suspended_institution_s_people_are_refused_until_it_is_reinstated(accounts, matching):
-    lab = matching.register_institution(factories.institution(), {"role": "specialist", "subject": "s-1"})
+    lab = matching.register_institution(factories.institution(), {"role": "specialist", "subject": "s-1"},
+                                        factories.PANYU)
     organisation = accounts.register_organisation(
         {"kind": "institution", "party": lab["id"], "name": lab["name"]}, OPERATOR)
     member = accounts.create_person({"organisation_id": organisation["id"], "sign_in_name": "lab.member",
@@ -384,7 +385,7 @@ def test_an_institution_registers_itself_applies_and_acts_for_its_id_once_approv
     renewed = accounts.refresh({"refresh_token": tokens["refresh_token"]})
     assert claims_of(accounts, renewed["access_token"])["act"] == {"institution": code}  # still applying
     matching.review(applied["id"], {"decision": "approve", "reason": "资质齐全"},
-                    {"role": "specialist", "subject": "s-1"})
+                    {"role": "specialist", "subject": "s-1"}, factories.PANYU)
     accounts.catch_up(["matching"])
     approved = accounts.refresh({"refresh_token": renewed["refresh_token"]})
     assert claims_of(accounts, approved["access_token"])["act"] == {"institution": applied["id"]}
@@ -427,7 +428,7 @@ def test_a_credit_code_claimed_here_first_is_not_handed_the_institution_the_staf
         "credit_code": code, "organisation_name": "冒名机构", "sign_in_name": "squatter",
         "name": "某人", "mobile": "13800000002", "password": "Claimed-first-2026"})
     real = matching.register_institution(factories.institution(credit_code=code),
-                                          {"role": "specialist", "subject": "s-1"})
+                                          {"role": "specialist", "subject": "s-1"}, factories.PANYU)
     accounts.catch_up(["matching"])
     tokens = accounts.sign_in({"sign_in_name": "squatter", "password": "Claimed-first-2026"})
     assert claims_of(accounts, tokens["access_token"])["act"] == {"institution": code}

@@ -40,7 +40,7 @@ def completed(platform, lab):
 def park(open_platform):
     """A station that accepts testing demands by itself and assesses the rest by hand."""
     platform = open_platform(factories.station(auto_accept=["inspection_testing"]))
-    platform.lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    platform.lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     platform.settle()
     return platform
 

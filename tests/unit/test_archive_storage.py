@@ -25,7 +25,7 @@ class Crash(Exception):
 @pytest.fixture
 def park(clock, tmp_path, pg_schema_prefix):
     platform = Platform(store_config("memory", tmp_path, pg_schema_prefix), clock)
-    lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     platform.settle()
     platform.served = []
     for n in range(4):

@@ -29,7 +29,7 @@ def events_read_to_load(app, aggregate_id) -> int:
 
 def test_an_institution_rated_again_and_again_loads_in_bounded_events(platform):
     matching = platform.apps["matching"]
-    lab = uuid.UUID(matching.register_institution(factories.institution(), SPECIALIST)["id"])
+    lab = uuid.UUID(matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)["id"])
     for count in range(1, CHANGES + 1):
         institution = matching.repository.get(lab)
         institution.record_rating(satisfaction=0.9, feedback_count=count, on_time_rate=0.8,

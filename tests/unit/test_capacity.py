@@ -24,7 +24,7 @@ def accepted(intake, demand_id: str):
 def test_two_replicas_deciding_at_once_on_the_last_slot_never_exceed_it(durable_config, clock):
     platform = Platform(durable_config, clock)
     intake, matching = platform.apps["intake"], platform.apps["matching"]
-    labs = {matching.register_institution(factories.institution(capacity=1), SPECIALIST)["id"]
+    labs = {matching.register_institution(factories.institution(capacity=1), SPECIALIST, station=factories.PANYU)["id"]
             for _ in range(2)}
     first = intake.submit_demand(factories.demand(), SPECIALIST)  # the rules accept both
     second = intake.submit_demand(factories.demand(), SPECIALIST)
@@ -55,7 +55,7 @@ def test_two_replicas_deciding_at_once_on_the_last_slot_never_exceed_it(durable_
 
 def test_releases_free_the_slot_and_a_rebuild_changes_no_load(platform):
     intake, matching = platform.apps["intake"], platform.apps["matching"]
-    lab = matching.register_institution(factories.institution(capacity=1), SPECIALIST)["id"]
+    lab = matching.register_institution(factories.institution(capacity=1), SPECIALIST, station=factories.PANYU)["id"]
     demand = intake.submit_demand(factories.demand(), SPECIALIST)
     platform.settle()
     assert loads(matching) == {lab: (1, 1)}
@@ -71,7 +71,7 @@ def test_releases_free_the_slot_and_a_rebuild_changes_no_load(platform):
 
 def test_a_rebuild_of_emptied_tables_counts_each_institutions_load_a_page_at_a_time(platform):
     intake, matching = platform.apps["intake"], platform.apps["matching"]
-    labs = [matching.register_institution(factories.institution(capacity=c), SPECIALIST)["id"]
+    labs = [matching.register_institution(factories.institution(capacity=c), SPECIALIST, station=factories.PANYU)["id"]
             for c in (3, 4)]
     demands = [intake.submit_demand(factories.demand(), SPECIALIST)["id"] for _ in range(6)]
     platform.settle()

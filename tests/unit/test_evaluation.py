@@ -20,7 +20,7 @@ def park(open_platform):
     accepts its offers, and one clock for every service, starting Tuesday 1 December 2026."""
     platform = open_platform(factories.station(auto_accept=[]))
     platform.clock.set("2026-12-01T09:00")
-    platform.lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    platform.lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     platform.settle()
     return platform
 
@@ -255,7 +255,7 @@ def test_complaints_name_their_target_and_nobody_judges_their_own(park):
     demand = submit(park)
     assess(park, demand, "accept")
     owner = {"role": "enterprise", "subject": demand["enterprise"]["credit_code"]}
-    other_lab = park.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    other_lab = park.apps["matching"].register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     with pytest.raises(Invalid):                       # not the lab serving the demand
         evaluation.file_complaint({"against": {"kind": "institution", "id": other_lab["id"]},
                                    "demand_id": demand["id"], "summary": "x"}, owner)

@@ -23,7 +23,7 @@ def completed_for(platform, enterprise_code, lab):
 
 def test_the_enterprise_rates_a_completed_service_once_and_matching_weighs_it(platform):
     matching, evaluation = platform.apps["matching"], platform.apps["evaluation"]
-    lab = matching.register_institution(factories.institution(), SPECIALIST)
+    lab = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     code = factories.credit_code()
     demand, owner = completed_for(platform, code, lab)
 
@@ -46,7 +46,7 @@ def test_the_enterprise_rates_a_completed_service_once_and_matching_weighs_it(pl
 
 def test_who_may_rate_and_when(platform):
     matching, evaluation, intake = (platform.apps[s] for s in ("matching", "evaluation", "intake"))
-    lab = matching.register_institution(factories.institution(auto_accept_offers=False), SPECIALIST)
+    lab = matching.register_institution(factories.institution(auto_accept_offers=False), SPECIALIST, station=factories.PANYU)
     code = factories.credit_code()
     owner = {"role": "enterprise", "subject": code}
     pending = intake.submit_demand(factories.demand(code), owner)

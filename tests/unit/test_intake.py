@@ -129,11 +129,11 @@ def test_each_decision_names_what_it_needs(station):
 
 def test_reassessment_re_matches_and_frees_the_first_institutions_capacity(station):
     matching, intake = station.apps["matching"], station.apps["intake"]
-    lab = matching.register_institution(factories.institution(capacity=1), SPECIALIST)
+    lab = matching.register_institution(factories.institution(capacity=1), SPECIALIST, station=factories.PANYU)
     metrology = matching.register_institution(factories.institution(
         categories=["metrology"], qualifications=[{
             "type": "METROLOGY", "number": "M-1", "scope": ["caliper"],
-            "valid_from": "2020-01-01", "valid_until": "2099-12-31"}]), SPECIALIST)
+            "valid_from": "2020-01-01", "valid_until": "2099-12-31"}]), SPECIALIST, station=factories.PANYU)
     demand = submit(station)
     intake.assess(demand["id"], {"decision": "accept"}, SPECIALIST)
     station.settle()
@@ -156,7 +156,7 @@ def test_reassessment_re_matches_and_frees_the_first_institutions_capacity(stati
 
 def test_withdrawal_before_service_cancellation_after_and_capacity_released(station):
     matching, intake = station.apps["matching"], station.apps["intake"]
-    matching.register_institution(factories.institution(capacity=1), SPECIALIST)
+    matching.register_institution(factories.institution(capacity=1), SPECIALIST, station=factories.PANYU)
     enterprise = factories.credit_code()
     owner = {"role": "enterprise", "subject": enterprise}
     early = submit(station, by=owner, enterprise_code=enterprise)
@@ -179,7 +179,7 @@ def test_withdrawal_before_service_cancellation_after_and_capacity_released(stat
 
 
 def test_follow_ups_restart_the_follow_up_clock(station):
-    station.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    station.apps["matching"].register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     intake = station.apps["intake"]
     demand = submit(station)
     station.clock.set("2026-12-01T09:00")
@@ -303,7 +303,7 @@ def test_overdue_lists_and_the_monitor_read_the_index_of_due_moments(station):
 
 
 def test_a_restarted_follow_up_clock_is_not_breached_by_the_monitor_that_saw_the_old_one(station):
-    station.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    station.apps["matching"].register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     intake = station.apps["intake"]
     demand = submit(station)
     intake.assess(demand["id"], {"decision": "accept"}, SPECIALIST)
@@ -323,7 +323,7 @@ def test_a_restarted_follow_up_clock_is_not_breached_by_the_monitor_that_saw_the
 
 
 def test_reclassifying_a_demand_at_a_full_institution_keeps_its_capacity(station):
-    lab = station.apps["matching"].register_institution(factories.institution(capacity=1), SPECIALIST)
+    lab = station.apps["matching"].register_institution(factories.institution(capacity=1), SPECIALIST, station=factories.PANYU)
     intake = station.apps["intake"]
     demand = submit(station)
     intake.assess(demand["id"], {"decision": "accept"}, SPECIALIST)
@@ -399,7 +399,7 @@ def test_a_read_of_one_demand_comes_from_its_row_and_shows_what_the_aggregate_wo
     own state gives: after each command, with a clock paused, running and breached."""
     from services.intake.views import demand_record, demand_view
     intake = station.apps["intake"]
-    station.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    station.apps["matching"].register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     owner = {"role": "enterprise", "subject": factories.credit_code()}
     answers = [submit(station, by=owner, enterprise_code=owner["subject"])]
     demand_id = answers[0]["id"]

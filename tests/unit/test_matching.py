@@ -7,6 +7,7 @@ import pytest
 
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from tests import factories
+from tests.unit.conftest import OPERATOR
 
 SPECIALIST = {"role": "specialist", "subject": "s-1"}
 SUPERVISOR = {"role": "supervisor", "subject": "regulator-1"}
@@ -24,7 +25,7 @@ def matched(platform, **overrides):
 
 
 def test_thirty_equal_demands_spread_over_three_equal_institutions(platform):
-    ids = [platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)["id"]
+    ids = [platform.apps["matching"].register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)["id"]
            for _ in range(3)]
     load = Counter()
     for _ in range(30):
@@ -38,7 +39,7 @@ def test_thirty_equal_demands_spread_over_three_equal_institutions(platform):
 
 def test_a_suspended_institution_is_never_matched_until_reinstated(platform):
     matching = platform.apps["matching"]
-    lab = matching.register_institution(factories.institution(), SPECIALIST)
+    lab = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     suspended = matching.change_standing(lab["id"], {"action": "suspend",
                                                      "reason": "complaints under investigation"}, SUPERVISOR)
     assert (suspended["status"], suspended["status_reason"]) == ("suspended", "complaints under investigation")
@@ -56,7 +57,7 @@ def test_a_suspended_institution_is_never_matched_until_reinstated(platform):
 @pytest.mark.parametrize("status", ["suspended", "withdrawn"])
 def test_a_qualification_that_is_not_valid_is_never_matched(platform, status):
     matching = platform.apps["matching"]
-    lab = matching.register_institution(factories.institution(qualifications=[cma()]), SPECIALIST)
+    lab = matching.register_institution(factories.institution(qualifications=[cma()]), SPECIALIST, station=factories.PANYU)
     changed = matching.change_qualification_status(lab["id"], "CMA-1",
                                                    {"status": status, "reason": "CNCA notice"}, SUPERVISOR)
     assert changed["qualifications"][0]["status"] == status
@@ -66,9 +67,9 @@ def test_a_qualification_that_is_not_valid_is_never_matched(platform, status):
 
 def test_a_scope_missing_one_item_excludes_and_the_explanation_says_so(platform):
     matching = platform.apps["matching"]
-    narrow = matching.register_institution(factories.institution(), SPECIALIST)
+    narrow = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     broad = matching.register_institution(factories.institution(
-        qualifications=[cma(scope=["LED lamp", "battery"])]), SPECIALIST)
+        qualifications=[cma(scope=["LED lamp", "battery"])]), SPECIALIST, station=factories.PANYU)
     shown = matched(platform, items=["LED lamp", "battery"])
     assert shown["assignment"]["institution_id"] == broad["id"]
     explanation = matching.explanation(shown["id"])
@@ -83,7 +84,7 @@ def test_a_scope_missing_one_item_excludes_and_the_explanation_says_so(platform)
 def test_qualification_expiry_is_warned_ninety_days_ahead_and_recorded_on_the_day(platform):
     matching = platform.apps["matching"]
     lab = matching.register_institution(factories.institution(
-        qualifications=[cma(valid_until="2027-03-31")]), SPECIALIST)
+        qualifications=[cma(valid_until="2027-03-31")]), SPECIALIST, station=factories.PANYU)
 
     def on(day):
         matching.clock = lambda: datetime.fromisoformat(day).replace(tzinfo=timezone.utc)
@@ -105,14 +106,14 @@ def test_qualification_expiry_is_warned_ninety_days_ahead_and_recorded_on_the_da
 def test_a_renewal_must_follow_its_predecessor(platform):
     matching = platform.apps["matching"]
     lab = matching.register_institution(factories.institution(
-        qualifications=[cma(valid_until="2027-03-31")]), SPECIALIST)
+        qualifications=[cma(valid_until="2027-03-31")]), SPECIALIST, station=factories.PANYU)
     with pytest.raises(Invalid) as refused:
-        matching.add_qualification(lab["id"], cma("CMA-2", valid_from="2027-03-01"), SPECIALIST)
+        matching.add_qualification(lab["id"], cma("CMA-2", valid_from="2027-03-01"), SPECIALIST, station=factories.PANYU)
     assert "overlaps" in refused.value.fields["qualifications"][0]
     with pytest.raises(Conflict):
-        matching.add_qualification(lab["id"], cma("CMA-1", valid_from="2027-04-01"), SPECIALIST)
+        matching.add_qualification(lab["id"], cma("CMA-1", valid_from="2027-04-01"), SPECIALIST, station=factories.PANYU)
     renewed = matching.add_qualification(lab["id"], cma("CMA-2", valid_from="2027-04-01",
-                                                         valid_until="2033-03-31"), SPECIALIST)
+                                                         valid_until="2033-03-31"), SPECIALIST, station=factories.PANYU)
     assert [q["number"] for q in renewed["qualifications"]] == ["CMA-1", "CMA-2"]
 
 
@@ -126,7 +127,7 @@ def test_a_renewal_must_follow_its_predecessor(platform):
 ])
 def test_bad_registrations_are_refused_with_the_field_named(platform, change, fields):
     with pytest.raises(Invalid) as refused:
-        platform.apps["matching"].register_institution(factories.institution(**change), SPECIALIST)
+        platform.apps["matching"].register_institution(factories.institution(**change), SPECIALIST, station=factories.PANYU)
     assert set(refused.value.fields) == fields
     assert platform.apps["matching"].last_notification_id() == 0
 
@@ -147,7 +148,7 @@ def offers_to(platform, institution):
 
 def test_an_offer_waits_for_the_institution_and_acceptance_assigns(platform):
     matching = platform.apps["matching"]
-    lab = matching.register_institution(answering(), SPECIALIST)
+    lab = matching.register_institution(answering(), SPECIALIST, station=factories.PANYU)
     shown = matched(platform, expected_by="2099-06-30")
     assert shown["status"] == "accepted"  # offered, not yet assigned
     (offer,) = offers_to(platform, lab)
@@ -160,7 +161,7 @@ def test_an_offer_waits_for_the_institution_and_acceptance_assigns(platform):
     platform.settle()
     demand = platform.apps["intake"].demand(shown["id"], SPECIALIST)
     assert demand["status"] == "assigned" and demand["assignment"]["institution_id"] == lab["id"]
-    other = matching.register_institution(answering(), SPECIALIST)
+    other = matching.register_institution(answering(), SPECIALIST, station=factories.PANYU)
     with pytest.raises(NotFound):
         matching.accept_offer(offer["assignment_id"], {"promised_date": "2099-06-15"},
                               as_institution(other))
@@ -168,7 +169,7 @@ def test_an_offer_waits_for_the_institution_and_acceptance_assigns(platform):
 
 def test_decline_and_expiry_move_to_the_next_candidate_then_matching_fails(platform):
     matching = platform.apps["matching"]
-    labs = [matching.register_institution(answering(), SPECIALIST) for _ in range(3)]
+    labs = [matching.register_institution(answering(), SPECIALIST, station=factories.PANYU) for _ in range(3)]
     matching.clock = lambda: datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)  # 10:00 in Guangzhou
     shown = matched(platform)
     first = next(lab for lab in labs if offers_to(platform, lab))
@@ -200,16 +201,16 @@ def test_decline_and_expiry_move_to_the_next_candidate_then_matching_fails(platf
 def test_a_specialist_assigns_by_hand_within_the_constraints_unless_a_supervisor_overrides(platform):
     matching, intake = platform.apps["matching"], platform.apps["intake"]
     elsewhere = matching.register_institution(factories.institution(parks=["nansha-port-park"]),
-                                              SPECIALIST)
+                                              OPERATOR)
     shown = matched(platform)
     assert shown["status"] == "matching_failed"
     with pytest.raises(Conflict) as refused:
         matching.assign_manually(shown["id"], {"institution_id": elsewhere["id"],
-                                               "reason": "they agreed by phone"}, SPECIALIST)
+                                               "reason": "they agreed by phone"}, SPECIALIST, station=factories.PANYU)
     assert refused.value.details == {"exclusion": "does not serve park panyu-energy-park"}
     with pytest.raises(Forbidden):
         matching.assign_manually(shown["id"], {"institution_id": elsewhere["id"], "override": True,
-                                               "reason": "they agreed by phone"}, SPECIALIST)
+                                               "reason": "they agreed by phone"}, SPECIALIST, station=factories.PANYU)
     matching.assign_manually(shown["id"], {"institution_id": elsewhere["id"], "override": True,
                                            "reason": "the only lab able to test this lamp"}, SUPERVISOR)
     platform.settle()
@@ -220,7 +221,7 @@ def test_a_specialist_assigns_by_hand_within_the_constraints_unless_a_supervisor
 
 def test_progress_and_completion_close_the_demand_and_free_the_capacity(platform):
     matching, intake = platform.apps["matching"], platform.apps["intake"]
-    lab = matching.register_institution(factories.institution(capacity=1), SPECIALIST)
+    lab = matching.register_institution(factories.institution(capacity=1), SPECIALIST, station=factories.PANYU)
     shown = matched(platform)
     (assignment,) = matching.assignments(as_institution(lab))["items"]
     key, institution = assignment["assignment_id"], as_institution(lab)
@@ -242,8 +243,8 @@ def test_progress_and_completion_close_the_demand_and_free_the_capacity(platform
 def test_an_institution_the_enterprise_excluded_is_never_offered_its_demand(platform):
     matching = platform.apps["matching"]
     unwanted = matching.register_institution(factories.institution(home_park="panyu-energy-park"),
-                                             SPECIALIST)
-    other = matching.register_institution(factories.institution(), SPECIALIST)
+                                             SPECIALIST, station=factories.PANYU)
+    other = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     shown = matched(platform, excluded_institutions=[unwanted["id"]])
     assert shown["excluded_institutions"] == [unwanted["id"]]
     assert shown["assignment"]["institution_id"] == other["id"]
@@ -261,42 +262,42 @@ def test_an_institution_applies_and_is_matched_only_once_approved(platform):
     assert applied["status"] == "applied"
     assert matched(platform)["unmatched_reasons"] == ["1 institution(s): is awaiting review"]
     reviewed = matching.review(applied["id"], {"decision": "approve", "reason": "CMA checked"},
-                               SPECIALIST)
+                               SPECIALIST, station=factories.PANYU)
     assert (reviewed["status"], reviewed["status_reason"]) == ("active", "CMA checked")
     with pytest.raises(Conflict):
-        matching.review(applied["id"], {"decision": "reject", "reason": "again"}, SPECIALIST)
+        matching.review(applied["id"], {"decision": "reject", "reason": "again"}, SPECIALIST, station=factories.PANYU)
     assert matched(platform)["assignment"]["institution_id"] == applied["id"]
 
 
 def test_price_lists_are_recorded_as_given_and_malformed_amounts_refused(platform):
     matching = platform.apps["matching"]
     entry = {"item": "LED lamp safety test", "price_cny": "1200.50", "unit": "per sample"}
-    lab = matching.register_institution(factories.institution(price_list=[entry]), SPECIALIST)
+    lab = matching.register_institution(factories.institution(price_list=[entry]), SPECIALIST, station=factories.PANYU)
     assert matching.institution(lab["id"])["price_list"] == [entry]
     with pytest.raises(Invalid) as refused:
         matching.register_institution(factories.institution(
-            price_list=[{**entry, "price_cny": "-3"}]), SPECIALIST)
+            price_list=[{**entry, "price_cny": "-3"}]), SPECIALIST, station=factories.PANYU)
     assert set(refused.value.fields) == {"price_list"}
 
 
 def test_no_manual_assignment_on_a_withdrawn_demand_or_while_an_offer_is_pending(platform):
     matching, intake = platform.apps["matching"], platform.apps["intake"]
-    lab = matching.register_institution(answering(), SPECIALIST)
+    lab = matching.register_institution(answering(), SPECIALIST, station=factories.PANYU)
     pending = matched(platform)
     with pytest.raises(Conflict) as refused:
-        matching.assign_manually(pending["id"], {"institution_id": lab["id"], "reason": "x"}, SPECIALIST)
+        matching.assign_manually(pending["id"], {"institution_id": lab["id"], "reason": "x"}, SPECIALIST, station=factories.PANYU)
     assert refused.value.details == {"current_status": "offered"}
     intake.withdraw(pending["id"], {}, SPECIALIST)
     platform.settle()
     with pytest.raises(Conflict) as refused:
-        matching.assign_manually(pending["id"], {"institution_id": lab["id"], "reason": "x"}, SPECIALIST)
+        matching.assign_manually(pending["id"], {"institution_id": lab["id"], "reason": "x"}, SPECIALIST, station=factories.PANYU)
     assert refused.value.details == {"current_status": "closed"}
     assert platform.apps["matching"].registry.profiles[lab["id"]].open_assignments == 0
 
 
 def test_a_late_or_ineligible_acceptance_is_refused(platform):
     matching = platform.apps["matching"]
-    lab = matching.register_institution(answering(), SPECIALIST)
+    lab = matching.register_institution(answering(), SPECIALIST, station=factories.PANYU)
     matching.clock = lambda: datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
     matched(platform)
     (offer,) = offers_to(platform, lab)
@@ -315,7 +316,7 @@ def test_a_late_or_ineligible_acceptance_is_refused(platform):
 
 def test_an_override_never_sets_aside_the_enterprise_or_the_institutions_standing(platform):
     matching = platform.apps["matching"]
-    unwanted = matching.register_institution(factories.institution(), SPECIALIST)
+    unwanted = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     shown = matched(platform, excluded_institutions=[unwanted["id"]])
     with pytest.raises(Conflict) as refused:
         matching.assign_manually(shown["id"], {"institution_id": unwanted["id"], "override": True,
@@ -325,7 +326,7 @@ def test_an_override_never_sets_aside_the_enterprise_or_the_institutions_standin
 
 def test_a_reassessment_crossing_a_completion_does_not_free_capacity_twice(platform):
     matching, intake = platform.apps["matching"], platform.apps["intake"]
-    lab = matching.register_institution(factories.institution(capacity=2), SPECIALIST)
+    lab = matching.register_institution(factories.institution(capacity=2), SPECIALIST, station=factories.PANYU)
     shown = matched(platform)
     (assignment,) = matching.assignments(as_institution(lab))["items"]
     matching.complete_service(assignment["assignment_id"], {"report_number": "R-1"}, as_institution(lab))
@@ -342,7 +343,7 @@ def test_a_reassessment_crossing_a_completion_does_not_free_capacity_twice(platf
 def test_a_round_that_reaches_the_offer_limit_says_so(platform):
     matching = platform.apps["matching"]
     matching.max_offers = 1
-    labs = [matching.register_institution(answering(), SPECIALIST) for _ in range(2)]
+    labs = [matching.register_institution(answering(), SPECIALIST, station=factories.PANYU) for _ in range(2)]
     shown = matched(platform)
     first = next(lab for lab in labs if offers_to(platform, lab))
     matching.decline_offer(offers_to(platform, first)[0]["assignment_id"], {"reason": "busy"},
@@ -357,18 +358,18 @@ def test_a_rejected_applicant_may_be_reviewed_again(platform):
     matching = platform.apps["matching"]
     payload = factories.institution()
     applied = matching.register_institution(payload, {"role": "institution", "subject": payload["credit_code"]})
-    matching.review(applied["id"], {"decision": "reject", "reason": "CMA certificate missing"}, SPECIALIST)
+    matching.review(applied["id"], {"decision": "reject", "reason": "CMA certificate missing"}, SPECIALIST, station=factories.PANYU)
     approved = matching.review(applied["id"], {"decision": "approve", "reason": "certificate sent"},
-                               SPECIALIST)
+                               SPECIALIST, station=factories.PANYU)
     assert approved["status"] == "active"
 
 
 def test_a_manual_assignment_records_its_promise_and_clears_the_failure(platform):
     matching, intake = platform.apps["matching"], platform.apps["intake"]
     shown = matched(platform)  # nobody serves the category yet
-    lab = matching.register_institution(factories.institution(), SPECIALIST)
+    lab = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     matching.assign_manually(shown["id"], {"institution_id": lab["id"], "reason": "agreed by phone",
-                                           "promised_date": "2099-03-01"}, SPECIALIST)
+                                           "promised_date": "2099-03-01"}, SPECIALIST, station=factories.PANYU)
     platform.settle()
     demand = intake.demand(shown["id"], SPECIALIST)
     assert demand["status"] == "assigned" and demand["unmatched_reasons"] == []
@@ -381,7 +382,7 @@ def test_a_manual_assignment_records_its_promise_and_clears_the_failure(platform
 
 def test_answering_an_offer_that_is_over_names_its_status(platform):
     matching = platform.apps["matching"]
-    lab = matching.register_institution(answering(), SPECIALIST)
+    lab = matching.register_institution(answering(), SPECIALIST, station=factories.PANYU)
     matched(platform)
     (offer,) = offers_to(platform, lab)
     matching.decline_offer(offer["assignment_id"], {"reason": "busy"}, as_institution(lab))
@@ -396,17 +397,17 @@ def test_answering_an_offer_that_is_over_names_its_status(platform):
 ])
 def test_scopes_and_home_parks_must_make_sense(platform, change, field):
     with pytest.raises(Invalid) as refused:
-        platform.apps["matching"].register_institution(factories.institution(**change), SPECIALIST)
+        platform.apps["matching"].register_institution(factories.institution(**change), SPECIALIST, station=factories.PANYU)
     assert field in refused.value.fields
 
 
 def test_an_already_expired_qualification_is_not_added(platform):
     matching = platform.apps["matching"]
-    lab = matching.register_institution(factories.institution(qualifications=[cma()]), SPECIALIST)
+    lab = matching.register_institution(factories.institution(qualifications=[cma()]), SPECIALIST, station=factories.PANYU)
     with pytest.raises(Invalid) as refused:
         matching.add_qualification(lab["id"], {"type": "CNAS", "number": "L-1", "scope": ["x"],
                                                "valid_from": "2010-01-01", "valid_until": "2011-12-31"},
-                                   SPECIALIST)
+                                   SPECIALIST, station=factories.PANYU)
     assert set(refused.value.fields) == {"valid_until"}
 
 
@@ -419,7 +420,7 @@ def test_a_decision_event_carries_a_shortlist_and_the_whole_explanation_is_kept_
     matching = platform.apps["matching"]
     for n in range(30):
         matching.register_institution(factories.institution(
-            **({"parks": ["nansha-port-park"]} if n < 12 else {})), SPECIALIST)
+            **({"parks": ["nansha-port-park"]} if n < 12 else {})), OPERATOR)
     shown = matched(platform)
     (offered,) = [m for m in matching.log(0, 1000) if m.event == "AssignmentOffered"]
     assert len(offered.data["explanation"]) == SHORTLIST
@@ -443,7 +444,7 @@ def test_an_offer_recorded_with_every_candidate_is_shown_and_published_as_it_was
     from services.matching.domain import Match
 
     matching = platform.apps["matching"]
-    lab = matching.register_institution(factories.institution(), SPECIALIST)["id"]
+    lab = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)["id"]
     old_line = {"institution_id": lab, "eligible": True, "reason": None, "score": 0.9,
                 "components": {"load": 1.0}}
     match = Match(demand_id=uuid.uuid4(), category="inspection_testing", items=["LED lamp"],
@@ -465,7 +466,7 @@ def test_an_offer_recorded_with_every_candidate_is_shown_and_published_as_it_was
 
 def test_an_institutions_offers_and_assignments_page_by_cursor(platform):
     matching = platform.apps["matching"]
-    lab = matching.register_institution(factories.institution(), SPECIALIST)
+    lab = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     for _ in range(5):
         matched(platform)
     me = as_institution(lab)
@@ -480,3 +481,42 @@ def test_an_institutions_offers_and_assignments_page_by_cursor(platform):
     with pytest.raises(Invalid) as refused:
         matching.assignments(me, {"status": "lost", "per_page": "500"})
     assert set(refused.value.fields) == {"status", "per_page"}
+
+
+def test_a_specialist_acts_on_the_institutions_and_demands_of_their_own_park_only(platform):
+    """The station's park as intake tells it: a specialist of Nansha may not register a Panyu
+    institution, approve its application, add to its qualifications or assign a Panyu demand;
+    an operator is held to no park."""
+    matching = platform.apps["matching"]
+    nansha = {"station_id": "nansha-station", "park": "nansha-port-park"}
+    stranger = {"role": "specialist", "subject": "s-9"}
+    with pytest.raises(Forbidden) as refused:
+        matching.register_institution(factories.institution(), stranger, nansha)
+    assert refused.value.details == {"park": "nansha-port-park"}
+    with pytest.raises(Forbidden):  # a specialist whose station intake does not know
+        matching.register_institution(factories.institution(), SPECIALIST)
+    both = matching.register_institution(factories.institution(
+        parks=["panyu-energy-park", "nansha-port-park"]), stranger, nansha)
+    assert both["parks"] == ["panyu-energy-park", "nansha-port-park"]
+
+    payload = factories.institution()
+    applied = matching.register_institution(payload, {"role": "institution", "subject": payload["credit_code"]})
+    renewal = {"type": "CNAS", "number": "L-9", "scope": ["LED lamp"], "valid_from": "2026-01-01",
+               "valid_until": "2030-12-31"}
+    with pytest.raises(Forbidden):
+        matching.review(applied["id"], {"decision": "approve", "reason": "checked"}, stranger, nansha)
+    with pytest.raises(Forbidden):
+        matching.add_qualification(applied["id"], renewal, stranger, nansha)
+    assert matching.institution(applied["id"])["qualifications"][-1]["number"] != "L-9"
+    matching.review(applied["id"], {"decision": "approve", "reason": "checked"}, SPECIALIST, factories.PANYU)
+    matching.add_qualification(applied["id"], renewal, OPERATOR)
+
+    shown = platform.apps["intake"].submit_demand(factories.demand(excluded_institutions=[
+        both["id"], applied["id"]]), SPECIALIST)
+    platform.settle()
+    lab = matching.register_institution(factories.institution(), OPERATOR)
+    with pytest.raises(Forbidden):
+        matching.assign_manually(shown["id"], {"institution_id": lab["id"], "reason": "by phone"},
+                                 stranger, nansha)
+    matching.assign_manually(shown["id"], {"institution_id": lab["id"], "reason": "by phone"},
+                             SPECIALIST, factories.PANYU)

@@ -48,7 +48,7 @@ def validate(envelope: dict) -> None:
 
 def test_each_institution_gets_its_own_stream_with_contact_details_only_once_the_case_is_its_own(platform, feed):
     matching, intake = platform.apps["matching"], platform.apps["intake"]
-    answering = matching.register_institution(factories.institution(auto_accept_offers=False), SPECIALIST)
+    answering = matching.register_institution(factories.institution(auto_accept_offers=False), SPECIALIST, station=factories.PANYU)
     platform.settle_all()
     demand = intake.submit_demand(factories.demand(), SPECIALIST)
     platform.settle_all()
@@ -78,14 +78,14 @@ def test_each_institution_gets_its_own_stream_with_contact_details_only_once_the
     for message in stream:
         validate(message)
     # Nobody else's stream holds any of it.
-    bystander = matching.register_institution(factories.institution(), SPECIALIST)
+    bystander = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     platform.settle_all()
     assert all(m["event"] != "offer.made" for m in feed.stream(bystander["id"])["items"])
 
 
 def test_replay_pages_after_an_event_id(platform, feed):
     matching, intake = platform.apps["matching"], platform.apps["intake"]
-    lab = matching.register_institution(factories.institution(), SPECIALIST)
+    lab = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     for _ in range(3):
         intake.submit_demand(factories.demand(), SPECIALIST)
     platform.settle_all()
@@ -116,7 +116,7 @@ def test_the_published_schemas_match_the_contract():
 
 def test_a_suspended_institution_s_webhook_waits_and_delivers_once_reinstated(platform, feed):
     matching = platform.apps["matching"]
-    lab = matching.register_institution(factories.institution(), SPECIALIST)
+    lab = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     feed.register_webhook(lab["id"], {"url": "https://lab.example/hook"})
     posted = []
 
@@ -159,7 +159,7 @@ def verified(header: str, body: bytes, secret: str) -> tuple[int, bool]:
 
 def test_webhook_secrets_are_made_shown_once_kept_sealed_and_rotated_with_an_overlap(
         platform, feed, clock):
-    lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     with pytest.raises(Invalid) as refused:  # the institution may not pick it
         feed.register_webhook(lab["id"], {"url": "https://lab.example/hook", "secret": "s" * 32})
     assert set(refused.value.fields) == {"secret"}
@@ -202,7 +202,7 @@ def test_webhook_secrets_are_made_shown_once_kept_sealed_and_rotated_with_an_ove
 
 
 def test_webhook_urls_inside_are_refused_and_failures_are_told_in_generic_words(platform, feed):
-    lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    lab = platform.apps["matching"].register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     for url in ("https://169.254.169.254/latest/meta-data/", "https://[::1]/hook",
                 "http://lab.example/hook", "https://u:p@lab.example/hook"):
         with pytest.raises(Invalid) as refused:

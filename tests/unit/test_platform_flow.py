@@ -12,14 +12,15 @@ from shared.contracts import contract_for
 from shared.errors import Invalid, NotFound
 from tests import factories
 from tests.conftest import evaluation_month
+from tests.unit.conftest import OPERATOR
 
 SPECIALIST = {"role": "specialist", "subject": "s-1"}
 
 
 def test_a_demand_is_assigned_to_the_qualified_institution_and_archived(platform):
     matching, intake = platform.apps["matching"], platform.apps["intake"]
-    unqualified = matching.register_institution(factories.institution(parks=["elsewhere"]), SPECIALIST)
-    qualified = matching.register_institution(factories.institution(), SPECIALIST)
+    unqualified = matching.register_institution(factories.institution(parks=["elsewhere"]), OPERATOR)
+    qualified = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     demand = intake.submit_demand(factories.demand(), SPECIALIST)
     assert demand["status"] == "accepted"
 
@@ -44,7 +45,7 @@ def test_a_demand_is_assigned_to_the_qualified_institution_and_archived(platform
 
 
 def test_every_published_message_keeps_its_contract(platform):
-    platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    platform.apps["matching"].register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
     platform.apps["intake"].submit_demand(factories.demand(category="metrology"), SPECIALIST)
     platform.settle()
@@ -63,14 +64,14 @@ def test_every_published_message_keeps_its_contract(platform):
 
 def test_no_candidate_gives_matching_failed_with_reasons(platform):
     platform.apps["matching"].register_institution(
-        factories.institution(categories=["metrology"]), SPECIALIST)
+        factories.institution(categories=["metrology"]), SPECIALIST, station=factories.PANYU)
     demand = platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
     platform.settle()
     shown = platform.apps["intake"].demand(demand["id"], SPECIALIST)
     assert shown["status"] == "matching_failed"
     assert shown["unmatched_reasons"] == ["no institution serves this category"]
 
-    platform.apps["matching"].register_institution(factories.institution(parks=["elsewhere"]), SPECIALIST)
+    platform.apps["matching"].register_institution(factories.institution(parks=["elsewhere"]), OPERATOR)
     again = platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
     platform.settle()
     assert platform.apps["intake"].demand(again["id"], SPECIALIST)["unmatched_reasons"] == [
@@ -78,7 +79,7 @@ def test_no_candidate_gives_matching_failed_with_reasons(platform):
 
 
 def test_redelivered_notifications_change_nothing(platform):
-    platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    platform.apps["matching"].register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
     platform.settle()
     before = {name: app.last_notification_id() for name, app in platform.apps.items()}
@@ -92,7 +93,7 @@ def test_redelivered_notifications_change_nothing(platform):
 
 
 def test_archive_rebuild_reproduces_every_dossier(platform):
-    platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    platform.apps["matching"].register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     for _ in range(5):
         platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
     platform.apps["intake"].submit_demand(factories.demand(category="metrology"), SPECIALIST)
@@ -115,7 +116,7 @@ def test_bad_input_is_refused_and_stores_nothing(platform):
         platform.apps["matching"].register_institution(factories.institution(
             capacity=-1, qualifications=[{"type": "CMA", "number": "1", "scope": [],
                                           "valid_from": "2025-01-01", "valid_until": "2024-01-01"}]),
-            SPECIALIST)
+            SPECIALIST, station=factories.PANYU)
     assert set(refused.value.fields) == {"capacity", "qualifications"}
     assert set(refused.value.fields["qualifications"][0]) == {"scope", "valid_until"}
     assert intake.last_notification_id() == 2  # the station and its specialist, nothing more
@@ -128,7 +129,7 @@ def test_bad_input_is_refused_and_stores_nothing(platform):
 
 def test_a_reaction_that_keeps_failing_is_dead_lettered_and_the_stream_moves_on(platform, monkeypatch):
     matching = platform.apps["matching"]
-    matching.register_institution(factories.institution(), SPECIALIST)
+    matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     poison = platform.apps["intake"].submit_demand(factories.demand(title="poison"), SPECIALIST)
     healthy = platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
     original = Matching._on_demand_accepted
@@ -169,7 +170,7 @@ def test_a_reaction_that_keeps_failing_is_dead_lettered_and_the_stream_moves_on(
 
 def test_dead_letters_page_by_key_and_a_replay_reads_them_a_page_at_a_time(platform, monkeypatch):
     matching, intake = platform.apps["matching"], platform.apps["intake"]
-    matching.register_institution(factories.institution(), SPECIALIST)
+    matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     poisoned = [intake.submit_demand(factories.demand(title=f"poison {n}"), SPECIALIST)["id"]
                 for n in range(3)]
     original = Matching._on_demand_accepted
@@ -209,7 +210,7 @@ def test_dead_letters_page_by_key_and_a_replay_reads_them_a_page_at_a_time(platf
 def test_a_dead_letter_of_the_archive_is_replayed_into_its_dossier(platform, monkeypatch):
     from services.archive.projection import Archive
 
-    platform.apps["matching"].register_institution(factories.institution(), SPECIALIST)
+    platform.apps["matching"].register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     demand = platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
     original = Archive._add_to_dossier
 
@@ -277,7 +278,7 @@ def test_a_notification_no_reaction_takes_is_passed_without_a_commit_and_read_ag
 
     platform = Platform(durable_config, clock)
     intake, matching = platform.apps["intake"], platform.apps["matching"]
-    matching.register_institution(factories.institution(), SPECIALIST)
+    matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
     platform.settle()
     tracked = []  # the upstream notifications each of matching's commits tracks
     insert_events, insert_tracking = matching.recorder.insert_events, matching.recorder.insert_tracking

@@ -52,7 +52,7 @@ def test_a_restarted_intake_reads_none_of_its_history(durable_config, clock):
     assert page["items"][-1]["id"] != first["id"] and page["next_after"]  # newest first
     assert dict(restarted.gauges()[0][3]) == {("inspection_testing", "submitted"): HISTORY}
     assert restarted.demand(first["id"], SPECIALIST)["status"] == "submitted"
-    assert restarted.staff_station("s-1") == station["id"]
+    assert restarted.staff_station("s-1") == {"station_id": station["id"], "park": station["park"]}
     assert restarted.check_deadlines(batch=100) == 100  # what is due, a batch at a time
     restarted.submit_demand(factories.demand(), SPECIALIST)
     assert reads.notifications == 0
@@ -209,7 +209,7 @@ def test_a_restarted_matching_folds_only_what_came_after_its_registry_snapshot(d
     matching.follow_upstreams(lambda upstream, after, limit: intake.log(after, limit), retry_backoff=0)
     station = intake.register_station(factories.station(), OPERATOR)
     intake.add_specialist(station["id"], factories.specialist(), OPERATOR)
-    labs = [matching.register_institution(factories.institution(capacity=HISTORY), SPECIALIST)["id"]
+    labs = [matching.register_institution(factories.institution(capacity=HISTORY), SPECIALIST, station=factories.PANYU)["id"]
             for _ in range(3)]
     for _ in range(HISTORY // 2):
         intake.submit_demand(factories.demand(), SPECIALIST)
