@@ -8,7 +8,8 @@ from nameko.exceptions import RpcTimeout, UnknownService
 from werkzeug.wrappers import Response
 
 from shared.errors import (
-    Conflict, Forbidden, InsufficientData, Invalid, NotFound, TooManyAttempts, Unauthenticated)
+    Conflict, Forbidden, InsufficientData, Invalid, NotFound, TooManyAttempts, Unauthenticated,
+    Unsupported)
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ def as_api_error(exc: Exception) -> ApiError:
         seconds = int(exc.details.get("retry_after", 60))  # text after nameko's RPC
         return ApiError(429, "too_many_attempts", exc.args[0], {"retry_after": seconds},
                         headers={"Retry-After": str(seconds)})
+    if isinstance(exc, Unsupported):
+        return ApiError(415, "unsupported_media_type", exc.args[0], exc.details)
     if isinstance(exc, Conflict):
         return ApiError(409, "conflict", exc.args[0], exc.details)
     if isinstance(exc, (RpcTimeout, UnknownService)):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import eventlet
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
@@ -17,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from gateway.auth import TokenVerifier, principal_for
 from gateway.errors import ApiError, error_response, json_response
+from gateway.limits import RateLimits
 from gateway.protocol import JsonErrorsProtocol
 from shared import metrics
 from shared.commands import load_command
@@ -26,6 +28,7 @@ from shared.logs import keep_expected_errors_brief
 keep_expected_errors_brief()
 
 MAX_BODY_BYTES = 1024 * 1024
+UPLOAD_CHUNK = 64 * 1024
 #: On every answer: nothing an API answers (a person's case, a token) is kept by caches, sniffed
 #: into another type, framed, or allowed to load anything when opened in a browser.
 SECURITY_HEADERS = {
@@ -66,6 +69,7 @@ class ExclusiveWebServer(WebServer):
 class Route(HttpRequestHandler):
     server = ExclusiveWebServer()
     verifier = TokenVerifier()
+    limits = RateLimits()
 
     def __init__(self, method: str, url: str, *, roles=(), body=None, response=None,
                  status: int = 200, summary: str = "", query=None, documented: bool = True,
@@ -97,9 +101,11 @@ class Route(HttpRequestHandler):
 
     def get_entrypoint_parameters(self, request):
         kwargs = dict(request.path_values)
+        principal = None
         if not self.public:
             claims = self.verifier.claims(request.headers.get("Authorization"))
-            kwargs["principal"] = principal_for(claims, self.roles, f"{self.method} {self.url}")
+            principal = kwargs["principal"] = principal_for(claims, self.roles, f"{self.method} {self.url}")
+        self.limits.check(request, principal)
         if self.body is not None:
             payload = read_json(request)
             load_command(self.body, payload)
@@ -148,16 +154,40 @@ def routes_of(service_cls) -> list[tuple[str, Route]]:
 
 def read_bytes(request, limit: int) -> bytes:
     """The body, at most ``limit`` bytes, with or without a Content-Length."""
+    raw = _body(request, limit).read(limit + 1)
+    if len(raw) > limit:
+        raise _too_large(limit)
+    return raw
+
+
+def stream_to_file(request, path: Path, limit: int) -> int:
+    """Write the body into ``path`` a chunk at a time (never more than a chunk in memory) and
+    return its size; 413 past ``limit``, with the partial file removed."""
+    body, size = _body(request, limit), 0
+    try:
+        with path.open("xb") as out:
+            while chunk := body.read(UPLOAD_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(limit)
+                out.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return size
+
+
+def _body(request, limit: int):
     if (request.content_length or 0) > limit:
-        raise ApiError(413, "body_too_large", f"the body may not exceed {limit} bytes")
+        raise _too_large(limit)
     if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", ""):
         # werkzeug's stream is empty without a Content-Length; eventlet's input decodes chunks.
-        raw = request.environ["wsgi.input"].read(limit + 1)
-    else:
-        raw = request.stream.read(limit + 1)
-    if len(raw) > limit:
-        raise ApiError(413, "body_too_large", f"the body may not exceed {limit} bytes")
-    return raw
+        return request.environ["wsgi.input"]
+    return request.stream
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, "body_too_large", f"the body may not exceed {limit} bytes")
 
 
 def read_json(request):

@@ -49,6 +49,15 @@ def section(config: dict, name: str) -> dict:
     return dict(config.get(name) or {})
 
 
+def attachment_folders(config: dict) -> tuple[Path, Path]:
+    """Where attachments are kept (ATTACHMENTS.folder; DATA_DIR/attachments by default), and
+    where the gateway streams an upload for intake to take (ATTACHMENTS.incoming; the folder's
+    ``incoming`` by default: the same volume, so taking it is a rename)."""
+    settings = section(config, "ATTACHMENTS")
+    folder = Path(settings.get("folder") or data_path(config) / "attachments")
+    return folder, Path(settings.get("incoming") or folder / "incoming")
+
+
 def attachment_max_bytes(config: dict) -> int:
     """The largest attachment accepted (ATTACHMENTS.max_bytes; 10 MiB by default): the gateway
     stops reading there and intake refuses beyond it."""

@@ -49,6 +49,12 @@ class Invalid(ValueError):
 
 
 @deserialize_to_instance
+class Unsupported(_Explained):
+    """A kind of content the platform does not accept (an upload's media type); the details
+    name it and what is accepted."""
+
+
+@deserialize_to_instance
 class Unauthenticated(_Explained):
     """Credentials that sign nobody in: a wrong password, an unknown name, a disabled account,
     an ended session. The message is the same for each, so an answer never tells which names
@@ -62,4 +68,4 @@ class TooManyAttempts(_Explained):
 
 #: What a caller did wrong, as opposed to what went wrong here: logged without a traceback.
 CLIENT_ERRORS = (NotFound, Conflict, Forbidden, Invalid, InsufficientData, Unauthenticated,
-                 TooManyAttempts)
+                 TooManyAttempts, Unsupported)

@@ -7,7 +7,6 @@ import logging
 import uuid
 from collections import Counter
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError
@@ -24,7 +23,7 @@ from shared.calendar import WorkingCalendar
 from shared.commands import (
     AddSpecialist, Assess, Cancel, ListDemands, RecordConstruction, RecordFollowUp,
     RegisterStation, RemoveSpecialist, SubmitDemand, SupplyInformation, Withdraw)
-from shared.config import attachment_max_bytes, data_dir, section
+from shared.config import attachment_folders, attachment_max_bytes, section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
 from shared.readmodel import equal, instant, keyset_page
@@ -62,9 +61,12 @@ class Intake(ServiceApplication):
 
     def configure(self, config: dict) -> None:
         self.limits = TimeLimits.from_config(section(config, "TIME_LIMITS"))
+        settings = section(config, "ATTACHMENTS")
+        folder, incoming = attachment_folders(config)
         self.attachments = AttachmentFolder(
-            Path(section(config, "ATTACHMENTS").get("folder") or data_dir(config) / "attachments"),
-            attachment_max_bytes(config))
+            folder, attachment_max_bytes(config), incoming,
+            int(settings.get("daily_quota_bytes") or 200 * 1024 * 1024))
+        self.orphan_days = float(settings.get("orphan_days") or 7)
 
     # Stations and staff --------------------------------------------------------------------
     def register_station(self, payload: dict, by: dict) -> dict:
@@ -111,8 +113,14 @@ class Intake(ServiceApplication):
         return station_view(station)
 
     # Collection ----------------------------------------------------------------------------
-    def store_attachment(self, name: str, media_type: str, data: bytes, by: dict) -> dict:
-        return self.attachments.put(name, media_type, data, by)
+    def store_attachment(self, incoming: str, name: str, media_type: str, by: dict) -> dict:
+        """Keep the upload the gateway streamed into the incoming folder (attachments.py)."""
+        return self.attachments.take(incoming, name, media_type, by, self.clock())
+
+    def remove_unreferenced_attachments(self) -> int:
+        """Remove the files no demand references, once their grace has passed."""
+        referenced = [row["sha256"] for row in self.read("SELECT sha256 FROM {s}attachment_uses")]
+        return self.attachments.remove_unreferenced(referenced, self.clock(), self.orphan_days)
 
     def submit_demand(self, payload: dict, by: dict, idempotency_key: str | None = None) -> dict:
         command = self.load_command(SubmitDemand, payload)

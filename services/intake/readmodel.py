@@ -34,6 +34,9 @@ TABLES = (
     "CREATE INDEX IF NOT EXISTS demands_due ON {s}demands (next_due)",
     "CREATE INDEX IF NOT EXISTS demands_check ON {s}demands (next_check)",
     "CREATE TABLE IF NOT EXISTS {s}demand_details (id TEXT PRIMARY KEY, record TEXT NOT NULL)",
+    # Which demands reference each attachment: what the sweep of unreferenced files keeps.
+    "CREATE TABLE IF NOT EXISTS {s}attachment_uses (sha256 TEXT NOT NULL, demand_id TEXT NOT NULL, "
+    "PRIMARY KEY (sha256, demand_id))",
     "CREATE TABLE IF NOT EXISTS {s}staff (staff_id TEXT PRIMARY KEY, station_id TEXT NOT NULL)",
 )
 
@@ -43,7 +46,9 @@ def rows(aggregate, zone_of) -> list[Statement]:
     if isinstance(aggregate, Demand):
         return [demand_row(aggregate, zone_of(aggregate.station_id)),
                 upsert("demand_details", ("id",), {"id": str(aggregate.id),
-                                                   "record": demand_record(aggregate)})]
+                                                   "record": demand_record(aggregate)})] + [
+            upsert("attachment_uses", ("sha256", "demand_id"), {"sha256": sha256, "demand_id": str(aggregate.id)})
+            for sha256 in dict.fromkeys(attachment["sha256"] for attachment in aggregate.attachments)]
     if isinstance(aggregate, Station):
         return [upsert("staff", ("staff_id",), {"staff_id": staff_id, "station_id": str(aggregate.id)})
                 for staff_id in aggregate.specialists] + [

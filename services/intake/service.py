@@ -1,6 +1,4 @@
 """The intake nameko service: stations, demands and their time limits; matching followed."""
-import base64
-
 from services.intake.application import Intake
 from shared.errors import CLIENT_ERRORS
 from shared.rpc import rpc
@@ -32,8 +30,8 @@ class IntakeService(EventSourcedService, FollowsMatching):
         return self.application.remove_specialist(station_id, staff_id, payload, by)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def store_attachment(self, name, media_type, data, by):
-        return self.application.store_attachment(name, media_type, base64.b64decode(data), by)
+    def store_attachment(self, incoming, name, media_type, by):
+        return self.application.store_attachment(incoming, name, media_type, by)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def submit_demand(self, payload, by, idempotency_key=None):
@@ -74,6 +72,10 @@ class IntakeService(EventSourcedService, FollowsMatching):
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def attachment(self, sha256, uploader):
         return self.application.attachment(sha256, uploader)
+
+    @every("ATTACHMENTS.sweep_interval", 3600)
+    def remove_unreferenced_attachments(self):
+        self.application.remove_unreferenced_attachments()
 
     @every("DEADLINES.check_interval", 30)
     def check_deadlines(self):

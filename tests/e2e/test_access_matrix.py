@@ -149,9 +149,9 @@ MATRIX = [
     ("POST /api/v1/demands/{demand_a}/assignment",              "specialist",             409, {"institution_id": "{lab_a}", "reason": "By hand"}),
     ("POST /api/v1/demands/{demand_a}/assignment",              "specialist elsewhere",   404, {"institution_id": "{lab_a}", "reason": "By hand"}),
     ("POST /api/v1/demands/{demand_b}/assignment",              "supervisor",             409, {"institution_id": "{lab_b}", "reason": "By hand"}),
-    ("POST /api/v1/attachments?name=spec.pdf",                  "enterprise A",           201, b"%PDF enterprise"),
-    ("POST /api/v1/attachments?name=spec.pdf",                  "specialist",             201, b"%PDF specialist"),
-    ("POST /api/v1/attachments?name=report.pdf",                "lab A",                  201, b"%PDF lab"),
+    ("POST /api/v1/attachments?name=spec.pdf",                  "enterprise A",           201, b"%PDF-1.7 enterprise"),
+    ("POST /api/v1/attachments?name=spec.pdf",                  "specialist",             201, b"%PDF-1.7 specialist"),
+    ("POST /api/v1/attachments?name=report.pdf",                "lab A",                  201, b"%PDF-1.7 lab"),
 
     # Dossiers: the parties read their own case (without what is not theirs), staff their station's.
     ("GET /api/v1/archive/demands/{demand_a}",                  "enterprise A",           sees("ComplaintReceived", items="events", key="name")),
@@ -485,7 +485,7 @@ def world(platform):
     api.wait_status(world["demand_done"], "completed", supervisor)
     world["attachment_a"] = ok(api.call(
         "POST", "/api/v1/attachments?name=a-private-name.pdf", as_=as_["enterprise A"],
-        data=b"%PDF enterprise A only", headers={"Content-Type": "application/pdf"}), 201)["sha256"]
+        data=b"%PDF-1.7 enterprise A only", headers={"Content-Type": "application/pdf"}), 201)["sha256"]
 
     def complain(enterprise, demand, against):
         return ok(api.call("POST", "/api/v1/complaints", as_=as_[enterprise], json={

@@ -4,6 +4,7 @@ goes to the address that was checked, with the URL's name as Host and SNI and th
 verified against that name; redirects are answers, not followed; failures are told in words
 that name nothing of the inside network."""
 import datetime
+import socket
 import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,6 +41,44 @@ def test_inside_and_malformed_destinations_are_refused_before_any_connection(url
         Outbound().destination(url)
     with pytest.raises(DestinationRefused):  # at delivery too: checked again each time
         Outbound().post(url, b"{}", {})
+
+
+@pytest.fixture
+def inside():
+    """A listener on this machine that counts every connection made to it."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    accepted, stop = [], threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except (socket.timeout, OSError):
+                continue
+            accepted.append(connection)
+            connection.close()
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1], accepted
+    stop.set()
+    thread.join()
+    listener.close()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.1", "2130706433", "0x7f000001", "0177.0.0.1",
+                                  "localhost", "[::ffff:127.0.0.1]", "[::1]", "0.0.0.0"])
+def test_no_connection_reaches_a_server_on_this_machine_in_any_spelling(inside, host):
+    port, accepted = inside
+    for url in (f"https://{host}:{port}/hook", f"http://{host}:{port}/hook"):
+        with pytest.raises(DestinationRefused):
+            Outbound(allow_http=True).post(url, b"{}", {})
+    # The same server is reached when this machine is let through: the count above means it.
+    Outbound(allowed_networks=["127.0.0.0/8"], allow_http=True).destination(f"http://127.0.0.1:{port}/")
+    with pytest.raises(DeliveryFailed):  # it accepts and closes: no HTTP answer
+        Outbound(allowed_networks=["127.0.0.0/8"], allow_http=True).post(
+            f"http://127.0.0.1:{port}/", b"{}", {})
+    assert len(accepted) == 1
 
 
 def test_public_addresses_are_accepted_and_pinned():
