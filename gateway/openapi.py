@@ -16,20 +16,24 @@ _ERRORS = {
     "404": "No such resource (or not the caller's)",
     "409": "The request conflicts with what is stored (a duplicate, a wrong state)",
     "413": "Body too large",
-    "415": "Body is not application/json",
+    "415": "Body is not of a type this route takes (application/json; for an upload, one of "
+           "the file types listed in the answer)",
     "422": "The body or query breaks the schema; details name every offending field",
-    "429": "Too many failures in a row; Retry-After says in how many seconds to try again",
+    "429": "Too many requests (a rate limit, an upload quota, failed sign-ins in a row); "
+           "Retry-After says in how many seconds to try again",
 }
 
 
 def _errors_of(route, has_path_parameters: bool) -> list[str]:
     codes = [str(status) for status in route.answers]
+    if route.method not in ("GET", "HEAD", "OPTIONS"):
+        codes += ["429"]  # gateway/limits.py
     if not route.public:
         codes += ["401", "403"]
     if route.body is not None:
         codes += ["400", "409", "413", "415", "422"]
     elif route.raw_body:
-        codes += ["413", "422"]
+        codes += ["413", "415", "422"]
     elif route.query:
         codes += ["422"]
     if has_path_parameters:
