@@ -4,7 +4,14 @@ An institution gets a user of its own in the partners' vhost that may:
 - declare, bind and consume queues named ``partner.<institution_id>.*`` only;
 - bind them to the partner exchange with binding keys ``inst.<institution_id>.*`` only
   (topic permissions: RabbitMQ refuses any other binding key, ``#`` included);
-- publish nothing there.
+- publish nothing there;
+- hold at most ``max_connections`` connections and ``max_channels`` channels (user limits).
+
+The vhost holds the partners only, so an institution that stops reading fills its own queues,
+never the platform's broker: its queues keep at most ``queue_max_messages`` messages and
+``queue_max_bytes`` (the oldest dropped first; replay over HTTP gives back anything dropped),
+a message at most ``message_ttl_days``, and a queue nobody uses is deleted after
+``queue_expiry_days`` (a policy on ``^partner\.``); the vhost takes at most ``max_queues``.
 """
 from __future__ import annotations
 
@@ -29,6 +36,13 @@ class PartnerAccess:
     user: str
     password: str
     vhost: str
+    queue_max_messages: int = 100_000
+    queue_max_bytes: int = 256 * 1024 * 1024
+    message_ttl_days: float = 14
+    queue_expiry_days: float = 30
+    max_queues: int = 5_000
+    max_connections: int = 10
+    max_channels: int = 20
 
     def _call(self, method: str, path: str, body: dict | None = None, ok=(200, 201, 204)) -> requests.Response:
         try:
@@ -49,6 +63,13 @@ class PartnerAccess:
                    {"configure": ".*", "write": ".*", "read": ".*"})
         self._call("PUT", f"exchanges/{vhost}/{PARTNER_EXCHANGE}",
                    {"type": "topic", "durable": True, "auto_delete": False, "internal": False})
+        day_ms = 24 * 3600 * 1000
+        self._call("PUT", f"policies/{vhost}/partner-queues", {
+            "pattern": r"^partner\.", "apply-to": "queues", "priority": 0, "definition": {
+                "max-length": self.queue_max_messages, "max-length-bytes": self.queue_max_bytes,
+                "overflow": "drop-head", "message-ttl": int(self.message_ttl_days * day_ms),
+                "expires": int(self.queue_expiry_days * day_ms)}})
+        self._call("PUT", f"vhost-limits/{vhost}/max-queues", {"value": self.max_queues})
 
     def grant(self, institution_id: str) -> dict:
         if not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", institution_id):
@@ -56,6 +77,8 @@ class PartnerAccess:
         self.prepare()
         username, password = f"inst-{institution_id}", secrets.token_urlsafe(24)
         self._call("PUT", f"users/{quote(username, safe='')}", {"password": password, "tags": ""})
+        for limit, value in (("max-connections", self.max_connections), ("max-channels", self.max_channels)):
+            self._call("PUT", f"user-limits/{quote(username, safe='')}/{limit}", {"value": value})
         self._permit(institution_id)
         return {"username": username, "password": password, "vhost": self.vhost,
                 "exchange": PARTNER_EXCHANGE, "queue_prefix": f"partner.{institution_id}.",

@@ -52,8 +52,12 @@ class PartnerFeedProvider(EventSourced):
 
 def broker_access(config: dict) -> PartnerAccess:
     settings = section(config, "PARTNERS")
+    kinds = {"queue_max_messages": int, "queue_max_bytes": int, "message_ttl_days": float,
+             "queue_expiry_days": float, "max_queues": int, "max_connections": int, "max_channels": int}
+    limits = {key: kind(settings[key]) for key, kind in kinds.items() if settings.get(key) not in (None, "")}
     return PartnerAccess(str(settings.get("management_url")), str(settings.get("management_user")),
-                         str(settings.get("management_password") or ""), str(settings.get("vhost")))
+                         str(settings.get("management_password") or ""), str(settings.get("vhost")),
+                         **limits)
 
 
 def to_partners(messages: list[Message]) -> list[Outgoing]:

@@ -67,6 +67,20 @@ def test_an_institution_reads_its_own_keys_and_is_refused_anothers(tmp_path, vho
         channel = connection.channel()
         queue = f"partner.{a['id']}.inbox"
         channel.queue_declare(queue, durable=True)
+        # What an institution that stops reading may hold: its queues are bounded by the
+        # vhost's policy, and its user by its own limits.
+        management = "http://127.0.0.1:15672/api"
+        declared = wait_for(lambda: requests.get(
+            f"{management}/queues/{quote(vhost, safe='')}/{quote(queue, safe='')}", auth=("guest", "guest"),
+            timeout=10).json().get("effective_policy_definition"), message="the queue's policy")
+        assert declared == {"max-length": 100_000, "max-length-bytes": 256 * 1024 * 1024,
+                            "overflow": "drop-head", "message-ttl": 14 * 86_400_000,
+                            "expires": 30 * 86_400_000}
+        limits = requests.get(f"{management}/user-limits/{quote(granted[a['id']]['username'], safe='')}",
+                              auth=("guest", "guest"), timeout=10).json()
+        assert limits[0]["value"] == {"max-connections": 10, "max-channels": 20}
+        assert requests.get(f"{management}/vhost-limits/{quote(vhost, safe='')}", auth=("guest", "guest"),
+                            timeout=10).json()[0]["value"] == {"max-queues": 5000}
         channel.queue_bind(queue, "onestop.partners", f"inst.{a['id']}.#")
         for stolen in (f"inst.{b['id']}.#", "#", "inst.#"):
             spy = connection.channel()
