@@ -60,7 +60,7 @@ def run_platform(apps: dict, demands: int) -> None:
     station = intake.register_station(factories.station(), OPERATOR)
     intake.add_specialist(station["id"], factories.specialist(), OPERATOR)
     for _ in range(5):
-        matching.register_institution(factories.institution(capacity=100000), SPECIALIST)
+        matching.register_institution(factories.institution(capacity=100000), SPECIALIST, factories.PANYU)
     settle()
     for n in range(demands):
         code = factories.credit_code()

@@ -116,7 +116,7 @@ def write_matching(prefix: str, demands: int) -> float:
     from tests import factories
 
     matching = open_application(Matching, config(prefix))
-    labs = [matching.register_institution(factories.institution(capacity=100_000), SPECIALIST)["id"]
+    labs = [matching.register_institution(factories.institution(capacity=100_000), SPECIALIST, factories.PANYU)["id"]
             for _ in range(LABS)]
     first_day = datetime(2016, 12, 1, 1, 0, tzinfo=timezone.utc)
     started, batch = time.perf_counter(), []

@@ -32,8 +32,12 @@ class Outgoing:
 
 
 class ConfirmedPublisher:
-    def __init__(self, amqp_uri: str, exchange: Exchange, confirm_timeout: float = 30.0):
+    def __init__(self, amqp_uri: str, exchange: Exchange, confirm_timeout: float = 30.0,
+                 ssl: dict | bool | None = None):
+        """``ssl``: the configuration's ``AMQP_SSL`` (kombu's TLS options), as nameko's own
+        connections take it."""
         self.amqp_uri = amqp_uri
+        self.ssl = ssl
         self.exchange = exchange
         self.confirm_timeout = confirm_timeout
         self._connection: Connection | None = None
@@ -68,7 +72,7 @@ class ConfirmedPublisher:
 
     def _producer(self) -> Producer:
         if self._connection is None:
-            connection = Connection(self.amqp_uri)
+            connection = Connection(self.amqp_uri, ssl=self.ssl or False)
             channel = connection.channel()
             self.exchange(channel).declare()
             self._sent, self._unconfirmed, self._refused = 0, set(), False

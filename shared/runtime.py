@@ -329,7 +329,7 @@ class EventSourced(Following):
         settings = section(config, "RELAY")
         service = self.container.service_name
         exchange = events_exchange(service)
-        self.publisher = ConfirmedPublisher(config["AMQP_URI"], exchange)
+        self.publisher = ConfirmedPublisher(config["AMQP_URI"], exchange, ssl=config.get("AMQP_SSL"))
 
         def publish(messages: list[Message]) -> None:
             body, headers = to_amqp(messages)

@@ -34,7 +34,8 @@ class PartnerFeedProvider(EventSourced):
         super().setup()
         config = self.container.config
         uri = section(config, "PARTNERS").get("amqp_uri") or config["AMQP_URI"]
-        self.partner_publisher = ConfirmedPublisher(str(uri), partner_exchange())
+        self.partner_publisher = ConfirmedPublisher(str(uri), partner_exchange(),
+                                                    ssl=config.get("AMQP_SSL"))
         self.partner_relay = Relay(
             self.follower, lambda messages: self.partner_publisher.publish(to_partners(messages)),
             name=PARTNER_RELAY, leads=self.leadership.holds)

@@ -34,6 +34,23 @@ def render(overlay: str) -> list[dict]:
     return [doc for doc in yaml.safe_load_all(built.stdout) if doc]
 
 
+def test_production_talks_to_every_store_over_verified_tls():
+    docs = render("production")
+    (config,) = [d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "onestop-config"]
+    settings = config["data"]
+    assert settings["PGSSLMODE"] == "verify-full" and settings["PGSSLROOTCERT"] == "/etc/onestop/tls/ca.crt"
+    assert yaml.safe_load(settings["ONESTOP_AMQP_SSL"]) == {"ca_certs": "/etc/onestop/tls/ca.crt", "cert_reqs": 2}
+    assert settings["ONESTOP_RABBITMQ_MANAGEMENT_URL"].startswith("https://")
+    for doc in docs:
+        if doc["kind"] == "Deployment":
+            pod = doc["spec"]["template"]["spec"]
+            assert {"name": "tls-ca", "configMap": {"name": "onestop-tls-ca"}} in pod["volumes"]
+            assert {"name": "tls-ca", "mountPath": "/etc/onestop/tls", "readOnly": True} \
+                in pod["containers"][0]["volumeMounts"], doc["metadata"]["name"]
+    dev = [d for d in render("dev") if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "onestop-config"]
+    assert "PGSSLMODE" not in dev[0]["data"]  # the dev stores run without TLS
+
+
 def rules() -> dict:
     (rule,) = [d for d in render("production") if d["kind"] == "PrometheusRule"]
     return {"groups": rule["spec"]["groups"]}
