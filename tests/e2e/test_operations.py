@@ -90,7 +90,9 @@ def test_every_overlay_renders_into_valid_manifests(overlay):
         assert container["securityContext"]["allowPrivilegeEscalation"] is False
         assert container["readinessProbe"] and container["livenessProbe"]
         assert container["resources"]["requests"]["cpu"] and container["resources"]["limits"]["memory"]
-        assert container["image"].startswith("registry.example/onestop:")
+        # production pins the image by digest; dev names a tag it rebuilds
+        assert re.fullmatch(r"registry\.example/onestop@sha256:[0-9a-f]{64}", container["image"]) \
+            if overlay == "production" else container["image"] == "registry.example/onestop:dev"
     # Least privilege: no Secret with a value is rendered (they are made out of band), each
     # Deployment reads only its own service's credentials (and its store's, where it has one),
     # only accounts mounts the signing keys and only partners the webhook secrets' key.
