@@ -24,6 +24,7 @@ from shared import metrics
 from shared.commands import load_command
 from shared.errors import CLIENT_ERRORS
 from shared.logs import keep_expected_errors_brief
+from shared.runtime import MetricsPort
 
 keep_expected_errors_brief()
 
@@ -70,6 +71,7 @@ class Route(HttpRequestHandler):
     server = ExclusiveWebServer()
     verifier = TokenVerifier()
     limits = RateLimits()
+    metrics_port = MetricsPort()
 
     def __init__(self, method: str, url: str, *, roles=(), body=None, response=None,
                  status: int = 200, summary: str = "", query=None, documented: bool = True,

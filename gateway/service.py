@@ -33,6 +33,7 @@ from shared.commands import (
 from shared.config import attachment_folders, attachment_max_bytes
 from shared.errors import NotFound
 from shared.rpc import RpcProxy
+from shared.runtime import metrics_port
 
 STAFF = ("specialist", "supervisor", "operator")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
@@ -322,8 +323,12 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
         return json_response({"status": "ok" if ready else "unavailable", "services": services},
                              status=200 if ready else 503)
 
-    @route("GET", "/metrics", summary="Prometheus metrics")
+    @route("GET", "/metrics", answers=(404,),
+           summary="Prometheus metrics (the embedded mode's; a distributed gateway serves its "
+                   "own on METRICS.port, apart from the API)")
     def metrics(self, request):
+        if metrics_port(self.config):
+            raise ApiError(404, "not_found", "this process's metrics are on their own port")
         return Response(generate_latest(), content_type=CONTENT_TYPE_LATEST)
 
     @route(FALLBACK_METHODS, "/", documented=False)

@@ -17,7 +17,7 @@ import weakref
 from amqp.exceptions import ConnectionError as AMQPConnectionError
 from kombu import Exchange, Queue
 from nameko.exceptions import ContainerBeingKilled
-from nameko.extensions import DependencyProvider
+from nameko.extensions import DependencyProvider, SharedExtension
 from nameko.messaging import Consumer
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.timer import Timer
@@ -258,18 +258,31 @@ def _count(service: str, upstream: str, outcome: str) -> None:
         metrics.DEAD_LETTERS.labels(service, upstream).inc()
 
 
-class EntrypointMetrics(DependencyProvider):
-    """Counts and times every entrypoint call of the service; in distributed mode also serves
-    the process's metrics on ``METRICS.port`` (the embedded mode's are on the gateway)."""
+def metrics_port(config: dict) -> int:
+    """Where a distributed process serves its Prometheus metrics (``METRICS.port``); 0: the
+    embedded mode, whose metrics are on the gateway's /metrics."""
+    return int(section(config, "METRICS").get("port") or 0)
+
+
+class MetricsPort(SharedExtension):
+    """Serves the process's metrics on their own port, apart from any API (once a process)."""
 
     _serving: set[int] = set()
 
     def setup(self):
-        self._started = weakref.WeakKeyDictionary()
-        port = int(section(self.container.config, "METRICS").get("port") or 0)
-        if port and port not in EntrypointMetrics._serving:
+        port = metrics_port(self.container.config)
+        if port and port not in MetricsPort._serving:
             start_http_server(port)
-            EntrypointMetrics._serving.add(port)
+            MetricsPort._serving.add(port)
+
+
+class EntrypointMetrics(DependencyProvider):
+    """Counts and times every entrypoint call of the service."""
+
+    port = MetricsPort()
+
+    def setup(self):
+        self._started = weakref.WeakKeyDictionary()
 
     def worker_setup(self, worker_ctx):
         self._started[worker_ctx] = time.perf_counter()

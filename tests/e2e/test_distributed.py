@@ -84,6 +84,14 @@ def test_a_service_that_is_down_gets_a_503_after_the_timeout_and_answers_again_o
     assert back.status_code == 200 and back.json()["id"] == institution, back.text
 
 
+def test_the_gateway_serves_its_metrics_on_their_own_port_and_none_on_the_api(platform):
+    api = platform.api
+    api.call("GET", "/api/v1/demands", as_=SPECIALIST)
+    assert 'onestop_http_requests_total{method="GET",route="/api/v1/demands",status="200"}' \
+        in platform.metrics("gateway")
+    assert api.call("GET", "/metrics").status_code == 404
+
+
 def test_messages_deleted_while_the_consumer_is_down_are_still_processed_and_rebuild_is_identical(
         platform, rabbit_config):
     api = platform.api
