@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from urllib.parse import quote
 
 import eventlet
 from nameko.dependency_providers import Config
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
+from werkzeug.wsgi import wrap_file
 
 from gateway.account_routes import AccountRoutes
 from gateway.dead_letter_routes import DeadLetterRoutes
@@ -37,6 +39,7 @@ from shared.runtime import metrics_port
 
 STAFF = ("specialist", "supervisor", "operator")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
+SHA256 = re.compile(r"[0-9a-f]{64}")
 MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;.*)?")
 FALLBACK_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS,TRACE"
 READY_TIMEOUT = 2.0
@@ -201,6 +204,23 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
         return self.intake.store_attachment(incoming, request.args.get("name", ""), media_type,
                                             principal.as_actor())
 
+    @route("GET", "/api/v1/demands/<demand_id>/files/<sha256>",
+           roles=("enterprise", "specialist", "institution", "supervisor"), answers=(404,),
+           summary="Download a file of the demand (an attachment, or its completion's evidence): "
+                   "the enterprise, the station's specialists, the institution once assigned and "
+                   "supervisors; each download is recorded")
+    def download_file(self, request, principal, demand_id, sha256):
+        if not SHA256.fullmatch(sha256):
+            raise ApiError(404, "not_found", f"demand {demand_id} has no file {sha256}")
+        described = self.intake.downloadable(demand_id, sha256, principal.as_actor())
+        self._record_access(principal, demand_id, f"download {sha256}", everyone=True)
+        stored = attachment_folders(self.config)[0] / sha256
+        return Response(wrap_file(request.environ, stored.open("rb")), direct_passthrough=True,
+                        content_type=described["media_type"], headers={
+                            "Content-Length": str(stored.stat().st_size),
+                            "Content-Disposition": "attachment; filename*=UTF-8''"
+                                                   + quote(described["name"], safe="")})
+
     @route("POST", "/api/v1/demands", roles=("enterprise", "specialist"), body=SubmitDemand,
            response=DemandView, status=201,
            summary="Submit a demand (online, or entered by a specialist at the counter, by phone "
@@ -336,10 +356,11 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
     def fallback(self, request, path=""):
         raise unmatched(type(self), request.method, request.path)
 
-    def _record_access(self, principal, demand_id: str, action: str) -> None:
-        """A supervisor's read, export or verification of a dossier joins the audit trail
-        before the answer leaves (an access that could not be recorded is not served)."""
-        if principal.role == "supervisor":
+    def _record_access(self, principal, demand_id: str, action: str, everyone: bool = False) -> None:
+        """A supervisor's read, export or verification of a dossier, and anyone's download of
+        a case's file, join the audit trail before the answer leaves (an access that could not
+        be recorded is not served)."""
+        if everyone or principal.role == "supervisor":
             self.accounts.record_access(demand_id, action, principal.as_actor())
 
     def _viewer(self, principal) -> dict:

@@ -237,6 +237,28 @@ class Intake(ServiceApplication):
             shown["excluded_institutions"] = []  # whom the enterprise turned down is its own affair
         return shown
 
+    def downloadable(self, demand_id: str, sha256: str, viewer: dict) -> dict:
+        """A file of the demand (one it was submitted or supplied with, or its completion's
+        evidence) as ``viewer`` may download it: its name, media type and size. NotFound for
+        a demand the viewer may not read and for a file the demand does not reference."""
+        found = self.read("SELECT v.record FROM {s}demand_details v WHERE v.id = %s", demand_id)
+        record = json.loads(found[0]["record"]) if found else None
+        if record is None or not self._may_see(viewer, record):
+            raise NotFound(f"no demand {demand_id}")
+        for attachment in record["attachments"]:
+            if attachment["sha256"] == sha256:
+                return attachment
+        evidence = ((record["outcome"] or {}).get("evidence") or {}).get("documents") or ()
+        if record["assignment"] and any(document["sha256"] == sha256 for document in evidence):
+            # Only what the serving institution uploaded itself: a hash it read in another
+            # case must not make that case's file downloadable from this one.
+            serving = {"role": "institution", "subject": record["assignment"]["institution_id"]}
+            try:
+                return self.attachments.metadata(sha256, serving)
+            except Invalid:
+                pass
+        raise NotFound(f"demand {demand_id} has no file {sha256}")
+
     def staff_station(self, staff_id: str) -> dict:
         """The station a specialist works at, its id and park (NotFound for a subject on no
         station's staff)."""

@@ -48,7 +48,7 @@ def rows(aggregate, zone_of) -> list[Statement]:
                 upsert("demand_details", ("id",), {"id": str(aggregate.id),
                                                    "record": demand_record(aggregate)})] + [
             upsert("attachment_uses", ("sha256", "demand_id"), {"sha256": sha256, "demand_id": str(aggregate.id)})
-            for sha256 in dict.fromkeys(attachment["sha256"] for attachment in aggregate.attachments)]
+            for sha256 in dict.fromkeys(referenced_files(aggregate))]
     if isinstance(aggregate, Station):
         return [upsert("staff", ("staff_id",), {"staff_id": staff_id, "station_id": str(aggregate.id)})
                 for staff_id in aggregate.specialists] + [
@@ -56,6 +56,13 @@ def rows(aggregate, zone_of) -> list[Statement]:
                       (staff_id, str(aggregate.id)))
             for staff_id in getattr(aggregate, "former_specialists", ())]
     return []
+
+
+def referenced_files(demand: Demand) -> list[str]:
+    """The hashes of the files a demand references: its attachments and its completion's
+    evidence documents."""
+    evidence = ((demand.outcome or {}).get("evidence") or {}).get("documents") or ()
+    return [a["sha256"] for a in demand.attachments] + [d["sha256"] for d in evidence]
 
 
 def demand_row(demand: Demand, zone: ZoneInfo) -> Statement:

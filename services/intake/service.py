@@ -66,6 +66,10 @@ class IntakeService(EventSourcedService, FollowsMatching):
         return self.application.record_follow_up(demand_id, payload, by)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def downloadable(self, demand_id, sha256, viewer):
+        return self.application.downloadable(demand_id, sha256, viewer)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def staff_station(self, staff_id):
         return self.application.staff_station(staff_id)
 

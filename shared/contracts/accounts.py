@@ -149,8 +149,8 @@ class SecondFactorReset(Schema):
 
 
 @contract("DossierAccessed", producer="accounts", subject="dossier_access_id",
-          summary="A supervisor read, exported or verified a case's dossier (action: read, "
-                  "export, verify).")
+          summary="A supervisor read, exported or verified a case's dossier, or a party "
+                  "downloaded one of its files (action: read, export, verify, download <sha256>).")
 class DossierAccessed(Schema):
     dossier_access_id = fields.UUID(required=True)
     demand_id = fields.String(required=True)

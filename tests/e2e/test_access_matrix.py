@@ -62,7 +62,8 @@ FOR_ROLE = {"enterprise": "enterprise A", "institution": "lab A", "specialist": 
 RESOURCE_OF = {"demand_id": "demand_a", "assignment_id": "assignment_a", "institution_id": "lab_a",
                "station_id": "station", "complaint_id": "complaint_a", "action_id": "action_a",
                "evaluation_id": "evaluation_a", "version": "configuration", "number": "CMA-A",
-               "organisation_id": "organisation_a", "person_id": "person_a", "staff_id": "s-1"}
+               "organisation_id": "organisation_a", "person_id": "person_a", "staff_id": "s-1",
+               "sha256": "attachment_a"}
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,14 @@ MATRIX = [
     ("POST /api/v1/demands/{demand_done}/feedback",             "enterprise B",           404, SCORES),
     ("POST /api/v1/demands/{demand_done}/feedback",             "specialist",             409, {**SCORES, "channel": "revisit_phone"}),
     ("POST /api/v1/demands/{demand_done}/feedback",             "specialist elsewhere",   404, {**SCORES, "channel": "revisit_phone"}),
+    # A case's files: its enterprise, its station's specialists, its institution, supervisors.
+    ("GET /api/v1/demands/{demand_a}/files/{attachment_a}",     "enterprise A",           200),
+    ("GET /api/v1/demands/{demand_a}/files/{attachment_a}",     "enterprise B",           404),
+    ("GET /api/v1/demands/{demand_a}/files/{attachment_a}",     "specialist",             200),
+    ("GET /api/v1/demands/{demand_a}/files/{attachment_a}",     "specialist elsewhere",   404),
+    ("GET /api/v1/demands/{demand_a}/files/{attachment_a}",     "lab A",                  200),
+    ("GET /api/v1/demands/{demand_a}/files/{attachment_a}",     "lab B",                  404),
+    ("GET /api/v1/demands/{demand_a}/files/{attachment_a}",     "supervisor",             200),
     ("GET /api/v1/demands/{demand_a}/matching",                 "specialist",             200),
     ("GET /api/v1/demands/{demand_a}/matching",                 "specialist elsewhere",   404),
     ("GET /api/v1/demands/{demand_a}/matching",                 "supervisor",             200),
@@ -469,8 +478,11 @@ def world(platform):
     def submit(enterprise, code, items, **overrides):
         return ok(api.call("POST", "/api/v1/demands", as_=as_[enterprise],
                            json=factories.demand(code, items=items, **overrides)), 201)["id"]
+    world["attachment_a"] = ok(api.call(
+        "POST", "/api/v1/attachments?name=a-private-name.pdf", as_=as_["enterprise A"],
+        data=b"%PDF-1.7 enterprise A only", headers={"Content-Type": "application/pdf"}), 201)["sha256"]
     world["demand_a"] = submit("enterprise A", ENTERPRISE_A, ["LED lamp"],
-                               excluded_institutions=[world["spare_lab"]])
+                               excluded_institutions=[world["spare_lab"]], attachments=[world["attachment_a"]])
     world["demand_b"] = submit("enterprise B", ENTERPRISE_B, ["battery"])
     world["demand_done"] = submit("enterprise A", ENTERPRISE_A, ["LED lamp"])
     for demand in ("demand_a", "demand_b", "demand_done"):
@@ -483,9 +495,6 @@ def world(platform):
     ok(api.call("POST", f"/api/v1/assignments/{world['assignment_done']}/completion", as_=as_["lab A"],
                 json={"report_number": "R-0"}))
     api.wait_status(world["demand_done"], "completed", supervisor)
-    world["attachment_a"] = ok(api.call(
-        "POST", "/api/v1/attachments?name=a-private-name.pdf", as_=as_["enterprise A"],
-        data=b"%PDF-1.7 enterprise A only", headers={"Content-Type": "application/pdf"}), 201)["sha256"]
 
     def complain(enterprise, demand, against):
         return ok(api.call("POST", "/api/v1/complaints", as_=as_[enterprise], json={
