@@ -272,6 +272,9 @@ class VerificationView(Schema):
         "description": "the seal recorded in the archive's event store, and whether it matches"})
     sources_checked = fields.Boolean(required=True, metadata={
         "description": "each entry was compared with the event store it came from"})
+    files = fields.List(fields.Dict(), required=True, metadata={
+        "description": "the files the dossier names that the archive does not hold intact "
+                       "(sha256, problem: not kept or altered); empty when all are"})
 
 
 class Health(Schema):

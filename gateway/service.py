@@ -3,6 +3,8 @@ what each role may see, validates bodies and speaks JSON."""
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
 import uuid
 from urllib.parse import quote
@@ -32,11 +34,12 @@ from shared.commands import (
     RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
     RemoveSpecialist,
     ReviewApplication, SearchDossiers, SubmitDemand, SupplyInformation, Withdraw, AsOf)
-from shared.config import attachment_folders, attachment_max_bytes
+from shared.config import archive_files_folder, attachment_folders, attachment_max_bytes
 from shared.errors import NotFound
 from shared.rpc import RpcProxy
 from shared.runtime import metrics_port
 
+log = logging.getLogger(__name__)
 STAFF = ("specialist", "supervisor", "operator")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -214,12 +217,7 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
             raise ApiError(404, "not_found", f"demand {demand_id} has no file {sha256}")
         described = self.intake.downloadable(demand_id, sha256, principal.as_actor())
         self._record_access(principal, demand_id, f"download {sha256}", everyone=True)
-        stored = attachment_folders(self.config)[0] / sha256
-        return Response(wrap_file(request.environ, stored.open("rb")), direct_passthrough=True,
-                        content_type=described["media_type"], headers={
-                            "Content-Length": str(stored.stat().st_size),
-                            "Content-Disposition": "attachment; filename*=UTF-8''"
-                                                   + quote(described["name"], safe="")})
+        return file_response(request, attachment_folders(self.config)[0] / sha256, described)
 
     @route("POST", "/api/v1/demands", roles=("enterprise", "specialist"), body=SubmitDemand,
            response=DemandView, status=201,
@@ -309,6 +307,17 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
         self._record_access(principal, demand_id, "verify")
         return verified
 
+    @route("GET", "/api/v1/archive/demands/<demand_id>/files/<sha256>", roles=("supervisor",),
+           answers=(404,),
+           summary="Download a file the dossier names, from the archive's own copy (complete "
+                   "without intake); the download is recorded")
+    def download_archived_file(self, request, principal, demand_id, sha256):
+        if not SHA256.fullmatch(sha256):
+            raise ApiError(404, "not_found", f"the dossier of {demand_id} names no file {sha256}")
+        described = self.archive.archived_file(demand_id, sha256)
+        self._record_access(principal, demand_id, f"download {sha256}")
+        return file_response(request, archive_files_folder(self.config) / sha256, described)
+
     @route("GET", "/api/v1/archive/demands/<demand_id>/export", roles=("supervisor",),
            summary="Download the dossier with its verification, as one JSON document")
     def export_dossier(self, request, principal, demand_id):
@@ -393,3 +402,15 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
             raise ApiError(404, "not_found", f"no demand {demand_id}")
 
 
+def file_response(request, stored, described: dict) -> Response:
+    """The file streamed as a download: its media type, its name, never rendered in place."""
+    try:
+        content = stored.open("rb")
+    except FileNotFoundError:  # referenced files are never removed: a volume lost or not mounted
+        log.error("a referenced file is missing: %s", stored)
+        raise ApiError(404, "not_found", "这个文件已不在这里保存 (the file is not kept here)") from None
+    return Response(wrap_file(request.environ, content), direct_passthrough=True,
+                    content_type=described["media_type"], headers={
+                        "Content-Length": str(os.fstat(content.fileno()).st_size),
+                        "Content-Disposition": "attachment; filename*=UTF-8''"
+                                               + quote(described["name"], safe="")})

@@ -58,6 +58,12 @@ def attachment_folders(config: dict) -> tuple[Path, Path]:
     return folder, Path(settings.get("incoming") or folder / "incoming")
 
 
+def archive_files_folder(config: dict) -> Path:
+    """Where the archive keeps the files its dossiers name (ARCHIVE.files; DATA_DIR/archive-files
+    by default)."""
+    return Path(section(config, "ARCHIVE").get("files") or data_path(config) / "archive-files")
+
+
 def attachment_max_bytes(config: dict) -> int:
     """The largest attachment accepted (ATTACHMENTS.max_bytes; 10 MiB by default): the gateway
     stops reading there and intake refuses beyond it."""

@@ -29,6 +29,7 @@ from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError
 from services.archive.dossier import (
     DEFAULT_RETENTION_YEARS, ENTRY_FIELDS, appended, dossier, entry_id, entry_of, public, stored,
     verify_chain)
+from services.archive.files import ArchiveFiles, files_named
 from services.archive.seals import ArchiveSeals
 from shared.commands import AsOf, SearchDossiers, load_command
 from shared.cooperation import let_others_run
@@ -101,9 +102,11 @@ class Archive(FollowsUpstreams):
     applies_runs = True
 
     def __init__(self, db, seals: ArchiveSeals | None = None,
-                 retention_years: int = DEFAULT_RETENTION_YEARS):
+                 retention_years: int = DEFAULT_RETENTION_YEARS, files: ArchiveFiles | None = None):
         self.db = db
         self.seals = seals
+        #: where the files the dossiers name are kept (files.py); None: not kept (unit tests)
+        self.files = files
         self.retention_years = retention_years
         self._meta = db[META]
         self._indexed: set[str] = set()
@@ -159,6 +162,9 @@ class Archive(FollowsUpstreams):
             {"_id": f"{message.service}:{message.id}"},
             {"$setOnInsert": {**entry, "demand_id": demand_id, "bucket": bucket_of(demand_id)}},
             upsert=True)
+        if demand_id and self.files is not None:
+            for sha256 in files_named(message.data):  # before the entry: a failure retries both
+                self.files.keep(sha256)
         if demand_id:
             self._add_to_dossier(generation, demand_id, entry)
         _record_register(generation, message)
@@ -343,8 +349,27 @@ class Archive(FollowsUpstreams):
         if upstream_log is not None and report["first_broken"] is None:
             report["sources_checked"] = True
             report["first_broken"] = _compare_with_sources(entries, upstream_log)
-        report["intact"] = report["first_broken"] is None
+        named = list(dict.fromkeys(sha for entry in entries for sha in files_named(entry["data"])))
+        report["files"] = [{"sha256": sha, "problem": problem} for sha in named
+                           if self.files is not None and (problem := self.files.check(sha))]
+        report["intact"] = report["first_broken"] is None and not report["files"]
         return report
+
+    def archived_file(self, demand_id: str, sha256: str) -> dict:
+        """A file the dossier names, as kept: its name and media type (NotFound otherwise)."""
+        generation = self.generation()
+        found = generation.dossiers.find_one({"_id": str(demand_id)})
+        if found is None or self.files is None:
+            raise NotFound(f"no dossier for demand {demand_id}")
+        for entry in generation.timeline(found):
+            data = entry["data"]
+            for attachment in data.get("attachments") or ():
+                if attachment["sha256"] == sha256:
+                    return {"name": attachment["name"], "media_type": attachment["media_type"]}
+            for document in (data.get("evidence") or {}).get("documents") or ():
+                if document["sha256"] == sha256:
+                    return {"name": document["name"], "media_type": "application/octet-stream"}
+        raise NotFound(f"the dossier of {demand_id} names no file {sha256}")
 
     # Rebuild -------------------------------------------------------------------------------
     def rebuild(self, upstream_log: UpstreamLog, progress: Callable[[str, int, int], None] | None = None,

@@ -41,3 +41,7 @@ class ArchiveService(EventSourcedService, FollowsIntake, FollowsMatching, Follow
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def verify_dossier(self, demand_id):
         return self.application.verify(demand_id, check_sources=True)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def archived_file(self, demand_id, sha256):
+        return self.application.archived_file(demand_id, sha256)

@@ -5,7 +5,7 @@ pymongo-compatible store) support, and receives the database handle from here.
 """
 from __future__ import annotations
 
-from shared.config import data_dir, section
+from shared.config import archive_files_folder, attachment_folders, data_dir, section
 
 
 def open_database(config: dict):
@@ -28,5 +28,8 @@ def open_archive(config: dict):
     from services.archive.seals import ArchiveSeals
     from shared.eventstore import open_application
 
+    from services.archive.files import ArchiveFiles
+
     years = int(section(config, "ARCHIVE").get("retention_years") or DEFAULT_RETENTION_YEARS)
-    return Archive(open_database(config), open_application(ArchiveSeals, config), years)
+    files = ArchiveFiles(attachment_folders(config)[0], archive_files_folder(config))
+    return Archive(open_database(config), open_application(ArchiveSeals, config), years, files)

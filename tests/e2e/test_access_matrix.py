@@ -152,6 +152,7 @@ MATRIX = [
     ("GET /api/v1/demands/{demand_a}/files/{attachment_a}",     "lab A",                  200),
     ("GET /api/v1/demands/{demand_a}/files/{attachment_a}",     "lab B",                  404),
     ("GET /api/v1/demands/{demand_a}/files/{attachment_a}",     "supervisor",             200),
+    ("GET /api/v1/archive/demands/{demand_a}/files/{attachment_a}", "supervisor",         200),
     ("GET /api/v1/demands/{demand_a}/matching",                 "specialist",             200),
     ("GET /api/v1/demands/{demand_a}/matching",                 "specialist elsewhere",   404),
     ("GET /api/v1/demands/{demand_a}/matching",                 "supervisor",             200),

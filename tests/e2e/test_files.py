@@ -2,6 +2,8 @@
 the station's specialists, the institution once assigned, supervisors), streamed with the
 stored media type, as an attachment, each download in the audit trail; the completion's
 evidence likewise, and only what the serving institution uploaded itself."""
+from pathlib import Path
+
 import pytest
 
 from tests import factories
@@ -77,6 +79,25 @@ def test_a_case_s_files_reach_exactly_its_people_and_each_download_is_recorded(p
     assert ok(api.call("GET", f"/api/v1/demands/{demand}/files/{report}", as_=owner)).content \
         == b"%PDF-1.7 test report R-1"
     assert api.call("GET", f"/api/v1/demands/{demand}/files/{elsewhere}", as_=owner).status_code == 404
+
+    # The archive keeps its own copy of every file the dossier names, verified by hash: the case
+    # stays complete when intake's copy is gone, and an altered copy is reported.
+    api.wait_dossier(demand, "completed", SUPERVISOR)
+    data = Path(platform.env["ONESTOP_DATA_DIR"])
+    archived = f"/api/v1/archive/demands/{demand}/files/{spec}"
+    verified = ok(api.call("GET", f"/api/v1/archive/demands/{demand}/verify", as_=SUPERVISOR)).json()
+    assert verified["intact"] is True and verified["files"] == []
+    (data / "attachments" / spec).unlink()
+    assert api.call("GET", path, as_=owner).status_code == 404  # intake's copy is gone
+    got = ok(api.call("GET", archived, as_=SUPERVISOR))
+    assert got.content == body and got.headers["Content-Disposition"].startswith("attachment;")
+    assert ok(api.call("GET", f"/api/v1/archive/demands/{demand}/files/{report}", as_=SUPERVISOR)).content \
+        == b"%PDF-1.7 test report R-1"
+    assert api.call("GET", f"/api/v1/archive/demands/{demand}/files/{'0' * 64}", as_=SUPERVISOR).status_code == 404
+    assert api.call("GET", archived, as_=owner).status_code == 403  # the regulator's copy
+    (data / "archive-files" / report).write_bytes(b"%PDF-1.7 altered")
+    verified = ok(api.call("GET", f"/api/v1/archive/demands/{demand}/verify", as_=SUPERVISOR)).json()
+    assert verified["intact"] is False and verified["files"] == [{"sha256": report, "problem": "altered"}]
 
     trail = ok(api.call("GET", "/api/v1/audit", as_=SUPERVISOR, params={"per_page": 100})).json()["items"]
     downloads = [entry for entry in trail if entry.get("action", "").startswith("download")]
