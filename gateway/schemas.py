@@ -154,6 +154,31 @@ class InstitutionView(Schema):
     registered_at = fields.String(required=True)
 
 
+class DirectoryEntry(Schema):
+    """An institution in the directory: what it offers to anyone; the rest to staff only."""
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    categories = fields.List(fields.String(), required=True)
+    parks = fields.List(fields.String(), required=True)
+    home_park = fields.String(allow_none=True, required=True)
+    qualifications = fields.List(fields.Nested(QualificationView), required=True, metadata={
+        "description": "the valid ones only, to all but staff"})
+    price_list = fields.List(fields.Dict(), required=True)
+    satisfaction = fields.Float(allow_none=True, required=True)
+    on_time_rate = fields.Float(allow_none=True, required=True)
+    credit_code = fields.String(metadata={"description": "staff only"})
+    status = fields.String(metadata={"description": "staff only"})
+    status_reason = fields.String(allow_none=True, metadata={"description": "staff only"})
+    capacity = fields.Integer(metadata={"description": "staff only"})
+    open_assignments = fields.Integer(metadata={"description": "staff only: the load"})
+    auto_accept_offers = fields.Boolean(metadata={"description": "staff only"})
+    registered_at = fields.String(metadata={"description": "staff only"})
+
+
+class DirectoryPage(CursorPage):
+    items = fields.List(fields.Nested(DirectoryEntry), required=True)
+
+
 class ProgressView(Schema):
     milestone = fields.String(required=True)
     note = fields.String(allow_none=True, required=True)

@@ -24,13 +24,14 @@ from gateway.partner_routes import PartnerRoutes
 from gateway.http import route, stream_to_file, unmatched
 from gateway.openapi import document
 from gateway.schemas import (
-    AssignmentPage, AssignmentRecordView, AttachmentView, DemandPage, DemandView, DossierPage,
+    AssignmentPage, AssignmentRecordView, AttachmentView, DemandPage, DemandView, DirectoryPage,
+    DossierPage,
     DossierView, VerificationView,
     FeedbackView, Health, InstitutionView, MatchingView, StationView)
 from shared.commands import (
     AcceptOffer, AddQualification, AddSpecialist, Assess, AssignManually, Cancel,
     ChangeQualificationStatus, ChangeStanding, CompleteService, DeclineOffer, GiveFeedback,
-    ListAssignments, ListDemands,
+    ListAssignments, ListDemands, ListInstitutions,
     RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
     RemoveSpecialist,
     ReviewApplication, SearchDossiers, SubmitDemand, SupplyInformation, Withdraw, AsOf)
@@ -66,6 +67,14 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
     def register_institution(self, request, principal, payload):
         return self.matching.register_institution(payload, principal.as_actor(),
                                                   self._station(principal))
+
+    @route("GET", "/api/v1/institutions", roles=("enterprise",) + STAFF, query=ListInstitutions,
+           response=DirectoryPage,
+           summary="Search the directory of institutions by name (any part, 中文 too), category, "
+                   "park, qualification type and scope item, a page at a time by name; staff "
+                   "see every one whole, with its load")
+    def search_institutions(self, request, principal, query):
+        return self.matching.search_institutions(query, principal.as_actor())
 
     @route("GET", "/api/v1/institutions/<institution_id>", roles=STAFF + ("institution",),
            response=InstitutionView, summary="Read an institution")

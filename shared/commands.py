@@ -6,7 +6,8 @@ from datetime import date
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from shared.catalogue import CATEGORIES, DEMAND_STATUSES, credit_code_problem, qualification_overlap
+from shared.catalogue import (
+    CATEGORIES, DEMAND_STATUSES, QUALIFICATION_TYPES, credit_code_problem, qualification_overlap)
 from shared.contracts.values import (
     EnterpriseSchema, QualificationSchema, category_field, credit_code_field, distinct, park_field,
     text)
@@ -468,6 +469,20 @@ class Paging(Command):
     """A list read a page at a time, by cursor."""
     after = cursor_field()
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class ListInstitutions(Paging):
+    """The directory of institutions; every filter narrows it."""
+    name = text(100, load_default=None, metadata={"description": "part of the name (中文 too)"})
+    category = category_field(load_default=None)
+    park = park_field(load_default=None)
+    qualification = fields.String(load_default=None, validate=validate.OneOf(QUALIFICATION_TYPES),
+                                  metadata={"description": "holds a valid qualification of this type"})
+    item = text(100, load_default=None, metadata={
+        "description": "part of an item in the scope of one of its valid qualifications"})
+    status = fields.String(load_default=None, validate=validate.OneOf(
+        ("applied", "active", "rejected", "suspended", "exited")), metadata={
+        "description": "staff only; the others see active institutions"})
 
 
 class ListComplaints(Paging):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -16,15 +17,16 @@ from services.matching.domain import Institution, Match
 from services.matching.registry import Registry
 from services.matching.selection import (
     REQUIRED_QUALIFICATIONS, Request, Weights, exclusion, select)
+from services.matching.views import directory_entry, institution_view
 from shared.calendar import WorkingCalendar, working_seconds
 from shared.commands import (
     AcceptOffer, AddQualification, AssignManually, ChangeQualificationStatus, ChangeStanding,
-    CompleteService, DeclineOffer, ListAssignments, RecordProgress, RegisterInstitution,
-    ReviewApplication)
+    CompleteService, DeclineOffer, ListAssignments, ListInstitutions, RecordProgress,
+    RegisterInstitution, ReviewApplication)
 from shared.config import section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.eventstore import ServiceApplication
-from shared.readmodel import instant, keyset_page
+from shared.readmodel import equal, instant, keyset_page
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +113,40 @@ class Matching(ServiceApplication):
         except IntegrityError:
             raise Conflict(f"an institution with credit code {command['credit_code']} is "
                            "already registered", {"institution_id": str(institution.id)}) from None
-        return view(institution)
+        return institution_view(institution)
 
     def institution(self, institution_id: str) -> dict:
-        return view(self.find(Institution, institution_id, "institution"))
+        return institution_view(self.find(Institution, institution_id, "institution"))
+
+    def search_institutions(self, query: dict, viewer: dict) -> dict:
+        """The directory, a page at a time by name: staff see every institution whole with its
+        load; anyone else the active ones, as the public sees them (views.directory_entry)."""
+        command = self.load_command(ListInstitutions, query)
+        staff = viewer["role"] in ("specialist", "supervisor", "operator")
+        if command["status"] is not None and not staff:
+            raise Forbidden("只有工作人员可以按状态查找机构", {"status": ["staff only"]})
+        status = command["status"] or (None if staff else "active")
+        filters, values = equal(status=status)
+        for column, value in (("categories", command["category"]), ("parks", command["park"]),
+                              ("qualification_types", command["qualification"])):
+            if value is not None:
+                filters.append(f"{column} LIKE %s")
+                values.append(f"%|{value}|%")
+        for column, part in (("name", command["name"]), ("scope", command["item"])):
+            if part is not None:
+                filters.append(f"{column} LIKE %s ESCAPE '!'")
+                values.append("%" + re.sub(r"([!%_])", r"!\1", part) + "%")
+        found, next_after = keyset_page(self.read, "directory", filters, values, "name",
+                                        command["after"], command["per_page"])
+        loads = {}
+        if staff and found:
+            ids = [row["id"] for row in found]
+            loads = {row["institution_id"]: row for row in self.read(
+                "SELECT institution_id, open FROM {s}institution_load WHERE institution_id IN ("
+                + ", ".join(["%s"] * len(ids)) + ")", *ids)}
+        return {"items": [directory_entry(json.loads(row["view"]), staff, loads.get(row["id"]))
+                          for row in found],
+                "per_page": command["per_page"], "next_after": next_after}
 
     def review(self, institution_id: str, payload: dict, by: dict, station: dict | None = None) -> dict:
         command = self.load_command(ReviewApplication, payload)
@@ -151,7 +183,7 @@ class Matching(ServiceApplication):
     def _saved(self, institution: Institution) -> dict:
         self.save_or_conflict(institution, what="the institution",
                               details={"institution_id": str(institution.id)})
-        return view(institution)
+        return institution_view(institution)
 
     def _now(self) -> str:
         return self.clock().isoformat()
@@ -414,29 +446,6 @@ class Matching(ServiceApplication):
 def _round_of(data: dict) -> dict:
     return {key: data[key] for key in ("category", "items", "park", "expected_by",
                                        "excluded_institutions", "round")}
-
-
-def view(institution: Institution) -> dict:
-    return {
-        "id": str(institution.id),
-        "name": institution.name,
-        "credit_code": institution.credit_code,
-        "status": institution.status,
-        "status_reason": institution.status_reason,
-        "categories": institution.categories,
-        "qualifications": [
-            {**q, "valid_from": q["valid_from"].isoformat(), "valid_until": q["valid_until"].isoformat()}
-            for q in institution.qualifications
-        ],
-        "parks": institution.parks,
-        "home_park": institution.home_park,
-        "capacity": institution.capacity,
-        "auto_accept_offers": institution.auto_accept_offers,
-        "satisfaction": institution.satisfaction,
-        "on_time_rate": institution.on_time_rate,
-        "price_list": institution.price_list,
-        "registered_at": institution.created_on.isoformat(),
-    }
 
 
 

@@ -14,6 +14,7 @@ match's state and its previous row, so writing them again (a rebuild) changes no
 from __future__ import annotations
 
 from services.matching.domain import Institution, Match
+from services.matching.views import institution_view
 from shared.readmodel import Statement, instant, upsert
 
 TABLES = (
@@ -35,6 +36,12 @@ TABLES = (
     "CREATE INDEX IF NOT EXISTS assignments_open ON {s}assignments (status, respond_by)",
     # The registry of institutions as folded up to ``position`` (registry.py), so a restart
     # folds only what came after.
+    # The directory: each institution as a search finds it (lists as |a|b|, for LIKE on either
+    # store; a name or scope item is found by any part of it) and as it is shown.
+    "CREATE TABLE IF NOT EXISTS {s}directory (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+    "status TEXT NOT NULL, categories TEXT NOT NULL, parks TEXT NOT NULL, "
+    "qualification_types TEXT NOT NULL, scope TEXT NOT NULL, view TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS directory_name ON {s}directory (name, id)",
     "CREATE TABLE IF NOT EXISTS {s}registry_snapshot (id INTEGER PRIMARY KEY, "
     "format INTEGER NOT NULL, position BIGINT NOT NULL, sequence BIGINT NOT NULL, "
     "profiles TEXT NOT NULL)",
@@ -49,7 +56,8 @@ def rows(aggregates: list) -> list[Statement]:
     one, and a load goes down before it goes up (the check holds throughout)."""
     institutions = [a for a in aggregates if isinstance(a, Institution)]
     matches = [a for a in aggregates if isinstance(a, Match)]
-    statements = [Statement(
+    statements = [upsert("directory", ("id",), directory_row(institution)) for institution in institutions]
+    statements += [Statement(
         "INSERT INTO {s}institution_load (institution_id, capacity, open) VALUES (%s, %s, 0) "
         "ON CONFLICT (institution_id) DO UPDATE SET capacity = excluded.capacity",
         (str(institution.id), institution.capacity)) for institution in institutions]
@@ -67,6 +75,19 @@ def rows(aggregates: list) -> list[Statement]:
     statements += [upsert("holds", ("match_id",), _hold(match)) for match in matches]
     statements += _load_change(ids, "+")
     return statements
+
+
+def directory_row(institution: Institution) -> dict:
+    valid = [q for q in institution.qualifications if q["status"] == "valid"]
+    return {"id": str(institution.id), "name": institution.name, "status": institution.status,
+            "categories": _listed(institution.categories), "parks": _listed(institution.parks),
+            "qualification_types": _listed(q["type"] for q in valid),
+            "scope": _listed(item for q in valid for item in q["scope"]),
+            "view": institution_view(institution)}
+
+
+def _listed(values) -> str:
+    return "|" + "|".join(dict.fromkeys(values)) + "|"
 
 
 def _hold(match: Match) -> dict:

@@ -19,6 +19,10 @@ class MatchingService(EventSourcedService, FollowsIntake, FollowsEvaluation):
         return self.application.institution(institution_id)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def search_institutions(self, query, viewer):
+        return self.application.search_institutions(query, viewer)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def review(self, institution_id, payload, by, station=None):
         return self.application.review(institution_id, payload, by, station)
 

@@ -207,6 +207,12 @@ MATRIX = [
     ("POST /api/v1/institutions",                               "operator",               201, factories.institution(parks=["elsewhere-park"])),
     ("POST /api/v1/institutions",                               "applicant",              409, factories.institution(credit_code=APPLICANT)),
     ("POST /api/v1/institutions",                               "lab A",                  403, factories.institution()),
+    # The directory: the public part for enterprises, everything for staff.
+    ("GET /api/v1/institutions?name=lab",                       "enterprise A",           200),
+    ("GET /api/v1/institutions?status=suspended",               "enterprise A",           403),
+    ("GET /api/v1/institutions?status=suspended",               "specialist",             200),
+    ("GET /api/v1/institutions",                                "supervisor",             200),
+    ("GET /api/v1/institutions",                                "operator",               200),
     ("GET /api/v1/institutions/{lab_a}",                        "lab A",                  200),
     ("GET /api/v1/institutions/{lab_b}",                        "lab A",                  404),
     ("GET /api/v1/institutions/{lab_a}",                        "specialist",             200),

@@ -175,3 +175,24 @@ def test_only_staff_onboard_and_strict_booleans(platform, park):
     loose = api.call("POST", "/api/v1/institutions", as_=specialist,
                      json=factories.institution(parks=[name], auto_accept_offers="no"))
     assert loose.status_code == 422 and "auto_accept_offers" in loose.json()["details"]
+
+
+def test_a_specialist_finds_an_institution_in_chinese_and_assigns_it_by_hand(platform, park):
+    """As a new user would: the round fails (the only lab is excluded by the enterprise); the
+    specialist searches the directory by part of a Chinese name and assigns the one found."""
+    name, specialist = park
+    api = platform.api
+    excluded = register(api, specialist, name, name="番禺排除检测所")
+    demand_id = submit(api, specialist, name, excluded_institutions=[excluded["id"]])
+    api.wait_status(demand_id, "matching_failed", specialist)
+    wanted = register(api, specialist, name, name="番禺电器安全检测站")
+    found = api.call("GET", "/api/v1/institutions", as_=specialist,
+                     params={"name": "电器安全", "park": name}).json()["items"]
+    assert [item["id"] for item in found] == [wanted["id"]] and found[0]["open_assignments"] == 0
+    seen = api.call("GET", "/api/v1/institutions", as_=("enterprise", factories.credit_code()),
+                    params={"name": "电器安全"}).json()["items"]
+    assert [item["name"] for item in seen] == ["番禺电器安全检测站"] and "credit_code" not in seen[0]
+    assigned = api.call("POST", f"/api/v1/demands/{demand_id}/assignment", as_=specialist,
+                        json={"institution_id": found[0]["id"], "reason": "电话确认可以承接"})
+    assert assigned.status_code == 200, assigned.text
+    assert settled(api, demand_id, specialist)["assignment"]["institution_id"] == wanted["id"]

@@ -520,3 +520,47 @@ def test_a_specialist_acts_on_the_institutions_and_demands_of_their_own_park_onl
                                  stranger, nansha)
     matching.assign_manually(shown["id"], {"institution_id": lab["id"], "reason": "by phone"},
                              SPECIALIST, factories.PANYU)
+
+
+def test_the_directory_finds_institutions_by_any_part_of_a_chinese_name_and_by_what_they_hold(platform):
+    matching = platform.apps["matching"]
+    enterprise = {"role": "enterprise", "subject": factories.credit_code()}
+
+    def qualification(kind, number, scope):
+        return {"type": kind, "number": number, "scope": scope, "valid_from": "2021-01-01",
+                "valid_until": "2099-12-31"}
+    lamps = matching.register_institution(factories.institution(
+        name="广州番禺灯具质量检测中心", qualifications=[qualification("CMA", "C-1", ["LED灯具", "GB 7000.1"])],
+        price_list=[{"item": "LED灯具", "price_cny": "1200", "unit": "每个样品"}]), OPERATOR)
+    meters = matching.register_institution(factories.institution(
+        name="南沙计量测试所", categories=["metrology"], parks=["nansha-port-park"],
+        qualifications=[qualification("METROLOGY", "M-1", ["电能表"])]), OPERATOR)
+    matching.change_standing(meters["id"], {"action": "suspend", "reason": "资质核查"}, OPERATOR)
+
+    def names(query, viewer=enterprise):
+        return [item["name"] for item in matching.search_institutions(query, viewer)["items"]]
+    assert names({"name": "灯具"}) == ["广州番禺灯具质量检测中心"]  # a part of the name
+    assert names({"item": "LED"}) == ["广州番禺灯具质量检测中心"]  # a part of a scope item
+    assert names({"qualification": "CMA", "category": "inspection_testing",
+                  "park": "panyu-energy-park"}) == ["广州番禺灯具质量检测中心"]
+    assert names({"name": "计量"}) == []  # suspended: not in the public directory
+    assert names({"name": "计量"}, OPERATOR) == ["南沙计量测试所"]
+    assert names({"name": "%"}) == [] and names({"name": "_"}) == []  # taken as text
+    with pytest.raises(Forbidden):
+        matching.search_institutions({"status": "suspended"}, enterprise)
+
+    (public,) = matching.search_institutions({"name": "番禺"}, enterprise)["items"]
+    assert public["price_list"] == [{"item": "LED灯具", "price_cny": "1200", "unit": "每个样品"}]
+    assert not {"credit_code", "status", "capacity", "open_assignments"} & set(public)
+    (whole,) = matching.search_institutions({"name": "番禺"}, SUPERVISOR)["items"]
+    assert whole["credit_code"] and whole["open_assignments"] == 0 and whole["status"] == "active"
+
+    for n in range(5):  # pages by name, every institution once
+        matching.register_institution(factories.institution(name=f"检测机构{n}"), OPERATOR)
+    seen, after = [], None
+    while True:
+        page = matching.search_institutions({"name": "检测", "per_page": 2, **({"after": after} if after else {})}, enterprise)
+        seen += [item["name"] for item in page["items"]]
+        if (after := page["next_after"]) is None:
+            break
+    assert seen == sorted(seen) and len(seen) == len(set(seen)) == 6
