@@ -69,7 +69,19 @@ class FollowUpView(Schema):
     at = fields.String(required=True)
 
 
+class ServingInstitution(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    # Defined further down, with the institution's own views.
+    qualifications = fields.List(fields.Nested(lambda: QualificationView), required=True, metadata={
+        "description": "its valid qualifications that cover the demand's items"})
+    prices = fields.List(fields.Dict(), required=True, metadata={
+        "description": "its price list's entries for the demand's items"})
+
+
 class DemandView(DemandSummaryView):
+    institution = fields.Nested(ServingInstitution, metadata={
+        "description": "who serves the demand, once assigned (not shown to the institution)"})
     description = fields.String(required=True)
     items = fields.List(fields.String(), required=True)
     sub_items = fields.List(fields.String(), required=True)

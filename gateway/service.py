@@ -253,7 +253,11 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
     @route("GET", "/api/v1/demands/<demand_id>", roles=STAFF + ("enterprise", "institution"),
            response=DemandView, summary="Read a demand: status, assignment, deadlines, history")
     def get_demand(self, request, principal, demand_id):
-        return self.intake.get_demand(demand_id, principal.as_actor())
+        demand = self.intake.get_demand(demand_id, principal.as_actor())
+        if demand["assignment"] and principal.role != "institution":  # it knows itself
+            demand["institution"] = self.matching.serving(
+                demand["assignment"]["institution_id"], demand["category"], demand["items"])
+        return demand
 
     @route("POST", "/api/v1/demands/<demand_id>/assessment", roles=("specialist",), body=Assess,
            response=DemandView,

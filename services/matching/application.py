@@ -17,7 +17,7 @@ from services.matching.domain import Institution, Match
 from services.matching.registry import Registry
 from services.matching.selection import (
     REQUIRED_QUALIFICATIONS, Request, Weights, exclusion, select)
-from services.matching.views import directory_entry, institution_view
+from services.matching.views import directory_entry, institution_view, serving
 from shared.calendar import WorkingCalendar, working_seconds
 from shared.commands import (
     AcceptOffer, AddQualification, AssignManually, ChangeQualificationStatus, ChangeStanding,
@@ -117,6 +117,12 @@ class Matching(ServiceApplication):
 
     def institution(self, institution_id: str) -> dict:
         return institution_view(self.find(Institution, institution_id, "institution"))
+
+    def serving(self, institution_id: str, category: str, items: list[str]) -> dict:
+        """The institution a demand of ``category`` for ``items`` is assigned to, as the
+        demand's parties read it (views.serving)."""
+        institution = self.find(Institution, institution_id, "institution")
+        return serving(institution_view(institution), category, items, self.required.get(category, ()))
 
     def search_institutions(self, query: dict, viewer: dict) -> dict:
         """The directory, a page at a time by name: staff see every institution whole with its

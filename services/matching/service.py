@@ -19,6 +19,10 @@ class MatchingService(EventSourcedService, FollowsIntake, FollowsEvaluation):
         return self.application.institution(institution_id)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def serving(self, institution_id, category, items):
+        return self.application.serving(institution_id, category, items)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def search_institutions(self, query, viewer):
         return self.application.search_institutions(query, viewer)
 

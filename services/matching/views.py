@@ -33,6 +33,18 @@ def institution_view(institution: Institution) -> dict:
     }
 
 
+def serving(view: dict, category: str, items: list[str], required_types: tuple[str, ...]) -> dict:
+    """The institution as a demand it serves shows it: its name, the valid qualifications that
+    cover the demand's items (of the types its category requires, where it requires some), and
+    its prices for those items."""
+    wanted = {item.casefold() for item in items}
+    qualifications = [q for q in view["qualifications"] if q["status"] == "valid"
+                      and (not required_types or q["type"] in required_types)
+                      and wanted & {s.casefold() for s in q["scope"]}]
+    return {"id": view["id"], "name": view["name"], "qualifications": qualifications,
+            "prices": [p for p in view["price_list"] if p["item"].casefold() in wanted]}
+
+
 def directory_entry(view: dict, staff: bool, load: dict | None) -> dict:
     """An institution as the directory shows it: to staff, whole with its load (open
     assignments against capacity); to anyone else, what it offers, and only valid

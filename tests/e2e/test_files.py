@@ -39,8 +39,10 @@ def test_a_case_s_files_reach_exactly_its_people_and_each_download_is_recorded(p
     owner, stranger = ("enterprise", code), ("enterprise", factories.credit_code())
     body = b"%PDF-1.7 the lamp's specification " + bytes(range(256)) * 40
     spec = upload(api, owner, SPEC, body)
-    lab = ok(api.call("POST", "/api/v1/institutions", as_=SPECIALIST,
-                      json=factories.institution(auto_accept_offers=False)), 201).json()
+    lab = ok(api.call("POST", "/api/v1/institutions", as_=SPECIALIST, json=factories.institution(
+        auto_accept_offers=False, price_list=[{"item": "LED lamp", "price_cny": "800", "unit": "per sample"},
+                                              {"item": "battery", "price_cny": "500", "unit": "per sample"}])),
+             201).json()
     demand = ok(api.call("POST", "/api/v1/demands", as_=owner,
                          json=factories.demand(code, attachments=[spec])), 201).json()["id"]
     path = f"/api/v1/demands/{demand}/files/{spec}"
@@ -64,6 +66,13 @@ def test_a_case_s_files_reach_exactly_its_people_and_each_download_is_recorded(p
                 as_=("institution", lab["id"]), json={"promised_date": "2099-01-31"}))
     api.wait_status(demand, "assigned", SPECIALIST)
     assert ok(api.call("GET", path, as_=("institution", lab["id"]))).content == body
+    # The enterprise reads who serves it, the qualification that made it eligible, its price.
+    serving = ok(api.call("GET", f"/api/v1/demands/{demand}", as_=owner)).json()["institution"]
+    assert serving["id"] == lab["id"] and serving["name"] == lab["name"]
+    assert [q["number"] for q in serving["qualifications"]] == ["CMA-2021-0001"]
+    assert serving["prices"] == [{"item": "LED lamp", "price_cny": "800", "unit": "per sample"}]
+    assert "institution" not in ok(api.call("GET", f"/api/v1/demands/{demand}",
+                                            as_=("institution", lab["id"]))).json()
 
     # The report the institution uploaded, named as evidence: the enterprise downloads it. A
     # hash of a file the institution did not upload is refused as evidence.
