@@ -314,6 +314,16 @@ class VerificationView(Schema):
                        "(sha256, problem: not kept or altered); empty when all are"})
 
 
+class CatalogueView(Schema):
+    """Each code the API speaks, with its labels: {code: {"zh-CN": ..., "en": ...}}."""
+    categories = fields.Dict(required=True)
+    statuses = fields.Dict(required=True)
+    stages = fields.Dict(required=True)
+    events = fields.Dict(required=True)
+    indicators = fields.Dict(required=True)
+    errors = fields.Dict(required=True)
+
+
 class Health(Schema):
     status = fields.String(required=True)
     services = fields.Dict(keys=fields.String(), values=fields.String())

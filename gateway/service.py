@@ -24,7 +24,8 @@ from gateway.partner_routes import PartnerRoutes
 from gateway.http import route, stream_to_file, unmatched
 from gateway.openapi import document
 from gateway.schemas import (
-    AssignmentPage, AssignmentRecordView, AttachmentView, DemandPage, DemandView, DirectoryPage,
+    AssignmentPage, AssignmentRecordView, AttachmentView, CatalogueView, DemandPage, DemandView,
+    DirectoryPage,
     DossierPage,
     DossierView, VerificationView,
     FeedbackView, Health, InstitutionView, MatchingView, StationView)
@@ -39,6 +40,7 @@ from shared.config import archive_files_folder, attachment_folders, attachment_m
 from shared.errors import NotFound
 from shared.rpc import RpcProxy
 from shared.runtime import metrics_port
+from shared.vocabulary import catalogue
 
 log = logging.getLogger(__name__)
 STAFF = ("specialist", "supervisor", "operator")
@@ -342,6 +344,12 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
                         content_type="application/json; charset=utf-8",
                         headers={"Content-Disposition":
                                  f'attachment; filename="dossier-{demand_id}.json"'})
+
+    @route("GET", "/api/v1/catalogue", response=CatalogueView,
+           summary="The labels of every code the API speaks, in Chinese (zh-CN) and English: "
+                   "categories, statuses, stages, events, indicators, error codes")
+    def get_catalogue(self, request):
+        return catalogue()
 
     @route("GET", "/openapi.json", summary="This document")
     def openapi(self, request):

@@ -372,6 +372,7 @@ MATRIX = [
     ("GET /api/v1/dead-letters",                                "operator",               200),
     ("POST /api/v1/dead-letters/replay",                        "operator",               200, {}),
     ("GET /openapi.json",                                       None,                     200),
+    ("GET /api/v1/catalogue",                                   None,                     200),
     ("GET /healthz",                                            None,                     200),
     ("GET /readyz",                                             None,                     200),
     ("GET /metrics",                                            None,                     200),

@@ -1,0 +1,169 @@
+"""The words people read, in Chinese first and in English: the labels of the codes the API
+speaks (categories, statuses, stages, events, indicators, error codes). The API keeps its codes
+in English; a console, a report or a letter shows these (``GET /api/v1/catalogue``). A test
+checks that every code a person can meet has both labels.
+"""
+from __future__ import annotations
+
+from shared.catalogue import CATEGORIES
+
+_CATEGORIES_EN = {
+    "quality_management": "Quality management", "standardization": "Standardisation",
+    "metrology": "Metrology", "inspection_testing": "Inspection and testing",
+    "certification_accreditation": "Certification and accreditation",
+    "intellectual_property": "Intellectual property", "brand_cultivation": "Brand cultivation",
+    "equipment_sharing": "Equipment sharing", "quality_innovation": "Quality innovation",
+}
+
+
+def _both(pairs: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
+    return {code: {"zh-CN": zh, "en": en} for code, (zh, en) in pairs.items()}
+
+
+CATEGORY_LABELS = _both({code: (zh, _CATEGORIES_EN[code]) for code, zh in CATEGORIES.items()})
+
+STATUS_LABELS = _both({
+    "submitted": ("已提交", "Submitted"), "awaiting_information": ("待补充材料", "Awaiting information"),
+    "accepted": ("已受理", "Accepted"), "assigned": ("服务中", "Assigned"),
+    "matching_failed": ("匹配未成功", "No institution matched"), "completed": ("已完成", "Completed"),
+    "answered": ("已答复", "Answered"), "rejected": ("不予受理", "Rejected"),
+    "withdrawn": ("已撤回", "Withdrawn"), "cancelled": ("已取消", "Cancelled"),
+})
+
+STAGE_LABELS = _both({
+    "first_response": ("首次响应", "First response"), "assessment": ("需求评估", "Assessment"),
+    "follow_up": ("服务跟进", "Follow-up"), "acknowledgement": ("投诉受理", "Complaint acknowledgement"),
+    "resolution": ("投诉办结", "Complaint resolution"),
+})
+
+EVENT_LABELS = _both({
+    # A demand at the station
+    "DemandSubmitted": ("提交需求", "Demand submitted"),
+    "DemandAccepted": ("受理需求", "Demand accepted"),
+    "DemandReclassified": ("重新分类", "Demand reclassified"),
+    "DemandAnswered": ("咨询已答复", "Consultation answered"),
+    "DemandRejected": ("不予受理", "Demand rejected"),
+    "DemandWithdrawn": ("企业撤回", "Withdrawn by the enterprise"),
+    "DemandCancelled": ("取消服务", "Service cancelled"),
+    "DemandAssigned": ("确定服务机构", "Institution assigned"),
+    "DemandMatchingFailed": ("未能匹配服务机构", "No institution matched"),
+    "DemandCompleted": ("服务完成", "Service completed"),
+    "InformationRequested": ("要求补充材料", "Information requested"),
+    "InformationSupplied": ("补充材料", "Information supplied"),
+    "FollowUpRecorded": ("服务跟进", "Follow-up recorded"),
+    "DeadlineApproaching": ("时限即将到期", "Time limit approaching"),
+    "DeadlineBreached": ("超出时限", "Time limit breached"),
+    # Matching
+    "MatchingStarted": ("开始匹配", "Matching started"),
+    "MatchingRestarted": ("重新匹配", "Matching restarted"),
+    "AssignmentOffered": ("向机构发出服务邀请", "Offer made to an institution"),
+    "OfferDeclined": ("机构婉拒", "Offer declined"),
+    "OfferExpired": ("邀请超时", "Offer expired"),
+    "InstitutionAssigned": ("机构承接服务", "Institution assigned"),
+    "AssignmentReleased": ("解除服务安排", "Assignment released"),
+    "MatchingFailed": ("匹配失败", "Matching failed"),
+    "MatchingClosed": ("匹配结束", "Matching closed"),
+    "ServiceProgressRecorded": ("服务进展", "Service progress"),
+    "ServiceCompleted": ("机构完成服务", "Service completed by the institution"),
+    # Institutions
+    "InstitutionRegistered": ("机构入驻", "Institution registered"),
+    "InstitutionReviewed": ("机构入驻审核", "Institution reviewed"),
+    "InstitutionSuspended": ("机构暂停服务", "Institution suspended"),
+    "InstitutionReinstated": ("机构恢复服务", "Institution reinstated"),
+    "InstitutionExited": ("机构退出", "Institution exited"),
+    "QualificationAdded": ("新增资质", "Qualification added"),
+    "QualificationStatusChanged": ("资质状态变更", "Qualification status changed"),
+    "QualificationExpiring": ("资质即将到期", "Qualification expiring"),
+    "QualificationExpired": ("资质已过期", "Qualification expired"),
+    # Evaluation and supervision
+    "FeedbackGiven": ("服务评价", "Feedback given"),
+    "RevisitTaskRaised": ("待回访", "Revisit due"),
+    "ComplaintReceived": ("收到投诉", "Complaint received"),
+    "ComplaintInvestigating": ("投诉调查中", "Complaint under investigation"),
+    "ComplaintEscalated": ("投诉升级", "Complaint escalated"),
+    "ComplaintResolved": ("投诉办结", "Complaint resolved"),
+    "ComplaintDeadlineApproaching": ("投诉时限即将到期", "Complaint time limit approaching"),
+    "ComplaintDeadlineBreached": ("投诉超出时限", "Complaint time limit breached"),
+    "SupervisionCheckRecorded": ("监督检查", "Supervision check"),
+    "EvaluationPublished": ("发布评价结果", "Evaluation published"),
+    "EvaluationWithdrawn": ("撤回评价结果", "Evaluation withdrawn"),
+    "ImprovementActionRaised": ("提出整改要求", "Improvement action raised"),
+    "ImprovementProgressRecorded": ("整改进展", "Improvement progress"),
+    "ImprovementActionClosed": ("整改完成", "Improvement action closed"),
+    "ImprovementActionWithdrawn": ("撤回整改要求", "Improvement action withdrawn"),
+    # The archive
+    "DemandArchived": ("归档封存", "Dossier sealed"),
+    "DossierAccessed": ("查阅档案", "Dossier accessed"),
+    # Stations
+    "StationRegistered": ("工作站设立", "Station opened"),
+    "StationConstructionRecorded": ("工作站建设情况", "Station construction recorded"),
+    "SpecialistJoined": ("服务专员加入", "Specialist joined"),
+    "SpecialistLeft": ("服务专员离开", "Specialist left"),
+    # People and their accounts (the audit trail)
+    "OrganisationRegistered": ("单位注册", "Organisation registered"),
+    "OrganisationVerified": ("单位核验", "Organisation verified"),
+    "PersonCreated": ("创建账号", "Account created"),
+    "PersonSignedIn": ("登录", "Signed in"),
+    "SignInFailed": ("登录失败", "Sign-in failed"),
+    "PasswordChanged": ("修改密码", "Password changed"),
+    "PasswordReset": ("重置密码", "Password reset"),
+    "RoleGranted": ("授予角色", "Role granted"),
+    "RoleRevoked": ("撤销角色", "Role revoked"),
+    "PersonDisabled": ("停用账号", "Account disabled"),
+    "PersonEnabled": ("启用账号", "Account enabled"),
+    "SecondFactorEnabled": ("启用双重验证", "Second factor enabled"),
+    "SecondFactorReset": ("重置双重验证", "Second factor reset"),
+})
+
+INDICATOR_LABELS = _both({
+    "demand_volume": ("需求数量", "Demand volume"),
+    "enterprises_served": ("服务企业数", "Distinct enterprises served"),
+    "first_response_hours": ("首次响应时长", "First-response time"),
+    "assessment_hours": ("需求评估时长", "Assessment time"),
+    "match_hours": ("匹配时长", "Match time"),
+    "acceptance_rate": ("机构承接率", "Institution acceptance rate"),
+    "acceptance_hours": ("机构响应时长", "Institution acceptance latency"),
+    "on_time_rate": ("按时完成率", "On-time completion rate"),
+    "follow_up_compliance": ("跟进及时率", "Follow-up compliance"),
+    "breach_rate": ("超时率", "Time-limit breaches"),
+    "resolution_rate": ("问题解决率", "Resolution rate"),
+    "feedback_coverage": ("评价覆盖率", "Feedback coverage"),
+    "satisfaction_rate": ("满意率", "Satisfaction rate"),
+    "mean_score": ("平均满意度评分", "Mean satisfaction score"),
+    "complaint_rate": ("投诉率", "Complaint rate"),
+    "complaint_closure_hours": ("投诉办结时长", "Complaint closure time"),
+    "archive_completeness": ("归档完整率", "Archive completeness"),
+    "archive_timeliness": ("归档及时率", "Archive timeliness"),
+    "qualification_compliance": ("派单资质合规率", "Qualification compliance of dispatches"),
+    "category_coverage": ("服务类别覆盖", "Category coverage"),
+    "staff": ("服务专员人数", "Service specialists"),
+    "trained_staff_share": ("持证上岗比例", "Trained staff share"),
+    "institutions_onboarded": ("入驻机构数", "Institutions onboarded"),
+    "equipment_utilisation": ("共享设备利用率", "Shared-equipment utilisation"),
+    "management_checklist": ("建设与管理达标", "Construction and management checklist"),
+})
+
+ERROR_LABELS = _both({
+    "validation_failed": ("填写的内容有误", "Some values are not valid"),
+    "malformed_json": ("请求格式错误", "The request is malformed"),
+    "unsupported_media_type": ("不支持的内容类型", "This type of content is not accepted"),
+    "body_too_large": ("内容过大", "The content is too large"),
+    "unauthorized": ("请先登录", "Please sign in"),
+    "invalid_token": ("登录凭据无效，请重新登录", "The sign-in token is not valid; sign in again"),
+    "token_expired": ("登录已过期，请重新登录", "The sign-in has expired; sign in again"),
+    "invalid_credentials": ("账号或密码不正确", "Wrong name or password"),
+    "forbidden": ("没有权限进行此操作", "You may not do this"),
+    "not_found": ("未找到", "Not found"),
+    "method_not_allowed": ("不支持此操作", "This operation is not supported here"),
+    "conflict": ("与当前状态冲突，请刷新后再试", "This conflicts with the current state; refresh and retry"),
+    "insufficient_data": ("数据不足", "Not enough data"),
+    "too_many_attempts": ("尝试次数过多，请稍后再试", "Too many attempts; try again later"),
+    "too_many_requests": ("请求过于频繁，请稍后再试", "Too many requests; try again later"),
+    "service_unavailable": ("服务暂不可用，请稍后再试", "A service is unavailable; try again later"),
+    "internal_error": ("系统出现问题，请稍后再试", "Something went wrong on our side"),
+})
+
+
+def catalogue() -> dict:
+    return {"categories": CATEGORY_LABELS, "statuses": STATUS_LABELS, "stages": STAGE_LABELS,
+            "events": EVENT_LABELS, "indicators": INDICATOR_LABELS, "errors": ERROR_LABELS}
