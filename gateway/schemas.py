@@ -77,6 +77,9 @@ class ServingInstitution(Schema):
         "description": "its valid qualifications that cover the demand's items"})
     prices = fields.List(fields.Dict(), required=True, metadata={
         "description": "its price list's entries for the demand's items"})
+    promised_date = fields.String(allow_none=True, required=True, metadata={"format": "date"})
+    progress = fields.List(fields.Nested(lambda: ProgressView), required=True, metadata={
+        "description": "the milestones it recorded, oldest first"})
 
 
 class DemandView(DemandSummaryView):

@@ -258,7 +258,7 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
         demand = self.intake.get_demand(demand_id, principal.as_actor())
         if demand["assignment"] and principal.role != "institution":  # it knows itself
             demand["institution"] = self.matching.serving(
-                demand["assignment"]["institution_id"], demand["category"], demand["items"])
+                demand["assignment"]["assignment_id"], demand["category"], demand["items"])
         return demand
 
     @route("POST", "/api/v1/demands/<demand_id>/assessment", roles=("specialist",), body=Assess,

@@ -118,11 +118,17 @@ class Matching(ServiceApplication):
     def institution(self, institution_id: str) -> dict:
         return institution_view(self.find(Institution, institution_id, "institution"))
 
-    def serving(self, institution_id: str, category: str, items: list[str]) -> dict:
-        """The institution a demand of ``category`` for ``items`` is assigned to, as the
-        demand's parties read it (views.serving)."""
-        institution = self.find(Institution, institution_id, "institution")
-        return serving(institution_view(institution), category, items, self.required.get(category, ()))
+    def serving(self, assignment_id: str, category: str, items: list[str]) -> dict:
+        """The institution a demand of ``category`` for ``items`` is assigned to, and how far
+        it is, as the demand's parties read them (views.serving)."""
+        found = self.read("SELECT view FROM {s}assignments WHERE assignment_id = %s", str(assignment_id))
+        if not found:
+            raise NotFound(f"no assignment {assignment_id}")
+        assignment = json.loads(found[0]["view"])
+        institution = self.find(Institution, assignment["institution_id"], "institution")
+        return {**serving(institution_view(institution), category, items,
+                          self.required.get(category, ())),
+                "promised_date": assignment["promised_date"], "progress": assignment["progress"]}
 
     def search_institutions(self, query: dict, viewer: dict) -> dict:
         """The directory, a page at a time by name: staff see every institution whole with its

@@ -19,8 +19,8 @@ class MatchingService(EventSourcedService, FollowsIntake, FollowsEvaluation):
         return self.application.institution(institution_id)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def serving(self, institution_id, category, items):
-        return self.application.serving(institution_id, category, items)
+    def serving(self, assignment_id, category, items):
+        return self.application.serving(assignment_id, category, items)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def search_institutions(self, query, viewer):

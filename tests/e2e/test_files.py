@@ -71,6 +71,12 @@ def test_a_case_s_files_reach_exactly_its_people_and_each_download_is_recorded(p
     assert serving["id"] == lab["id"] and serving["name"] == lab["name"]
     assert [q["number"] for q in serving["qualifications"]] == ["CMA-2021-0001"]
     assert serving["prices"] == [{"item": "LED lamp", "price_cny": "800", "unit": "per sample"}]
+    assert serving["promised_date"] == "2099-01-31" and serving["progress"] == []
+    ok(api.call("POST", f"/api/v1/assignments/{offer['assignment_id']}/progress",
+                as_=("institution", lab["id"]), json={"milestone": "样品已收到", "note": "3 个样品"}), 201)
+    progress = wait_for(lambda: ok(api.call("GET", f"/api/v1/demands/{demand}", as_=owner)).json()
+                        ["institution"]["progress"], message="the progress in the demand's view")
+    assert [(p["milestone"], p["note"]) for p in progress] == [("样品已收到", "3 个样品")]
     assert "institution" not in ok(api.call("GET", f"/api/v1/demands/{demand}",
                                             as_=("institution", lab["id"]))).json()
 
