@@ -8,15 +8,19 @@ COPY shared shared
 COPY services services
 COPY gateway gateway
 COPY onestop onestop
-RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 FROM python:3.11-slim
 # libpq for psycopg's pure-Python build (it must not block eventlet's hub: docs/architecture.md).
 RUN apt-get update && apt-get install -y --no-install-recommends libpq5 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --uid 10001 --create-home --shell /usr/sbin/nologin onestop
+# Every dependency as locked, each file checked against its hash (scripts/lock makes the lock);
+# then the project itself, which brings no other.
+COPY requirements/runtime.lock /tmp/runtime.lock
+RUN pip install --no-cache-dir --require-hashes -r /tmp/runtime.lock && rm /tmp/runtime.lock
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+RUN pip install --no-cache-dir --no-deps /wheels/*.whl && rm -rf /wheels
 WORKDIR /app
 COPY shared/config.yaml /app/config.yaml
 USER 10001
