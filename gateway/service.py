@@ -25,10 +25,8 @@ from gateway.http import route, stream_to_file, unmatched
 from gateway.openapi import document
 from gateway.schemas import (
     AssignmentPage, AssignmentRecordView, AttachmentView, CatalogueView, DemandPage, DemandView,
-    DirectoryPage,
-    DossierPage,
-    DossierView, VerificationView,
-    FeedbackView, Health, InstitutionView, MatchingView, StationView)
+    DirectoryPage, DossierPage, DossierView, FeedbackView, Health, InstitutionView, MatchingView,
+    StationView, VerificationView)
 from shared.commands import (
     AcceptOffer, AddQualification, AddSpecialist, Assess, AssignManually, Cancel,
     ChangeQualificationStatus, ChangeStanding, CompleteService, DeclineOffer, GiveFeedback,
