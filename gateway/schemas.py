@@ -200,6 +200,22 @@ class ProgressView(Schema):
     at = fields.String(required=True)
 
 
+class OfferedFile(Schema):
+    name = fields.String(required=True)
+    media_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+
+
+class OfferedRequest(Schema):
+    """The demand as asked, without who asks."""
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    sub_items = fields.List(fields.String(), required=True)
+    urgency = fields.String(required=True)
+    attachments = fields.List(fields.Nested(OfferedFile), required=True, metadata={
+        "description": "by name; downloadable once the demand is assigned to you"})
+
+
 class AssignmentRecordView(Schema):
     """What an institution sees of a demand offered or assigned to it (no contact details;
     the demand itself, with the enterprise's contact, once it is assigned)."""
@@ -217,6 +233,8 @@ class AssignmentRecordView(Schema):
     promised_date = fields.String(allow_none=True, required=True)
     progress = fields.List(fields.Nested(ProgressView), required=True)
     evidence = fields.Dict(allow_none=True, required=True)
+    request = fields.Nested(OfferedRequest, allow_none=True, metadata={
+        "description": "in lists: the whole request, without who asks"})
 
 
 class AssignmentPage(CursorPage):

@@ -139,7 +139,13 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
            response=AssignmentPage,
            summary="The institution's offers and assignments, paged by cursor")
     def list_assignments(self, request, principal, query):
-        return self.matching.list_assignments(principal.as_actor(), query)
+        page = self.matching.list_assignments(principal.as_actor(), query)
+        # Each offer with the whole request, so the institution decides on what is asked
+        # (who asks comes with the assignment): one read of intake for the page.
+        asked = self.intake.offered_requests(sorted({item["demand_id"] for item in page["items"]}))
+        for item in page["items"]:
+            item["request"] = asked.get(item["demand_id"])
+        return page
 
     @route("POST", "/api/v1/assignments/<assignment_id>/acceptance", roles=("institution",),
            body=AcceptOffer, response=AssignmentRecordView,

@@ -237,6 +237,24 @@ class Intake(ServiceApplication):
             shown["excluded_institutions"] = []  # whom the enterprise turned down is its own affair
         return shown
 
+    def offered_requests(self, demand_ids: list[str]) -> dict[str, dict]:
+        """What an institution offered these demands reads of each before it accepts: the whole
+        request, and its files by name, but not who asks (the enterprise, the contact). The
+        gateway asks only for the demands of the institution's own offers."""
+        if not demand_ids:
+            return {}
+        found = self.read("SELECT id, record FROM {s}demand_details WHERE id IN ("
+                          + ", ".join(["%s"] * len(demand_ids)) + ")", *map(str, demand_ids))
+        shown = {}
+        for row in found:
+            record = json.loads(row["record"])
+            shown[row["id"]] = {
+                "title": record["title"], "description": record["description"],
+                "sub_items": record["sub_items"], "urgency": record["urgency"],
+                "attachments": [{"name": a["name"], "media_type": a["media_type"], "size": a["size"]}
+                                for a in record["attachments"]]}
+        return shown
+
     def downloadable(self, demand_id: str, sha256: str, viewer: dict) -> dict:
         """A file of the demand (one it was submitted or supplied with, or its completion's
         evidence) as ``viewer`` may download it: its name, media type and size. NotFound for

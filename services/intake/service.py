@@ -66,6 +66,10 @@ class IntakeService(EventSourcedService, FollowsMatching):
         return self.application.record_follow_up(demand_id, payload, by)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def offered_requests(self, demand_ids):
+        return self.application.offered_requests(demand_ids)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def downloadable(self, demand_id, sha256, viewer):
         return self.application.downloadable(demand_id, sha256, viewer)
 

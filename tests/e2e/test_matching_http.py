@@ -1,5 +1,6 @@
 """Matching through the HTTP API alone: who is eligible, why others are not, offers that are
 declined or expire, fair spread, and bad registrations."""
+import json
 import uuid
 from collections import Counter
 
@@ -196,3 +197,26 @@ def test_a_specialist_finds_an_institution_in_chinese_and_assigns_it_by_hand(pla
                         json={"institution_id": found[0]["id"], "reason": "电话确认可以承接"})
     assert assigned.status_code == 200, assigned.text
     assert settled(api, demand_id, specialist)["assignment"]["institution_id"] == wanted["id"]
+
+
+def test_an_offer_carries_the_whole_request_but_not_who_asks(platform, park):
+    name, specialist = park
+    api = platform.api
+    lab = register(api, specialist, name, auto_accept_offers=False)
+    owner = factories.credit_code()
+    upload = api.call("POST", "/api/v1/attachments", as_=specialist, params={"name": "灯具规格.pdf"},
+                      data=b"%PDF-1.7 spec", headers={"Content-Type": "application/pdf"})
+    assert upload.status_code == 201, upload.text
+    submit(api, specialist, name, enterprise_code=owner, title="LED 灯具安全检测",
+           description="三款筒灯，依据 GB 7000.1", attachments=[upload.json()["sha256"]])
+
+    def offered():
+        items = api.call("GET", "/api/v1/assignments", as_=("institution", lab["id"])).json()["items"]
+        return items if items and items[0]["request"] else None
+    (offer,) = wait_for(offered, message="the offer with its request")
+    assert offer["status"] == "offered"
+    assert offer["request"]["title"] == "LED 灯具安全检测"
+    assert offer["request"]["description"] == "三款筒灯，依据 GB 7000.1"
+    assert offer["request"]["attachments"] == [{"name": "灯具规格.pdf", "media_type": "application/pdf", "size": 13}]
+    shown = json.dumps(offer, ensure_ascii=False)  # who asks comes with the assignment
+    assert owner not in shown and "Guangzhou Lamp Co." not in shown
