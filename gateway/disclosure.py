@@ -36,7 +36,7 @@ _WHOLE_CASE = {name: ALL for name in (
     "AssignmentOffered", "OfferDeclined", "OfferExpired", "InstitutionAssigned",
     "AssignmentReleased", "MatchingFailed", "MatchingClosed", "ServiceProgressRecorded",
     "ServiceCompleted", "FeedbackGiven", "RevisitTaskRaised", "ComplaintReceived",
-    "ComplaintInvestigating", "ComplaintEscalated", "ComplaintResolved",
+    "ComplaintInvestigating", "ComplaintEscalated", "ComplaintAnswered", "ComplaintResolved",
     "ComplaintDeadlineApproaching", "ComplaintDeadlineBreached", "SupervisionCheckRecorded",
     "DossierAccessed", "DemandArchived")}
 
@@ -71,6 +71,7 @@ DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
         "ComplaintReceived": _COMPLAINT + ("by", "against", "summary", "details", "deadlines"),
         "ComplaintInvestigating": _COMPLAINT,
         "ComplaintEscalated": _COMPLAINT + ("reason",),
+        "ComplaintAnswered": _COMPLAINT + ("statement",),
         "ComplaintResolved": _COMPLAINT + ("outcome", "resolution"),
         "ComplaintDeadlineApproaching": _COMPLAINT + ("stage", "due_at"),
         "ComplaintDeadlineBreached": _COMPLAINT + ("stage", "due_at"),

@@ -46,17 +46,23 @@ class EvaluationRoutes:
     def file_complaint(self, request, principal, payload):
         return self.evaluation.file_complaint(payload, principal.as_actor())
 
-    @route("GET", "/api/v1/complaints", roles=("enterprise",) + HANDLERS, response=ComplaintPage,
-           query=ListComplaints,
-           summary="Complaints: an enterprise's own, a station's, or (supervisor) all; newest "
-                   "first, paged by cursor")
+    @route("GET", "/api/v1/complaints", roles=("enterprise", "institution") + HANDLERS,
+           response=ComplaintPage, query=ListComplaints,
+           summary="Complaints: an enterprise's own, those against an institution, a station's, "
+                   "or (supervisor) all; newest first, paged by cursor")
     def list_complaints(self, request, principal, query):
         return self.evaluation.list_complaints(self._viewer(principal), query)
 
-    @route("GET", "/api/v1/complaints/<complaint_id>", roles=("enterprise",) + HANDLERS,
+    @route("GET", "/api/v1/complaints/<complaint_id>", roles=("enterprise", "institution") + HANDLERS,
            response=ComplaintView, summary="Read a complaint and its history")
     def get_complaint(self, request, principal, complaint_id):
         return self.evaluation.get_complaint(complaint_id, self._viewer(principal))
+
+    @route("POST", "/api/v1/complaints/<complaint_id>/answer", roles=("institution",),
+           body=ComplaintNote, response=ComplaintView, status=201,
+           summary="The institution complained about gives its side (it changes no status)")
+    def answer_complaint(self, request, principal, complaint_id, payload):
+        return self.evaluation.answer_complaint(complaint_id, payload, principal.as_actor())
 
     @route("POST", "/api/v1/complaints/<complaint_id>/investigation", roles=HANDLERS,
            body=ComplaintNote, response=ComplaintView, summary="Take a complaint up")

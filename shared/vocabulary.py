@@ -81,6 +81,7 @@ EVENT_LABELS = _both({
     "ComplaintReceived": ("收到投诉", "Complaint received"),
     "ComplaintInvestigating": ("投诉调查中", "Complaint under investigation"),
     "ComplaintEscalated": ("投诉升级", "Complaint escalated"),
+    "ComplaintAnswered": ("机构答复投诉", "Institution answered the complaint"),
     "ComplaintResolved": ("投诉办结", "Complaint resolved"),
     "ComplaintDeadlineApproaching": ("投诉时限即将到期", "Complaint time limit approaching"),
     "ComplaintDeadlineBreached": ("投诉超出时限", "Complaint time limit breached"),

@@ -270,6 +270,9 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
             return
         if role == "enterprise" and viewer["subject"] == complaint["complainant"]["subject"]:
             return
+        if role == "institution" and complaint["against"] == {"kind": "institution",
+                                                              "id": viewer["subject"]}:
+            return
         raise NotFound(f"no complaint {complaint['id']}")
 
     def complaints(self, viewer: dict, query: dict | None = None) -> dict:
@@ -279,11 +282,23 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         seen = {"supervisor": {}, "specialist": {"station_id": viewer.get("station_id")},
                 "enterprise": {"complainant": viewer["subject"]}}.get(role)
         conditions, params = equal(status=status, **(seen or {}))
-        if seen is None or None in (seen or {}).values():
+        if role == "institution":  # those against it
+            conditions.append("complaint_id IN (SELECT complaint_id FROM {s}complaints_against "
+                              "WHERE institution_id = %s)")
+            params.append(viewer["subject"])
+        elif seen is None or None in (seen or {}).values():
             conditions.append("1 = 0")  # nobody else sees complaints
         return self._page(ListComplaints, query, "complaints", conditions, params, "-received_at",
                           "complaint_id",
                           lambda row: self.repository.get(uuid.UUID(row["complaint_id"])).view())
+
+    def answer_complaint(self, complaint_id: str, payload: dict, by: dict) -> dict:
+        """The institution complained about gives its side (ComplaintAnswered)."""
+        complaint = self.find(Complaint, complaint_id, "complaint")
+        self._may_see_complaint(complaint.view(), by)
+        complaint.answer(self.load_command(ComplaintNote, payload)["note"], by, self._now())
+        self.save_or_conflict(complaint, what="the complaint")
+        return complaint.view()
 
     def handle_complaint(self, complaint_id: str, step: str, payload: dict, by: dict) -> dict:
         """A specialist of the complaint's station or a supervisor takes it up, escalates it

@@ -1,4 +1,6 @@
-"""Complaints against a station, a specialist or an institution, and their time limits.
+"""Complaints against a station, a specialist or an institution, and their time limits. An
+institution complained about reads the complaint and answers it, as often as it needs, until
+it is resolved; its answers change no status.
 
 received → investigating → resolved, or escalated to a supervisor (from received or
 investigating) → resolved by a supervisor. Two clocks run on the station's working calendar:
@@ -61,6 +63,18 @@ class Complaint(Aggregate):
     def _escalated(self, demand_id, reason, by, at):
         self._step("escalated", by, at, reason)
         self._close("acknowledgement", at)
+
+    def answer(self, statement: str, by: dict, at: str) -> None:
+        """The institution complained about gives its side."""
+        if self.against != {"kind": "institution", "id": by["subject"]}:
+            raise Forbidden("only the institution complained about answers a complaint")
+        self._require({"received", "investigating", "escalated"}, "answered")
+        self._answered(demand_id=self.demand_id, statement=statement, by=by, at=at)
+
+    @event("ComplaintAnswered")
+    def _answered(self, demand_id, statement, by, at):
+        self.history.append({"status": self.status, "by": by, "at": at, "note": statement,
+                             "answer": True})
 
     def resolve(self, outcome: str, resolution: str, by: dict, at: str) -> None:
         self._require({"investigating", "escalated"}, "resolved")

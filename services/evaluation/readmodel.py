@@ -44,6 +44,11 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS {s}complaints (complaint_id TEXT PRIMARY KEY, "
     "station_id TEXT NOT NULL, complainant TEXT NOT NULL, status TEXT NOT NULL, "
     "received_at TEXT NOT NULL)",
+    # The institution a complaint is against, for the institution's own list.
+    "CREATE TABLE IF NOT EXISTS {s}complaints_against (complaint_id TEXT PRIMARY KEY, "
+    "institution_id TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS complaints_against_institution ON {s}complaints_against "
+    "(institution_id)",
     "CREATE TABLE IF NOT EXISTS {s}checks (check_id TEXT PRIMARY KEY, recorded TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS {s}configurations (version TEXT PRIMARY KEY, "
     "recorded TEXT NOT NULL)",
@@ -71,7 +76,10 @@ def rows(aggregate) -> list[Statement]:
         return [upsert("complaints", ("complaint_id",), {
             "complaint_id": str(aggregate.id), "station_id": str(aggregate.station_id),
             "complainant": aggregate.complainant["subject"], "status": aggregate.status,
-            "received_at": aggregate.received_at})]
+            "received_at": aggregate.received_at})] + [
+            upsert("complaints_against", ("complaint_id",), {
+                "complaint_id": str(aggregate.id), "institution_id": aggregate.against["id"]})
+            for kind in [aggregate.against["kind"]] if kind == "institution"]
     if isinstance(aggregate, SupervisionCheck):
         return [upsert("checks", ("check_id",), {"check_id": str(aggregate.id),
                                                  "recorded": _created(aggregate)})]

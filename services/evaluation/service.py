@@ -32,6 +32,10 @@ class EvaluationService(EventSourcedService, FollowsIntake, FollowsMatching, Fol
         return self.application.complaints(viewer, query)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def answer_complaint(self, complaint_id, payload, by):
+        return self.application.answer_complaint(complaint_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def handle_complaint(self, complaint_id, step, payload, by):
         return self.application.handle_complaint(complaint_id, step, payload, by)
 

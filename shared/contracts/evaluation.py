@@ -203,6 +203,12 @@ class ComplaintEscalated(_ComplaintStep):
     reason = _text()
 
 
+@contract("ComplaintAnswered", producer="evaluation", subject="complaint_id",
+          summary="The institution complained about gave its side (the status is unchanged).")
+class ComplaintAnswered(_ComplaintStep):
+    statement = _text()
+
+
 @contract("ComplaintResolved", producer="evaluation", subject="complaint_id",
           summary="The complaint was resolved, with its outcome.")
 class ComplaintResolved(_ComplaintStep):

@@ -252,6 +252,16 @@ MATRIX = [
     ("GET /api/v1/complaints",                                  "specialist",             sees("complaint_a", "complaint_b")),
     ("GET /api/v1/complaints",                                  "specialist elsewhere",   sees(hides=("complaint_a", "complaint_b"))),
     ("GET /api/v1/complaints",                                  "supervisor",             sees("complaint_a", "complaint_b")),
+    # An institution reads (and answers) the complaints against it, no other.
+    ("GET /api/v1/complaints",                                  "lab A",                  sees("complaint_done", hides=("complaint_a", "complaint_b"))),
+    ("GET /api/v1/complaints",                                  "lab B",                  sees(hides=("complaint_done", "complaint_a"))),
+    ("GET /api/v1/complaints/{complaint_done}",                 "lab A",                  200),
+    ("GET /api/v1/complaints/{complaint_done}",                 "lab B",                  404),
+    ("GET /api/v1/complaints/{complaint_a}",                    "lab A",                  404),
+    ("POST /api/v1/complaints/{complaint_lab}/answer",          "lab A",                  201, note()),
+    ("POST /api/v1/complaints/{complaint_done}/answer",         "lab A",                  409, note()),
+    ("POST /api/v1/complaints/{complaint_done}/answer",         "lab B",                  404, note()),
+    ("POST /api/v1/complaints/{complaint_a}/answer",            "lab A",                  404, note()),
     ("GET /api/v1/complaints/{complaint_a}",                    "enterprise A",           200),
     ("GET /api/v1/complaints/{complaint_b}",                    "enterprise A",           404),
     ("GET /api/v1/complaints/{complaint_a}",                    "specialist",             200),
@@ -509,6 +519,7 @@ def world(platform):
             "demand_id": world[demand], "against": against, "summary": "Nobody called back"}), 201)["id"]
     world["complaint_a"] = complain("enterprise A", "demand_a", {"kind": "station", "id": world["station"]})
     world["complaint_b"] = complain("enterprise B", "demand_b", {"kind": "station", "id": world["station"]})
+    world["complaint_lab"] = complain("enterprise A", "demand_a", {"kind": "institution", "id": world["lab_a"]})
     world["complaint_done"] = complain("enterprise A", "demand_done",
                                        {"kind": "institution", "id": world["lab_a"]})
     ok(api.call("POST", f"/api/v1/complaints/{world['complaint_done']}/investigation", as_=supervisor,

@@ -10,6 +10,7 @@ from tests.conftest import SHANGHAI
 
 SPECIALIST = {"role": "specialist", "subject": "s-1"}
 SUPERVISOR = {"role": "supervisor", "subject": "regulator-1"}
+OPERATOR = {"role": "operator", "subject": "ops-1"}
 READER = SUPERVISOR
 SCORES = {"overall": 5, "timeliness": 4, "professionalism": 5, "attitude": 5, "outcome": 4}
 
@@ -449,3 +450,37 @@ def test_configurations_page_by_cursor_the_shipped_default_first_the_last_regist
         assert seen == every["items"], per_page
     with pytest.raises(Invalid):
         evaluation.configurations({"after": "not-a-cursor"})
+
+
+def test_an_institution_reads_the_complaints_against_it_and_answers_them(park):
+    evaluation = park.apps["evaluation"]
+    demand = submit(park)
+    assess(park, demand, "accept")
+    owner = {"role": "enterprise", "subject": demand["enterprise"]["credit_code"]}
+    lab = {"role": "institution", "subject": park.lab["id"]}
+    other = {"role": "institution", "subject": park.apps["matching"].register_institution(
+        factories.institution(), OPERATOR)["id"]}
+    against_lab = evaluation.file_complaint({"against": {"kind": "institution", "id": park.lab["id"]},
+                                             "demand_id": demand["id"], "summary": "报告延期"}, owner)
+    evaluation.file_complaint({"against": {"kind": "station", "id": park.station["id"]},
+                               "station_id": park.station["id"], "summary": "Closed at noon"}, owner)
+    assert [c["id"] for c in evaluation.complaints(lab)["items"]] == [against_lab["id"]]
+    assert evaluation.complaints(other)["items"] == []
+    with pytest.raises(NotFound):
+        evaluation.complaint(against_lab["id"], other)
+
+    answered = evaluation.answer_complaint(against_lab["id"], {"note": "样品晚到两天，已说明"}, lab)
+    assert answered["status"] == "received"  # an answer changes no status
+    assert answered["history"][-1] == {"status": "received", "by": lab, "at": answered["history"][-1]["at"],
+                                       "note": "样品晚到两天，已说明", "answer": True}
+    with pytest.raises(NotFound):
+        evaluation.answer_complaint(against_lab["id"], {"note": "not mine"}, other)
+    evaluation.handle_complaint(against_lab["id"], "investigate", {"note": "Checking"},
+                                {**SPECIALIST, "station_id": park.station["id"]})
+    evaluation.handle_complaint(against_lab["id"], "resolve",
+                                {"outcome": "not_upheld", "resolution": "Samples were late"}, SUPERVISOR)
+    with pytest.raises(Conflict):
+        evaluation.answer_complaint(against_lab["id"], {"note": "too late"}, lab)
+    park.settle()
+    names = [e["name"] for e in park.archive.dossier(demand["id"])["events"]]
+    assert "ComplaintAnswered" in names
