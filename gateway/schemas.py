@@ -72,6 +72,8 @@ class FollowUpView(Schema):
 class ServingInstitution(Schema):
     id = fields.String(required=True)
     name = fields.String(required=True)
+    contact = fields.Dict(allow_none=True, required=True, metadata={
+        "description": "who to call about the case (null until the institution gives one)"})
     # Defined further down, with the institution's own views.
     qualifications = fields.List(fields.Nested(lambda: QualificationView), required=True, metadata={
         "description": "its valid qualifications that cover the demand's items"})
@@ -162,6 +164,8 @@ class InstitutionView(Schema):
     on_time_rate = fields.Float(allow_none=True, required=True, metadata={
         "description": "services completed by the promised date / dated services; null until one"})
     price_list = fields.List(fields.Dict(), required=True)
+    contact = fields.Dict(allow_none=True, required=True, metadata={
+        "description": "name, phone, email: who the enterprise of an assigned case calls"})
     categories = fields.List(fields.String(), required=True)
     qualifications = fields.List(fields.Nested(QualificationView), required=True)
     parks = fields.List(fields.String(), required=True)
@@ -182,6 +186,7 @@ class DirectoryEntry(Schema):
     satisfaction = fields.Float(allow_none=True, required=True)
     on_time_rate = fields.Float(allow_none=True, required=True)
     credit_code = fields.String(metadata={"description": "staff only"})
+    contact = fields.Dict(allow_none=True, metadata={"description": "staff only"})
     status = fields.String(metadata={"description": "staff only"})
     status_reason = fields.String(allow_none=True, metadata={"description": "staff only"})
     capacity = fields.Integer(metadata={"description": "staff only"})

@@ -28,7 +28,7 @@ from gateway.schemas import (
     DirectoryPage, DossierPage, DossierView, FeedbackView, Health, InstitutionView, MatchingView,
     StationView, VerificationView)
 from shared.commands import (
-    AcceptOffer, AddQualification, AddSpecialist, Assess, AssignManually, Cancel,
+    AcceptOffer, AddQualification, AddSpecialist, Assess, AssignManually, Cancel, ChangeProfile,
     ChangeQualificationStatus, ChangeStanding, CompleteService, DeclineOffer, GiveFeedback,
     ListAssignments, ListDemands, ListInstitutions,
     RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
@@ -82,6 +82,15 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
         if principal.role == "institution" and principal.subject != institution_id:
             raise ApiError(404, "not_found", f"no institution {institution_id}")
         return self.matching.get_institution(institution_id)
+
+    @route("PATCH", "/api/v1/institutions/<institution_id>", roles=("institution", "specialist", "operator"),
+           body=ChangeProfile, response=InstitutionView,
+           summary="Change an institution's contact, capacity, prices or acceptance of offers, "
+                   "with the reason: the institution itself, a specialist of a park it serves, "
+                   "an operator (qualifications go through review)")
+    def change_profile(self, request, principal, institution_id, payload):
+        return self.matching.change_profile(institution_id, payload, principal.as_actor(),
+                                            self._station(principal))
 
     @route("POST", "/api/v1/institutions/<institution_id>/review", roles=("specialist", "operator"),
            body=ReviewApplication, response=InstitutionView,

@@ -246,6 +246,29 @@ class ChangeQualificationStatus(Command):
     reason = text(2000, multiline=True, required=True)
 
 
+class Contact(Command):
+    name = text(100, required=True)
+    phone = text(32, required=True)
+    email = fields.Email(load_default=None)
+
+
+class ChangeProfile(Command):
+    """What an institution (or the staff) may change of its profile at once; what it is
+    qualified for goes through review instead (qualifications, categories, parks)."""
+    contact = fields.Nested(Contact, load_default=None, metadata={
+        "description": "who the enterprise of an assigned case calls"})
+    capacity = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1, max=100000))
+    price_list = fields.List(fields.Nested(PriceEntry), load_default=None, validate=validate.Length(max=500))
+    auto_accept_offers = fields.Boolean(load_default=None)
+    reason = text(2000, multiline=True, required=True)
+
+    @validates_schema
+    def _changes_something(self, data, **kwargs):
+        if all(data.get(key) is None for key in ("contact", "capacity", "price_list", "auto_accept_offers")):
+            raise ValidationError("say what changes: contact, capacity, price_list or "
+                                  "auto_accept_offers", "contact")
+
+
 class ChangeStanding(Command):
     """Suspend, reinstate or record the exit of an institution."""
 

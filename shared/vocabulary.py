@@ -68,6 +68,7 @@ EVENT_LABELS = _both({
     # Institutions
     "InstitutionRegistered": ("机构入驻", "Institution registered"),
     "InstitutionReviewed": ("机构入驻审核", "Institution reviewed"),
+    "InstitutionProfileChanged": ("机构信息变更", "Institution profile changed"),
     "InstitutionSuspended": ("机构暂停服务", "Institution suspended"),
     "InstitutionReinstated": ("机构恢复服务", "Institution reinstated"),
     "InstitutionExited": ("机构退出", "Institution exited"),

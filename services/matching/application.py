@@ -20,7 +20,8 @@ from services.matching.selection import (
 from services.matching.views import directory_entry, institution_view, serving
 from shared.calendar import WorkingCalendar, working_seconds
 from shared.commands import (
-    AcceptOffer, AddQualification, AssignManually, ChangeQualificationStatus, ChangeStanding,
+    AcceptOffer, AddQualification, AssignManually, ChangeProfile, ChangeQualificationStatus,
+    ChangeStanding,
     CompleteService, DeclineOffer, ListAssignments, ListInstitutions, RecordProgress,
     RegisterInstitution, ReviewApplication)
 from shared.config import section
@@ -165,6 +166,28 @@ class Matching(ServiceApplication):
         institution = self.find(Institution, institution_id, "institution")
         _require_park(by, station, institution.parks)
         institution.review(command["decision"] == "approve", command["reason"], by=by, at=self._now())
+        return self._saved(institution)
+
+    def change_profile(self, institution_id: str, payload: dict, by: dict,
+                       station: dict | None = None) -> dict:
+        """The institution itself, a specialist of a park it serves, or an operator changes
+        its contact, capacity, prices or acceptance of offers, saying why."""
+        command = self.load_command(ChangeProfile, payload)
+        institution = self.find(Institution, institution_id, "institution")
+        if by["role"] == "institution" and by["subject"] != str(institution.id):
+            raise NotFound(f"no institution {institution_id}")
+        if by["role"] not in ("institution", "specialist", "operator"):
+            raise Forbidden(f"a {by['role']} does not change an institution's profile")
+        _require_park(by, station, institution.parks)
+        changes = {key: command[key] for key in ("contact", "capacity", "price_list", "auto_accept_offers")
+                   if command[key] is not None}
+        if "capacity" in changes:
+            held = self.read("SELECT open FROM {s}institution_load WHERE institution_id = %s",
+                             str(institution.id))
+            if held and changes["capacity"] < held[0]["open"]:
+                raise Conflict(f"the institution holds {held[0]['open']} open assignments: the "
+                               "capacity cannot be below that", {"open_assignments": held[0]["open"]})
+        institution.change_profile(changes, command["reason"], by=by, at=self._now())
         return self._saved(institution)
 
     def change_standing(self, institution_id: str, payload: dict, by: dict) -> dict:

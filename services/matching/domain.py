@@ -71,6 +71,12 @@ class Institution(Aggregate):
         self.satisfaction: float | None = None
         self.on_time_rate: float | None = None
 
+    @event("InstitutionProfileChanged")
+    def change_profile(self, changes: dict, reason: str, by: dict, at: str) -> None:
+        """Its contact, capacity, prices or whether its systems accept offers as they come."""
+        for key, value in changes.items():
+            setattr(self, key, value)
+
     def qualification(self, number: str) -> dict:
         for found in self.qualifications:
             if found["number"] == number:

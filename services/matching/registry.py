@@ -97,6 +97,9 @@ class Registry(OwnLogFold):
             profile.status = STANDING[kind]
         elif kind == "InstitutionReviewed":
             profile.status = "active" if changed.approved else "rejected"
+        elif kind == "InstitutionProfileChanged":
+            profile.capacity = changed.changes.get("capacity", profile.capacity)
+            profile.accepts_offers = changed.changes.get("auto_accept_offers", profile.accepts_offers)
         elif kind == "InstitutionRatingRecorded":
             profile.satisfaction = changed.satisfaction
             profile.on_time = changed.on_time_rate

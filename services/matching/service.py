@@ -23,6 +23,10 @@ class MatchingService(EventSourcedService, FollowsIntake, FollowsEvaluation):
         return self.application.serving(assignment_id, category, items)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def change_profile(self, institution_id, payload, by, station=None):
+        return self.application.change_profile(institution_id, payload, by, station)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def search_institutions(self, query, viewer):
         return self.application.search_institutions(query, viewer)
 

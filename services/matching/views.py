@@ -29,6 +29,7 @@ def institution_view(institution: Institution) -> dict:
         "satisfaction": institution.satisfaction,
         "on_time_rate": institution.on_time_rate,
         "price_list": institution.price_list,
+        "contact": getattr(institution, "contact", None),  # none before a profile change
         "registered_at": institution.created_on.isoformat(),
     }
 
@@ -41,7 +42,8 @@ def serving(view: dict, category: str, items: list[str], required_types: tuple[s
     qualifications = [q for q in view["qualifications"] if q["status"] == "valid"
                       and (not required_types or q["type"] in required_types)
                       and wanted & {s.casefold() for s in q["scope"]}]
-    return {"id": view["id"], "name": view["name"], "qualifications": qualifications,
+    return {"id": view["id"], "name": view["name"], "contact": view["contact"],
+            "qualifications": qualifications,
             "prices": [p for p in view["price_list"] if p["item"].casefold() in wanted]}
 
 

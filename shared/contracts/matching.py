@@ -52,6 +52,15 @@ class _InstitutionChange(Schema):
     at = fields.String(required=True)
 
 
+@contract("InstitutionProfileChanged", producer="matching", subject="institution_id",
+          summary="An institution's contact, capacity, prices or acceptance of offers changed, "
+                  "with who and why.")
+class InstitutionProfileChanged(_InstitutionChange):
+    changes = fields.Dict(required=True, metadata={
+        "description": "the fields changed: contact, capacity, price_list, auto_accept_offers"})
+    reason = fields.String(required=True)
+
+
 @contract("InstitutionReviewed", producer="matching", subject="institution_id",
           summary="A specialist or an operator approved or rejected an institution's application.")
 class InstitutionReviewed(_InstitutionChange):

@@ -214,6 +214,12 @@ MATRIX = [
     ("GET /api/v1/institutions",                                "supervisor",             200),
     ("GET /api/v1/institutions",                                "operator",               200),
     ("GET /api/v1/institutions/{lab_a}",                        "lab A",                  200),
+    # Its profile: the institution itself, a specialist of its park, an operator.
+    ("PATCH /api/v1/institutions/{lab_a}",                      "lab A",                  200, {"contact": {"name": "王工", "phone": "020-1"}, "reason": "新联系人"}),
+    ("PATCH /api/v1/institutions/{lab_a}",                      "lab B",                  404, {"contact": {"name": "x", "phone": "1"}, "reason": "x"}),
+    ("PATCH /api/v1/institutions/{lab_a}",                      "specialist",             200, {"contact": {"name": "王工", "phone": "020-1"}, "reason": "核对"}),
+    ("PATCH /api/v1/institutions/{lab_a}",                      "specialist elsewhere",   403, {"contact": {"name": "x", "phone": "1"}, "reason": "x"}),
+    ("PATCH /api/v1/institutions/{lab_a}",                      "operator",               200, {"contact": {"name": "王工", "phone": "020-1"}, "reason": "核对"}),
     ("GET /api/v1/institutions/{lab_b}",                        "lab A",                  404),
     ("GET /api/v1/institutions/{lab_a}",                        "specialist",             200),
     ("GET /api/v1/institutions/{lab_a}",                        "supervisor",             200),

@@ -72,6 +72,11 @@ def test_a_case_s_files_reach_exactly_its_people_and_each_download_is_recorded(p
     assert [q["number"] for q in serving["qualifications"]] == ["CMA-2021-0001"]
     assert serving["prices"] == [{"item": "LED lamp", "price_cny": "800", "unit": "per sample"}]
     assert serving["promised_date"] == "2099-01-31" and serving["progress"] == []
+    assert serving["contact"] is None  # until the institution gives one
+    ok(api.call("PATCH", f"/api/v1/institutions/{lab['id']}", as_=("institution", lab["id"]),
+                json={"contact": {"name": "王工", "phone": "020-8888 0000"}, "reason": "本案联系人"}))
+    assert ok(api.call("GET", f"/api/v1/demands/{demand}", as_=owner)).json()["institution"]["contact"] \
+        == {"name": "王工", "phone": "020-8888 0000", "email": None}
     ok(api.call("POST", f"/api/v1/assignments/{offer['assignment_id']}/progress",
                 as_=("institution", lab["id"]), json={"milestone": "样品已收到", "note": "3 个样品"}), 201)
     progress = wait_for(lambda: ok(api.call("GET", f"/api/v1/demands/{demand}", as_=owner)).json()

@@ -1,5 +1,6 @@
 """Matching as a regulator would question it: who was eligible, who was not and why, whether
 work spreads fairly, and whether lapsed or suspended qualifications ever slip through."""
+import uuid
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -564,3 +565,39 @@ def test_the_directory_finds_institutions_by_any_part_of_a_chinese_name_and_by_w
         if (after := page["next_after"]) is None:
             break
     assert seen == sorted(seen) and len(seen) == len(set(seen)) == 6
+
+
+def test_an_institution_changes_its_contact_capacity_and_prices_with_the_reason(platform):
+    matching, intake = platform.apps["matching"], platform.apps["intake"]
+    lab = matching.register_institution(factories.institution(capacity=5), OPERATOR)
+    me = {"role": "institution", "subject": lab["id"]}
+    changed = matching.change_profile(lab["id"], {
+        "contact": {"name": "王工", "phone": "020-8888 0000", "email": "wang@lab.example"},
+        "price_list": [{"item": "LED lamp", "price_cny": "950.50", "unit": "per sample"}],
+        "reason": "新的联系人与价格"}, me)
+    assert changed["contact"]["name"] == "王工" and changed["price_list"][0]["price_cny"] == "950.50"
+    (event,) = [m for m in matching.log(0, 1000) if m.event == "InstitutionProfileChanged"]
+    assert event.data["reason"] == "新的联系人与价格" and event.data["by"]["subject"] == lab["id"]
+
+    with pytest.raises(NotFound):  # another institution's profile is not its own
+        matching.change_profile(lab["id"], {"capacity": 9, "reason": "x"},
+                                {"role": "institution", "subject": str(uuid.uuid4())})
+    with pytest.raises(Forbidden):
+        matching.change_profile(lab["id"], {"capacity": 9, "reason": "x"},
+                                {"role": "enterprise", "subject": factories.credit_code()})
+    with pytest.raises(Forbidden):
+        matching.change_profile(lab["id"], {"capacity": 9, "reason": "x"},
+                                {"role": "specialist", "subject": "s-9"},
+                                {"station_id": "x", "park": "nansha-port-park"})
+    with pytest.raises(Invalid):  # nothing to change
+        matching.change_profile(lab["id"], {"reason": "x"}, me)
+
+    # Matching weighs the new capacity at once: with room for two, the third demand waits.
+    matching.change_profile(lab["id"], {"capacity": 2, "reason": "设备检修"}, me)
+    shown = [intake.submit_demand(factories.demand(), SPECIALIST) for _ in range(3)]
+    platform.settle()
+    assert [intake.demand(d["id"], SPECIALIST)["status"] for d in shown] == \
+        ["assigned", "assigned", "matching_failed"]
+    with pytest.raises(Conflict) as refused:  # not below what it holds
+        matching.change_profile(lab["id"], {"capacity": 1, "reason": "再减"}, me)
+    assert refused.value.details == {"open_assignments": 2}
