@@ -29,6 +29,7 @@ from gateway.schemas import (
     StationView, VerificationView)
 from shared.commands import (
     AcceptOffer, AddQualification, AddSpecialist, Assess, AssignManually, Cancel, ChangeProfile,
+    ChangeStationSettings,
     ChangeQualificationStatus, ChangeStanding, CompleteService, DeclineOffer, GiveFeedback,
     ListAssignments, ListDemands, ListInstitutions,
     RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
@@ -192,6 +193,13 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
            summary="Read a station: calendar, construction facts, specialists")
     def get_station(self, request, principal, station_id):
         return self.intake.get_station(station_id)
+
+    @route("PATCH", "/api/v1/stations/<station_id>", roles=("operator", "specialist"),
+           body=ChangeStationSettings, response=StationView,
+           summary="Change the station's calendar, automatic acceptance, opening hours or "
+                   "address, with the reason (an operator or its specialists)")
+    def change_station_settings(self, request, principal, station_id, payload):
+        return self.intake.change_station_settings(station_id, payload, principal.as_actor())
 
     @route("PUT", "/api/v1/stations/<station_id>/construction", roles=("operator", "specialist"),
            body=RecordConstruction, response=StationView,

@@ -144,6 +144,24 @@ class RegisterStation(Command):
                                   "description": "categories the rules accept without a specialist"})
 
 
+class ChangeStationSettings(Command):
+    """What a station changes of its own settings, saying why; its park and time zone stay."""
+    calendar = fields.Nested(CalendarSettings, load_default=None, metadata={
+        "description": "working hours, weekend, holidays, adjusted working days (new clocks "
+                       "run on it; running clocks keep their due times)"})
+    auto_accept = fields.List(category_field(), load_default=None, validate=distinct, metadata={
+        "description": "categories the rules accept without a specialist"})
+    opening_hours = text(200, load_default=None)
+    address = text(500, load_default=None)
+    reason = text(2000, multiline=True, required=True)
+
+    @validates_schema
+    def _changes_something(self, data, **kwargs):
+        if all(data.get(key) is None for key in ("calendar", "auto_accept", "opening_hours", "address")):
+            raise ValidationError("say what changes: calendar, auto_accept, opening_hours or "
+                                  "address", "calendar")
+
+
 class Signage(Command):
     gb_t_10001_1 = flag(required=True, metadata={"description": "public information signs"})
     gb_t_10001_9 = flag(required=True, metadata={"description": "accessibility signs"})

@@ -99,6 +99,7 @@ EVENT_LABELS = _both({
     # Stations
     "StationRegistered": ("工作站设立", "Station opened"),
     "StationConstructionRecorded": ("工作站建设情况", "Station construction recorded"),
+    "StationSettingsChanged": ("工作站设置变更", "Station settings changed"),
     "SpecialistJoined": ("服务专员加入", "Specialist joined"),
     "SpecialistLeft": ("服务专员离开", "Specialist left"),
     # People and their accounts (the audit trail)

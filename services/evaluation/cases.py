@@ -33,6 +33,10 @@ class StationRecord(Aggregate):
         self.park = park
         self.calendar = calendar
 
+    @event("StationCalendarFollowed")
+    def follow_calendar(self, calendar: dict) -> None:
+        self.calendar = calendar
+
     @property
     def working_calendar(self) -> WorkingCalendar:
         return WorkingCalendar.from_config(self.calendar)

@@ -23,6 +23,7 @@ EVIDENCE = ("report_number", "certificate_number", "documents")
 INTAKE_REACTIONS = {
     "StationRegistered": "_on_station_registered",
     "StationConstructionRecorded": "_on_construction_recorded",
+    "StationSettingsChanged": "_on_station_settings_changed",
     "SpecialistJoined": "_on_specialist_joined",
     "DemandSubmitted": "_on_demand_submitted",
     "DemandAccepted": "_on_demand_assessed",
@@ -103,6 +104,13 @@ class FollowsIntakeAndMatching:
     def _on_station_registered(self, message, data, processing):
         processing.collect_events(StationRecord(station_id=data["station_id"], park=data["park"],
                                                 calendar=data["calendar"]))
+
+    def _on_station_settings_changed(self, message, data, processing):
+        """Durations are measured on the station's calendar as it now stands."""
+        if "calendar" in data["changes"]:
+            station = self.repository.get(StationRecord.create_id(data["station_id"]))
+            station.follow_calendar(data["changes"]["calendar"])
+            processing.collect_events(station)
 
     def _on_construction_recorded(self, message, data, processing):
         facts = data["facts"]

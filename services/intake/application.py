@@ -21,7 +21,8 @@ from services.intake.views import demand_listing, demand_record, demand_view, st
 from shared import metrics
 from shared.calendar import WorkingCalendar
 from shared.commands import (
-    AddSpecialist, Assess, Cancel, ListDemands, RecordConstruction, RecordFollowUp,
+    AddSpecialist, Assess, Cancel, ChangeStationSettings, ListDemands, RecordConstruction,
+    RecordFollowUp,
     RegisterStation, RemoveSpecialist, SubmitDemand, SupplyInformation, Withdraw)
 from shared.config import attachment_folders, attachment_max_bytes, section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
@@ -82,6 +83,22 @@ class Intake(ServiceApplication):
 
     def station(self, station_id: str) -> dict:
         return station_view(self.find(Station, station_id, "station"))
+
+    def change_station_settings(self, station_id: str, payload: dict, by: dict) -> dict:
+        """An operator or the station's specialists change its settings, saying why."""
+        command = self.load_command(ChangeStationSettings, payload)
+        station = self.find(Station, station_id, "station")
+        self._require_operator_or_staff(by, station.id)
+        changes = {key: command[key] for key in ("calendar", "auto_accept", "opening_hours", "address")
+                   if command[key] is not None}
+        if "calendar" in changes:
+            changes["calendar"] = _calendar(changes["calendar"]).to_config()
+            if changes["calendar"]["timezone"] != station.calendar["timezone"]:
+                # Dates already recorded were counted in the old zone (submitted_on, days).
+                raise Invalid("a station's time zone does not change",
+                              {"calendar": {"timezone": [f"stays {station.calendar['timezone']}"]}})
+        station.change_settings(changes=changes, reason=command["reason"], by=by)
+        return self._saved_station(station)
 
     def record_construction(self, station_id: str, payload: dict, by: dict) -> dict:
         command = self.load_command(RecordConstruction, payload)

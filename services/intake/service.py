@@ -66,6 +66,10 @@ class IntakeService(EventSourcedService, FollowsMatching):
         return self.application.record_follow_up(demand_id, payload, by)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def change_station_settings(self, station_id, payload, by):
+        return self.application.change_station_settings(station_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def offered_requests(self, demand_ids):
         return self.application.offered_requests(demand_ids)
 

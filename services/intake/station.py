@@ -35,6 +35,11 @@ class Station(Aggregate):
         #: who left: their staff rows are removed from the read model (a list: snapshots keep it)
         self.former_specialists: list[str] = []
 
+    @event("StationSettingsChanged")
+    def change_settings(self, changes: dict, reason: str, by: dict) -> None:
+        for key, value in changes.items():
+            setattr(self, key, value)
+
     @event("StationConstructionRecorded")
     def record_construction(self, facts: dict, recorded_by: dict) -> None:
         self.construction = {**facts, "recorded_by": recorded_by}

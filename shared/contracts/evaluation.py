@@ -48,6 +48,14 @@ class StationFollowed(Schema):
     calendar = fields.Dict(required=True)
 
 
+@contract("StationCalendarFollowed", producer="evaluation", subject="station_record_id",
+          summary="Evaluation took in a station's changed calendar; durations from then on are "
+                  "measured on it.")
+class StationCalendarFollowed(Schema):
+    station_record_id = _uuid()
+    calendar = fields.Dict(required=True)
+
+
 @contract("ServiceCaseOpened", producer="evaluation", subject="service_case_id",
           summary="Evaluation follows a demand's service, to measure it and know who may rate it.")
 class ServiceCaseOpened(Schema):

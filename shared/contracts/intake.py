@@ -190,6 +190,16 @@ class StationRegistered(Schema):
     registered_by = fields.Nested(ActorSchema, required=True)
 
 
+@contract("StationSettingsChanged", producer="intake", subject="station_id",
+          summary="A station changed its calendar, automatic acceptance, opening hours or "
+                  "address, with who and why (its park and time zone never change).")
+class StationSettingsChanged(Schema):
+    station_id = fields.UUID(required=True)
+    changes = fields.Dict(required=True)
+    reason = fields.String(required=True)
+    by = fields.Nested(ActorSchema, required=True)
+
+
 @contract("StationConstructionRecorded", producer="intake", subject="station_id",
           summary="The station's site, area, equipment, staffing and signage checks were recorded.")
 class StationConstructionRecorded(Schema):

@@ -442,3 +442,38 @@ def test_a_read_of_one_demand_comes_from_its_row_and_shows_what_the_aggregate_wo
         read({"role": "institution", "subject": str(uuid.uuid4())})
     with pytest.raises(NotFound):
         read({"role": "enterprise", "subject": factories.credit_code()})
+
+
+def test_a_station_changes_its_calendar_and_rules_and_new_clocks_run_on_them(station):
+    intake = station.apps["intake"]
+    station_id = station.station["id"]
+    before = submit(station)
+    changed = intake.change_station_settings(station_id, {
+        "calendar": {"holidays": ["2026-11-30", "2026-12-01"]}, "auto_accept": ["metrology"],
+        "reason": "区政府通知 12 月 1 日放假"}, SPECIALIST)
+    assert changed["calendar"]["holidays"] == ["2026-11-30", "2026-12-01"]
+    assert changed["auto_accept"] == ["metrology"]
+    after = submit(station)
+    # The first response is due on the next working day after the holidays; the clock that was
+    # already running keeps its due time.
+    assert in_local(after["deadlines"]["first_response"]["due_at"]) == "Wed 2026-12-02 09:55"
+    assert in_local(intake.demand(before["id"], SPECIALIST)["deadlines"]["first_response"]["due_at"]) \
+        == "Tue 2026-12-01 09:55"
+    assert submit(station, category="metrology")["status"] == "accepted"  # the rule, now
+
+    other = intake.register_station(factories.station(park="nansha-port-park"), OPERATOR)
+    intake.add_specialist(other["id"], factories.specialist("s-9"), OPERATOR)
+    with pytest.raises(Forbidden):
+        intake.change_station_settings(station_id, {"address": "x", "reason": "x"},
+                                       {"role": "specialist", "subject": "s-9"})
+    with pytest.raises(Invalid) as refused:
+        intake.change_station_settings(station_id, {"calendar": {"timezone": "Asia/Urumqi"},
+                                                    "reason": "x"}, OPERATOR)
+    assert "calendar" in refused.value.fields
+    with pytest.raises(Invalid):
+        intake.change_station_settings(station_id, {"reason": "nothing"}, OPERATOR)
+
+    station.settle()  # evaluation measures working hours on the calendar as it now stands
+    from services.evaluation.cases import StationRecord
+    record = station.apps["evaluation"].repository.get(StationRecord.create_id(station_id))
+    assert record.calendar["holidays"] == ["2026-11-30", "2026-12-01"]
