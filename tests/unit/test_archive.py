@@ -83,7 +83,7 @@ def test_an_altered_event_is_named_by_verification(park):
     assert archive.verify(demand["id"], check_sources=True) == {
         "demand_id": demand["id"], "entries": 2, "intact": True, "first_broken": None,
         "seal": {"recorded": park.archive.seals.seal_of(demand["id"]), "matches": True},
-        "sources_checked": True}
+        "sources_checked": True, "files": []}
     # Someone with access to the document store softens the rejection's reason.
     events = archive.dossier(demand["id"])["events"]
     index = next(i for i, e in enumerate(events) if e["name"] == "DemandRejected")
