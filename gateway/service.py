@@ -31,7 +31,7 @@ from shared.commands import (
     AcceptOffer, AddQualification, AddSpecialist, Assess, AssignManually, Cancel, ChangeProfile,
     ChangeStationSettings,
     ChangeQualificationStatus, ChangeStanding, CompleteService, DeclineOffer, GiveFeedback,
-    ListAssignments, ListDemands, ListInstitutions,
+    FOLLOWERS, ListAssignments, ListDemands, ListInstitutions,
     RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
     RemoveSpecialist,
     ReviewApplication, SearchDossiers, SubmitDemand, SupplyInformation, Withdraw, AsOf)
@@ -383,7 +383,7 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
     @route("GET", "/readyz", response=Health, summary="Every service answers over RPC")
     def readyz(self, request):
         services = {}
-        for name in ("accounts", "intake", "matching", "evaluation", "archive", "partners"):
+        for name in FOLLOWERS:  # every service
             try:
                 with eventlet.Timeout(READY_TIMEOUT):
                     getattr(self, name).health()

@@ -307,10 +307,10 @@ class Accounts(ServiceApplication):
         if datetime.fromisoformat(session.expires_at) <= now:
             raise Unauthenticated("会话已过期，请重新登录", {"reason": "session_expired"})
         person = self.repository.get(session.person_id)
+        standing = self._organisation_of(person).standing
         ended = ("person disabled" if person.disabled else
                  "no role left" if not person.roles else
-                 f"organisation {self._organisation_of(person).standing}"
-                 if self._organisation_of(person).standing != "active" else
+                 f"organisation {standing}" if standing != "active" else
                  "credentials changed" if session.credentials != person.credentials else
                  "too old" if datetime.fromisoformat(session.started_at) + self.session_max_age <= now
                  else None)
