@@ -24,6 +24,7 @@ from shared import metrics
 from shared.commands import load_command
 from shared.errors import CLIENT_ERRORS
 from shared.logs import keep_expected_errors_brief
+from shared.vocabulary import ERROR_LABELS
 from shared.runtime import MetricsPort
 
 keep_expected_errors_brief()
@@ -121,6 +122,8 @@ class Route(HttpRequestHandler):
     def handle_request(self, request):
         started = time.perf_counter()
         response = super().handle_request(request)
+        if response.status_code >= 400 and response.mimetype == "application/json":
+            _titled(response, request)
         for header, value in SECURITY_HEADERS.items():
             response.headers.setdefault(header, value)  # a route's own (a key set's max-age) stays
         metrics.HTTP_REQUESTS.labels(self.method, self.url, response.status_code).inc()
@@ -230,6 +233,18 @@ def _nesting(value) -> int:
             inside.extend(container.values() if isinstance(container, dict) else container)
         level = inside
     return depth
+
+
+def _titled(response, request) -> None:
+    """An error says what kind it is in words a person reads: ``title``, the label of its code
+    in the language the request prefers (Chinese unless it asks for English); ``message`` keeps
+    the particulars."""
+    body = json.loads(response.get_data())
+    labels = ERROR_LABELS.get(body.get("error"))
+    if labels is None:
+        return
+    language = request.accept_languages.best_match(("zh-CN", "en"), default="zh-CN")
+    response.set_data(json.dumps({**body, "title": labels[language]}, ensure_ascii=False))
 
 
 def unmatched(service_cls, method: str, path: str) -> ApiError:

@@ -1,7 +1,8 @@
 """What the HTTP server answers by itself, before any route sees the request (a request line
 that does not parse, such as a URL with an unencoded space as curl sends it; an unknown HTTP
 version; a URL, header line or header block too long; a Content-Length that is no number), in
-the API's JSON shape: ``{"error": CODE, "message": ..., "details": {...}}``.
+the API's JSON shape: ``{"error": CODE, "title": ..., "message": ..., "details": {...}}`` (the
+title in Chinese: a request that could not be read has no language to ask for).
 
 The server is eventlet's (through nameko's ``HttpOnlyProtocol``). Its standard-library half
 answers through ``send_error``, which this protocol writes as JSON; its own half writes fixed
@@ -14,6 +15,8 @@ import json
 import re
 
 from nameko.web.server import HttpOnlyProtocol
+
+from shared.vocabulary import ERROR_LABELS
 
 #: The code and message of each answer the server gives on its own (its reason, which may quote
 #: the raw request bytes, goes in the details).
@@ -32,8 +35,8 @@ _RAW_ERROR = re.compile(rb"HTTP/1\.[01] (\d{3}) ([^\r\n]*)\r\n")
 def error_body(status: int, reason: str) -> bytes:
     code, message = ANSWERS["headers" if "Header" in reason else status] \
         if status in ANSWERS else ANSWERS[400]
-    return json.dumps({"error": code, "message": message, "details": {"reason": reason}},
-                      ensure_ascii=False).encode()
+    return json.dumps({"error": code, "title": ERROR_LABELS[code]["zh-CN"], "message": message,
+                       "details": {"reason": reason}}, ensure_ascii=False).encode()
 
 
 class JsonErrorsProtocol(HttpOnlyProtocol):

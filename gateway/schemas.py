@@ -10,7 +10,10 @@ from shared.contracts.values import EnterpriseSchema
 
 class ErrorBody(Schema):
     error = fields.String(required=True, metadata={"description": "machine-readable code"})
-    message = fields.String(required=True)
+    title = fields.String(required=True, metadata={
+        "description": "what kind of error, for a person, in the language Accept-Language "
+                       "prefers (zh-CN unless en is asked for)"})
+    message = fields.String(required=True, metadata={"description": "the particulars"})
     details = fields.Raw(required=True, metadata={"description": "per-field messages or context"})
 
 

@@ -164,6 +164,12 @@ ERROR_LABELS = _both({
     "too_many_requests": ("请求过于频繁，请稍后再试", "Too many requests; try again later"),
     "service_unavailable": ("服务暂不可用，请稍后再试", "A service is unavailable; try again later"),
     "internal_error": ("系统出现问题，请稍后再试", "Something went wrong on our side"),
+    # What the HTTP server answers by itself (gateway/protocol.py)
+    "bad_request": ("请求无法读取", "The request could not be read"),
+    "uri_too_long": ("网址过长", "The URL is too long"),
+    "headers_too_large": ("请求头过大", "The headers are too large"),
+    "not_implemented": ("不支持此 HTTP 方法", "This HTTP method is not supported"),
+    "http_version_not_supported": ("不支持此 HTTP 版本", "This HTTP version is not supported"),
 })
 
 

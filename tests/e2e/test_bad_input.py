@@ -1,5 +1,6 @@
 """Bad input at every endpoint gets a clear 4xx JSON error and stores nothing."""
 import json
+import uuid
 
 import pytest
 
@@ -24,7 +25,7 @@ def assert_error(response, status, code):
     assert response.status_code == status, response.text
     assert response.headers["Content-Type"].startswith("application/json")
     body = response.json()
-    assert set(body) == {"error", "message", "details"}
+    assert set(body) == {"error", "title", "message", "details"}
     assert body["error"] == code
     assert body["message"]
     return body
@@ -304,7 +305,7 @@ def raw_exchange(port: int, request: bytes) -> tuple[int | None, dict, dict]:
 def test_what_the_http_server_refuses_by_itself_is_json_too(platform, request_bytes, status, code):
     answered, headers, body = raw_exchange(platform.port, request_bytes)
     assert answered == status and body["error"] == code and body["message"]
-    assert set(body) == {"error", "message", "details"}
+    assert set(body) == {"error", "title", "message", "details"}
     if status is not None:
         assert headers["content-type"] == "application/json"
         assert int(headers["content-length"]) == len(json.dumps(body, ensure_ascii=False).encode())
@@ -335,3 +336,17 @@ def test_every_answer_carries_the_security_headers(platform, method, path, as_):
 
 def test_the_published_keys_may_be_cached_a_minute(platform):
     assert platform.api.call("GET", "/.well-known/jwks.json").headers["Cache-Control"] == "max-age=60"
+
+
+def test_an_error_says_what_it_is_in_chinese_unless_english_is_asked_for(platform):
+    api = platform.api
+    missing = api.call("GET", f"/api/v1/demands/{uuid.uuid4()}", as_=("specialist", "s-1"))
+    assert missing.status_code == 404
+    assert missing.json()["error"] == "not_found" and missing.json()["title"] == "未找到"
+    english = api.call("GET", f"/api/v1/demands/{uuid.uuid4()}", as_=("specialist", "s-1"),
+                       headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert english.json()["title"] == "Not found"
+    chinese = api.call("POST", "/api/v1/demands", as_=("specialist", "s-1"), json={},
+                       headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"})
+    assert chinese.status_code == 422 and chinese.json()["title"] == "填写的内容有误"
+    assert chinese.json()["details"]  # the particulars stay

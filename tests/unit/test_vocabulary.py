@@ -4,6 +4,7 @@ the audit trail, the indicators, and exactly the error codes the gateway answers
 import re
 from pathlib import Path
 
+from gateway.protocol import ANSWERS
 from onestop.disclosure_docs import dossier_events
 from services.accounts.readmodel import AUDITED
 from services.evaluation.complaints import STAGES as COMPLAINT_STAGES
@@ -31,4 +32,5 @@ def test_every_code_a_person_meets_has_both_labels():
 def test_the_error_labels_are_exactly_the_codes_the_gateway_answers():
     answered = {code for path in GATEWAY.glob("*.py")
                 for code in re.findall(r'ApiError\(\s*\d{3},\s*"([a-z_]+)"', path.read_text())}
+    answered |= {code for code, _ in ANSWERS.values()}  # what the HTTP server answers by itself
     assert answered and set(catalogue()["errors"]) == answered
