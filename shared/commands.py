@@ -144,8 +144,27 @@ class RegisterStation(Command):
                                   "description": "categories the rules accept without a specialist"})
 
 
-class ChangeStationSettings(Command):
+class Changes(Command):
+    """A change of some of a record's settings, saying why: the fields of ``changeable`` given
+    (null or absent: unchanged), at least one."""
+    changeable: tuple[str, ...] = ()
+    reason = text(2000, multiline=True, required=True)
+
+    @validates_schema
+    def _changes_something(self, data, **kwargs):
+        if all(data.get(key) is None for key in self.changeable):
+            raise ValidationError("say what changes: " + ", ".join(self.changeable),
+                                  self.changeable[0])
+
+    @classmethod
+    def given(cls, command: dict) -> dict:
+        """The changes a loaded command asks for."""
+        return {key: command[key] for key in cls.changeable if command[key] is not None}
+
+
+class ChangeStationSettings(Changes):
     """What a station changes of its own settings, saying why; its park and time zone stay."""
+    changeable = ("calendar", "auto_accept", "opening_hours", "address")
     calendar = fields.Nested(CalendarSettings, load_default=None, metadata={
         "description": "working hours, weekend, holidays, adjusted working days (new clocks "
                        "run on it; running clocks keep their due times)"})
@@ -153,13 +172,6 @@ class ChangeStationSettings(Command):
         "description": "categories the rules accept without a specialist"})
     opening_hours = text(200, load_default=None)
     address = text(500, load_default=None)
-    reason = text(2000, multiline=True, required=True)
-
-    @validates_schema
-    def _changes_something(self, data, **kwargs):
-        if all(data.get(key) is None for key in ("calendar", "auto_accept", "opening_hours", "address")):
-            raise ValidationError("say what changes: calendar, auto_accept, opening_hours or "
-                                  "address", "calendar")
 
 
 class Signage(Command):
@@ -270,21 +282,15 @@ class Contact(Command):
     email = fields.Email(load_default=None)
 
 
-class ChangeProfile(Command):
+class ChangeProfile(Changes):
     """What an institution (or the staff) may change of its profile at once; what it is
     qualified for goes through review instead (qualifications, categories, parks)."""
+    changeable = ("contact", "capacity", "price_list", "auto_accept_offers")
     contact = fields.Nested(Contact, load_default=None, metadata={
         "description": "who the enterprise of an assigned case calls"})
     capacity = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1, max=100000))
     price_list = fields.List(fields.Nested(PriceEntry), load_default=None, validate=validate.Length(max=500))
     auto_accept_offers = fields.Boolean(load_default=None)
-    reason = text(2000, multiline=True, required=True)
-
-    @validates_schema
-    def _changes_something(self, data, **kwargs):
-        if all(data.get(key) is None for key in ("contact", "capacity", "price_list", "auto_accept_offers")):
-            raise ValidationError("say what changes: contact, capacity, price_list or "
-                                  "auto_accept_offers", "contact")
 
 
 class ChangeStanding(Command):

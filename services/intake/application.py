@@ -89,8 +89,7 @@ class Intake(ServiceApplication):
         command = self.load_command(ChangeStationSettings, payload)
         station = self.find(Station, station_id, "station")
         self._require_operator_or_staff(by, station.id)
-        changes = {key: command[key] for key in ("calendar", "auto_accept", "opening_hours", "address")
-                   if command[key] is not None}
+        changes = ChangeStationSettings.given(command)
         if "calendar" in changes:
             changes["calendar"] = _calendar(changes["calendar"]).to_config()
             if changes["calendar"]["timezone"] != station.calendar["timezone"]:

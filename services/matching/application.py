@@ -179,8 +179,7 @@ class Matching(ServiceApplication):
         if by["role"] not in ("institution", "specialist", "operator"):
             raise Forbidden(f"a {by['role']} does not change an institution's profile")
         _require_park(by, station, institution.parks)
-        changes = {key: command[key] for key in ("contact", "capacity", "price_list", "auto_accept_offers")
-                   if command[key] is not None}
+        changes = ChangeProfile.given(command)
         if "capacity" in changes:
             held = self.read("SELECT open FROM {s}institution_load WHERE institution_id = %s",
                              str(institution.id))
