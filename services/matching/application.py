@@ -121,13 +121,14 @@ class Matching(ServiceApplication):
 
     def serving(self, assignment_id: str, category: str, items: list[str]) -> dict:
         """The institution a demand of ``category`` for ``items`` is assigned to, and how far
-        it is, as the demand's parties read them (views.serving)."""
-        found = self.read("SELECT view FROM {s}assignments WHERE assignment_id = %s", str(assignment_id))
+        it is, as the demand's parties read them (views.serving): two rows, no aggregate."""
+        found = self.read("SELECT a.view AS assignment, d.view AS institution FROM {s}assignments a "
+                          "JOIN {s}directory d ON d.id = a.institution_id WHERE a.assignment_id = %s",
+                          str(assignment_id))
         if not found:
             raise NotFound(f"no assignment {assignment_id}")
-        assignment = json.loads(found[0]["view"])
-        institution = self.find(Institution, assignment["institution_id"], "institution")
-        return {**serving(institution_view(institution), category, items,
+        assignment = json.loads(found[0]["assignment"])
+        return {**serving(json.loads(found[0]["institution"]), category, items,
                           self.required.get(category, ())),
                 "promised_date": assignment["promised_date"], "progress": assignment["progress"]}
 
