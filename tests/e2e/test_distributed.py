@@ -15,7 +15,7 @@ SUPERVISOR = ("supervisor", "regulator-1")
 @pytest.fixture
 def platform(tmp_path, rabbit_config, pg_schema_prefix):
     platform = Distributed(tmp_path, rabbit_config["AMQP_URI"], PG["dbname"], pg_schema_prefix,
-                           service_settings={"gateway": {"ONESTOP_GATEWAY_RPC_TIMEOUT": "3"}}).start()
+                           service_settings={"gateway": {"ONESTOP_GATEWAY_RPC_TIMEOUT": "6"}}).start()
     platform.api.open_station()
     yield platform
     platform.stop()

@@ -30,7 +30,8 @@ class Caller:
 
 @pytest.fixture
 def caller_config(rabbit_config):
-    return {**rabbit_config, "GATEWAY": {"rpc_timeout": 1}}
+    # Long enough for any answer on a loaded machine; the stopped service's call waits it out.
+    return {**rabbit_config, "GATEWAY": {"rpc_timeout": 5}}
 
 
 def vhost_stats(rabbit_manager, vhost):
