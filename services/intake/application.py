@@ -17,7 +17,8 @@ from services.intake.demand import Demand
 from services.intake.station import Station
 from services.intake.time_limits import TimeLimits
 from services.intake import readmodel
-from services.intake.views import demand_listing, demand_record, demand_view, station_view
+from services.intake.views import (
+    demand_listing, demand_record, demand_view, evidence_documents, station_view)
 from shared import metrics
 from shared.calendar import WorkingCalendar
 from shared.commands import (
@@ -242,16 +243,22 @@ class Intake(ServiceApplication):
     # Queries -------------------------------------------------------------------------------
     def demand(self, demand_id: str, viewer: dict) -> dict:
         """From the read model (one indexed read), as the list shows it; no aggregate loaded."""
+        record, next_due = self._readable(demand_id, viewer)
+        now = self.clock()
+        shown = demand_view(record, now, _overdue(next_due, instant(now.isoformat())))
+        if viewer["role"] == "institution":
+            shown["excluded_institutions"] = []  # whom the enterprise turned down is its own affair
+        return shown
+
+    def _readable(self, demand_id: str, viewer: dict) -> tuple[dict, str | None]:
+        """The demand's record and next due instant from the read model, if ``viewer`` may
+        read it (NotFound otherwise, as for a demand that does not exist)."""
         found = self.read("SELECT d.next_due, v.record FROM {s}demands d JOIN {s}demand_details v "
                           "ON v.id = d.id WHERE d.id = %s", demand_id)
         record = json.loads(found[0]["record"]) if found else None
         if record is None or not self._may_see(viewer, record):
             raise NotFound(f"no demand {demand_id}")
-        now = self.clock()
-        shown = demand_view(record, now, _overdue(found[0]["next_due"], instant(now.isoformat())))
-        if viewer["role"] == "institution":
-            shown["excluded_institutions"] = []  # whom the enterprise turned down is its own affair
-        return shown
+        return record, found[0]["next_due"]
 
     def offered_requests(self, demand_ids: list[str]) -> dict[str, dict]:
         """What an institution offered these demands reads of each before it accepts: the whole
@@ -275,14 +282,11 @@ class Intake(ServiceApplication):
         """A file of the demand (one it was submitted or supplied with, or its completion's
         evidence) as ``viewer`` may download it: its name, media type and size. NotFound for
         a demand the viewer may not read and for a file the demand does not reference."""
-        found = self.read("SELECT v.record FROM {s}demand_details v WHERE v.id = %s", demand_id)
-        record = json.loads(found[0]["record"]) if found else None
-        if record is None or not self._may_see(viewer, record):
-            raise NotFound(f"no demand {demand_id}")
+        record, _ = self._readable(demand_id, viewer)
         for attachment in record["attachments"]:
             if attachment["sha256"] == sha256:
                 return attachment
-        evidence = ((record["outcome"] or {}).get("evidence") or {}).get("documents") or ()
+        evidence = evidence_documents(record["outcome"])
         if record["assignment"] and any(document["sha256"] == sha256 for document in evidence):
             # Only what the serving institution uploaded itself: a hash it read in another
             # case must not make that case's file downloadable from this one.

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from services.intake.demand import Demand
 from services.intake.station import Station
-from services.intake.views import demand_listing, demand_record
+from services.intake.views import demand_listing, demand_record, evidence_documents
 from shared.readmodel import Statement, instant, upsert
 
 TABLES = (
@@ -61,8 +61,8 @@ def rows(aggregate, zone_of) -> list[Statement]:
 def referenced_files(demand: Demand) -> list[str]:
     """The hashes of the files a demand references: its attachments and its completion's
     evidence documents."""
-    evidence = ((demand.outcome or {}).get("evidence") or {}).get("documents") or ()
-    return [a["sha256"] for a in demand.attachments] + [d["sha256"] for d in evidence]
+    return ([a["sha256"] for a in demand.attachments]
+            + [d["sha256"] for d in evidence_documents(demand.outcome)])
 
 
 def demand_row(demand: Demand, zone: ZoneInfo) -> Statement:

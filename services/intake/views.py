@@ -36,6 +36,11 @@ def demand_record(demand: Demand) -> dict:
     }
 
 
+def evidence_documents(outcome: dict | None) -> list[dict]:
+    """The files a completion's evidence names ({name, sha256}), for a demand's outcome."""
+    return ((outcome or {}).get("evidence") or {}).get("documents") or []
+
+
 def demand_listing(demand: Demand) -> dict:
     """What a list shows of a demand, but for ``overdue``, which depends on the moment asked."""
     assignment = None
