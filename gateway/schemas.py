@@ -351,6 +351,7 @@ class CatalogueView(Schema):
     events = fields.Dict(required=True)
     indicators = fields.Dict(required=True)
     errors = fields.Dict(required=True)
+    notices = fields.Dict(required=True, metadata={"description": "the kinds of notice"})
 
 
 class Health(Schema):

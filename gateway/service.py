@@ -20,6 +20,7 @@ from gateway.dead_letter_routes import DeadLetterRoutes
 from gateway.disclosure import disclosed
 from gateway.errors import ApiError, json_response
 from gateway.evaluation_routes import EvaluationRoutes
+from gateway.notice_routes import NoticeRoutes
 from gateway.partner_routes import PartnerRoutes
 from gateway.http import route, stream_to_file, unmatched
 from gateway.openapi import document
@@ -50,7 +51,7 @@ FALLBACK_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS,TRACE"
 READY_TIMEOUT = 2.0
 
 
-class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterRoutes):
+class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoutes, DeadLetterRoutes):
     name = "gateway"
 
     accounts = RpcProxy("accounts")
@@ -60,6 +61,7 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, DeadLetterR
     evaluation = RpcProxy("evaluation")
     archive = RpcProxy("archive")
     partners = RpcProxy("partners")
+    notices = RpcProxy("notices")
 
     @route("POST", "/api/v1/institutions", roles=("specialist", "operator", "institution"),
            body=RegisterInstitution, response=InstitutionView, status=201,

@@ -42,7 +42,7 @@ def main(argv=None) -> int:
 DEFAULT_ADDRESS = "127.0.0.1:8000"
 
 #: The services that keep an event store (and so a read model), as ``--service`` names them.
-SERVICE_NAMES = ("accounts", "intake", "matching", "evaluation", "archive", "partners")
+SERVICE_NAMES = ("accounts", "intake", "matching", "evaluation", "archive", "partners", "notices")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -177,7 +177,7 @@ def _up(args, config):
     first = _first_operator_once(config)
     host, _, port = address.rpartition(":")
     url = f"http://{'127.0.0.1' if host in ('', '0.0.0.0') else host}:{port}"
-    print(f"onestop: starting accounts, intake, matching, evaluation, archive, partners and the gateway in "
+    print(f"onestop: starting accounts, intake, matching, evaluation, archive, partners, notices and the gateway in "
           f"one process (broker {config['AMQP_URI']}, data in {folder})", flush=True)
     started = time.monotonic()
 

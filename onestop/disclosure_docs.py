@@ -10,10 +10,12 @@ PARTIES = ("enterprise", "institution")
 
 
 def dossier_events() -> dict[str, list[str]]:
-    """Every event type of the catalogue that joins a dossier (it names a demand), with its
-    fields, by producer and name."""
+    """Every event type of the catalogue that joins a dossier (it names a demand, and the
+    archive keeps its producer's events: not its own, nor the notices' about people's inboxes),
+    with its fields, by producer and name."""
     found = {name: list(contract._instance().fields) for name, contract in CONTRACTS.items()
-             if "demand_id" in contract._instance().fields and contract.producer != "archive"}
+             if "demand_id" in contract._instance().fields
+             and contract.producer not in ("archive", "notices")}
     found["DemandArchived"] = list(CONTRACTS["DemandArchived"]._instance().fields)
     return dict(sorted(found.items(), key=lambda item: (CONTRACTS[item[0]].producer, item[0])))
 

@@ -10,11 +10,13 @@ from services.intake.application import Intake
 from services.intake.service import IntakeService
 from services.matching.application import Matching
 from services.matching.service import MatchingService
+from services.notices.application import Notices
+from services.notices.service import NoticesService
 from services.partners.application import PartnerFeed
 from services.partners.service import PartnersService
 
 SERVICES = (AccountsService, IntakeService, MatchingService, EvaluationService, ArchiveService,
-            PartnersService, GatewayService)
+            PartnersService, NoticesService, GatewayService)
 
 #: The event-sourced applications, whose logs are the platform's source of truth.
-APPLICATIONS = (Accounts, Intake, Matching, Evaluation, ArchiveSeals, PartnerFeed)
+APPLICATIONS = (Accounts, Intake, Matching, Evaluation, ArchiveSeals, PartnerFeed, Notices)

@@ -571,7 +571,7 @@ class ListAssignments(Command):
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
 
 
-FOLLOWERS = ("accounts", "intake", "matching", "evaluation", "archive", "partners")
+FOLLOWERS = ("accounts", "intake", "matching", "evaluation", "archive", "partners", "notices")
 
 
 class ListDeadLetters(Paging):
@@ -586,7 +586,10 @@ class ReplayDeadLetters(Command):
     or a single notification (upstream and notification_id together)."""
     service = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(FOLLOWERS))
     upstream = fields.String(load_default=None, allow_none=True,
-                             validate=validate.OneOf(("intake", "matching", "evaluation", "archive")))
+                             validate=validate.OneOf(("intake", "matching", "evaluation", "archive",
+                                                      "delivery")), metadata={
+                                 "description": "delivery: the notices whose sending ran out of "
+                                                "tries, by number (notification_id)"})
     notification_id = fields.Integer(load_default=None, allow_none=True, strict=True,
                                      validate=validate.Range(min=1))
 
@@ -595,6 +598,18 @@ class ReplayDeadLetters(Command):
         if data.get("notification_id") is not None and not data.get("upstream"):
             raise ValidationError("a notification id is only unique within its upstream's log",
                                   "upstream")
+
+
+# Notices -----------------------------------------------------------------------------------
+class ListNotices(Paging):
+    unread = fields.Boolean(load_default=False, metadata={"description": "only those not read yet"})
+
+
+class ChooseNoticePreferences(Command):
+    channels = fields.List(fields.String(validate=validate.OneOf(("email", "sms"))), required=True,
+                           validate=validate.Length(max=2), metadata={
+                               "description": "besides the inbox, which always has every notice"})
+    language = fields.String(load_default="zh-CN", validate=validate.OneOf(("zh-CN", "en")))
 
 
 # Accounts ----------------------------------------------------------------------------------

@@ -173,6 +173,33 @@ ERROR_LABELS = _both({
 })
 
 
+#: The kinds of notice people receive (services/notices/texts.py has their texts).
+NOTICE_LABELS = _both({
+    "demand_received": ("需求已提交", "Demand received"),
+    "information_requested": ("请补充材料", "Information needed"),
+    "demand_accepted": ("需求已受理", "Demand accepted"),
+    "demand_rejected": ("需求不予受理", "Demand not accepted"),
+    "demand_answered": ("咨询已答复", "Question answered"),
+    "demand_assigned": ("已确定服务机构", "Institution assigned"),
+    "feedback_requested": ("请评价服务", "Please rate the service"),
+    "complaint_answered": ("投诉已获答复", "Complaint answered"),
+    "complaint_resolved": ("投诉已办结", "Complaint resolved"),
+    "offer_made": ("新的服务邀请", "New service offer"),
+    "assignment_cancelled": ("服务已取消", "Service cancelled"),
+    "feedback_received": ("收到服务评价", "Feedback received"),
+    "complaint_against_institution": ("收到针对本机构的投诉", "A complaint about you"),
+    "qualification_expiring": ("资质即将到期", "Qualification expiring"),
+    "demand_submitted": ("新需求待评估", "New demand to assess"),
+    "information_supplied": ("企业已补充材料", "Information supplied"),
+    "matching_failed": ("未能自动匹配机构", "No institution matched"),
+    "deadline_approaching": ("时限即将到期", "Time limit approaching"),
+    "deadline_breached": ("已超出时限", "Time limit breached"),
+    "complaint_received": ("收到投诉", "Complaint received"),
+    "revisit_due": ("待回访", "Revisit due"),
+})
+
+
 def catalogue() -> dict:
     return {"categories": CATEGORY_LABELS, "statuses": STATUS_LABELS, "stages": STAGE_LABELS,
-            "events": EVENT_LABELS, "indicators": INDICATOR_LABELS, "errors": ERROR_LABELS}
+            "events": EVENT_LABELS, "indicators": INDICATOR_LABELS, "errors": ERROR_LABELS,
+            "notices": NOTICE_LABELS}

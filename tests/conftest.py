@@ -75,7 +75,8 @@ def pg_schema_prefix():
     prefix = f"t{uuid.uuid4().hex[:10]}_"
     yield prefix
     with psycopg.connect(**PG, autocommit=True) as connection:
-        for service in ("accounts", "intake", "matching", "evaluation", "archive", "partners"):
+        for service in ("accounts", "intake", "matching", "evaluation", "archive", "partners",
+                        "notices"):
             connection.execute(f'DROP SCHEMA IF EXISTS "{prefix}{service}" CASCADE')
             # The role `onestop credentials create` made for the service, if a test made one.
             if connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",

@@ -376,6 +376,34 @@ class Accounts(ServiceApplication):
         self.save_or_conflict(person, what="the person")
         return person_view(person)
 
+    # Whom notices go to ---------------------------------------------------------------------
+    def recipients(self, audience: dict) -> list[dict]:
+        """The people a notice goes to, with their contacts: the enabled people of an enterprise
+        (``{"kind": "enterprise", "party": <credit code>}``) or of an institution (its id), or
+        the persons named (``{"persons": [...]}``, a station's specialists). Contacts never
+        travel in events; the notices service asks for them when it sends."""
+        if "persons" in audience:
+            named = [str(person_id) for person_id in audience["persons"]]
+        else:
+            kind, party = audience["kind"], str(audience["party"])
+            organisation = self._institution(party) if kind == "institution" else \
+                self._organisation_or_none(Organisation.create_id(kind, party))
+            if organisation is None:
+                return []
+            named = [row["id"] for row in self.read(
+                "SELECT id FROM {s}persons WHERE organisation_id = %s AND disabled = 0 ORDER BY id",
+                str(organisation.id))]
+        found = []
+        for person_id in named:
+            try:
+                person = self.find(Person, person_id, "person")
+            except NotFound:
+                continue  # a specialist recorded without an account
+            if not person.disabled:
+                found.append({"person_id": str(person.id), "name": person.name,
+                              "email": person.email, "mobile": person.mobile})
+        return found
+
     # The trail ------------------------------------------------------------------------------
     def record_access(self, demand_id: str, action: str, by: dict) -> None:
         """A supervisor read, exported or verified a dossier."""

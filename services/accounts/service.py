@@ -106,6 +106,10 @@ class AccountsService(EventSourcedService, FollowsIntake, FollowsMatching):
         return self.application.list_organisations(query, viewer)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def recipients(self, audience):
+        return self.application.recipients(audience)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def record_access(self, demand_id, action, by):
         return self.application.record_access(demand_id, action, by)
 

@@ -138,12 +138,14 @@ class Api:
         return self.with_second_factor("operator", new_password)
 
     def new_person(self, operator, organisation_id: str, name: str, roles: list[str],
-                   password: str) -> tuple[dict, dict]:
-        """A person the operator creates in the organisation, who changes the one-time password
-        to ``password`` and signs in: (the person, their tokens). Roles that need a second
-        factor sign in with ``with_second_factor`` afterwards instead."""
+                   password: str, **contacts: str) -> tuple[dict, dict]:
+        """A person the operator creates in the organisation (with ``contacts``: email, mobile),
+        who changes the one-time password to ``password`` and signs in: (the person, their
+        tokens). Roles that need a second factor sign in with ``with_second_factor`` afterwards
+        instead."""
         made = self.call("POST", "/api/v1/persons", as_=operator, json={
-            "organisation_id": organisation_id, "sign_in_name": name, "name": name, "roles": roles})
+            "organisation_id": organisation_id, "sign_in_name": name, "name": name, "roles": roles,
+            **contacts})
         assert made.status_code == 201, made.text
         once = made.json()["one_time_password"]
         first = self.sign_in(name, once)
@@ -247,6 +249,7 @@ class Distributed:
         "evaluation": "services.evaluation.service:EvaluationService",
         "archive": "services.archive.service:ArchiveService",
         "partners": "services.partners.service:PartnersService",
+        "notices": "services.notices.service:NoticesService",
         "gateway": "gateway.service:GatewayService",
     }
 

@@ -63,7 +63,7 @@ RESOURCE_OF = {"demand_id": "demand_a", "assignment_id": "assignment_a", "instit
                "station_id": "station", "complaint_id": "complaint_a", "action_id": "action_a",
                "evaluation_id": "evaluation_a", "version": "configuration", "number": "CMA-A",
                "organisation_id": "organisation_a", "person_id": "person_a", "staff_id": "s-1",
-               "sha256": "attachment_a"}
+               "sha256": "attachment_a", "notice_id": "notice_a"}
 
 
 @dataclass(frozen=True)
@@ -387,6 +387,23 @@ MATRIX = [
     ("POST /api/v1/persons/{person_a}/enabled",                 "operator",               409, {"enabled": True, "reason": "is enabled"}),
     ("POST /api/v1/persons/{person_a}/enabled",                 "enterprise B",           403, {"enabled": False, "reason": "a coup"}),
 
+    # Notices: each reads those of what they act for; marking one read is for themselves.
+    ("GET /api/v1/notifications?per_page=100",                  "enterprise A",           sees("notice_a", hides="notice_b")),
+    ("GET /api/v1/notifications?per_page=100",                  "enterprise B",           sees("notice_b", hides="notice_a")),
+    ("GET /api/v1/notifications?per_page=100",                  "lab A",                  sees(hides=("notice_a", "notice_b"))),
+    ("GET /api/v1/notifications?per_page=100",                  "specialist",             sees("notice_station", hides=("notice_a", "notice_b"))),
+    ("GET /api/v1/notifications?per_page=100",                  "specialist elsewhere",   sees(hides="notice_station")),
+    ("POST /api/v1/notifications/{notice_a}/read",              "enterprise A",           200),
+    ("POST /api/v1/notifications/{notice_a}/read",              "enterprise B",           404),
+    ("POST /api/v1/notifications/{notice_a}/read",              "lab A",                  404),
+    ("POST /api/v1/notifications/{notice_a}/read",              "specialist",             404),
+    ("GET /api/v1/notifications/preferences",                   "enterprise A",           200),
+    ("GET /api/v1/notifications/preferences",                   "lab A",                  200),
+    ("GET /api/v1/notifications/preferences",                   "specialist",             200),
+    ("PUT /api/v1/notifications/preferences",                   "enterprise B",           200, {"channels": ["email"]}),
+    ("PUT /api/v1/notifications/preferences",                   "lab B",                  200, {"channels": ["sms"], "language": "en"}),
+    ("PUT /api/v1/notifications/preferences",                   "specialist elsewhere",   200, {"channels": []}),
+
     # Operations.
     ("GET /api/v1/dead-letters",                                "operator",               200),
     ("POST /api/v1/dead-letters/replay",                        "operator",               200, {}),
@@ -571,6 +588,14 @@ def world(platform):
         wait_for(lambda: "ComplaintReceived" in {e["name"] for e in api.call(
             "GET", f"/api/v1/archive/demands/{world[demand]}", as_=supervisor).json().get("events", [])},
             message=f"the complaint in the dossier of {demand}")
+    # Each enterprise's first notice, and the station's (about enterprise A's first demand).
+    def first_notice(caller, kind):
+        return wait_for(lambda: [n["id"] for n in ok(api.call(
+            "GET", "/api/v1/notifications?per_page=100", as_=as_[caller]))["items"] if n["kind"] == kind],
+            message=f"{caller}'s {kind} notice")[-1]
+    world["notice_a"] = first_notice("enterprise A", "demand_received")
+    world["notice_b"] = first_notice("enterprise B", "demand_received")
+    world["notice_station"] = first_notice("specialist", "demand_submitted")
     # A session signed out: its refresh token is refused in a row.
     world["session_a"] = ok(api.sign_in(slug("enterprise A"), PASSWORD), 201)["refresh_token"]
     ended = api.call("POST", "/api/v1/sessions/end", json={"refresh_token": world["session_a"]})

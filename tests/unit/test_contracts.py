@@ -20,6 +20,7 @@ from services.evaluation.supervision import SupervisionCheck
 from services.intake.demand import Demand
 from services.intake.station import Station
 from services.matching.domain import Institution, Match
+from services.notices import notice as notices
 from shared.config import ConfigurationError
 from shared.contracts import CONTRACTS
 from shared.eventstore import DeadLetter, open_application
@@ -28,7 +29,9 @@ from services.intake.application import Intake
 AGGREGATES = (Demand, Station, Institution, Match, Tally, StationRecord, ServiceCase, OfferRound,
               InstitutionRating, Complaint, SupervisionCheck, RegisteredConfiguration,
               PublishedEvaluation, ImprovementAction, Seal, CaseFacts, OfferFacts, PartnerMessage,
-              Webhook, DeadLetter, Organisation, Person, Session, DossierAccess, InstitutionStanding)
+              Webhook, DeadLetter, Organisation, Person, Session, DossierAccess, InstitutionStanding,
+              notices.Notice, notices.Case, notices.Station, notices.Institution, notices.Complaint,
+              notices.Preferences)
 
 
 def recorded_event_names():

@@ -1,0 +1,200 @@
+"""Notices on the platform's logs: who is told what, in which language, read and unread; the
+sending loop's tries, backoff, dead letters and replay; every template against its fields."""
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from services.notices import texts
+from services.notices.application import DELIVERY, Notices
+from services.notices.channels import SendFailed
+from shared.errors import Invalid, NotFound
+from shared.vocabulary import catalogue
+from shared.eventstore import open_application
+from tests import factories
+
+SPECIALIST = {"role": "specialist", "subject": "s-1"}
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def notices(platform, config):
+    notices = open_application(Notices, config)
+    notices.clock = platform.clock
+    notices.follow_upstreams(platform.read_log, retry_backoff=0)
+
+    def settle():
+        platform.settle()
+        notices.catch_up()
+    platform.settle_all = settle
+    yield notices
+    notices.close()
+
+
+class Outbox:
+    """A channel that keeps what it was given (the real SMTP server is the e2e tests'); told
+    to, it fails as a mail server that is down would."""
+
+    def __init__(self):
+        self.sent, self.down = [], False
+
+    def send(self, address, subject, body, key):
+        if self.down:
+            raise SendFailed("the mail server did not answer")
+        self.sent.append({"address": address, "subject": subject, "body": body, "key": key})
+
+
+def people(directory):
+    """accounts' answer, from a dict: audience key -> persons."""
+    def recipients(audience):
+        if "persons" in audience:
+            return [person for group in directory.values() for person in group
+                    if person["person_id"] in audience["persons"]]
+        return directory.get(f"{audience['kind']}:{audience['party']}", [])
+    return recipients
+
+
+def kinds(page):
+    return [item["kind"] for item in page["items"]]
+
+
+@pytest.mark.parametrize("kind", sorted(texts.TEXTS))
+def test_every_template_uses_only_the_fields_its_kind_declares_and_renders_in_both_languages(kind):
+    text = texts.TEXTS[kind]
+    for language in texts.LANGUAGES:
+        used = texts.placeholders(text.subject[language]) | texts.placeholders(text.body[language])
+        assert used <= set(text.fields), f"{kind} {language} uses undeclared {used - set(text.fields)}"
+    sample = {name: "2026-03-02T08:08:00+00:00" if name in texts.INSTANTS else f"<{name}>"
+              for name in text.fields}
+    for language in texts.LANGUAGES:
+        rendered = texts.render(kind, sample, language, SHANGHAI)
+        assert rendered["subject"] and rendered["body"]
+    with pytest.raises(KeyError):
+        texts.render(kind, {}, "zh-CN", SHANGHAI)
+
+
+def test_every_kind_of_notice_has_its_label_in_the_catalogue():
+    assert set(catalogue()["notices"]) == set(texts.TEXTS)
+
+
+def test_instants_show_in_the_stations_zone_with_the_offset_and_codes_as_labels():
+    shown = texts.render("deadline_breached", {"title": "T", "stage": "assessment",
+                                               "due_at": "2026-03-02T08:08:00+00:00"}, "zh-CN", SHANGHAI)
+    assert "2026-03-02 16:08 (UTC+08:00)" in shown["body"] and "需求评估" in shown["body"]
+    english = texts.render("deadline_breached", {"title": "T", "stage": "assessment",
+                                                 "due_at": "2026-03-02T08:08:00+00:00"}, "en", SHANGHAI)
+    assert "Assessment" in english["body"]
+
+
+def test_each_party_is_told_what_concerns_it_and_nobody_else_is(platform, notices):
+    matching, intake = platform.apps["matching"], platform.apps["intake"]
+    lab = matching.register_institution(factories.institution(name="番禺检测中心"), SPECIALIST,
+                                        station=factories.PANYU)
+    platform.settle_all()
+    demand = intake.submit_demand(factories.demand(title="LED灯具安全检测"), SPECIALIST)
+    platform.settle_all()
+    enterprise = {"enterprise": demand["enterprise"]["credit_code"]}
+    institution = {"institution": lab["id"]}
+    specialist = {"specialist": "s-1"}
+
+    lab_acts = {"role": "institution", "subject": lab["id"]}
+    assignment = matching.assignments(lab_acts, {"status": "in_service"})["items"][0]
+    matching.complete_service(assignment["assignment_id"], {"report_number": "R-1"}, lab_acts)
+    platform.settle_all()
+
+    mine = notices.inbox("p-ent", enterprise, {}, "zh-CN")
+    assert kinds(mine) == ["feedback_requested", "demand_assigned", "demand_accepted", "demand_received"]
+    assigned = mine["items"][1]
+    assert "番禺检测中心" in assigned["body"] and "LED灯具安全检测" in assigned["subject"]
+    assert assigned["at"].endswith("+08:00") and assigned["at_utc"].endswith("Z")
+    assert mine["unread"] == 4 and not any(item["read"] for item in mine["items"])
+    assert kinds(notices.inbox("p-lab", institution, {}, "zh-CN")) == ["offer_made"]
+    assert kinds(notices.inbox("s-1", specialist, {}, "zh-CN")) == ["demand_submitted"]
+    stranger = {"enterprise": factories.credit_code()}
+    assert notices.inbox("p-other", stranger, {}, "zh-CN")["items"] == []
+
+    english = notices.inbox("p-ent", enterprise, {}, "en")["items"][0]
+    assert english["subject"] == "Service completed, please rate it: LED灯具安全检测"
+
+    read = notices.mark_read(assigned["id"], "p-ent", enterprise, "zh-CN")
+    assert read["read"] is True
+    unread = notices.inbox("p-ent", enterprise, {"unread": True}, "zh-CN")
+    assert unread["unread"] == 3 and assigned["id"] not in [item["id"] for item in unread["items"]]
+    # Read by one person of the enterprise, still unread for another.
+    assert notices.inbox("p-ent-2", enterprise, {}, "zh-CN")["unread"] == 4
+    with pytest.raises(NotFound):
+        notices.mark_read(assigned["id"], "p-other", stranger, "zh-CN")
+    with pytest.raises(NotFound):
+        notices.mark_read("not-an-id", "p-ent", enterprise, "zh-CN")
+
+
+def test_pages_by_cursor(platform, notices):
+    intake = platform.apps["intake"]
+    code = factories.credit_code()
+    for number in range(2):
+        intake.submit_demand(factories.demand(code, title=f"第{number}项"), SPECIALIST)
+    platform.settle_all()
+    # Each demand: received, then accepted by the station's rules.
+    first = notices.inbox("p", {"enterprise": code}, {"per_page": 3}, "zh-CN")
+    rest = notices.inbox("p", {"enterprise": code}, {"per_page": 3, "after": first["next_after"]}, "zh-CN")
+    assert len(first["items"]) == 3 and len(rest["items"]) == 1 and rest["next_after"] is None
+    assert rest["items"][0]["subject"] == "需求已提交：第0项"
+    with pytest.raises(Invalid):
+        notices.inbox("p", {"enterprise": code}, {"per_page": 0}, "zh-CN")
+
+
+def test_sending_tries_again_later_sets_aside_after_the_last_try_and_an_operators_replay_sends_it(platform, notices):
+    intake, clock = platform.apps["intake"], platform.clock
+    code = factories.credit_code()
+    directory = {f"enterprise:{code}": [
+        {"person_id": "p-1", "name": "李华", "email": "li@example.cn", "mobile": "13800138000"},
+        {"person_id": "p-2", "name": "王芳", "email": None, "mobile": "13900139000"}]}
+    notices.choose_preferences("p-2", {"channels": ["sms"], "language": "en"})
+    notices.max_attempts, notices.retry_base_seconds = 3, 10
+    mail, texts_out = Outbox(), Outbox()
+    mail.down = True
+    intake.submit_demand(factories.demand(code, consultation=True), SPECIALIST)
+    platform.settle_all()
+    channels = {"email": mail, "sms": texts_out}
+
+    assert notices.deliver(people(directory), channels) == 1  # the text; the mail failed
+    assert [t["address"] for t in texts_out.sent] == ["13900139000"]
+    assert texts_out.sent[0]["subject"].startswith("Demand received")  # p-2 chose English
+    assert notices.deliver(people(directory), channels) == 0  # waiting for its retry time
+    for wait in (10, 20):
+        clock.advance(seconds=wait)
+        notices.deliver(people(directory), channels)
+    letters = notices.abandoned_deliveries()
+    assert [(letter["upstream"], letter["event"], letter["replayed"]) for letter in letters] == [
+        (DELIVERY, "demand_received", False)]
+    assert "did not answer" in letters[0]["error"]
+    clock.advance(days=1)
+    assert notices.deliver(people(directory), channels) == 0  # set aside: no more tries
+
+    mail.down = False
+    outcomes = notices.redeliver("ops-1", letters[0]["notification_id"])
+    assert [outcome["outcome"] for outcome in outcomes] == ["replayed"]
+    assert notices.deliver(people(directory), channels) == 1
+    assert [(m["address"], m["subject"]) for m in mail.sent] == [
+        ("li@example.cn", "需求已提交：Safety test of an LED lamp")]
+    # Each delivery has one key on every try: a message sent twice is known as one.
+    assert mail.sent[0]["key"].endswith(".p-1.email")
+    assert notices.abandoned_deliveries(replayed=True)[0]["replayed"] is True
+    assert notices.abandoned_deliveries(replayed=False) == []
+
+
+def test_a_person_with_no_channel_gets_the_inbox_only_and_bad_preferences_are_refused(platform, notices):
+    intake = platform.apps["intake"]
+    code = factories.credit_code()
+    directory = {f"enterprise:{code}": [{"person_id": "p-1", "name": "李华", "email": "li@example.cn",
+                                         "mobile": None}]}
+    notices.choose_preferences("p-1", {"channels": []})
+    with pytest.raises(Invalid):
+        notices.choose_preferences("p-1", {"channels": ["pigeon"]})
+    with pytest.raises(Invalid):
+        notices.choose_preferences("p-1", {"channels": ["email"], "language": "fr"})
+    assert notices.preferences("p-1") == {"channels": [], "language": "zh-CN", "chosen": True}
+    intake.submit_demand(factories.demand(code, consultation=True), SPECIALIST)
+    platform.settle_all()
+    mail = Outbox()
+    assert notices.deliver(people(directory), {"email": mail, "sms": Outbox()}) == 0
+    assert mail.sent == [] and notices.inbox("p-1", {"enterprise": code}, {}, "zh-CN")["unread"] == 1
