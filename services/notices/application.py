@@ -295,8 +295,8 @@ class Notices(ServiceApplication):
         if not audiences:
             return {"items": [], "per_page": chosen["per_page"], "next_after": None, "unread": 0}
         among = f"audience IN ({', '.join(['%s'] * len(audiences))})"
-        unread = f"NOT EXISTS (SELECT 1 FROM {{s}}notice_reads r WHERE r.person_id = %s " \
-                 f"AND r.notice_id = {{s}}notices.notice_id)"
+        unread = "NOT EXISTS (SELECT 1 FROM {s}notice_reads r WHERE r.person_id = %s " \
+                 "AND r.notice_id = {s}notices.notice_id)"
         filters, params = [among], [*audiences]
         if chosen["unread"]:
             filters.append(unread)

@@ -97,7 +97,8 @@ def test_every_overlay_renders_into_valid_manifests(overlay):
     # Deployment reads only its own service's credentials (and its store's, where it has one),
     # only accounts mounts the signing keys and only partners the webhook secrets' key.
     assert not [d for d in docs if d["kind"] == "Secret"]
-    extras = {"archive": {"onestop-archive-store"}, "partners": {"onestop-partners-broker"}}
+    extras = {"archive": {"onestop-archive-store"}, "partners": {"onestop-partners-broker"},
+              "notices": {"onestop-notices-smtp"}}
     for doc in docs:
         if doc["kind"] != "Deployment":
             continue
