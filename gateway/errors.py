@@ -8,7 +8,7 @@ from nameko.exceptions import RpcTimeout, UnknownService
 from werkzeug.wrappers import Response
 
 from shared.errors import (
-    Conflict, Forbidden, InsufficientData, Invalid, NotFound, TooManyAttempts, Unauthenticated,
+    Conflict, Disposed, Forbidden, InsufficientData, Invalid, NotFound, TooManyAttempts, Unauthenticated,
     Unsupported)
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,8 @@ def as_api_error(exc: Exception) -> ApiError:
         return ApiError(415, "unsupported_media_type", exc.args[0], exc.details)
     if isinstance(exc, Conflict):
         return ApiError(409, "conflict", exc.args[0], exc.details)
+    if isinstance(exc, Disposed):
+        return ApiError(410, "dossier_disposed", exc.args[0], exc.details)
     if isinstance(exc, (RpcTimeout, UnknownService)):
         return ApiError(503, "service_unavailable", "a service did not answer; try again", {})
     log.exception("unexpected error", exc_info=exc)

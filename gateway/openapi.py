@@ -15,6 +15,8 @@ _ERRORS = {
     "403": "The caller's role may not do this",
     "404": "No such resource (or not the caller's)",
     "409": "The request conflicts with what is stored (a duplicate, a wrong state)",
+    "410": "The dossier was disposed of at the end of its retention; details say when, by "
+           "whom and why, and its chain head then",
     "413": "Body too large",
     "415": "Body is not of a type this route takes (application/json; for an upload, one of "
            "the file types listed in the answer)",

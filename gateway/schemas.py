@@ -52,6 +52,8 @@ class DemandSummaryView(Schema):
     updated_at = fields.String(required=True)
     assignment = fields.Nested(AssignmentView, allow_none=True, required=True)
     overdue = fields.Boolean(required=True)
+    time_zone = fields.String(required=True, metadata={
+        "description": "the station's time zone: the view's instants carry its offset (utc=true: UTC)"})
 
 
 class InformationView(Schema):
@@ -341,6 +343,38 @@ class VerificationView(Schema):
     files = fields.List(fields.Dict(), required=True, metadata={
         "description": "the files the dossier names that the archive does not hold intact "
                        "(sha256, problem: not kept or altered); empty when all are"})
+
+
+class RetentionActView(Schema):
+    reason = fields.String(required=True)
+    by = fields.Nested(ActorView, required=True)
+    at = fields.String(required=True)
+
+
+class DisposalView(RetentionActView):
+    head = fields.String(required=True, metadata={
+        "description": "the dossier's hash-chain head when it was disposed of"})
+    event_count = fields.Integer(required=True)
+
+
+class RetentionView(Schema):
+    """A sealed dossier's retention: until when it is kept, its legal hold, its disposal (what
+    is kept of a disposed dossier: the tombstone)."""
+    demand_id = fields.String(required=True)
+    station_id = fields.String(allow_none=True, required=True)
+    sealed_at = fields.String(required=True)
+    retention_until = fields.String(required=True, metadata={"description": "a date"})
+    head = fields.String(required=True, metadata={"description": "the sealed part's chain head"})
+    event_count = fields.Integer(required=True, metadata={"description": "entries sealed"})
+    legal_hold = fields.Nested(RetentionActView, allow_none=True, required=True, metadata={
+        "description": "while set, the dossier is not disposed of"})
+    disposal = fields.Nested(DisposalView, allow_none=True, required=True)
+
+
+class DisposalsDuePage(CursorPage):
+    items = fields.List(fields.Nested(RetentionView), required=True)
+    as_of = fields.String(required=True, metadata={
+        "description": "the date the list was made on: each item's retention ended before it"})
 
 
 class CatalogueView(Schema):

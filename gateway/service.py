@@ -8,6 +8,7 @@ import os
 import re
 import uuid
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import eventlet
 from nameko.dependency_providers import Config
@@ -26,8 +27,8 @@ from gateway.http import route, stream_to_file, unmatched
 from gateway.openapi import document
 from gateway.schemas import (
     AssignmentPage, AssignmentRecordView, AttachmentView, CatalogueView, DemandPage, DemandView,
-    DirectoryPage, DossierPage, DossierView, FeedbackView, Health, InstitutionView, MatchingView,
-    StationView, VerificationView)
+    DirectoryPage, DisposalsDuePage, DossierPage, DossierView, FeedbackView, Health,
+    InstitutionView, MatchingView, RetentionView, StationView, VerificationView)
 from shared.commands import (
     AcceptOffer, AddQualification, AddSpecialist, Assess, AssignManually, Cancel, ChangeProfile,
     ChangeStationSettings,
@@ -35,20 +36,34 @@ from shared.commands import (
     FOLLOWERS, ListAssignments, ListDemands, ListInstitutions,
     RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
     RemoveSpecialist,
-    ReviewApplication, SearchDossiers, SubmitDemand, SupplyInformation, Withdraw, AsOf)
-from shared.config import archive_files_folder, attachment_folders, attachment_max_bytes
-from shared.errors import NotFound
+    ReviewApplication, SearchDossiers, SubmitDemand, SupplyInformation, Withdraw, AsOf, AsShown,
+    load_command)
+from shared.config import (
+    archive_files_folder, archive_prints_folder, attachment_folders, attachment_max_bytes)
+from shared.errors import Conflict, Disposed, NotFound
+from shared.retention import DisposalsDue, RetentionAct
 from shared.rpc import RpcProxy
 from shared.runtime import metrics_port
+from shared.times import in_zone
 from shared.vocabulary import catalogue
 
 log = logging.getLogger(__name__)
 STAFF = ("specialist", "supervisor", "operator")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
 SHA256 = re.compile(r"[0-9a-f]{64}")
+PRINT = re.compile(r"[0-9a-f]{32}\.pdf")
+#: What a dossier is exported as: the JSON document (the default), or printed for people.
+EXPORT_FORMATS = ("json", "pdf")
 MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;.*)?")
 FALLBACK_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS,TRACE"
 READY_TIMEOUT = 2.0
+
+
+def shown(view: dict, query: dict) -> dict:
+    """A demand's view with its instants in its station's time zone, unless asked in UTC."""
+    if load_command(AsShown, {"utc": query.get("utc", False)})["utc"]:
+        return view
+    return in_zone(view, ZoneInfo(view["time_zone"]))
 
 
 class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoutes, DeadLetterRoutes):
@@ -273,16 +288,18 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
                    "(an enterprise its demands, a specialist its station's, an institution those "
                    "assigned to it)")
     def list_demands(self, request, principal, query):
-        return self.intake.list_demands(query, principal.as_actor())
+        page = self.intake.list_demands(query, principal.as_actor())
+        return {**page, "items": [shown(item, query) for item in page["items"]]}
 
     @route("GET", "/api/v1/demands/<demand_id>", roles=STAFF + ("enterprise", "institution"),
-           response=DemandView, summary="Read a demand: status, assignment, deadlines, history")
-    def get_demand(self, request, principal, demand_id):
+           query=AsShown, response=DemandView,
+           summary="Read a demand: status, assignment, deadlines, history")
+    def get_demand(self, request, principal, demand_id, query):
         demand = self.intake.get_demand(demand_id, principal.as_actor())
         if demand["assignment"] and principal.role != "institution":  # it knows itself
             demand["institution"] = self.matching.serving(
                 demand["assignment"]["assignment_id"], demand["category"], demand["items"])
-        return demand
+        return shown(demand, query)
 
     @route("POST", "/api/v1/demands/<demand_id>/assessment", roles=("specialist",), body=Assess,
            response=DemandView,
@@ -324,20 +341,27 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
 
     @route("GET", "/api/v1/archive/demands/<demand_id>",
            roles=("specialist", "supervisor", "enterprise", "institution"), query=AsOf,
-           response=DossierView,
+           response=DossierView, answers=(410,),
            summary="Read a demand's dossier: its whole timeline, or (as_of) the case as it "
                    "stood at a past moment")
     def get_dossier(self, request, principal, demand_id, query):
         if principal.role == "specialist":
             self.intake.get_demand(demand_id, principal.as_actor())  # their station's cases only
-        dossier = self.archive.get_dossier(demand_id, query.get("as_of"))
+        try:
+            dossier = self.archive.get_dossier(demand_id, query.get("as_of"))
+        except Disposed:
+            if principal.role == "supervisor":
+                raise
+            # Who disposed of which case, and why, is the regulator's to know; to the parties
+            # the case is simply not there any more.
+            raise ApiError(404, "not_found", f"no demand {demand_id}") from None
         self._require_party(principal, (dossier.get("enterprise") or {}).get("credit_code"),
                             (dossier.get("assignment") or {}).get("institution_id"), demand_id)
         self._record_access(principal, demand_id, "read")
         return disclosed(dossier, principal.role, principal.subject)
 
     @route("GET", "/api/v1/archive/demands/<demand_id>/verify", roles=("supervisor",),
-           response=VerificationView,
+           response=VerificationView, answers=(410,),
            summary="Prove the dossier unaltered: its hash chain, its seal, and each entry "
                    "against the event store it came from; names the first broken entry")
     def verify_dossier(self, request, principal, demand_id):
@@ -357,8 +381,24 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
         return file_response(request, archive_files_folder(self.config) / sha256, described)
 
     @route("GET", "/api/v1/archive/demands/<demand_id>/export", roles=("supervisor",),
-           summary="Download the dossier with its verification, as one JSON document")
+           query={"format": {"schema": {"type": "string", "enum": list(EXPORT_FORMATS),
+                                        "default": "json"},
+                             "description": "json: the dossier and its verification as one "
+                                            "document; pdf: printed for people (PDF/A-3b, in "
+                                            "Chinese, its files embedded)"}},
+           answers=(410,),
+           summary="Download the dossier with its verification: as one JSON document, or "
+                   "printed as PDF/A-3b in Chinese with its files embedded; recorded")
     def export_dossier(self, request, principal, demand_id):
+        chosen = request.args.get("format", "json")
+        if chosen not in EXPORT_FORMATS:
+            raise ApiError(422, "unsupported_export_format",
+                           f"不支持导出为“{chosen}”，可选 json 或 pdf",
+                           {"format": [f"must be one of: {', '.join(EXPORT_FORMATS)}"]})
+        if chosen == "pdf":
+            printed = self.archive.print_dossier(demand_id, principal.as_actor())
+            self._record_access(principal, demand_id, "export")
+            return printed_response(request, archive_prints_folder(self.config), printed)
         exported = {"dossier": self.archive.get_dossier(demand_id),
                     "verification": self.archive.verify_dossier(demand_id),
                     "exported_by": principal.as_actor()}
@@ -367,6 +407,39 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
                         content_type="application/json; charset=utf-8",
                         headers={"Content-Disposition":
                                  f'attachment; filename="dossier-{demand_id}.json"'})
+
+    @route("GET", "/api/v1/archive/disposals/due", roles=("supervisor",), query=DisposalsDue,
+           response=DisposalsDuePage,
+           summary="Sealed dossiers past their retention date, for a decision on their "
+                   "disposal (oldest date first, those under a legal hold shown with it)")
+    def disposals_due(self, request, principal, query):
+        return self.archive.disposals_due(query)
+
+    @route("POST", "/api/v1/archive/demands/<demand_id>/legal-hold", roles=("supervisor",),
+           body=RetentionAct, response=RetentionView, status=201, answers=(410,),
+           summary="Place a sealed dossier under a legal hold, with the reason: it is not "
+                   "disposed of until the hold is released (LegalHoldPlaced)")
+    def place_legal_hold(self, request, principal, demand_id, payload):
+        return self.archive.place_legal_hold(demand_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/archive/demands/<demand_id>/legal-hold/release", roles=("supervisor",),
+           body=RetentionAct, response=RetentionView, answers=(410,),
+           summary="Release a dossier's legal hold, with the reason (LegalHoldReleased)")
+    def release_legal_hold(self, request, principal, demand_id, payload):
+        return self.archive.release_legal_hold(demand_id, payload, principal.as_actor())
+
+    @route("POST", "/api/v1/archive/demands/<demand_id>/disposal", roles=("supervisor",),
+           body=RetentionAct, response=RetentionView, status=201, answers=(410,),
+           summary="Dispose of a sealed dossier past its retention, with the reason: its "
+                   "content and files leave the archive; the act (DossierDisposed: who, when, "
+                   "why, the chain head then) stays, and the answer is that tombstone")
+    def dispose_dossier(self, request, principal, demand_id, payload):
+        try:
+            return self.archive.dispose(demand_id, payload, principal.as_actor())
+        except Conflict as refused:
+            if refused.details.get("current_status") != "legal_hold":
+                raise
+            raise ApiError(409, "under_legal_hold", refused.args[0], refused.details) from None
 
     @route("GET", "/api/v1/catalogue", response=CatalogueView,
            summary="The labels of every code the API speaks, in Chinese (zh-CN) and English: "
@@ -453,6 +526,21 @@ def file_response(request, stored, described: dict) -> Response:
     except FileNotFoundError:  # referenced files are never removed: a volume lost or not mounted
         log.error("a referenced file is missing: %s", stored)
         raise ApiError(404, "not_found", "这个文件已不在这里保存 (the file is not kept here)") from None
+    return _download(request, content, described)
+
+
+def printed_response(request, folder, printed: dict) -> Response:
+    """A dossier the archive printed, streamed once: the file is removed as soon as it is open
+    (the open file is read to its end all the same), so no print outlives its download."""
+    if not PRINT.fullmatch(printed["print"]):
+        raise ValueError(f"not a print's name: {printed['print']!r}")
+    stored = folder / printed["print"]
+    content = stored.open("rb")
+    stored.unlink()
+    return _download(request, content, printed)
+
+
+def _download(request, content, described: dict) -> Response:
     return Response(wrap_file(request.environ, content), direct_passthrough=True,
                     content_type=described["media_type"], headers={
                         "Content-Length": str(os.fstat(content.fileno()).st_size),

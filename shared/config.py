@@ -64,6 +64,12 @@ def archive_files_folder(config: dict) -> Path:
     return Path(section(config, "ARCHIVE").get("files") or data_path(config) / "archive-files")
 
 
+def archive_prints_folder(config: dict) -> Path:
+    """Where the archive writes a printed dossier for the gateway to stream and remove: a
+    folder of ARCHIVE.files, the volume both of them mount."""
+    return archive_files_folder(config) / "prints"
+
+
 def attachment_max_bytes(config: dict) -> int:
     """The largest attachment accepted (ATTACHMENTS.max_bytes; 10 MiB by default): the gateway
     stops reading there and intake refuses beyond it."""

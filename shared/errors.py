@@ -32,6 +32,12 @@ class InsufficientData(_Explained):
 
 
 @deserialize_to_instance
+class Disposed(_Explained):
+    """What was asked of is gone for good, by a recorded act (a dossier disposed of at the end
+    of its retention); the details say when, by whom and why."""
+
+
+@deserialize_to_instance
 class Forbidden(_Explained):
     """The caller may not do this to this resource; the details may say what would be needed."""
 
@@ -68,4 +74,4 @@ class TooManyAttempts(_Explained):
 
 #: What a caller did wrong, as opposed to what went wrong here: logged without a traceback.
 CLIENT_ERRORS = (NotFound, Conflict, Forbidden, Invalid, InsufficientData, Unauthenticated,
-                 TooManyAttempts, Unsupported)
+                 TooManyAttempts, Unsupported, Disposed)

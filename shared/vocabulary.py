@@ -96,6 +96,9 @@ EVENT_LABELS = _both({
     # The archive
     "DemandArchived": ("归档封存", "Dossier sealed"),
     "DossierAccessed": ("查阅档案", "Dossier accessed"),
+    "LegalHoldPlaced": ("设置法律保全", "Legal hold placed"),
+    "LegalHoldReleased": ("解除法律保全", "Legal hold released"),
+    "DossierDisposed": ("档案到期销毁", "Dossier disposed of"),
     # Stations
     "StationRegistered": ("工作站设立", "Station opened"),
     "StationConstructionRecorded": ("工作站建设情况", "Station construction recorded"),
@@ -160,6 +163,9 @@ ERROR_LABELS = _both({
     "method_not_allowed": ("不支持此操作", "This operation is not supported here"),
     "conflict": ("与当前状态冲突，请刷新后再试", "This conflicts with the current state; refresh and retry"),
     "insufficient_data": ("数据不足", "Not enough data"),
+    "unsupported_export_format": ("不支持此导出格式", "This export format is not supported"),
+    "under_legal_hold": ("档案处于法律保全中，不能销毁", "The dossier is under a legal hold"),
+    "dossier_disposed": ("档案已到期销毁", "The dossier was disposed of"),
     "too_many_attempts": ("尝试次数过多，请稍后再试", "Too many attempts; try again later"),
     "too_many_requests": ("请求过于频繁，请稍后再试", "Too many requests; try again later"),
     "service_unavailable": ("服务暂不可用，请稍后再试", "A service is unavailable; try again later"),

@@ -21,11 +21,20 @@ class FileMissing(Exception):
     """A file an entry names is not in intake's folder, or is not what its hash says."""
 
 
+def files_described(data: dict) -> list[dict]:
+    """The files an entry's data names (attachments, evidence documents): each one's
+    ``sha256``, ``name`` and ``media_type`` (evidence documents carry none: octet-stream)."""
+    described = [{"sha256": a["sha256"], "name": a["name"], "media_type": a["media_type"]}
+                 for a in data.get("attachments") or ()]
+    described += [{"sha256": d["sha256"], "name": d["name"],
+                   "media_type": "application/octet-stream"}
+                  for d in ((data.get("evidence") or {}).get("documents") or ())]
+    return described
+
+
 def files_named(data: dict) -> list[str]:
-    """The hashes of the files an entry's data names (attachments, evidence documents)."""
-    named = [a["sha256"] for a in data.get("attachments") or ()]
-    named += [d["sha256"] for d in ((data.get("evidence") or {}).get("documents") or ())]
-    return named
+    """The hashes of the files an entry's data names."""
+    return [described["sha256"] for described in files_described(data)]
 
 
 class ArchiveFiles:
@@ -53,6 +62,10 @@ class ArchiveFiles:
             partial.unlink()
             raise FileMissing(f"the bytes in {self.source / sha256} are not the file {sha256}")
         partial.replace(target)
+
+    def remove(self, sha256: str) -> None:
+        """Remove the kept file (a disposal's; the caller checked no other dossier names it)."""
+        (self.path / sha256).unlink(missing_ok=True)
 
     def check(self, sha256: str) -> str | None:
         """None if the kept file is intact; else what is wrong with it."""

@@ -21,6 +21,7 @@ import sqlite3
 import uuid
 from datetime import datetime, timezone
 from itertools import groupby
+from pathlib import Path
 from typing import Callable
 
 from pymongo import ASCENDING, DESCENDING
@@ -29,14 +30,16 @@ from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError
 from services.archive.dossier import (
     DEFAULT_RETENTION_YEARS, ENTRY_FIELDS, appended, dossier, entry_id, entry_of, public, stored,
     verify_chain)
-from services.archive.files import ArchiveFiles, files_named
-from services.archive.seals import ArchiveSeals
+from services.archive.files import ArchiveFiles, files_described, files_named
+from services.archive.printing import print_dossier
+from services.archive.seals import ArchiveSeals, disposed
 from shared.commands import AsOf, SearchDossiers, load_command
 from shared.cooperation import let_others_run
-from shared.errors import NotFound
+from shared.errors import Disposed, NotFound
 from shared.inbox import FollowsUpstreams, UpstreamLog
 from shared.messages import Message
 from shared.readmodel import cursor, cursor_position
+from shared.retention import DisposalsDue, RetentionAct
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +105,14 @@ class Archive(FollowsUpstreams):
     applies_runs = True
 
     def __init__(self, db, seals: ArchiveSeals | None = None,
-                 retention_years: int = DEFAULT_RETENTION_YEARS, files: ArchiveFiles | None = None):
+                 retention_years: int = DEFAULT_RETENTION_YEARS, files: ArchiveFiles | None = None,
+                 prints: Path | None = None):
         self.db = db
         self.seals = seals
         #: where the files the dossiers name are kept (files.py); None: not kept (unit tests)
         self.files = files
+        #: where printed dossiers are written for the gateway (printing.py); None: not printed
+        self.prints = prints
         self.retention_years = retention_years
         self._meta = db[META]
         self._indexed: set[str] = set()
@@ -150,14 +156,19 @@ class Archive(FollowsUpstreams):
         # effects that its notifications, applied again one by one, find already written (the
         # same as a crash between an effect and its position).
         generation = self.generation()
+        disposed_of = self._disposed_among(_dossier_of(message) for message in messages)
         for message in messages:
-            self._record(generation, message)
+            self._record(generation, message, disposed_of)
             let_others_run()  # the document store's writes may not yield to other green threads
         _advance(generation, messages[-1])
 
-    def _record(self, generation: Generation, message: Message) -> None:
+    def _record(self, generation: Generation, message: Message,
+                disposed_of: set[str] = frozenset()) -> None:
         entry = entry_of(message)
         demand_id = _dossier_of(message)
+        if demand_id in disposed_of:  # a late event of a disposed case: its content stays out
+            _record_register(generation, message)
+            return
         generation.events.update_one(
             {"_id": f"{message.service}:{message.id}"},
             {"$setOnInsert": {**entry, "demand_id": demand_id, "bucket": bucket_of(demand_id)}},
@@ -193,7 +204,7 @@ class Archive(FollowsUpstreams):
         # Recording is idempotent (keyed by notification), so a replay cut short is simply
         # run again; the letter is marked only once its effects are in.
         generation = self.generation()
-        self._record(generation, message)
+        self._record(generation, message, self._disposed_among([_dossier_of(message)]))
         generation.dead_letters.update_one({"_id": f"{message.service}:{message.id}"},
                                            {"$set": {"replayed_by": by}})
 
@@ -263,9 +274,7 @@ class Archive(FollowsUpstreams):
     # Queries -------------------------------------------------------------------------------
     def dossier(self, demand_id: str, as_of: str | None = None) -> dict:
         generation = self.generation()
-        found = generation.dossiers.find_one({"_id": str(demand_id)})
-        if found is None:
-            raise NotFound(f"no dossier for demand {demand_id}")
+        found = self._found(generation, demand_id)
         events = generation.timeline(found)
         moment = load_command(AsOf, {"as_of": as_of})["as_of"] if as_of is not None else None
         if moment is None:
@@ -325,9 +334,7 @@ class Archive(FollowsUpstreams):
         came from, read through the upstream logs it follows. Names the first broken entry."""
         upstream_log = getattr(self, "_upstream_log", None) if check_sources else None
         generation = self.generation()
-        found = generation.dossiers.find_one({"_id": str(demand_id)})
-        if found is None:
-            raise NotFound(f"no dossier for demand {demand_id}")
+        found = self._found(generation, demand_id)
         entries = public(found, generation.timeline(found))["events"]
         report = {"demand_id": str(demand_id), "entries": len(entries), "intact": True,
                   "first_broken": verify_chain({"demand_id": found["demand_id"], "events": entries}),
@@ -358,18 +365,101 @@ class Archive(FollowsUpstreams):
     def archived_file(self, demand_id: str, sha256: str) -> dict:
         """A file the dossier names, as kept: its name and media type (NotFound otherwise)."""
         generation = self.generation()
-        found = generation.dossiers.find_one({"_id": str(demand_id)})
-        if found is None or self.files is None:
+        found = self._found(generation, demand_id)
+        if self.files is None:
             raise NotFound(f"no dossier for demand {demand_id}")
         for entry in generation.timeline(found):
-            data = entry["data"]
-            for attachment in data.get("attachments") or ():
-                if attachment["sha256"] == sha256:
-                    return {"name": attachment["name"], "media_type": attachment["media_type"]}
-            for document in (data.get("evidence") or {}).get("documents") or ():
-                if document["sha256"] == sha256:
-                    return {"name": document["name"], "media_type": "application/octet-stream"}
+            for described in files_described(entry["data"]):
+                if described["sha256"] == sha256:
+                    return {"name": described["name"], "media_type": described["media_type"]}
         raise NotFound(f"the dossier of {demand_id} names no file {sha256}")
+
+    def printable(self, demand_id: str) -> dict:
+        """What a printed dossier shows beyond the dossier itself: the names of its station and
+        institution (from the registers) and every file it names, once each, in timeline order."""
+        generation = self.generation()
+        found = self._found(generation, demand_id)
+        shown = public(found, generation.timeline(found))
+        files = {}
+        for entry in shown["events"]:
+            for described in files_described(entry["data"]):
+                files.setdefault(described["sha256"], {**described, "named_by": entry["name"]})
+        station = generation.stations.find_one({"_id": shown["station_id"]}) or {}
+        institution_id = (shown["assignment"] or {}).get("institution_id")
+        institution = generation.institutions.find_one({"_id": institution_id}) or {}
+        return {"dossier": shown, "files": list(files.values()), "station": station.get("name"),
+                "institution": institution.get("name")}
+
+    def printed(self, demand_id: str, printed_by: dict) -> dict:
+        """The dossier printed as PDF/A (printing.py) into the files volume, for the gateway to
+        stream: the print's file name there, and the name and type to download it as."""
+        if self.files is None or self.prints is None:
+            raise NotFound(f"no dossier for demand {demand_id}")
+        name = print_dossier(self.printable(demand_id), self.verify(demand_id, check_sources=True),
+                             printed_by, self.seals.clock().isoformat(), self.files.path,
+                             self.prints)
+        return {"print": name, "name": f"dossier-{demand_id}.pdf", "media_type": "application/pdf"}
+
+    def _found(self, generation: Generation, demand_id: str) -> dict:
+        """The dossier's summary; NotFound, or Disposed with its tombstone, if there is none."""
+        found = generation.dossiers.find_one({"_id": str(demand_id)})
+        if found is not None:
+            return found
+        tombstone = self.seals.tombstone(str(demand_id)) if self.seals is not None else None
+        if tombstone is not None:
+            raise disposed(tombstone)
+        raise NotFound(f"no dossier for demand {demand_id}")
+
+    # Retention acts (seals.py records them) ------------------------------------------------
+    def disposals_due(self, payload: dict) -> dict:
+        query = load_command(DisposalsDue, payload)
+        return self.seals.due(query["after"], query["per_page"])
+
+    def place_legal_hold(self, demand_id: str, payload: dict, by: dict) -> dict:
+        self._found(self.generation(), demand_id)
+        return self.seals.place_legal_hold(str(demand_id), load_command(RetentionAct, payload)["reason"], by)
+
+    def release_legal_hold(self, demand_id: str, payload: dict, by: dict) -> dict:
+        self._found(self.generation(), demand_id)
+        return self.seals.release_legal_hold(str(demand_id), load_command(RetentionAct, payload)["reason"], by)
+
+    def dispose(self, demand_id: str, payload: dict, by: dict) -> dict:
+        """Dispose of a sealed dossier past its retention: the act recorded (the tombstone: who,
+        when, why, the chain head then), then its entries, raw events and the files no other
+        dossier names removed from every generation. Asked again after a removal cut short,
+        it finishes the removal and answers that the dossier is disposed of."""
+        reason = load_command(RetentionAct, payload)["reason"]
+        demand_id = str(demand_id)
+        try:
+            found = self._found(self.generation(), demand_id)
+        except Disposed:
+            self._remove_content(demand_id)
+            raise
+        recorded = self.seals.dispose(demand_id, reason, by, found["chain_head"],
+                                      found["event_count"])
+        self._remove_content(demand_id)
+        return recorded
+
+    def _remove_content(self, demand_id: str) -> None:
+        generations = [self.generation()]
+        rebuilding = self._meta.find_one({"_id": "rebuild"})
+        if rebuilding is not None:  # a rebuild's fold may have written the case already
+            generations.append(self._of(rebuilding["generation"]))
+        for generation in generations:
+            found = generation.dossiers.find_one({"_id": demand_id})
+            entries = generation.timeline(found) if found is not None else list(
+                generation.entries.find({"demand_id": demand_id}))
+            # The files first: cut short after them, the entries still say which they were.
+            for sha256 in {sha for entry in entries for sha in files_named(entry["data"])}:
+                if self.files is not None and not _named_elsewhere(generations, demand_id, sha256):
+                    self.files.remove(sha256)
+            generation.entries.delete_many({"demand_id": demand_id})
+            generation.events.delete_many({"demand_id": demand_id})
+            generation.dossiers.delete_one({"_id": demand_id})
+
+    def _disposed_among(self, demand_ids) -> set[str]:
+        ids = {demand_id for demand_id in demand_ids if demand_id}
+        return self.seals.disposed_among(ids) if ids and self.seals is not None else set()
 
     # Rebuild -------------------------------------------------------------------------------
     def rebuild(self, upstream_log: UpstreamLog, progress: Callable[[str, int, int], None] | None = None,
@@ -424,12 +514,16 @@ class Archive(FollowsUpstreams):
             position = found["position"] if found else 0
             while batch := upstream_log(upstream, position, page):
                 raw = []
+                disposed_of = self._disposed_among(_dossier_of(message) for message in batch)
                 for message in batch:
                     demand_id = _dossier_of(message)
+                    _record_register(target, message)
+                    if demand_id in disposed_of:  # never brought back
+                        continue
                     raw.append({"_id": f"{message.service}:{message.id}", **entry_of(message),
                                 "demand_id": demand_id, "bucket": bucket_of(demand_id)})
-                    _record_register(target, message)
-                _insert_new(target.events, raw)  # a page cut short by a crash is written again
+                if raw:
+                    _insert_new(target.events, raw)  # a page cut short by a crash is written again
                 position = batch[-1].id
                 target.positions.update_one({"_id": upstream}, {"$set": {"position": position}},
                                             upsert=True)
@@ -444,8 +538,11 @@ class Archive(FollowsUpstreams):
             buckets = list(range(start, min(start + width, BUCKETS)))
             raw = sorted(target.events.find({"bucket": {"$in": buckets}}, {"bucket": 0}),
                          key=lambda e: e["demand_id"])
+            # A case disposed of since its events were copied is not folded back either.
+            disposed_of = self._disposed_among({e["demand_id"] for e in raw})
             documents = [dossier(demand_id, list(events), self.retention_years)
-                         for demand_id, events in groupby(raw, key=lambda e: e["demand_id"])]
+                         for demand_id, events in groupby(raw, key=lambda e: e["demand_id"])
+                         if demand_id not in disposed_of]
             del raw
             ids = [document["demand_id"] for document in documents]
             # A step cut short by a crash is done again from the start: its writes go first.
@@ -513,6 +610,15 @@ def _after(submitted_utc: str, demand_id: str) -> dict:
     return {"$or": [{"submitted_utc": {"$lt": submitted_utc}},
                     {"submitted_utc": submitted_utc, "_id": {"$lt": demand_id}},
                     {"submitted_utc": None}]}
+
+
+def _named_elsewhere(generations: list[Generation], demand_id: str, sha256: str) -> bool:
+    """Whether another dossier names the file (files are kept by content, so shared). No index
+    serves this: a disposal is rare, and an index would cost every entry written."""
+    named = {"$or": [{"data.attachments.sha256": sha256},
+                     {"data.evidence.documents.sha256": sha256}]}
+    return any(generation.entries.find_one({"demand_id": {"$ne": demand_id}, **named}, {"_id": 1})
+               for generation in generations)
 
 
 def _dossier_of(message: Message) -> str | None:

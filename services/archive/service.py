@@ -1,5 +1,5 @@
-"""The archive nameko service: follows every service, serves, searches and verifies dossiers,
-and publishes their seals."""
+"""The archive nameko service: follows every service, serves, searches, verifies and prints
+dossiers, publishes their seals and records the retention acts on them."""
 from services.archive.seals import ArchiveSeals
 from services.archive.store import open_archive
 from shared.errors import CLIENT_ERRORS
@@ -45,3 +45,23 @@ class ArchiveService(EventSourcedService, FollowsIntake, FollowsMatching, Follow
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def archived_file(self, demand_id, sha256):
         return self.application.archived_file(demand_id, sha256)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def print_dossier(self, demand_id, printed_by):
+        return self.application.printed(demand_id, printed_by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def disposals_due(self, query):
+        return self.application.disposals_due(query)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def place_legal_hold(self, demand_id, payload, by):
+        return self.application.place_legal_hold(demand_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def release_legal_hold(self, demand_id, payload, by):
+        return self.application.release_legal_hold(demand_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def dispose(self, demand_id, payload, by):
+        return self.application.dispose(demand_id, payload, by)

@@ -5,7 +5,8 @@ pymongo-compatible store) support, and receives the database handle from here.
 """
 from __future__ import annotations
 
-from shared.config import archive_files_folder, attachment_folders, data_dir, section
+from shared.config import (
+    archive_files_folder, archive_prints_folder, attachment_folders, data_dir, section)
 
 
 def open_database(config: dict):
@@ -32,4 +33,5 @@ def open_archive(config: dict):
 
     years = int(section(config, "ARCHIVE").get("retention_years") or DEFAULT_RETENTION_YEARS)
     files = ArchiveFiles(attachment_folders(config)[0], archive_files_folder(config))
-    return Archive(open_database(config), open_application(ArchiveSeals, config), years, files)
+    return Archive(open_database(config), open_application(ArchiveSeals, config), years, files,
+                   archive_prints_folder(config))

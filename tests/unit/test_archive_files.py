@@ -48,5 +48,6 @@ def test_an_altered_or_lost_copy_is_reported(files):
 
 
 def test_the_files_an_entry_names():
-    assert files_named({"attachments": [{"sha256": "a"}], "evidence": {"documents": [{"sha256": "b"}]}}) == ["a", "b"]
+    assert files_named({"attachments": [{"sha256": "a", "name": "spec.pdf", "media_type": "application/pdf"}],
+                        "evidence": {"documents": [{"sha256": "b", "name": "report.pdf"}]}}) == ["a", "b"]
     assert files_named({"evidence": {"report_number": "R-1"}}) == [] == files_named({})
