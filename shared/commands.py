@@ -200,6 +200,17 @@ class RemoveSpecialist(Command):
     reason = text(2000, multiline=True, required=True)
 
 
+def utc_field():
+    return fields.Boolean(load_default=False, metadata={
+        "description": "true: instants in UTC as recorded; otherwise in the station's time zone, "
+                       "with its offset (time_zone)"})
+
+
+class AsShown(Command):
+    """How a single record is shown."""
+    utc = utc_field()
+
+
 class ListDemands(Command):
     status = fields.String(load_default=None, validate=validate.OneOf(DEMAND_STATUSES))
     category = category_field(load_default=None)
@@ -212,6 +223,7 @@ class ListDemands(Command):
         ("submitted_at", "-submitted_at", "updated_at", "-updated_at")))
     after = cursor_field()
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    utc = utc_field()
 
     @validates_schema
     def _dates_in_order(self, data, **kwargs):

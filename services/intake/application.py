@@ -246,6 +246,7 @@ class Intake(ServiceApplication):
         record, next_due = self._readable(demand_id, viewer)
         now = self.clock()
         shown = demand_view(record, now, _overdue(next_due, instant(now.isoformat())))
+        shown["time_zone"] = self._zone(uuid.UUID(record["station_id"])).key
         if viewer["role"] == "institution":
             shown["excluded_institutions"] = []  # whom the enterprise turned down is its own affair
         return shown
@@ -340,7 +341,8 @@ class Intake(ServiceApplication):
         found, next_after = keyset_page(self.read, "demands", where, params, command["sort"],
                                         command["after"], command["per_page"])
         return {"items": [{**json.loads(row["summary"]),
-                           "overdue": row["next_due"] is not None and row["next_due"] <= now}
+                           "overdue": row["next_due"] is not None and row["next_due"] <= now,
+                           "time_zone": self._zone(uuid.UUID(row["station_id"])).key}
                           for row in found],
                 "per_page": command["per_page"], "next_after": next_after}
 

@@ -1,4 +1,7 @@
 """Issue-level walkthrough of the station's work, through the HTTP API alone."""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from tests import factories
@@ -233,3 +236,25 @@ def test_uploads_without_a_content_length_and_with_odd_media_types(platform):
     long_name = api.call("POST", "/api/v1/attachments?name=" + "n" * 300, as_=SPECIALIST, data=b"x",
                          headers={"Content-Type": "text/plain"})
     assert long_name.status_code == 422 and "255" in long_name.json()["message"]
+
+
+def test_a_demand_shows_its_instants_in_its_station_s_zone_with_the_offset_and_in_utc_when_asked(platform):
+    api = platform.api
+    made = demand(api, title="时区")
+    path = f"/api/v1/demands/{made['id']}"
+    local = api.call("GET", path, as_=OWNER).json()
+    recorded = api.call("GET", path + "?utc=true", as_=OWNER).json()
+    zone = ZoneInfo(platform.station["calendar"]["timezone"])
+    assert local["time_zone"] == recorded["time_zone"] == zone.key
+    for shown, kept in ((local["submitted_at"], recorded["submitted_at"]),
+                        (local["deadlines"]["first_response"]["due_at"],
+                         recorded["deadlines"]["first_response"]["due_at"])):
+        moment = datetime.fromisoformat(kept)
+        assert moment.utcoffset() == timedelta(0)
+        assert datetime.fromisoformat(shown) == moment  # the same instant
+        assert datetime.fromisoformat(shown).utcoffset() == moment.astimezone(zone).utcoffset()
+    listed = api.call("GET", "/api/v1/demands?per_page=100", as_=OWNER).json()["items"]
+    (item,) = [found for found in listed if found["id"] == made["id"]]
+    assert item["submitted_at"] == local["submitted_at"] and item["time_zone"] == zone.key
+    refused = api.call("GET", path + "?utc=maybe", as_=OWNER)
+    assert refused.status_code == 422 and "utc" in refused.json()["details"]
