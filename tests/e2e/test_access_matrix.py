@@ -174,6 +174,13 @@ MATRIX = [
     ("GET /api/v1/archive/demands?per_page=100",                "supervisor",             sees("demand_a", "demand_b", key="demand_id")),
     ("GET /api/v1/archive/demands/{demand_a}/verify",           "supervisor",             200),
     ("GET /api/v1/archive/demands/{demand_a}/export",           "supervisor",             200),
+    ("GET /api/v1/archive/demands/{demand_a}/export?format=pdf", "supervisor",            200),
+    # Retention acts: the regulator's only. The cases here are open (not sealed): the acts pass
+    # the access checks and are refused by the state check.
+    ("GET /api/v1/archive/disposals/due",                       "supervisor",             200),
+    ("POST /api/v1/archive/demands/{demand_a}/legal-hold",      "supervisor",             409, {"reason": "诉讼保全"}),
+    ("POST /api/v1/archive/demands/{demand_a}/legal-hold/release", "supervisor",          409, {"reason": "判决已生效"}),
+    ("POST /api/v1/archive/demands/{demand_a}/disposal",        "supervisor",             409, {"reason": "保管期限届满"}),
 
     # Assignments and partner events: an institution its own only.
     ("GET /api/v1/assignments",                                 "lab A",                  sees("assignment_a", hides="assignment_b", key="assignment_id")),

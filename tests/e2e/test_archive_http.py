@@ -1,8 +1,11 @@
 """The archive for a supervisor, through HTTP and the CLI: a full dossier, the case as of a
 past moment, verification, search and export; the parties kept to their own cases; an altered
 document caught by `onestop archive verify`."""
+import io
 from datetime import datetime
+from pathlib import Path
 
+import pikepdf
 import pytest
 
 from tests import factories
@@ -95,6 +98,51 @@ def test_a_supervisor_reads_verifies_and_exports_a_case_and_the_parties_only_the
     sealed_on = datetime.fromisoformat(seal["sealed_at"]).date()
     assert seal["retention_until"] == sealed_on.replace(year=sealed_on.year + 10).isoformat()
     platform.sealed_demand = demand
+
+
+def test_a_supervisor_downloads_the_dossier_printed_as_pdf_a_and_no_one_else_may(platform):
+    demand, api = platform.sealed_demand, platform.api
+    printed = api.call("GET", f"/api/v1/archive/demands/{demand}/export", as_=SUPERVISOR,
+                       params={"format": "pdf"})
+    assert printed.status_code == 200, printed.text
+    assert printed.headers["Content-Type"] == "application/pdf"
+    assert printed.headers["Content-Disposition"] == f"attachment; filename*=UTF-8''dossier-{demand}.pdf"
+    with pikepdf.open(io.BytesIO(printed.content)) as pdf, pdf.open_metadata() as xmp:
+        assert xmp["pdfaid:part"] == "3" and xmp["pdfaid:conformance"] == "B"
+    # Streamed once: the print is not kept beside the archive's files.
+    assert not list((Path(platform.env["ONESTOP_DATA_DIR"]) / "archive-files" / "prints").iterdir())
+
+    unknown = api.call("GET", f"/api/v1/archive/demands/{demand}/export", as_=SUPERVISOR,
+                       params={"format": "docx"})
+    assert unknown.status_code == 422 and unknown.json()["error"] == "unsupported_export_format"
+    assert "不支持" in unknown.json()["message"] and "format" in unknown.json()["details"]
+    for caller in (("enterprise", factories.credit_code()), SPECIALIST):
+        refused = api.call("GET", f"/api/v1/archive/demands/{demand}/export", as_=caller,
+                           params={"format": "pdf"})
+        assert refused.status_code == 403 and refused.json()["error"] == "forbidden"
+
+
+def test_retention_acts_over_http(platform):
+    """Ten years are not waited for here: a dossier sealed today is refused disposal, and a
+    legal hold is refused it first (the clock-dependent cases: tests/unit/test_archive_retention.py)."""
+    demand, api = platform.sealed_demand, platform.api
+    assert ok(api.call("GET", "/api/v1/archive/disposals/due", as_=SUPERVISOR))["items"] == []
+    early = api.call("POST", f"/api/v1/archive/demands/{demand}/disposal", as_=SUPERVISOR,
+                     json={"reason": "保管期限届满"})
+    assert early.status_code == 409 and "retention_until" in early.json()["details"], early.text
+    held = ok(api.call("POST", f"/api/v1/archive/demands/{demand}/legal-hold", as_=SUPERVISOR,
+                       json={"reason": "诉讼保全"}), 201)
+    assert held["legal_hold"]["reason"] == "诉讼保全" and held["legal_hold"]["by"]["role"] == "supervisor"
+    stopped = api.call("POST", f"/api/v1/archive/demands/{demand}/disposal", as_=SUPERVISOR,
+                       json={"reason": "保管期限届满"})
+    assert stopped.status_code == 409 and stopped.json()["error"] == "under_legal_hold", stopped.text
+    missing = api.call("POST", f"/api/v1/archive/demands/{demand}/disposal", as_=SUPERVISOR, json={})
+    assert missing.status_code == 422 and "reason" in missing.json()["details"]
+    released = ok(api.call("POST", f"/api/v1/archive/demands/{demand}/legal-hold/release",
+                           as_=SUPERVISOR, json={"reason": "判决已生效"}))
+    assert released["legal_hold"] is None
+    assert api.call("POST", f"/api/v1/archive/demands/{demand}/legal-hold", as_=SPECIALIST,
+                    json={"reason": "x"}).status_code == 403
 
 
 def test_an_altered_document_is_named_by_onestop_archive_verify(platform):
