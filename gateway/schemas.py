@@ -137,6 +137,8 @@ class StationView(Schema):
     calendar = fields.Dict(required=True)
     parent_platform = fields.String(allow_none=True, required=True)
     auto_accept = fields.List(fields.String(), required=True)
+    time_limits = fields.Dict(required=True, metadata={
+        "description": "its own limits (default, categories, urgencies), shorter than the platform's"})
     construction = fields.Dict(allow_none=True, required=True)
     specialists = fields.List(fields.Nested(SpecialistView), required=True)
     registered_at = fields.String(required=True)

@@ -196,8 +196,8 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
            body=CompleteService, response=AssignmentRecordView,
            summary="Complete the service with its evidence (report or certificate number)")
     def complete_service(self, request, principal, assignment_id, payload):
-        for document in payload.get("documents") or []:  # only files this institution uploaded
-            self.intake.attachment(document["sha256"], principal.as_actor())
+        for evidence in payload.get("documents") or []:  # only files this institution uploaded
+            self.intake.attachment(evidence["sha256"], principal.as_actor())
         return self.matching.complete_service(assignment_id, payload, principal.as_actor())
 
     @route("POST", "/api/v1/stations", roles=("operator", "supervisor"), body=RegisterStation,

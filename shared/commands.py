@@ -162,9 +162,32 @@ class Changes(Command):
         return {key: command[key] for key in cls.changeable if command[key] is not None}
 
 
+def limit_field():
+    return fields.String(load_default=None, validate=validate.Regexp(
+        r"\d+(\.\d+)?[smhd]\Z", error="a working time like 30m, 4h or 2d"))
+
+
+class StageLimits(Command):
+    """A limit per stage (absent: not set here)."""
+    first_response = limit_field()
+    assessment = limit_field()
+    assessment_consultation = limit_field()
+    follow_up = limit_field()
+
+
+class StationTimeLimits(Command):
+    """A station's own time limits, each no longer than the platform's: the most specific set
+    applies (the demand's urgency, its category, the station's default)."""
+    default = fields.Nested(StageLimits, load_default=dict)
+    categories = fields.Dict(keys=category_field(required=True), values=fields.Nested(StageLimits),
+                             load_default=dict)
+    urgencies = fields.Dict(keys=fields.String(validate=validate.OneOf(URGENCIES)),
+                            values=fields.Nested(StageLimits), load_default=dict)
+
+
 class ChangeStationSettings(Changes):
     """What a station changes of its own settings, saying why; its park and time zone stay."""
-    changeable = ("calendar", "auto_accept", "opening_hours", "address")
+    changeable = ("calendar", "auto_accept", "opening_hours", "address", "time_limits")
     calendar = fields.Nested(CalendarSettings, load_default=None, metadata={
         "description": "working hours, weekend, holidays, adjusted working days (new clocks "
                        "run on it; running clocks keep their due times)"})
@@ -172,6 +195,9 @@ class ChangeStationSettings(Changes):
         "description": "categories the rules accept without a specialist"})
     opening_hours = text(200, load_default=None)
     address = text(500, load_default=None)
+    time_limits = fields.Nested(StationTimeLimits, load_default=None, metadata={
+        "description": "the station's own limits, replacing those it had (new clocks run on "
+                       "them; running clocks keep their due times)"})
 
 
 class Signage(Command):

@@ -97,6 +97,12 @@ class Intake(ServiceApplication):
                 # Dates already recorded were counted in the old zone (submitted_on, days).
                 raise Invalid("a station's time zone does not change",
                               {"calendar": {"timezone": [f"stays {station.calendar['timezone']}"]}})
+        if "time_limits" in changes:
+            changes["time_limits"] = _limits_given(changes["time_limits"])
+            too_long = self.limits.out_of_bounds(
+                changes["time_limits"], _calendar(changes.get("calendar") or station.calendar))
+            if too_long:
+                raise Invalid("服务站的时限不能长于平台规定的时限", {"time_limits": too_long})
         station.change_settings(changes=changes, reason=command["reason"], by=by)
         return self._saved_station(station)
 
@@ -147,12 +153,13 @@ class Intake(ServiceApplication):
         now = self.clock()
         calendar = _calendar(station.calendar)
         assessment = "assessment_consultation" if command["consultation"] else "assessment"
+        own = getattr(station, "time_limits", {})  # the station's own limits, if it set any
         request_hash = _hash(payload)
         demand = Demand(
             station_id=station.id, attachments=attachments, request_hash=request_hash,
             idempotency_key=idempotency_key, by=by, at=now.isoformat(),
-            deadlines={"first_response": self.limits.start("first_response", calendar, now),
-                       "assessment": self.limits.start(assessment, calendar, now)},
+            deadlines={stage: self.limits.start(limit, calendar, now, own, command["category"])
+                       for stage, limit in (("first_response", "first_response"), ("assessment", assessment))},
             **command)
         # A consultation may be answered by the station itself, so it waits for a specialist.
         if demand.category in station.auto_accept and not demand.consultation:
@@ -161,7 +168,7 @@ class Intake(ServiceApplication):
             self.save(demand)
         except IntegrityError:
             return self._replay(demand.id, request_hash)
-        return _shown(demand, now)
+        return self._shown(demand, now)
 
     def _replay(self, demand_id: uuid.UUID, request_hash: str) -> dict:
         """The first result of a submission repeated with the same Idempotency-Key."""
@@ -169,7 +176,7 @@ class Intake(ServiceApplication):
         if first.request_hash != request_hash:
             raise Conflict("this Idempotency-Key was already used for a different request",
                            {"demand_id": str(demand_id)})
-        return {**_shown(first, self.clock()), "replayed": True}
+        return {**self._shown(first, self.clock()), "replayed": True}
 
     # Assessment, information, withdrawal, cancellation, follow-up --------------------------
     def assess(self, demand_id: str, payload: dict, by: dict) -> dict:
@@ -219,7 +226,7 @@ class Intake(ServiceApplication):
     def record_follow_up(self, demand_id: str, payload: dict, by: dict) -> dict:
         def follow_up(demand, command, by, now):
             demand.record_follow_up(
-                next_follow_up=self.limits.start("follow_up", self._calendar_of(demand), now),
+                next_follow_up=self._follow_up_clock(demand, now),
                 by=by, at=now.isoformat(), **command)
         return self._change(demand_id, payload, by, RecordFollowUp, follow_up, enterprise_may=False)
 
@@ -238,15 +245,15 @@ class Intake(ServiceApplication):
         except IntegrityError:
             raise Conflict("the demand changed while this request was handled; try again",
                            {"current_status": self.find(Demand, demand.id, "demand").status}) from None
-        return _shown(demand, now)
+        return self._shown(demand, now)
 
     # Queries -------------------------------------------------------------------------------
     def demand(self, demand_id: str, viewer: dict) -> dict:
         """From the read model (one indexed read), as the list shows it; no aggregate loaded."""
         record, next_due = self._readable(demand_id, viewer)
         now = self.clock()
-        shown = demand_view(record, now, _overdue(next_due, instant(now.isoformat())))
-        shown["time_zone"] = self._zone(uuid.UUID(record["station_id"])).key
+        shown = demand_view(record, now, _overdue(next_due, instant(now.isoformat())),
+                            self._zone(uuid.UUID(record["station_id"])))
         if viewer["role"] == "institution":
             shown["excluded_institutions"] = []  # whom the enterprise turned down is its own affair
         return shown
@@ -396,8 +403,7 @@ class Intake(ServiceApplication):
         if not self._current_round(demand, data, {"accepted", "matching_failed"}):
             return
         now = self.clock()
-        demand.assign(data["assignment_id"], data["institution_id"],
-                      self.limits.start("follow_up", self._calendar_of(demand), now),
+        demand.assign(data["assignment_id"], data["institution_id"], self._follow_up_clock(demand, now),
                       at=now.isoformat(), promised_date=data["promised_date"],
                       overridden=(data["manual"] or {}).get("overridden"))
         processing.collect_events(demand)
@@ -486,18 +492,35 @@ class Intake(ServiceApplication):
             return self._is_staff(viewer, uuid.UUID(listing["station_id"]))
         return role in ("supervisor", "operator")
 
+    def _shown(self, demand: Demand, now: datetime) -> dict:
+        """A demand just saved or loaded, as a read of it would show it."""
+        return demand_view(demand_record(demand), now, demand.overdue(now), self._zone(demand.station_id))
+
     def _calendar_of(self, demand: Demand) -> WorkingCalendar:
         return _calendar(self.repository.get(demand.station_id).calendar)
 
+    def _follow_up_clock(self, demand: Demand, now: datetime) -> dict:
+        """The next follow-up's clock, on the station's calendar and its limit for the demand's
+        category and urgency."""
+        station = self.repository.get(demand.station_id)
+        return self.limits.start("follow_up", _calendar(station.calendar), now,
+                                 getattr(station, "time_limits", {}), demand.category, demand.urgency)
 
-def _shown(demand: Demand, now: datetime) -> dict:
-    """A demand just saved or loaded, as a read of it would show it."""
-    return demand_view(demand_record(demand), now, demand.overdue(now))
+
 
 
 def _overdue(next_due: str | None, now: str) -> bool:
     """From a read-model row's ``next_due`` and ``now`` as ``readmodel.instant`` text."""
     return next_due is not None and next_due <= now
+
+
+def _limits_given(limits: dict) -> dict:
+    """A station's limits as given, without the stages left unset."""
+    def stages(given):
+        return {stage: amount for stage, amount in (given or {}).items() if amount}
+    return {"default": stages(limits.get("default")),
+            "categories": {key: stages(given) for key, given in limits.get("categories", {}).items()},
+            "urgencies": {key: stages(given) for key, given in limits.get("urgencies", {}).items()}}
 
 
 def _calendar(settings: dict) -> WorkingCalendar:

@@ -34,6 +34,8 @@ class Station(Aggregate):
         self.specialists: dict[str, dict] = {}
         #: who left: their staff rows are removed from the read model (a list: snapshots keep it)
         self.former_specialists: list[str] = []
+        #: its own limits, shorter than the platform's (services/intake/time_limits.py)
+        self.time_limits: dict = {}
 
     @event("StationSettingsChanged")
     def change_settings(self, changes: dict, reason: str, by: dict) -> None:

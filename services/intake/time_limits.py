@@ -3,6 +3,11 @@
 Limits are written like ``1h`` or ``4d``: ``s``, ``m`` and ``h`` are working seconds, minutes
 and hours; ``d`` is working days, each as long as the station's working day. A warning is due
 when ``warn_before`` (a share of the limit) is left.
+
+The platform's limits (``TIME_LIMITS``) are the longest any station may give. A station may set
+its own, shorter ones (its ``time_limits``): a default per stage, and per category and per
+urgency. A demand's stage runs on the most specific that is set: its urgency's, else its
+category's, else the station's default, else the platform's.
 """
 from __future__ import annotations
 
@@ -43,10 +48,25 @@ class TimeLimits:
     def seconds(self, limit: str, calendar: WorkingCalendar) -> float:
         return working_seconds(self.settings[limit], calendar)
 
-    def start(self, limit: str, calendar: WorkingCalendar, at: datetime) -> dict:
-        """A stage's clock starting at ``at`` with the whole limit ahead."""
-        seconds = self.seconds(limit, calendar)
+    def start(self, limit: str, calendar: WorkingCalendar, at: datetime, station: dict | None = None,
+              category: str | None = None, urgency: str | None = None) -> dict:
+        """A stage's clock starting at ``at`` with the whole limit ahead: the station's own
+        (``station``: its ``time_limits``) for the demand's category and urgency, if it set one."""
+        chosen = _chosen(station or {}, limit, category, urgency) or self.settings[limit]
+        seconds = working_seconds(chosen, calendar)
         return self.resume(seconds, calendar, at, limit=seconds)
+
+    def out_of_bounds(self, station: dict, calendar: WorkingCalendar) -> dict:
+        """Where a station's own limits are longer than the platform's (``{}``: none are), as
+        the details of the refusal, by where each was given."""
+        problems: dict = {}
+        for group, key, limits in _given(station):
+            for stage, amount in limits.items():
+                if working_seconds(amount, calendar) > self.seconds(stage, calendar):
+                    where = problems.setdefault(group, {})
+                    where = where.setdefault(key, {}) if key else where
+                    where[stage] = [f"longer than the platform's {self.settings[stage]}"]
+        return problems
 
     def resume(self, remaining: float, calendar: WorkingCalendar, at: datetime, *, limit: float) -> dict:
         """A stage's clock running from ``at`` with ``remaining`` working seconds left."""
@@ -58,3 +78,20 @@ class TimeLimits:
                            {"calendar": calendar.to_config()}) from None
         return deadline(limit=limit, started_at=at.isoformat(), due_at=due_at.isoformat(),
                         warn_at=warn_at.isoformat())
+
+
+def _chosen(station: dict, stage: str, category: str | None, urgency: str | None) -> str | None:
+    for found in ((station.get("urgencies") or {}).get(urgency or ""),
+                  (station.get("categories") or {}).get(category or ""),
+                  station.get("default")):
+        if found and found.get(stage):
+            return found[stage]
+    return None
+
+
+def _given(station: dict):
+    """(group, key, {stage: limit}) for each set of limits a station gave."""
+    yield "default", None, station.get("default") or {}
+    for group in ("categories", "urgencies"):
+        for key, limits in (station.get(group) or {}).items():
+            yield group, key, limits

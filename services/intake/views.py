@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from services.intake.demand import Demand
 from services.intake.station import Station
 
 
-def demand_view(record: dict, now: datetime, overdue: bool) -> dict:
-    """A demand as shown at ``now``: its record with the state of each stage's clock."""
-    return {**record, "overdue": overdue,
+def demand_view(record: dict, now: datetime, overdue: bool, zone: ZoneInfo) -> dict:
+    """A demand as shown at ``now``: its record with the state of each stage's clock, and its
+    station's time zone (the gateway shows its instants there)."""
+    return {**record, "overdue": overdue, "time_zone": zone.key,
             "deadlines": {stage: _deadline(clock, now) for stage, clock in record["deadlines"].items()}}
 
 
@@ -88,6 +90,7 @@ def station_view(station: Station) -> dict:
         "calendar": station.calendar,
         "parent_platform": station.parent_platform,
         "auto_accept": station.auto_accept,
+        "time_limits": getattr(station, "time_limits", {}),
         "construction": station.construction,
         "specialists": sorted(station.specialists.values(), key=lambda s: s["staff_id"]),
         "registered_at": station.created_on.isoformat(),

@@ -6,6 +6,7 @@ from datetime import datetime
 import pytest
 
 from shared import metrics
+from shared.calendar import WorkingCalendar
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from tests import factories
 from tests.conftest import SHANGHAI
@@ -418,7 +419,7 @@ def test_a_read_of_one_demand_comes_from_its_row_and_shows_what_the_aggregate_wo
     def aggregate_view():
         demand = intake.repository.get(uuid.UUID(demand_id))
         now = intake.clock()
-        return demand_view(demand_record(demand), now, demand.overdue(now))
+        return demand_view(demand_record(demand), now, demand.overdue(now), SHANGHAI)
 
     def read(viewer):
         with monkeypatch.context() as patched:
@@ -442,6 +443,39 @@ def test_a_read_of_one_demand_comes_from_its_row_and_shows_what_the_aggregate_wo
         read({"role": "institution", "subject": str(uuid.uuid4())})
     with pytest.raises(NotFound):
         read({"role": "enterprise", "subject": factories.credit_code()})
+
+
+def test_a_station_sets_shorter_limits_per_category_and_urgency_within_the_platform_s(station):
+    intake = station.apps["intake"]
+    station_id = station.station["id"]
+    own = {"default": {"first_response": "30m"}, "categories": {"metrology": {"assessment": "1d"}},
+           "urgencies": {"urgent": {"follow_up": "4h"}}}
+    changed = intake.change_station_settings(station_id, {"time_limits": own, "reason": "站内承诺"},
+                                             SPECIALIST)
+    assert changed["time_limits"] == own
+    testing, metrology = submit(station), submit(station, category="metrology", items=["caliper"])
+    # Friday 17:25: five minutes left that day, the rest after the Monday holiday.
+    assert in_local(testing["deadlines"]["first_response"]["due_at"]) == "Tue 2026-12-01 09:25"
+    assert testing["deadlines"]["assessment"]["limit_seconds"] == \
+        4 * metrology["deadlines"]["assessment"]["limit_seconds"]
+
+    limits, calendar = intake.limits, WorkingCalendar()
+    at = datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI)
+    stored = intake.station(station_id)["time_limits"]
+    assert limits.start("follow_up", calendar, at, stored, "metrology", "urgent")["limit"] == 4 * 3600
+    assert limits.start("follow_up", calendar, at, stored, "metrology", "normal")["limit"] == \
+        limits.seconds("follow_up", calendar)  # nothing set for it here: the platform's
+
+    for refused, where in (({"default": {"assessment": "5d"}}, "default"),
+                           ({"urgencies": {"urgent": {"follow_up": "6d"}}}, "urgencies")):
+        with pytest.raises(Invalid) as error:
+            intake.change_station_settings(station_id, {"time_limits": refused, "reason": "x"}, SPECIALIST)
+        assert where in error.value.fields["time_limits"]
+    for malformed in ({"urgencies": {"whenever": {"follow_up": "1d"}}}, {"default": {"assessment": "2 days"}},
+                      {"categories": {"cooking": {"assessment": "1d"}}}):
+        with pytest.raises(Invalid):
+            intake.change_station_settings(station_id, {"time_limits": malformed, "reason": "x"}, SPECIALIST)
+    assert intake.station(station_id)["time_limits"] == own  # nothing refused was kept
 
 
 def test_a_station_changes_its_calendar_and_rules_and_new_clocks_run_on_them(station):
