@@ -8,8 +8,8 @@ from nameko.exceptions import RpcTimeout, UnknownService
 from werkzeug.wrappers import Response
 
 from shared.errors import (
-    Conflict, Disposed, Forbidden, InsufficientData, Invalid, NotFound, TooManyAttempts, Unauthenticated,
-    Unsupported)
+    Conflict, Disposed, Forbidden, InsufficientData, Invalid, NotFound, TooManyAttempts,
+    Unauthenticated, Unsupported)
 
 log = logging.getLogger(__name__)
 

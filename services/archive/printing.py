@@ -47,8 +47,9 @@ def print_dossier(printable: dict, verification: dict, printed_by: dict, printed
                                    "printed_by": printed_by, "printed_at": printed_at},
                                   ensure_ascii=False))
     try:
-        done = subprocess.run([sys.executable, "-m", __name__, str(request), str(target), str(files)],
-                              capture_output=True, text=True, timeout=RENDER_SECONDS)
+        done = subprocess.run(
+            [sys.executable, "-m", __name__, str(request), str(target), str(files)],
+            capture_output=True, text=True, timeout=RENDER_SECONDS)
     finally:
         request.unlink(missing_ok=True)
     if done.returncode != 0:
@@ -137,7 +138,8 @@ def _parties(dossier: dict, printable: dict) -> str:
     return _fields([
         ("企业", _text(enterprise.get("name"))),
         ("统一社会信用代码", _code(enterprise.get("credit_code"))),
-        ("企业联系人", _text(" ".join(filter(None, (enterprise.get("contact"), enterprise.get("phone")))))),
+        ("企业联系人", _text(" ".join(filter(None, (enterprise.get("contact"),
+                                                    enterprise.get("phone")))))),
         ("服务工作站", _text(printable.get("station")) + " " + _code(dossier.get("station_id"))),
         ("服务机构", _text(printable.get("institution") or ("未指派" if not assignment else ""))
          + " " + _code(assignment.get("institution_id"))),
@@ -185,10 +187,11 @@ def _verification(report: dict, demand_id: str) -> str:
 def _files(described: list[dict], broken: dict[str, str]) -> str:
     if not described:
         return "<p>本案卷未载明任何文件。</p>"
+    def held(sha256: str) -> str:
+        return "已嵌入本文件" if sha256 not in broken else "未嵌入：" + _file_problem(broken[sha256])
     rows = "".join(
         f"<tr><td>{_text(f['name'])}</td><td>{_label(EVENT_LABELS, f['named_by'])}</td>"
-        f"<td class=\"hash\">{_text(f['sha256'])}</td>"
-        f"<td>{_text('已嵌入本文件' if f['sha256'] not in broken else '未嵌入：' + _file_problem(broken[f['sha256']]))}</td></tr>"
+        f"<td class=\"hash\">{_text(f['sha256'])}</td><td>{_text(held(f['sha256']))}</td></tr>"
         for f in described)
     return ("<table><thead><tr><th>文件名</th><th>载于</th><th>SHA-256</th><th>本文件中</th></tr>"
             f"</thead><tbody>{rows}</tbody></table>"

@@ -416,12 +416,14 @@ class Archive(FollowsUpstreams):
         return self.seals.due(query["after"], query["per_page"])
 
     def place_legal_hold(self, demand_id: str, payload: dict, by: dict) -> dict:
+        reason = load_command(RetentionAct, payload)["reason"]
         self._found(self.generation(), demand_id)
-        return self.seals.place_legal_hold(str(demand_id), load_command(RetentionAct, payload)["reason"], by)
+        return self.seals.place_legal_hold(str(demand_id), reason, by)
 
     def release_legal_hold(self, demand_id: str, payload: dict, by: dict) -> dict:
+        reason = load_command(RetentionAct, payload)["reason"]
         self._found(self.generation(), demand_id)
-        return self.seals.release_legal_hold(str(demand_id), load_command(RetentionAct, payload)["reason"], by)
+        return self.seals.release_legal_hold(str(demand_id), reason, by)
 
     def dispose(self, demand_id: str, payload: dict, by: dict) -> dict:
         """Dispose of a sealed dossier past its retention: the act recorded (the tombstone: who,

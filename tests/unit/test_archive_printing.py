@@ -11,7 +11,6 @@ import pytest
 from services.archive.files import ArchiveFiles
 from services.archive.printing import print_dossier, render
 from tests import factories
-from tests.conftest import PG  # noqa: F401 (the platform's stores)
 from tests.unit.conftest import store_config
 from tests.unit.test_intake import upload
 
