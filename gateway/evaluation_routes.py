@@ -11,7 +11,7 @@ import io
 
 from werkzeug.wrappers import Response
 
-from gateway.http import route
+from gateway.http import language_of, route
 from gateway.schemas import (
     CheckPage, CheckView, ComplaintPage, ComplaintView, ConfigurationPage, ConfigurationView,
     EvaluationPage, EvaluationView, FiguresView, ImprovementActionPage, ImprovementActionView,
@@ -20,6 +20,7 @@ from shared.commands import (
     CloseImprovement, ComplaintNote, EvaluationQuery, FileComplaint, ListComplaints,
     ListEvaluations, ListImprovementActions, Paging, PublishEvaluation, RecordCheck,
     RegisterConfiguration, ResolveComplaint, TrendQuery, WithdrawEvaluation)
+from shared.vocabulary import DIMENSION_LABELS, INDICATOR_LABELS, UNIT_LABELS
 
 READERS = ("supervisor", "specialist", "institution")
 HANDLERS = ("specialist", "supervisor")
@@ -129,8 +130,8 @@ class EvaluationRoutes:
            query=EvaluationQuery,
            summary="Score a scope's period (not published): figures, indicator scores, grade")
     def get_report(self, request, principal, query):
-        report = self.evaluation.get_report(query, self._viewer(principal))
-        return as_csv(report) if query.get("format") == "csv" else report
+        report = labelled(self.evaluation.get_report(query, self._viewer(principal)), language_of(request))
+        return as_csv(report, language_of(request)) if query.get("format") == "csv" else report
 
     @route("GET", "/api/v1/evaluation/trend", roles=READERS, response=TrendView, query=TrendQuery,
            summary="Scores and indicator values of consecutive months, quarters or years")
@@ -161,8 +162,9 @@ class EvaluationRoutes:
     @route("GET", "/api/v1/evaluations/<evaluation_id>", roles=READERS, response=EvaluationView,
            query={"format": FORMAT}, summary="A published evaluation (format=csv for a spreadsheet)")
     def get_evaluation(self, request, principal, evaluation_id):
-        published = self.evaluation.get_evaluation(evaluation_id, self._viewer(principal))
-        return as_csv(published) if request.args.get("format") == "csv" else published
+        published = labelled(self.evaluation.get_evaluation(evaluation_id, self._viewer(principal)),
+                             language_of(request))
+        return as_csv(published, language_of(request)) if request.args.get("format") == "csv" else published
 
     @route("GET", "/api/v1/improvement-actions", roles=READERS, response=ImprovementActionPage,
            query=ListImprovementActions,
@@ -184,28 +186,53 @@ class EvaluationRoutes:
         return self.evaluation.improve(action_id, "close", payload, principal.as_actor())
 
 
-CSV_COLUMNS = ("section", "dimension", "id", "name", "unit", "value", "score", "weight")
+CSV_COLUMNS = {
+    "zh-CN": ("部分", "维度", "编号", "名称", "单位", "数值", "得分", "权重"),
+    "en": ("section", "dimension", "id", "name", "unit", "value", "score", "weight"),
+}
+SECTIONS = {"zh-CN": {"total": "总分", "dimension": "维度", "indicator": "指标", "figure": "原始数据",
+                      "configuration": "指标配置"},
+            "en": {"total": "total", "dimension": "dimension", "indicator": "indicator",
+                   "figure": "figure", "configuration": "configuration"}}
 
 
-def as_csv(report: dict) -> Response:
-    """A report as one CSV table: the total, each dimension and indicator, then raw figures."""
+def labelled(report: dict, language: str) -> dict:
+    """A report whose dimensions, indicators and units also carry their names in ``language``
+    (``label``, ``unit_label``); a dimension a configuration added keeps the name it was given."""
+    def label(labels, code, given):
+        return labels.get(code, {}).get(language, given)
+    return {**report, "dimensions": [
+        {**dimension, "label": label(DIMENSION_LABELS, dimension["id"], dimension["name"]),
+         "indicators": [{**line, "label": label(INDICATOR_LABELS, line["id"], line["name"]),
+                         "unit_label": label(UNIT_LABELS, line["unit"], line["unit"])}
+                        for line in dimension["indicators"]]}
+        for dimension in report["dimensions"]]}
+
+
+def as_csv(report: dict, language: str = "zh-CN") -> Response:
+    """A labelled report as one CSV table in ``language`` (Chinese unless English is asked
+    for): the total, each dimension and indicator, then raw figures. It starts with a byte order
+    mark, so a spreadsheet opened on a Chinese desktop reads it as UTF-8."""
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerow(("total", "", _text(report["scope"]), f"{report['period']} "
+    sections = SECTIONS[language]
+    writer.writerow(CSV_COLUMNS[language])
+    writer.writerow((sections["total"], "", _text(report["scope"]), f"{report['period']} "
                      f"({report['first_day']}..{report['last_day']})",
-                     _text(f"configuration {report['configuration_version']}"),
+                     _text(f"{sections['configuration']} {report['configuration_version']}"),
                      _text(report["grade"] or ""), _cell(report["total"]), ""))
     for dimension in report["dimensions"]:
-        writer.writerow(("dimension", _text(dimension["id"]), _text(dimension["id"]),
-                         _text(dimension["name"]), "", "", _cell(dimension["score"]),
-                         dimension["weight"]))
+        writer.writerow((sections["dimension"], _text(dimension["id"]), _text(dimension["id"]),
+                         _text(dimension.get("label", dimension["name"])), "", "",
+                         _cell(dimension["score"]), dimension["weight"]))
         for line in dimension["indicators"]:
-            writer.writerow(("indicator", _text(dimension["id"]), _text(line["id"]),
-                             _text(line["name"]), _text(line["unit"]), _cell(line["value"]),
+            writer.writerow((sections["indicator"], _text(dimension["id"]), _text(line["id"]),
+                             _text(line.get("label", line["name"])),
+                             _text(line.get("unit_label", line["unit"])), _cell(line["value"]),
                              _cell(line["score"]), line["weight"]))
     for figure, value in report["figures"].items():
-        writer.writerow(("figure", "", _text(figure), "", "", _cell(value), "", ""))
+        writer.writerow((sections["figure"], "", _text(figure), "", "", _cell(value), "", ""))
     name = f"evaluation-{report['scope'].replace(':', '-')}-{report['period']}.csv"
     return Response(out.getvalue(), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -243,8 +243,12 @@ def _titled(response, request) -> None:
     labels = ERROR_LABELS.get(body.get("error"))
     if labels is None:
         return
-    language = request.accept_languages.best_match(("zh-CN", "en"), default="zh-CN")
-    response.set_data(json.dumps({**body, "title": labels[language]}, ensure_ascii=False))
+    response.set_data(json.dumps({**body, "title": labels[language_of(request)]}, ensure_ascii=False))
+
+
+def language_of(request) -> str:
+    """The language a person reads the answer in: Chinese unless the request prefers English."""
+    return request.accept_languages.best_match(("zh-CN", "en"), default="zh-CN")
 
 
 def unmatched(service_cls, method: str, path: str) -> ApiError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from gateway.http import route
+from gateway.http import language_of, route
 from gateway.schemas import CursorPage
 from shared.commands import ChooseNoticePreferences, ListNotices
 
@@ -44,21 +44,17 @@ def _reader(principal) -> str:
     return principal.person or f"{principal.role}:{principal.subject}"
 
 
-def _language(request) -> str:
-    return request.accept_languages.best_match(("zh-CN", "en"), default="zh-CN")
-
-
 class NoticeRoutes:
     @route("GET", "/api/v1/notifications", roles=READERS, query=ListNotices, response=NoticePage,
            summary="Your notices, newest first, in the language Accept-Language prefers; "
                    "unread=true for those you have not read")
     def list_notices(self, request, principal, query):
-        return self.notices.inbox(_reader(principal), _acts(principal), query, _language(request))
+        return self.notices.inbox(_reader(principal), _acts(principal), query, language_of(request))
 
     @route("POST", "/api/v1/notifications/<notice_id>/read", roles=READERS, response=NoticeView,
            summary="Mark a notice read (for you; others of your organisation read their own)")
     def read_notice(self, request, principal, notice_id):
-        return self.notices.mark_read(notice_id, _reader(principal), _acts(principal), _language(request))
+        return self.notices.mark_read(notice_id, _reader(principal), _acts(principal), language_of(request))
 
     @route("GET", "/api/v1/notifications/preferences", roles=READERS, response=NoticePreferencesView,
            summary="Your channels besides the inbox, and the language of what is sent to you")

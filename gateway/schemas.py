@@ -388,6 +388,8 @@ class CatalogueView(Schema):
     indicators = fields.Dict(required=True)
     errors = fields.Dict(required=True)
     notices = fields.Dict(required=True, metadata={"description": "the kinds of notice"})
+    dimensions = fields.Dict(required=True, metadata={"description": "the default configuration's dimensions"})
+    units = fields.Dict(required=True, metadata={"description": "the indicators' units"})
 
 
 class Health(Schema):
@@ -486,7 +488,9 @@ class FiguresView(Schema):
 class IndicatorLine(Schema):
     id = fields.String(required=True)
     name = fields.String(required=True)
+    label = fields.String(metadata={"description": "its name in the language Accept-Language prefers"})
     unit = fields.String(required=True)
+    unit_label = fields.String(metadata={"description": "the unit in that language"})
     value = fields.Float(allow_none=True, required=True, metadata={"description": "null: no data"})
     score = fields.Float(allow_none=True, required=True, metadata={"description": "0-100; null: not scored"})
     weight = fields.Float(required=True)
@@ -498,7 +502,8 @@ class IndicatorLine(Schema):
 
 class DimensionLine(Schema):
     id = fields.String(required=True)
-    name = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "as the configuration names it"})
+    label = fields.String(metadata={"description": "its name in the language Accept-Language prefers"})
     weight = fields.Float(required=True)
     score = fields.Float(allow_none=True, required=True)
     indicators = fields.List(fields.Nested(IndicatorLine), required=True)

@@ -149,6 +149,21 @@ INDICATOR_LABELS = _both({
     "management_checklist": ("建设与管理达标", "Construction and management checklist"),
 })
 
+#: The dimensions of the provisional default configuration (services/evaluation/indicators.yaml).
+DIMENSION_LABELS = _both({
+    "volume": ("服务量", "Service volume"), "timeliness": ("服务时效", "Timeliness"),
+    "outcome": ("服务成效与满意度", "Outcome and satisfaction"),
+    "compliance": ("监督与合规", "Supervision and compliance"), "resources": ("资源保障", "Resources"),
+})
+
+UNIT_LABELS = _both({
+    "demands": ("项需求", "demands"), "enterprises": ("家企业", "enterprises"), "hours": ("小时", "hours"),
+    "institutions": ("家机构", "institutions"), "people": ("人", "people"),
+    "per 100 demands": ("每百项需求", "per 100 demands"), "per 100 services": ("每百项服务", "per 100 services"),
+    "points (1-5)": ("分（1-5）", "points (1-5)"), "services per institution": ("项服务/机构", "services per institution"),
+    "share": ("比例", "share"), "working hours": ("工作小时", "working hours"), "yes/no": ("是/否", "yes/no"),
+})
+
 ERROR_LABELS = _both({
     "validation_failed": ("填写的内容有误", "Some values are not valid"),
     "malformed_json": ("请求格式错误", "The request is malformed"),
@@ -207,5 +222,5 @@ NOTICE_LABELS = _both({
 
 def catalogue() -> dict:
     return {"categories": CATEGORY_LABELS, "statuses": STATUS_LABELS, "stages": STAGE_LABELS,
-            "events": EVENT_LABELS, "indicators": INDICATOR_LABELS, "errors": ERROR_LABELS,
-            "notices": NOTICE_LABELS}
+            "events": EVENT_LABELS, "indicators": INDICATOR_LABELS, "dimensions": DIMENSION_LABELS,
+            "units": UNIT_LABELS, "errors": ERROR_LABELS, "notices": NOTICE_LABELS}

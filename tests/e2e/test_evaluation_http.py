@@ -223,11 +223,22 @@ def test_a_scripted_month_yields_the_figures_recomputed_from_the_script(platform
     assert published["figures"] == default["figures"] and published["total"] == again["total"]
     assert ok(api.call("POST", "/api/v1/evaluations", as_=SUPERVISOR,
                        json={"scope": scope, "period": month}), 409)["details"]["evaluation_id"] == published["id"]
-    exported = api.call("GET", f"/api/v1/evaluations/{published['id']}?format=csv", as_=SPECIALIST)
+    exported = api.call("GET", f"/api/v1/evaluations/{published['id']}?format=csv", as_=SPECIALIST,
+                        headers={"Accept-Language": "en"})
     assert exported.status_code == 200 and exported.headers["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert rows[0]["section"] == "total" and float(rows[0]["score"]) == pytest.approx(published["total"], abs=0.01)
     assert {r["id"]: float(r["value"]) for r in rows if r["section"] == "figure"}["demands_submitted"] == 6
+    # For a district bureau: Chinese by default, headers, sections, indicator names and units.
+    chinese = api.call("GET", f"/api/v1/evaluations/{published['id']}?format=csv", as_=SPECIALIST)
+    assert chinese.content.startswith("\ufeff".encode())  # a spreadsheet reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(chinese.content.decode("utf-8-sig"))))
+    assert list(rows[0])[:4] == ["部分", "维度", "编号", "名称"] and rows[0]["部分"] == "总分"
+    first_response = [r for r in rows if r["编号"] == "first_response_hours"][0]
+    assert first_response["部分"] == "指标" and first_response["单位"] == "工作小时"
+    assert first_response["名称"] == "首次响应时长"
+    shown = ok(api.call("GET", f"/api/v1/evaluations/{published['id']}", as_=SPECIALIST))
+    assert {d["id"]: d["label"] for d in shown["dimensions"]}["timeliness"] == "服务时效"
     trend = ok(api.call("GET", f"/api/v1/evaluation/trend?scope={scope}&period={month[:4]}&every=month",
                         as_=SUPERVISOR))
     assert len(trend["points"]) == 12

@@ -4,6 +4,8 @@ the audit trail, the indicators, and exactly the error codes the gateway answers
 import re
 from pathlib import Path
 
+import yaml
+
 from gateway.protocol import ANSWERS
 from onestop.disclosure_docs import dossier_events
 from services.accounts.readmodel import AUDITED
@@ -14,6 +16,7 @@ from shared.catalogue import CATEGORIES, DEMAND_STATUSES
 from shared.vocabulary import catalogue
 
 GATEWAY = Path(__file__).resolve().parents[2] / "gateway"
+DEFAULT_CONFIGURATION = GATEWAY.parent / "services" / "evaluation" / "indicators.yaml"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -23,6 +26,9 @@ def test_every_code_a_person_meets_has_both_labels():
     assert set(labels["statuses"]) == set(DEMAND_STATUSES)
     assert set(labels["stages"]) == {*STAGES, *COMPLAINT_STAGES}
     assert set(labels["indicators"]) == set(INDICATORS)
+    assert set(labels["units"]) == {indicator.unit for indicator in INDICATORS.values()}
+    default = yaml.safe_load(DEFAULT_CONFIGURATION.read_text(encoding="utf-8"))
+    assert set(labels["dimensions"]) == {dimension["id"] for dimension in default["dimensions"]}
     assert {*dossier_events(), *AUDITED} <= set(labels["events"])
     for group in labels.values():
         for code, both in group.items():
