@@ -9,16 +9,19 @@ from marshmallow import Schema, fields
 from werkzeug.wrappers import Response
 
 from gateway.auth import PERSON
-from gateway.errors import json_response
+from gateway.errors import ApiError, json_response
 from gateway.http import route
 from gateway.schemas import CursorPage
 from shared.commands import (
     ChangePassword, ChangeRole, CreatePerson, ListAudit, ListOrganisations, ListPersons, Refresh,
     SelfRegistration, RegisterOrganisation, SecondFactorCode, SetEnabled, SignIn,
-    VerifyEnterprise)
-from shared.config import issuer as configured_issuer
+    VerifyEnterprise, load_command)
+from shared.config import issuer as configured_issuer, section
 
 ADMINISTRATORS = ("operator", "enterprise")
+#: A browser's refresh token: HttpOnly, sent only to the session endpoints, never cross-site.
+REFRESH_COOKIE = "onestop_refresh"
+SESSIONS_PATH = "/api/v1/sessions"
 
 
 class PersonView(Schema):
@@ -81,9 +84,9 @@ class Tokens(Schema):
     access_token = fields.String(required=True, metadata={"description": "ES256 JWT, at most 10 minutes"})
     token_type = fields.String(required=True)
     expires_in = fields.Integer(required=True, metadata={"description": "seconds"})
-    refresh_token = fields.String(required=True, metadata={
+    refresh_token = fields.String(allow_none=True, required=True, metadata={
         "description": "single use: each refresh returns a new one; a used one presented again "
-                       "ends the session"})
+                       "ends the session (null: it is in the HttpOnly cookie onestop_refresh)"})
     must_change_password = fields.Boolean(required=True)
     pending = fields.String(allow_none=True, required=True, metadata={
         "enum": ["password_change", "verification", "second_factor_setup", None],
@@ -102,18 +105,42 @@ class AccountRoutes:
            summary="Sign in with a sign-in name and password. Every failure gets the same 401; "
                    "after 5 in a row the name is locked for 15 minutes (429, Retry-After)")
     def sign_in(self, request, payload):
-        return self.accounts.sign_in(payload)
+        in_cookie = load_command(SignIn, payload)["refresh_cookie"]
+        tokens = self.accounts.sign_in({key: value for key, value in payload.items()
+                                        if key != "refresh_cookie"})
+        return self._tokens_answer(request, tokens, 201, in_cookie)
 
     @route("POST", "/api/v1/sessions/refresh", body=Refresh, response=Tokens, answers=(401,),
-           summary="New tokens for a refresh token, which is used up")
+           summary="New tokens for a refresh token (in the body, or the session's cookie), which "
+                   "is used up")
     def refresh(self, request, payload):
-        return self.accounts.refresh(payload)
+        token, from_cookie = _refresh_token(request, payload)
+        return self._tokens_answer(request, self.accounts.refresh({"refresh_token": token}), 200,
+                                   from_cookie)
 
     @route("POST", "/api/v1/sessions/end", body=Refresh, status=204, answers=(401,),
-           summary="Sign out: the session's refresh token is refused from now on")
+           summary="Sign out: the session's refresh token (in the body, or its cookie, which is "
+                   "cleared) is refused from now on")
     def sign_out(self, request, payload):
-        self.accounts.sign_out(payload)
-        return Response(status=204)
+        token, from_cookie = _refresh_token(request, payload)
+        self.accounts.sign_out({"refresh_token": token})
+        ended = Response(status=204)
+        if from_cookie:
+            ended.delete_cookie(REFRESH_COOKIE, path=SESSIONS_PATH, secure=_secure(request),
+                                httponly=True, samesite="Strict")
+        return ended
+
+    def _tokens_answer(self, request, tokens: dict, status: int, in_cookie: bool) -> Response:
+        """The tokens as JSON; for a browser, the refresh token as a cookie instead."""
+        if not in_cookie:
+            return json_response(Tokens().dump(tokens), status)
+        answer = json_response(Tokens().dump({**tokens, "refresh_token": None}), status,
+                               {"Cache-Control": "no-store"})
+        hours = float(section(self.config, "AUTH").get("refresh_token_hours") or 168)
+        answer.set_cookie(REFRESH_COOKIE, tokens["refresh_token"], max_age=int(hours * 3600),
+                          path=SESSIONS_PATH, secure=_secure(request), httponly=True,
+                          samesite="Strict")
+        return answer
 
     @route("GET", "/.well-known/jwks.json", summary="The public keys that verify access tokens")
     def jwks(self, request):
@@ -247,3 +274,19 @@ class AccountRoutes:
                    "minutes) or enable it again, with the reason")
     def set_enabled(self, request, principal, person_id, payload):
         return self.accounts.set_enabled(person_id, payload, principal.as_actor())
+
+
+def _refresh_token(request, payload: dict) -> tuple[str, bool]:
+    """The refresh token the body names, else the session's cookie (and whether it was that)."""
+    if payload.get("refresh_token"):
+        return payload["refresh_token"], False
+    if request.cookies.get(REFRESH_COOKIE):
+        return request.cookies[REFRESH_COOKIE], True
+    raise ApiError(401, "unauthorized", "请重新登录：没有刷新令牌（请求体或会话 Cookie）",
+                   {"refresh_token": ["missing"]})
+
+
+def _secure(request) -> bool:
+    """Secure cookies wherever the browser came over HTTPS (directly or through the ingress);
+    the embedded mode on 127.0.0.1 serves plain HTTP."""
+    return request.scheme == "https" or request.headers.get("X-Forwarded-Proto") == "https"

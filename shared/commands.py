@@ -670,6 +670,9 @@ class SignIn(Command):
     code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=10),
                          metadata={"description": "the authenticator's six digits, where the "
                                                   "person has a second factor"})
+    refresh_cookie = fields.Boolean(load_default=False, metadata={
+        "description": "true (a browser): the refresh token is set as an HttpOnly cookie for "
+                       "/api/v1/sessions, not returned in the body, so no script can read it"})
 
 
 class SecondFactorCode(Command):
@@ -677,7 +680,8 @@ class SecondFactorCode(Command):
 
 
 class Refresh(Command):
-    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    refresh_token = fields.String(load_default=None, validate=validate.Length(min=1, max=200),
+                                  metadata={"description": "absent: the session's cookie"})
 
 
 class ChangePassword(Command):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import jwt
 import pytest
+import requests
 
 from tests import factories
 from tests.conftest import wait_for
@@ -170,6 +171,42 @@ def test_a_refresh_token_serves_once(platform):
     # The replay ended the session: the thief and the owner both sign in again.
     assert api.call("POST", "/api/v1/sessions/refresh",
                     json={"refresh_token": renewed.json()["refresh_token"]}).status_code == 401
+
+
+def test_a_browser_keeps_its_refresh_token_in_an_http_only_cookie_no_script_can_read(platform):
+    api = platform.api
+    made = api.call("POST", "/api/v1/persons", as_=("operator", "ops-1"), json={
+        "organisation_id": api.call("POST", "/api/v1/organisations", as_=("operator", "ops-1"), json={
+            "kind": "agency", "party": "nansha-amr", "name": "南沙区市场监督管理局"}).json()["id"],
+        "sign_in_name": "lin.cookie", "name": "林检", "roles": ["supervisor"]}).json()
+    browser = requests.Session()
+    signed_in = browser.post(api.base + "/api/v1/sessions", timeout=10, json={
+        "sign_in_name": "lin.cookie", "password": made["one_time_password"], "refresh_cookie": True})
+    assert signed_in.status_code == 201 and signed_in.json()["refresh_token"] is None
+    cookie = signed_in.headers["Set-Cookie"]
+    assert "onestop_refresh=" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "Path=/api/v1/sessions" in cookie and "Secure" not in cookie  # plain HTTP on 127.0.0.1
+    first = browser.cookies["onestop_refresh"]
+
+    renewed = browser.post(api.base + "/api/v1/sessions/refresh", json={}, timeout=10)
+    assert renewed.status_code == 200 and renewed.json()["refresh_token"] is None
+    assert renewed.json()["access_token"] and browser.cookies["onestop_refresh"] != first
+    # The cookie is used up like any refresh token: presented again, it ends the session.
+    stolen = requests.post(api.base + "/api/v1/sessions/refresh", json={}, timeout=10,
+                           cookies={"onestop_refresh": first})
+    assert stolen.status_code == 401
+    assert browser.post(api.base + "/api/v1/sessions/refresh", json={}, timeout=10).status_code == 401
+
+    again = browser.post(api.base + "/api/v1/sessions", timeout=10, json={
+        "sign_in_name": "lin.cookie", "password": made["one_time_password"], "refresh_cookie": True})
+    assert again.status_code == 201
+    ended = browser.post(api.base + "/api/v1/sessions/end", json={}, timeout=10)
+    assert ended.status_code == 204 and "onestop_refresh=;" in ended.headers["Set-Cookie"]
+    assert "onestop_refresh" not in browser.cookies
+    nothing = browser.post(api.base + "/api/v1/sessions/refresh", json={}, timeout=10)
+    assert nothing.status_code == 401 and nothing.json()["error"] == "unauthorized"
+    # Without the cookie option, tokens come in the body as before.
+    assert api.sign_in("lin.cookie", made["one_time_password"]).json()["refresh_token"]
 
 
 def test_an_enterprise_registers_itself_is_verified_by_a_specialist_and_sees_its_demands(platform):
