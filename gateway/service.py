@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
 
 from gateway.account_routes import AccountRoutes
+from gateway.console import console_file, console_folder
 from gateway.dead_letter_routes import DeadLetterRoutes
 from gateway.disclosure import disclosed
 from gateway.errors import ApiError, json_response
@@ -480,7 +481,11 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
     @route(FALLBACK_METHODS, "/", documented=False)
     @route(FALLBACK_METHODS, "/<path:path>", documented=False)
     def fallback(self, request, path=""):
-        raise unmatched(type(self), request.method, request.path)
+        folder = console_folder(self.config)
+        page = console_file(request, folder, path) if folder is not None else None
+        if page is None:
+            raise unmatched(type(self), request.method, request.path)
+        return page
 
     def _record_access(self, principal, demand_id: str, action: str, everyone: bool = False) -> None:
         """A supervisor's read, export or verification of a dossier, and anyone's download of

@@ -154,6 +154,9 @@ def _parser() -> argparse.ArgumentParser:
     disclosure = docs.add_parser("disclosure", help="print what each role reads of a dossier "
                                                     "(docs/disclosure.md)")
     disclosure.set_defaults(run=_disclosure)
+    openapi = docs.add_parser("openapi", help="print the HTTP API's OpenAPI document "
+                                              "(console/openapi.json, the console's types)")
+    openapi.set_defaults(run=_openapi)
     partner_schemas = docs.add_parser("partners", help="write the partner events' JSON Schemas")
     partner_schemas.add_argument("folder", nargs="?", default="docs/partners/schemas")
     partner_schemas.set_defaults(run=_partner_schemas)
@@ -162,6 +165,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _up(args, config):
     from onestop.embedded import address_in_use, serve
+    from gateway.console import console_folder  # after the embedded runtime's monkey patching
     from shared.config import data_dir
 
     address = str(config["WEB_SERVER_ADDRESS"])
@@ -184,12 +188,16 @@ def _up(args, config):
     def ready():
         print(f"onestop: ready in {time.monotonic() - started:.1f} s at {url} (API under /api/v1, "
               f"its description at {url}/openapi.json)", flush=True)
+        if console_folder(config) is not None:
+            print(f"onestop: the web console is at {url}/ (sign in there with your name and "
+                  "password)", flush=True)
         if first:
             print(f"onestop: the first operator's account was created. Sign in as "
                   f"\"{first['sign_in_name']}\" with the one-time password\n"
                   f"    {first['password']}\n"
-                  f"onestop: and change it at once (README, \"Trying it\"). It is printed this "
-                  f"once and kept in {first['kept']} (readable by you only).", flush=True)
+                  f"onestop: then choose a password of your own and set up an authenticator app "
+                  f"(the console asks for both; README, \"Trying it\"). The one-time password is "
+                  f"printed this once and kept in {first['kept']} (readable by you only).", flush=True)
         print("onestop: Ctrl-C stops it", flush=True)
     took = serve(config, on_ready=ready)
     print(f"onestop: stopped in {took:.1f} s; the data stays in {folder}", flush=True)
@@ -430,6 +438,13 @@ def _events(args, config):
     from onestop.catalogue import markdown
 
     sys.stdout.write(markdown())
+
+
+def _openapi(args, config):
+    from gateway.openapi import document
+    from gateway.service import GatewayService
+
+    sys.stdout.write(json.dumps(document(GatewayService), ensure_ascii=False, indent=2) + "\n")
 
 
 def _partners(args, config):
