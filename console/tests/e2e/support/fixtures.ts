@@ -1,0 +1,64 @@
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test'
+import AxeBuilder from '@axe-core/playwright'
+import { Platform } from './platform'
+import { readState, type E2eState, type Person } from './state'
+
+/**
+ * The specs' `test`: the console's URL as baseURL, the seeded platform, and a page that fails
+ * its test on any error in the browser's console or any uncaught exception.
+ */
+export const test = base.extend<{ platform: Platform; state: E2eState; consoleErrors: string[] }>({
+  state: async ({}, use) => use(readState()),
+  baseURL: async ({}, use) => use(readState().consoleUrl),
+  platform: async ({}, use) => use(Platform.fromState()),
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = []
+      page.on('console', (message) => {
+        if (message.type() !== 'error') return
+        // The browser logs every 4xx answer; a 401 of the session routes is the expected answer
+        // to "no session yet" (the silent refresh on load) and to "a code is needed".
+        const expected = /Failed to load resource.*\b401\b/.test(message.text()) &&
+          /\/api\/v1\/sessions(\/refresh)?$/.test(new URL(message.location().url || 'http://x/').pathname)
+        if (!expected) errors.push(`${message.text()} (${message.location().url})`)
+      })
+      page.on('pageerror', (error) => errors.push(String(error)))
+      await use(errors)
+      expect(errors, 'errors in the browser console').toEqual([])
+    },
+    { auto: true },
+  ],
+})
+
+export { expect }
+
+/**
+ * Checks a main page: no serious or critical axe-core violation, and a full-page screenshot at
+ * test-results/screenshots/<name>.png (kept as an artefact of the run).
+ */
+export async function checkPage(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle')
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true })
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  const grave = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+  await testInfo.attach(`axe-${name}`, { body: JSON.stringify(grave, null, 2), contentType: 'application/json' })
+  expect(
+    grave.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`),
+    `serious or critical accessibility violations on ${name}`,
+  ).toEqual([])
+}
+
+/** Signs the browser page in as a person through the sign-in form (with a code where they have one). */
+export async function signIn(page: Page, platform: Platform, person: Person): Promise<void> {
+  await page.goto('/sign-in')
+  await page.getByLabel(/账号|Account/).fill(person.name)
+  await page.getByLabel(/^(密码|Password)$/).fill(person.password)
+  await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click()
+  if (person.secret) {
+    const code = page.getByLabel(/验证码|Code/)
+    await code.waitFor()
+    await code.fill(await platform.code(person))
+    await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click()
+  }
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'))
+}
