@@ -70,12 +70,17 @@ class _ReplyListener(nameko_rpc.ReplyListener):
 
 
 class RpcProxy(nameko_rpc.RpcProxy):
-    """Calls ``target_service``; each call waits at most ``GATEWAY.rpc_timeout`` seconds."""
+    """Calls ``target_service``; each call waits at most ``GATEWAY.rpc_timeout`` seconds, or
+    ``timeout`` where the caller must not wait that long (a timer a stopping service waits for)."""
 
     rpc_reply_listener = _ReplyListener()
 
+    def __init__(self, target_service, timeout: float | None = None, **options):
+        super().__init__(target_service, **options)
+        self.fixed_timeout = timeout
+
     def setup(self):
-        self.timeout = float(section(self.container.config, "GATEWAY").get(
+        self.timeout = self.fixed_timeout or float(section(self.container.config, "GATEWAY").get(
             "rpc_timeout", DEFAULT_TIMEOUT))
 
     def get_dependency(self, worker_ctx):

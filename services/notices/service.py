@@ -45,7 +45,9 @@ class NoticesService(EventSourcedService, FollowsIntake, FollowsMatching, Follow
     name = "notices"
     application = EventSourced(Notices)
     channels = Channels()
-    accounts = RpcProxy("accounts")
+    # A sending round waits this long at most for the recipients: a service stopping waits for
+    # the round, and accounts may be stopping too.
+    accounts = RpcProxy("accounts", timeout=5)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def inbox(self, person_id, acts, query, language):

@@ -31,7 +31,7 @@ def credentials(rabbit_config, pg_schema_prefix, tmp_path):
 def test_the_platform_runs_on_a_role_and_a_user_per_service(credentials, rabbit_config, pg_schema_prefix,
                                                             tmp_path):
     assert set(credentials) == {"accounts", "intake", "matching", "evaluation", "archive", "partners",
-                                "gateway"}
+                                "notices", "gateway"}
     assert "ONESTOP_PG_USER" not in credentials["gateway"]  # it holds no data
     platform = Distributed(tmp_path, rabbit_config["AMQP_URI"], PG["dbname"], pg_schema_prefix,
                            service_settings=credentials).start()
