@@ -419,7 +419,7 @@ MATRIX = [
     ("GET /healthz",                                            None,                     200),
     ("GET /readyz",                                             None,                     200),
     ("GET /metrics",                                            None,                     200),
-    ("GET /",                                                   None,                     404),
+    ("GET /",                                                   None,                     200),
     ("GET /api/v1/no-such-endpoint",                            None,                     404),
 ]
 

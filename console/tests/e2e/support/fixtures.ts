@@ -38,6 +38,11 @@ export { expect }
  */
 export async function checkPage(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   await page.waitForLoadState('networkidle')
+  // Transitions still fading in (a form's message, a dialog) would be measured half transparent.
+  // (A function, not a string: the console's content policy forbids evaluating strings.)
+  await page.waitForFunction(() =>
+    ((globalThis as unknown as { document: { getAnimations(): { playState: string }[] } }).document
+      .getAnimations().every((animation) => animation.playState !== 'running')))
   await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true })
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
   const grave = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
