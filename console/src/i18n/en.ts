@@ -1,7 +1,7 @@
-import type { Messages } from './index'
+import type { CommonMessages } from './index'
 
 /** English: every key of zh-CN.ts, no more (a test checks). */
-const en: Messages = {
+const en: CommonMessages = {
   app: {
     title: 'Quality Infrastructure One-Stop Service Platform',
     shortTitle: 'One-Stop Service',
@@ -97,13 +97,6 @@ const en: Messages = {
     password: 'Password',
     done: 'Registered: please sign in',
     haveAccount: 'Have an account? Sign in',
-  },
-  homes: {
-    enterprise: { title: 'Enterprise workspace', description: 'Submit demands, follow your cases, read notices and rate services.' },
-    institution: { title: 'Institution workspace', description: 'Answer offers, follow your assignments and keep your profile up to date.' },
-    specialist: { title: 'Specialist workspace', description: 'Assess demands, match institutions, follow up and revisit.' },
-    supervisor: { title: 'Supervision', description: 'Read dossiers, evaluate the service, handle complaints and spot checks.' },
-    operator: { title: 'Operations', description: 'Stations, organisations, accounts and the running of the platform.' },
   },
   inbox: {
     title: 'Inbox',

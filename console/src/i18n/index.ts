@@ -1,10 +1,30 @@
 import { createI18n } from 'vue-i18n'
-import zhCN from './zh-CN'
-import en from './en'
+import type { Shape } from './shape'
+import common from './zh-CN'
+import commonEn from './en'
+import enterprise from '@/views/enterprise/messages'
+import institution from '@/views/institution/messages'
+import specialist from '@/views/specialist/messages'
+import supervisor from '@/views/supervisor/messages'
+import operator from '@/views/operator/messages'
+
+/** Each role's words live with its views, under the role's name. */
+export const SECTION_MESSAGES = { enterprise, institution, specialist, supervisor, operator }
+type Sections = typeof SECTION_MESSAGES
+
+function merged<L extends 'zh-CN' | 'en'>(locale: L) {
+  return Object.fromEntries(Object.entries(SECTION_MESSAGES).map(([role, both]) => [role, both[locale]])) as {
+    [R in keyof Sections]: Sections[R][L]
+  }
+}
+
+export const zhCN = { ...common, ...merged('zh-CN') }
+export const en = { ...commonEn, ...merged('en') }
 
 /** Every message tree must have the shape of the Chinese one (strings may differ). */
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> }
 export type Messages = Shape<typeof zhCN>
+/** The common words' shape, which en.ts has. */
+export type CommonMessages = Shape<typeof common>
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]

@@ -96,13 +96,6 @@ export default {
     done: '注册成功，请登录',
     haveAccount: '已有账号？去登录',
   },
-  homes: {
-    enterprise: { title: '企业工作台', description: '提交服务需求、跟踪办理进度、查看通知和评价服务。' },
-    institution: { title: '服务机构工作台', description: '处理服务邀约、跟进承接的服务、维护机构信息。' },
-    specialist: { title: '服务专员工作台', description: '受理和评估需求、匹配服务机构、跟进回访。' },
-    supervisor: { title: '监管工作台', description: '查阅服务档案、评价服务质量、处理投诉和抽查。' },
-    operator: { title: '平台运营工作台', description: '管理工作站、机构、账号和平台运行状况。' },
-  },
   inbox: {
     title: '消息中心',
     subject: '标题',

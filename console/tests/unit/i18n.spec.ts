@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import zhCN from '@/i18n/zh-CN'
-import en from '@/i18n/en'
+import { en, zhCN } from '@/i18n'
 
 function keys(tree: object, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([key, value]) =>
@@ -9,6 +8,7 @@ function keys(tree: object, prefix = ''): string[] {
 }
 
 describe('messages', () => {
+  // The common words and every role's (src/views/<role>/messages.ts), merged as the console uses them.
   it('have exactly the same keys in Chinese and English', () => {
     expect(keys(en).sort()).toEqual(keys(zhCN).sort())
   })
