@@ -207,6 +207,11 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
     def register_station(self, request, principal, payload):
         return self.intake.register_station(payload, principal.as_actor())
 
+    @route("GET", "/api/v1/me/station", roles=("specialist",), response=StationView,
+           summary="The station you work at (a specialist's own)")
+    def my_station(self, request, principal):
+        return self.intake.get_station(self._station(principal)["station_id"])
+
     @route("GET", "/api/v1/stations/<station_id>", roles=STAFF, response=StationView,
            summary="Read a station: calendar, construction facts, specialists")
     def get_station(self, request, principal, station_id):

@@ -394,6 +394,9 @@ MATRIX = [
     ("POST /api/v1/persons/{person_a}/enabled",                 "operator",               409, {"enabled": True, "reason": "is enabled"}),
     ("POST /api/v1/persons/{person_a}/enabled",                 "enterprise B",           403, {"enabled": False, "reason": "a coup"}),
 
+    ("GET /api/v1/me/station",                                  "specialist",             200),
+    ("GET /api/v1/me/station",                                  "no station's specialist", 403),
+
     # Notices: each reads those of what they act for; marking one read is for themselves.
     ("GET /api/v1/notifications?per_page=100",                  "enterprise A",           sees("notice_a", hides="notice_b")),
     ("GET /api/v1/notifications?per_page=100",                  "enterprise B",           sees("notice_b", hides="notice_a")),
