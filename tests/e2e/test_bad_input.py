@@ -223,7 +223,11 @@ def test_tokens_are_required_and_checked(platform):
 
 def test_unknown_routes_and_methods(platform):
     assert_error(platform.api.call("GET", "/api/v1/nothing"), 404, "not_found")
-    assert_error(platform.api.call("GET", "/"), 404, "not_found")
+    # Outside the API: the console's pages, and the API's 404 for a file it does not have.
+    page = platform.api.call("GET", "/demands/42")
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert_error(platform.api.call("GET", "/assets/no-such-chunk.js"), 404, "not_found")
+    assert_error(platform.api.call("POST", "/demands/42"), 404, "not_found")  # pages are read only
     error = assert_error(platform.api.call("DELETE", "/api/v1/demands"), 405, "method_not_allowed")
     assert error["details"]["allowed_methods"] == ["GET", "HEAD", "POST"]
     assert_error(platform.api.call("OPTIONS", "/api/v1/demands"), 405, "method_not_allowed")
