@@ -5,6 +5,9 @@ import { ApiError } from '@/api/errors'
 export type Demand = components['schemas']['DemandView']
 export type Matching = components['schemas']['MatchingView']
 
+/** The statuses of a demand that matching has seen. */
+export const MATCHED: readonly string[] = ['accepted', 'assigned', 'matching_failed', 'completed', 'cancelled', 'withdrawn']
+
 /** A history line of a demand: when, and what (an i18n key with its values). */
 export interface HistoryEntry {
   at: string
@@ -49,12 +52,12 @@ export function useDemand(id: () => string) {
     error.value = null
     try {
       const path = { demand_id: id() }
-      const [shown, explained] = await Promise.all([
-        call(api.GET('/api/v1/demands/{demand_id}', { params: { path } })),
-        call(api.GET('/api/v1/demands/{demand_id}/matching', { params: { path } })).catch(() => null),
-      ])
+      const shown = await call(api.GET('/api/v1/demands/{demand_id}', { params: { path } }))
       demand.value = shown
-      matching.value = explained
+      // Matching knows a demand once it was accepted (before, it answers 404).
+      matching.value = MATCHED.includes(shown.status)
+        ? await call(api.GET('/api/v1/demands/{demand_id}/matching', { params: { path } })).catch(() => null)
+        : null
     } catch (cause) {
       error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
     } finally {
