@@ -181,7 +181,7 @@ test("a station's specialist assesses a demand, assigns it by hand, verifies an 
   await settings.getByRole('button', { name: '保存设置' }).click()
   await expect(settings.locator('.el-form-item').filter({ hasText: '修改原因' }).locator('.el-form-item__error')).toBeVisible()
   await provoked(consoleErrors, 422, /\/stations\/[^/]+\)$/)
-  await page.getByTestId('holidays').click()
+  await settings.getByRole('combobox', { name: '节假日' }).click()
   const panel = page.locator('.el-picker-panel:visible')
   const month = await panel.locator('.el-date-picker__header-label').allTextContents()
   await panel.locator('td.available').filter({ hasText: /^25$/ }).first().click()

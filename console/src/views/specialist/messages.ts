@@ -124,6 +124,8 @@ export default words(
       satisfaction: '满意度',
       on_time: '按时率',
       reliability: '可靠性',
+      tie_margin: '并列容差',
+      neutral_rate: '无评价时的默认值',
     },
     assign: {
       title: '人工指派服务机构',
@@ -374,6 +376,8 @@ export default words(
       satisfaction: 'Satisfaction',
       on_time: 'On time',
       reliability: 'Reliability',
+      tie_margin: 'Tie margin',
+      neutral_rate: 'Rate when unrated',
     },
     assign: {
       title: 'Assign an institution by hand',
