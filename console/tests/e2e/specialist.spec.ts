@@ -152,6 +152,17 @@ test("a station's specialist assesses a demand, assigns it by hand, verifies an 
   await expect(page.getByTestId('demand-status')).toHaveText('服务中')
   await expect(page.getByTestId('matching')).toContainText('人工指派')
 
+  // A follow-up while the institution serves.
+  await page.getByRole('button', { name: '记录跟进' }).click()
+  const followUp = page.getByRole('dialog', { name: '记录跟进' })
+  await followUp.getByLabel('联系对象').fill('李华')
+  await followUp.getByLabel('跟进内容').fill('已告知企业服务机构的联系方式')
+  await followUp.getByRole('button', { name: '提交' }).click()
+  await expect(followUp).toBeHidden()
+  await expect(page.getByTestId('demand-history')).toContainText('跟进（电话，李华）：已告知企业服务机构的联系方式')
+  const followedUp = await platform.ok(200, 'GET', `/api/v1/demands/${demand.id}`, chenToken)
+  expect(followedUp.follow_ups).toMatchObject([{ channel: 'phone', contact: '李华', note: '已告知企业服务机构的联系方式' }])
+
   // An enterprise that registered itself is verified.
   await page.getByRole('menuitem', { name: '企业核验' }).click()
   const waiting = page.getByTestId('enterprises-table').getByRole('row').filter({ hasText: newcomer })
