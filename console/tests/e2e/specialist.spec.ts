@@ -1,6 +1,7 @@
 import type { Page, TestInfo } from '@playwright/test'
 import { test, expect, checkPage as check, signIn } from './support/fixtures'
 import { creditCode, PASSWORD } from './support/platform'
+import type { Person } from './support/state'
 
 /** Picks an option of an Element Plus select by its label (the select found by its form item's label). */
 async function choose(page: Page, field: string | RegExp, option: string) {
@@ -23,7 +24,7 @@ async function provoked(errors: string[], status: number, path: RegExp) {
   errors.splice(errors.findIndex((e) => e.includes(`status of ${status}`) && path.test(e)), 1)
 }
 
-test("a station's specialist assesses a demand, assigns it by hand, verifies an enterprise and sets a holiday", async ({ page, platform, state, consoleErrors }, testInfo) => {
+test("a station's specialist assesses a demand, assigns it by hand, reviews and onboards institutions, verifies an enterprise and sets a holiday", async ({ page, platform, state, consoleErrors }, testInfo) => {
   test.setTimeout(150_000)
   const suffix = Date.now().toString(36)
   const park = `spec-park-${suffix}`
@@ -58,6 +59,22 @@ test("a station's specialist assesses a demand, assigns it by hand, verifies an 
     credit_code: creditCode(), organisation_name: newcomer, sign_in_name: `fs.ceramics.${suffix}`,
     name: '王芳', mobile: '13900000000', password: PASSWORD,
   })
+
+  // An institution that registered itself applies to serve the park.
+  const applicantCode = creditCode()
+  const applicantName = `番禺${suffix}计量校准有限公司`
+  const applicant: Person = { name: `calib.${suffix}`, password: PASSWORD }
+  await platform.ok(201, 'POST', '/api/v1/institution-registrations', null, {
+    credit_code: applicantCode, organisation_name: applicantName, sign_in_name: applicant.name,
+    name: '赵强', mobile: '13700000000', password: PASSWORD,
+  })
+  const pending = await platform.ok(201, 'POST', '/api/v1/sessions', null, { sign_in_name: applicant.name, password: PASSWORD })
+  if (pending.pending === 'second_factor_setup') await platform.enrolSecondFactor(applicant, pending.access_token)
+  const applied = await platform.ok(201, 'POST', '/api/v1/institutions', await platform.signIn(applicant), {
+    name: applicantName, credit_code: applicantCode, categories: ['metrology'], parks: [park], capacity: 5,
+    qualifications: [{ type: 'METROLOGY', number: `JL-${suffix}`, scope: ['电能表'], valid_from: '2024-01-01', valid_until: '2030-12-31' }],
+  })
+  expect(applied.status).toBe('applied')
 
   // The queue: the demand with its countdowns.
   await signIn(page, platform, chen)
@@ -106,6 +123,17 @@ test("a station's specialist assesses a demand, assigns it by hand, verifies an 
   await page.getByRole('menuitem', { name: '服务机构' }).click()
   await expect(page.getByRole('heading', { name: '服务机构', exact: true })).toBeVisible()
   await checkPage(page, testInfo, 'specialist-institutions')
+  // The application is reviewed.
+  await choose(page, '状态', '待审核')
+  await page.getByTestId('institution-filters').getByRole('button', { name: '搜索' }).click()
+  const application = page.getByTestId('institutions-table').getByRole('row').filter({ hasText: applicantName })
+  await application.getByRole('button', { name: '审核' }).click()
+  const review = page.getByRole('dialog', { name: `审核入驻申请：${applicantName}` })
+  await review.getByLabel('审核意见').fill('计量授权证书已核对')
+  await review.getByRole('button', { name: '确认' }).click()
+  await expect(review).toBeHidden()
+  await expect(application).toBeHidden()
+  expect((await platform.ok(200, 'GET', `/api/v1/institutions/${applied.id}`, chenToken)).status).toBe('active')
   await page.getByRole('link', { name: '机构入驻' }).click()
   const onboarding = page.getByTestId('onboarding-form')
   await expect(onboarding.getByRole('combobox', { name: '服务园区' })).toBeVisible()
@@ -127,7 +155,8 @@ test("a station's specialist assesses a demand, assigns it by hand, verifies an 
   await checkPage(page, testInfo, 'specialist-onboarding')
   await onboarding.getByRole('button', { name: '提交入驻' }).click()
   await expect(page).toHaveURL(/\/specialist\/institutions$/)
-  const institution = (await platform.ok(200, 'GET', `/api/v1/institutions?park=${park}`, chenToken)).items[0]
+  const institution = (await platform.ok(200, 'GET', `/api/v1/institutions?park=${park}&category=inspection_testing`, chenToken)).items
+    .find((entry: { name: string }) => entry.name === institutionName)
   expect(institution).toMatchObject({ name: institutionName, status: 'active', parks: [park] })
 
   // Assigned by hand after a search of the directory in Chinese.
