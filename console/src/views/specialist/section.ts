@@ -1,12 +1,27 @@
-import { HomeFilled } from '@element-plus/icons-vue'
+import { Checked, List, OfficeBuilding, PhoneFilled, Setting } from '@element-plus/icons-vue'
 import { INBOX, type Section } from '@/router/section'
 
-/** The specialist's pages (each a lazy import; the first is the home) and menu. */
+const roles = ['specialist' as const]
+
+/** The specialist's pages (each a lazy import; the first, the queue, is the home) and menu. */
 const section: Section = {
   routes: [
-    { path: 'specialist', name: 'specialist-home', component: () => import('./SpecialistHome.vue'), meta: { roles: ['specialist'], title: 'specialist.home.title' } },
+    { path: 'specialist', name: 'specialist-home', component: () => import('./QueuePage.vue'), meta: { roles, title: 'specialist.queue.title' } },
+    { path: 'specialist/demands/:id', name: 'specialist-demand', component: () => import('./DemandPage.vue'), props: true, meta: { roles, title: 'specialist.demand.title' } },
+    { path: 'specialist/revisits', name: 'specialist-revisits', component: () => import('./RevisitsPage.vue'), meta: { roles, title: 'specialist.revisits.title' } },
+    { path: 'specialist/institutions', name: 'specialist-institutions', component: () => import('./InstitutionsPage.vue'), meta: { roles, title: 'specialist.directory.title' } },
+    { path: 'specialist/institutions/new', name: 'specialist-onboarding', component: () => import('./OnboardingPage.vue'), meta: { roles, title: 'specialist.onboard.title' } },
+    { path: 'specialist/enterprises', name: 'specialist-enterprises', component: () => import('./EnterprisesPage.vue'), meta: { roles, title: 'specialist.enterprises.title' } },
+    { path: 'specialist/station', name: 'specialist-station', component: () => import('./StationPage.vue'), meta: { roles, title: 'specialist.station.title' } },
   ],
-  menu: [{ route: 'specialist-home', label: 'menu.home', icon: HomeFilled }, INBOX],
+  menu: [
+    { route: 'specialist-home', label: 'specialist.menu.queue', icon: List },
+    { route: 'specialist-revisits', label: 'specialist.menu.revisits', icon: PhoneFilled },
+    { route: 'specialist-institutions', label: 'specialist.menu.institutions', icon: OfficeBuilding },
+    { route: 'specialist-enterprises', label: 'specialist.menu.enterprises', icon: Checked },
+    { route: 'specialist-station', label: 'specialist.menu.station', icon: Setting },
+    INBOX,
+  ],
 }
 
 export default section

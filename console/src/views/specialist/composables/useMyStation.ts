@@ -1,0 +1,24 @@
+import { ref, shallowRef } from 'vue'
+import { api, call } from '@/api/client'
+import { ApiError } from '@/api/errors'
+import type { Station } from './stationSettings'
+
+/** The signed-in specialist's own station (GET /api/v1/me/station). */
+export function useMyStation() {
+  const station = shallowRef<Station | null>(null)
+  const loading = ref(false)
+  const error = shallowRef<ApiError | null>(null)
+  async function load(): Promise<Station | null> {
+    loading.value = true
+    error.value = null
+    try {
+      station.value = await call(api.GET('/api/v1/me/station'))
+    } catch (cause) {
+      error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+    } finally {
+      loading.value = false
+    }
+    return station.value
+  }
+  return { station, loading, error, load }
+}
