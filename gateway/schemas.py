@@ -52,6 +52,8 @@ class DemandSummaryView(Schema):
     updated_at = fields.String(required=True)
     assignment = fields.Nested(AssignmentView, allow_none=True, required=True)
     overdue = fields.Boolean(required=True)
+    deadlines = fields.Dict(keys=fields.String(), values=fields.Nested(DeadlineView), required=True,
+                            metadata={"description": "each stage's clock as it stands now"})
     time_zone = fields.String(required=True, metadata={
         "description": "the station's time zone: the view's instants carry its offset (utc=true: UTC)"})
 
@@ -106,7 +108,6 @@ class DemandView(DemandSummaryView):
         "description": "answer, or the reason of a rejection, withdrawal or cancellation"})
     information = fields.List(fields.Nested(InformationView), required=True)
     follow_ups = fields.List(fields.Nested(FollowUpView), required=True)
-    deadlines = fields.Dict(keys=fields.String(), values=fields.Nested(DeadlineView), required=True)
 
 
 class CursorPage(Schema):

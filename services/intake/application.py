@@ -347,9 +347,10 @@ class Intake(ServiceApplication):
             params.append(now)
         found, next_after = keyset_page(self.read, "demands", where, params, command["sort"],
                                         command["after"], command["per_page"])
-        return {"items": [{**json.loads(row["summary"]),
-                           "overdue": row["next_due"] is not None and row["next_due"] <= now,
-                           "time_zone": self._zone(uuid.UUID(row["station_id"])).key}
+        moment = self.clock()
+        return {"items": [demand_view(json.loads(row["summary"]), moment,
+                                      row["next_due"] is not None and row["next_due"] <= now,
+                                      self._zone(uuid.UUID(row["station_id"])))
                           for row in found],
                 "per_page": command["per_page"], "next_after": next_after}
 

@@ -12,7 +12,7 @@ def demand_view(record: dict, now: datetime, overdue: bool, zone: ZoneInfo) -> d
     """A demand as shown at ``now``: its record with the state of each stage's clock, and its
     station's time zone (the gateway shows its instants there)."""
     return {**record, "overdue": overdue, "time_zone": zone.key,
-            "deadlines": {stage: _deadline(clock, now) for stage, clock in record["deadlines"].items()}}
+            "deadlines": {stage: _deadline(clock, now) for stage, clock in record.get("deadlines", {}).items()}}
 
 
 def demand_record(demand: Demand) -> dict:
@@ -34,7 +34,6 @@ def demand_record(demand: Demand) -> dict:
         "information": demand.information,
         "follow_ups": [{**f, "next_step_on": f["next_step_on"].isoformat() if f["next_step_on"] else None}
                        for f in demand.follow_ups],
-        "deadlines": demand.deadlines,
     }
 
 
@@ -60,6 +59,8 @@ def demand_listing(demand: Demand) -> dict:
         "submitted_at": demand.submitted_at,
         "updated_at": demand.updated_at,
         "assignment": assignment,
+        # A queue shows each demand's clocks: they are in its row, so a page costs one read.
+        "deadlines": demand.deadlines,
     }
 
 

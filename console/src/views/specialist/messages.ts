@@ -34,7 +34,6 @@ export default words(
       submittedAt: '提交时间',
       open: '办理',
       empty: '本站暂无符合条件的需求',
-      overdueTag: '已超时',
       noDeadline: '—',
     },
     demand: {
@@ -286,7 +285,6 @@ export default words(
       submittedAt: 'Submitted at',
       open: 'Open',
       empty: 'No demand at the station matches',
-      overdueTag: 'Overdue',
       noDeadline: '—',
     },
     demand: {

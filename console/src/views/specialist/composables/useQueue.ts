@@ -1,7 +1,6 @@
-import { reactive, shallowRef, watch } from 'vue'
+import { reactive } from 'vue'
 import { api, call, type components, type paths } from '@/api/client'
 import { usePagedList } from '@/composables/usePagedList'
-import type { Deadline } from '@/composables/useCountdown'
 
 export type DemandSummary = components['schemas']['DemandSummaryView']
 type Query = NonNullable<paths['/api/v1/demands']['get']['parameters']['query']>
@@ -49,30 +48,17 @@ export function queueQuery(filters: QueueFilters, after: string | null, perPage 
   return query
 }
 
-/**
- * The station's queue: filters, the server's pages, and each row's deadlines (the list's
- * summaries carry none, so each shown demand is read once for its clocks).
- */
+/** The station's queue: filters and the server's pages, each row with its stages' clocks. */
 export function useQueue(perPage = 20) {
   const filters = reactive<QueueFilters>(emptyFilters())
   const list = usePagedList<DemandSummary>((after) =>
     call(api.GET('/api/v1/demands', { params: { query: queueQuery(filters, after, perPage) } })),
   )
-  const deadlines = shallowRef<Record<string, Record<string, Deadline>>>({})
-
-  watch(list.items, (rows) => {
-    for (const row of rows) {
-      void call(api.GET('/api/v1/demands/{demand_id}', { params: { path: { demand_id: row.id } } })).then(
-        (demand) => (deadlines.value = { ...deadlines.value, [row.id]: demand.deadlines }),
-        () => undefined, // the row keeps its overdue flag
-      )
-    }
-  })
 
   function reset(): Promise<void> {
     Object.assign(filters, emptyFilters())
     return list.reload()
   }
 
-  return { filters, list, deadlines, search: list.reload, reset }
+  return { filters, list, search: list.reload, reset }
 }
