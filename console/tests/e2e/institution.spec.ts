@@ -1,0 +1,161 @@
+import { test, expect, checkPage, signIn } from './support/fixtures'
+import { creditCode, type Platform } from './support/platform'
+
+/** Uploads bytes as a person (POST /api/v1/attachments takes the raw body): its sha256. */
+async function attach(platform: Platform, token: string, name: string, body: string, type: string): Promise<string> {
+  const response = await fetch(`${platform.apiUrl}/api/v1/attachments?name=${encodeURIComponent(name)}`, {
+    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': type }, body,
+  })
+  expect(response.status).toBe(201)
+  return ((await response.json()) as { sha256: string }).sha256
+}
+
+test("an institution's person answers an offer, serves it, sets its webhook and edits its capacity", async ({ page, platform, state }, testInfo) => {
+  test.setTimeout(180_000)
+  const unique = `${Date.now()}`
+  // Seeded through the API: a station of a park of its own, an institution of that park and
+  // category that answers offers by hand, its person, and an enterprise's demand with a file.
+  const operatorToken = await platform.signIn(state.people.operator!)
+  const park = `inst-park-${unique}`
+  await platform.ok(201, 'POST', '/api/v1/stations', operatorToken, {
+    name: '番禺检测服务站', park, address: '广州市番禺区科学路8号',
+    operating_institution: { name: '番禺质量服务有限公司', credit_code: creditCode() },
+    opening_hours: '周一至周五 09:00-17:30',
+  })
+  const institution = await platform.ok(201, 'POST', '/api/v1/institutions', operatorToken, {
+    name: `广州产品质量检测中心${unique.slice(-4)}`, credit_code: creditCode(), categories: ['inspection_testing'],
+    qualifications: [{ type: 'CMA', number: `CMA-${unique}`, issuer: '广东省市场监督管理局', scope: ['LED筒灯'], valid_from: '2024-01-01', valid_until: '2099-12-31' }],
+    parks: [park], capacity: 20, auto_accept_offers: false,
+    price_list: [{ item: 'LED筒灯型式试验', price_cny: '3800.00', unit: '每型号' }],
+  })
+  const labOrganisation = await platform.organisation(operatorToken, 'institution', institution.id, institution.name)
+  const wang = await platform.person(operatorToken, labOrganisation, `wang.lab.${unique}`, ['institution_member'], undefined, '王工')
+  const labToken = await platform.signIn(wang)
+
+  const code = creditCode()
+  const enterprise = await platform.organisation(operatorToken, 'enterprise', code, '广州明辉灯具有限公司')
+  const liHua = await platform.person(operatorToken, enterprise, `li.hua.inst.${unique}`, ['enterprise_admin'], undefined, '李华')
+  const enterpriseToken = await platform.signIn(liHua)
+  const sample = await attach(platform, enterpriseToken, '样品说明.pdf', '%PDF-1.7 样品说明', 'application/pdf')
+  const demand = await platform.ok(201, 'POST', '/api/v1/demands', enterpriseToken, {
+    enterprise: { name: '广州明辉灯具有限公司', credit_code: code, contact: '李华', phone: '+86 20 8888 0000' },
+    park, category: 'inspection_testing', title: `LED筒灯型式试验 ${unique}`,
+    description: '出口欧盟前的型式试验，样品3件。', items: ['LED筒灯'], attachments: [sample],
+  })
+  const offer = await platform.until(async () => {
+    const page = await platform.ok(200, 'GET', '/api/v1/assignments?status=offered', labToken)
+    return page.items.find((item: { demand_id: string }) => item.demand_id === demand.id)
+  }, 30, 'the offer')
+
+  // Home: the offer with its countdown.
+  await signIn(page, platform, wang)
+  await expect(page).toHaveURL(/\/institution$/)
+  await expect(page.getByRole('heading', { name: '服务邀约与承接' })).toBeVisible()
+  const row = page.getByTestId('assignments-table').getByRole('row').filter({ hasText: `LED筒灯型式试验 ${unique}` })
+  await expect(row).toContainText('待响应')
+  await expect(row.getByTestId('offer-countdown')).toContainText(/剩余/)
+  await expect(row).toContainText('检验检测')
+  await checkPage(page, testInfo, 'institution-offers')
+
+  // The offer's page: the whole request, not who asks.
+  await row.getByRole('button', { name: '去响应' }).click()
+  await expect(page).toHaveURL(new RegExp(`/institution/assignments/${offer.assignment_id}$`))
+  const details = page.getByTestId('request-details')
+  await expect(details).toContainText('出口欧盟前的型式试验')
+  await expect(details).toContainText('样品说明.pdf')
+  await expect(details).toContainText('接受邀约后可下载')
+  await expect(page.getByText('广州明辉灯具有限公司')).toHaveCount(0)
+  await checkPage(page, testInfo, 'institution-offer')
+
+  // A date in the past: the API's message next to the field.
+  const date = page.getByTestId('promised-date').locator('input')
+  await date.fill('2020-01-01')
+  await date.press('Enter')
+  await page.getByRole('button', { name: '接受邀约' }).click()
+  const dateItem = page.locator('.el-form-item').filter({ has: page.getByTestId('promised-date') })
+  await expect(dateItem.locator('.el-form-item__error')).toContainText('past')
+  const promised = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10)
+  await date.fill(promised)
+  await date.press('Enter')
+  await page.getByRole('button', { name: '接受邀约' }).click()
+  await expect(page.getByTestId('assignment-status')).toHaveText('服务中')
+  await expect(page.getByTestId('enterprise-details')).toContainText('广州明辉灯具有限公司')
+  await expect(page.getByTestId('request-files').getByRole('button', { name: '样品说明.pdf' })).toBeVisible()
+
+  // Progress, then completion with an uploaded evidence file.
+  await page.getByLabel('进度节点').fill('样品已收到')
+  await page.getByLabel('备注').fill('3件样品完好')
+  await page.getByRole('button', { name: '记录进度' }).click()
+  await expect(page.getByTestId('progress-timeline')).toContainText('样品已收到')
+  await page.getByRole('button', { name: '提交完成' }).click()
+  await expect(page.getByText('a completion needs a report or a certificate number')).toBeVisible()
+  await page.getByLabel('报告编号').fill(`GZJC-${unique}`)
+  await page.getByTestId('evidence-upload').locator('input[type=file]').setInputFiles({
+    name: '检测报告.pdf', mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.7 检测报告 ${unique}`),
+  })
+  await expect(page.getByTestId('evidence-list')).toContainText('检测报告.pdf')
+  await checkPage(page, testInfo, 'institution-assignment')
+  await page.getByRole('button', { name: '提交完成' }).click()
+  await expect(page.getByTestId('assignment-status')).toHaveText('已完成')
+  await expect(page.getByTestId('evidence-details')).toContainText(`GZJC-${unique}`)
+  await expect(page.getByTestId('evidence-details')).toContainText('检测报告.pdf')
+
+  const served = await platform.until(async () => {
+    const page = await platform.ok(200, 'GET', '/api/v1/assignments?status=completed', labToken)
+    return page.items.find((item: { assignment_id: string }) => item.assignment_id === offer.assignment_id)
+  }, 20, 'the completed assignment')
+  expect(served.promised_date).toBe(promised)
+  expect(served.progress.map((step: { milestone: string }) => step.milestone)).toEqual(['样品已收到'])
+  expect(served.evidence.report_number).toBe(`GZJC-${unique}`)
+  expect(served.evidence.documents.map((doc: { name: string }) => doc.name)).toEqual(['检测报告.pdf'])
+
+  // Webhook: a private address refused next to the field, then one the platform takes; the
+  // secret shown once.
+  await page.getByRole('menuitem', { name: '回调设置' }).click()
+  await expect(page.getByRole('heading', { name: '回调设置' })).toBeVisible()
+  await expect(page.getByText('尚未登记回调地址')).toBeVisible()
+  await page.getByTestId('webhook-url').locator('input').fill('https://10.1.2.3/onestop')
+  await page.getByRole('button', { name: '登记地址' }).click()
+  const urlItem = page.locator('.el-form-item').filter({ has: page.getByTestId('webhook-url') })
+  await expect(urlItem.locator('.el-form-item__error')).toContainText('not public')
+  await page.getByTestId('webhook-url').locator('input').fill('https://127.0.0.1:9/onestop')
+  await page.getByRole('button', { name: '登记地址' }).click()
+  await expect(page.getByTestId('webhook-secret')).toContainText('仅显示这一次')
+  const secret = await page.getByTestId('webhook-secret-value').locator('input').inputValue()
+  expect(secret).toMatch(/^whsec_/)
+  await expect(page.getByTestId('webhook-details')).toContainText('https://127.0.0.1:9/onestop')
+  await checkPage(page, testInfo, 'institution-webhook')
+  await page.getByRole('button', { name: '我已保存密钥' }).click()
+  await expect(page.getByTestId('webhook-secret')).toHaveCount(0)
+  const webhook = await platform.ok(200, 'GET', '/api/v1/partner/webhook', labToken)
+  expect(webhook.url).toBe('https://127.0.0.1:9/onestop')
+  expect(webhook.secret).toBeUndefined()
+
+  // The event stream.
+  await page.getByRole('menuitem', { name: '事件流' }).click()
+  await expect(page.getByTestId('events-table')).toContainText('offer.made')
+  await checkPage(page, testInfo, 'institution-events')
+
+  // The profile: capacity changed, with the reason.
+  await page.getByRole('menuitem', { name: '机构信息' }).click()
+  await expect(page.getByTestId('profile-details')).toContainText(institution.name)
+  await expect(page.getByText(`CMA-${unique}`)).toBeVisible()
+  const capacity = page.getByTestId('capacity').locator('input')
+  await capacity.fill('35')
+  await capacity.press('Tab')
+  await page.getByRole('button', { name: '保存修改' }).click()
+  const reasonItem = page.locator('.el-form-item').filter({ has: page.getByLabel('变更原因') })
+  await expect(reasonItem.locator('.el-form-item__error')).toBeVisible()
+  await page.getByLabel('变更原因').fill('新增一条检测线')
+  await page.getByRole('button', { name: '保存修改' }).click()
+  await expect(page.getByTestId('profile-capacity')).toHaveText('35')
+  await checkPage(page, testInfo, 'institution-profile')
+  const profile = await platform.ok(200, 'GET', `/api/v1/institutions/${institution.id}`, labToken)
+  expect(profile.capacity).toBe(35)
+  expect(profile.auto_accept_offers).toBe(false)
+
+  // Complaints: none against it yet.
+  await page.getByRole('menuitem', { name: '投诉处理' }).click()
+  await expect(page.getByText('暂无针对贵机构的投诉')).toBeVisible()
+  await checkPage(page, testInfo, 'institution-complaints')
+})
