@@ -60,6 +60,11 @@ test("an institution's person answers an offer, serves it, sets its webhook and 
     park, category: 'inspection_testing', title: `LED筒灯型式试验 ${unique}`,
     description: '出口欧盟前的型式试验，样品3件。', items: ['LED筒灯'], attachments: [sample],
   })
+  const second = await platform.ok(201, 'POST', '/api/v1/demands', enterpriseToken, {
+    enterprise: { name: '广州明辉灯具有限公司', credit_code: code, contact: '李华', phone: '+86 20 8888 0000' },
+    park, category: 'inspection_testing', title: `LED筒灯色温测试 ${unique}`,
+    description: '色温与显色指数测试。', items: ['LED筒灯'],
+  })
   const offer = await platform.until(async () => {
     const page = await platform.ok(200, 'GET', '/api/v1/assignments?status=offered', labToken)
     return page.items.find((item: { demand_id: string }) => item.demand_id === demand.id)
@@ -127,6 +132,22 @@ test("an institution's person answers an offer, serves it, sets its webhook and 
   expect(served.evidence.report_number).toBe(`GZJC-${unique}`)
   expect(served.evidence.documents.map((doc: { name: string }) => doc.name)).toEqual(['检测报告.pdf'])
 
+  // The second offer, declined with the reason.
+  await page.getByRole('menuitem', { name: '邀约与服务' }).click()
+  await page.getByTestId('status-filter').getByText('待响应').click()
+  const secondRow = page.getByTestId('assignments-table').getByRole('row').filter({ hasText: `LED筒灯色温测试 ${unique}` })
+  await secondRow.getByRole('button', { name: '去响应' }).click()
+  await expect(page.getByTestId('request-details')).toContainText('色温与显色指数测试')
+  await page.getByRole('button', { name: '谢绝邀约' }).click()
+  const dialog = page.getByRole('dialog', { name: '谢绝邀约' })
+  await dialog.getByLabel('谢绝原因').fill('检测设备检修中，无法按期完成')
+  await dialog.getByRole('button', { name: '谢绝邀约' }).click()
+  await expect(page.getByTestId('assignment-status')).toHaveText('已谢绝')
+  await platform.until(async () => {
+    const page = await platform.ok(200, 'GET', '/api/v1/assignments?status=declined', labToken)
+    return page.items.some((item: { demand_id: string }) => item.demand_id === second.id)
+  }, 20, 'the declined offer')
+
   // Webhook: a private address refused next to the field, then one the platform takes; the
   // secret shown once.
   await page.getByRole('menuitem', { name: '回调设置' }).click()
@@ -148,6 +169,19 @@ test("an institution's person answers an offer, serves it, sets its webhook and 
   const webhook = await platform.ok(200, 'GET', '/api/v1/partner/webhook', labToken)
   expect(webhook.url).toBe('https://127.0.0.1:9/onestop')
   expect(webhook.secret).toBeUndefined()
+
+  // A new secret (shown once again), and redelivery from the first event.
+  await page.getByRole('button', { name: '重新生成密钥' }).click()
+  await page.getByRole('dialog').getByRole('button', { name: '确认' }).click()
+  await expect(page.getByTestId('webhook-secret')).toBeVisible()
+  expect(await field(page, 'webhook-secret-value').inputValue()).not.toBe(secret)
+  const first = (await platform.ok(200, 'GET', '/api/v1/partner/events?limit=1', labToken)).items[0].event_id as string
+  await page.getByLabel('起始事件 ID').fill(first)
+  await page.getByRole('button', { name: '重新推送' }).click()
+  await expect(page.getByTestId('webhook-log')).toContainText('重新推送起点')
+  const rotated = await platform.ok(200, 'GET', '/api/v1/partner/webhook', labToken)
+  expect(rotated.previous_secret_valid_until).not.toBeNull()
+  expect(rotated.log.some((line: { rewound?: boolean; event_id: string }) => line.rewound && line.event_id === first)).toBe(true)
 
   // The event stream.
   await page.getByRole('menuitem', { name: '事件流' }).click()

@@ -178,6 +178,16 @@ export default words(
       data: '内容',
       empty: '暂无事件',
       copyId: '复制事件 ID',
+      names: {
+        offer_made: '收到邀约',
+        offer_closed: '邀约关闭',
+        assignment_started: '开始服务',
+        assignment_cancelled: '服务取消',
+        assignment_completed: '服务完成',
+        feedback_received: '收到评价',
+        qualification_expiring: '资质即将到期',
+        standing_changed: '机构状态变更',
+      },
     },
     complaints: {
       title: '投诉处理',
@@ -371,6 +381,16 @@ export default words(
       data: 'Data',
       empty: 'No events yet',
       copyId: 'Copy the event ID',
+      names: {
+        offer_made: 'Offer made',
+        offer_closed: 'Offer closed',
+        assignment_started: 'Service started',
+        assignment_cancelled: 'Service cancelled',
+        assignment_completed: 'Service completed',
+        feedback_received: 'Feedback received',
+        qualification_expiring: 'Qualification expiring',
+        standing_changed: 'Standing changed',
+      },
     },
     complaints: {
       title: 'Complaints',
