@@ -207,10 +207,21 @@ test("an institution's person answers an offer, serves it, sets its webhook and 
   expect(profile.capacity).toBe(35)
   expect(profile.auto_accept_offers).toBe(false)
 
-  // Complaints: none against it yet.
+  // A complaint of the enterprise about it, answered with its statement.
+  const complaint = await platform.ok(201, 'POST', '/api/v1/complaints', enterpriseToken, {
+    demand_id: demand.id, against: { kind: 'institution', id: institution.id }, summary: `报告延迟发放 ${unique}`,
+  })
   await page.getByRole('menuitem', { name: '投诉处理' }).click()
-  await expect(page.getByText('暂无针对贵机构的投诉')).toBeVisible()
+  const complaintRow = page.getByTestId('complaints-table').getByRole('row').filter({ hasText: `报告延迟发放 ${unique}` })
+  await expect(complaintRow).toContainText('已受理')
   await checkPage(page, testInfo, 'institution-complaints')
+  await complaintRow.getByRole('button', { name: '答复' }).click()
+  const answerDialog = page.getByRole('dialog', { name: '答复投诉' })
+  await answerDialog.getByLabel('情况说明').fill('报告已于承诺日期前出具，已电话联系企业说明。')
+  await answerDialog.getByRole('button', { name: '提交' }).click()
+  await expect(page.getByText('已提交答复')).toBeVisible()
+  const answered = await platform.ok(200, 'GET', `/api/v1/complaints/${complaint.id}`, labToken)
+  expect(JSON.stringify(answered.history)).toContain('报告已于承诺日期前出具')
 
   expectRefusals(consoleErrors, [
     [422, /\/acceptance\)$/], // the date in the past
