@@ -42,6 +42,8 @@ export default async function globalSetup() {
       ONESTOP_WRITE_RATE: '0',
       ONESTOP_ADDRESS_WRITE_RATE: '0',
       ONESTOP_CONSOLE_DIR: join(CONSOLE, 'dist'),
+      // webhooks may be registered to this machine (the institution's spec; nothing listens there)
+      ONESTOP_WEBHOOK_ALLOWED_NETWORKS: process.env.ONESTOP_WEBHOOK_ALLOWED_NETWORKS ?? '127.0.0.0/8',
       PYTHONWARNINGS: 'ignore',
     },
     stdio: ['ignore', log, log],
