@@ -175,6 +175,15 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
             item["request"] = asked.get(item["demand_id"])
         return page
 
+    @route("GET", "/api/v1/assignments/<assignment_id>", roles=("institution",),
+           response=AssignmentRecordView, summary="One of the institution's offers or assignments, "
+                                                  "with the whole request")
+    def get_assignment(self, request, principal, assignment_id):
+        assignment = self.matching.get_assignment(assignment_id, principal.as_actor())
+        assignment["request"] = self.intake.offered_requests([assignment["demand_id"]]).get(
+            assignment["demand_id"])
+        return assignment
+
     @route("POST", "/api/v1/assignments/<assignment_id>/acceptance", roles=("institution",),
            body=AcceptOffer, response=AssignmentRecordView,
            summary="Accept an offer, with the date the result is promised for")

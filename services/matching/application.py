@@ -369,6 +369,14 @@ class Matching(ServiceApplication):
         return {"items": [json.loads(row["view"]) for row in found],
                 "per_page": command["per_page"], "next_after": next_after}
 
+    def assignment(self, assignment_id: str, viewer: dict) -> dict:
+        """One of the institution's offers or assignments (NotFound for any other's)."""
+        found = self.read("SELECT view FROM {s}assignments WHERE assignment_id = %s AND institution_id = %s",
+                          str(assignment_id), str(viewer["subject"]))
+        if not found:
+            raise NotFound(f"没有编号为 {assignment_id} 的服务安排")
+        return json.loads(found[0]["view"])
+
     def accept_offer(self, assignment_id: str, payload: dict, by: dict) -> dict:
         command = self.load_command(AcceptOffer, payload)
 

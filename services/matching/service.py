@@ -55,6 +55,10 @@ class MatchingService(EventSourcedService, FollowsIntake, FollowsEvaluation):
         return self.application.assignments(viewer, query)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def get_assignment(self, assignment_id, viewer):
+        return self.application.assignment(assignment_id, viewer)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def accept_offer(self, assignment_id, payload, by):
         return self.application.accept_offer(assignment_id, payload, by)
 

@@ -185,6 +185,8 @@ MATRIX = [
     # Assignments and partner events: an institution its own only.
     ("GET /api/v1/assignments",                                 "lab A",                  sees("assignment_a", hides="assignment_b", key="assignment_id")),
     ("GET /api/v1/assignments",                                 "lab B",                  sees("assignment_b", hides="assignment_a", key="assignment_id")),
+    ("GET /api/v1/assignments/{assignment_a}",                  "lab A",                  200),
+    ("GET /api/v1/assignments/{assignment_a}",                  "lab B",                  404),
     ("POST /api/v1/assignments/{assignment_done}/acceptance",   "lab A",                  409, {"promised_date": "2099-01-01"}),
     ("POST /api/v1/assignments/{assignment_done}/acceptance",   "lab B",                  404, {"promised_date": "2099-01-01"}),
     ("POST /api/v1/assignments/{assignment_done}/decline",      "lab A",                  409, {"reason": "Fully booked"}),
