@@ -168,7 +168,7 @@ export default words(
     person: {
       back: '返回单位',
       signInName: '登录账号',
-      signInNameHint: '3 至 64 位字母、数字或 ._@-，以字母或数字开头，创建后不可修改',
+      signInNameHint: "3 至 64 位字母、数字或 ._{'@'}-，以字母或数字开头，创建后不可修改",
       name: '姓名',
       roles: '角色',
       mobile: '手机号码',
@@ -446,7 +446,7 @@ export default words(
     person: {
       back: 'Back to the organisation',
       signInName: 'Sign-in name',
-      signInNameHint: '3 to 64 letters, digits or ._@-, starting with a letter or digit; it never changes',
+      signInNameHint: "3 to 64 letters, digits or ._{'@'}-, starting with a letter or digit; it never changes",
       name: 'Name',
       roles: 'Roles',
       mobile: 'Mobile',

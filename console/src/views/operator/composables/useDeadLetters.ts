@@ -17,7 +17,7 @@ export type ReplayedFilter = 'all' | 'waiting' | 'replayed'
  * `outcomes` holds the last replay's report, one line per letter (replayed, or failed with why).
  */
 export function useDeadLetters(perPage = 20) {
-  const service = ref<ServiceName | ''>('')
+  const service = ref<ServiceName | 'all'>('all')
   const replayed = ref<ReplayedFilter>('all')
   const list = usePagedList<DeadLetter>((after) =>
     call(api.GET('/api/v1/dead-letters', {
@@ -25,7 +25,7 @@ export function useDeadLetters(perPage = 20) {
         query: {
           after: after ?? undefined,
           per_page: perPage,
-          service: service.value || undefined,
+          service: service.value === 'all' ? undefined : service.value,
           replayed: replayed.value === 'all' ? undefined : replayed.value === 'replayed',
         },
       },
@@ -65,7 +65,7 @@ export function useDeadLetters(perPage = 20) {
     replayOne: (letter: DeadLetter) =>
       replay({ service: letter.service as ServiceName, upstream: letter.upstream as Upstream, notification_id: letter.notification_id }),
     /** Every waiting letter (of the chosen service, when one is chosen). */
-    replayAll: () => replay({ service: service.value || null }),
+    replayAll: () => replay({ service: service.value === 'all' ? null : service.value }),
     clearOutcomes: () => (outcomes.value = null),
   }
 }
