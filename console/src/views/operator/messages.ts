@@ -33,6 +33,7 @@ export default words(
       institution_member: '服务机构人员',
       supervisor: '监管人员',
       operator: '平台运营员',
+      system: '系统',
     },
     services: {
       accounts: '账号服务',
@@ -244,8 +245,9 @@ export default words(
       empty: '暂无审计记录',
       by: '操作人',
       fields: {
-        reason: '原因', role: '角色', method: '方式', locked_until: '锁定至', demand_id: '需求', action: '动作', by: '操作人',
+        reason: '原因', role: '角色', roles: '角色', method: '方式', locked_until: '锁定至', demand_id: '需求', action: '动作', by: '操作人',
       },
+      methods: { password: '密码', 'password+totp': '密码 + 验证码' },
     },
     partners: {
       title: '合作方接入',
@@ -311,6 +313,7 @@ export default words(
       institution_member: 'Institution member',
       supervisor: 'Supervisor',
       operator: 'Operator',
+      system: 'System',
     },
     services: {
       accounts: 'Accounts',
@@ -522,8 +525,9 @@ export default words(
       empty: 'No audit record',
       by: 'By',
       fields: {
-        reason: 'Reason', role: 'Role', method: 'Method', locked_until: 'Locked until', demand_id: 'Demand', action: 'Action', by: 'By',
+        reason: 'Reason', role: 'Role', roles: 'Roles', method: 'Method', locked_until: 'Locked until', demand_id: 'Demand', action: 'Action', by: 'By',
       },
+      methods: { password: 'Password', 'password+totp': 'Password and code' },
     },
     partners: {
       title: 'Partner access',
