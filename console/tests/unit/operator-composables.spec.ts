@@ -9,6 +9,7 @@ import { findStationOrganisation, registerStationOrganisation, useStations, type
 import { useDeadLetters } from '@/views/operator/composables/useDeadLetters'
 import { useOneTimePassword } from '@/views/operator/composables/useOneTimePassword'
 import { usePerson } from '@/views/operator/composables/usePerson'
+import { useOrganisation } from '@/views/operator/composables/useOrganisation'
 import { rolesOf, weekdayName } from '@/views/operator/composables/vocabulary'
 import { ApiError } from '@/api/errors'
 import { fakeFetch } from './helpers'
@@ -180,6 +181,17 @@ describe('an account', () => {
     const account = usePerson(() => 'p-9')
     await account.load()
     expect(account.error.value?.status).toBe(404)
+  })
+})
+
+describe('an organisation', () => {
+  it('is read with its first page of accounts and the roles its kind allows', async () => {
+    const { requests } = fakeFetch([200, organisation('st-1')], [200, page([{ id: 'p-1', sign_in_name: 'wang.min', name: '王敏', roles: ['specialist'], disabled: false }])])
+    const found = useOrganisation(() => 'org-st-1')
+    await found.load()
+    expect(new URL(requests[1]!.url).searchParams.get('organisation_id')).toBe('org-st-1')
+    expect(found.persons.items.value.map((person) => person.name)).toEqual(['王敏'])
+    expect(found.roles.value).toEqual(['specialist', 'station_manager'])
   })
 })
 
