@@ -1,0 +1,53 @@
+/** The codes the operator's pages choose from (the API's enums), labelled through `operator.*` words. */
+
+export const ORGANISATION_KINDS = ['enterprise', 'institution', 'station', 'agency'] as const
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number]
+
+export const ROLES = [
+  'enterprise_admin', 'enterprise_member', 'specialist', 'station_manager', 'institution_member', 'supervisor', 'operator',
+] as const
+export type PersonRole = (typeof ROLES)[number]
+
+/** The roles a person of each kind of organisation may hold (the accounts service's rule). */
+export const ROLES_OF: Record<string, readonly PersonRole[]> = {
+  enterprise: ['enterprise_admin', 'enterprise_member'],
+  institution: ['institution_member'],
+  station: ['specialist', 'station_manager'],
+  agency: ['supervisor'],
+  platform: ['operator'],
+}
+
+export function rolesOf(kind: string | undefined): readonly PersonRole[] {
+  return (kind && ROLES_OF[kind]) || []
+}
+
+export const SERVICES = ['accounts', 'intake', 'matching', 'evaluation', 'archive', 'partners', 'notices'] as const
+export type ServiceName = (typeof SERVICES)[number]
+
+export const UPSTREAMS = ['intake', 'matching', 'evaluation', 'archive', 'delivery'] as const
+export type Upstream = (typeof UPSTREAMS)[number]
+
+export const AUDIT_EVENTS = [
+  'PersonCreated', 'PasswordReset', 'RoleGranted', 'RoleRevoked', 'PersonDisabled', 'PersonEnabled',
+  'PersonSignedIn', 'SignInFailed', 'SecondFactorEnabled', 'SecondFactorReset', 'OrganisationVerified', 'DossierAccessed',
+] as const
+export type AuditEvent = (typeof AUDIT_EVENTS)[number]
+
+export const CATEGORIES = [
+  'brand_cultivation', 'certification_accreditation', 'equipment_sharing', 'inspection_testing', 'intellectual_property',
+  'metrology', 'quality_innovation', 'quality_management', 'standardization',
+] as const
+export type Category = (typeof CATEGORIES)[number]
+
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const
+
+/** A weekend entry (a weekday's name or its number, 0 for Monday) as a weekday's name. */
+export function weekdayName(value: unknown): string {
+  if (typeof value === 'number') return WEEKDAYS[value] ?? String(value)
+  return String(value).toLowerCase()
+}
+
+/** `value` is one of `codes` (narrows it). */
+export function isOneOf<T extends string>(codes: readonly T[], value: unknown): value is T {
+  return typeof value === 'string' && (codes as readonly string[]).includes(value)
+}
