@@ -90,7 +90,7 @@ const en: CommonMessages = {
     creditCode: 'Unified social credit code',
     organisationName: 'Organisation name',
     signInName: 'Sign-in name',
-    signInNameHint: '3 to 64 letters, digits or ._@-, starting with a letter or digit',
+    signInNameHint: '3 to 64 letters, digits or ._{\'@\'}-, starting with a letter or digit',
     name: 'Contact name',
     mobile: 'Mobile number',
     email: 'E-mail (optional)',

@@ -88,7 +88,7 @@ export default {
     creditCode: '统一社会信用代码',
     organisationName: '单位名称',
     signInName: '登录账号',
-    signInNameHint: '3 至 64 位字母、数字或 ._@-，以字母或数字开头',
+    signInNameHint: '3 至 64 位字母、数字或 ._{\'@\'}-，以字母或数字开头',
     name: '联系人姓名',
     mobile: '手机号码',
     email: '电子邮箱（选填）',
