@@ -1,0 +1,18 @@
+import type { components } from '@/api/client'
+
+export type GiveFeedback = components['schemas']['GiveFeedback']
+export const FEEDBACK_DIMENSIONS = ['overall', 'timeliness', 'professionalism', 'attitude', 'outcome'] as const
+export type FeedbackDimension = (typeof FEEDBACK_DIMENSIONS)[number]
+export type FeedbackScores = Record<FeedbackDimension, number>
+
+/**
+ * The feedback request: an unset score (0) is sent as missing, so the API names it beside its
+ * stars ("required"); an empty comment is none.
+ */
+export function feedbackBody(scores: FeedbackScores, comment: string): GiveFeedback {
+  const body: Record<string, unknown> = { channel: 'online', comment: comment.trim() || null }
+  for (const dimension of FEEDBACK_DIMENSIONS) {
+    if (scores[dimension] > 0) body[dimension] = scores[dimension]
+  }
+  return body as unknown as GiveFeedback
+}
