@@ -69,10 +69,11 @@ async function seed(platform: Platform, operatorToken: string) {
     const shown = await dossier()
     return shown.seal ? shown : null
   }, 30, 'the seal')
-  return { tag, station, institution, enterpriseCode, supervisor, supervisorToken, served, assigned, sealed }
+  return { tag, station, institution, enterpriseCode, ownerToken, supervisor, supervisorToken, served, assigned, sealed }
 }
 
 test('a supervisor reads and verifies a dossier, downloads its PDF, reads the evaluation, publishes it and finds the read in the audit log', async ({ page, platform, state }, testInfo) => {
+  test.setTimeout(240_000) // the seed takes a case through to its seal first
   const operatorToken = await platform.signIn(state.people.operator!)
   const seeded = await seed(platform, operatorToken)
   const { served, supervisorToken } = seeded
@@ -185,8 +186,38 @@ test('a supervisor reads and verifies a dossier, downloads its PDF, reads the ev
   const audit = await platform.ok(200, 'GET', '/api/v1/audit?event=DossierAccessed&per_page=100', supervisorToken)
   const mine = audit.items.filter((entry: { demand_id?: string }) => entry.demand_id === served)
   expect(mine.length).toBeGreaterThan(0)
-  const firstRow = page.getByTestId('audit-table').locator('tbody tr').filter({ hasText: '查阅档案' }).first()
-  await expect(firstRow).toBeVisible()
-  await expect(page.getByTestId('audit-table').getByRole('link', { name: '查看档案' }).first()).toBeVisible()
+  const readRow = page.getByTestId('audit-table').locator('tbody tr')
+    .filter({ has: page.locator(`a[href$="/supervisor/dossiers/${served}"]`) }).filter({ hasText: '查阅' }).first()
+  await expect(readRow).toContainText('查阅档案')
+  await expect(readRow).toContainText(mine[0].person_id)
   await checkPage(page, testInfo, 'supervisor-audit')
+
+  // A complaint about the institution, filed by the enterprise: taken up, then resolved.
+  const complaint = await platform.ok(201, 'POST', '/api/v1/complaints', seeded.ownerToken, {
+    against: { kind: 'institution', id: seeded.institution.id }, demand_id: served,
+    summary: `检测报告延迟交付${seeded.tag}`, details: '报告比承诺日期晚了三天',
+  })
+  await page.getByRole('menuitem', { name: '投诉处理' }).click()
+  const complaintRow = page.getByTestId('complaints-table').getByRole('row').filter({ hasText: `检测报告延迟交付${seeded.tag}` })
+  await expect(complaintRow).toContainText('已受理')
+  await checkPage(page, testInfo, 'supervisor-complaints')
+  await complaintRow.getByRole('link').click()
+  await expect(page.getByRole('heading', { name: `检测报告延迟交付${seeded.tag}` })).toBeVisible()
+  await page.getByRole('button', { name: '开始调查' }).click()
+  await page.getByTestId('reason-input').fill('已调取派单与完成记录')
+  await page.getByTestId('reason-confirm').click()
+  await expect(page.getByRole('button', { name: '办结' })).toBeVisible()
+  await page.getByRole('button', { name: '办结' }).click()
+  await page.getByRole('dialog').locator('.el-select__wrapper').click()
+  await page.getByRole('option', { name: '部分成立' }).click()
+  await page.getByRole('dialog').getByLabel('处理情况').fill('已约谈机构，要求按承诺日期交付')
+  await page.getByRole('dialog').getByRole('button', { name: '确认' }).click()
+  await expect(page.getByRole('dialog')).toBeHidden()
+  await expect(page.locator('.el-descriptions')).toContainText('已办结')
+  await expect(page.locator('.el-descriptions')).toContainText('部分成立')
+  await page.mouse.move(0, 0)
+  await checkPage(page, testInfo, 'supervisor-complaint')
+  const resolved = await platform.ok(200, 'GET', `/api/v1/complaints/${complaint.id}`, supervisorToken)
+  expect([resolved.status, resolved.outcome]).toEqual(['resolved', 'partly_upheld'])
+  expect(resolved.history.map((step: { status: string }) => step.status)).toEqual(['received', 'investigating', 'resolved'])
 })

@@ -216,6 +216,7 @@ export default words(
       details: '内容',
       dossier: '查看档案',
       empty: '暂无审计记录',
+      actions: { read: '查阅', verify: '校验', export: '导出', download: '下载文件 {file}…', other: '其他操作' },
       events: {
         DossierAccessed: '查阅档案',
         PersonSignedIn: '登录',
@@ -446,6 +447,7 @@ export default words(
       details: 'Details',
       dossier: 'Open the dossier',
       empty: 'No audit entries',
+      actions: { read: 'Read', verify: 'Verified', export: 'Exported', download: 'Downloaded file {file}…', other: 'Other' },
       events: {
         DossierAccessed: 'Dossier read',
         PersonSignedIn: 'Signed in',

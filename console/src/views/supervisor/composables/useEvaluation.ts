@@ -95,7 +95,9 @@ export function useEvaluation(now: Date = new Date()) {
     return Object.keys(catalogue.value?.categories ?? {}).map((code) => ({ scope: `category:${code}`, id: code, name: label('categories', code) }))
   }
 
+  let comparison = 0
   async function loadComparison(): Promise<void> {
+    const mine = ++comparison
     compareLoading.value = true
     compareError.value = null
     try {
@@ -104,12 +106,14 @@ export function useEvaluation(now: Date = new Date()) {
       const reports = await Promise.all(
         list.map((party) => call(api.GET('/api/v1/evaluation/report', { params: { query: { scope: party.scope, period: period.value } } }))),
       )
+      if (mine !== comparison) return // a later comparison was asked for
       compared.value = reports.map((answer, i) => comparedRow(list[i]!, answer))
     } catch (cause) {
+      if (mine !== comparison) return
       compared.value = []
       compareError.value = asApiError(cause)
     } finally {
-      compareLoading.value = false
+      if (mine === comparison) compareLoading.value = false
     }
   }
 
