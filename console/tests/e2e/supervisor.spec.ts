@@ -180,6 +180,15 @@ test('a supervisor reads and verifies a dossier, downloads its PDF, reads the ev
   await expect(page.getByTestId('evaluations-table')).toContainText(seeded.station.name)
   await checkPage(page, testInfo, 'supervisor-evaluations')
 
+  // A mistaken publication withdrawn, with the reason.
+  await page.getByTestId('evaluations-table').getByRole('row').filter({ hasText: seeded.station.name })
+    .getByRole('button', { name: '撤回' }).click()
+  await page.getByTestId('reason-input').fill('统计口径有误，重新发布')
+  await page.getByTestId('reason-confirm').click()
+  await expect(page.getByTestId('evaluations-table').getByRole('row').filter({ hasText: seeded.station.name })).toContainText('已撤回')
+  const withdrawn = await platform.ok(200, 'GET', `/api/v1/evaluations/${evaluations.items[0].id}`, supervisorToken)
+  expect(withdrawn.withdrawal).toMatchObject({ reason: '统计口径有误，重新发布' })
+
   // The audit log of reads: this supervisor's read of the dossier is there.
   await page.getByRole('menuitem', { name: '审计日志' }).click()
   await expect(page.getByRole('heading', { name: '审计日志' })).toBeVisible()
@@ -200,6 +209,7 @@ test('a supervisor reads and verifies a dossier, downloads its PDF, reads the ev
   await page.getByRole('menuitem', { name: '投诉处理' }).click()
   const complaintRow = page.getByTestId('complaints-table').getByRole('row').filter({ hasText: `检测报告延迟交付${seeded.tag}` })
   await expect(complaintRow).toContainText('已受理')
+  await expect(complaintRow).toContainText(seeded.institution.name)
   await checkPage(page, testInfo, 'supervisor-complaints')
   await complaintRow.getByRole('link').click()
   await expect(page.getByRole('heading', { name: `检测报告延迟交付${seeded.tag}` })).toBeVisible()

@@ -43,5 +43,10 @@ export function useParties() {
     return loading
   }
   void ready()
-  return { stations, institutions, ready }
+  /** A station's or institution's name (its id until known; a specialist's staff id as it is). */
+  function nameOf(kind: string, id: string): string {
+    const parties = kind === 'station' ? stations.value : kind === 'institution' ? institutions.value : []
+    return parties.find((party) => party.id === id)?.name ?? id
+  }
+  return { stations, institutions, ready, nameOf }
 }
