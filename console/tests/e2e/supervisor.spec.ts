@@ -230,4 +230,31 @@ test('a supervisor reads and verifies a dossier, downloads its PDF, reads the ev
   const resolved = await platform.ok(200, 'GET', `/api/v1/complaints/${complaint.id}`, supervisorToken)
   expect([resolved.status, resolved.outcome]).toEqual(['resolved', 'partly_upheld'])
   expect(resolved.history.map((step: { status: string }) => step.status)).toEqual(['received', 'investigating', 'resolved'])
+
+  // A spot check of the institution with a finding.
+  await page.getByRole('menuitem', { name: '监督抽查' }).click()
+  await page.getByRole('button', { name: '记录抽查' }).click()
+  const dialog = page.getByRole('dialog', { name: '记录抽查' })
+  await dialog.locator('.el-select__wrapper').nth(2).click()
+  await page.getByRole('option', { name: seeded.institution.name }).click()
+  await dialog.getByRole('button', { name: '添加问题' }).click()
+  await dialog.getByPlaceholder('问题描述').fill(`原始记录未签字${seeded.tag}`)
+  await dialog.getByRole('button', { name: '提交' }).click()
+  await expect(dialog).toBeHidden()
+  const checkRow = page.getByTestId('checks-table').getByRole('row').filter({ hasText: `原始记录未签字${seeded.tag}` })
+  await expect(checkRow).toContainText(seeded.institution.name)
+  await expect(checkRow).toContainText('观察项')
+  await checkPage(page, testInfo, 'supervisor-checks')
+  const checks = await platform.ok(200, 'GET', '/api/v1/supervision/checks', supervisorToken)
+  expect(checks.items.find((c: { subject: { id: string } }) => c.subject.id === seeded.institution.id))
+    .toMatchObject({ kind: 'spot_check', findings: [{ severity: 'observation', note: `原始记录未签字${seeded.tag}` }] })
+
+  // Improvement actions and the retention list open (the withdrawal above withdrew this station's).
+  await page.getByRole('menuitem', { name: '整改事项' }).click()
+  await expect(page.getByRole('heading', { name: '整改事项' })).toBeVisible()
+  await checkPage(page, testInfo, 'supervisor-improvements')
+  await page.getByRole('menuitem', { name: '档案保管' }).click()
+  await expect(page.getByRole('heading', { name: '档案保管与处置' })).toBeVisible()
+  await expect(page.getByText('暂无保管期满待处置的档案')).toBeVisible() // sealed today: ten years to go
+  await checkPage(page, testInfo, 'supervisor-retention')
 })
