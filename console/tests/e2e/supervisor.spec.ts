@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { Buffer } from 'node:buffer'
 import { test, expect, checkPage, signIn } from './support/fixtures'
 import { creditCode, type Platform } from './support/platform'
 
@@ -14,6 +15,10 @@ function pickerText(instant: string): string {
   return `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())} ` +
     `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`
 }
+
+const ATTACHMENT = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n' +
+  'trailer<</Root 1 0 R>>\n%%EOF\n', 'latin1')
 
 /**
  * Seeded through the API: a park of its own with a station that accepts testing demands by rule,
@@ -43,11 +48,17 @@ async function seed(platform: Platform, operatorToken: string) {
   const supervisor = await platform.person(operatorToken, agency, `regulator.${tag}`, ['supervisor'], undefined, '张监管')
 
   const ownerToken = await platform.signIn(owner)
-  const demand = (title: string) => platform.ok(201, 'POST', '/api/v1/demands', ownerToken, {
-    enterprise: { name: `广州监管灯具有限公司${tag}`, credit_code: enterpriseCode, contact: '李华', phone: '+86 20 8888 0000' },
-    park, category: 'inspection_testing', title, description: '出口前的型式试验', items: ['LED筒灯'],
+  // The served demand's attachment: a small PDF, uploaded as its body.
+  const uploaded = await fetch(`${platform.apiUrl}/api/v1/attachments?name=${encodeURIComponent('检测委托单.pdf')}`, {
+    method: 'POST', headers: { Authorization: `Bearer ${ownerToken}`, 'Content-Type': 'application/pdf' }, body: ATTACHMENT,
   })
-  const served = (await demand(`LED筒灯型式试验${tag}`)).id as string
+  expect(uploaded.status).toBe(201)
+  const attachment = (await uploaded.json()).sha256 as string
+  const demand = (title: string, attachments: string[] = []) => platform.ok(201, 'POST', '/api/v1/demands', ownerToken, {
+    enterprise: { name: `广州监管灯具有限公司${tag}`, credit_code: enterpriseCode, contact: '李华', phone: '+86 20 8888 0000' },
+    park, category: 'inspection_testing', title, description: '出口前的型式试验', items: ['LED筒灯'], attachments,
+  })
+  const served = (await demand(`LED筒灯型式试验${tag}`, [attachment])).id as string
   for (let i = 1; i < 10; i++) await demand(`LED筒灯抽样检测${tag}-${i}`)
 
   const supervisorToken = await platform.signIn(supervisor)
@@ -124,6 +135,12 @@ test('a supervisor reads and verifies a dossier, downloads its PDF, reads the ev
   expect(download.suggestedFilename()).toBe(`dossier-${served}.pdf`)
   const pdf = await readFile((await download.path())!)
   expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-')
+
+  // The archived attachment: downloaded as it was uploaded.
+  const fileRow = page.getByRole('row').filter({ hasText: '检测委托单.pdf' })
+  await expect(fileRow).toContainText(eventLabel('DemandSubmitted'))
+  const [file] = await Promise.all([page.waitForEvent('download'), fileRow.getByRole('button', { name: '下载' }).click()])
+  expect(await readFile((await file.path())!)).toEqual(ATTACHMENT)
 
   // The case as of the moment it was assigned: the entries until then, and the status then.
   await page.getByRole('combobox', { name: '查看某一时刻的案件状态' }).fill(pickerText(seeded.assigned.events.at(-1).occurred_at))
