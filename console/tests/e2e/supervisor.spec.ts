@@ -53,7 +53,7 @@ async function seed(platform: Platform, operatorToken: string) {
     method: 'POST', headers: { Authorization: `Bearer ${ownerToken}`, 'Content-Type': 'application/pdf' }, body: ATTACHMENT,
   })
   expect(uploaded.status).toBe(201)
-  const attachment = (await uploaded.json()).sha256 as string
+  const attachment = ((await uploaded.json()) as { sha256: string }).sha256
   const demand = (title: string, attachments: string[] = []) => platform.ok(201, 'POST', '/api/v1/demands', ownerToken, {
     enterprise: { name: `广州监管灯具有限公司${tag}`, credit_code: enterpriseCode, contact: '李华', phone: '+86 20 8888 0000' },
     park, category: 'inspection_testing', title, description: '出口前的型式试验', items: ['LED筒灯'], attachments,
