@@ -1,12 +1,32 @@
-import { HomeFilled } from '@element-plus/icons-vue'
+import { Box, ChatLineSquare, DataLine, Finished, FolderOpened, Medal, Notebook, View } from '@element-plus/icons-vue'
 import type { Section } from '@/router/section'
 
-/** The supervisor's pages (each a lazy import; the first is the home) and menu. */
+const roles = ['supervisor'] as const
+
+/** The supervisor's pages (each a lazy import; the first, dossier search, is the home) and menu. */
 const section: Section = {
   routes: [
-    { path: 'supervisor', name: 'supervisor-home', component: () => import('./SupervisorHome.vue'), meta: { roles: ['supervisor'], title: 'supervisor.home.title' } },
+    { path: 'supervisor', name: 'supervisor-home', component: () => import('./DossierSearchPage.vue'), meta: { roles, title: 'supervisor.dossiers.title' } },
+    { path: 'supervisor/dossiers/:id', name: 'supervisor-dossier', component: () => import('./DossierPage.vue'), props: true, meta: { roles, title: 'supervisor.dossier.title' } },
+    { path: 'supervisor/evaluation', name: 'supervisor-evaluation', component: () => import('./EvaluationDashboard.vue'), meta: { roles, title: 'supervisor.evaluation.title' } },
+    { path: 'supervisor/evaluations', name: 'supervisor-evaluations', component: () => import('./EvaluationsPage.vue'), meta: { roles, title: 'supervisor.evaluations.title' } },
+    { path: 'supervisor/complaints', name: 'supervisor-complaints', component: () => import('./ComplaintsPage.vue'), meta: { roles, title: 'supervisor.complaints.title' } },
+    { path: 'supervisor/complaints/:id', name: 'supervisor-complaint', component: () => import('./ComplaintPage.vue'), props: true, meta: { roles, title: 'supervisor.complaints.one' } },
+    { path: 'supervisor/checks', name: 'supervisor-checks', component: () => import('./ChecksPage.vue'), meta: { roles, title: 'supervisor.checks.title' } },
+    { path: 'supervisor/improvements', name: 'supervisor-improvements', component: () => import('./ImprovementActionsPage.vue'), meta: { roles, title: 'supervisor.improvements.title' } },
+    { path: 'supervisor/retention', name: 'supervisor-retention', component: () => import('./RetentionPage.vue'), meta: { roles, title: 'supervisor.retention.title' } },
+    { path: 'supervisor/audit', name: 'supervisor-audit', component: () => import('./AuditPage.vue'), meta: { roles, title: 'supervisor.audit.title' } },
   ],
-  menu: [{ route: 'supervisor-home', label: 'menu.home', icon: HomeFilled }],
+  menu: [
+    { route: 'supervisor-home', label: 'supervisor.menu.dossiers', icon: FolderOpened },
+    { route: 'supervisor-evaluation', label: 'supervisor.menu.evaluation', icon: DataLine },
+    { route: 'supervisor-evaluations', label: 'supervisor.menu.evaluations', icon: Medal },
+    { route: 'supervisor-complaints', label: 'supervisor.menu.complaints', icon: ChatLineSquare },
+    { route: 'supervisor-checks', label: 'supervisor.menu.checks', icon: View },
+    { route: 'supervisor-improvements', label: 'supervisor.menu.improvements', icon: Finished },
+    { route: 'supervisor-retention', label: 'supervisor.menu.retention', icon: Box },
+    { route: 'supervisor-audit', label: 'supervisor.menu.audit', icon: Notebook },
+  ],
 }
 
 export default section
