@@ -223,6 +223,8 @@ test("a station's specialist assesses a demand, assigns it by hand, reviews and 
   await provoked(consoleErrors, 422, /\/stations\/[^/]+\)$/)
   await settings.getByRole('combobox', { name: '节假日' }).click()
   const panel = page.locator('.el-picker-panel:visible')
+  // The header names the year and month once the panel has opened.
+  await expect(panel.locator('.el-date-picker__header-label').first()).toHaveText(/\d/)
   const month = await panel.locator('.el-date-picker__header-label').allTextContents()
   await panel.locator('td.available').filter({ hasText: /^25$/ }).first().click()
   await page.keyboard.press('Escape')
