@@ -16,11 +16,18 @@ await page.waitForURL(/\/specialist/)
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 const queue = [], api = [], blank = []
 for (let round = 0; round < Number(rounds); round += 1) {
+  // Each page settled before the next navigation: a reload while the console's silent refresh is
+  // in flight loses the rotated cookie, and the spent one then ends the session.
   await page.goto(`${url}/no-such-page`)
+  await page.waitForLoadState('networkidle')
   let started = Date.now()
   await page.goto(`${url}/specialist`)
-  await page.locator('.el-table__body tr').first().waitFor({ timeout: 30_000 })
+  await page.locator('.el-table__body tr').first().waitFor({ timeout: 30_000 }).catch(async (error) => {
+    await page.screenshot({ path: 'test-results/bench-queue-failed.png' })
+    throw error
+  })
   queue.push(Date.now() - started)
+  await page.waitForLoadState('networkidle')
   api.push(await page.evaluate(async () => {
     // A token of this session (the page keeps its own in memory), then the first page alone, timed.
     const answer = await fetch('/api/v1/sessions/refresh', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
@@ -33,6 +40,7 @@ for (let round = 0; round < Number(rounds); round += 1) {
   await page.goto(`${url}/no-such-page`)
   await page.locator('main').first().waitFor()
   blank.push(Date.now() - started)
+  await page.waitForLoadState('networkidle')
 }
 console.log(JSON.stringify({ queue: median(queue), queueMax: Math.max(...queue), api: median(api), blank: median(blank), rounds: queue.length }))
 await browser.close()
