@@ -66,3 +66,6 @@ export function usePagedList<T, P extends CursorPage<T> = CursorPage<T>>(
     previous: () => load(Math.max(index.value - 1, 0)),
   }
 }
+
+/** What usePagedList gives, whatever its rows. */
+export type PagedList = ReturnType<typeof usePagedList<unknown>>
