@@ -14,6 +14,7 @@ import secrets
 import string
 import uuid
 from datetime import datetime, timedelta
+from functools import partial
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
@@ -67,6 +68,7 @@ class Accounts(ServiceApplication):
         self.access_seconds = tokens.MAX_ACCESS_SECONDS
         self.refresh_lifetime = timedelta(days=7)
         self.session_max_age = timedelta(days=30)
+        self.reuse_interval = timedelta(seconds=30)
 
     def rows(self, aggregate):
         return super().rows(aggregate) + readmodel.rows(aggregate)
@@ -85,6 +87,10 @@ class Accounts(ServiceApplication):
                                      f"{tokens.MAX_ACCESS_SECONDS}")
         self.refresh_lifetime = timedelta(hours=float(auth.get("refresh_token_hours") or 168))
         self.session_max_age = timedelta(hours=float(auth.get("session_max_hours") or 720))
+        reuse = auth.get("refresh_reuse_seconds")
+        self.reuse_interval = timedelta(seconds=float(30 if reuse in (None, "") else reuse))
+        if not timedelta(0) <= self.reuse_interval <= timedelta(seconds=120):
+            raise ConfigurationError("AUTH.refresh_reuse_seconds must be 0 to 120")
 
     # Keys --------------------------------------------------------------------------------
     def jwks(self) -> dict:
@@ -296,12 +302,15 @@ class Accounts(ServiceApplication):
 
     def refresh(self, payload: dict) -> dict:
         """New tokens for a refresh token, which is replaced. One it replaced, presented again,
-        ends the session; an unknown one changes nothing."""
+        ends the session (unless its answer was lost: ``Session.lost_answer``); an unknown one
+        changes nothing."""
         command = self.load_command(Refresh, payload)
         now = self.clock()
         session, secret = self._session_of(command["refresh_token"])
-        if not tokens.same_hash(session.refresh_hash, secret):
-            if any(tokens.same_hash(replaced, secret) for replaced in session.replaced):
+        matches = partial(tokens.same_hash, secret=secret)
+        if not matches(session.refresh_hash) and not session.lost_answer(matches, now,
+                                                                          self.reuse_interval):
+            if any(matches(replaced) for replaced in session.replaced):
                 self._end(session, "refresh token reused")
             raise Unauthenticated("会话已失效，请重新登录", {"reason": "session_ended"})
         if datetime.fromisoformat(session.expires_at) <= now:
@@ -320,7 +329,8 @@ class Accounts(ServiceApplication):
         secret, kept = tokens.new_refresh_secret()
         session.refreshed(refresh_hash=kept, expires_at=min(
             now + self.refresh_lifetime,
-            datetime.fromisoformat(session.started_at) + self.session_max_age).isoformat())
+            datetime.fromisoformat(session.started_at) + self.session_max_age).isoformat(),
+            at=now.isoformat())
         self.save_or_conflict(session, what="the session")
         return self._tokens(person, session, secret, now)
 

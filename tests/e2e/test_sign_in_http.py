@@ -18,8 +18,11 @@ ACCESS_SECONDS = 5
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
+    # Every reuse of a replaced refresh token ends the session here: the interval in which one
+    # is taken for a lost answer is tested with a controlled clock (tests/unit/test_accounts.py).
     platform = Embedded(tmp_path_factory.mktemp("sign-in"),
-                        ONESTOP_ACCESS_TOKEN_SECONDS=str(ACCESS_SECONDS)).start()
+                        ONESTOP_ACCESS_TOKEN_SECONDS=str(ACCESS_SECONDS),
+                        ONESTOP_REFRESH_REUSE_SECONDS="0").start()
     yield platform
     platform.stop()
 

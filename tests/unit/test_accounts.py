@@ -167,6 +167,7 @@ def test_a_refresh_token_is_used_up_and_one_used_twice_ends_the_session(accounts
     tokens = signed_in_operator(accounts, clock)
     renewed = accounts.refresh({"refresh_token": tokens["refresh_token"]})
     assert renewed["refresh_token"] != tokens["refresh_token"]
+    clock.advance(seconds=31)  # past the interval in which its answer may have been lost
     with pytest.raises(Unauthenticated):  # the old one again: a copy is in other hands
         accounts.refresh({"refresh_token": tokens["refresh_token"]})
     with pytest.raises(Unauthenticated):  # so the session is over for the newest too
@@ -176,6 +177,33 @@ def test_a_refresh_token_is_used_up_and_one_used_twice_ends_the_session(accounts
             accounts.refresh({"refresh_token": unknown})
     with pytest.raises(Invalid):
         accounts.refresh({"refresh_token": ""})
+
+
+def test_the_token_replaced_last_presented_again_at_once_is_a_lost_answer_not_a_theft(accounts, clock):
+    """A browser reloaded while its refresh was under way: the cookie the answer set never
+    arrived, so the page presents the one it had. Within the interval it gets new tokens; the
+    token of the lost answer then counts as replaced, and shows theft if it ever comes back."""
+    tokens = signed_in_operator(accounts, clock)
+    lost = accounts.refresh({"refresh_token": tokens["refresh_token"]})
+    clock.advance(seconds=29)
+    again = accounts.refresh({"refresh_token": tokens["refresh_token"]})
+    assert again["refresh_token"] not in (lost["refresh_token"], tokens["refresh_token"])
+    kept = accounts.refresh({"refresh_token": again["refresh_token"]})  # the session goes on
+    # Only the token replaced last, and only once more: the first one is older than that now.
+    with pytest.raises(Unauthenticated):
+        accounts.refresh({"refresh_token": tokens["refresh_token"]})
+    with pytest.raises(Unauthenticated):  # and presenting it ended the session
+        accounts.refresh({"refresh_token": kept["refresh_token"]})
+
+
+def test_a_lost_answer_is_recognised_only_within_the_interval(accounts, clock):
+    tokens = signed_in_operator(accounts, clock)
+    renewed = accounts.refresh({"refresh_token": tokens["refresh_token"]})
+    clock.advance(seconds=31)
+    with pytest.raises(Unauthenticated):
+        accounts.refresh({"refresh_token": tokens["refresh_token"]})
+    with pytest.raises(Unauthenticated):
+        accounts.refresh({"refresh_token": renewed["refresh_token"]})
 
 
 def test_signing_out_ends_the_session(accounts, clock):
