@@ -1,16 +1,21 @@
 """The gateway's routes for people: signing in and out, their own account, the public keys and
 discovery document of the tokens, and the administration of organisations and accounts.
 
-Mixed into ``GatewayService``, which has an RPC proxy ``accounts``.
+Mixed into ``GatewayService``, which has an RPC proxy ``accounts`` and the ``external_sign_in``
+of gateway/external_sessions.py.
 """
 from __future__ import annotations
 
 from marshmallow import Schema, fields
+from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
 from gateway.auth import PERSON
-from gateway.errors import ApiError, json_response
-from gateway.http import route
+from gateway.errors import ApiError, error_response, json_response
+from gateway.external_sessions import (
+    FLOW_COOKIE, FLOW_PATH, FLOW_SECONDS, SESSION_COOKIE, SessionEnded, SignInFailed,
+    failed_redirect)
+from gateway.http import language_of, route
 from gateway.schemas import CursorPage
 from shared.commands import (
     ChangePassword, ChangeRole, CreatePerson, ListAudit, ListOrganisations, ListPersons, Refresh,
@@ -22,6 +27,11 @@ ADMINISTRATORS = ("operator", "enterprise")
 #: A browser's refresh token: HttpOnly, sent only to the session endpoints, never cross-site.
 REFRESH_COOKIE = "onestop_refresh"
 SESSIONS_PATH = "/api/v1/sessions"
+
+
+def _text(description: str, required: bool = False) -> dict:
+    """A query parameter of text, for the OpenAPI document."""
+    return {"schema": {"type": "string"}, "description": description, "required": required}
 
 
 class PersonView(Schema):
@@ -92,7 +102,23 @@ class Tokens(Schema):
         "enum": ["password_change", "verification", "second_factor_setup", None],
         "description": "what the person must do first; until then the access token serves only "
                        "their own account (/api/v1/me...)"})
-    person = fields.Nested(PersonView, required=True)
+    person = fields.Nested(PersonView, allow_none=True, required=True, metadata={
+        "description": "null for a person signed in through another identity platform"})
+    acts = fields.Dict(keys=fields.String(), values=fields.String(), required=True, metadata={
+        "description": "for each role the person may act in now, the party they act for (an "
+                       "enterprise's credit code, an institution's id, a supervisor's agency, "
+                       "the person themselves); empty while something is pending"})
+    issuer = fields.String(allow_none=True, required=True, metadata={
+        "description": "the identity platform that signed the person in (null: this one)"})
+
+
+class SignInProvider(Schema):
+    issuer = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "in the language asked for"})
+
+
+class SignInProviders(Schema):
+    items = fields.List(fields.Nested(SignInProvider), required=True)
 
 
 class SecondFactorEnrolment(Schema):
@@ -114,6 +140,8 @@ class AccountRoutes:
            summary="New tokens for a refresh token (in the body, or the session's cookie), which "
                    "is used up")
     def refresh(self, request, payload):
+        if _external_session(request, payload):
+            return self._external_refresh(request)
         token, from_cookie = _refresh_token(request, payload)
         return self._tokens_answer(request, self.accounts.refresh({"refresh_token": token}), 200,
                                    from_cookie)
@@ -122,6 +150,10 @@ class AccountRoutes:
            summary="Sign out: the session's refresh token (in the body, or its cookie, which is "
                    "cleared) is refused from now on")
     def sign_out(self, request, payload):
+        if _external_session(request, payload):
+            ended = Response(status=204)
+            _end_external(ended, request)
+            return ended
         token, from_cookie = _refresh_token(request, payload)
         self.accounts.sign_out({"refresh_token": token})
         ended = Response(status=204)
@@ -129,6 +161,64 @@ class AccountRoutes:
             ended.delete_cookie(REFRESH_COOKIE, path=SESSIONS_PATH, secure=_secure(request),
                                 httponly=True, samesite="Strict")
         return ended
+
+    @route("GET", "/api/v1/sessions/providers", response=SignInProviders,
+           summary="The other identity platforms people may sign in to the console through")
+    def sign_in_providers(self, request):
+        return {"items": self.external_sign_in.offered(language_of(request))}
+
+    @route("GET", "/api/v1/sessions/external", status=303,
+           query={"issuer": _text("one of /api/v1/sessions/providers", required=True),
+                  "return_to": _text("a path of the console to return to once signed in")},
+           summary="Sign in through another identity platform: a redirect to it (a browser "
+                   "navigation; failures return to the console's sign-in page)")
+    def external_sign_in_start(self, request):
+        try:
+            location, flow = self.external_sign_in.start(
+                request.args.get("issuer", ""), request.args.get("return_to", "/"),
+                platform_url(self.config, request))
+        except SignInFailed as failed:
+            return failed_redirect(failed.code)
+        answer = redirect(location, code=303)
+        answer.set_cookie(FLOW_COOKIE, flow, max_age=FLOW_SECONDS, path=FLOW_PATH,
+                          secure=_secure(request), httponly=True, samesite="Lax")
+        return answer
+
+    @route("GET", "/api/v1/sessions/external/callback", status=303,
+           query={"code": _text("from the identity platform"),
+                  "state": _text("from the identity platform, as given to it"),
+                  "error": _text("from the identity platform, instead of a code")},
+           summary="Where the identity platform returns the browser: the code exchanged, the "
+                   "session kept in an HttpOnly cookie, back to the console")
+    def external_sign_in_finish(self, request):
+        try:
+            location, session, lifetime = self.external_sign_in.finish(
+                request.args.to_dict(), request.cookies.get(FLOW_COOKIE),
+                platform_url(self.config, request))
+        except SignInFailed as failed:
+            answer = failed_redirect(failed.code)
+        else:
+            answer = redirect(location, code=303)
+            answer.set_cookie(SESSION_COOKIE, session, max_age=lifetime, path=SESSIONS_PATH,
+                              secure=_secure(request), httponly=True, samesite="Strict")
+        answer.delete_cookie(FLOW_COOKIE, path=FLOW_PATH, secure=_secure(request), httponly=True,
+                             samesite="Lax")
+        return answer
+
+    def _external_refresh(self, request) -> Response:
+        try:
+            tokens, renewed, lifetime = self.external_sign_in.renew(request.cookies.get(SESSION_COOKIE))
+        except SessionEnded as ended:
+            refused = ApiError(401, "unauthorized", "会话已结束，请重新登录",
+                               {"reason": "session_ended", "detail": str(ended)})
+            answer = error_response(refused)
+            _end_external(answer, request)
+            return answer
+        answer = json_response(Tokens().dump(tokens), 200, {"Cache-Control": "no-store"})
+        if renewed:
+            answer.set_cookie(SESSION_COOKIE, renewed, max_age=lifetime, path=SESSIONS_PATH,
+                              secure=_secure(request), httponly=True, samesite="Strict")
+        return answer
 
     def _tokens_answer(self, request, tokens: dict, status: int, in_cookie: bool) -> Response:
         """The tokens as JSON; for a browser, the refresh token as a cookie instead."""
@@ -150,9 +240,7 @@ class AccountRoutes:
            summary="Where the tokens' issuer publishes its keys (OpenID Connect discovery)")
     def openid_configuration(self, request):
         issuer = configured_issuer(self.config)
-        # Where the keys are: under the issuer when it is this platform's URL (a deployment),
-        # else where this request came (the embedded mode, whose issuer is a name).
-        base = issuer if issuer.startswith(("https://", "http://")) else request.host_url.rstrip("/")
+        base = platform_url(self.config, request)
         return json_response({
             "issuer": issuer, "jwks_uri": f"{base}/.well-known/jwks.json",
             "token_endpoint": f"{base}/api/v1/sessions",
@@ -284,6 +372,25 @@ def _refresh_token(request, payload: dict) -> tuple[str, bool]:
         return request.cookies[REFRESH_COOKIE], True
     raise ApiError(401, "unauthorized", "请重新登录：没有刷新令牌（请求体或会话 Cookie）",
                    {"refresh_token": ["missing"]})
+
+
+def _external_session(request, payload: dict) -> bool:
+    """Whether the request's session is one of another identity platform (a browser's, with no
+    refresh token of this platform's)."""
+    return (not payload.get("refresh_token") and not request.cookies.get(REFRESH_COOKIE)
+            and bool(request.cookies.get(SESSION_COOKIE)))
+
+
+def _end_external(answer: Response, request) -> None:
+    answer.delete_cookie(SESSION_COOKIE, path=SESSIONS_PATH, secure=_secure(request),
+                         httponly=True, samesite="Strict")
+
+
+def platform_url(config: dict, request) -> str:
+    """Where people reach the platform: its issuer when that is a URL (a deployment, behind
+    its ingress), else where this request came (the embedded mode, whose issuer is a name)."""
+    issuer = configured_issuer(config)
+    return issuer if issuer.startswith(("https://", "http://")) else request.host_url.rstrip("/")
 
 
 def _secure(request) -> bool:

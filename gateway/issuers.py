@@ -7,11 +7,15 @@ configuration: the claim that lists a person's roles there (a dotted path such a
 ``realm_access.roles`` reaches into Keycloak's), which of those roles is which of ours, and the
 claim that names the party an enterprise, institution or supervisor acts for. A role with no
 mapping gives nothing; an issuer not configured is refused.
+
+An issuer may also sign people in to the console (``sign_in``): the gateway is then its client
+by the authorization code flow (gateway/external_sessions.py).
 """
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
-
 from urllib.parse import urlsplit
 
 import jwt
@@ -31,6 +35,28 @@ SECOND_FACTOR_ROLES = ("operator", "supervisor")
 SECOND_FACTOR_METHODS = {"mfa", "otp", "hwk", "swk", "sms", "sc"}
 #: Where an issuer may be reached over plain HTTP: this machine only (a development provider).
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+#: How long an issuer's discovery document is used before it is read again.
+DISCOVERY_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class BrowserSignIn:
+    """The platform as the issuer's client, signing people in to the console."""
+    client_id: str
+    #: Shown on the sign-in page's button, per language ("zh-CN", "en").
+    name: dict[str, str]
+    #: None for a public client (PKCE alone); a confidential one's secret otherwise.
+    client_secret: str | None = None
+    scope: str = "openid"
+    #: The resource indicator (RFC 8707) naming the platform, for issuers that need one to put
+    #: the platform's audience in the access token.
+    resource: str | None = None
+
+    def __post_init__(self):
+        if not self.client_id or not isinstance(self.name, dict) or not self.name.get("zh-CN"):
+            raise ConfigurationError("AUTH.external_issuers: sign_in needs a client_id and a "
+                                     'name with "zh-CN" (and "en")')
+
 
 
 @dataclass
@@ -40,6 +66,7 @@ class ExternalIssuer:
     roles: dict[str, str]
     roles_claim: str = "roles"
     party_claim: str = "org"
+    sign_in: BrowserSignIn | None = None
     keys: PublishedKeys = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -53,12 +80,26 @@ class ExternalIssuer:
         if not self.roles or unknown:
             raise ConfigurationError(f"AUTH.external_issuers: {self.issuer} must map its roles to "
                                      f"{', '.join(ROLES)} (not {', '.join(unknown) or 'nothing'})")
-        self.keys = PublishedKeys(self._jwks, max_age=300)
+        if isinstance(self.sign_in, dict):
+            try:
+                self.sign_in = BrowserSignIn(**self.sign_in)
+            except TypeError as error:
+                raise ConfigurationError(f"AUTH.external_issuers: sign_in: {error}") from None
+        self.keys = PublishedKeys(self._jwks, max_age=DISCOVERY_SECONDS)
+        self._discovered: tuple[float, dict] | None = None
+        self._discovery_lock = threading.Lock()
+
+    def discovery(self) -> dict:
+        """Its OpenID Connect discovery document (endpoints, keys), read again when stale."""
+        with self._discovery_lock:
+            if self._discovered is None or time.monotonic() - self._discovered[0] > DISCOVERY_SECONDS:
+                answer = requests.get(f"{self.issuer}/.well-known/openid-configuration", timeout=5)
+                answer.raise_for_status()
+                self._discovered = (time.monotonic(), answer.json())
+            return self._discovered[1]
 
     def _jwks(self) -> dict:
-        discovery = requests.get(f"{self.issuer}/.well-known/openid-configuration", timeout=5)
-        discovery.raise_for_status()
-        keys = requests.get(discovery.json()["jwks_uri"], timeout=5)
+        keys = requests.get(self.discovery()["jwks_uri"], timeout=5)
         keys.raise_for_status()
         return keys.json()
 

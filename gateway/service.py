@@ -22,6 +22,7 @@ from gateway.dead_letter_routes import DeadLetterRoutes
 from gateway.disclosure import disclosed
 from gateway.errors import ApiError, json_response
 from gateway.evaluation_routes import EvaluationRoutes
+from gateway.external_sessions import ExternalSignIn
 from gateway.notice_routes import NoticeRoutes
 from gateway.partner_routes import PartnerRoutes
 from gateway.http import route, stream_to_file, unmatched
@@ -78,6 +79,7 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
     archive = RpcProxy("archive")
     partners = RpcProxy("partners")
     notices = RpcProxy("notices")
+    external_sign_in = ExternalSignIn()
 
     @route("POST", "/api/v1/institutions", roles=("specialist", "operator", "institution"),
            body=RegisterInstitution, response=InstitutionView, status=201,

@@ -502,7 +502,7 @@ class Accounts(ServiceApplication):
                 "expires_in": int((expires - now).total_seconds()),
                 "refresh_token": tokens.refresh_token(session.id, secret),
                 "must_change_password": person.must_change_password, "pending": pending,
-                "person": person_view(person)}
+                "person": person_view(person), "acts": {} if pending else acts, "issuer": None}
 
     def _person_named(self, name: str) -> Person | None:
         try:

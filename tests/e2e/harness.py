@@ -218,8 +218,8 @@ UNLIMITED = {"ONESTOP_SIGN_IN_RATE": "0", "ONESTOP_WRITE_RATE": "0", "ONESTOP_AD
 class Embedded:
     """``onestop up``: one process, memory broker, SQLite and the file archive store."""
 
-    def __init__(self, tmp: Path, **settings: str):
-        self.port = free_port()
+    def __init__(self, tmp: Path, port: int | None = None, **settings: str):
+        self.port = port or free_port()
         self.env = {**os.environ, **UNLIMITED, "ONESTOP_DATA_DIR": str(tmp / "data"),
                     "ONESTOP_HTTP_ADDRESS": f"127.0.0.1:{self.port}", "PYTHONWARNINGS": "ignore",
                     **settings}

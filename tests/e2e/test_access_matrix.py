@@ -356,6 +356,11 @@ MATRIX = [
     ("POST /api/v1/sessions/refresh",                           None,                     401, {"refresh_token": "{session_a}"}),
     ("POST /api/v1/sessions/end",                               None,                     401, {"refresh_token": "not-a-session"}),
     ("GET /.well-known/jwks.json",                              None,                     200),
+    ("GET /api/v1/sessions/providers",                          None,                     200),
+    # A browser's navigations: an issuer not configured, a callback with no flow under way,
+    # each back to the sign-in page (tests/e2e/test_external_issuer.py follows them whole).
+    ("GET /api/v1/sessions/external?issuer=https://idp.example.org", None,                303),
+    ("GET /api/v1/sessions/external/callback?code=x&state=y",   None,                     303),
     ("GET /.well-known/openid-configuration",                   None,                     200),
     ("GET /api/v1/audit?event=PersonSignedIn",                  "supervisor",             200),
     ("GET /api/v1/audit",                                       "operator",               200),
@@ -629,7 +634,7 @@ def fill(value, world):
 
 def request(api, world, call, caller, body=None, headers=None):
     method, target = fill(call, world).split(" ", 1)
-    kwargs = {"headers": dict(headers or {})}
+    kwargs = {"headers": dict(headers or {}), "allow_redirects": False}
     if caller is not None:
         kwargs["as_"] = world["callers"][caller]
     if callable(body):

@@ -7,15 +7,14 @@ export type Pending = NonNullable<Tokens['pending']>
 export const ROLES = ['enterprise', 'institution', 'specialist', 'supervisor', 'operator'] as const
 export type Role = (typeof ROLES)[number]
 
-/** What the console reads from an access token (it verifies nothing: the API does). */
+/**
+ * What the console reads from an access token, for display only: it verifies nothing (the API
+ * does), and what the person may do comes with the tokens' answer (`acts`), since a token of
+ * another identity platform carries that platform's claims, not the platform's roles.
+ */
 export interface Claims {
   sub: string
   name?: string
-  org?: string
-  roles?: string[]
-  /** For each role the person may act in now, the party they act for. */
-  act?: Record<string, string>
-  pending?: Pending | null
   exp: number
 }
 
@@ -37,6 +36,10 @@ const accessToken = ref<string | null>(null)
 const expiresAt = ref(0)
 const pending = ref<Pending | null>(null)
 const person = ref<Tokens['person'] | null>(null)
+/** For each role the person may act in now, the party they act for. */
+const acts = ref<Tokens['acts']>({})
+/** The identity platform the person signed in through (null: the platform's own accounts). */
+const issuer = ref<string | null>(null)
 const chosenRole = ref<Role | null>(null)
 /** Why the last session ended without the person signing out (shown on the sign-in page). */
 const endedByServer = ref(false)
@@ -46,7 +49,7 @@ let restored: Promise<boolean> | null = null
 
 const claims = computed(() => (accessToken.value ? decodeClaims(accessToken.value) : null))
 /** The roles the person may act in now, in the console's order. */
-const roles = computed<Role[]>(() => ROLES.filter((role) => role in (claims.value?.act ?? {})))
+const roles = computed<Role[]>(() => ROLES.filter((role) => role in acts.value))
 const role = computed<Role | null>(() =>
   chosenRole.value && roles.value.includes(chosenRole.value) ? chosenRole.value : (roles.value[0] ?? null),
 )
@@ -56,6 +59,8 @@ function accept(tokens: Tokens): void {
   expiresAt.value = Date.now() + tokens.expires_in * 1000
   pending.value = tokens.pending ?? null
   person.value = tokens.person
+  acts.value = tokens.acts
+  issuer.value = tokens.issuer
   endedByServer.value = false
   clearTimeout(timer)
   const delay = Math.max(tokens.expires_in - MARGIN_SECONDS, 5) * 1000
@@ -68,6 +73,8 @@ function forget(): void {
   expiresAt.value = 0
   pending.value = null
   person.value = null
+  acts.value = {}
+  issuer.value = null
 }
 
 /**
@@ -148,6 +155,8 @@ export function useSession() {
     signedIn: computed(() => accessToken.value !== null),
     claims,
     person: readonly(person),
+    acts: readonly(acts),
+    issuer: readonly(issuer),
     pending: readonly(pending),
     roles,
     role,

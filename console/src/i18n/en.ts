@@ -57,6 +57,17 @@ const en: CommonMessages = {
     registerEnterprise: 'Register an enterprise',
     registerInstitution: 'Register an institution',
     sessionEnded: 'Your session has ended; please sign in again',
+    external: {
+      or: 'or',
+      through: 'Sign in with {name}',
+      unknown_issuer: 'That identity platform is not registered here: please sign in with your platform account',
+      provider_unavailable: 'The identity platform cannot be reached now: try again later, or sign in with your platform account',
+      expired: 'The sign-in took too long or was completed in another page: please sign in again',
+      cancelled: 'You cancelled the sign-in',
+      refused: 'The identity platform did not complete the sign-in: please try again',
+      invalid_token: 'The identity platform sent credentials that are not valid: please tell the platform operators',
+      no_role: 'Your account there has no role on this platform: ask your organisation to grant one',
+    },
   },
   passwordChange: {
     title: 'Change your password',

@@ -55,6 +55,17 @@ export default {
     registerEnterprise: '企业注册',
     registerInstitution: '服务机构注册',
     sessionEnded: '登录已失效，请重新登录',
+    external: {
+      or: '或',
+      through: '使用{name}登录',
+      unknown_issuer: '该身份认证平台未在本平台登记，请改用平台账号登录',
+      provider_unavailable: '身份认证平台暂时无法访问，请稍后再试或使用平台账号登录',
+      expired: '登录过程已超时或已在其他页面完成，请重新登录',
+      cancelled: '您已取消登录',
+      refused: '身份认证平台未能完成登录，请重试',
+      invalid_token: '身份认证平台返回的凭证无效，请联系平台运维人员',
+      no_role: '您在身份认证平台的账号未被授予本平台的任何角色，请联系所在单位开通',
+    },
   },
   passwordChange: {
     title: '修改密码',

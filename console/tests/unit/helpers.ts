@@ -37,5 +37,7 @@ export function tokens(claims: Record<string, unknown>, pending: string | null =
       roles: Object.keys((claims.act as object) ?? {}), must_change_password: false, second_factor: false,
       disabled: false, created_at: '2026-12-01T00:00:00+00:00',
     },
+    acts: pending ? {} : ((claims.act as Record<string, string>) ?? {}),
+    issuer: null,
   }
 }

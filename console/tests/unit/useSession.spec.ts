@@ -53,4 +53,22 @@ describe('useSession', () => {
     expect(session.pending.value).toBe('password_change')
     expect(session.role.value).toBeNull()
   })
+
+  it('acts in the roles the answer grants, for a token of another identity platform too', async () => {
+    // Its token carries that platform's claims (no `act`): the answer says what it gives here.
+    const external = {
+      ...tokens({ name: '何丽' }),
+      access_token: token({ sub: 'he.li', name: '何丽', roles: ['qi-enterprise'], exp: Date.now() / 1000 + 600 }),
+      person: null,
+      acts: { enterprise: '91440101MA59TEST0X' },
+      issuer: 'https://idp.example.gov.cn',
+    }
+    fakeFetch([200, external])
+    const session = useSession()
+    expect(await session.refresh()).toBe(true)
+    expect(session.roles.value).toEqual(['enterprise'])
+    expect(session.acts.value.enterprise).toBe('91440101MA59TEST0X')
+    expect(session.issuer.value).toBe('https://idp.example.gov.cn')
+    expect(session.claims.value?.name).toBe('何丽')
+  })
 })

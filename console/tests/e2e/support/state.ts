@@ -11,6 +11,15 @@ export interface Person {
   used?: number
 }
 
+/** A person of the identity platform the console may sign in through (global-setup.ts). */
+export interface ExternalPerson {
+  login: string
+  password: string
+  name: string
+  /** The enterprise the identity platform says they act for. */
+  creditCode: string
+}
+
 export interface E2eState {
   /** The platform's origin (its API, and the console it serves). */
   apiUrl: string
@@ -19,6 +28,7 @@ export interface E2eState {
   dataDir: string
   pid: number
   people: Record<string, Person>
+  identity: { issuer: string; person: ExternalPerson }
 }
 
 const FILE = fileURLToPath(new URL('../../../test-results/e2e-state.json', import.meta.url))

@@ -56,7 +56,7 @@ export function useDemandForm() {
   })
 
   async function prefill(): Promise<void> {
-    model.creditCode ||= session.claims.value?.act?.enterprise ?? ''
+    model.creditCode ||= session.acts.value.enterprise ?? ''
     const [me, last] = await Promise.allSettled([
       call(api.GET('/api/v1/me')),
       call(api.GET('/api/v1/demands', { params: { query: { per_page: 1 } } })),

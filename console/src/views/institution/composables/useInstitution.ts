@@ -6,8 +6,8 @@ import type { Institution } from './profile'
 
 /** The signed-in person's institution (its id is the party they act for as `institution`). */
 export function useInstitution() {
-  const { claims } = useSession()
-  const id = computed(() => claims.value?.act?.institution ?? null)
+  const { acts } = useSession()
+  const id = computed(() => acts.value.institution ?? null)
   const institution = shallowRef<Institution | null>(null)
   const loading = ref(false)
   const error = shallowRef<ApiError | null>(null)
