@@ -156,7 +156,6 @@ test('a supervisor reads and verifies a dossier, downloads its PDF, reads the ev
   await page.getByRole('menuitem', { name: '评价看板' }).click()
   await expect(page.getByRole('heading', { name: '服务质量评价看板' })).toBeVisible()
   await expect(page.getByRole('combobox', { name: '期间' })).toHaveValue(month)
-  await expect(page.getByTestId('trend-chart').locator('canvas, svg').first()).toBeVisible()
   await expect(page.getByTestId('compare-chart').locator('canvas, svg').first()).toBeVisible()
   await expect(page.getByTestId('indicator-table')).toBeVisible()
   await expect(page.getByTestId('rankings')).toContainText('检验检测')
@@ -170,6 +169,13 @@ test('a supervisor reads and verifies a dossier, downloads its PDF, reads the ev
   const report = await platform.ok(200, 'GET', `/api/v1/evaluation/report?scope=station:${seeded.station.id}&period=${month}`, supervisorToken)
   expect(report.insufficient_data).toBeNull()
   await expect(page.getByTestId('report-summary')).toContainText(report.grade)
+  // Its trend over the year: a line through the graded months, and the months with too few
+  // cases to grade named beside it (as many as the API leaves without a total).
+  const trend = await platform.ok(200, 'GET', `/api/v1/evaluation/trend?scope=station:${seeded.station.id}&period=${month.slice(0, 4)}&every=month`, supervisorToken)
+  await expect(page.getByTestId('trend-chart').locator('canvas, svg').first()).toBeVisible()
+  const ungraded = (trend.points as { period: string; total: number | null }[]).filter((point) => point.total === null)
+  if (ungraded.length) await expect(page.getByTestId('trend-gaps')).toContainText(ungraded.map((point) => point.period).join('、'))
+  else await expect(page.getByTestId('trend-gaps')).toHaveCount(0)
   await page.getByTestId('publish').click()
   await expect(page.getByTestId('published')).toContainText(`等级 ${report.grade}`)
   const evaluations = await platform.ok(200, 'GET', `/api/v1/evaluations?scope=station:${seeded.station.id}`, supervisorToken)

@@ -5,7 +5,7 @@ import { convertPeriod, kindOf, periodOf, yearOfPeriod } from '@/views/superviso
 import { filesOf } from '@/views/supervisor/lib/files'
 import { filenameOf } from '@/views/supervisor/lib/download'
 import { particulars } from '@/views/supervisor/lib/particulars'
-import { barOption, ranked, trendOption } from '@/views/supervisor/lib/charts'
+import { barOption, ranked, trendOption, ungradedPeriods } from '@/views/supervisor/lib/charts'
 import { accessAction, auditDetails } from '@/views/supervisor/lib/audit'
 import { complaintActions } from '@/views/supervisor/lib/complaints'
 import { checkBody, emptyCheck } from '@/views/supervisor/lib/checks'
@@ -164,6 +164,12 @@ describe('evaluation charts and rankings', () => {
   it('ranks the graded best first and the ungraded after them', () => {
     const rows = [{ name: 'a', total: null }, { name: 'b', total: 70 }, { name: 'c', total: 90 }]
     expect(ranked(rows).map((row) => row.name)).toEqual(['c', 'b', 'a'])
+  })
+
+  it('names the periods too small to grade, which the trend leaves blank', () => {
+    expect(ungradedPeriods([{ period: '2026-10', total: null }, { period: '2026-11', total: 82 }, { period: '2026-12', total: null }]))
+      .toEqual(['2026-10', '2026-12'])
+    expect(ungradedPeriods([{ period: '2026-11', total: 0 }])).toEqual([])
   })
 
   it('draws the trend as lines and a comparison as bars', () => {

@@ -16,12 +16,15 @@ export interface TrendPoint {
 /** A line per series over the trend's periods: the total, and the indicator chosen (its score). */
 export function trendOption(points: readonly TrendPoint[], names: { total: string; indicator?: string }, indicator?: string): ChartOption {
   const series: LineSeriesOption[] = [
-    { type: 'line', name: names.total, data: points.map((point) => point.total), connectNulls: false, smooth: false },
+    // Symbols large enough to see a graded period between two ungraded ones (a line of one point).
+    { type: 'line', name: names.total, data: points.map((point) => point.total), connectNulls: false, smooth: false, showSymbol: true, symbolSize: 8 },
   ]
   if (indicator && names.indicator) {
     series.push({
       type: 'line',
       name: names.indicator,
+      showSymbol: true,
+      symbolSize: 8,
       data: points.map((point) => point.indicators?.[indicator]?.score ?? null),
     })
   }
@@ -33,6 +36,11 @@ export function trendOption(points: readonly TrendPoint[], names: { total: strin
     yAxis: { type: 'value', min: 0, max: 100 },
     series,
   }
+}
+
+/** The trend's periods with no total (too few cases to grade): the chart leaves gaps there. */
+export function ungradedPeriods(points: readonly TrendPoint[]): string[] {
+  return points.filter((point) => point.total === null).map((point) => point.period)
 }
 
 /** One bar per compared party (a station, a category, an institution): the value of a measure. */
