@@ -206,6 +206,8 @@ test('a supervisor reads and verifies a dossier, downloads its PDF, reads the ev
   // A mistaken publication withdrawn, with the reason.
   await page.getByTestId('evaluations-table').getByRole('row').filter({ hasText: seeded.station.name })
     .getByRole('button', { name: '撤回' }).click()
+  await page.getByTestId('reason-confirm').click() // without the reason: asked for, nothing sent
+  await expect(page.getByRole('dialog').getByText('请填写理由')).toBeVisible()
   await page.getByTestId('reason-input').fill('统计口径有误，重新发布')
   await page.getByTestId('reason-confirm').click()
   await expect(page.getByTestId('evaluations-table').getByRole('row').filter({ hasText: seeded.station.name })).toContainText('已撤回')
