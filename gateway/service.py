@@ -61,6 +61,15 @@ FALLBACK_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS,TRACE"
 READY_TIMEOUT = 2.0
 
 
+def _inside_only(request) -> None:
+    """The operations' endpoints are not the public's: the Ingress routes every path to the
+    gateway (the console's and the API's alike), so a request it forwarded, which carries
+    X-Forwarded-For, is answered as if they did not exist. The kubelet and Prometheus call the
+    pods directly. (`/readyz` asks every service: from outside, a way to load them all.)"""
+    if request.headers.get("X-Forwarded-For"):
+        raise ApiError(404, "not_found", f"no route for {request.path}")
+
+
 def shown(view: dict, query: dict) -> dict:
     """A demand's view with its instants in its station's time zone, unless asked in UTC."""
     if load_command(AsShown, {"utc": query.get("utc", False)})["utc"]:
@@ -472,8 +481,11 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
     def healthz(self, request):
         return {"status": "ok", "services": {}}
 
-    @route("GET", "/readyz", response=Health, summary="Every service answers over RPC")
+    @route("GET", "/readyz", response=Health, answers=(404,),
+           summary="Every service answers over RPC (inside the cluster only: 404 to a request a "
+                   "proxy forwarded)")
     def readyz(self, request):
+        _inside_only(request)
         services = {}
         for name in FOLLOWERS:  # every service
             try:
@@ -490,6 +502,7 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
            summary="Prometheus metrics (the embedded mode's; a distributed gateway serves its "
                    "own on METRICS.port, apart from the API)")
     def metrics(self, request):
+        _inside_only(request)
         if metrics_port(self.config):
             raise ApiError(404, "not_found", "this process's metrics are on their own port")
         return Response(generate_latest(), content_type=CONTENT_TYPE_LATEST)

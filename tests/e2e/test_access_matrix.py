@@ -742,3 +742,16 @@ def test_a_key_retired_after_rotation_signs_nothing(platform, world):
     wait_for(lambda: api.call("GET", "/api/v1/dead-letters", as_=old).status_code == 401,
              timeout=30, message="the retired key to be dropped from the gateway's keys")
     assert_refused(api.call("GET", "/api/v1/dead-letters", as_=old), 401, "invalid_token")
+
+
+def test_the_operations_endpoints_refuse_what_a_proxy_forwarded(platform):
+    """The Ingress sends every path to the gateway; what it forwards carries X-Forwarded-For,
+    and the readiness check and the metrics are not the public's."""
+    api = platform.api
+    forwarded = {"X-Forwarded-For": "203.0.113.7"}
+    for path in ("/readyz", "/metrics"):
+        assert api.call("GET", path).status_code == 200, path
+        refused = api.call("GET", path, headers=dict(forwarded))
+        assert refused.status_code == 404 and refused.json()["error"] == "not_found", path
+    assert api.call("GET", "/healthz", headers=dict(forwarded)).status_code == 200
+    assert api.call("GET", "/api/v1/catalogue", headers=dict(forwarded)).status_code == 200

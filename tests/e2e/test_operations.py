@@ -110,11 +110,13 @@ def test_every_overlay_renders_into_valid_manifests(overlay):
                    if "secret" in volume}
         keys = {"accounts": {"onestop-signing-keys"}, "partners": {"onestop-webhook-secrets-key"}}
         assert mounted == keys.get(service, set()), service
-    # What the Ingress routes from outside: the API, its description, the tokens' discovery;
-    # never the metrics or the readiness check (which fans out to every service).
+    # What the Ingress routes from outside: every path to the gateway (the console at /, the
+    # API); the gateway itself refuses what it forwards to the metrics and the readiness check
+    # (tests/e2e/test_access_matrix.py).
     (ingress,) = [d for d in docs if d["kind"] == "Ingress"]
-    routed = {path["path"] for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]}
-    assert routed == {"/api", "/.well-known", "/openapi.json"}
+    routed = {(path["path"], path["pathType"], path["backend"]["service"]["name"])
+              for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]}
+    assert routed == {("/", "Prefix", "onestop-gateway")}
     if overlay == "production":
         for service in SERVICES:
             assert ("HorizontalPodAutoscaler", f"onestop-{service}") in kinds
