@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from shared.errors import (
     Conflict, Disposed, Forbidden, InsufficientData, Invalid, NotFound, TooManyAttempts,
-    Unauthenticated, Unsupported)
+    Unauthenticated, Unavailable, Unsupported)
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,8 @@ def as_api_error(exc: Exception) -> ApiError:
         return ApiError(409, "conflict", exc.args[0], exc.details)
     if isinstance(exc, Disposed):
         return ApiError(410, "dossier_disposed", exc.args[0], exc.details)
+    if isinstance(exc, Unavailable):
+        return ApiError(503, "service_unavailable", exc.args[0], exc.details)
     if isinstance(exc, (RpcTimeout, UnknownService)):
         return ApiError(503, "service_unavailable", "a service did not answer; try again", {})
     log.exception("unexpected error", exc_info=exc)

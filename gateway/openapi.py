@@ -23,6 +23,8 @@ _ERRORS = {
     "422": "The body or query breaks the schema; details name every offending field",
     "429": "Too many requests (a rate limit, an upload quota, failed sign-ins in a row); "
            "Retry-After says in how many seconds to try again",
+    "503": "A system the platform relies on did not answer (a service, the broker's management "
+           "API); try again later",
 }
 
 

@@ -1,13 +1,16 @@
 """The gateway's routes for institutions' systems: replay of their integration events and their
-webhook (mixed into ``GatewayService``; an institution token acts for itself only)."""
+webhook (mixed into ``GatewayService``; an institution token acts for itself only), and the
+operators' grants of an institution's user on the partner exchange."""
 from __future__ import annotations
 
 from marshmallow import Schema, fields
 
 from gateway.http import route
-from shared.commands import Redeliver, RegisterWebhook
+from shared.commands import Redeliver, RegisterWebhook, RevokeBrokerAccess
+from shared.errors import Conflict
 
 INSTITUTION = ("institution",)
+OPERATOR = ("operator",)
 
 
 class PartnerEnvelope(Schema):
@@ -44,6 +47,19 @@ class WebhookView(Schema):
     log = fields.List(fields.Dict(), required=True, metadata={"description": "newest first"})
 
 
+class BrokerAccessView(Schema):
+    institution_id = fields.String(required=True)
+    granted = fields.Boolean(required=True, metadata={"description": "it has its user now"})
+    username = fields.String(required=True)
+    password = fields.String(allow_none=True, required=True, metadata={
+        "description": "in the answer that set it only (a grant): hand it to the institution; "
+                       "it is never shown again (a new grant sets a new one)"})
+    vhost = fields.String(required=True)
+    exchange = fields.String(required=True)
+    queue_prefix = fields.String(required=True, metadata={"description": "its queues' names begin so"})
+    binding_keys = fields.List(fields.String(), required=True)
+
+
 class PartnerRoutes:
     @route("GET", "/api/v1/partner/events", roles=INSTITUTION, response=PartnerEventPage,
            query={"after": {"schema": {"type": "string"}, "description": "the last event_id you have"},
@@ -78,3 +94,31 @@ class PartnerRoutes:
            response=WebhookView, summary="Deliver your events again from a given event_id")
     def redeliver(self, request, principal, payload):
         return self.partners.redeliver(principal.subject, payload["from_event_id"])
+
+    @route("GET", "/api/v1/institutions/<institution_id>/partner-access", roles=OPERATOR,
+           response=BrokerAccessView,
+           summary="Whether the institution has its own user on the partner exchange (RabbitMQ), "
+                   "and what it may read there")
+    def partner_access(self, request, principal, institution_id):
+        self.matching.get_institution(institution_id)  # 404 for an institution not registered
+        return self.partners.broker_access(institution_id)
+
+    @route("POST", "/api/v1/institutions/<institution_id>/partner-access", roles=OPERATOR,
+           response=BrokerAccessView, status=201, answers=(503,),
+           summary="Give an active institution its user on the partner exchange, or a new "
+                   "password for it: the password is in this answer only")
+    def grant_partner_access(self, request, principal, institution_id):
+        institution = self.matching.get_institution(institution_id)
+        if institution["status"] != "active":
+            raise Conflict("只有在册（active）的服务机构才能接入合作方消息通道",
+                           {"current_status": institution["status"]})
+        return self.partners.grant_broker_access(institution_id, principal.as_actor())
+
+    @route("POST", "/api/v1/institutions/<institution_id>/partner-access/revocation",
+           roles=OPERATOR, body=RevokeBrokerAccess, response=BrokerAccessView, answers=(503,),
+           summary="Take the institution's user on the partner exchange away, with the reason "
+                   "(its connections close; its queues stay until they expire)")
+    def revoke_partner_access(self, request, principal, institution_id, payload):
+        self.matching.get_institution(institution_id)
+        self.partners.revoke_broker_access(institution_id, payload["reason"], principal.as_actor())
+        return self.partners.broker_access(institution_id)

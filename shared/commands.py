@@ -601,6 +601,10 @@ class Redeliver(Command):
         "description": "deliver again from this event (included) onwards"})
 
 
+class RevokeBrokerAccess(Command):
+    reason = text(2000, multiline=True, required=True)
+
+
 #: The services that follow upstream logs, and so may hold dead letters.
 class ListAssignments(Command):
     status = fields.String(load_default=None, validate=validate.OneOf(

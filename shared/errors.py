@@ -73,5 +73,11 @@ class TooManyAttempts(_Explained):
 
 
 #: What a caller did wrong, as opposed to what went wrong here: logged without a traceback.
+@deserialize_to_instance
+class Unavailable(_Explained):
+    """A system the platform relies on did not answer (a broker's management API): the caller
+    may try again later; the details name it."""
+
+
 CLIENT_ERRORS = (NotFound, Conflict, Forbidden, Invalid, InsufficientData, Unauthenticated,
-                 TooManyAttempts, Unsupported, Disposed)
+                 TooManyAttempts, Unsupported, Disposed, Unavailable)

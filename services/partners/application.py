@@ -15,7 +15,8 @@ from typing import Callable
 from eventsourcing.application import AggregateNotFoundError
 
 from services.partners import contract
-from services.partners.feed import CaseFacts, InstitutionStanding, OfferFacts, PartnerMessage, Webhook
+from services.partners.feed import (
+    BrokerAccessChange, CaseFacts, InstitutionStanding, OfferFacts, PartnerMessage, Webhook)
 from services.partners.outbound import DeliveryFailed, DestinationRefused, Outbound
 from services.partners.secret_box import SecretBox, new_secret, secret_box
 from shared.commands import RegisterWebhook
@@ -298,6 +299,26 @@ class PartnerFeed(ServiceApplication):
 
     def webhook(self, institution_id: str) -> dict:
         return self._webhook(institution_id).view()
+
+    # The institution's own user on the partner vhost -------------------------------------
+    def grant_broker_access(self, institution_id: str, grant: Callable[[str], dict], by: dict) -> dict:
+        """Its user made, or its password renewed, by ``grant`` on the broker; the change
+        recorded. The credentials are this answer's only."""
+        credentials = grant(institution_id)
+        self._record_access_change(institution_id, "granted", by, None)
+        return credentials
+
+    def revoke_broker_access(self, institution_id: str, revoke: Callable[[str], bool],
+                             reason: str, by: dict) -> None:
+        if not reason.strip():
+            raise Invalid("the reason is required", {"reason": ["required"]})
+        if not revoke(institution_id):
+            raise NotFound("the institution has no user on the partner vhost")
+        self._record_access_change(institution_id, "revoked", by, reason.strip())
+
+    def _record_access_change(self, institution_id: str, change: str, by: dict, reason: str | None) -> None:
+        self.save(BrokerAccessChange(institution_id=uuid.UUID(institution_id), change=change, by=by,
+                                     reason=reason, at=self.clock().isoformat()))
 
     def _webhook(self, institution_id: str) -> Webhook:
         found = self._webhook_or_none(institution_id)

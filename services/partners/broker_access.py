@@ -72,6 +72,8 @@ class PartnerAccess:
         self._call("PUT", f"vhost-limits/{vhost}/max-queues", {"value": self.max_queues})
 
     def grant(self, institution_id: str) -> dict:
+        """The institution's user, made or given a new password; its credentials (the password
+        this once)."""
         if not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", institution_id):
             raise BrokerAccessError(f"{institution_id!r} is not an institution id (a lower-case UUID)")
         self.prepare()
@@ -80,8 +82,18 @@ class PartnerAccess:
         for limit, value in (("max-connections", self.max_connections), ("max-channels", self.max_channels)):
             self._call("PUT", f"user-limits/{quote(username, safe='')}/{limit}", {"value": value})
         self._permit(institution_id)
-        return {"username": username, "password": password, "vhost": self.vhost,
-                "exchange": PARTNER_EXCHANGE, "queue_prefix": f"partner.{institution_id}.",
+        return {**self._reads(institution_id), "granted": True, "password": password}
+
+    def status(self, institution_id: str) -> dict:
+        """Whether the institution has its user, and what it reads (no password: never kept)."""
+        user = quote(f"inst-{institution_id}", safe="")
+        found = self._call("GET", f"users/{user}", ok=(200, 404)).status_code == 200
+        return {**self._reads(institution_id), "granted": found, "password": None}
+
+    def _reads(self, institution_id: str) -> dict:
+        return {"institution_id": institution_id, "username": f"inst-{institution_id}",
+                "vhost": self.vhost, "exchange": PARTNER_EXCHANGE,
+                "queue_prefix": f"partner.{institution_id}.",
                 "binding_keys": [f"inst.{institution_id}.#", f"inst.{institution_id}.<event>"]}
 
     def _permit(self, institution_id: str) -> None:

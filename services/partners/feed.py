@@ -193,3 +193,15 @@ class InstitutionStanding(Aggregate):
     @event("BrokerStandingApplied")
     def applied(self, standing: str) -> None:
         self.broker = standing
+
+
+
+class BrokerAccessChange(Aggregate):
+    """An operator gave an institution its user on the partner vhost, or took it away: who,
+    when, why. The user and its password live in the broker alone (the password is shown once
+    to the operator, never kept here), so the broker says whether access stands."""
+
+    @event("BrokerAccessChanged")
+    def __init__(self, institution_id: uuid.UUID, change: str, by: dict, reason: str | None, at: str):
+        self.institution_id = institution_id
+        self.change = change

@@ -7,9 +7,9 @@ from nameko.dependency_providers import Config
 
 from services.partners import contract
 from services.partners.application import PartnerFeed
-from services.partners.broker_access import PARTNER_EXCHANGE, PartnerAccess
+from services.partners.broker_access import PARTNER_EXCHANGE, BrokerAccessError, PartnerAccess
 from shared.config import section
-from shared.errors import CLIENT_ERRORS
+from shared.errors import CLIENT_ERRORS, Unavailable
 from shared.messages import Message
 from shared.outbox import Relay
 from shared.publishing import ConfirmedPublisher, Outgoing
@@ -61,6 +61,15 @@ def broker_access(config: dict) -> PartnerAccess:
                          **limits)
 
 
+def _reached(call):
+    """The broker's management API refusing or not answering, as the caller's 503."""
+    try:
+        return call()
+    except BrokerAccessError as error:
+        raise Unavailable("RabbitMQ's management API did not do it; try again later",
+                          {"broker": str(error)[:300]}) from None
+
+
 def to_partners(messages: list[Message]) -> list[Outgoing]:
     """The feed's integration events as envelopes; its bookkeeping stays inside the platform."""
     outgoing = []
@@ -98,6 +107,22 @@ class PartnersService(EventSourcedService, FollowsIntake, FollowsMatching, Follo
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def get_webhook(self, institution_id):
         return self.application.webhook(institution_id)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def broker_access(self, institution_id):
+        """Whether the institution has a user on the partner vhost, and what it may read."""
+        return _reached(lambda: broker_access(self.config).status(institution_id))
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def grant_broker_access(self, institution_id, by):
+        access = broker_access(self.config)
+        return _reached(lambda: self.application.grant_broker_access(institution_id, access.grant, by))
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def revoke_broker_access(self, institution_id, reason, by):
+        access = broker_access(self.config)
+        return _reached(lambda: self.application.revoke_broker_access(institution_id, access.revoke,
+                                                                      reason, by))
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def redeliver(self, institution_id, from_event_id):

@@ -1,6 +1,6 @@
 """Events the partner feed records in its own log. Its public output, the integration events
 institutions receive, is a separate contract (services/partners/contract.py, docs/partners/)."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from shared.contracts import contract
 
@@ -137,3 +137,16 @@ class StandingChanged(Schema):
           summary="The institution's broker user was given its standing on the partner vhost.")
 class BrokerStandingApplied(StandingChanged):
     pass
+
+
+
+@contract("BrokerAccessChanged", producer="partners", subject="broker_access_change_id",
+          summary="An operator gave the institution its user on the partner vhost (granted: a new "
+                  "password, shown once) or took it away (revoked, with the reason).")
+class BrokerAccessChanged(Schema):
+    broker_access_change_id = fields.UUID(required=True)
+    institution_id = fields.UUID(required=True)
+    change = fields.String(required=True, validate=validate.OneOf(("granted", "revoked")))
+    by = fields.Dict(required=True)
+    reason = fields.String(allow_none=True, required=True)
+    at = fields.String(required=True)

@@ -203,6 +203,11 @@ MATRIX = [
     ("POST /api/v1/partner/webhook/secret",                     "lab A",                  201),
     ("POST /api/v1/partner/webhook/secret",                     "lab B",                  404),
     ("GET /api/v1/partner/webhook",                             "lab A",                  200),
+    # An institution's user on the partner exchange: the operators' to give (a real RabbitMQ's
+    # management API answers; tests/service/test_partner_exchange.py grants and revokes).
+    ("GET /api/v1/institutions/{lab_a}/partner-access",         "operator",               200),
+    ("POST /api/v1/institutions/{application}/partner-access",  "operator",               409),
+    ("POST /api/v1/institutions/{lab_a}/partner-access/revocation", "operator",           404, {"reason": "协议终止"}),
     ("GET /api/v1/partner/webhook",                             "lab B",                  404),
     ("POST /api/v1/partner/webhook/redelivery",                 "lab A",                  200, {"from_event_id": "{event_a}"}),
     ("POST /api/v1/partner/webhook/redelivery",                 "lab B",                  404, {"from_event_id": "{event_a}"}),

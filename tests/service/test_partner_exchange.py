@@ -225,3 +225,57 @@ def test_a_suspended_institution_s_broker_user_may_do_nothing_until_it_is_reinst
     finally:
         feed.close()
         platform.close()
+
+
+def test_an_operator_grants_renews_and_revokes_an_institutions_user_over_http(tmp_path, vhost):
+    """What `onestop partners grant|revoke` does, through the API, as the console does it: the
+    password in the grant's answer only, a new grant a new password, a revocation with its
+    reason; the broker refusing or not answering is a 503, never a half-made grant."""
+    from tests.e2e.harness import Embedded
+
+    platform = Embedded(tmp_path, ONESTOP_PARTNERS_VHOST=vhost).start()
+    try:
+        api, ops = platform.api, ("operator", "ops-1")
+        lab = api.call("POST", "/api/v1/institutions", as_=ops, json=factories.institution()).json()
+        path = f"/api/v1/institutions/{lab['id']}/partner-access"
+        before = api.call("GET", path, as_=ops).json()
+        assert before["granted"] is False and before["password"] is None
+        assert before["username"] == f"inst-{lab['id']}" and before["vhost"] == vhost
+
+        first = api.call("POST", path, as_=ops)
+        assert first.status_code == 201, first.text
+        credentials = first.json()
+        assert credentials["granted"] is True and len(credentials["password"]) >= 24
+        connect(credentials).close()  # the institution logs in with what the operator hands it
+        shown = api.call("GET", path, as_=ops).json()
+        assert shown["granted"] is True and shown["password"] is None  # never shown again
+
+        renewed = api.call("POST", path, as_=ops).json()
+        assert renewed["password"] != credentials["password"]
+        with pytest.raises(pika.exceptions.ProbableAuthenticationError):
+            connect(credentials)
+        connect(renewed).close()
+
+        missing = api.call("POST", f"{path}/revocation", as_=ops, json={"reason": "   "})
+        assert missing.status_code in (400, 422) and "reason" in missing.json()["details"]
+        revoked = api.call("POST", f"{path}/revocation", as_=ops, json={"reason": "合作协议终止"})
+        assert revoked.status_code == 200 and revoked.json()["granted"] is False
+        with pytest.raises(pika.exceptions.ProbableAuthenticationError):
+            connect(renewed)
+        again = api.call("POST", f"{path}/revocation", as_=ops, json={"reason": "合作协议终止"})
+        assert again.status_code == 404
+    finally:
+        platform.stop()
+
+    # The management API not answering: 503 with the reason, nothing granted.
+    (tmp_path / "down").mkdir()
+    down = Embedded(tmp_path / "down", ONESTOP_PARTNERS_VHOST=vhost,
+                    ONESTOP_RABBITMQ_MANAGEMENT_URL="http://127.0.0.1:9").start()
+    try:
+        lab = down.api.call("POST", "/api/v1/institutions", as_=("operator", "ops-1"),
+                            json=factories.institution()).json()
+        refused = down.api.call("POST", f"/api/v1/institutions/{lab['id']}/partner-access",
+                                as_=("operator", "ops-1"))
+        assert refused.status_code == 503 and refused.json()["error"] == "service_unavailable"
+    finally:
+        down.stop()

@@ -226,3 +226,30 @@ def test_webhook_urls_inside_are_refused_and_failures_are_told_in_generic_words(
         feed.redeliver(lab["id"], webhook["log"][0]["event_id"])  # try again now, not at retry_at
     errors = [entry["error"] for entry in feed.webhook(lab["id"])["log"] if not entry["ok"]]
     assert errors == ["the delivery failed", "could not connect", "HTTP 307 (redirects are not followed)"]
+
+
+def test_an_operators_grant_and_revocation_are_recorded_with_who_and_why_and_no_password(feed):
+    operator = {"role": "operator", "subject": "ops-1"}
+    institution = "0b8f6a52-3c1d-4e7f-9a2b-5c6d7e8f9a0b"
+    users: dict[str, str] = {}
+
+    def grant(institution_id):
+        users[institution_id] = "s3cret-password-for-the-institution"
+        return {"username": f"inst-{institution_id}", "password": users[institution_id], "granted": True}
+
+    def revoke(institution_id):
+        return users.pop(institution_id, None) is not None
+
+    assert feed.grant_broker_access(institution, grant, operator)["password"]
+    with pytest.raises(Invalid):
+        feed.revoke_broker_access(institution, revoke, "  ", operator)
+    assert institution in users  # a revocation without its reason takes nothing away
+    feed.revoke_broker_access(institution, revoke, " 合作协议终止 ", operator)
+    with pytest.raises(NotFound):
+        feed.revoke_broker_access(institution, revoke, "合作协议终止", operator)
+    stored = [n for n in feed.recorder.select_notifications(start=1, limit=100)
+              if n.topic.endswith("BrokerAccessChanged")]
+    changes = [feed.mapper.to_domain_event(n) for n in stored]
+    assert [(c.change, c.by, c.reason, str(c.institution_id)) for c in changes] == [
+        ("granted", operator, None, institution), ("revoked", operator, "合作协议终止", institution)]
+    assert not any(b"s3cret" in n.state for n in stored)  # the password is the broker's alone

@@ -52,3 +52,8 @@ export class ApiError extends Error {
 export function toApiError(status: number, body: unknown, fallbackTitle = ''): ApiError {
   return new ApiError(status, body && typeof body === 'object' ? (body as Partial<ErrorBody>) : {}, fallbackTitle)
 }
+
+/** Whatever a call threw, as an ApiError (a failure that is not the API's: status 0). */
+export function asApiError(cause: unknown): ApiError {
+  return cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+}

@@ -1,5 +1,5 @@
 import { computed, ref, shallowRef } from 'vue'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 
 /**
  * A form that sends to the API: `submit(action)` runs it once at a time and keeps its ApiError;
@@ -17,7 +17,7 @@ export function useApiForm(fields: readonly string[] = []) {
     try {
       return await action()
     } catch (cause) {
-      error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+      error.value = asApiError(cause)
       return undefined
     } finally {
       submitting.value = false

@@ -1,5 +1,5 @@
 import { computed, ref, shallowRef, type Ref } from 'vue'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 
 /** A page as every list of the API answers it. */
 export interface CursorPage<T> {
@@ -38,7 +38,7 @@ export function usePagedList<T, P extends CursorPage<T> = CursorPage<T>>(
       cursors.value = [...cursors.value.slice(0, at + 1), ...(answer.next_after ? [answer.next_after] : [])]
     } catch (cause) {
       if (mine !== request) return
-      error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+      error.value = asApiError(cause)
     } finally {
       if (mine === request) loading.value = false
     }

@@ -203,3 +203,55 @@ test('the operator registers a station, its organisation and a specialist, disab
   const letters = await platform.ok(200, 'GET', '/api/v1/dead-letters', ops)
   expect(letters.items).toEqual([])
 })
+
+test("the operator gives an institution its user on the partner exchange, a new password, and takes it away", async ({ page, platform, state }, testInfo) => {
+  const operator = state.people.operator!
+  const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`
+  const ops = await platform.signIn(operator)
+  // Arranged through the API: a registered institution and its organisation.
+  const name = `广州电器检测院${suffix}`
+  const lab = await platform.ok(201, 'POST', '/api/v1/institutions', ops, {
+    name, credit_code: creditCode(), categories: ['inspection_testing'], parks: [`partner-park-${suffix}`], capacity: 5,
+    qualifications: [{ type: 'CMA', number: `CMA-P-${suffix}`, scope: ['家用电器'], valid_from: '2025-01-01', valid_until: '2029-12-31' }],
+  })
+  const organisation = await platform.organisation(ops, 'institution', lab.id, name)
+  const path = `/api/v1/institutions/${lab.id}/partner-access`
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+  await signIn(page, platform, operator)
+
+  await page.goto(`/operator/organisations/${organisation}`)
+  const panel = page.getByTestId('partner-access')
+  await expect(panel.getByTestId('partner-access-status')).toHaveText('未开通')
+  await expect(panel).toContainText(`partner.${lab.id}.*`)
+
+  // Granted: the password shown once, and the institution's user there (the API says so).
+  await panel.getByTestId('partner-access-grant').click()
+  const shown = page.getByRole('dialog', { name: '消息通道账号的密码' })
+  const first = await shown.getByTestId('one-time-password').inputValue()
+  expect(first.length).toBeGreaterThanOrEqual(24)
+  await page.mouse.move(1, 760)
+  await checkPage(page, testInfo, 'operator-partner-access-password')
+  await shown.getByRole('button', { name: '我已妥善交付，关闭' }).click()
+  await expect(panel.getByTestId('partner-access-status')).toHaveText('已开通')
+  expect(await platform.ok(200, 'GET', path, ops)).toMatchObject({ granted: true, password: null })
+
+  // A new password, by the keyboard.
+  await panel.getByTestId('partner-access-grant').focus()
+  await page.keyboard.press('Enter')
+  const renewed = await page.getByRole('dialog', { name: '消息通道账号的密码' }).getByTestId('one-time-password').inputValue()
+  expect(renewed).not.toBe(first)
+  await page.keyboard.press('Escape')
+
+  // Revoked, with the reason asked for first.
+  await panel.getByTestId('partner-access-revoke').click()
+  const revoke = page.getByRole('dialog', { name: `撤销 ${name} 的消息通道账号` })
+  await revoke.getByRole('button', { name: '撤销' }).click()
+  await expect(revoke.getByText('请填写原因')).toBeVisible()
+  await revoke.getByLabel('原因').fill('合作协议终止')
+  await revoke.getByRole('button', { name: '撤销' }).click()
+  await expect(revoke).toBeHidden()
+  await expect(panel.getByTestId('partner-access-status')).toHaveText('未开通')
+  await page.mouse.move(1, 760)
+  await checkPage(page, testInfo, 'operator-partner-access')
+  expect(await platform.ok(200, 'GET', path, ops)).toMatchObject({ granted: false })
+})

@@ -1,6 +1,6 @@
 import { computed, ref, shallowRef } from 'vue'
 import { api, call } from '@/api/client'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 import type { Demand } from '../lib/caseModel'
 import { complaintDeadline, historyOf, type Complaint } from '../lib/complaintModel'
 
@@ -24,7 +24,7 @@ export function useComplaintCase(id: () => string) {
         ? await call(api.GET('/api/v1/demands/{demand_id}', { params: { path: { demand_id: demandId } } })).catch(() => null)
         : null
     } catch (cause) {
-      error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+      error.value = asApiError(cause)
     } finally {
       loading.value = false
     }

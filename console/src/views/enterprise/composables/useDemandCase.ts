@@ -1,13 +1,10 @@
 import { computed, shallowRef, ref } from 'vue'
 import { api, call, type components } from '@/api/client'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 import { caseActions, feedbackGiven, filesOf, timelineOf, type Demand } from '../lib/caseModel'
 
 export type Dossier = components['schemas']['DossierView']
 
-function asApiError(cause: unknown): ApiError {
-  return cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
-}
 
 /**
  * One case of the enterprise: the demand's view (status, institution, deadlines, files) and its

@@ -1,6 +1,6 @@
 import { computed, ref, shallowRef } from 'vue'
 import { api, call, type components } from '@/api/client'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 import { CLOSED, IN_PROGRESS, STATUSES, feedbackGiven, type DemandStatus } from '../lib/caseModel'
 
 export type DemandSummary = components['schemas']['DemandSummaryView']
@@ -71,7 +71,7 @@ export function useEnterpriseOverview() {
       ]
       await latest
     } catch (cause) {
-      error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+      error.value = asApiError(cause)
     } finally {
       loading.value = false
     }

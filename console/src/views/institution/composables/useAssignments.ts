@@ -1,6 +1,6 @@
 import { computed, ref, shallowRef, watch, type Ref } from 'vue'
 import { api, call } from '@/api/client'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 import { usePagedList } from '@/composables/usePagedList'
 import type { Assignment, AssignmentStatus } from './offers'
 
@@ -50,7 +50,7 @@ export function useAssignment(id: Ref<string>) {
       assignment.value = found
       demand.value = found.status === 'in_service' || found.status === 'completed' ? await loadDemand(found.demand_id) : null
     } catch (cause) {
-      error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+      error.value = asApiError(cause)
     } finally {
       loading.value = false
     }

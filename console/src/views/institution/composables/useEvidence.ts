@@ -1,5 +1,5 @@
 import { ref, shallowRef } from 'vue'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 import { uploadFile } from './files'
 
 export interface EvidenceDocument {
@@ -22,7 +22,7 @@ export function useEvidence(upload: (file: File) => Promise<{ name: string; sha2
       if (!documents.value.some((known) => known.sha256 === sha256)) documents.value = [...documents.value, document]
       return document
     } catch (cause) {
-      error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+      error.value = asApiError(cause)
       return null
     } finally {
       uploading.value -= 1

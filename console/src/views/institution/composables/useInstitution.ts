@@ -1,6 +1,6 @@
 import { computed, ref, shallowRef } from 'vue'
 import { api, call } from '@/api/client'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 import { useSession } from '@/composables/useSession'
 import type { Institution } from './profile'
 
@@ -19,7 +19,7 @@ export function useInstitution() {
     try {
       institution.value = await call(api.GET('/api/v1/institutions/{institution_id}', { params: { path: { institution_id: id.value } } }))
     } catch (cause) {
-      error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+      error.value = asApiError(cause)
     } finally {
       loading.value = false
     }

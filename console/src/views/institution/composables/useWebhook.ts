@@ -1,6 +1,6 @@
 import { ref, shallowRef } from 'vue'
 import { api, call } from '@/api/client'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 import type { Webhook } from './partner'
 
 /**
@@ -22,7 +22,7 @@ export function useWebhook() {
       webhook.value = await call(api.GET('/api/v1/partner/webhook'))
     } catch (cause) {
       if (cause instanceof ApiError && cause.status === 404) webhook.value = null
-      else error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+      else error.value = asApiError(cause)
     } finally {
       loading.value = false
       loaded.value = true

@@ -1,6 +1,6 @@
 import { ref, shallowRef, watch } from 'vue'
 import { api, call, type components } from '@/api/client'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 import { usePagedList } from '@/composables/usePagedList'
 import type { ServiceName, Upstream } from './vocabulary'
 
@@ -47,7 +47,7 @@ export function useDeadLetters(perPage = 20) {
       await list.refresh()
       return report.items
     } catch (cause) {
-      error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+      error.value = asApiError(cause)
       return null
     } finally {
       replaying.value = false

@@ -1,6 +1,6 @@
 import { computed, ref, shallowRef } from 'vue'
 import { api, call, type components } from '@/api/client'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 import { usePagedList } from '@/composables/usePagedList'
 import { rolesOf } from './vocabulary'
 
@@ -25,7 +25,7 @@ export function useOrganisation(organisationId: () => string) {
       }))
       await persons.reload()
     } catch (cause) {
-      error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+      error.value = asApiError(cause)
     } finally {
       loading.value = false
     }

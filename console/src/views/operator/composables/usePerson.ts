@@ -1,6 +1,6 @@
 import { ref, shallowRef } from 'vue'
 import { api, call, type components } from '@/api/client'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 import type { PersonRole } from './vocabulary'
 
 export type PersonView = components['schemas']['PersonView']
@@ -28,7 +28,7 @@ export function usePerson(personId: () => string) {
         params: { path: { organisation_id: person.value.organisation_id } },
       })).catch(() => null)
     } catch (cause) {
-      error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+      error.value = asApiError(cause)
     } finally {
       loading.value = false
     }

@@ -1,13 +1,10 @@
 import { ref, shallowRef } from 'vue'
 import { api, call, type components } from '@/api/client'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 import { findStationOrganisation, readStation, registerStationOrganisation, type Organisation, type Station } from './stations'
 
 export type PersonListed = components['schemas']['PersonListed']
 
-function asApiError(cause: unknown): ApiError {
-  return cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
-}
 
 /**
  * One station's page: the station, its organisation (null when it has none yet) and the accounts

@@ -1,6 +1,6 @@
 import { computed, ref, shallowRef } from 'vue'
 import { api, call, type components } from '@/api/client'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 
 export type Demand = components['schemas']['DemandView']
 export type Matching = components['schemas']['MatchingView']
@@ -59,7 +59,7 @@ export function useDemand(id: () => string) {
         ? await call(api.GET('/api/v1/demands/{demand_id}/matching', { params: { path } })).catch(() => null)
         : null
     } catch (cause) {
-      error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+      error.value = asApiError(cause)
     } finally {
       loading.value = false
     }

@@ -1,6 +1,6 @@
 import { ref, shallowRef } from 'vue'
 import { api, call } from '@/api/client'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 import type { Station } from './stationSettings'
 
 /** The signed-in specialist's own station (GET /api/v1/me/station). */
@@ -14,7 +14,7 @@ export function useMyStation() {
     try {
       station.value = await call(api.GET('/api/v1/me/station'))
     } catch (cause) {
-      error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+      error.value = asApiError(cause)
     } finally {
       loading.value = false
     }

@@ -1,15 +1,12 @@
 import { computed, ref, shallowRef, toValue, type MaybeRefOrGetter } from 'vue'
 import { api, call, type components } from '@/api/client'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 import { filesOf } from '../lib/files'
 
 export type Dossier = components['schemas']['DossierView']
 export type DossierEvent = components['schemas']['DossierEvent']
 export type Verification = components['schemas']['VerificationView']
 
-function asApiError(cause: unknown): ApiError {
-  return cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
-}
 
 /**
  * A dossier for a supervisor: its timeline, or the case as of `asOf` (ISO 8601 with offset);

@@ -1,6 +1,6 @@
 import { ref, shallowRef } from 'vue'
 import { call } from '@/api/client'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 import { filenameOf, saveBlob } from '../lib/download'
 
 type BlobAnswer = Promise<{ data?: unknown; error?: unknown; response: Response }>
@@ -30,7 +30,7 @@ export function useDownload() {
       saveBlob(blob, filenameOf(disposition, fallbackName))
       return true
     } catch (cause) {
-      error.value = cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
+      error.value = asApiError(cause)
       return false
     } finally {
       busy.value = null

@@ -1,6 +1,6 @@
 import { computed, ref, shallowRef, watch } from 'vue'
 import { api, call, type components } from '@/api/client'
-import { ApiError } from '@/api/errors'
+import { ApiError, asApiError } from '@/api/errors'
 import { useCatalogue } from '@/composables/useCatalogue'
 import { periodOf, yearOfPeriod, type PeriodKind } from '../lib/periods'
 import { ranked, type TrendPoint } from '../lib/charts'
@@ -20,9 +20,6 @@ export interface ComparedRow {
   scores: Record<string, number | null>
 }
 
-function asApiError(cause: unknown): ApiError {
-  return cause instanceof ApiError ? cause : new ApiError(0, { message: String(cause) })
-}
 
 /** What a report gives the comparison: its total, grade and indicator scores. */
 export function comparedRow(party: { scope: string; name: string }, report: Report): ComparedRow {
