@@ -4,39 +4,34 @@ from pathlib import Path
 import pytest
 from eventsourcing.domain import Aggregate
 
+import importlib
+import pkgutil
+
+import services
 from onestop.catalogue import markdown
-from services.accounts.access import DossierAccess
-from services.accounts.organisation import Organisation
-from services.accounts.person import Person
-from services.accounts.session import Session
-from services.archive.seals import Seal
-from services.partners.feed import CaseFacts, InstitutionStanding, OfferFacts, PartnerMessage, Webhook
-from services.evaluation.cases import InstitutionRating, OfferRound, ServiceCase, StationRecord
-from services.evaluation.complaints import Complaint
-from services.evaluation.ledger import Tally
-from services.evaluation.reports import ImprovementAction, PublishedEvaluation
-from services.evaluation.scoring import RegisteredConfiguration
-from services.evaluation.supervision import SupervisionCheck
-from services.intake.demand import Demand
-from services.intake.station import Station
-from services.matching.domain import Institution, Match
-from services.notices import notice as notices
 from shared.config import ConfigurationError
 from shared.contracts import CONTRACTS
 from shared.eventstore import DeadLetter, open_application
 from services.intake.application import Intake
 
-AGGREGATES = (Demand, Station, Institution, Match, Tally, StationRecord, ServiceCase, OfferRound,
-              InstitutionRating, Complaint, SupervisionCheck, RegisteredConfiguration,
-              PublishedEvaluation, ImprovementAction, Seal, CaseFacts, OfferFacts, PartnerMessage,
-              Webhook, DeadLetter, Organisation, Person, Session, DossierAccess, InstitutionStanding,
-              notices.Notice, notices.Case, notices.Station, notices.Institution, notices.Complaint,
-              notices.Preferences)
+
+def aggregates() -> set[type]:
+    """Every aggregate the platform defines: each module of every service imported, then every
+    subclass of Aggregate found (a new aggregate cannot escape the check by being forgotten)."""
+    for module in pkgutil.walk_packages(services.__path__, "services."):
+        importlib.import_module(module.name)
+    found, pending = set(), [Aggregate]
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            if subclass.__module__.startswith(("services.", "shared.")) and subclass not in found:
+                found.add(subclass)
+                pending.append(subclass)
+    return found | {DeadLetter}
 
 
 def recorded_event_names():
     names = set()
-    for aggregate in AGGREGATES:
+    for aggregate in aggregates():
         for value in vars(aggregate).values():
             # Each aggregate class also gets its own Event and Created base classes; skip them.
             if isinstance(value, type) and issubclass(value, Aggregate.Event) \
