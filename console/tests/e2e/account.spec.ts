@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test'
 import { test, expect, checkPage, forgive, signIn } from './support/fixtures'
+import { creditCode } from './support/platform'
 import { totp } from './support/totp'
 import type { Person } from './support/state'
 
@@ -132,4 +133,55 @@ test('a supervisor given a one-time password changes it, sets up an authenticato
   expect(await platform.ok(200, 'GET', '/api/v1/me', token)).toMatchObject({
     sign_in_name: name, must_change_password: false, second_factor: true, roles: ['supervisor'],
   })
+})
+
+test("a station's person holding both of its roles acts as its specialist: one role, so no switcher, and no role of another kind can be given", async ({ page, platform, state }, testInfo) => {
+  const stamp = Date.now().toString(36)
+  const ops = await platform.signIn(state.people.operator!)
+  const station = await platform.ok(201, 'POST', '/api/v1/stations', ops, {
+    name: `角色测试站${stamp}`, park: `roles-park-${stamp}`, address: '广州市番禺区角色路1号',
+    operating_institution: { name: `番禺角色服务${stamp}有限公司`, credit_code: creditCode() },
+    opening_hours: '周一至周五 09:00-17:30', auto_accept: [],
+  })
+  const stationOrg = await platform.organisation(ops, 'station', station.id, station.name)
+  // The two roles a station's people may hold (the accounts API allows no role of another kind).
+  const manager = await platform.person(ops, stationOrg, `manager.${stamp}`, ['specialist', 'station_manager'], undefined, '黄站长')
+  const managerToken = await platform.signIn(manager)
+  const me = await platform.ok(200, 'GET', '/api/v1/me', managerToken)
+  expect(me.roles).toEqual(['specialist', 'station_manager'])
+  await platform.ok(201, 'POST', `/api/v1/stations/${station.id}/specialists`, ops, { staff_id: me.id, name: '黄站长', trained: true })
+  const refused = await platform.call('POST', `/api/v1/persons/${me.id}/roles`, ops, { role: 'supervisor', action: 'grant', reason: '兼任监管' })
+  expect([refused.status, refused.body.details.allowed_roles]).toEqual([409, ['specialist', 'station_manager']])
+  const both = await platform.call('POST', '/api/v1/persons', ops, {
+    organisation_id: stationOrg, sign_in_name: `both.${stamp}`, name: '两个角色', roles: ['specialist', 'supervisor'],
+  })
+  expect(both.status).toBe(409)
+
+  // Both roles act as the station's specialist: the header names that one role, with no switcher.
+  await signIn(page, platform, manager)
+  await expect(page).toHaveURL(/\/specialist$/)
+  await expect(page.getByTestId('role')).toHaveText('服务专员')
+  await expect(page.getByTestId('role-switch')).toHaveCount(0)
+  await checkPage(page, testInfo, 'specialist-queue-manager')
+
+  // The layout by keyboard: the skip link first, then the menu.
+  await page.keyboard.press('Tab')
+  const skip = page.getByRole('link', { name: '跳到主要内容' })
+  await expect(skip).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(page.locator('#main')).toBeFocused()
+  // From the brand link on, Tab reaches each menu entry in turn, and Enter opens one.
+  await page.getByRole('link', { name: '一站式服务平台' }).focus()
+  await page.keyboard.press('Tab')
+  await expect(page.getByRole('menuitem', { name: '需求队列' })).toBeFocused()
+  await page.keyboard.press('Tab')
+  await expect(page.getByRole('menuitem', { name: '回访' })).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(page).toHaveURL(/\/specialist\/revisits$/)
+  await expect(page.getByRole('heading', { name: '回访' })).toBeVisible()
+
+  // Another role's page sends them to their own home.
+  await page.goto('/supervisor/retention')
+  await expect(page).toHaveURL(/\/specialist$/)
+  await expect(page.getByRole('heading', { name: '本站需求队列' })).toBeVisible()
 })
