@@ -43,6 +43,9 @@ LOCK_AFTER = 5
 LOCKED_FOR = timedelta(minutes=15)
 #: Said for every failed sign-in, whatever failed: the name, the password or the account.
 WRONG = "登录名或密码错误"
+WRONG_CURRENT = "当前密码不正确"
+SAME_PASSWORD = "新密码不能与当前密码相同"
+WRONG_CODE = "验证码不正确，请核对身份验证器的时间后重试"
 FIRST_OPERATOR = "operator"
 
 
@@ -346,12 +349,15 @@ class Accounts(ServiceApplication):
         name = person.sign_in_name.casefold()
         self._attempt(name, self.clock())  # guesses with a stolen access token count too
         if not passwords.verify(person.password_hash, command["current_password"]):
-            self._failed(person, "wrong current password")
+            self._failed(person, "wrong current password", answer=False)
+            # The person is known here (their token says who): the field may be named.
+            raise Unauthenticated(WRONG, {"reason": "wrong_credentials",
+                                          "current_password": [WRONG_CURRENT]})
         self.recorder.execute([upsert("sign_in_failures", ("name",), {
             "name": name, "failures": 0, "locked_until": None})])
         if command["new_password"] == command["current_password"]:
-            raise Conflict("新密码不能与当前密码相同", {})
-        passwords.check_policy(command["new_password"], person.sign_in_name)
+            raise Conflict(SAME_PASSWORD, {"new_password": [SAME_PASSWORD]})
+        passwords.check_policy(command["new_password"], person.sign_in_name, field="new_password")
         person.change_password(passwords.hashed(command["new_password"]))
         self.save_or_conflict(person, what="the person")
         return person_view(person)
@@ -374,7 +380,7 @@ class Accounts(ServiceApplication):
             raise Conflict("请先申请设置第二重验证 (POST /api/v1/me/second-factor)", {})
         step = second_factor.accepted_step(person.totp_proposed, command["code"], self.clock(), None)
         if step is None:
-            raise Invalid("验证码不正确，请核对身份验证器的时间后重试", {"code": ["wrong code"]})
+            raise Invalid(WRONG_CODE, {"code": [WRONG_CODE]})
         person.enable_second_factor(step)
         self.save_or_conflict(person, what="the person")
         return person_view(person)

@@ -27,7 +27,9 @@ _HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _NOBODY = _HASHER.hash("not-a-password-of-anyone")
 
 
-def check_policy(password: str, sign_in_name: str) -> None:
+def check_policy(password: str, sign_in_name: str, field: str = "password") -> None:
+    """Refuse a password the policy does not allow, naming what fails under ``field`` (the
+    request's own name for it: ``new_password`` when a person changes theirs)."""
     problems = []
     if not isinstance(password, str) or not (MIN_LENGTH <= len(password) <= MAX_LENGTH):
         problems.append(f"长度须为 {MIN_LENGTH} 至 {MAX_LENGTH} 个字符")
@@ -43,7 +45,7 @@ def check_policy(password: str, sign_in_name: str) -> None:
         if lowered in COMMON:
             problems.append("过于常见，请换一个")
     if problems:
-        raise Invalid("密码不符合要求：" + "；".join(problems), {"password": problems})
+        raise Invalid("密码不符合要求：" + "；".join(problems), {field: problems})
 
 
 def hashed(password: str) -> str:

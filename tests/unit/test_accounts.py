@@ -104,6 +104,33 @@ def test_the_first_operator_is_made_once_and_must_change_the_one_time_password(a
     assert claims["act"] == {} and claims["pending"] == "second_factor_setup"
 
 
+def test_what_a_password_change_or_an_authenticator_refuses_names_the_field_in_chinese(accounts, clock):
+    """The console shows each refusal under the field the person typed it in: the request's own
+    field names, in words the person reads."""
+    first = accounts.first_operator()
+    by = as_person(accounts.sign_in({"sign_in_name": "operator", "password": first["password"]}))
+    with pytest.raises(Invalid) as short:
+        accounts.change_password({"current_password": first["password"], "new_password": "Ab1!x"}, by)
+    assert list(short.value.fields) == ["new_password"]
+    assert "长度须为 10 至 128 个字符" in short.value.fields["new_password"]
+    with pytest.raises(Conflict) as same:
+        accounts.change_password({"current_password": first["password"],
+                                  "new_password": first["password"]}, by)
+    assert same.value.details == {"new_password": ["新密码不能与当前密码相同"]}
+    with pytest.raises(Unauthenticated) as wrong:
+        accounts.change_password({"current_password": "Not-the-password-1", "new_password": STRONG}, by)
+    assert wrong.value.details == {"reason": "wrong_credentials", "current_password": ["当前密码不正确"]}
+    accounts.change_password({"current_password": first["password"], "new_password": STRONG}, by)
+
+    pending = as_person(accounts.sign_in({"sign_in_name": "operator", "password": STRONG}))
+    secret = accounts.propose_second_factor(pending)["secret"]
+    right = code_at(secret, clock())
+    with pytest.raises(Invalid) as refused:
+        accounts.confirm_second_factor({"code": "000000" if right != "000000" else "111111"}, pending)
+    assert refused.value.fields == {"code": ["验证码不正确，请核对身份验证器的时间后重试"]}
+    assert accounts.confirm_second_factor({"code": right}, pending)["second_factor"] is True
+
+
 def test_an_operator_acts_only_with_a_second_factor_and_each_code_serves_once(accounts, clock):
     tokens = signed_in_operator(accounts, clock)
     claims = claims_of(accounts, tokens["access_token"])

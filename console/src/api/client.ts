@@ -30,10 +30,21 @@ const auth: Middleware = {
     }
     return request
   },
-  onResponse({ request, response }) {
-    if (response.status === 401 && request.headers.has('Authorization')) credentials.rejected()
+  async onResponse({ request, response }) {
+    if (response.status === 401 && request.headers.has('Authorization') && !(await credentialsRefused(response))) {
+      credentials.rejected()
+    }
     return response
   },
+}
+
+/**
+ * Whether a 401 refused credentials the request carried in its body (a wrong current password
+ * on a password change), not its token: the session stands then.
+ */
+async function credentialsRefused(response: Response): Promise<boolean> {
+  const body: unknown = await response.clone().json().catch(() => null)
+  return !!body && typeof body === 'object' && (body as { error?: unknown }).error === 'invalid_credentials'
 }
 
 /** The typed client of the platform's API (types generated from openapi.json). */

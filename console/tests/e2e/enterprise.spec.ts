@@ -1,4 +1,4 @@
-import { test, expect, checkPage, signIn } from './support/fixtures'
+import { test, expect, checkPage, forgive, signIn } from './support/fixtures'
 import { creditCode, type Platform } from './support/platform'
 
 /** Uploads bytes as `token` (POST /api/v1/attachments): the attachment's sha256. */
@@ -241,4 +241,90 @@ test("an enterprise's person signs in and reads a notice in the inbox", async ({
   await row.getByRole('button', { name: '标为已读' }).click()
   await expect(row).toContainText('已读')
   expect((await platform.ok(200, 'GET', '/api/v1/notifications?unread=true', token)).unread).toBe(unread - 1)
+})
+
+test("an enterprise answers the station's request for information with a file, by keyboard, and its demand goes back to assessment", async ({ page, platform, state, consoleErrors }, testInfo) => {
+  const stamp = Date.now().toString(36)
+  const park = `info-park-${stamp}`
+  const ops = await platform.signIn(state.people.operator!)
+
+  // Seeded through the API: a station that accepts nothing by rule and its specialist, an
+  // enterprise with its person, and a demand of theirs on which the specialist asks for more.
+  const station = await platform.ok(201, 'POST', '/api/v1/stations', ops, {
+    name: `补充材料测试站${stamp}`, park, address: '广州市番禺区市桥街2号',
+    operating_institution: { name: `番禺质量服务${stamp}有限公司`, credit_code: creditCode() },
+    opening_hours: '周一至周五 09:00-17:30', auto_accept: [],
+  })
+  const stationOrg = await platform.organisation(ops, 'station', station.id, station.name)
+  const chen = await platform.person(ops, stationOrg, `chen.info.${stamp}`, ['specialist'], undefined, '陈静')
+  const chenToken = await platform.signIn(chen)
+  const me = await platform.ok(200, 'GET', '/api/v1/me', chenToken)
+  await platform.ok(201, 'POST', `/api/v1/stations/${station.id}/specialists`, ops, { staff_id: me.id, name: '陈静', trained: true })
+  const code = creditCode()
+  const enterpriseName = `广州灯饰补充${stamp}有限公司`
+  const enterpriseOrg = await platform.organisation(ops, 'enterprise', code, enterpriseName)
+  const liHua = await platform.person(ops, enterpriseOrg, `li.hua.info.${stamp}`, ['enterprise_admin'], undefined, '李华')
+  const liToken = await platform.signIn(liHua)
+  const title = `LED面板灯能效检测 ${stamp}`
+  const demand = await platform.ok(201, 'POST', '/api/v1/demands', liToken, {
+    enterprise: { name: enterpriseName, credit_code: code, contact: '李华', phone: '020-8888 0001' },
+    park, category: 'inspection_testing', title, description: '出口前的能效检测', items: ['LED面板灯'],
+  })
+  const questions = '请提供灯具的规格书，并说明出口目的国。'
+  await platform.ok(200, 'POST', `/api/v1/demands/${demand.id}/assessment`, chenToken, { decision: 'request_info', questions })
+  expect((await platform.ok(200, 'GET', `/api/v1/demands/${demand.id}`, liToken)).status).toBe('awaiting_information')
+
+  // The enterprise finds its case in its list: the station's questions stand on top.
+  await signIn(page, platform, liHua)
+  await page.getByRole('menuitem', { name: '我的需求' }).click()
+  await page.getByTestId('demand-table').getByRole('link', { name: title }).click()
+  await expect(page).toHaveURL(new RegExp(`/enterprise/demands/${demand.id}$`))
+  await expect(page.getByTestId('case-status')).toHaveText('待补充材料')
+  const alert = page.getByRole('alert').filter({ hasText: '服务站请您补充材料' })
+  await expect(alert).toContainText(questions)
+  await checkPage(page, testInfo, 'enterprise-demand-information')
+
+  // The answer, by keyboard: the button, the text, the file chooser (Enter on the upload), sending.
+  const supply = page.getByRole('button', { name: '补充材料', exact: true })
+  await supply.focus()
+  await page.keyboard.press('Enter')
+  const dialog = page.getByRole('dialog', { name: '补充材料' })
+  await expect(dialog).toContainText(questions)
+  // Sent empty first: the API's message stands under the field.
+  await dialog.getByRole('button', { name: '提交补充材料' }).focus()
+  await page.keyboard.press('Enter')
+  const answerItem = dialog.locator('.el-form-item').filter({ hasText: '补充说明' })
+  await expect(answerItem.locator('.el-form-item__error')).toHaveText('不能为空')
+  await forgive(consoleErrors, 422, /\/information\)$/)
+  const answer = '规格书已附上，出口目的国为德国。'
+  await dialog.getByLabel('补充说明').focus()
+  await page.keyboard.type(answer)
+  await page.keyboard.press('Tab')
+  const upload = dialog.getByRole('button', { name: /选择文件上传/ })
+  await expect(upload).toBeFocused()
+  const chooser = page.waitForEvent('filechooser')
+  await page.keyboard.press('Enter')
+  await (await chooser).setFiles({ name: '规格书.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 LED panel specification') })
+  await expect(dialog.getByTestId('uploaded-files')).toContainText('规格书.pdf')
+  await checkPage(page, testInfo, 'enterprise-supply-dialog')
+  await dialog.getByRole('button', { name: '提交补充材料' }).focus()
+  await page.keyboard.press('Enter')
+  await expect(dialog).toBeHidden()
+  await expect(page.getByText('材料已补充，服务站将继续评估')).toBeVisible()
+
+  // Back to assessment, on screen and through the API.
+  await expect(page.getByTestId('case-status')).toHaveText('已提交')
+  await expect(alert).toHaveCount(0)
+  await expect(page.getByRole('button', { name: '补充材料', exact: true })).toHaveCount(0)
+  const answered = await platform.ok(200, 'GET', `/api/v1/demands/${demand.id}`, chenToken)
+  expect(answered.status).toBe('submitted')
+  expect(answered.information).toMatchObject([{ questions, information: answer }])
+  expect(answered.information[0].supplied_at).toBeTruthy()
+  expect(answered.attachments.map((file: { name: string }) => file.name)).toEqual(['规格书.pdf'])
+  expect(answered.deadlines.assessment).toBeTruthy()
+  const information = page.locator('.demand-case__information')
+  await expect(information).toContainText(questions)
+  await expect(information).toContainText(answer)
+  await expect(page.getByTestId('case-files')).toContainText('规格书.pdf')
+  await checkPage(page, testInfo, 'enterprise-demand-answered')
 })

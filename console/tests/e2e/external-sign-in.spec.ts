@@ -9,7 +9,7 @@ import { creditCode } from './support/platform'
 test('an enterprise person signs in through the identity platform, keeps the session on reload, and signs out', async ({ page, platform, state }, testInfo) => {
   test.setTimeout(120_000)
   page.setDefaultTimeout(15_000)
-  const { person } = state.identity
+  const { person } = state.identity!
   const suffix = Date.now().toString(36)
 
   // Arranged through the API: a station's specialist enters a demand of the person's enterprise

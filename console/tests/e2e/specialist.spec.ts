@@ -1,5 +1,5 @@
 import type { Page, TestInfo } from '@playwright/test'
-import { test, expect, checkPage as check, signIn } from './support/fixtures'
+import { test, testWithShortPeriods, expect, checkPage as check, signIn } from './support/fixtures'
 import { creditCode, PASSWORD } from './support/platform'
 import type { Person } from './support/state'
 
@@ -237,4 +237,118 @@ test("a station's specialist assesses a demand, assigns it by hand, reviews and 
   const saved = await platform.ok(200, 'GET', '/api/v1/me/station', chenToken)
   expect(saved.calendar.holidays).toContain(holiday)
   expect(saved.auto_accept).toEqual([])
+})
+
+testWithShortPeriods("a specialist records the revisits of services whose enterprise gave no feedback in time, by keyboard", async ({ page, platform, state }, testInfo) => {
+  test.setTimeout(150_000)
+  const suffix = Date.now().toString(36)
+  const park = `revisit-park-${suffix}`
+
+  // Seeded through the API, on the platform whose feedback window is 5 seconds: a station that
+  // accepts testing demands by rule with its specialist, an institution that takes its offers at
+  // once, and an enterprise whose two demands the institution completes; neither is rated.
+  const operator = await platform.signIn(state.people.operator!)
+  const station = await platform.ok(201, 'POST', '/api/v1/stations', operator, {
+    name: `回访测试站${suffix}`, park, address: '广州市番禺区回访路1号',
+    operating_institution: { name: `番禺回访服务${suffix}有限公司`, credit_code: creditCode() },
+    opening_hours: '周一至周五 09:00-17:30', auto_accept: ['inspection_testing'],
+  })
+  const stationOrg = await platform.organisation(operator, 'station', station.id, station.name)
+  const chen = await platform.person(operator, stationOrg, `chen.revisit.${suffix}`, ['specialist'], undefined, '陈静')
+  const chenToken = await platform.signIn(chen)
+  const me = await platform.ok(200, 'GET', '/api/v1/me', chenToken)
+  await platform.ok(201, 'POST', `/api/v1/stations/${station.id}/specialists`, operator, { staff_id: me.id, name: '陈静', trained: true })
+  const institution = await platform.ok(201, 'POST', '/api/v1/institutions', operator, {
+    name: `番禺回访检测中心${suffix}`, credit_code: creditCode(), categories: ['inspection_testing'], parks: [park], capacity: 10,
+    auto_accept_offers: true,
+    qualifications: [{ type: 'CMA', number: `CMA-${suffix}`, scope: ['LED筒灯'], valid_from: '2025-01-01', valid_until: '2029-12-31' }],
+  })
+  const institutionOrg = await platform.organisation(operator, 'institution', institution.id, institution.name)
+  const lab = await platform.signIn(await platform.person(operator, institutionOrg, `lab.revisit.${suffix}`, ['institution_member'], undefined, '王工'))
+  const code = creditCode()
+  const enterpriseName = `广州回访灯具${suffix}有限公司`
+  const enterprise = await platform.organisation(operator, 'enterprise', code, enterpriseName)
+  const liToken = await platform.signIn(await platform.person(operator, enterprise, `li.revisit.${suffix}`, ['enterprise_admin'], undefined, '李华'))
+  const served: { id: string; title: string }[] = []
+  for (const title of [`LED筒灯型式试验${suffix}`, `LED面板灯能效检测${suffix}`]) {
+    const demand = await platform.ok(201, 'POST', '/api/v1/demands', liToken, {
+      enterprise: { name: enterpriseName, credit_code: code, contact: '李华', phone: '020-8888 0002' },
+      park, category: 'inspection_testing', title, description: '出口前的检测', items: ['LED筒灯'],
+    })
+    const offer = await platform.until(async () =>
+      (await platform.ok(200, 'GET', '/api/v1/assignments', lab)).items.find((a: { demand_id: string }) => a.demand_id === demand.id),
+    30, 'the assignment')
+    await platform.ok(200, 'POST', `/api/v1/assignments/${offer.assignment_id}/completion`, lab, { report_number: `R-${suffix}-${served.length}` })
+    served.push({ id: demand.id, title })
+  }
+  // Their windows lapse: two revisit tasks for the station.
+  await platform.until(async () => {
+    const tasks = (await platform.ok(200, 'GET', '/api/v1/revisits', chenToken)).items as { demand_id: string }[]
+    return served.every((demand) => tasks.some((task) => task.demand_id === demand.id))
+  }, 60, 'the revisit tasks')
+
+  // The revisits page lists each case by its title, with whom to call.
+  await signIn(page, platform, chen)
+  await page.getByRole('menuitem', { name: '回访' }).click()
+  await expect(page.getByRole('heading', { name: '回访' })).toBeVisible()
+  const table = page.getByTestId('revisits-table')
+  const [first, second] = served.map((demand) => table.getByRole('row').filter({ hasText: demand.title }))
+  await expect(first!).toContainText(enterpriseName)
+  await expect(first!).toContainText('李华 · 020-8888 0002')
+  await expect(second!).toBeVisible()
+  await checkPage(page, testInfo, 'specialist-revisits-due')
+
+  // The first, by keyboard: the button, the channel (arrow keys), the satisfaction (arrow keys on
+  // the stars), the notes, sent with Enter on the submit button.
+  await first!.getByRole('button', { name: `记录回访：${served[0]!.title}` }).focus()
+  await page.keyboard.press('Enter')
+  const dialog = page.getByRole('dialog', { name: '记录回访评价' })
+  await expect(dialog.getByTestId('revisit-case')).toContainText(served[0]!.title)
+  await expect(dialog.getByTestId('revisit-case')).toContainText('李华 · 020-8888 0002')
+  await dialog.getByRole('radio', { name: '电话回访' }).focus()
+  await page.keyboard.press('ArrowRight')
+  await expect(dialog.getByRole('radio', { name: '上门回访' })).toBeChecked()
+  const overall = dialog.getByRole('slider', { name: '总体满意度' })
+  await overall.focus()
+  await page.keyboard.press('ArrowLeft')
+  await expect(overall).toHaveAttribute('aria-valuenow', '4')
+  const timeliness = dialog.getByRole('slider', { name: '及时性' })
+  await timeliness.focus()
+  await page.keyboard.press('ArrowLeft')
+  await page.keyboard.press('ArrowLeft')
+  await expect(timeliness).toHaveAttribute('aria-valuenow', '3')
+  const notes = '上门回访：报告比承诺晚了两天，其余满意。'
+  await dialog.getByLabel('回访记录').focus()
+  await page.keyboard.type(notes)
+  await checkPage(page, testInfo, 'specialist-revisit-form')
+  await dialog.getByRole('button', { name: '提交' }).focus()
+  await page.keyboard.press('Enter')
+  await expect(dialog).toBeHidden()
+  await expect(page.getByText('回访已记录')).toBeVisible()
+  await expect(first!).toHaveCount(0)
+
+  // Recorded as the service's feedback, from a visit.
+  const given = await platform.until(async () => {
+    const dossier = await platform.ok(200, 'GET', `/api/v1/archive/demands/${served[0]!.id}`, chenToken)
+    return dossier.events.find((event: { name: string }) => event.name === 'FeedbackGiven')
+  }, 30, 'the feedback in the dossier')
+  expect(given.data).toMatchObject({
+    channel: 'revisit_visit', comment: notes,
+    scores: { overall: 4, timeliness: 3, professionalism: 5, attitude: 5, outcome: 5 },
+  })
+  expect((await platform.ok(200, 'GET', '/api/v1/revisits', chenToken)).items.map((task: { demand_id: string }) => task.demand_id))
+    .toEqual([served[1]!.id])
+
+  // The second opens afresh (nothing of the first case's revisit), and is recorded by phone.
+  await second!.getByRole('button', { name: `记录回访：${served[1]!.title}` }).click()
+  await expect(dialog.getByTestId('revisit-case')).toContainText(served[1]!.title)
+  await expect(dialog.getByRole('radio', { name: '电话回访' })).toBeChecked()
+  await expect(dialog.getByRole('slider', { name: '总体满意度' })).toHaveAttribute('aria-valuenow', '5')
+  await expect(dialog.getByLabel('回访记录')).toHaveValue('')
+  await dialog.getByLabel('回访记录').fill('电话回访：满意。')
+  await dialog.getByRole('button', { name: '提交' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(page.getByText('暂无待回访的需求')).toBeVisible()
+  await checkPage(page, testInfo, 'specialist-revisits-done')
+  expect((await platform.ok(200, 'GET', '/api/v1/revisits', chenToken)).items).toEqual([])
 })

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { Buffer } from 'node:buffer'
-import { test, expect, checkPage, signIn } from './support/fixtures'
+import { test, testWithShortPeriods, expect, checkPage, forgive, signIn } from './support/fixtures'
 import { creditCode, type Platform } from './support/platform'
 
 const pad = (n: number) => String(n).padStart(2, '0')
@@ -282,4 +282,125 @@ test('a supervisor reads and verifies a dossier, downloads its PDF, reads the ev
   await expect(page.getByRole('heading', { name: '档案保管与处置' })).toBeVisible()
   await expect(page.getByText('暂无保管期满待处置的档案')).toBeVisible() // sealed today: ten years to go
   await checkPage(page, testInfo, 'supervisor-retention')
+})
+
+testWithShortPeriods('a supervisor disposes of a dossier past its retention, a legal hold stopping it until released, by keyboard', async ({ page, platform, state, consoleErrors }, testInfo) => {
+  test.setTimeout(150_000)
+  const tag = Date.now().toString(36)
+  const park = `retention-park-${tag}`
+
+  // Seeded through the API, on the platform whose retention ends before a dossier is sealed
+  // (ONESTOP_RETENTION_YEARS=-1) and whose feedback window is 5 seconds: a case served and
+  // completed, sealed once its window lapses unrated; two supervisors of the district's bureau.
+  const operator = await platform.signIn(state.people.operator!)
+  await platform.ok(201, 'POST', '/api/v1/stations', operator, {
+    name: `保管测试站${tag}`, park, address: '广州市番禺区保管路1号',
+    operating_institution: { name: `番禺保管服务${tag}有限公司`, credit_code: creditCode() },
+    opening_hours: '周一至周五 09:00-17:30', auto_accept: ['inspection_testing'],
+  })
+  const institution = await platform.ok(201, 'POST', '/api/v1/institutions', operator, {
+    name: `番禺保管检测中心${tag}`, credit_code: creditCode(), categories: ['inspection_testing'], parks: [park], capacity: 10,
+    auto_accept_offers: true,
+    qualifications: [{ type: 'CMA', number: `CMA-${tag}`, scope: ['LED筒灯'], valid_from: '2025-01-01', valid_until: '2029-12-31' }],
+  })
+  const institutionOrg = await platform.organisation(operator, 'institution', institution.id, institution.name)
+  const lab = await platform.signIn(await platform.person(operator, institutionOrg, `lab.keep.${tag}`, ['institution_member'], undefined, '王工'))
+  const code = creditCode()
+  const enterpriseName = `广州保管灯具${tag}有限公司`
+  const enterprise = await platform.organisation(operator, 'enterprise', code, enterpriseName)
+  const owner = await platform.signIn(await platform.person(operator, enterprise, `owner.keep.${tag}`, ['enterprise_admin'], undefined, '李华'))
+  const demand = await platform.ok(201, 'POST', '/api/v1/demands', owner, {
+    enterprise: { name: enterpriseName, credit_code: code, contact: '李华', phone: '020-8888 0003' },
+    park, category: 'inspection_testing', title: `LED筒灯型式试验${tag}`, description: '出口前的型式试验', items: ['LED筒灯'],
+  })
+  const offer = await platform.until(async () =>
+    (await platform.ok(200, 'GET', '/api/v1/assignments', lab)).items.find((a: { demand_id: string }) => a.demand_id === demand.id),
+  30, 'the assignment')
+  await platform.ok(200, 'POST', `/api/v1/assignments/${offer.assignment_id}/completion`, lab, { report_number: `R-${tag}` })
+  const agency = await platform.organisation(operator, 'agency', `PY-AMR-KEEP-${tag}`, '广州市番禺区市场监督管理局')
+  const supervisor = await platform.person(operator, agency, `keeper.${tag}`, ['supervisor'], undefined, '张监管')
+  const colleague = await platform.signIn(await platform.person(operator, agency, `colleague.${tag}`, ['supervisor'], undefined, '刘监管'))
+  const due = () => platform.ok(200, 'GET', '/api/v1/archive/disposals/due?per_page=100', colleague)
+  const listed = await platform.until(async () =>
+    (await due()).items.find((item: { demand_id: string }) => item.demand_id === demand.id), 60, 'the sealed dossier among those due')
+  expect(listed.legal_hold).toBeNull()
+  expect(listed.retention_until < (await due()).as_of).toBe(true)
+
+  // The retention page lists it; its dossier is read before anything is decided.
+  await signIn(page, platform, supervisor)
+  await page.getByRole('menuitem', { name: '档案保管' }).click()
+  await expect(page.getByRole('heading', { name: '档案保管与处置' })).toBeVisible()
+  const row = page.getByTestId('retention-table').getByRole('row').filter({ hasText: demand.id })
+  await expect(row).toContainText(listed.retention_until)
+  await checkPage(page, testInfo, 'supervisor-retention-due')
+  await row.getByRole('link', { name: demand.id }).click()
+  await expect(page.getByTestId('dossier-title')).toHaveText(`LED筒灯型式试验${tag}`)
+  await expect(page.getByText(`保管至 ${listed.retention_until}`)).toBeVisible()
+  await page.goBack()
+  await expect(row).toBeVisible()
+
+  const dialog = page.getByRole('dialog')
+  /** Opens a row's act by keyboard, types the reason and confirms with Enter on the button. */
+  async function act(name: string, reason: string) {
+    await row.getByRole('button', { name: `${name} ${demand.id}` }).focus()
+    await page.keyboard.press('Enter')
+    await expect(dialog.getByRole('heading', { name })).toBeVisible()
+    await dialog.getByTestId('reason-input').focus()
+    await page.keyboard.type(reason)
+    await dialog.getByTestId('reason-confirm').focus()
+    await page.keyboard.press('Enter')
+  }
+
+  // A legal hold placed from the page: the row says so, disposal is no longer offered, and the
+  // API refuses it.
+  await act('设置法律保全', '行政复议审查中，暂缓处置')
+  await expect(dialog).toBeHidden()
+  await expect(page.getByText('已设置法律保全')).toBeVisible()
+  await expect(row).toContainText('保全中')
+  await expect(row).toContainText('行政复议审查中，暂缓处置')
+  await expect(row.getByRole('button', { name: `处置档案 ${demand.id}` })).toHaveCount(0)
+  const stopped = await platform.call('POST', `/api/v1/archive/demands/${demand.id}/disposal`, colleague, { reason: '保管期满' })
+  expect([stopped.status, stopped.body.error]).toEqual([409, 'under_legal_hold'])
+  await act('解除法律保全', '复议已结案')
+  await expect(dialog).toBeHidden()
+  await expect(row).not.toContainText('保全中')
+
+  // A colleague places a hold while the page still offers the disposal: the disposal is refused
+  // in plain Chinese, and the row then shows the colleague's hold.
+  await platform.ok(201, 'POST', `/api/v1/archive/demands/${demand.id}/legal-hold`, colleague, { reason: '涉诉证据保全' })
+  await act('处置档案', '保管期满，经局务会研究同意销毁')
+  await expect(dialog.getByRole('alert').filter({ hasText: '不能销毁' })).toContainText('档案处于法律保全中，不能销毁')
+  await forgive(consoleErrors, 409, /\/disposal\)$/)
+  await expect(row).toContainText('涉诉证据保全')
+  await checkPage(page, testInfo, 'supervisor-retention-refused')
+  await page.keyboard.press('Escape')
+  await expect(dialog).toBeHidden()
+  await act('解除法律保全', '诉讼已结束')
+  await expect(dialog).toBeHidden()
+  await expect(page.getByText('已解除法律保全')).toBeVisible()
+
+  // The disposal, with the warning the dialog gives and its own confirmation.
+  await row.getByRole('button', { name: `处置档案 ${demand.id}` }).focus()
+  await page.keyboard.press('Enter')
+  await expect(dialog.getByTestId('reason-hint')).toContainText('无法恢复')
+  await dialog.getByTestId('reason-input').fill('保管期满，经局务会研究同意销毁')
+  await checkPage(page, testInfo, 'supervisor-retention-dispose')
+  await dialog.getByRole('button', { name: '确认销毁' }).focus()
+  await page.keyboard.press('Enter')
+  await expect(dialog).toBeHidden()
+  await expect(page.getByText('档案已销毁')).toBeVisible()
+  await expect(row).toHaveCount(0)
+
+  // Gone through the API (410, with what is kept), and the dossier's page says so.
+  const gone = await platform.call('GET', `/api/v1/archive/demands/${demand.id}`, colleague)
+  expect(gone.status).toBe(410)
+  expect(gone.body).toMatchObject({ error: 'dossier_disposed', details: { demand_id: demand.id, reason: '保管期满，经局务会研究同意销毁' } })
+  expect((await due()).items.map((item: { demand_id: string }) => item.demand_id)).not.toContain(demand.id)
+  await page.goto(`/supervisor/dossiers/${demand.id}`)
+  const tombstone = page.getByTestId('dossier-disposed')
+  await expect(tombstone.getByRole('heading', { name: '档案已销毁' })).toBeVisible()
+  await expect(tombstone).toContainText('保管期满，经局务会研究同意销毁')
+  await expect(tombstone).toContainText(gone.body.details.head)
+  await forgive(consoleErrors, 410, new RegExp(`/archive/demands/${demand.id}\\)$`))
+  await checkPage(page, testInfo, 'supervisor-dossier-disposed')
 })

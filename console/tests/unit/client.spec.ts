@@ -54,6 +54,21 @@ describe('call', () => {
     expect(rejected).toBe(1)
   })
 
+  it('keeps the session when a 401 refuses the credentials the request carried, not its token', async () => {
+    fakeFetch([401, {
+      error: 'invalid_credentials', title: '账号或密码不正确', message: '登录名或密码错误',
+      details: { reason: 'wrong_credentials', current_password: ['当前密码不正确'] },
+    }])
+    let rejected = 0
+    useCredentials({ bearer: async () => 'the-token', rejected: () => rejected++ })
+    const error = await call(api.POST('/api/v1/me/password', {
+      body: { current_password: 'not-it', new_password: 'Panyu-Ops-2026!' },
+    })).catch((caught: unknown) => caught)
+    expect(error).toMatchObject({ status: 401, error: 'invalid_credentials' })
+    expect((error as ApiError).fieldError('current_password')).toBe('当前密码不正确')
+    expect(rejected).toBe(0)
+  })
+
   it('makes a network failure an ApiError of status 0', async () => {
     fakeFetch()
     globalThis.fetch = (async () => {

@@ -23,7 +23,11 @@ export function creditCode(serial = Math.floor(Math.random() * 1e9)): string {
 }
 
 export class Platform {
-  constructor(readonly apiUrl: string) {}
+  /**
+   * `keep` records what changed about a person (a used code, a new person) where the other
+   * specs' processes find it: the e2e state file by default.
+   */
+  constructor(readonly apiUrl: string, private readonly keep: (person: Person) => void = rememberPerson) {}
 
   static fromState(): Platform {
     return new Platform(readState().apiUrl)
@@ -57,7 +61,7 @@ export class Platform {
     if (!person.secret) throw new Error(`${person.name} has no authenticator`)
     const { code, step } = await nextCode(person.secret, person.used ?? -1)
     person.used = step
-    rememberPerson(person)
+    this.keep(person)
     return code
   }
 
@@ -107,7 +111,7 @@ export class Platform {
 
   /**
    * A person the operator creates in an organisation, who has changed the one-time password to
-   * `password` (and set up a second factor if their role needs one). Kept in the e2e state.
+   * `password` (and set up a second factor if their role needs one). Kept (in the e2e state).
    */
   async person(operatorToken: string, organisationId: string, name: string, roles: string[],
     password = PASSWORD, display = name): Promise<Person> {
@@ -121,7 +125,7 @@ export class Platform {
     const person: Person = { name, password }
     const again = await this.ok(201, 'POST', '/api/v1/sessions', null, { sign_in_name: name, password })
     if (again.pending === 'second_factor_setup') await this.enrolSecondFactor(person, again.access_token)
-    rememberPerson(person)
+    this.keep(person)
     return person
   }
 

@@ -28,7 +28,8 @@ export interface E2eState {
   dataDir: string
   pid: number
   people: Record<string, Person>
-  identity: { issuer: string; person: ExternalPerson }
+  /** The identity platform people may sign in through (the shared platform's only). */
+  identity?: { issuer: string; person: ExternalPerson }
 }
 
 const FILE = fileURLToPath(new URL('../../../test-results/e2e-state.json', import.meta.url))

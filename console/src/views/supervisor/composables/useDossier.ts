@@ -2,6 +2,7 @@ import { computed, ref, shallowRef, toValue, type MaybeRefOrGetter } from 'vue'
 import { api, call, type components } from '@/api/client'
 import { ApiError, asApiError } from '@/api/errors'
 import { filesOf } from '../lib/files'
+import { tombstoneOf } from '../lib/retention'
 
 export type Dossier = components['schemas']['DossierView']
 export type DossierEvent = components['schemas']['DossierEvent']
@@ -10,7 +11,8 @@ export type Verification = components['schemas']['VerificationView']
 
 /**
  * A dossier for a supervisor: its timeline, or the case as of `asOf` (ISO 8601 with offset);
- * its verification on demand. Each read is recorded by the API (the audit log shows it).
+ * its verification on demand. Each read is recorded by the API (the audit log shows it). A
+ * dossier disposed of at the end of its retention answers 410: `disposal` is what is kept of it.
  */
 export function useDossier(id: MaybeRefOrGetter<string>) {
   const dossier = shallowRef<Dossier | null>(null)
@@ -69,5 +71,6 @@ export function useDossier(id: MaybeRefOrGetter<string>) {
     verifyError,
     verify,
     files: computed(() => filesOf(dossier.value?.events ?? [])),
+    disposal: computed(() => tombstoneOf(error.value)),
   }
 }
