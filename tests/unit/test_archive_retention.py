@@ -6,6 +6,8 @@ retention rows are SQL)."""
 import pytest
 
 from services.archive.files import ArchiveFiles
+from services.archive.store import retention_years
+from shared.config import ConfigurationError
 from shared.errors import Conflict, Disposed, Invalid, NotFound
 from tests import factories
 from tests.unit.conftest import store_config
@@ -173,3 +175,14 @@ def test_neither_a_late_event_nor_a_rebuild_brings_a_disposed_dossier_back(park,
     # The rebuild recorded no seal again, and the disposal stays the last word.
     log = [m.event for m in park.read_log("archive", 0, 100) if m.data["demand_id"] == demand]
     assert log == ["DemandArchived", "DossierDisposed"]
+
+
+@pytest.mark.parametrize("configured, years", [(None, 10), ("", 10), ("0", 0), ("25", 25), ("-1", -1)])
+def test_the_retention_years_are_taken_as_configured_zero_included(configured, years):
+    assert retention_years({"ARCHIVE": {"retention_years": configured}}, 10) == years
+
+
+@pytest.mark.parametrize("configured", ["-2", "101", "ten", "2.5"])
+def test_retention_years_that_make_no_sense_stop_the_start(configured):
+    with pytest.raises(ConfigurationError, match="retention_years"):
+        retention_years({"ARCHIVE": {"retention_years": configured}}, 10)
