@@ -6,7 +6,7 @@ import {
   caseActions, evidenceNumbers, feedbackGiven, filesOf, fileSize, outcomeText, statusType, timelineOf, type DossierEvent,
 } from '@/views/enterprise/lib/caseModel'
 import { complaintDeadline, historyOf } from '@/views/enterprise/lib/complaintModel'
-import { feedbackBody } from '@/views/enterprise/lib/feedback'
+import { feedbackBody } from '@/utils/feedback'
 import { demandBody } from '@/views/enterprise/composables/useDemandForm'
 import { sumCounts } from '@/views/enterprise/composables/useEnterpriseOverview'
 import { useUploads } from '@/views/enterprise/composables/useUploads'

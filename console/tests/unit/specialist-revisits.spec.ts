@@ -50,11 +50,12 @@ describe('useRevisits', () => {
     const revisits = useRevisits()
     await revisits.list.reload()
     revisits.open(revisits.list.items.value[0]!)
-    revisits.form.comment = '   '
-    expect(feedbackOf(revisits.form)).toMatchObject({ channel: 'revisit_phone', overall: 5, comment: null })
+    Object.assign(revisits.form, { overall: 4, comment: '   ' })
+    // Only what was given: an unset score is missing (the API asks for it), a blank note none.
+    expect(feedbackOf(revisits.form)).toEqual({ channel: 'revisit_phone', overall: 4, comment: null })
     expect(await revisits.send()).toBe(false)
     expect(new URL(requests[2]!.url).pathname).toBe('/api/v1/demands/d-1/feedback')
-    expect(await requests[2]!.json()).toEqual({ ...feedbackOf(emptyRevisit()) })
+    expect(await requests[2]!.json()).toEqual({ channel: 'revisit_phone', overall: 4, comment: null })
     expect(revisits.current.value?.demand_id).toBe('d-1')
     expect(revisits.formError.value?.status).toBe(409)
   })

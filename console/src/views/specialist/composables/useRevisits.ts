@@ -2,14 +2,13 @@ import { reactive, shallowRef } from 'vue'
 import { api, call, type components } from '@/api/client'
 import { useApiForm } from '@/composables/useApiForm'
 import { usePagedList } from '@/composables/usePagedList'
+import { FEEDBACK_DIMENSIONS, feedbackBody, type FeedbackScores } from '@/utils/feedback'
 
 export type Revisit = components['schemas']['RevisitView']
 type Feedback = components['schemas']['GiveFeedback']
 type Demand = components['schemas']['DemandView']
 export type RevisitChannel = 'revisit_phone' | 'revisit_visit'
 
-export const DIMENSIONS = ['overall', 'timeliness', 'professionalism', 'attitude', 'outcome'] as const
-export type Dimension = (typeof DIMENSIONS)[number]
 
 /** A revisit task with what the specialist needs to call: the case's title and the enterprise's contact. */
 export interface RevisitRow extends Revisit {
@@ -17,16 +16,16 @@ export interface RevisitRow extends Revisit {
   demand: Pick<Demand, 'title' | 'enterprise'> | null
 }
 
-export type RevisitForm = Record<Dimension, number> & { channel: RevisitChannel; comment: string }
+export type RevisitForm = FeedbackScores & { channel: RevisitChannel; comment: string }
 
-/** A new revisit's form: by phone, every dimension at its default. */
+/** A new revisit's form: by phone, no score yet (the enterprise gives them, not a default). */
 export function emptyRevisit(): RevisitForm {
-  return { channel: 'revisit_phone', overall: 5, timeliness: 5, professionalism: 5, attitude: 5, outcome: 5, comment: '' }
+  return { channel: 'revisit_phone', overall: 0, timeliness: 0, professionalism: 0, attitude: 0, outcome: 0, comment: '' }
 }
 
-/** What POST /api/v1/demands/{id}/feedback takes from the form (a blank comment: none). */
+/** What POST /api/v1/demands/{id}/feedback takes from the form. */
 export function feedbackOf(form: RevisitForm): Feedback {
-  return { ...form, comment: form.comment.trim() || null }
+  return feedbackBody(form, form.comment, form.channel)
 }
 
 /**
@@ -49,7 +48,7 @@ export function useRevisits(perPage = 20) {
   })
   const current = shallowRef<RevisitRow | null>(null)
   const form = reactive<RevisitForm>(emptyRevisit())
-  const sending = useApiForm([...DIMENSIONS, 'channel', 'comment'])
+  const sending = useApiForm([...FEEDBACK_DIMENSIONS, 'channel', 'comment'])
 
   /** Opens the form for a task, empty of what was recorded for another. */
   function open(revisit: RevisitRow): void {

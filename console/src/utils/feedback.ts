@@ -6,11 +6,12 @@ export type FeedbackDimension = (typeof FEEDBACK_DIMENSIONS)[number]
 export type FeedbackScores = Record<FeedbackDimension, number>
 
 /**
- * The feedback request: an unset score (0) is sent as missing, so the API names it beside its
- * stars ("required"); an empty comment is none.
+ * A feedback request (an enterprise's own, online, or a specialist's revisit): an unset score
+ * (0) is sent as missing, so the API names it beside its stars ("required"), and nobody's
+ * satisfaction is taken for granted; an empty comment is none.
  */
-export function feedbackBody(scores: FeedbackScores, comment: string): GiveFeedback {
-  const body: Record<string, unknown> = { channel: 'online', comment: comment.trim() || null }
+export function feedbackBody(scores: FeedbackScores, comment: string, channel: GiveFeedback['channel'] = 'online'): GiveFeedback {
+  const body: Record<string, unknown> = { channel, comment: comment.trim() || null }
   for (const dimension of FEEDBACK_DIMENSIONS) {
     if (scores[dimension] > 0) body[dimension] = scores[dimension]
   }
