@@ -42,6 +42,7 @@ from shared.commands import (
 from shared.config import (
     archive_files_folder, archive_prints_folder, attachment_folders, attachment_max_bytes)
 from shared.errors import Conflict, Disposed, NotFound
+from shared.field_messages import said
 from shared.retention import DisposalsDue, RetentionAct
 from shared.rpc import RpcProxy
 from shared.runtime import metrics_port
@@ -291,7 +292,7 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
         key = request.headers.get("Idempotency-Key")
         if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
             raise ApiError(422, "validation_failed", "the Idempotency-Key header is malformed",
-                           {"Idempotency-Key": ["1 to 255 visible ASCII characters"]})
+                           {"Idempotency-Key": [said("idempotency_key")]})
         demand = self.intake.submit_demand(payload, principal.as_actor(), key)
         if demand.pop("replayed", False):
             return json_response(DemandView().dump(demand), 201, {"Idempotent-Replayed": "true"})
@@ -409,7 +410,7 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
         if chosen not in EXPORT_FORMATS:
             raise ApiError(422, "unsupported_export_format",
                            f"不支持导出为“{chosen}”，可选 json 或 pdf",
-                           {"format": [f"must be one of: {', '.join(EXPORT_FORMATS)}"]})
+                           {"format": [said("one_of", choices=", ".join(EXPORT_FORMATS))]})
         if chosen == "pdf":
             printed = self.archive.print_dossier(demand_id, principal.as_actor())
             self._record_access(principal, demand_id, "export")

@@ -31,6 +31,7 @@ from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.sqlite import SQLiteProcessRecorder
 
 from shared.errors import Invalid
+from shared.field_messages import said
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,7 @@ def cursor_position(after: str) -> tuple:
         return tuple(found)
     except (ValueError, binascii.Error):
         raise Invalid("after must be a cursor this list returned as next_after",
-                      {"after": ["not a cursor of this list"]}) from None
+                      {"after": [said("not_a_cursor")]}) from None
 
 
 def keyset_page(read: Callable[..., list[dict]], table: str, filters: Sequence[str],

@@ -27,6 +27,7 @@ from shared.commands import (
     RegisterStation, RemoveSpecialist, SubmitDemand, SupplyInformation, Withdraw)
 from shared.config import attachment_folders, attachment_max_bytes, section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from shared.field_messages import said
 from shared.eventstore import ServiceApplication
 from shared.readmodel import equal, instant, keyset_page
 
@@ -96,7 +97,7 @@ class Intake(ServiceApplication):
             if changes["calendar"]["timezone"] != station.calendar["timezone"]:
                 # Dates already recorded were counted in the old zone (submitted_on, days).
                 raise Invalid("a station's time zone does not change",
-                              {"calendar": {"timezone": [f"stays {station.calendar['timezone']}"]}})
+                              {"calendar": {"timezone": [said("time_zone_stays", zone=station.calendar["timezone"])]}})
         if "time_limits" in changes:
             changes["time_limits"] = _limits_given(changes["time_limits"])
             too_long = self.limits.out_of_bounds(
@@ -442,7 +443,7 @@ class Intake(ServiceApplication):
             return self.repository.get(Station.create_id(park))
         except AggregateNotFoundError:
             raise Invalid(f"no station serves park {park}",
-                          {"park": ["no station serves this park"]}) from None
+                          {"park": [said("no_station_for_park")]}) from None
 
     def _require_submitter(self, by: dict, command: dict, station: Station) -> None:
         if by["role"] == "enterprise":
@@ -451,7 +452,7 @@ class Intake(ServiceApplication):
                                 {"enterprise.credit_code": "must be the token's subject"})
             if command["channel"] != "online":
                 raise Invalid("an enterprise submits online; counter, phone and visit demands are "
-                              "entered by a specialist", {"channel": ["must be online"]})
+                              "entered by a specialist", {"channel": [said("enterprise_submits_online")]})
         elif not self._is_staff(by, station.id):
             raise Forbidden(f"you are not a specialist of the station serving park {station.park}")
 
@@ -530,7 +531,7 @@ def _calendar(settings: dict) -> WorkingCalendar:
     try:
         return WorkingCalendar.from_config(settings)
     except ValueError as error:
-        raise Invalid(f"the working calendar is not valid: {error}", {"calendar": [str(error)]}) from None
+        raise Invalid(f"the working calendar is not valid: {error}", {"calendar": [error.args[0]]}) from None
 
 
 def _hash(payload) -> str:

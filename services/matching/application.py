@@ -26,6 +26,7 @@ from shared.commands import (
     RegisterInstitution, ReviewApplication)
 from shared.config import section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from shared.field_messages import said
 from shared.eventstore import ServiceApplication
 from shared.readmodel import equal, instant, keyset_page
 
@@ -451,7 +452,7 @@ class Matching(ServiceApplication):
         self.registry.refresh()
         profile = self.registry.profiles.get(str(command["institution_id"]))
         if profile is None:
-            raise Invalid("no such institution", {"institution_id": ["unknown institution"]})
+            raise Invalid("no such institution", {"institution_id": [said("unknown_institution")]})
         if command["override"] and by["role"] != "supervisor":
             raise Forbidden("only a supervisor may override matching's constraints")
         reason = exclusion(profile, self._request(match))

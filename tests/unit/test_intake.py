@@ -285,7 +285,7 @@ def test_listing_filters_sorts_and_pages(station):
     assert set(refused.value.fields) == {"status", "per_page", "colour"}
     with pytest.raises(Invalid) as refused:
         intake.list_demands({"after": "not-a-cursor"}, SPECIALIST)
-    assert refused.value.fields == {"after": ["not a cursor of this list"]}
+    assert refused.value.fields == {"after": ["Not a cursor of this list."]}
 
 
 def test_overdue_lists_and_the_monitor_read_the_index_of_due_moments(station):
@@ -397,7 +397,7 @@ def test_dates_in_the_past_are_judged_by_the_services_clock(station):
     """Friday 27 November 2026 on the station's clock, whatever day the tests run."""
     with pytest.raises(Invalid) as refused:
         submit(station, expected_by="2026-11-26")
-    assert refused.value.fields == {"expected_by": ["must not be in the past"]}
+    assert refused.value.fields == {"expected_by": ["Must not be in the past."]}
     assert submit(station, expected_by="2026-11-27")["expected_by"] == "2026-11-27"
 
 
