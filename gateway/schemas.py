@@ -2,7 +2,8 @@
 OpenAPI document is generated from them."""
 from marshmallow import Schema, fields
 
-from shared.catalogue import DEMAND_STATUSES
+from shared.catalogue import (
+    ASSIGNMENT_STATUSES, COMPLAINT_STATUSES, DEMAND_STATUSES, QUALIFICATION_STATUSES, URGENCIES)
 from shared.contracts.intake import AttachmentSchema as AttachmentView
 from shared.contracts.matching import CandidateSchema
 from shared.contracts.values import EnterpriseSchema
@@ -97,7 +98,7 @@ class DemandView(DemandSummaryView):
     description = fields.String(required=True)
     items = fields.List(fields.String(), required=True)
     sub_items = fields.List(fields.String(), required=True)
-    urgency = fields.String(required=True)
+    urgency = fields.String(required=True, metadata={"enum": list(URGENCIES)})
     expected_by = fields.String(allow_none=True, required=True)
     consultation = fields.Boolean(required=True)
     attachments = fields.List(fields.Nested(AttachmentView), required=True)
@@ -149,8 +150,7 @@ class QualificationView(Schema):
     type = fields.String(required=True)
     number = fields.String(required=True)
     issuer = fields.String(allow_none=True, required=True)
-    status = fields.String(required=True, metadata={
-        "enum": ["valid", "suspended", "withdrawn", "expired"]})
+    status = fields.String(required=True, metadata={"enum": list(QUALIFICATION_STATUSES)})
     expiry_warned = fields.Boolean(required=True)
     scope = fields.List(fields.String(), required=True)
     # Dates arrive as ISO strings over RPC; documented as such.
@@ -224,7 +224,7 @@ class OfferedRequest(Schema):
     title = fields.String(required=True)
     description = fields.String(required=True)
     sub_items = fields.List(fields.String(), required=True)
-    urgency = fields.String(required=True)
+    urgency = fields.String(required=True, metadata={"enum": list(URGENCIES)})
     attachments = fields.List(fields.Nested(OfferedFile), required=True, metadata={
         "description": "by name; downloadable once the demand is assigned to you"})
 
@@ -236,8 +236,7 @@ class AssignmentRecordView(Schema):
     assignment_id = fields.String(required=True)
     institution_id = fields.String(required=True)
     demand_id = fields.String(required=True)
-    status = fields.String(required=True, metadata={"enum": [
-        "offered", "in_service", "declined", "expired", "completed", "released"]})
+    status = fields.String(required=True, metadata={"enum": list(ASSIGNMENT_STATUSES)})
     category = fields.String(required=True)
     items = fields.List(fields.String(), required=True)
     park = fields.String(required=True)
@@ -391,6 +390,13 @@ class CatalogueView(Schema):
     notices = fields.Dict(required=True, metadata={"description": "the kinds of notice"})
     dimensions = fields.Dict(required=True, metadata={"description": "the default configuration's dimensions"})
     units = fields.Dict(required=True, metadata={"description": "the indicators' units"})
+    urgencies = fields.Dict(required=True, metadata={"description": "how urgent a demand is"})
+    assignment_statuses = fields.Dict(required=True, metadata={
+        "description": "where an offer or assignment is, as its institution sees it"})
+    complaint_statuses = fields.Dict(required=True)
+    qualification_statuses = fields.Dict(required=True)
+    partner_events = fields.Dict(required=True, metadata={
+        "description": "the integration events institutions' systems receive (docs/partners/)"})
 
 
 class Health(Schema):
@@ -433,8 +439,7 @@ class ComplaintView(Schema):
     summary = fields.String(required=True)
     details = fields.String(allow_none=True, required=True)
     complainant = fields.Nested(ActorView, required=True)
-    status = fields.String(required=True, metadata={
-        "enum": ["received", "investigating", "escalated", "resolved"]})
+    status = fields.String(required=True, metadata={"enum": list(COMPLAINT_STATUSES)})
     outcome = fields.String(allow_none=True, required=True)
     received_at = fields.String(required=True)
     deadlines = fields.Dict(required=True, metadata={

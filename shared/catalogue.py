@@ -20,6 +20,19 @@ QUALIFICATION_TYPES = ("CMA", "CNAS", "METROLOGY", "CERTIFICATION", "OTHER")
 DEMAND_STATUSES = ("submitted", "awaiting_information", "accepted", "assigned", "matching_failed",
                    "completed", "answered", "rejected", "withdrawn", "cancelled")
 
+#: How urgent a demand is (the specialist says, when accepting it).
+URGENCIES = ("low", "normal", "high", "urgent")
+
+#: Where an offer or assignment is, as its institution sees it (matching's ``Match``).
+ASSIGNMENT_STATUSES = ("offered", "in_service", "completed", "declined", "expired", "released")
+
+#: Where a complaint is (evaluation's ``Complaint``).
+COMPLAINT_STATUSES = ("received", "investigating", "escalated", "resolved")
+
+#: Where an institution's qualification is (matching's ``Institution``); the last one only
+#: the calendar sets.
+QUALIFICATION_STATUSES = ("valid", "suspended", "withdrawn", "expired")
+
 # Unified social credit code (GB 32100-2015): 18 characters from this alphabet (no I, O, S, V,
 # Z), the last one a check character over the first 17 with these weights, modulo 31.
 _CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -7,7 +7,8 @@ from datetime import date
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from shared.catalogue import (
-    CATEGORIES, DEMAND_STATUSES, QUALIFICATION_TYPES, credit_code_problem, qualification_overlap)
+    ASSIGNMENT_STATUSES, CATEGORIES, COMPLAINT_STATUSES, DEMAND_STATUSES, QUALIFICATION_STATUSES,
+    QUALIFICATION_TYPES, URGENCIES, credit_code_problem, qualification_overlap)
 from shared.contracts.values import (
     EnterpriseSchema, QualificationSchema, category_field, credit_code_field, distinct, park_field,
     text)
@@ -45,7 +46,6 @@ class FutureDate(fields.Date):
 
 
 CHANNELS = ("online", "counter", "phone", "visit")
-URGENCIES = ("low", "normal", "high", "urgent")
 DECISIONS = ("accept", "answer", "request_info", "reject")
 SHA256 = validate.Regexp(r"[0-9a-f]{64}\Z", error=said("attachment_id"))
 
@@ -311,7 +311,7 @@ class AddQualification(QualificationSchema, Command):
 
 
 class ChangeQualificationStatus(Command):
-    status = fields.String(required=True, validate=validate.OneOf(("valid", "suspended", "withdrawn")))
+    status = fields.String(required=True, validate=validate.OneOf(QUALIFICATION_STATUSES[:-1]))
     reason = text(2000, multiline=True, required=True)
 
 
@@ -571,8 +571,7 @@ class ListInstitutions(Paging):
 
 
 class ListComplaints(Paging):
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ("received", "investigating", "escalated", "resolved")))
+    status = fields.String(load_default=None, validate=validate.OneOf(COMPLAINT_STATUSES))
 
 
 class ListEvaluations(Paging):
@@ -603,8 +602,7 @@ class Redeliver(Command):
 
 #: The services that follow upstream logs, and so may hold dead letters.
 class ListAssignments(Command):
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ("offered", "in_service", "completed", "declined", "expired", "released")))
+    status = fields.String(load_default=None, validate=validate.OneOf(ASSIGNMENT_STATUSES))
     after = cursor_field()
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
 

@@ -54,7 +54,7 @@ describe('offers', () => {
     expect(statusTagType('completed')).toBe('success')
     expect(statusTagType('released')).toBe('danger')
     expect(requestOf(assignment())).toBeNull()
-    const request = { title: '型式试验', description: '', sub_items: [], urgency: 'normal', attachments: [] }
+    const request = { title: '型式试验', description: '', sub_items: [], urgency: 'normal' as const, attachments: [] }
     expect(requestOf(assignment({ request }))).toEqual(request)
     expect(fileSize(15)).toBe('15 B')
     expect(fileSize(2560)).toBe('2.5 KB')

@@ -193,7 +193,6 @@ export default words(
       against: '投诉对象',
       demand: '相关需求',
       view: '查看',
-      statuses: { received: '已受理', investigating: '调查中', escalated: '已上报监管部门', resolved: '已办结' },
     },
     complaintCase: {
       title: '投诉详情',
@@ -405,7 +404,6 @@ export default words(
       against: 'About',
       demand: 'Demand',
       view: 'Open',
-      statuses: { received: 'Received', investigating: 'Investigating', escalated: 'Escalated to the regulator', resolved: 'Resolved' },
     },
     complaintCase: {
       title: 'Complaint',
