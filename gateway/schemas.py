@@ -146,6 +146,28 @@ class StationView(Schema):
     registered_at = fields.String(required=True)
 
 
+class OperatingInstitutionView(Schema):
+    name = fields.String(required=True)
+    credit_code = fields.String(required=True)
+
+
+class StationSummary(Schema):
+    """A station as the list of stations shows it."""
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    park = fields.String(required=True)
+    address = fields.String(required=True)
+    operating_institution = fields.Nested(OperatingInstitutionView, required=True)
+    parent_platform = fields.String(allow_none=True, required=True)
+    time_zone = fields.String(required=True)
+    specialists = fields.Integer(required=True, metadata={"description": "how many specialists it has"})
+    registered_at = fields.String(required=True)
+
+
+class StationPage(CursorPage):
+    items = fields.List(fields.Nested(StationSummary), required=True)
+
+
 class QualificationView(Schema):
     type = fields.String(required=True)
     number = fields.String(required=True)

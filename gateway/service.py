@@ -29,12 +29,12 @@ from gateway.openapi import document
 from gateway.schemas import (
     AssignmentPage, AssignmentRecordView, AttachmentView, CatalogueView, DemandPage, DemandView,
     DirectoryPage, DisposalsDuePage, DossierPage, DossierView, FeedbackView, Health,
-    InstitutionView, MatchingView, RetentionView, StationView, VerificationView)
+    InstitutionView, MatchingView, RetentionView, StationPage, StationView, VerificationView)
 from shared.commands import (
     AcceptOffer, AddQualification, AddSpecialist, Assess, AssignManually, Cancel, ChangeProfile,
     ChangeStationSettings,
     ChangeQualificationStatus, ChangeStanding, CompleteService, DeclineOffer, GiveFeedback,
-    FOLLOWERS, ListAssignments, ListDemands, ListInstitutions,
+    FOLLOWERS, ListAssignments, ListDemands, ListInstitutions, ListStations,
     RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
     RemoveSpecialist,
     ReviewApplication, SearchDossiers, SubmitDemand, SupplyInformation, Withdraw, AsOf, AsShown,
@@ -216,6 +216,13 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
            summary="Register a park's one-stop service station and its working calendar")
     def register_station(self, request, principal, payload):
         return self.intake.register_station(payload, principal.as_actor())
+
+    @route("GET", "/api/v1/stations", roles=("supervisor", "operator"), query=ListStations,
+           response=StationPage,
+           summary="The stations, a page at a time by name (any part of it, 中文 too) or by park: "
+                   "each with its park, operating institution, time zone and specialists' count")
+    def list_stations(self, request, principal, query):
+        return self.intake.list_stations(query)
 
     @route("GET", "/api/v1/me/station", roles=("specialist",), response=StationView,
            summary="The station you work at (a specialist's own)")

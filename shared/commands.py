@@ -570,6 +570,12 @@ class ListInstitutions(Paging):
         "description": "staff only; the others see active institutions"})
 
 
+class ListStations(Paging):
+    """The stations, a page at a time by name; every filter narrows it."""
+    name = text(100, load_default=None, metadata={"description": "part of the name (中文 too)"})
+    park = park_field(load_default=None)
+
+
 class ListComplaints(Paging):
     status = fields.String(load_default=None, validate=validate.OneOf(COMPLAINT_STATUSES))
 

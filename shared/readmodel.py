@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -269,6 +270,12 @@ def equal(**columns) -> tuple[list[str], list]:
     """``column = %s`` for each column given a value (None: not filtered), and the values."""
     given = {column: value for column, value in columns.items() if value is not None}
     return [f"{column} = %s" for column in given], [str(value) for value in given.values()]
+
+
+def containing(column: str, part: str) -> tuple[str, str]:
+    """The condition that ``column`` holds ``part`` anywhere (text a person typed: its
+    wildcards are taken as themselves), and its value; Chinese substrings match on both stores."""
+    return f"{column} LIKE %s ESCAPE '!'", "%" + re.sub(r"([!%_])", r"!\1", part) + "%"
 
 
 def where(conditions: Sequence[str]) -> str:

@@ -22,14 +22,14 @@ from services.intake.views import (
 from shared import metrics
 from shared.calendar import WorkingCalendar
 from shared.commands import (
-    AddSpecialist, Assess, Cancel, ChangeStationSettings, ListDemands, RecordConstruction,
-    RecordFollowUp,
+    AddSpecialist, Assess, Cancel, ChangeStationSettings, ListDemands, ListStations,
+    RecordConstruction, RecordFollowUp,
     RegisterStation, RemoveSpecialist, SubmitDemand, SupplyInformation, Withdraw)
 from shared.config import attachment_folders, attachment_max_bytes, section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.field_messages import said
 from shared.eventstore import ServiceApplication
-from shared.readmodel import equal, instant, keyset_page
+from shared.readmodel import containing, equal, instant, keyset_page
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +85,24 @@ class Intake(ServiceApplication):
 
     def station(self, station_id: str) -> dict:
         return station_view(self.find(Station, station_id, "station"))
+
+    def list_stations(self, query: dict) -> dict:
+        """The stations, a page at a time by name, from the read model; by park, or by any
+        part of the name."""
+        command = self.load_command(ListStations, query)
+        filters, values = equal(park=command["park"])
+        if command["name"] is not None:
+            condition, value = containing("name", command["name"])
+            filters.append(condition)
+            values.append(value)
+        found, next_after = keyset_page(self.read, "stations", filters, values, "name",
+                                        command["after"], command["per_page"])
+        return {"items": [json.loads(row["listing"]) for row in found],
+                "per_page": command["per_page"], "next_after": next_after}
+
+    def station_zones(self) -> list[dict]:
+        """Every station's id, park and time zone (none of them ever changes)."""
+        return self.read("SELECT id, park, time_zone FROM {s}stations ORDER BY id")
 
     def change_station_settings(self, station_id: str, payload: dict, by: dict) -> dict:
         """An operator or the station's specialists change its settings, saying why."""

@@ -80,6 +80,21 @@ def _deadline(clock: dict, now: datetime) -> dict:
     }
 
 
+def station_listing(station: Station) -> dict:
+    """A station as the list of stations shows it."""
+    return {
+        "id": str(station.id),
+        "name": station.name,
+        "park": station.park,
+        "address": station.address,
+        "operating_institution": station.operating_institution,
+        "parent_platform": station.parent_platform,
+        "time_zone": station.calendar["timezone"],
+        "specialists": len(station.specialists),
+        "registered_at": station.created_on.isoformat(),
+    }
+
+
 def station_view(station: Station) -> dict:
     return {
         "id": str(station.id),

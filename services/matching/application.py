@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -28,7 +27,7 @@ from shared.config import section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.field_messages import said
 from shared.eventstore import ServiceApplication
-from shared.readmodel import equal, instant, keyset_page
+from shared.readmodel import containing, equal, instant, keyset_page
 
 log = logging.getLogger(__name__)
 
@@ -149,8 +148,9 @@ class Matching(ServiceApplication):
                 values.append(f"%|{value}|%")
         for column, part in (("name", command["name"]), ("scope", command["item"])):
             if part is not None:
-                filters.append(f"{column} LIKE %s ESCAPE '!'")
-                values.append("%" + re.sub(r"([!%_])", r"!\1", part) + "%")
+                condition, value = containing(column, part)
+                filters.append(condition)
+                values.append(value)
         found, next_after = keyset_page(self.read, "directory", filters, values, "name",
                                         command["after"], command["per_page"])
         loads = {}
