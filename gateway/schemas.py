@@ -340,6 +340,9 @@ class DossierSummary(Schema):
 
 class DossierView(DossierSummary):
     events = fields.List(fields.Nested(DossierEvent), required=True)
+    legal_hold = fields.Nested(lambda: RetentionActView, allow_none=True, metadata={
+        "description": "supervisors only: the legal hold standing on the dossier, who placed "
+                       "it, when and why (null: none)"})
     as_of = fields.String(metadata={"description": "set when the case is shown as it stood then"})
 
 

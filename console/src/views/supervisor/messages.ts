@@ -65,6 +65,9 @@ export default words(
       noFiles: '档案未包含文件',
       fileName: '文件名',
       namedBy: '来源记录',
+      legalHold: '法律保全中',
+      heldBy: '{by} 于 {at} 设置：{reason}',
+      notHeld: '无',
     },
     verify: {
       intact: '校验通过：档案完整，未被篡改',
@@ -295,6 +298,9 @@ export default words(
       noFiles: 'The dossier names no file',
       fileName: 'File name',
       namedBy: 'Named by',
+      legalHold: 'Under a legal hold',
+      heldBy: 'Placed by {by} on {at}: {reason}',
+      notHeld: 'None',
     },
     verify: {
       intact: 'Verified: the dossier is intact',
