@@ -18,6 +18,11 @@ class ErrorBody(Schema):
     details = fields.Raw(required=True, metadata={"description": "per-field messages or context"})
 
 
+def time_zone_field(whose: str = "the station's"):
+    return fields.String(required=True, metadata={
+        "description": f"{whose} time zone: the view's instants carry its offset (utc=true: UTC)"})
+
+
 class AssignmentView(Schema):
     assignment_id = fields.String(required=True)
     institution_id = fields.String(required=True)
@@ -55,8 +60,7 @@ class DemandSummaryView(Schema):
     overdue = fields.Boolean(required=True)
     deadlines = fields.Dict(keys=fields.String(), values=fields.Nested(DeadlineView), required=True,
                             metadata={"description": "each stage's clock as it stands now"})
-    time_zone = fields.String(required=True, metadata={
-        "description": "the station's time zone: the view's instants carry its offset (utc=true: UTC)"})
+    time_zone = time_zone_field()
 
 
 class InformationView(Schema):
@@ -269,6 +273,7 @@ class AssignmentRecordView(Schema):
     evidence = fields.Dict(allow_none=True, required=True)
     request = fields.Nested(OfferedRequest, allow_none=True, metadata={
         "description": "in lists: the whole request, without who asks"})
+    time_zone = time_zone_field()
 
 
 class AssignmentPage(CursorPage):
@@ -471,6 +476,7 @@ class ComplaintView(Schema):
         "description": "acknowledgement and resolution clocks: due_at, warn_at, closed_at, "
                        "warned, breached"})
     history = fields.List(fields.Dict(), required=True)
+    time_zone = time_zone_field()
 
 
 class ComplaintPage(CursorPage):

@@ -578,6 +578,7 @@ class ListStations(Paging):
 
 class ListComplaints(Paging):
     status = fields.String(load_default=None, validate=validate.OneOf(COMPLAINT_STATUSES))
+    utc = utc_field()
 
 
 class ListEvaluations(Paging):
@@ -611,6 +612,7 @@ class ListAssignments(Command):
     status = fields.String(load_default=None, validate=validate.OneOf(ASSIGNMENT_STATUSES))
     after = cursor_field()
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    utc = utc_field()
 
 
 FOLLOWERS = ("accounts", "intake", "matching", "evaluation", "archive", "partners", "notices")
@@ -764,6 +766,9 @@ class ListAudit(Command):
     event = fields.String(load_default=None, validate=validate.OneOf(AUDITED_EVENTS))
     after = cursor_field()
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    utc = fields.Boolean(load_default=False, metadata={
+        "description": "true: instants in UTC as recorded; otherwise in the platform's time zone "
+                       "(time_zone), with its offset"})
 
 
 class ChangeRole(Command):

@@ -14,7 +14,7 @@ function assignment(overrides: Partial<Assignment> = {}): Assignment {
   return {
     assignment_id: 'a-1', institution_id: 'i-1', demand_id: 'd-1', status: 'offered', category: 'inspection_testing',
     items: ['LED筒灯'], park: 'panyu-energy-park', expected_by: null, respond_by: '2026-12-06T10:00:00+08:00',
-    promised_date: null, progress: [], evidence: null, ...overrides,
+    promised_date: null, progress: [], evidence: null, time_zone: 'Asia/Shanghai', ...overrides,
   }
 }
 
