@@ -133,39 +133,36 @@ class SpecialistView(Schema):
     trained = fields.Boolean(required=True)
 
 
-class StationView(Schema):
-    id = fields.String(required=True)
-    name = fields.String(required=True)
-    park = fields.String(required=True)
-    operating_institution = fields.Dict(required=True)
-    address = fields.String(required=True)
-    opening_hours = fields.String(required=True)
-    calendar = fields.Dict(required=True)
-    parent_platform = fields.String(allow_none=True, required=True)
-    auto_accept = fields.List(fields.String(), required=True)
-    time_limits = fields.Dict(required=True, metadata={
-        "description": "its own limits (default, categories, urgencies), shorter than the platform's"})
-    construction = fields.Dict(allow_none=True, required=True)
-    specialists = fields.List(fields.Nested(SpecialistView), required=True)
-    registered_at = fields.String(required=True)
-
-
 class OperatingInstitutionView(Schema):
     name = fields.String(required=True)
     credit_code = fields.String(required=True)
 
 
-class StationSummary(Schema):
-    """A station as the list of stations shows it."""
+class StationBasics(Schema):
+    """What both the list of stations and a station's view show of it."""
     id = fields.String(required=True)
     name = fields.String(required=True)
     park = fields.String(required=True)
     address = fields.String(required=True)
     operating_institution = fields.Nested(OperatingInstitutionView, required=True)
     parent_platform = fields.String(allow_none=True, required=True)
+    registered_at = fields.String(required=True)
+
+
+class StationView(StationBasics):
+    opening_hours = fields.String(required=True)
+    calendar = fields.Dict(required=True)
+    auto_accept = fields.List(fields.String(), required=True)
+    time_limits = fields.Dict(required=True, metadata={
+        "description": "its own limits (default, categories, urgencies), shorter than the platform's"})
+    construction = fields.Dict(allow_none=True, required=True)
+    specialists = fields.List(fields.Nested(SpecialistView), required=True)
+
+
+class StationSummary(StationBasics):
+    """A station as the list of stations shows it."""
     time_zone = fields.String(required=True)
     specialists = fields.Integer(required=True, metadata={"description": "how many specialists it has"})
-    registered_at = fields.String(required=True)
 
 
 class StationPage(CursorPage):

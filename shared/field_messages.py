@@ -288,28 +288,26 @@ def _render(code: str, values: dict, language: str) -> str:
     return string.Formatter().vformat(template, (), shown)
 
 
+def _each(messages, change):
+    """``messages`` (field: messages, nested as the fields are) with ``change`` made of each."""
+    if isinstance(messages, dict):
+        return {key: _each(value, change) for key, value in messages.items()}
+    if isinstance(messages, (list, tuple)) and not isinstance(messages, str):
+        return [_each(value, change) for value in messages]
+    return change(messages)
+
+
 def worded(details, language: str):
-    """``details`` (field: messages, nested as the fields are) with each field message in
-    ``language``; anything else as it is."""
-    if isinstance(details, FieldMessage):
-        return details.in_language(language)
-    if isinstance(details, dict):
-        return {key: worded(value, language) for key, value in details.items()}
-    if isinstance(details, (list, tuple)):
-        return [worded(value, language) for value in details]
-    return details
+    """``details`` with each field message in ``language``; anything else as it is."""
+    return _each(details, lambda found: found.in_language(language)
+                 if isinstance(found, FieldMessage) else found)
 
 
 def codes_of(messages):
     """The codes and values of ``messages``, in its shape (None where a message is plain
     text): what crosses RPC beside the English so the gateway can word it again."""
-    if isinstance(messages, FieldMessage):
-        return {"code": messages.code, "values": messages.values}
-    if isinstance(messages, dict):
-        return {key: codes_of(value) for key, value in messages.items()}
-    if isinstance(messages, (list, tuple)):
-        return [codes_of(value) for value in messages]
-    return None
+    return _each(messages, lambda found: {"code": found.code, "values": found.values}
+                 if isinstance(found, FieldMessage) else None)
 
 
 def restored(messages, codes):
