@@ -275,7 +275,7 @@ class PartnerFeed(ServiceApplication):
         try:
             self.outbound.destination(command["url"])
         except DestinationRefused as refused:
-            raise Invalid(f"this URL cannot take webhooks: {refused}", {"url": [said("webhook_refused", reason=str(refused))]}) from None
+            raise Invalid(f"this URL cannot take webhooks: {refused}", {"url": [refused.args[0]]}) from None
         at = self.clock().isoformat()
         webhook, secret = self._webhook_or_none(institution_id), None
         if webhook is None:
