@@ -111,7 +111,7 @@ test("an institution's person answers an offer, serves it, sets its webhook and 
   await page.getByRole('button', { name: '记录进度' }).click()
   await expect(page.getByTestId('progress-timeline')).toContainText('样品已收到')
   await page.getByRole('button', { name: '提交完成' }).click()
-  await expect(page.getByText('a completion needs a report or a certificate number')).toBeVisible()
+  await expect(page.getByText('须填写报告编号或证书编号')).toBeVisible()
   await page.getByLabel('报告编号').fill(`GZJC-${unique}`)
   await page.getByTestId('evidence-upload').locator('input[type=file]').setInputFiles({
     name: '检测报告.pdf', mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.7 检测报告 ${unique}`),
