@@ -16,7 +16,8 @@ from gateway.external_sessions import (
     FLOW_COOKIE, FLOW_PATH, FLOW_SECONDS, SESSION_COOKIE, SessionEnded, SignInFailed,
     failed_redirect)
 from gateway.http import language_of, route
-from gateway.schemas import CursorPage
+from gateway.schemas import CursorPage, time_zone_field
+from gateway.zones import platform_zone, shown
 from shared.commands import (
     ChangePassword, ChangeRole, CreatePerson, ListAudit, ListOrganisations, ListPersons, Refresh,
     SelfRegistration, RegisterOrganisation, SecondFactorCode, SetEnabled, SignIn,
@@ -88,6 +89,7 @@ class AuditPage(CursorPage):
     items = fields.List(fields.Dict(), required=True, metadata={
         "description": "at, person_id, event, and what the event says (by, reason, role, "
                        "method, locked_until, demand_id, action...)"})
+    time_zone = time_zone_field("the platform's")
 
 
 class Tokens(Schema):
@@ -315,7 +317,8 @@ class AccountRoutes:
                    "created, roles granted and revoked, accounts disabled, enterprises verified, "
                    "and every dossier a supervisor read, exported or verified")
     def audit(self, request, principal, query):
-        return self.accounts.audit(query, principal.as_actor())
+        page = self.accounts.audit(query, principal.as_actor())
+        return shown({**page, "time_zone": platform_zone(self.config).key}, query)
 
     @route("POST", "/api/v1/organisations", roles=("operator",), body=RegisterOrganisation,
            response=OrganisationView, status=201,

@@ -13,6 +13,7 @@ from gateway.http import route
 from gateway.schemas import CursorPage
 from shared.commands import FOLLOWERS, ListDeadLetters, ReplayDeadLetters, load_command
 from shared.errors import Invalid
+from shared.field_messages import said
 from shared.readmodel import cursor, cursor_position
 
 OPERATOR = ("operator",)
@@ -95,5 +96,5 @@ def _letter_position(after: str | None, services: list[str]) -> tuple[str, list 
     upstream, _, number = key.rpartition(":")
     if service not in services or not upstream or not number.isdigit():
         raise Invalid("after must be a cursor this list returned as next_after",
-                      {"after": ["not a cursor of this list"]})
+                      {"after": [said("not_a_cursor")]})
     return service, [upstream, int(number)]

@@ -112,7 +112,11 @@ def disclosed(dossier: dict, role: str, subject: str) -> dict:
         own = {entry["data"]["assignment_id"] for entry in entries
                if entry["data"].get("institution_id") == subject and entry["data"].get("assignment_id")}
         entries = [entry for entry in entries if _concerns(entry["data"], subject, own)]
-    return {**dossier, "events": [_shown(entry, allowed[entry["name"]]) for entry in entries]}
+    shown = {**dossier, "events": [_shown(entry, allowed[entry["name"]]) for entry in entries]}
+    if role != "supervisor":
+        # Like who disposed of a case and why, a hold is the regulator's to know.
+        shown.pop("legal_hold", None)
+    return shown
 
 
 def _concerns(data: dict, institution_id: str, own_assignments: set) -> bool:

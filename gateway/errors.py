@@ -1,4 +1,5 @@
-"""HTTP errors as JSON: ``{"error": CODE, "message": ..., "details": ...}`` with the right status."""
+"""HTTP errors as JSON: ``{"error": CODE, "title": ..., "message": ..., "details": ...}`` with the
+right status, the title and each field's message in the reader's language."""
 from __future__ import annotations
 
 import json
@@ -10,6 +11,8 @@ from werkzeug.wrappers import Response
 from shared.errors import (
     Conflict, Disposed, Forbidden, InsufficientData, Invalid, NotFound, TooManyAttempts,
     Unauthenticated, Unavailable, Unsupported)
+from shared.field_messages import worded
+from shared.vocabulary import ERROR_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +66,11 @@ def as_api_error(exc: Exception) -> ApiError:
     return ApiError(500, "internal_error", "something went wrong on our side", {})
 
 
-def error_response(exc: Exception) -> Response:
+def error_response(exc: Exception, language: str = "zh-CN") -> Response:
+    """The error as a person reads it in ``language``: what kind it is in words (``title``, its
+    code's label) and each field's message; ``message`` keeps the particulars."""
     error = as_api_error(exc)
-    return json_response(
-        {"error": error.code, "message": error.message, "details": error.details},
-        status=error.status, headers=error.headers)
+    body = {"error": error.code, "message": error.message, "details": worded(error.details, language)}
+    if error.code in ERROR_LABELS:
+        body["title"] = ERROR_LABELS[error.code][language]
+    return json_response(body, status=error.status, headers=error.headers)

@@ -12,12 +12,13 @@ import io
 from werkzeug.wrappers import Response
 
 from gateway.http import language_of, route
+from gateway.zones import in_station_zone
 from gateway.schemas import (
     CheckPage, CheckView, ComplaintPage, ComplaintView, ConfigurationPage, ConfigurationView,
     EvaluationPage, EvaluationView, FiguresView, ImprovementActionPage, ImprovementActionView,
     ReportView, RevisitPage, TrendView)
 from shared.commands import (
-    CloseImprovement, ComplaintNote, EvaluationQuery, FileComplaint, ListComplaints,
+    AsShown, CloseImprovement, ComplaintNote, EvaluationQuery, FileComplaint, ListComplaints,
     ListEvaluations, ListImprovementActions, Paging, PublishEvaluation, RecordCheck,
     RegisterConfiguration, ResolveComplaint, TrendQuery, WithdrawEvaluation)
 from shared.vocabulary import DIMENSION_LABELS, INDICATOR_LABELS, UNIT_LABELS
@@ -45,25 +46,28 @@ class EvaluationRoutes:
            response=ComplaintView, status=201,
            summary="Complain about a station, a specialist or an institution")
     def file_complaint(self, request, principal, payload):
-        return self.evaluation.file_complaint(payload, principal.as_actor())
+        return self._complaint_shown(self.evaluation.file_complaint(payload, principal.as_actor()))
 
     @route("GET", "/api/v1/complaints", roles=("enterprise", "institution") + HANDLERS,
            response=ComplaintPage, query=ListComplaints,
            summary="Complaints: an enterprise's own, those against an institution, a station's, "
                    "or (supervisor) all; newest first, paged by cursor")
     def list_complaints(self, request, principal, query):
-        return self.evaluation.list_complaints(self._viewer(principal), query)
+        page = self.evaluation.list_complaints(self._viewer(principal), query)
+        return {**page, "items": [self._complaint_shown(item, query) for item in page["items"]]}
 
     @route("GET", "/api/v1/complaints/<complaint_id>", roles=("enterprise", "institution") + HANDLERS,
-           response=ComplaintView, summary="Read a complaint and its history")
-    def get_complaint(self, request, principal, complaint_id):
-        return self.evaluation.get_complaint(complaint_id, self._viewer(principal))
+           query=AsShown, response=ComplaintView, summary="Read a complaint and its history")
+    def get_complaint(self, request, principal, complaint_id, query):
+        return self._complaint_shown(self.evaluation.get_complaint(complaint_id, self._viewer(principal)),
+                                     query)
 
     @route("POST", "/api/v1/complaints/<complaint_id>/answer", roles=("institution",),
            body=ComplaintNote, response=ComplaintView, status=201,
            summary="The institution complained about gives its side (it changes no status)")
     def answer_complaint(self, request, principal, complaint_id, payload):
-        return self.evaluation.answer_complaint(complaint_id, payload, principal.as_actor())
+        return self._complaint_shown(self.evaluation.answer_complaint(complaint_id, payload,
+                                                                      principal.as_actor()))
 
     @route("POST", "/api/v1/complaints/<complaint_id>/investigation", roles=HANDLERS,
            body=ComplaintNote, response=ComplaintView, summary="Take a complaint up")
@@ -83,8 +87,12 @@ class EvaluationRoutes:
         return self._handle(principal, complaint_id, "resolve", payload)
 
     def _handle(self, principal, complaint_id, step, payload):
-        return self.evaluation.handle_complaint(complaint_id, step, payload,
-                                                self._viewer(principal))
+        return self._complaint_shown(self.evaluation.handle_complaint(complaint_id, step, payload,
+                                                                      self._viewer(principal)))
+
+    def _complaint_shown(self, complaint: dict, query: dict | None = None) -> dict:
+        """A complaint with its instants where its station is."""
+        return in_station_zone(self, complaint, query, station_id=complaint["station_id"])
 
     # Supervision -----------------------------------------------------------------------------
     @route("POST", "/api/v1/supervision/checks", roles=("supervisor",), body=RecordCheck,

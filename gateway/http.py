@@ -24,7 +24,6 @@ from shared import metrics
 from shared.commands import load_command
 from shared.errors import CLIENT_ERRORS
 from shared.logs import keep_expected_errors_brief
-from shared.vocabulary import ERROR_LABELS
 from shared.runtime import MetricsPort
 
 keep_expected_errors_brief()
@@ -122,8 +121,8 @@ class Route(HttpRequestHandler):
     def handle_request(self, request):
         started = time.perf_counter()
         response = super().handle_request(request)
-        if response.status_code >= 400 and response.mimetype == "application/json":
-            _titled(response, request)
+        if isinstance(response, _Failed):
+            response = error_response(response.exc, language_of(request))
         for header, value in SECURITY_HEADERS.items():
             response.headers.setdefault(header, value)  # a route's own (a key set's max-age) stays
         metrics.HTTP_REQUESTS.labels(self.method, self.url, response.status_code).inc()
@@ -138,7 +137,14 @@ class Route(HttpRequestHandler):
         return json_response(result, status=self.status)
 
     def response_from_exception(self, exc):
-        return error_response(exc)
+        return _Failed(exc)  # answered by handle_request, which knows the request's language
+
+
+class _Failed:
+    """What a request raised, on its way to being answered in the request's language."""
+
+    def __init__(self, exc: Exception):
+        self.exc = exc
 
 
 route = Route.decorator
@@ -233,17 +239,6 @@ def _nesting(value) -> int:
             inside.extend(container.values() if isinstance(container, dict) else container)
         level = inside
     return depth
-
-
-def _titled(response, request) -> None:
-    """An error says what kind it is in words a person reads: ``title``, the label of its code
-    in the language the request prefers (Chinese unless it asks for English); ``message`` keeps
-    the particulars."""
-    body = json.loads(response.get_data())
-    labels = ERROR_LABELS.get(body.get("error"))
-    if labels is None:
-        return
-    response.set_data(json.dumps({**body, "title": labels[language_of(request)]}, ensure_ascii=False))
 
 
 def language_of(request) -> str:

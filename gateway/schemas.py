@@ -2,7 +2,8 @@
 OpenAPI document is generated from them."""
 from marshmallow import Schema, fields
 
-from shared.catalogue import DEMAND_STATUSES
+from shared.catalogue import (
+    ASSIGNMENT_STATUSES, COMPLAINT_STATUSES, DEMAND_STATUSES, QUALIFICATION_STATUSES, URGENCIES)
 from shared.contracts.intake import AttachmentSchema as AttachmentView
 from shared.contracts.matching import CandidateSchema
 from shared.contracts.values import EnterpriseSchema
@@ -15,6 +16,11 @@ class ErrorBody(Schema):
                        "prefers (zh-CN unless en is asked for)"})
     message = fields.String(required=True, metadata={"description": "the particulars"})
     details = fields.Raw(required=True, metadata={"description": "per-field messages or context"})
+
+
+def time_zone_field(whose: str = "the station's"):
+    return fields.String(required=True, metadata={
+        "description": f"{whose} time zone: the view's instants carry its offset (utc=true: UTC)"})
 
 
 class AssignmentView(Schema):
@@ -54,8 +60,7 @@ class DemandSummaryView(Schema):
     overdue = fields.Boolean(required=True)
     deadlines = fields.Dict(keys=fields.String(), values=fields.Nested(DeadlineView), required=True,
                             metadata={"description": "each stage's clock as it stands now"})
-    time_zone = fields.String(required=True, metadata={
-        "description": "the station's time zone: the view's instants carry its offset (utc=true: UTC)"})
+    time_zone = time_zone_field()
 
 
 class InformationView(Schema):
@@ -97,7 +102,7 @@ class DemandView(DemandSummaryView):
     description = fields.String(required=True)
     items = fields.List(fields.String(), required=True)
     sub_items = fields.List(fields.String(), required=True)
-    urgency = fields.String(required=True)
+    urgency = fields.String(required=True, metadata={"enum": list(URGENCIES)})
     expected_by = fields.String(allow_none=True, required=True)
     consultation = fields.Boolean(required=True)
     attachments = fields.List(fields.Nested(AttachmentView), required=True)
@@ -128,29 +133,47 @@ class SpecialistView(Schema):
     trained = fields.Boolean(required=True)
 
 
-class StationView(Schema):
+class OperatingInstitutionView(Schema):
+    name = fields.String(required=True)
+    credit_code = fields.String(required=True)
+
+
+class StationBasics(Schema):
+    """What both the list of stations and a station's view show of it."""
     id = fields.String(required=True)
     name = fields.String(required=True)
     park = fields.String(required=True)
-    operating_institution = fields.Dict(required=True)
     address = fields.String(required=True)
+    operating_institution = fields.Nested(OperatingInstitutionView, required=True)
+    parent_platform = fields.String(allow_none=True, required=True)
+    registered_at = fields.String(required=True)
+
+
+class StationView(StationBasics):
     opening_hours = fields.String(required=True)
     calendar = fields.Dict(required=True)
-    parent_platform = fields.String(allow_none=True, required=True)
     auto_accept = fields.List(fields.String(), required=True)
     time_limits = fields.Dict(required=True, metadata={
         "description": "its own limits (default, categories, urgencies), shorter than the platform's"})
     construction = fields.Dict(allow_none=True, required=True)
     specialists = fields.List(fields.Nested(SpecialistView), required=True)
-    registered_at = fields.String(required=True)
+
+
+class StationSummary(StationBasics):
+    """A station as the list of stations shows it."""
+    time_zone = fields.String(required=True)
+    specialists = fields.Integer(required=True, metadata={"description": "how many specialists it has"})
+
+
+class StationPage(CursorPage):
+    items = fields.List(fields.Nested(StationSummary), required=True)
 
 
 class QualificationView(Schema):
     type = fields.String(required=True)
     number = fields.String(required=True)
     issuer = fields.String(allow_none=True, required=True)
-    status = fields.String(required=True, metadata={
-        "enum": ["valid", "suspended", "withdrawn", "expired"]})
+    status = fields.String(required=True, metadata={"enum": list(QUALIFICATION_STATUSES)})
     expiry_warned = fields.Boolean(required=True)
     scope = fields.List(fields.String(), required=True)
     # Dates arrive as ISO strings over RPC; documented as such.
@@ -224,7 +247,7 @@ class OfferedRequest(Schema):
     title = fields.String(required=True)
     description = fields.String(required=True)
     sub_items = fields.List(fields.String(), required=True)
-    urgency = fields.String(required=True)
+    urgency = fields.String(required=True, metadata={"enum": list(URGENCIES)})
     attachments = fields.List(fields.Nested(OfferedFile), required=True, metadata={
         "description": "by name; downloadable once the demand is assigned to you"})
 
@@ -236,8 +259,7 @@ class AssignmentRecordView(Schema):
     assignment_id = fields.String(required=True)
     institution_id = fields.String(required=True)
     demand_id = fields.String(required=True)
-    status = fields.String(required=True, metadata={"enum": [
-        "offered", "in_service", "declined", "expired", "completed", "released"]})
+    status = fields.String(required=True, metadata={"enum": list(ASSIGNMENT_STATUSES)})
     category = fields.String(required=True)
     items = fields.List(fields.String(), required=True)
     park = fields.String(required=True)
@@ -248,6 +270,7 @@ class AssignmentRecordView(Schema):
     evidence = fields.Dict(allow_none=True, required=True)
     request = fields.Nested(OfferedRequest, allow_none=True, metadata={
         "description": "in lists: the whole request, without who asks"})
+    time_zone = time_zone_field()
 
 
 class AssignmentPage(CursorPage):
@@ -319,6 +342,9 @@ class DossierSummary(Schema):
 
 class DossierView(DossierSummary):
     events = fields.List(fields.Nested(DossierEvent), required=True)
+    legal_hold = fields.Nested(lambda: RetentionActView, allow_none=True, metadata={
+        "description": "supervisors only: the legal hold standing on the dossier, who placed "
+                       "it, when and why (null: none)"})
     as_of = fields.String(metadata={"description": "set when the case is shown as it stood then"})
 
 
@@ -391,6 +417,13 @@ class CatalogueView(Schema):
     notices = fields.Dict(required=True, metadata={"description": "the kinds of notice"})
     dimensions = fields.Dict(required=True, metadata={"description": "the default configuration's dimensions"})
     units = fields.Dict(required=True, metadata={"description": "the indicators' units"})
+    urgencies = fields.Dict(required=True, metadata={"description": "how urgent a demand is"})
+    assignment_statuses = fields.Dict(required=True, metadata={
+        "description": "where an offer or assignment is, as its institution sees it"})
+    complaint_statuses = fields.Dict(required=True)
+    qualification_statuses = fields.Dict(required=True)
+    partner_events = fields.Dict(required=True, metadata={
+        "description": "the integration events institutions' systems receive (docs/partners/)"})
 
 
 class Health(Schema):
@@ -433,14 +466,14 @@ class ComplaintView(Schema):
     summary = fields.String(required=True)
     details = fields.String(allow_none=True, required=True)
     complainant = fields.Nested(ActorView, required=True)
-    status = fields.String(required=True, metadata={
-        "enum": ["received", "investigating", "escalated", "resolved"]})
+    status = fields.String(required=True, metadata={"enum": list(COMPLAINT_STATUSES)})
     outcome = fields.String(allow_none=True, required=True)
     received_at = fields.String(required=True)
     deadlines = fields.Dict(required=True, metadata={
         "description": "acknowledgement and resolution clocks: due_at, warn_at, closed_at, "
                        "warned, breached"})
     history = fields.List(fields.Dict(), required=True)
+    time_zone = time_zone_field()
 
 
 class ComplaintPage(CursorPage):

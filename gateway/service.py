@@ -8,7 +8,6 @@ import os
 import re
 import uuid
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 import eventlet
 from nameko.dependency_providers import Config
@@ -26,27 +25,27 @@ from gateway.external_sessions import ExternalSignIn
 from gateway.notice_routes import NoticeRoutes
 from gateway.partner_routes import PartnerRoutes
 from gateway.http import route, stream_to_file, unmatched
+from gateway.zones import in_station_zone, shown
 from gateway.openapi import document
 from gateway.schemas import (
     AssignmentPage, AssignmentRecordView, AttachmentView, CatalogueView, DemandPage, DemandView,
     DirectoryPage, DisposalsDuePage, DossierPage, DossierView, FeedbackView, Health,
-    InstitutionView, MatchingView, RetentionView, StationView, VerificationView)
+    InstitutionView, MatchingView, RetentionView, StationPage, StationView, VerificationView)
 from shared.commands import (
     AcceptOffer, AddQualification, AddSpecialist, Assess, AssignManually, Cancel, ChangeProfile,
     ChangeStationSettings,
     ChangeQualificationStatus, ChangeStanding, CompleteService, DeclineOffer, GiveFeedback,
-    FOLLOWERS, ListAssignments, ListDemands, ListInstitutions,
+    FOLLOWERS, ListAssignments, ListDemands, ListInstitutions, ListStations,
     RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
     RemoveSpecialist,
-    ReviewApplication, SearchDossiers, SubmitDemand, SupplyInformation, Withdraw, AsOf, AsShown,
-    load_command)
+    ReviewApplication, SearchDossiers, SubmitDemand, SupplyInformation, Withdraw, AsOf, AsShown)
 from shared.config import (
     archive_files_folder, archive_prints_folder, attachment_folders, attachment_max_bytes)
 from shared.errors import Conflict, Disposed, NotFound
+from shared.field_messages import said
 from shared.retention import DisposalsDue, RetentionAct
 from shared.rpc import RpcProxy
 from shared.runtime import metrics_port
-from shared.times import in_zone
 from shared.vocabulary import catalogue
 
 log = logging.getLogger(__name__)
@@ -68,13 +67,6 @@ def _inside_only(request) -> None:
     pods directly. (`/readyz` asks every service: from outside, a way to load them all.)"""
     if request.headers.get("X-Forwarded-For"):
         raise ApiError(404, "not_found", f"no route for {request.path}")
-
-
-def shown(view: dict, query: dict) -> dict:
-    """A demand's view with its instants in its station's time zone, unless asked in UTC."""
-    if load_command(AsShown, {"utc": query.get("utc", False)})["utc"]:
-        return view
-    return in_zone(view, ZoneInfo(view["time_zone"]))
 
 
 class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoutes, DeadLetterRoutes):
@@ -184,34 +176,34 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
         asked = self.intake.offered_requests(sorted({item["demand_id"] for item in page["items"]}))
         for item in page["items"]:
             item["request"] = asked.get(item["demand_id"])
-        return page
+        return {**page, "items": [self._assignment_shown(item, query) for item in page["items"]]}
 
-    @route("GET", "/api/v1/assignments/<assignment_id>", roles=("institution",),
+    @route("GET", "/api/v1/assignments/<assignment_id>", roles=("institution",), query=AsShown,
            response=AssignmentRecordView, summary="One of the institution's offers or assignments, "
                                                   "with the whole request")
-    def get_assignment(self, request, principal, assignment_id):
+    def get_assignment(self, request, principal, assignment_id, query):
         assignment = self.matching.get_assignment(assignment_id, principal.as_actor())
         assignment["request"] = self.intake.offered_requests([assignment["demand_id"]]).get(
             assignment["demand_id"])
-        return assignment
+        return self._assignment_shown(assignment, query)
 
     @route("POST", "/api/v1/assignments/<assignment_id>/acceptance", roles=("institution",),
            body=AcceptOffer, response=AssignmentRecordView,
            summary="Accept an offer, with the date the result is promised for")
     def accept_offer(self, request, principal, assignment_id, payload):
-        return self.matching.accept_offer(assignment_id, payload, principal.as_actor())
+        return self._assignment_shown(self.matching.accept_offer(assignment_id, payload, principal.as_actor()))
 
     @route("POST", "/api/v1/assignments/<assignment_id>/decline", roles=("institution",),
            body=DeclineOffer, response=AssignmentRecordView,
            summary="Decline an offer, with the reason; matching offers the next candidate")
     def decline_offer(self, request, principal, assignment_id, payload):
-        return self.matching.decline_offer(assignment_id, payload, principal.as_actor())
+        return self._assignment_shown(self.matching.decline_offer(assignment_id, payload, principal.as_actor()))
 
     @route("POST", "/api/v1/assignments/<assignment_id>/progress", roles=("institution",),
            body=RecordProgress, response=AssignmentRecordView, status=201,
            summary="Record a milestone of the service")
     def record_progress(self, request, principal, assignment_id, payload):
-        return self.matching.record_progress(assignment_id, payload, principal.as_actor())
+        return self._assignment_shown(self.matching.record_progress(assignment_id, payload, principal.as_actor()))
 
     @route("POST", "/api/v1/assignments/<assignment_id>/completion", roles=("institution",),
            body=CompleteService, response=AssignmentRecordView,
@@ -219,13 +211,24 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
     def complete_service(self, request, principal, assignment_id, payload):
         for evidence in payload.get("documents") or []:  # only files this institution uploaded
             self.intake.attachment(evidence["sha256"], principal.as_actor())
-        return self.matching.complete_service(assignment_id, payload, principal.as_actor())
+        return self._assignment_shown(self.matching.complete_service(assignment_id, payload, principal.as_actor()))
+
+    def _assignment_shown(self, assignment: dict, query: dict | None = None) -> dict:
+        """An assignment with its instants where its station is (the park's)."""
+        return in_station_zone(self, assignment, query, park=assignment["park"])
 
     @route("POST", "/api/v1/stations", roles=("operator", "supervisor"), body=RegisterStation,
            response=StationView, status=201,
            summary="Register a park's one-stop service station and its working calendar")
     def register_station(self, request, principal, payload):
         return self.intake.register_station(payload, principal.as_actor())
+
+    @route("GET", "/api/v1/stations", roles=("supervisor", "operator"), query=ListStations,
+           response=StationPage,
+           summary="The stations, a page at a time by name (any part of it, 中文 too) or by park: "
+                   "each with its park, operating institution, time zone and specialists' count")
+    def list_stations(self, request, principal, query):
+        return self.intake.list_stations(query)
 
     @route("GET", "/api/v1/me/station", roles=("specialist",), response=StationView,
            summary="The station you work at (a specialist's own)")
@@ -302,7 +305,7 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
         key = request.headers.get("Idempotency-Key")
         if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
             raise ApiError(422, "validation_failed", "the Idempotency-Key header is malformed",
-                           {"Idempotency-Key": ["1 to 255 visible ASCII characters"]})
+                           {"Idempotency-Key": [said("idempotency_key")]})
         demand = self.intake.submit_demand(payload, principal.as_actor(), key)
         if demand.pop("replayed", False):
             return json_response(DemandView().dump(demand), 201, {"Idempotent-Replayed": "true"})
@@ -420,7 +423,7 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
         if chosen not in EXPORT_FORMATS:
             raise ApiError(422, "unsupported_export_format",
                            f"不支持导出为“{chosen}”，可选 json 或 pdf",
-                           {"format": [f"must be one of: {', '.join(EXPORT_FORMATS)}"]})
+                           {"format": [said("one_of", choices=", ".join(EXPORT_FORMATS))]})
         if chosen == "pdf":
             printed = self.archive.print_dossier(demand_id, principal.as_actor())
             self._record_access(principal, demand_id, "export")

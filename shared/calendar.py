@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from shared.field_messages import said
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Longer than any real closure, short enough that a calendar without working days fails fast.
@@ -31,39 +33,37 @@ class WorkingCalendar:
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError, TypeError):
-            raise ValueError(f"timezone: unknown time zone {self.timezone!r}") from None
+            raise ValueError(said("calendar_zone", zone=repr(self.timezone))) from None
         if not self.hours:
             # A working day without working time would make every time limit expire at once.
-            raise ValueError("hours: a working day needs at least one working period")
+            raise ValueError(said("calendar_no_period"))
         previous_end = None
         for start, end in self.hours:
             for moment in (start, end):
                 if moment.tzinfo is not None or moment.second or moment.microsecond:
                     # to_config writes HH:MM in the station's zone; anything finer would not survive.
-                    raise ValueError(f"hours: {moment} must be a local time in whole minutes")
+                    raise ValueError(said("calendar_minutes", moment=str(moment)))
             if end <= start:
-                raise ValueError(f"hours: period {_period(start, end)} must end after it starts")
+                raise ValueError(said("calendar_period_order", period=_period(start, end)))
             if previous_end is not None and start < previous_end:
-                raise ValueError(f"hours: period {_period(start, end)} overlaps or precedes "
-                                 "the one before it")
+                raise ValueError(said("calendar_period_overlap", period=_period(start, end)))
             previous_end = end
         if any(type(day) is not int or day not in range(7) for day in self.weekend):
-            raise ValueError("weekend: weekday numbers run from 0 (monday) to 6 (sunday), "
-                             f"got {set(self.weekend)}")
+            raise ValueError(said("calendar_weekday_numbers", given=str(sorted(self.weekend, key=str))))
         if len(set(self.weekend)) == 7 and not self.extra_workdays:
             # Deadlines could never be computed: every demand of the station would fail.
-            raise ValueError("weekend: at least one day of the week must be a working day")
+            raise ValueError(said("calendar_no_working_day"))
         both = self.holidays & self.extra_workdays
         if both:
             days = ", ".join(day.isoformat() for day in sorted(both))
-            raise ValueError(f"holidays: {days} also listed in extra_workdays")
+            raise ValueError(said("calendar_holiday_workday", days=days))
 
     @classmethod
     def from_config(cls, settings: dict) -> "WorkingCalendar":
         unknown = set(settings) - {"timezone", "hours", "weekend", "holidays", "extra_workdays"}
         if unknown:
             # A misspelt key would otherwise silently drop, say, every public holiday.
-            raise ValueError(f"{', '.join(sorted(unknown))}: not a working-calendar setting")
+            raise ValueError(said("calendar_unknown_setting", names=", ".join(sorted(unknown))))
         defaults = cls()
         return cls(
             timezone=settings.get("timezone", defaults.timezone),
@@ -162,19 +162,19 @@ def _listed(settings: dict, key: str) -> list:
     values = settings.get(key, [])
     # A lone string would otherwise be read character by character.
     if not isinstance(values, (list, tuple)):
-        raise ValueError(f"{key}: must be a list, got {values!r}")
+        raise ValueError(said("calendar_not_list", setting=key))
     return list(values)
 
 
 def _parse_period(text) -> tuple[time, time]:
     match = _PERIOD.fullmatch(text) if isinstance(text, str) else None
     if match is None:
-        raise ValueError(f"hours: {text!r} is not a period written HH:MM-HH:MM")
+        raise ValueError(said("calendar_period_form", text=repr(text)))
     start_hour, start_minute, end_hour, end_minute = map(int, match.groups())
     try:
         return time(start_hour, start_minute), time(end_hour, end_minute)
     except ValueError:
-        raise ValueError(f"hours: {text!r} is not a valid time of day") from None
+        raise ValueError(said("calendar_time", text=repr(text))) from None
 
 
 def _parse_weekday(value) -> int:
@@ -182,7 +182,7 @@ def _parse_weekday(value) -> int:
         return WEEKDAYS.index(value.strip().lower())
     if isinstance(value, int) and not isinstance(value, bool) and value in range(7):
         return value
-    raise ValueError(f"weekend: {value!r} is not a weekday name (monday ... sunday) or number 0-6")
+    raise ValueError(said("calendar_weekday", value=repr(value)))
 
 
 def _parse_date(value, key: str) -> date:
@@ -192,7 +192,7 @@ def _parse_date(value, key: str) -> date:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{key}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
+        raise ValueError(said("calendar_date", setting=key, value=repr(value))) from None
 
 
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)([smhd])")

@@ -7,11 +7,13 @@ from datetime import date
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from shared.catalogue import (
-    CATEGORIES, DEMAND_STATUSES, QUALIFICATION_TYPES, credit_code_problem, qualification_overlap)
+    ASSIGNMENT_STATUSES, CATEGORIES, COMPLAINT_STATUSES, DEMAND_STATUSES, QUALIFICATION_STATUSES,
+    QUALIFICATION_TYPES, URGENCIES, credit_code_problem, qualification_overlap)
 from shared.contracts.values import (
     EnterpriseSchema, QualificationSchema, category_field, credit_code_field, distinct, park_field,
     text)
 from shared.errors import Invalid
+from shared.field_messages import said
 
 
 def cursor_field():
@@ -39,14 +41,13 @@ class FutureDate(fields.Date):
     def _deserialize(self, value, attr, data, **kwargs):
         found = super()._deserialize(value, attr, data, **kwargs)
         if found < self.parent.today:
-            raise ValidationError("must not be in the past")
+            raise ValidationError(said("past_date"))
         return found
 
 
 CHANNELS = ("online", "counter", "phone", "visit")
-URGENCIES = ("low", "normal", "high", "urgent")
 DECISIONS = ("accept", "answer", "request_info", "reject")
-SHA256 = validate.Regexp(r"[0-9a-f]{64}\Z", error="must be an attachment id (a SHA-256 in hex)")
+SHA256 = validate.Regexp(r"[0-9a-f]{64}\Z", error=said("attachment_id"))
 
 
 def flag(**kwargs):
@@ -94,7 +95,7 @@ class Assess(Command):
         needed = {"answer": "answer", "request_info": "questions", "reject": "reason"}.get(
             data.get("decision"))
         if needed and not data.get(needed):
-            raise ValidationError(f"required when the decision is {data['decision']}", needed)
+            raise ValidationError(said("required_for_decision", decision=data["decision"]), needed)
 
 
 class SupplyInformation(Command):
@@ -153,7 +154,7 @@ class Changes(Command):
     @validates_schema
     def _changes_something(self, data, **kwargs):
         if all(data.get(key) is None for key in self.changeable):
-            raise ValidationError("say what changes: " + ", ".join(self.changeable),
+            raise ValidationError(said("nothing_changes", fields=", ".join(self.changeable)),
                                   self.changeable[0])
 
     @classmethod
@@ -164,7 +165,7 @@ class Changes(Command):
 
 def limit_field():
     return fields.String(load_default=None, validate=validate.Regexp(
-        r"\d+(\.\d+)?[smhd]\Z", error="a working time like 30m, 4h or 2d"))
+        r"\d+(\.\d+)?[smhd]\Z", error=said("working_time")))
 
 
 class StageLimits(Command):
@@ -255,7 +256,7 @@ class ListDemands(Command):
     def _dates_in_order(self, data, **kwargs):
         if data.get("submitted_from") and data.get("submitted_to") and \
                 data["submitted_to"] < data["submitted_from"]:
-            raise ValidationError("must not be before submitted_from", "submitted_to")
+            raise ValidationError(said("to_before_from"), "submitted_to")
 
 
 def _no_overlap(qualifications):
@@ -267,14 +268,14 @@ def _no_overlap(qualifications):
 def _distinct_numbers(qualifications):
     numbers = [q["number"] for q in qualifications]
     if len(set(numbers)) != len(numbers):
-        raise ValidationError("each qualification needs its own number")
+        raise ValidationError(said("qualification_numbers"))
 
 
 class PriceEntry(Command):
     item = text(200, required=True)
     # A string, so the amount crosses every JSON boundary exactly.
     price_cny = fields.String(required=True, validate=validate.Regexp(
-        r"\d{1,8}(\.\d{1,2})?\Z", error="an amount in yuan, e.g. 1200 or 1200.50"))
+        r"\d{1,8}(\.\d{1,2})?\Z", error=said("amount_yuan")))
     unit = text(50, required=True, metadata={"description": "e.g. per sample, per instrument"})
 
 
@@ -293,7 +294,7 @@ class RegisterInstitution(Command):
     @validates_schema
     def _home_among_parks(self, data, **kwargs):
         if data.get("home_park") and data["home_park"] not in (data.get("parks") or []):
-            raise ValidationError("must be one of the parks the institution serves", "home_park")
+            raise ValidationError(said("home_park"), "home_park")
 
     auto_accept_offers = flag(load_default=False, metadata={
         "description": "its own systems accept every offer at once (no one answers by hand)"})
@@ -306,11 +307,11 @@ class AddQualification(QualificationSchema, Command):
     @validates_schema
     def _not_already_over(self, data, **kwargs):
         if data.get("valid_until") and data["valid_until"] < self.today:
-            raise ValidationError("the qualification has already expired", "valid_until")
+            raise ValidationError(said("qualification_expired"), "valid_until")
 
 
 class ChangeQualificationStatus(Command):
-    status = fields.String(required=True, validate=validate.OneOf(("valid", "suspended", "withdrawn")))
+    status = fields.String(required=True, validate=validate.OneOf(QUALIFICATION_STATUSES[:-1]))
     reason = text(2000, multiline=True, required=True)
 
 
@@ -346,7 +347,7 @@ def load_command(schema: type[Command], payload, today: date | None = None) -> d
     except UnicodeEncodeError:
         # A lone surrogate (e.g. "\ud800") is valid JSON but no text; the store cannot keep it.
         raise Invalid("the request contains text that is not valid Unicode",
-                      {"_schema": ["unpaired surrogate in a string"]}) from None
+                      {"_schema": [said("unpaired_surrogate")]}) from None
     try:
         return schema(today=today).load(payload)
     except ValidationError as error:
@@ -381,8 +382,7 @@ class CompleteService(Command):
     @validates_schema
     def _some_evidence(self, data, **kwargs):
         if not data.get("report_number") and not data.get("certificate_number"):
-            raise ValidationError("a completion needs a report or a certificate number",
-                                  "report_number")
+            raise ValidationError(said("completion_evidence"), "report_number")
 
 
 class AssignManually(Command):
@@ -418,7 +418,7 @@ class GiveFeedback(Command):
 # Evaluation: complaints, supervision, effectiveness --------------------------------------
 SCOPE = validate.Regexp(
     r"(all|station:[0-9a-f-]{36}|institution:[0-9a-f-]{36}|category:[a-z_]+)\Z",
-    error="must be all, station:<id>, institution:<id> or category:<code>")
+    error=said("scope"))
 
 
 def scope_field(**kwargs):
@@ -447,7 +447,7 @@ class FileComplaint(Command):
     @validates_schema
     def _handled_somewhere(self, data, **_):
         if data.get("demand_id") is None and data.get("station_id") is None:
-            raise ValidationError("name the demand, or else the station", "station_id")
+            raise ValidationError(said("demand_or_station"), "station_id")
 
 
 class ComplaintNote(Command):
@@ -484,9 +484,9 @@ class RecordCheck(Command):
     def _suspension_has_grounds(self, data, **_):
         if data.get("suspend_institution"):
             if data["subject"]["kind"] != "institution":
-                raise ValidationError("only an institution can be suspended", "suspend_institution")
+                raise ValidationError(said("only_institution_suspended"), "suspend_institution")
             if not data.get("reason"):
-                raise ValidationError("a suspension needs its reason", "reason")
+                raise ValidationError(said("suspension_reason"), "reason")
 
 
 class RegisterConfiguration(Command):
@@ -570,9 +570,15 @@ class ListInstitutions(Paging):
         "description": "staff only; the others see active institutions"})
 
 
+class ListStations(Paging):
+    """The stations, a page at a time by name; every filter narrows it."""
+    name = text(100, load_default=None, metadata={"description": "part of the name (中文 too)"})
+    park = park_field(load_default=None)
+
+
 class ListComplaints(Paging):
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ("received", "investigating", "escalated", "resolved")))
+    status = fields.String(load_default=None, validate=validate.OneOf(COMPLAINT_STATUSES))
+    utc = utc_field()
 
 
 class ListEvaluations(Paging):
@@ -607,10 +613,10 @@ class RevokeBrokerAccess(Command):
 
 #: The services that follow upstream logs, and so may hold dead letters.
 class ListAssignments(Command):
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ("offered", "in_service", "completed", "declined", "expired", "released")))
+    status = fields.String(load_default=None, validate=validate.OneOf(ASSIGNMENT_STATUSES))
     after = cursor_field()
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    utc = utc_field()
 
 
 FOLLOWERS = ("accounts", "intake", "matching", "evaluation", "archive", "partners", "notices")
@@ -638,8 +644,7 @@ class ReplayDeadLetters(Command):
     @validates_schema
     def _one_notification_names_its_upstream(self, data, **_):
         if data.get("notification_id") is not None and not data.get("upstream"):
-            raise ValidationError("a notification id is only unique within its upstream's log",
-                                  "upstream")
+            raise ValidationError(said("notification_upstream"), "upstream")
 
 
 # Notices -----------------------------------------------------------------------------------
@@ -659,8 +664,7 @@ class ChooseNoticePreferences(Command):
 #: organisation has which).
 PERSON_ROLES = ("enterprise_admin", "enterprise_member", "specialist", "station_manager",
                 "institution_member", "supervisor", "operator")
-SIGN_IN_NAME = validate.Regexp(r"[A-Za-z0-9][A-Za-z0-9._@-]{2,63}\Z", error=(
-    "3 to 64 letters, digits or . _ @ -, starting with a letter or digit"))
+SIGN_IN_NAME = validate.Regexp(r"[A-Za-z0-9][A-Za-z0-9._@-]{2,63}\Z", error=said("sign_in_name"))
 
 
 def secret_field(**kwargs):
@@ -706,7 +710,7 @@ class RegisterOrganisation(Command):
     @validates_schema
     def _enterprise_by_credit_code(self, data, **kwargs):
         if data.get("kind") == "enterprise" and credit_code_problem(data.get("party", "")):
-            raise ValidationError("an enterprise's party is its unified social credit code", "party")
+            raise ValidationError(said("enterprise_party"), "party")
 
 
 class SelfRegistration(Command):
@@ -716,7 +720,7 @@ class SelfRegistration(Command):
     sign_in_name = fields.String(required=True, validate=SIGN_IN_NAME)
     name = text(100, required=True)
     mobile = fields.String(required=True,
-                           validate=validate.Regexp(r"1[3-9]\d{9}\Z", error="a mainland mobile number"))
+                           validate=validate.Regexp(r"1[3-9]\d{9}\Z", error=said("mobile")))
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
     password = secret_field(required=True, metadata={
         "description": "10 to 128 characters, three of: upper case, lower case, digits, others"})
@@ -742,7 +746,7 @@ class CreatePerson(Command):
         "description": "never changes; case does not matter"})
     name = text(100, required=True)
     mobile = fields.String(load_default=None, allow_none=True,
-                           validate=validate.Regexp(r"1[3-9]\d{9}\Z", error="a mainland mobile number"))
+                           validate=validate.Regexp(r"1[3-9]\d{9}\Z", error=said("mobile")))
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
     roles = fields.List(fields.String(validate=validate.OneOf(PERSON_ROLES)), required=True,
                         validate=[validate.Length(min=1, max=len(PERSON_ROLES)), distinct])
@@ -766,6 +770,9 @@ class ListAudit(Command):
     event = fields.String(load_default=None, validate=validate.OneOf(AUDITED_EVENTS))
     after = cursor_field()
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    utc = fields.Boolean(load_default=False, metadata={
+        "description": "true: instants in UTC as recorded; otherwise in the platform's time zone "
+                       "(time_zone), with its offset"})
 
 
 class ChangeRole(Command):

@@ -1,6 +1,8 @@
 """Errors a service raises for its callers; they cross RPC as themselves (nameko registry)."""
 from nameko.exceptions import deserialize_to_instance
 
+from shared.field_messages import codes_of, restored
+
 
 @deserialize_to_instance
 class NotFound(LookupError):
@@ -44,10 +46,15 @@ class Forbidden(_Explained):
 
 @deserialize_to_instance
 class Invalid(ValueError):
-    """The command's data broke a rule; ``args[1]`` maps fields to messages when known."""
+    """The command's data broke a rule; ``args[1]`` maps fields to messages when known.
 
-    def __init__(self, message: str, fields: dict | None = None):
-        super().__init__(message, fields or {})
+    A field's message is a ``FieldMessage`` (shared/field_messages.py): its English crosses RPC
+    as text, and ``args[2]`` carries the codes beside it, from which the other side makes the
+    field messages again, for the gateway to word in the reader's language."""
+
+    def __init__(self, message: str, fields: dict | None = None, codes: dict | None = None):
+        fields = restored(fields or {}, codes) if codes is not None else (fields or {})
+        super().__init__(message, fields, codes_of(fields))
 
     @property
     def fields(self) -> dict:

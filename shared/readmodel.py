@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -31,6 +32,7 @@ from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.sqlite import SQLiteProcessRecorder
 
 from shared.errors import Invalid
+from shared.field_messages import said
 
 
 @dataclass(frozen=True)
@@ -270,6 +272,12 @@ def equal(**columns) -> tuple[list[str], list]:
     return [f"{column} = %s" for column in given], [str(value) for value in given.values()]
 
 
+def containing(column: str, part: str) -> tuple[str, str]:
+    """The condition that ``column`` holds ``part`` anywhere (text a person typed: its
+    wildcards are taken as themselves), and its value; Chinese substrings match on both stores."""
+    return f"{column} LIKE %s ESCAPE '!'", "%" + re.sub(r"([!%_])", r"!\1", part) + "%"
+
+
 def where(conditions: Sequence[str]) -> str:
     """The WHERE clause of these conditions (all of them), or nothing."""
     return f" WHERE {' AND '.join(conditions)}" if conditions else ""
@@ -290,7 +298,7 @@ def cursor_position(after: str) -> tuple:
         return tuple(found)
     except (ValueError, binascii.Error):
         raise Invalid("after must be a cursor this list returned as next_after",
-                      {"after": ["not a cursor of this list"]}) from None
+                      {"after": [said("not_a_cursor")]}) from None
 
 
 def keyset_page(read: Callable[..., list[dict]], table: str, filters: Sequence[str],

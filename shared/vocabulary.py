@@ -1,5 +1,6 @@
 """The words people read, in Chinese first and in English: the labels of the codes the API
-speaks (categories, statuses, stages, events, indicators, error codes). The API keeps its codes
+speaks (categories, statuses of demands, assignments, complaints and qualifications, urgencies,
+stages, events, institutions' integration events, indicators, error codes). The API keeps its codes
 in English; a console, a report or a letter shows these (``GET /api/v1/catalogue``). A test
 checks that every code a person can meet has both labels.
 """
@@ -28,6 +29,38 @@ STATUS_LABELS = _both({
     "matching_failed": ("匹配未成功", "No institution matched"), "completed": ("已完成", "Completed"),
     "answered": ("已答复", "Answered"), "rejected": ("不予受理", "Rejected"),
     "withdrawn": ("已撤回", "Withdrawn"), "cancelled": ("已取消", "Cancelled"),
+})
+
+URGENCY_LABELS = _both({
+    "low": ("低", "Low"), "normal": ("一般", "Normal"), "high": ("紧急", "High"), "urgent": ("特急", "Urgent"),
+})
+
+ASSIGNMENT_STATUS_LABELS = _both({
+    "offered": ("待响应", "Awaiting answer"), "in_service": ("服务中", "In service"),
+    "completed": ("已完成", "Completed"), "declined": ("已谢绝", "Declined"),
+    "expired": ("已超时", "Expired"), "released": ("已解除", "Released"),
+})
+
+COMPLAINT_STATUS_LABELS = _both({
+    "received": ("已受理", "Received"), "investigating": ("调查中", "Investigating"),
+    "escalated": ("已上报监管部门", "Escalated to the regulator"), "resolved": ("已办结", "Resolved"),
+})
+
+QUALIFICATION_STATUS_LABELS = _both({
+    "valid": ("有效", "Valid"), "suspended": ("已暂停", "Suspended"),
+    "withdrawn": ("已撤销", "Withdrawn"), "expired": ("已过期", "Expired"),
+})
+
+#: The integration events institutions' systems receive (services/partners/contract.py).
+PARTNER_EVENT_LABELS = _both({
+    "offer.made": ("收到服务邀约", "Offer made"),
+    "offer.closed": ("邀约关闭", "Offer closed"),
+    "assignment.started": ("开始服务", "Assignment started"),
+    "assignment.cancelled": ("服务取消", "Assignment cancelled"),
+    "assignment.completed": ("服务完成", "Assignment completed"),
+    "feedback.received": ("收到评价", "Feedback received"),
+    "standing.changed": ("机构状态变更", "Standing changed"),
+    "qualification.expiring": ("资质即将到期", "Qualification expiring"),
 })
 
 STAGE_LABELS = _both({
@@ -223,4 +256,8 @@ NOTICE_LABELS = _both({
 def catalogue() -> dict:
     return {"categories": CATEGORY_LABELS, "statuses": STATUS_LABELS, "stages": STAGE_LABELS,
             "events": EVENT_LABELS, "indicators": INDICATOR_LABELS, "dimensions": DIMENSION_LABELS,
-            "units": UNIT_LABELS, "errors": ERROR_LABELS, "notices": NOTICE_LABELS}
+            "units": UNIT_LABELS, "errors": ERROR_LABELS, "notices": NOTICE_LABELS,
+            "urgencies": URGENCY_LABELS, "assignment_statuses": ASSIGNMENT_STATUS_LABELS,
+            "complaint_statuses": COMPLAINT_STATUS_LABELS,
+            "qualification_statuses": QUALIFICATION_STATUS_LABELS,
+            "partner_events": PARTNER_EVENT_LABELS}

@@ -33,6 +33,7 @@ from shared.commands import (
 from shared.config import ConfigurationError, issuer, section
 from shared.errors import (
     Conflict, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated)
+from shared.field_messages import said
 from shared.eventstore import ServiceApplication
 from shared.readmodel import equal, keyset_page, upsert
 
@@ -380,7 +381,7 @@ class Accounts(ServiceApplication):
             raise Conflict("请先申请设置第二重验证 (POST /api/v1/me/second-factor)", {})
         step = second_factor.accepted_step(person.totp_proposed, command["code"], self.clock(), None)
         if step is None:
-            raise Invalid(WRONG_CODE, {"code": [WRONG_CODE]})
+            raise Invalid(WRONG_CODE, {"code": [said("wrong_code")]})
         person.enable_second_factor(step)
         self.save_or_conflict(person, what="the person")
         return person_view(person)
@@ -580,7 +581,7 @@ class Accounts(ServiceApplication):
             return self.find(Organisation, organisation_id, "organisation")
         except NotFound:
             raise Invalid(f"没有编号为 {organisation_id} 的组织",
-                          {"organisation_id": ["no such organisation"]}) from None
+                          {"organisation_id": [said("unknown_organisation")]}) from None
 
     def _organisation_or_none(self, organisation_id) -> Organisation | None:
         try:

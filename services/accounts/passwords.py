@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from shared.errors import Invalid
+from shared.field_messages import said
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
@@ -32,20 +33,21 @@ def check_policy(password: str, sign_in_name: str, field: str = "password") -> N
     request's own name for it: ``new_password`` when a person changes theirs)."""
     problems = []
     if not isinstance(password, str) or not (MIN_LENGTH <= len(password) <= MAX_LENGTH):
-        problems.append(f"长度须为 {MIN_LENGTH} 至 {MAX_LENGTH} 个字符")
+        problems.append(said("password_length", min=MIN_LENGTH, max=MAX_LENGTH))
     else:
         kinds = sum(any(test(c) for c in password) for test in (
             str.isupper, str.islower, str.isdigit, lambda c: not c.isalnum()))
         if kinds < 3:
-            problems.append("须包含大写字母、小写字母、数字、其他符号中的至少三类")
+            problems.append(said("password_kinds"))
         lowered = password.lower()
         name = sign_in_name.lower()
         if name and (name in lowered or name[::-1] in lowered):
-            problems.append("不得包含登录名")
+            problems.append(said("password_name"))
         if lowered in COMMON:
-            problems.append("过于常见，请换一个")
+            problems.append(said("password_common"))
     if problems:
-        raise Invalid("密码不符合要求：" + "；".join(problems), {field: problems})
+        raise Invalid("密码不符合要求：" + "；".join(p.in_language("zh-CN") for p in problems),
+                      {field: problems})
 
 
 def hashed(password: str) -> str:

@@ -273,17 +273,20 @@ class Archive(FollowsUpstreams):
 
     # Queries -------------------------------------------------------------------------------
     def dossier(self, demand_id: str, as_of: str | None = None) -> dict:
+        """The dossier, whole or (``as_of``) as the case stood then, with the legal hold that
+        stands on it now (the seals' record: not part of the case, so no rebuild redraws it)."""
         generation = self.generation()
         found = self._found(generation, demand_id)
         events = generation.timeline(found)
         moment = load_command(AsOf, {"as_of": as_of})["as_of"] if as_of is not None else None
+        held = {"legal_hold": self.seals.legal_hold(str(demand_id)) if self.seals is not None else None}
         if moment is None:
-            return public(found, events)
+            return {**public(found, events), **held}
         past = [e for e in events if datetime.fromisoformat(e["occurred_at"]) <= moment]
         if not past:
             raise NotFound(f"demand {demand_id} did not exist yet at {as_of}")
         # The case as it stood then: the same pure function over the events known by then.
-        return {**public(dossier(str(demand_id), past, self.retention_years)),
+        return {**public(dossier(str(demand_id), past, self.retention_years)), **held,
                 "as_of": moment.isoformat()}
 
     def dossier_ids(self):

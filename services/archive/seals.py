@@ -151,6 +151,12 @@ class ArchiveSeals(ServiceApplication):
                 f"IN ({', '.join(['%s'] * len(chunk))})", *chunk))
         return disposed
 
+    def legal_hold(self, demand_id: str) -> dict | None:
+        """The legal hold standing on the dossier (who placed it, when, why), or None."""
+        found = self.read("SELECT legal_hold FROM {s}retention WHERE demand_id = %s", str(demand_id))
+        held = found[0]["legal_hold"] if found else None
+        return json.loads(held) if isinstance(held, str) else held
+
     def tombstone(self, demand_id: str) -> dict | None:
         """What is kept of a disposed dossier (None if it was not disposed)."""
         found = self.read("SELECT * FROM {s}retention WHERE demand_id = %s AND disposal IS NOT "

@@ -30,6 +30,7 @@ from shared.commands import (
 from shared.config import ConfigurationError, section
 from shared import metrics
 from shared.errors import Conflict, Forbidden, InsufficientData, Invalid, NotFound
+from shared.field_messages import said
 from shared.eventstore import ServiceApplication
 from shared.readmodel import cursor, equal, instant, keyset_page
 
@@ -120,11 +121,11 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
                 raise NotFound(f"no service of demand {demand_id}")
             if command["channel"] != "online":
                 raise Invalid("an enterprise gives its feedback online",
-                              {"channel": ["must be online"]})
+                              {"channel": [said("enterprise_feedback_online")]})
         elif by["role"] == "specialist":
             if command["channel"] == "online":
                 raise Invalid("a specialist records feedback from a revisit",
-                              {"channel": ["must be revisit_phone or revisit_visit"]})
+                              {"channel": [said("revisit_channel")]})
             due = case.feedback_due_at
             if case.feedback is None and due and datetime.fromisoformat(due) > self.clock():
                 # The enterprise's own say comes first; a revisit is for when it stays silent.
@@ -203,29 +204,29 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
             try:
                 case = self._case(command["demand_id"])
             except NotFound:
-                raise Invalid("no such demand", {"demand_id": ["unknown demand"]}) from None
+                raise Invalid("no such demand", {"demand_id": [said("unknown_demand")]}) from None
             if by["role"] == "enterprise" and case.enterprise_code != by["subject"]:
-                raise Invalid("no such demand", {"demand_id": ["unknown demand"]})
+                raise Invalid("no such demand", {"demand_id": [said("unknown_demand")]})
             station_id = case.station_id
         else:
             station_id = command["station_id"]
         try:
             station = self.station_of(station_id)
         except AggregateNotFoundError:
-            raise Invalid("no such station", {"station_id": ["unknown station"]}) from None
+            raise Invalid("no such station", {"station_id": [said("unknown_station")]}) from None
         if against["kind"] == "station":
             if _same_id(against["id"]) != str(station_id):
                 raise Invalid("a complaint against a station is handled by that station",
-                              {"against": ["must be the station of the demand (or station_id)"]})
+                              {"against": [said("complaint_station")]})
             against["id"] = str(station_id)
         elif case is None:
             raise Invalid(f"a complaint against a{'n' if against['kind'] == 'institution' else ''} "
                           f"{against['kind']} names the demand it concerns",
-                          {"demand_id": ["required unless the complaint is against the station"]})
+                          {"demand_id": [said("complaint_needs_demand")]})
         elif against["kind"] == "institution":
             if case.institution_id is None or _same_id(against["id"]) != str(case.institution_id):
                 raise Invalid("the institution complained about is not the one serving the demand",
-                              {"against": ["must be the demand's institution"]})
+                              {"against": [said("complaint_institution")]})
             against["id"] = str(case.institution_id)
         at = self._now()
         calendar = station.working_calendar
@@ -368,10 +369,10 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         command = self.load_command(RecordCheck, payload)
         subject = {"kind": command["subject"]["kind"], "id": str(command["subject"]["id"])}
         if subject["kind"] == "station" and self._park_of(subject["id"]) is None:
-            raise Invalid("no such station", {"subject": {"id": ["unknown station"]}})
+            raise Invalid("no such station", {"subject": {"id": [said("unknown_station")]}})
         if subject["kind"] == "institution" and subject["id"] not in self.ledger.states_at(
                 "institution_standing", date.max):
-            raise Invalid("no such institution", {"subject": {"id": ["unknown institution"]}})
+            raise Invalid("no such institution", {"subject": {"id": [said("unknown_institution")]}})
         at = self._now()
         check = SupervisionCheck(check_id=uuid.uuid4(), kind=command["kind"], subject=subject,
                                  demand_id=command["demand_id"], findings=command["findings"],
@@ -471,7 +472,7 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         configuration = self._configuration(query["configuration"])
         periods = span.split(query["every"])
         if len(periods) > 120:
-            raise Invalid("a trend covers at most 120 periods", {"period": ["too long a span"]})
+            raise Invalid("a trend covers at most 120 periods", {"period": [said("trend_too_long")]})
         points = []
         for period in periods:
             scored = self._scored(query["scope"], period, configuration)
@@ -505,7 +506,7 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
                  "institution": lambda: key in self.ledger.states_at("institution_standing", date.max),
                  "category": lambda: key in CATEGORIES}[kind]()
         if not known:
-            raise Invalid(f"no {kind} {key}", {"scope": [f"unknown {kind}"]})
+            raise Invalid(f"no {kind} {key}", {"scope": [said("unknown_scope", kind=kind)]})
 
     @staticmethod
     def _may_read(scope: str, viewer: dict) -> None:

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from eventsourcing.domain import Aggregate, event
 
 from shared.errors import Invalid
+from shared.field_messages import FieldMessage, said
 
 _TALLIES = uuid.UUID("5c1f7a3e-94d2-4b6e-8a10-3e7d2c9b5f41")
 
@@ -97,9 +98,9 @@ class Period:
             if match := _RANGE.fullmatch(text):
                 first, last = (date.fromisoformat(part) for part in match.groups())
                 if last < first:
-                    raise ValueError("the range ends before it starts")
+                    raise ValueError(said("period_reversed"))
                 if (last - first).days > 3660:
-                    raise ValueError("a range spans at most ten years")
+                    raise ValueError(said("period_too_long"))
                 return cls(text, first, last)
             if match := _QUARTER.fullmatch(text):
                 year, quarter = int(match[1]), int(match[2])
@@ -111,9 +112,9 @@ class Period:
             if _YEAR.fullmatch(text):
                 return cls(text, date(int(text), 1, 1), date(int(text), 12, 31))
         except ValueError as error:
-            raise Invalid(f"period {text!r}: {error}", {"period": [str(error)]}) from None
-        raise Invalid(f"period {text!r} is not one of {PERIOD_FORMATS}",
-                      {"period": [f"must be {PERIOD_FORMATS}"]})
+            problem = error.args[0] if isinstance(error.args[0], FieldMessage) else said("period_not_a_date")
+            raise Invalid(f"period {text!r}: {problem}", {"period": [problem]}) from None
+        raise Invalid(f"period {text!r} is not one of {PERIOD_FORMATS}", {"period": [said("period_form")]})
 
     @property
     def days(self) -> int:

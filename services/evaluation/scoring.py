@@ -21,6 +21,7 @@ from eventsourcing.domain import Aggregate, event
 
 from services.evaluation.indicators import INDICATORS, Context, cases
 from shared.errors import Invalid
+from shared.field_messages import said
 
 DEFAULT_FILE = Path(__file__).with_name("indicators.yaml")
 FUNCTIONS = ("linear", "banded", "yes_no")
@@ -156,7 +157,7 @@ def _text(value) -> bool:
 def _problems(document) -> dict[str, list[str]]:
     """Every problem of the document, by where it is (e.g. ``dimensions[0].weight``)."""
     if not isinstance(document, dict):
-        return {"configuration": ["must be a mapping"]}
+        return {"configuration": [said("configuration_mapping")]}
     problems: dict[str, list[str]] = {}
 
     def problem(where, what):
@@ -165,62 +166,61 @@ def _problems(document) -> dict[str, list[str]]:
     unknown = set(document) - {"version", "description", "grades", "improvement", "dimensions",
                                "minimum_sample", "minimum_cases"}
     for key in sorted(unknown):
-        problem(key, "unknown key")
+        problem(key, said("configuration_unknown_key"))
     for key in ("minimum_sample", "minimum_cases"):
         if key in document and not _count(document[key]):
-            problem(key, "must be a whole number from 0 to 1 000 000")
+            problem(key, said("configuration_count"))
     version = document.get("version")
     if not isinstance(version, str) or not 1 <= len(version) <= 64 or not version.isprintable():
-        problem("version", "must be a text of 1 to 64 characters")
+        problem("version", said("configuration_version"))
     grades = document.get("grades")
     if not isinstance(grades, list) or not grades:
-        problem("grades", "must list the grades, highest first")
+        problem("grades", said("configuration_grades"))
     else:
         previous = None
         for n, grade in enumerate(grades):
             if not (isinstance(grade, dict) and _text(grade.get("grade"))
                     and _number(grade.get("min")) and 0 <= grade["min"] <= 100):
-                problem(f"grades[{n}]", "must be {grade: text, min: 0 to 100}")
+                problem(f"grades[{n}]", said("configuration_grade"))
             elif previous is not None and grade["min"] >= previous:
-                problem(f"grades[{n}].min", "must be lower than the grade before it")
+                problem(f"grades[{n}].min", said("configuration_grade_order"))
             else:
                 previous = grade["min"]
         if previous is not None and previous != 0:
-            problem(f"grades[{len(grades) - 1}].min", "the lowest grade must start at 0, so every "
-                                                      "total has a grade")
+            problem(f"grades[{len(grades) - 1}].min", said("configuration_lowest_grade"))
     improvement = document.get("improvement")
     names = ({g.get("grade") for g in grades if isinstance(g, dict) and _text(g.get("grade"))}
              if isinstance(grades, list) else set())
     if not isinstance(improvement, dict):
-        problem("improvement", "must be {grades: [...], indicator_below: 0 to 100, due_days: n}")
+        problem("improvement", said("configuration_improvement"))
     else:
         if not (isinstance(improvement.get("grades"), list)
                 and all(_text(g) and g in names for g in improvement["grades"])):
-            problem("improvement.grades", "must list grades defined under grades")
+            problem("improvement.grades", said("configuration_improvement_grades"))
         if not (_number(improvement.get("indicator_below"))
                 and 0 < improvement["indicator_below"] <= 100):
-            problem("improvement.indicator_below", "must be a score above 0, at most 100")
+            problem("improvement.indicator_below", said("configuration_indicator_below"))
         due_days = improvement.get("due_days")
         if not (isinstance(due_days, int) and not isinstance(due_days, bool) and 1 <= due_days <= 366):
-            problem("improvement.due_days", "must be a whole number of days, 1 to 366")
+            problem("improvement.due_days", said("configuration_due_days"))
     dimensions = document.get("dimensions")
     if not isinstance(dimensions, list) or not dimensions:
-        problem("dimensions", "must list the dimensions")
+        problem("dimensions", said("configuration_dimensions"))
         return problems
     seen: set[str] = set()
     for d, dimension in enumerate(dimensions):
         where = f"dimensions[{d}]"
         if not isinstance(dimension, dict):
-            problem(where, "must be {id, name, weight, indicators}")
+            problem(where, said("configuration_dimension"))
             continue
         for key in ("id", "name"):
             if not _text(dimension.get(key)):
-                problem(f"{where}.{key}", "must be a text")
+                problem(f"{where}.{key}", said("configuration_text"))
         if not (_number(dimension.get("weight")) and dimension["weight"] > 0):
-            problem(f"{where}.weight", "must be a number above 0")
+            problem(f"{where}.weight", said("configuration_weight"))
         indicators = dimension.get("indicators")
         if not isinstance(indicators, list) or not indicators:
-            problem(f"{where}.indicators", "must list at least one indicator")
+            problem(f"{where}.indicators", said("configuration_indicators"))
             continue
         for i, configured in enumerate(indicators):
             _indicator_problems(configured, f"{where}.indicators[{i}]", seen, problem)
@@ -229,24 +229,24 @@ def _problems(document) -> dict[str, list[str]]:
 
 def _indicator_problems(configured, where, seen, problem) -> None:
     if not isinstance(configured, dict):
-        problem(where, "must be {id, weight, and one of linear, banded, yes_no}")
+        problem(where, said("configuration_indicator"))
         return
     indicator = configured.get("id")
     if not isinstance(indicator, str) or indicator not in INDICATORS:
-        problem(f"{where}.id", f"unknown indicator {indicator!r}; known: "
-                               + ", ".join(sorted(INDICATORS)))
+        problem(f"{where}.id", said("configuration_unknown_indicator", indicator=repr(indicator),
+                                     known=", ".join(sorted(INDICATORS))))
     elif indicator in seen:
-        problem(f"{where}.id", f"indicator {indicator} is listed twice")
+        problem(f"{where}.id", said("configuration_indicator_twice", indicator=indicator))
     else:
         seen.add(indicator)
     if not (_number(configured.get("weight")) and configured["weight"] > 0):
-        problem(f"{where}.weight", "must be a number above 0")
+        problem(f"{where}.weight", said("configuration_weight"))
     if "minimum_sample" in configured and not _count(configured["minimum_sample"]):
-        problem(f"{where}.minimum_sample", "must be a whole number from 0 to 1 000 000")
+        problem(f"{where}.minimum_sample", said("configuration_count"))
     functions = [name for name in FUNCTIONS if name in configured]
     unknown = set(configured) - {"id", "weight", "minimum_sample", *FUNCTIONS}
     if unknown or len(functions) != 1:
-        problem(where, "needs exactly one scoring function: linear, banded or yes_no")
+        problem(where, said("configuration_one_function"))
         return
     rule = configured[functions[0]]
     if functions[0] == "linear":
@@ -254,16 +254,14 @@ def _indicator_problems(configured, where, seen, problem) -> None:
                 and rule["floor"] != rule["target"]
                 and set(rule) <= {"floor", "target", "per_30_days"}
                 and isinstance(rule.get("per_30_days", False), bool)):
-            problem(f"{where}.linear", "must be {floor: n, target: n (not the floor), "
-                                       "per_30_days: true|false}")
+            problem(f"{where}.linear", said("configuration_linear"))
     elif functions[0] == "banded":
         if not (isinstance(rule, list) and rule and all(
                 isinstance(band, dict) and len(set(band) & {"min", "max"}) == 1
                 and set(band) <= {"min", "max", "score"}
                 and _number(band.get("min", band.get("max"))) and _number(band.get("score"))
                 and 0 <= band["score"] <= 100 for band in rule)):
-            problem(f"{where}.banded", "must list bands {min: n, score: 0-100} or "
-                                       "{max: n, score: 0-100}, first match wins")
+            problem(f"{where}.banded", said("configuration_banded"))
     elif not (isinstance(rule, dict) and len(rule) == 1
               and _number(rule.get("at_least", rule.get("at_most")))):
-        problem(f"{where}.yes_no", "must be {at_least: n} or {at_most: n}")
+        problem(f"{where}.yes_no", said("configuration_yes_no"))

@@ -22,13 +22,14 @@ from services.intake.views import (
 from shared import metrics
 from shared.calendar import WorkingCalendar
 from shared.commands import (
-    AddSpecialist, Assess, Cancel, ChangeStationSettings, ListDemands, RecordConstruction,
-    RecordFollowUp,
+    AddSpecialist, Assess, Cancel, ChangeStationSettings, ListDemands, ListStations,
+    RecordConstruction, RecordFollowUp,
     RegisterStation, RemoveSpecialist, SubmitDemand, SupplyInformation, Withdraw)
 from shared.config import attachment_folders, attachment_max_bytes, section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from shared.field_messages import said
 from shared.eventstore import ServiceApplication
-from shared.readmodel import equal, instant, keyset_page
+from shared.readmodel import containing, equal, instant, keyset_page
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,24 @@ class Intake(ServiceApplication):
     def station(self, station_id: str) -> dict:
         return station_view(self.find(Station, station_id, "station"))
 
+    def list_stations(self, query: dict) -> dict:
+        """The stations, a page at a time by name, from the read model; by park, or by any
+        part of the name."""
+        command = self.load_command(ListStations, query)
+        filters, values = equal(park=command["park"])
+        if command["name"] is not None:
+            condition, value = containing("name", command["name"])
+            filters.append(condition)
+            values.append(value)
+        found, next_after = keyset_page(self.read, "stations", filters, values, "name",
+                                        command["after"], command["per_page"])
+        return {"items": [json.loads(row["listing"]) for row in found],
+                "per_page": command["per_page"], "next_after": next_after}
+
+    def station_zones(self) -> list[dict]:
+        """Every station's id, park and time zone (none of them ever changes)."""
+        return self.read("SELECT id, park, time_zone FROM {s}stations ORDER BY id")
+
     def change_station_settings(self, station_id: str, payload: dict, by: dict) -> dict:
         """An operator or the station's specialists change its settings, saying why."""
         command = self.load_command(ChangeStationSettings, payload)
@@ -96,7 +115,7 @@ class Intake(ServiceApplication):
             if changes["calendar"]["timezone"] != station.calendar["timezone"]:
                 # Dates already recorded were counted in the old zone (submitted_on, days).
                 raise Invalid("a station's time zone does not change",
-                              {"calendar": {"timezone": [f"stays {station.calendar['timezone']}"]}})
+                              {"calendar": {"timezone": [said("time_zone_stays", zone=station.calendar["timezone"])]}})
         if "time_limits" in changes:
             changes["time_limits"] = _limits_given(changes["time_limits"])
             too_long = self.limits.out_of_bounds(
@@ -442,7 +461,7 @@ class Intake(ServiceApplication):
             return self.repository.get(Station.create_id(park))
         except AggregateNotFoundError:
             raise Invalid(f"no station serves park {park}",
-                          {"park": ["no station serves this park"]}) from None
+                          {"park": [said("no_station_for_park")]}) from None
 
     def _require_submitter(self, by: dict, command: dict, station: Station) -> None:
         if by["role"] == "enterprise":
@@ -451,7 +470,7 @@ class Intake(ServiceApplication):
                                 {"enterprise.credit_code": "must be the token's subject"})
             if command["channel"] != "online":
                 raise Invalid("an enterprise submits online; counter, phone and visit demands are "
-                              "entered by a specialist", {"channel": ["must be online"]})
+                              "entered by a specialist", {"channel": [said("enterprise_submits_online")]})
         elif not self._is_staff(by, station.id):
             raise Forbidden(f"you are not a specialist of the station serving park {station.park}")
 
@@ -530,7 +549,7 @@ def _calendar(settings: dict) -> WorkingCalendar:
     try:
         return WorkingCalendar.from_config(settings)
     except ValueError as error:
-        raise Invalid(f"the working calendar is not valid: {error}", {"calendar": [str(error)]}) from None
+        raise Invalid(f"the working calendar is not valid: {error}", {"calendar": [error.args[0]]}) from None
 
 
 def _hash(payload) -> str:

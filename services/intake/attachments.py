@@ -28,6 +28,7 @@ from typing import Iterable
 
 from services.intake.file_types import check_content, safe_name
 from shared.errors import Invalid, TooManyAttempts
+from shared.field_messages import said
 
 #: How the gateway names an upload it streams in (a UUID's hex): nothing else is taken.
 INCOMING_NAME = re.compile(r"[0-9a-f]{32}")
@@ -49,7 +50,7 @@ class AttachmentFolder:
     def take(self, incoming: str, name: str, media_type: str, uploader: dict, now: datetime) -> dict:
         """Keep the file the gateway streamed into ``incoming/<incoming>``, for ``uploader``."""
         if not INCOMING_NAME.fullmatch(incoming):
-            raise Invalid("no such upload", {"body": ["unknown upload"]})
+            raise Invalid("no such upload", {"body": [said("upload_unknown")]})
         source = self.incoming / incoming
         try:
             return self._take(source, safe_name(name), media_type, uploader, now)
@@ -60,12 +61,12 @@ class AttachmentFolder:
         try:
             size = source.stat().st_size
         except FileNotFoundError:
-            raise Invalid("no such upload", {"body": ["unknown upload"]}) from None
+            raise Invalid("no such upload", {"body": [said("upload_unknown")]}) from None
         if size == 0:
-            raise Invalid("the attachment is empty", {"body": ["must not be empty"]})
+            raise Invalid("the attachment is empty", {"body": [said("upload_empty")]})
         if size > self.max_bytes:
             raise Invalid(f"the attachment is larger than {self.max_bytes} bytes",
-                          {"body": [f"must not exceed {self.max_bytes} bytes"]})
+                          {"body": [said("upload_too_large", limit=self.max_bytes)]})
         self._within_quota(uploader, size, now)
         with source.open("rb") as content:
             kind = check_content(media_type, content)
@@ -93,7 +94,7 @@ class AttachmentFolder:
             return json.loads(self._metadata_path(sha256, uploader).read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise Invalid(f"you uploaded no attachment {sha256}",
-                          {"attachments": [f"unknown attachment {sha256}"]}) from None
+                          {"attachments": [said("attachment_unknown", sha256=sha256)]}) from None
 
     def remove_unreferenced(self, referenced: Iterable[str], now: datetime, orphan_days: float) -> int:
         """Remove the files no demand references, uploaded more than ``orphan_days`` ago (with

@@ -19,6 +19,7 @@ import zipfile
 from typing import BinaryIO
 
 from shared.errors import Invalid, Unsupported
+from shared.field_messages import said
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OOXML = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document": "word/",
@@ -50,7 +51,7 @@ def check_content(media_type: str, content: BinaryIO) -> str:
         raise Unsupported("不接受此类文件：请上传 PDF、图片（PNG、JPEG）、Word、Excel、PowerPoint 或文本文件",
                           {"content_type": kind, "allowed": list(ALLOWED)})
     if not _is(kind, content):
-        raise Invalid(f"文件内容不是所声明的类型 {kind}", {"body": [f"the content is not {kind}"]})
+        raise Invalid(f"文件内容不是所声明的类型 {kind}", {"body": [said("upload_content", kind=kind)]})
     return kind
 
 
@@ -84,15 +85,15 @@ def safe_name(name: str) -> str:
     name = unicodedata.normalize("NFC", name)
     problem = None
     if not name.strip() or name.strip(". ") == "":
-        problem = "give the file a name"
+        problem = said("file_name_missing")
     elif len(name) > 255:
-        problem = "at most 255 characters"
+        problem = said("file_name_long")
     elif any(c in "/\\" for c in name):
-        problem = "no slashes"
+        problem = said("file_name_slash")
     elif any(unicodedata.category(c) in ("Cc", "Cs", "Co") for c in name):
-        problem = "no control characters"
+        problem = said("file_name_control")
     elif any(c in _DISGUISING for c in name):
-        problem = "no direction marks or invisible characters"
+        problem = said("file_name_invisible")
     if problem:
-        raise Invalid(f"文件名不可用：{problem}", {"name": [problem]})
+        raise Invalid(f"文件名不可用：{problem.in_language('zh-CN')}", {"name": [problem]})
     return name

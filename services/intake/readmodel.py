@@ -1,5 +1,5 @@
-"""Intake's read model: a row per demand and per specialist, kept in intake's own store in
-the transaction that records their events (shared/readmodel.py).
+"""Intake's read model: a row per demand, per station and per specialist, kept in intake's own
+store in the transaction that records their events (shared/readmodel.py).
 
 A demand's row holds what lists filter and sort on, its summary as shown in a list, and two
 instants that let the monitor and the ``overdue`` filter use an index instead of every demand:
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from services.intake.demand import Demand
 from services.intake.station import Station
-from services.intake.views import demand_listing, demand_record, evidence_documents
+from services.intake.views import demand_listing, demand_record, evidence_documents, station_listing
 from shared.readmodel import Statement, instant, upsert
 
 TABLES = (
@@ -38,6 +38,11 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS {s}attachment_uses (sha256 TEXT NOT NULL, demand_id TEXT NOT NULL, "
     "PRIMARY KEY (sha256, demand_id))",
     "CREATE TABLE IF NOT EXISTS {s}staff (staff_id TEXT PRIMARY KEY, station_id TEXT NOT NULL)",
+    # The stations, as their list shows them, a page at a time by name; and each one's park and
+    # time zone, which never change (the gateway shows a station's instants in its zone).
+    "CREATE TABLE IF NOT EXISTS {s}stations (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+    "park TEXT NOT NULL, time_zone TEXT NOT NULL, listing TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS stations_name ON {s}stations (name, id)",
 )
 
 
@@ -50,7 +55,11 @@ def rows(aggregate, zone_of) -> list[Statement]:
             upsert("attachment_uses", ("sha256", "demand_id"), {"sha256": sha256, "demand_id": str(aggregate.id)})
             for sha256 in dict.fromkeys(referenced_files(aggregate))]
     if isinstance(aggregate, Station):
-        return [upsert("staff", ("staff_id",), {"staff_id": staff_id, "station_id": str(aggregate.id)})
+        listing = station_listing(aggregate)
+        return [upsert("stations", ("id",), {"id": listing["id"], "name": listing["name"],
+                                             "park": listing["park"], "time_zone": listing["time_zone"],
+                                             "listing": listing})] + [
+            upsert("staff", ("staff_id",), {"staff_id": staff_id, "station_id": str(aggregate.id)})
                 for staff_id in aggregate.specialists] + [
             Statement("DELETE FROM {s}staff WHERE staff_id = %s AND station_id = %s",
                       (staff_id, str(aggregate.id)))

@@ -18,6 +18,14 @@ class IntakeService(EventSourcedService, FollowsMatching):
         return self.application.station(station_id)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def list_stations(self, query):
+        return self.application.list_stations(query)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def station_zones(self):
+        return self.application.station_zones()
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def record_construction(self, station_id, payload, by):
         return self.application.record_construction(station_id, payload, by)
 

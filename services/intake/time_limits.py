@@ -17,6 +17,7 @@ from datetime import datetime
 from shared.calendar import WorkingCalendar, working_seconds
 from services.intake.demand import deadline
 from shared.errors import Conflict
+from shared.field_messages import said
 
 DEFAULTS = {
     "first_response": "1h",
@@ -65,7 +66,7 @@ class TimeLimits:
                 if working_seconds(amount, calendar) > self.seconds(stage, calendar):
                     where = problems.setdefault(group, {})
                     where = where.setdefault(key, {}) if key else where
-                    where[stage] = [f"longer than the platform's {self.settings[stage]}"]
+                    where[stage] = [said("limit_too_long", limit=self.settings[stage])]
         return problems
 
     def resume(self, remaining: float, calendar: WorkingCalendar, at: datetime, *, limit: float) -> dict:

@@ -80,19 +80,32 @@ def _deadline(clock: dict, now: datetime) -> dict:
     }
 
 
-def station_view(station: Station) -> dict:
+def _station(station: Station) -> dict:
+    """What both the list of stations and a station's view show of it."""
     return {
         "id": str(station.id),
         "name": station.name,
         "park": station.park,
-        "operating_institution": station.operating_institution,
         "address": station.address,
+        "operating_institution": station.operating_institution,
+        "parent_platform": station.parent_platform,
+        "registered_at": station.created_on.isoformat(),
+    }
+
+
+def station_listing(station: Station) -> dict:
+    """A station as the list of stations shows it."""
+    return {**_station(station), "time_zone": station.calendar["timezone"],
+            "specialists": len(station.specialists)}
+
+
+def station_view(station: Station) -> dict:
+    return {
+        **_station(station),
         "opening_hours": station.opening_hours,
         "calendar": station.calendar,
-        "parent_platform": station.parent_platform,
         "auto_accept": station.auto_accept,
         "time_limits": getattr(station, "time_limits", {}),
         "construction": station.construction,
         "specialists": sorted(station.specialists.values(), key=lambda s: s["staff_id"]),
-        "registered_at": station.created_on.isoformat(),
     }

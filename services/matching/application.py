@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -26,8 +25,9 @@ from shared.commands import (
     RegisterInstitution, ReviewApplication)
 from shared.config import section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from shared.field_messages import said
 from shared.eventstore import ServiceApplication
-from shared.readmodel import equal, instant, keyset_page
+from shared.readmodel import containing, equal, instant, keyset_page
 
 log = logging.getLogger(__name__)
 
@@ -148,8 +148,9 @@ class Matching(ServiceApplication):
                 values.append(f"%|{value}|%")
         for column, part in (("name", command["name"]), ("scope", command["item"])):
             if part is not None:
-                filters.append(f"{column} LIKE %s ESCAPE '!'")
-                values.append("%" + re.sub(r"([!%_])", r"!\1", part) + "%")
+                condition, value = containing(column, part)
+                filters.append(condition)
+                values.append(value)
         found, next_after = keyset_page(self.read, "directory", filters, values, "name",
                                         command["after"], command["per_page"])
         loads = {}
@@ -451,7 +452,7 @@ class Matching(ServiceApplication):
         self.registry.refresh()
         profile = self.registry.profiles.get(str(command["institution_id"]))
         if profile is None:
-            raise Invalid("no such institution", {"institution_id": ["unknown institution"]})
+            raise Invalid("no such institution", {"institution_id": [said("unknown_institution")]})
         if command["override"] and by["role"] != "supervisor":
             raise Forbidden("only a supervisor may override matching's constraints")
         reason = exclusion(profile, self._request(match))

@@ -22,6 +22,7 @@ from services.partners.secret_box import SecretBox, new_secret, secret_box
 from shared.commands import RegisterWebhook
 from shared.config import section
 from shared.errors import Forbidden, Invalid, NotFound
+from shared.field_messages import said
 from shared.eventstore import ServiceApplication
 from shared.readmodel import Statement, upsert
 
@@ -248,13 +249,13 @@ class PartnerFeed(ServiceApplication):
     def stream(self, institution_id: str, after: str | None = None, limit: int = 100) -> dict:
         """The institution's messages after ``after`` (an event_id it received), oldest first."""
         if not 1 <= int(limit) <= 500:
-            raise Invalid("limit runs from 1 to 500", {"limit": ["must be 1 to 500"]})
+            raise Invalid("limit runs from 1 to 500", {"limit": [said("limit_range")]})
         start = 0
         if after:
             start = self._position_of(institution_id, after)
             if start is None:
                 raise Invalid("after must be an event_id of your own stream",
-                              {"after": ["unknown event_id"]})
+                              {"after": [said("unknown_event")]})
         page = self._messages(institution_id, start, int(limit) + 1)
         shown = page[:int(limit)]
         return {"items": [json.loads(row["envelope"]) for row in shown],
@@ -275,7 +276,7 @@ class PartnerFeed(ServiceApplication):
         try:
             self.outbound.destination(command["url"])
         except DestinationRefused as refused:
-            raise Invalid(f"this URL cannot take webhooks: {refused}", {"url": [str(refused)]}) from None
+            raise Invalid(f"this URL cannot take webhooks: {refused}", {"url": [refused.args[0]]}) from None
         at = self.clock().isoformat()
         webhook, secret = self._webhook_or_none(institution_id), None
         if webhook is None:
@@ -311,7 +312,7 @@ class PartnerFeed(ServiceApplication):
     def revoke_broker_access(self, institution_id: str, revoke: Callable[[str], bool],
                              reason: str, by: dict) -> None:
         if not reason.strip():
-            raise Invalid("the reason is required", {"reason": ["required"]})
+            raise Invalid("the reason is required", {"reason": [said("blank")]})
         if not revoke(institution_id):
             raise NotFound("the institution has no user on the partner vhost")
         self._record_access_change(institution_id, "revoked", by, reason.strip())
@@ -337,7 +338,7 @@ class PartnerFeed(ServiceApplication):
         webhook = self._webhook(institution_id)
         position = self._position_of(institution_id, from_event_id)
         if position is None:
-            raise Invalid("no such event in your stream", {"from_event_id": ["unknown event_id"]})
+            raise Invalid("no such event in your stream", {"from_event_id": [said("unknown_event")]})
         # Positions count from 1; the webhook's counts the messages already delivered.
         webhook.rewind(position - 1, str(from_event_id), self.clock().isoformat())
         self.save_or_conflict(webhook, what="the webhook")

@@ -31,6 +31,8 @@ import urllib3
 from urllib3.exceptions import (
     ConnectTimeoutError, NewConnectionError, ProtocolError, ReadTimeoutError, SSLError)
 
+from shared.field_messages import said
+
 #: resolve(host, port) -> the addresses a connection to host would use
 Resolve = Callable[[str, int], list[str]]
 HOST_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?",
@@ -40,7 +42,8 @@ CONNECT_SECONDS, READ_SECONDS = 5.0, 10.0
 
 
 class DestinationRefused(Exception):
-    """The URL may not be posted to; the message says why in terms safe to show."""
+    """The URL may not be posted to; the message (a field message) says why in terms safe to
+    show."""
 
 
 class DeliveryFailed(Exception):
@@ -88,21 +91,21 @@ class Outbound:
             parts = urlsplit(url)
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError:
-            raise DestinationRefused("the URL cannot be read") from None
+            raise DestinationRefused(said("webhook_unreadable")) from None
         if parts.scheme != "https" and not (parts.scheme == "http" and self.allow_http):
-            raise DestinationRefused("a webhook URL must use https")
+            raise DestinationRefused(said("webhook_https"))
         if parts.username is not None or parts.password is not None:
-            raise DestinationRefused("a webhook URL may not carry a user name or password")
+            raise DestinationRefused(said("webhook_credentials"))
         host = parts.hostname or ""
         if not (HOST_NAME.fullmatch(host) or _ipv6(host)):
-            raise DestinationRefused("the URL's host is not a valid name or address")
+            raise DestinationRefused(said("webhook_host"))
         addresses = [host] if _literal(host) else self.resolve(host, port)
         if not addresses:
-            raise DestinationRefused("the URL's host name does not resolve")
+            raise DestinationRefused(said("webhook_unresolved"))
         for text in addresses:
             address = ipaddress.ip_address(text.split("%")[0])
             if not (public(address) or any(address in network for network in self.allowed)):
-                raise DestinationRefused("the URL leads to an address that is not public")
+                raise DestinationRefused(said("webhook_not_public"))
         target = parts.path or "/"
         return Destination(parts.scheme, host, port, target + (f"?{parts.query}" if parts.query else ""),
                            addresses[0].split("%")[0])

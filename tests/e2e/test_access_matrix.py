@@ -255,6 +255,9 @@ MATRIX = [
     # Stations.
     ("POST /api/v1/stations",                                   "operator",               201, factories.station(park="matrix-park-1")),
     ("POST /api/v1/stations",                                   "supervisor",             201, factories.station(park="matrix-park-2")),
+    # Every station, to the regulator and the platform's operators.
+    ("GET /api/v1/stations?per_page=100",                       "supervisor",             sees("station", "station_elsewhere")),
+    ("GET /api/v1/stations?per_page=100",                       "operator",               sees("station", "station_elsewhere")),
     ("GET /api/v1/stations/{station}",                          "specialist",             200),
     ("GET /api/v1/stations/{station}",                          "specialist elsewhere",   200),
     ("GET /api/v1/stations/{station}",                          "supervisor",             200),
@@ -498,6 +501,7 @@ def world(platform):
                                     json=factories.station()), 201)["id"]}
     elsewhere = ok(api.call("POST", "/api/v1/stations", as_=operator,
                             json=factories.station(park=OTHER_PARK)), 201)["id"]
+    world["station_elsewhere"] = elsewhere
     here, there = organisation("station", world["station"], "站 A"), organisation("station", elsewhere, "站 B")
     for caller, station_organisation, station in (("specialist", here, world["station"]),
                                                   ("specialist elsewhere", there, elsewhere),

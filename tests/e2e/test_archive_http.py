@@ -133,6 +133,10 @@ def test_retention_acts_over_http(platform):
     held = ok(api.call("POST", f"/api/v1/archive/demands/{demand}/legal-hold", as_=SUPERVISOR,
                        json={"reason": "诉讼保全"}), 201)
     assert held["legal_hold"]["reason"] == "诉讼保全" and held["legal_hold"]["by"]["role"] == "supervisor"
+    # The dossier's view says so, to the regulator only.
+    read = ok(api.call("GET", f"/api/v1/archive/demands/{demand}", as_=SUPERVISOR))
+    assert read["legal_hold"] == held["legal_hold"]
+    assert "legal_hold" not in ok(api.call("GET", f"/api/v1/archive/demands/{demand}", as_=SPECIALIST))
     stopped = api.call("POST", f"/api/v1/archive/demands/{demand}/disposal", as_=SUPERVISOR,
                        json={"reason": "保管期限届满"})
     assert stopped.status_code == 409 and stopped.json()["error"] == "under_legal_hold", stopped.text
@@ -141,6 +145,7 @@ def test_retention_acts_over_http(platform):
     released = ok(api.call("POST", f"/api/v1/archive/demands/{demand}/legal-hold/release",
                            as_=SUPERVISOR, json={"reason": "判决已生效"}))
     assert released["legal_hold"] is None
+    assert ok(api.call("GET", f"/api/v1/archive/demands/{demand}", as_=SUPERVISOR))["legal_hold"] is None
     assert api.call("POST", f"/api/v1/archive/demands/{demand}/legal-hold", as_=SPECIALIST,
                     json={"reason": "x"}).status_code == 403
 

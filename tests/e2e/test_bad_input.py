@@ -67,7 +67,35 @@ def test_text_that_is_not_unicode_is_refused(platform):
     body = factories.demand(ENTERPRISE, title="lamp \ud800")
     error = assert_error(platform.api.call("POST", "/api/v1/demands", as_=OWNER, json=body),
                          422, "validation_failed")
-    assert error["details"] == {"_schema": ["unpaired surrogate in a string"]}
+    assert error["details"] == {"_schema": ["文本中有无效的 Unicode 字符"]}
+
+
+def test_each_field_is_told_what_is_wrong_in_the_readers_language(platform):
+    """Chinese unless English is asked for: marshmallow's messages, the project's rules, and a
+    service's own refusal (which crosses RPC with its code)."""
+    body = factories.demand(ENTERPRISE, title="   ", description="x" * 5001, channel="fax",
+                            expected_by="soon", extra=1)
+    chinese = assert_error(platform.api.call("POST", "/api/v1/demands", as_=OWNER, json=body),
+                           422, "validation_failed")
+    assert chinese["title"] == "填写的内容有误"
+    assert chinese["details"] == {
+        "title": ["不能为空"], "description": ["长度须在 1 到 5000 个字符之间"],
+        "channel": ["须为以下之一：online、counter、phone、visit"],
+        "expected_by": ["不是有效的日期，如 2026-12-31"], "extra": ["不接受此字段"]}
+    english = assert_error(platform.api.call("POST", "/api/v1/demands", as_=OWNER, json=body,
+                                             headers={"Accept-Language": "en-GB,en;q=0.9"}),
+                           422, "validation_failed")
+    assert english["details"] == {
+        "title": ["Must not be blank."], "description": ["Between 1 and 5000 characters."],
+        "channel": ["Must be one of: online, counter, phone, visit."],
+        "expected_by": ["Not a valid date, e.g. 2026-12-31."], "extra": ["Unknown field."]}
+    nowhere = factories.demand(ENTERPRISE, park="no-such-park")
+    refused = assert_error(platform.api.call("POST", "/api/v1/demands", as_=OWNER, json=nowhere),
+                           422, "validation_failed")
+    assert refused["details"] == {"park": ["这个园区还没有工作站"]}
+    refused = assert_error(platform.api.call("POST", "/api/v1/demands", as_=OWNER, json=nowhere,
+                                             headers={"Accept-Language": "en"}), 422, "validation_failed")
+    assert refused["details"] == {"park": ["No station serves this park."]}
 
 
 def test_nested_errors_point_into_the_item(platform):
@@ -182,7 +210,7 @@ def test_a_cursor_no_page_gave_is_refused(platform, path, as_, after):
     an object) is a 422 naming it, never a 500."""
     error = assert_error(platform.api.call("GET", path, as_=as_,
                                            params={"after": after}), 422, "validation_failed")
-    assert error["details"] == {"after": ["not a cursor of this list"]}
+    assert error["details"] == {"after": ["不是此列表给出的游标（next_after）"]}
 
 
 @pytest.mark.parametrize("query", [{"after": "WyJub3BlIiwgIm1hdGNoaW5nOjQiXQ"},  # ["nope", "matching:4"]

@@ -81,8 +81,12 @@ def test_only_dossiers_past_their_retention_are_listed_oldest_first_a_page_at_a_
 def test_a_legal_hold_stops_the_disposal_until_it_is_released(park, clock):
     demand, _ = sealed(park)
     clock.set("2037-01-10T09:00")
+    assert park.archive.dossier(demand)["legal_hold"] is None
     held = park.archive.place_legal_hold(demand, {"reason": "（2037）粤0113民初1号 诉讼保全"}, SUPERVISOR)
     assert held["legal_hold"]["by"] == SUPERVISOR and held["disposal"] is None
+    # The dossier says so, who placed the hold, when and why, whole or as it stood before.
+    assert park.archive.dossier(demand)["legal_hold"] == held["legal_hold"]
+    assert park.archive.dossier(demand, "2036-12-01T00:00:00+08:00")["legal_hold"] == held["legal_hold"]
     assert park.archive.disposals_due({})["items"][0]["legal_hold"]["reason"].endswith("诉讼保全")
     with pytest.raises(Conflict) as refused:
         park.archive.dispose(demand, REASON, SUPERVISOR)
@@ -92,6 +96,7 @@ def test_a_legal_hold_stops_the_disposal_until_it_is_released(park, clock):
     assert park.archive.dossier(demand)["event_count"] > 0  # nothing removed
 
     park.archive.release_legal_hold(demand, {"reason": "判决已生效"}, SUPERVISOR)
+    assert park.archive.dossier(demand)["legal_hold"] is None
     with pytest.raises(Conflict):
         park.archive.release_legal_hold(demand, {"reason": "again"}, SUPERVISOR)
     park.archive.dispose(demand, REASON, SUPERVISOR)

@@ -1,10 +1,12 @@
 import itertools
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from shared.calendar import WorkingCalendar
+from shared.field_messages import FieldMessage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOUR = 3600
@@ -158,8 +160,11 @@ def test_config_accepts_weekday_numbers_and_periods_out_of_order():
     ({"holiday": ["2026-04-06"]}, "holiday"),
 ])
 def test_malformed_config_is_refused_naming_the_setting(settings, key):
-    with pytest.raises(ValueError, match=rf"^{key}: "):
+    with pytest.raises(ValueError, match=rf"^{key}: ") as refused:
         WorkingCalendar.from_config(settings)
+    # A station's calendar is a form's field: its message is worded for the reader (Chinese too).
+    assert isinstance(refused.value.args[0], FieldMessage)
+    assert re.search(r"[\u4e00-\u9fff]", refused.value.args[0].in_language("zh-CN"))
 
 
 def test_a_calendar_without_any_working_day_is_refused_when_built():

@@ -15,18 +15,18 @@ def test_published_codes_are_valid(code):
 @pytest.mark.parametrize("code", PUBLISHED)
 def test_a_changed_check_character_is_caught(code):
     wrong = code[:17] + ("0" if code[17] != "0" else "1")
-    assert credit_code_problem(wrong) == "check character does not match"
+    assert credit_code_problem(wrong).code == "credit_code_check"
 
 
 @pytest.mark.parametrize("code, problem", [
-    ("9144030070846113", "must be 18 characters"),
-    ("91440300708461136TT", "must be 18 characters"),
-    ("9144030070846113IT", "may contain only digits and the capital letters of GB 32100 (no I, O, S, V, Z)"),
-    ("91440300708461136t", "may contain only digits and the capital letters of GB 32100 (no I, O, S, V, Z)"),
-    (None, "must be 18 characters"),
+    ("9144030070846113", "统一社会信用代码须为 18 位"),
+    ("91440300708461136TT", "统一社会信用代码须为 18 位"),
+    ("9144030070846113IT", "统一社会信用代码只能包含数字和大写字母（不含 I、O、S、V、Z）"),
+    ("91440300708461136t", "统一社会信用代码只能包含数字和大写字母（不含 I、O、S、V、Z）"),
+    (None, "统一社会信用代码须为 18 位"),
 ])
 def test_malformed_codes_are_explained(code, problem):
-    assert credit_code_problem(code) == problem
+    assert credit_code_problem(code).in_language("zh-CN") == problem
 
 
 def test_the_test_factory_makes_valid_codes():

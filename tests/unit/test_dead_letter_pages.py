@@ -75,7 +75,7 @@ def test_filters_by_service_and_by_replay():
 def test_a_cursor_no_page_gave_is_refused(after):
     with pytest.raises(Invalid) as refused:
         letters_page(Services(), SERVICES, after, 10, None)
-    assert refused.value.fields == {"after": ["not a cursor of this list"]}
+    assert refused.value.fields == {"after": ["Not a cursor of this list."]}
 
 
 def test_a_cursor_of_another_service_than_the_one_filtered_is_refused():

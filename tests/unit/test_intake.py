@@ -285,7 +285,7 @@ def test_listing_filters_sorts_and_pages(station):
     assert set(refused.value.fields) == {"status", "per_page", "colour"}
     with pytest.raises(Invalid) as refused:
         intake.list_demands({"after": "not-a-cursor"}, SPECIALIST)
-    assert refused.value.fields == {"after": ["not a cursor of this list"]}
+    assert refused.value.fields == {"after": ["Not a cursor of this list."]}
 
 
 def test_overdue_lists_and_the_monitor_read_the_index_of_due_moments(station):
@@ -362,6 +362,38 @@ def test_a_station_without_working_days_is_refused(station):
     assert set(refused.value.fields) == {"calendar"}
 
 
+def test_stations_are_listed_a_page_at_a_time_by_name_and_found_by_park_or_name(station):
+    intake = station.apps["intake"]
+    panyu = intake.list_stations({})["items"][0]
+    for park, name in (("nansha-port-park", "南沙港质量基础设施一站式服务站"),
+                       ("huangpu-bio-park", "黄埔生物医药园一站式服务站")):
+        registered = intake.register_station(factories.station(park=park, name=name), OPERATOR)
+    intake.add_specialist(registered["id"], factories.specialist("s-hp-1"), OPERATOR)
+    intake.add_specialist(registered["id"], factories.specialist("s-hp-2"), OPERATOR)
+
+    first = intake.list_stations({"per_page": "2"})
+    assert [s["name"] for s in first["items"]] == ["Panyu Energy Park Quality Station", "南沙港质量基础设施一站式服务站"]
+    rest = intake.list_stations({"per_page": "2", "after": first["next_after"]})
+    assert [s["park"] for s in rest["items"]] == ["huangpu-bio-park"] and rest["next_after"] is None
+    assert rest["items"][0] == {
+        "id": registered["id"], "name": "黄埔生物医药园一站式服务站", "park": "huangpu-bio-park",
+        "address": registered["address"], "operating_institution": registered["operating_institution"],
+        "parent_platform": None, "time_zone": "Asia/Shanghai", "specialists": 2,
+        "registered_at": registered["registered_at"]}
+    assert [s["id"] for s in intake.list_stations({"name": "生物"})["items"]] == [registered["id"]]
+    assert [s["id"] for s in intake.list_stations({"park": "panyu-energy-park"})["items"]] == [panyu["id"]]
+    assert intake.list_stations({"name": "100%"})["items"] == []  # a wildcard typed is a character
+    assert intake.station_zones() == sorted(
+        [{"id": s["id"], "park": s["park"], "time_zone": "Asia/Shanghai"}
+         for s in first["items"] + rest["items"]], key=lambda zone: zone["id"])
+    with pytest.raises(Invalid) as refused:
+        intake.list_stations({"park": "Panyu Park", "per_page": "0"})
+    assert set(refused.value.fields) == {"park", "per_page"}
+    with pytest.raises(Invalid) as refused:
+        intake.list_stations({"after": "nope"})
+    assert set(refused.value.fields) == {"after"}
+
+
 def test_park_ids_have_one_spelling(station):
     with pytest.raises(Invalid) as refused:
         station.apps["intake"].register_station(factories.station(park=" Panyu-Energy-Park"), OPERATOR)
@@ -397,7 +429,7 @@ def test_dates_in_the_past_are_judged_by_the_services_clock(station):
     """Friday 27 November 2026 on the station's clock, whatever day the tests run."""
     with pytest.raises(Invalid) as refused:
         submit(station, expected_by="2026-11-26")
-    assert refused.value.fields == {"expected_by": ["must not be in the past"]}
+    assert refused.value.fields == {"expected_by": ["Must not be in the past."]}
     assert submit(station, expected_by="2026-11-27")["expected_by"] == "2026-11-27"
 
 

@@ -5,7 +5,8 @@ export type ErrorBody = components['schemas']['Error']
 /**
  * An answer of the API that is not a success, or no answer at all (`status` 0).
  * `title` says what kind of error in the person's language (the API writes it from
- * Accept-Language); `message` the particulars; `details` maps offending fields to messages.
+ * Accept-Language); `message` the particulars; `details` maps offending fields to their
+ * messages, in the person's language too.
  */
 export class ApiError extends Error {
   readonly status: number
@@ -33,7 +34,8 @@ export class ApiError extends Error {
 
   /**
    * The message for one field, for ElFormItem's `error` prop: the API's `details` hold, per field,
-   * a list of messages (marshmallow) or one; a nested field is named with dots (`enterprise.name`).
+   * a list of messages or one, already in the person's language (Accept-Language); a nested
+   * field is named with dots (`enterprise.name`).
    */
   fieldError(field: string): string | undefined {
     let value: unknown = this.details

@@ -96,7 +96,7 @@ test("an institution's person answers an offer, serves it, sets its webhook and 
   await date.press('Enter')
   await page.getByRole('button', { name: '接受邀约' }).click()
   const dateItem = page.locator('.el-form-item').filter({ has: date })
-  await expect(dateItem.locator('.el-form-item__error')).toContainText('past')
+  await expect(dateItem.locator('.el-form-item__error')).toContainText('不能早于今天')
   const promised = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10)
   await date.fill(promised)
   await date.press('Enter')
@@ -111,7 +111,7 @@ test("an institution's person answers an offer, serves it, sets its webhook and 
   await page.getByRole('button', { name: '记录进度' }).click()
   await expect(page.getByTestId('progress-timeline')).toContainText('样品已收到')
   await page.getByRole('button', { name: '提交完成' }).click()
-  await expect(page.getByText('a completion needs a report or a certificate number')).toBeVisible()
+  await expect(page.getByText('须填写报告编号或证书编号')).toBeVisible()
   await page.getByLabel('报告编号').fill(`GZJC-${unique}`)
   await page.getByTestId('evidence-upload').locator('input[type=file]').setInputFiles({
     name: '检测报告.pdf', mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.7 检测报告 ${unique}`),
@@ -156,7 +156,7 @@ test("an institution's person answers an offer, serves it, sets its webhook and 
   await field(page, 'webhook-url').fill('https://10.1.2.3/onestop')
   await page.getByRole('button', { name: '登记地址' }).click()
   const urlItem = page.locator('.el-form-item').filter({ has: field(page, 'webhook-url') })
-  await expect(urlItem.locator('.el-form-item__error')).toContainText('not public')
+  await expect(urlItem.locator('.el-form-item__error')).toContainText('不是公网地址')
   await field(page, 'webhook-url').fill('https://127.0.0.1:9/onestop')
   await page.getByRole('button', { name: '登记地址' }).click()
   await expect(page.getByTestId('webhook-secret')).toContainText('仅显示这一次')

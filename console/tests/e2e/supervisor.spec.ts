@@ -151,6 +151,17 @@ test('a supervisor reads and verifies a dossier, downloads its PDF, reads the ev
   await page.getByRole('button', { name: '回到当前' }).click()
   await expect(timeline.locator('.el-timeline-item')).toHaveCount(seeded.sealed.events.length)
 
+  // A legal hold: the dossier says it stands, who placed it and why, until it is released.
+  await page.getByRole('button', { name: '设置法律保全' }).click()
+  await page.getByTestId('reason-input').fill(`诉讼保全${seeded.tag}`)
+  await page.getByTestId('reason-confirm').click()
+  await expect(page.getByTestId('legal-hold')).toContainText('法律保全中')
+  await expect(page.getByTestId('legal-hold')).toContainText(`诉讼保全${seeded.tag}`)
+  await page.getByRole('button', { name: '解除法律保全' }).click()
+  await page.getByTestId('reason-input').fill('判决已生效')
+  await page.getByTestId('reason-confirm').click()
+  await expect(page.getByTestId('legal-hold')).toHaveCount(0)
+
   // The evaluation dashboard of this month: the report, the trend and the comparison drawn.
   const month = monthOf(new Date())
   await page.getByRole('menuitem', { name: '评价看板' }).click()

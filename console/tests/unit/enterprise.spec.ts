@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import { effectScope } from 'vue'
-import { translateFieldError, fieldMessage } from '@/views/enterprise/lib/fieldMessages'
 import { inZone } from '@/views/enterprise/lib/zone'
 import {
   caseActions, evidenceNumbers, feedbackGiven, filesOf, fileSize, outcomeText, statusType, timelineOf, type DossierEvent,
@@ -11,9 +10,6 @@ import { demandBody } from '@/views/enterprise/composables/useDemandForm'
 import { sumCounts } from '@/views/enterprise/composables/useEnterpriseOverview'
 import { useUploads } from '@/views/enterprise/composables/useUploads'
 import { ApiError } from '@/api/errors'
-import { i18n, setLocale } from '@/i18n'
-
-const t = (key: string, values?: Record<string, string>) => i18n.global.t(key, values ?? {})
 
 function event(name: string, data: Record<string, unknown> = {}, at = '2026-12-06T00:43:00.5+00:00'): DossierEvent {
   return {
@@ -21,25 +17,6 @@ function event(name: string, data: Record<string, unknown> = {}, at = '2026-12-0
     originator_version: 1, data, hash: `${name}-hash`,
   }
 }
-
-describe("the API's field messages in the console's words", () => {
-  it('are translated, the length rule dropped beside "must not be blank"', () => {
-    setLocale('zh-CN')
-    expect(translateFieldError('Length must be between 1 and 200.；must not be blank', t)).toBe('不能为空')
-    expect(translateFieldError('Missing data for required field.', t)).toBe('必填')
-    expect(translateFieldError('not a phone number', t)).toBe('电话号码格式不正确')
-    expect(translateFieldError('Must be greater than or equal to 1 and less than or equal to 5.', t)).toBe('须在 1 到 5 之间')
-    expect(translateFieldError('Length must be between 1 and 200.', t)).toBe('长度须在 1 至 200 个字符之间')
-    expect(translateFieldError(undefined, t)).toBeUndefined()
-  })
-  it('in English too, and keep what they do not know', () => {
-    setLocale('en')
-    expect(translateFieldError('must not be blank', t)).toBe('Must not be blank')
-    expect(translateFieldError('no station serves this park', t)).toBe('no station serves this park')
-    expect(fieldMessage('Not a valid date.')).toEqual({ key: 'date' })
-    setLocale('zh-CN')
-  })
-})
 
 describe('instants on the station clock', () => {
   it('moves a UTC instant to the zone, with its offset', () => {

@@ -14,7 +14,7 @@ function assignment(overrides: Partial<Assignment> = {}): Assignment {
   return {
     assignment_id: 'a-1', institution_id: 'i-1', demand_id: 'd-1', status: 'offered', category: 'inspection_testing',
     items: ['LED筒灯'], park: 'panyu-energy-park', expected_by: null, respond_by: '2026-12-06T10:00:00+08:00',
-    promised_date: null, progress: [], evidence: null, ...overrides,
+    promised_date: null, progress: [], evidence: null, time_zone: 'Asia/Shanghai', ...overrides,
   }
 }
 
@@ -54,7 +54,7 @@ describe('offers', () => {
     expect(statusTagType('completed')).toBe('success')
     expect(statusTagType('released')).toBe('danger')
     expect(requestOf(assignment())).toBeNull()
-    const request = { title: '型式试验', description: '', sub_items: [], urgency: 'normal', attachments: [] }
+    const request = { title: '型式试验', description: '', sub_items: [], urgency: 'normal' as const, attachments: [] }
     expect(requestOf(assignment({ request }))).toEqual(request)
     expect(fileSize(15)).toBe('15 B')
     expect(fileSize(2560)).toBe('2.5 KB')

@@ -86,16 +86,15 @@ describe("a station's settings", () => {
 })
 
 describe('the stations', () => {
-  it('lists the stations as organisations and reads each station beside them', async () => {
-    const { requests } = fakeFetch(
-      [200, page([organisation('st-1'), organisation('st-2')], 'c2')],
-      [200, STATION],
-      [404, { error: 'not_found', title: '不存在', message: 'no station st-2', details: {} }],
-    )
+  it('lists the stations a page at a time', async () => {
+    const summary = { id: 'st-1', name: '番禺站', park: 'panyu-energy-park', address: '番禺区', time_zone: 'Asia/Shanghai',
+      operating_institution: { name: '番禺质量服务公司', credit_code: '91440101MA5CXXXX1X' }, parent_platform: null,
+      specialists: 2, registered_at: '2026-11-30T09:00:00+08:00' }
+    const { requests } = fakeFetch([200, page([summary], 'c2')])
     const list = useStations()
     await list.reload()
-    expect(new URL(requests[0]!.url).searchParams.get('kind')).toBe('station')
-    expect(list.items.value.map((row) => [row.organisation.party, row.station?.name ?? null])).toEqual([['st-1', '番禺站'], ['st-2', null]])
+    expect(new URL(requests[0]!.url).pathname).toBe('/api/v1/stations')
+    expect(list.items.value.map((row) => [row.id, row.name, row.specialists])).toEqual([['st-1', '番禺站', 2]])
     expect(list.hasNext.value).toBe(true)
   })
 

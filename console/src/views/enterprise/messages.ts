@@ -193,7 +193,6 @@ export default words(
       against: '投诉对象',
       demand: '相关需求',
       view: '查看',
-      statuses: { received: '已受理', investigating: '调查中', escalated: '已上报监管部门', resolved: '已办结' },
     },
     complaintCase: {
       title: '投诉详情',
@@ -212,18 +211,6 @@ export default words(
         institution: '服务机构',
         system: '系统',
       },
-    },
-    fieldErrors: {
-      required: '必填',
-      blank: '不能为空',
-      length: '长度须在 {min} 至 {max} 个字符之间',
-      maxLength: '最多 {max} 个字符',
-      range: '须在 {min} 到 {max} 之间',
-      phone: '电话号码格式不正确',
-      date: '日期格式不正确',
-      pattern: '格式不正确',
-      choice: '不是可选的值',
-      invalid: '内容不正确',
     },
   },
   {
@@ -417,7 +404,6 @@ export default words(
       against: 'About',
       demand: 'Demand',
       view: 'Open',
-      statuses: { received: 'Received', investigating: 'Investigating', escalated: 'Escalated to the regulator', resolved: 'Resolved' },
     },
     complaintCase: {
       title: 'Complaint',
@@ -436,18 +422,6 @@ export default words(
         institution: 'Institution',
         system: 'System',
       },
-    },
-    fieldErrors: {
-      required: 'Required',
-      blank: 'Must not be blank',
-      length: 'Between {min} and {max} characters',
-      maxLength: 'At most {max} characters',
-      range: 'Between {min} and {max}',
-      phone: 'Not a phone number',
-      date: 'Not a date',
-      pattern: 'Not in the expected form',
-      choice: 'Not one of the choices',
-      invalid: 'Not valid',
     },
   },
 )

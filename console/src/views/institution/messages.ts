@@ -5,16 +5,7 @@ export default words(
   {
     home: { title: '服务机构工作台', description: '处理服务邀约、跟进承接的服务、维护机构信息。' },
     menu: { offers: '邀约与服务', profile: '机构信息', webhook: '回调设置', events: '事件流', complaints: '投诉处理' },
-    status: {
-      all: '全部',
-      offered: '待响应',
-      in_service: '服务中',
-      completed: '已完成',
-      declined: '已谢绝',
-      expired: '已过期',
-      released: '已释放',
-    },
-    urgency: { low: '低', normal: '普通', high: '较急', urgent: '紧急' },
+    status: { all: '全部' },
     list: {
       title: '服务邀约与承接',
       filter: '按状态筛选',
@@ -127,7 +118,6 @@ export default words(
       saved: '机构信息已更新',
       nothingChanged: '没有需要保存的修改',
       statuses: { applied: '申请中', active: '正常', rejected: '未通过', suspended: '已暂停', exited: '已退出' },
-      qualificationStatuses: { valid: '有效', suspended: '暂停', withdrawn: '撤销', expired: '过期' },
     },
     webhook: {
       title: '回调设置',
@@ -178,16 +168,6 @@ export default words(
       data: '内容',
       empty: '暂无事件',
       copyId: '复制事件 ID',
-      names: {
-        offer_made: '收到邀约',
-        offer_closed: '邀约关闭',
-        assignment_started: '开始服务',
-        assignment_cancelled: '服务取消',
-        assignment_completed: '服务完成',
-        feedback_received: '收到评价',
-        qualification_expiring: '资质即将到期',
-        standing_changed: '机构状态变更',
-      },
     },
     complaints: {
       title: '投诉处理',
@@ -202,22 +182,12 @@ export default words(
       statementPlaceholder: '说明贵机构了解的情况与已采取的措施',
       answered: '已提交答复',
       empty: '暂无针对贵机构的投诉',
-      statuses: { received: '已受理', investigating: '调查中', escalated: '已上报', resolved: '已办结' },
     },
   },
   {
     home: { title: 'Institution workspace', description: 'Answer offers, follow your assignments and keep your profile up to date.' },
     menu: { offers: 'Offers and services', profile: 'Profile', webhook: 'Webhook', events: 'Event stream', complaints: 'Complaints' },
-    status: {
-      all: 'All',
-      offered: 'Awaiting answer',
-      in_service: 'In service',
-      completed: 'Completed',
-      declined: 'Declined',
-      expired: 'Expired',
-      released: 'Released',
-    },
-    urgency: { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' },
+    status: { all: 'All' },
     list: {
       title: 'Offers and assignments',
       filter: 'Filter by status',
@@ -330,7 +300,6 @@ export default words(
       saved: 'Profile updated',
       nothingChanged: 'Nothing to save',
       statuses: { applied: 'Applied', active: 'Active', rejected: 'Rejected', suspended: 'Suspended', exited: 'Exited' },
-      qualificationStatuses: { valid: 'Valid', suspended: 'Suspended', withdrawn: 'Withdrawn', expired: 'Expired' },
     },
     webhook: {
       title: 'Webhook',
@@ -381,16 +350,6 @@ export default words(
       data: 'Data',
       empty: 'No events yet',
       copyId: 'Copy the event ID',
-      names: {
-        offer_made: 'Offer made',
-        offer_closed: 'Offer closed',
-        assignment_started: 'Service started',
-        assignment_cancelled: 'Service cancelled',
-        assignment_completed: 'Service completed',
-        feedback_received: 'Feedback received',
-        qualification_expiring: 'Qualification expiring',
-        standing_changed: 'Standing changed',
-      },
     },
     complaints: {
       title: 'Complaints',
@@ -405,7 +364,6 @@ export default words(
       statementPlaceholder: 'What you know of it and what you have done',
       answered: 'Answer sent',
       empty: 'No complaints about your institution',
-      statuses: { received: 'Received', investigating: 'Investigating', escalated: 'Escalated', resolved: 'Resolved' },
     },
   },
 )

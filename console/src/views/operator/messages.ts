@@ -75,7 +75,6 @@ export default words(
       address: '地址',
       specialists: '服务专员',
       specialistCount: '{n} 人',
-      unavailable: '详情暂不可用',
     },
     stationForm: {
       title: '登记工作站',
@@ -375,7 +374,6 @@ export default words(
       address: 'Address',
       specialists: 'Specialists',
       specialistCount: '{n}',
-      unavailable: 'Details unavailable',
     },
     stationForm: {
       title: 'Register a station',

@@ -66,7 +66,6 @@ export default words(
       institution: '服务机构',
       unmatched: '未匹配原因',
     },
-    urgency: { low: '低', normal: '一般', high: '紧急', urgent: '特急' },
     assess: {
       title: '需求评估',
       decision: '评估结论',
@@ -320,7 +319,6 @@ export default words(
       institution: 'Institution',
       unmatched: 'Why no institution matched',
     },
-    urgency: { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' },
     assess: {
       title: 'Assessment',
       decision: 'Decision',

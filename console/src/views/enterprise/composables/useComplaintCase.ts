@@ -5,8 +5,8 @@ import type { Demand } from '../lib/caseModel'
 import { complaintDeadline, historyOf, type Complaint } from '../lib/complaintModel'
 
 /**
- * One complaint and its history; with the demand it concerns, when it names one (for the
- * demand's title, the institution's name and the station's time zone: complaints carry UTC).
+ * One complaint and its history, its instants in its station's time zone; with the demand it
+ * concerns, when it names one (for the demand's title and the institution's name).
  */
 export function useComplaintCase(id: () => string) {
   const complaint = shallowRef<Complaint | null>(null)
@@ -48,6 +48,6 @@ export function useComplaintCase(id: () => string) {
       if (against?.kind === 'institution' && demand.value?.institution?.id === against.id) return demand.value.institution.name
       return null
     }),
-    timeZone: computed(() => demand.value?.time_zone ?? null),
+    timeZone: computed(() => complaint.value?.time_zone ?? null),
   }
 }

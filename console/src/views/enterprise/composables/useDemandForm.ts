@@ -1,7 +1,7 @@
 import { reactive } from 'vue'
 import { api, call, type components } from '@/api/client'
 import { useSession } from '@/composables/useSession'
-import { useEnterpriseForm } from './useEnterpriseForm'
+import { useApiForm } from '@/composables/useApiForm'
 
 export type SubmitDemand = components['schemas']['SubmitDemand']
 export type Demand = components['schemas']['DemandView']
@@ -49,7 +49,7 @@ export function demandBody(model: DemandModel, attachments: readonly string[]): 
  */
 export function useDemandForm() {
   const session = useSession()
-  const form = useEnterpriseForm(DEMAND_FIELDS)
+  const form = useApiForm(DEMAND_FIELDS)
   const model = reactive<DemandModel>({
     name: '', creditCode: '', contact: '', phone: '', park: '', category: '', title: '', description: '',
     items: [], expectedBy: null, consultation: false,

@@ -1,8 +1,9 @@
 /**
  * An instant (ISO 8601, any offset) as the wall clock of a time zone, with that zone's offset:
  * "2026-12-06T00:43:00.49+00:00" in Asia/Shanghai is "2026-12-06T08:43:00+08:00". The dossier
- * and complaints give instants in UTC, the demand's view in the station's zone: this puts them
- * all on the station's clock for formatInstant. Unparsable values or zones come back unchanged.
+ * gives instants in UTC (as recorded: it is evidence), the demand's and the complaint's views in
+ * the station's zone: this puts them all on the station's clock for formatInstant. Unparsable
+ * values or zones come back unchanged.
  */
 export function inZone(value: string | null | undefined, timeZone: string | null | undefined): string {
   if (!value) return ''

@@ -1,32 +1,20 @@
 import { api, call, type components } from '@/api/client'
 import { ApiError } from '@/api/errors'
-import { usePagedList, type CursorPage } from '@/composables/usePagedList'
+import { usePagedList } from '@/composables/usePagedList'
 
 export type Organisation = components['schemas']['OrganisationView']
 export type Station = components['schemas']['StationView']
-
-/** A row of the stations list: the station's organisation and, when it could be read, the station. */
-export interface StationRow {
-  organisation: Organisation
-  station: Station | null
-}
+export type StationSummary = components['schemas']['StationSummary']
 
 export function readStation(stationId: string): Promise<Station> {
   return call(api.GET('/api/v1/stations/{station_id}', { params: { path: { station_id: stationId } } }))
 }
 
-/**
- * The stations, paged on the server: the API lists them as organisations of kind station (whose
- * party is the station's id), so each page's stations are then read, side by side.
- */
+/** The stations, a page at a time by name (GET /api/v1/stations). */
 export function useStations(perPage = 20) {
-  return usePagedList<StationRow, CursorPage<StationRow>>(async (after) => {
-    const page = await call(api.GET('/api/v1/organisations', {
-      params: { query: { kind: 'station', after: after ?? undefined, per_page: perPage } },
-    }))
-    const stations = await Promise.all(page.items.map((organisation) => readStation(organisation.party).catch(() => null)))
-    return { ...page, items: page.items.map((organisation, at) => ({ organisation, station: stations[at] ?? null })) }
-  })
+  return usePagedList<StationSummary>((after) =>
+    call(api.GET('/api/v1/stations', { params: { query: { after: after ?? undefined, per_page: perPage } } })),
+  )
 }
 
 /** The organisation of a station (kind station, party its id), looked for page by page; null when none. */

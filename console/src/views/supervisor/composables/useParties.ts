@@ -12,27 +12,26 @@ const stations = shallowRef<Party[]>([])
 const institutions = shallowRef<Party[]>([])
 let loading: Promise<void> | null = null
 
-/**
- * The stations and institutions a supervisor can compare. The directory lists institutions; no
- * route lists stations, so they are those the dossiers name (their newest 100), each read once
- * for its name (GET /api/v1/stations/{id}).
- */
+/** Every station, read a page of 100 at a time (GET /api/v1/stations, by name). */
+async function allStations(): Promise<Party[]> {
+  const found: Party[] = []
+  let after: string | undefined
+  do {
+    const page = await call(api.GET('/api/v1/stations', { params: { query: { after, per_page: 100 } } }))
+    found.push(...page.items.map((station) => ({ scope: `station:${station.id}`, id: station.id, name: station.name })))
+    after = page.next_after ?? undefined
+  } while (after)
+  return found
+}
+
+/** The stations and institutions a supervisor can compare: every station, the directory's first 100 institutions. */
 async function load(): Promise<void> {
-  const [directory, dossiers] = await Promise.all([
+  const [directory, everyStation] = await Promise.all([
     call(api.GET('/api/v1/institutions', { params: { query: { per_page: 100 } } })),
-    call(api.GET('/api/v1/archive/demands', { params: { query: { per_page: 100 } } })),
+    allStations(),
   ])
   institutions.value = directory.items.map((entry) => ({ scope: `institution:${entry.id}`, id: entry.id, name: entry.name }))
-  const ids = [...new Set(dossiers.items.map((item) => item.station_id).filter((id): id is string => !!id))]
-  const read = await Promise.all(
-    ids.map((id) =>
-      call(api.GET('/api/v1/stations/{station_id}', { params: { path: { station_id: id } } })).then(
-        (station) => ({ scope: `station:${id}`, id, name: station.name }),
-        () => null,
-      ),
-    ),
-  )
-  stations.value = read.filter((party): party is Party => party !== null)
+  stations.value = everyStation
 }
 
 export function useParties() {
