@@ -19,6 +19,7 @@ from gateway.schemas import (
     ReportView, RevisitPage, TrendView)
 from shared.commands import (
     AsShown, CloseImprovement, ComplaintNote, EvaluationQuery, FileComplaint, ListComplaints,
+    ListRevisits,
     ListEvaluations, ListImprovementActions, Paging, PublishEvaluation, RecordCheck,
     RegisterConfiguration, ResolveComplaint, TrendQuery, WithdrawEvaluation)
 from shared.vocabulary import DIMENSION_LABELS, INDICATOR_LABELS, UNIT_LABELS
@@ -34,12 +35,15 @@ FORMAT = {"schema": {"type": "string", "enum": ["json", "csv"]}}
 
 class EvaluationRoutes:
     # Feedback revisits -----------------------------------------------------------------------
-    @route("GET", "/api/v1/revisits", roles=HANDLERS, query=Paging, response=RevisitPage,
+    @route("GET", "/api/v1/revisits", roles=HANDLERS, query=ListRevisits, response=RevisitPage,
            summary="Revisit tasks (回访): completed services whose feedback window lapsed, "
-                   "oldest first, paged by cursor")
+                   "oldest first, paged by cursor; instants in each one's station's time zone "
+                   "(utc=true: as recorded)")
     def list_revisits(self, request, principal, query):
         viewer = self._viewer(principal)
-        return self.evaluation.list_revisits(viewer.get("station_id"), query)
+        page = self.evaluation.list_revisits(viewer.get("station_id"), query)
+        return {**page, "items": [in_station_zone(self, item, query, station_id=item["station_id"])
+                                  for item in page["items"]]}
 
     # Complaints ------------------------------------------------------------------------------
     @route("POST", "/api/v1/complaints", roles=("enterprise",), body=FileComplaint,

@@ -447,6 +447,7 @@ class RevisitView(Schema):
     station_id = fields.String(required=True)
     feedback_due_at = fields.String(required=True)
     raised_at = fields.String(required=True)
+    time_zone = time_zone_field()
 
 
 class RevisitPage(CursorPage):

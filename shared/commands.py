@@ -576,6 +576,10 @@ class ListStations(Paging):
     park = park_field(load_default=None)
 
 
+class ListRevisits(Paging):
+    utc = utc_field()
+
+
 class ListComplaints(Paging):
     status = fields.String(load_default=None, validate=validate.OneOf(COMPLAINT_STATUSES))
     utc = utc_field()

@@ -25,6 +25,7 @@ from shared.calendar import WorkingCalendar, working_seconds
 from shared.catalogue import CATEGORIES
 from shared.commands import (
     CloseImprovement, ComplaintNote, EvaluationQuery, FileComplaint, GiveFeedback, ListComplaints,
+    ListRevisits,
     ListEvaluations, ListImprovementActions, Paging, PublishEvaluation, RecordCheck,
     ResolveComplaint, TrendQuery, WithdrawEvaluation)
 from shared.config import ConfigurationError, section
@@ -181,7 +182,7 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
     def revisits(self, station_id: str | None, query: dict | None = None) -> dict:
         """Open revisit tasks, of one station or (for a supervisor) all, oldest first."""
         conditions, params = equal(station_id=station_id)
-        return self._page(Paging, query, "awaiting_feedback", ["raised_at IS NOT NULL", *conditions],
+        return self._page(ListRevisits, query, "awaiting_feedback", ["raised_at IS NOT NULL", *conditions],
                           params, "raised_at", "case_id", lambda t: {
                               "demand_id": t["demand_id"], "station_id": t["station_id"],
                               "feedback_due_at": t["due_at"], "raised_at": t["raised_at"]})

@@ -3,7 +3,7 @@ figures recomputed independently (from the script and the archived events), scor
 configuration versions, published, exported and refused to those who may not see it."""
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -104,6 +104,13 @@ def test_a_scripted_month_yields_the_figures_recomputed_from_the_script(platform
     revisits = wait_for(lambda: ok(api.call("GET", "/api/v1/revisits", as_=SPECIALIST))["items"],
                         timeout=WINDOW_SECONDS + 20, message="the revisit task")
     assert [t["demand_id"] for t in revisits] == [d3]
+    # Its instants where its station is, as recorded on request.
+    (recorded,) = ok(api.call("GET", "/api/v1/revisits?utc=true", as_=SPECIALIST))["items"]
+    assert revisits[0]["time_zone"] == ZONE
+    for instant in ("raised_at", "feedback_due_at"):
+        shown, kept = datetime.fromisoformat(revisits[0][instant]), datetime.fromisoformat(recorded[instant])
+        assert shown == kept and kept.utcoffset() == timedelta(0)
+        assert shown.utcoffset() == ZoneInfo(ZONE).utcoffset(kept.replace(tzinfo=None))
     ok(api.call("POST", f"/api/v1/demands/{d3}/feedback", as_=SPECIALIST, json={
         "overall": 4, "timeliness": 4, "professionalism": 4, "attitude": 4, "outcome": 4,
         "channel": "revisit_phone"}), 201)
