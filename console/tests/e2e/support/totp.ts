@@ -22,13 +22,17 @@ export function totp(secret: string, step: number): string {
 
 /**
  * An authenticator app played by the tests. The platform accepts the step before, the current one
- * and the one after, each once: `code()` gives the next step not used yet, waiting for the clock
- * when all three are used. `used` is kept by the caller (in the e2e state) across processes.
+ * and the one after, each once: `code()` gives the next step not used yet (the one before only
+ * while it stays in the platform's window), waiting for the clock when all are used. `used` is kept by the caller (in the e2e state) across processes.
  */
 export async function nextCode(secret: string, used: number): Promise<{ code: string; step: number }> {
   for (;;) {
-    const now = Math.floor(Date.now() / 1000 / 30)
-    const step = Math.max(used + 1, now - 1)
+    const seconds = Date.now() / 1000
+    const now = Math.floor(seconds / 30)
+    // The step before is taken only early in the current one: late in it, the platform's clock
+    // may have moved on by the time the code arrives, and that step would be two behind.
+    const earliest = seconds % 30 < 20 ? now - 1 : now
+    const step = Math.max(used + 1, earliest)
     if (step <= now + 1) return { code: totp(secret, step), step }
     await new Promise((resolve) => setTimeout(resolve, (30 - ((Date.now() / 1000) % 30)) * 1000 + 100))
   }
