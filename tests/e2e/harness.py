@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import signal
 import socket
@@ -29,10 +30,22 @@ def midday_zone() -> str:
     return f"Etc/GMT{-offset:+d}" if offset else "UTC"
 
 
+#: Ports the tests' servers listen on: below Linux's ephemeral range (32768-60999), from which
+#: every outgoing connection of the machine takes its local port. A port the kernel handed out
+#: as free could be taken by such a connection before the server started binding it.
+LISTENING_PORTS = range(20000, 32000)
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A port nothing listens on now, outside the range outgoing connections take theirs from."""
+    for port in random.sample(LISTENING_PORTS, 200):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {LISTENING_PORTS}")
 
 
 class Process:

@@ -10,15 +10,22 @@ export const ROOT = fileURLToPath(new URL('../../../..', import.meta.url)) // th
 export const CONSOLE = fileURLToPath(new URL('../../..', import.meta.url))
 const ONESTOP = process.env.ONESTOP_BIN ?? join(ROOT, '.venv/bin/onestop')
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
+/**
+ * A port nothing listens on now, below Linux's ephemeral range (32768-60999), from which every
+ * outgoing connection takes its local port: one the kernel handed out as free could be taken by
+ * such a connection before the server bound it.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const port = 20000 + Math.floor(Math.random() * 12000)
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer()
+      server.once('error', () => resolve(false))
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
     })
-  })
+    if (free) return port
+  }
+  throw new Error('no free port from 20000 to 31999')
 }
 
 /** Stops a child process: SIGTERM, then SIGKILL after 20 s. */
