@@ -98,7 +98,7 @@ class ExternalSessions:
             "redirect_uri": platform_url + CALLBACK_PATH, "code_verifier": flow["verifier"]})
         self.acts(issuer, tokens["access_token"])
         session, lifetime = self._session(issuer, tokens)
-        return flow["return_to"], session, lifetime
+        return flow["return_to"], _encoded(session), lifetime
 
     def renew(self, cookie: str | None) -> tuple[dict, str | None, int]:
         """The tokens answer for the console, and the session cookie's new value (None: as it
@@ -116,8 +116,8 @@ class ExternalSessions:
                                                       "refresh_token": session["refresh_token"]})
             except SignInFailed as failed:
                 raise SessionEnded(str(failed)) from None
-            renewed, lifetime = self._session(issuer, {"refresh_token": session["refresh_token"], **tokens})
-            session = _decoded(renewed)
+            session, lifetime = self._session(issuer, {"refresh_token": session["refresh_token"], **tokens})
+            renewed = _encoded(session)
         try:
             acts = self.acts(issuer, session["access_token"])
         except SignInFailed as failed:
@@ -173,14 +173,14 @@ class ExternalSessions:
             raise SignInFailed("refused", "no access token in the answer")
         return tokens
 
-    def _session(self, issuer: ExternalIssuer, tokens: dict) -> tuple[str, int]:
-        """The session cookie's value, and how long the browser keeps it: the refresh token's
+    def _session(self, issuer: ExternalIssuer, tokens: dict) -> tuple[dict, int]:
+        """What the session cookie holds, and how long the browser keeps it: the refresh token's
         life as the issuer says it (else a day), or the access token's when there is none."""
         expires_in = int(tokens.get("expires_in") or 300)
         refresh = tokens.get("refresh_token")
         lifetime = int(tokens.get("refresh_expires_in") or 86400) if refresh else expires_in
-        return _encoded({"issuer": issuer.issuer, "access_token": tokens["access_token"],
-                         "refresh_token": refresh, "expires_at": time.time() + expires_in}), lifetime
+        return {"issuer": issuer.issuer, "access_token": tokens["access_token"],
+                "refresh_token": refresh, "expires_at": time.time() + expires_in}, lifetime
 
 
 def safe_path(value: str | None) -> str:
