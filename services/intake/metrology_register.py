@@ -198,11 +198,11 @@ class MetrologyRegister:
         if by["role"] != "enterprise":
             raise Forbidden("only the enterprise keeps its instrument register")
         register = self._register_or_none(by["subject"])
+        if instrument_id is not None and (register is None or instrument_id not in register.instruments):
+            raise NotFound(f"no instrument {instrument_id}")
         if register is None:
             raise Invalid("open the instrument register first",
                           {"enterprise": [said("no_instrument_register")]})
-        if instrument_id is not None and instrument_id not in register.instruments:
-            raise NotFound(f"no instrument {instrument_id}")
         return register
 
     def _register_id_of(self, instrument_id: str) -> uuid.UUID:
