@@ -55,7 +55,7 @@ class MetrologyRegister:
             register = InstrumentRegister(credit_code=by["subject"], by=by, at=at, **command)
         elif (register.enterprise, register.park) != (command["enterprise"], command["park"]):
             register.change_holder(by=by, at=at, **command)
-        return self._saved_register(register, by)
+        return self._saved_register(register)
 
     def register_instrument(self, payload: dict, by: dict) -> dict:
         command = self.load_command(RegisterInstrument, payload)
@@ -65,7 +65,7 @@ class MetrologyRegister:
         register.register_instrument(str(uuid.uuid4()), {**command, "last_certificate": certificate},
                                      self._today(register).isoformat(), by=by,
                                      at=self.clock().isoformat())
-        return self._saved_register(register, by)
+        return self._saved_register(register)
 
     def change_instrument(self, instrument_id: str, payload: dict, by: dict) -> dict:
         command = self.load_command(ChangeInstrument, payload)
@@ -79,13 +79,13 @@ class MetrologyRegister:
             self._serial_free(register, changes["serial_number"], instrument_id)
         register.change_instrument(instrument_id, changes, command["reason"], by=by,
                                    at=self.clock().isoformat())
-        return self._saved_register(register, by)
+        return self._saved_register(register)
 
     def retire_instrument(self, instrument_id: str, payload: dict, by: dict) -> dict:
         command = self.load_command(RetireInstrument, payload)
         register = self._own_register(by, instrument_id)
         register.retire(instrument_id, command["reason"], by=by, at=self.clock().isoformat())
-        return self._saved_register(register, by)
+        return self._saved_register(register)
 
     # One click: the demand ------------------------------------------------------------------
     def request_verification(self, instrument_id: str, payload: dict, by: dict) -> dict:
@@ -247,7 +247,7 @@ class MetrologyRegister:
         moment = now or self.clock()
         return moment.astimezone(self._zone(Station.create_id(register.park))).date()
 
-    def _saved_register(self, register: InstrumentRegister, by: dict) -> dict:
+    def _saved_register(self, register: InstrumentRegister) -> dict:
         self.save_or_conflict(register, what="the instrument register")
         return self._shown_register(register, "next_due")
 

@@ -101,9 +101,16 @@ def test_a_reminder_becomes_a_demand_whose_completion_records_the_certificate(pl
     assert gauge["next_due"] == add_months(date.fromisoformat(certificate["date"]), 12).isoformat()
     assert (gauge["due"], gauge["open_demand"]) == ("ok", None)
 
-    # The station's specialist reads the register; the supervisor's dossier of the demand holds it.
+    # The station's specialist reads the register; the demand's dossier holds the register's part.
     staff_view = ok(api.call("GET", f"/api/v1/metrology/register?enterprise={ENTERPRISE_CODE}", as_=SPECIALIST))
     assert instrument_of(staff_view, "PG-0001")["last_certificate"]["number"] == "JD-2026-0777"
+
+    def archived():
+        found = api.call("GET", f"/api/v1/archive/demands/{demand['id']}", as_=("supervisor", "regulator-1"))
+        names = [e["name"] for e in found.json()["events"]] if found.ok else []
+        return names if "CertificateRecorded" in names else None
+    names = wait_for(archived, message="the certificate in the dossier")
+    assert names.index("DemandSubmitted") < names.index("VerificationRequested") < names.index("CertificateRecorded")
 
 
 def test_bad_input_names_the_field_and_stores_nothing(platform):
