@@ -49,6 +49,7 @@ class InstrumentRegister(Aggregate):
 
     @event("InstrumentRegisterOpened")
     def __init__(self, credit_code: str, enterprise: dict, park: str, by: dict, at: str):
+        # ``credit_code`` names the register (create_id); the enterprise's details carry it too.
         self.enterprise = enterprise
         self.park = park
         self.opened_at = at
@@ -107,7 +108,7 @@ class InstrumentRegister(Aggregate):
             state="retired", retirement={"reason": reason, "by": by, "at": at})
 
     # The verification cycle ----------------------------------------------------------------
-    def remind(self, instrument_id: str, at: str) -> bool:
+    def remind(self, instrument_id: str, by: dict, at: str) -> bool:
         """Record that the instrument's due date is near; False if this due date was already
         reminded of (a reminder per due date, however often the check runs)."""
         instrument = self.instruments[instrument_id]
@@ -115,8 +116,7 @@ class InstrumentRegister(Aggregate):
             return False
         self._due(instrument_id=instrument_id, enterprise=self.credit_code, park=self.park,
                   name=instrument["name"], serial_number=instrument["serial_number"],
-                  due_on=instrument["next_due"], by={"role": "system", "subject": "metrology-reminders"},
-                  at=at)
+                  due_on=instrument["next_due"], by=by, at=at)
         return True
 
     @event("VerificationDue")

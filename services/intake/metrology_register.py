@@ -29,6 +29,7 @@ from shared.readmodel import equal, keyset_page
 
 log = logging.getLogger(__name__)
 
+#: Who records a reminder.
 REMINDERS = {"role": "system", "subject": "metrology-reminders"}
 
 
@@ -153,7 +154,7 @@ class MetrologyRegister:
             due = date.fromisoformat(register.instrument(instrument_id)["next_due"])
             if (due - self._today(register, now)).days > self.reminder_days:
                 return 0
-            if not register.remind(instrument_id, now.isoformat()):
+            if not register.remind(instrument_id, REMINDERS, now.isoformat()):
                 return 0
             try:
                 self.save(register)

@@ -156,3 +156,14 @@ def test_who_reads_and_who_changes_a_register(register):
     # A specialist of its station may make the demand for it (at the counter).
     demand = intake.request_verification(instrument["id"], {"channel": "counter"}, SPECIALIST)
     assert demand["channel"] == "counter"
+
+
+def test_a_completion_without_a_number_leaves_the_due_date_as_it_was(register):
+    intake = register.apps["intake"]
+    instrument = only(intake.register_instrument(gauge(), ENTERPRISE))
+    demand = intake.request_verification(instrument["id"], {}, ENTERPRISE)
+    completed = intake.repository.get(uuid.UUID(demand["id"]))
+    lab = {"role": "institution", "subject": str(uuid.uuid4())}
+    assert intake.certified(completed, {"evidence": {"documents": []}, "institution_id": lab["subject"],
+                                        "by": lab}) is None
+    assert only(intake.instrument_register({}, ENTERPRISE))["next_due"] == "2026-12-20"
