@@ -22,6 +22,7 @@ from gateway.disclosure import disclosed
 from gateway.errors import ApiError, json_response
 from gateway.evaluation_routes import EvaluationRoutes
 from gateway.external_sessions import ExternalSignIn
+from gateway.metrology_routes import MetrologyRoutes
 from gateway.notice_routes import NoticeRoutes
 from gateway.partner_routes import PartnerRoutes
 from gateway.http import route, stream_to_file, unmatched
@@ -69,7 +70,8 @@ def _inside_only(request) -> None:
         raise ApiError(404, "not_found", f"no route for {request.path}")
 
 
-class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoutes, DeadLetterRoutes):
+class GatewayService(MetrologyRoutes, AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoutes,
+                     DeadLetterRoutes):
     name = "gateway"
 
     accounts = RpcProxy("accounts")

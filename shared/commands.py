@@ -788,3 +788,101 @@ class ChangeRole(Command):
 class SetEnabled(Command):
     enabled = flag(required=True)
     reason = text(2000, multiline=True, required=True)
+
+
+# Metrology: the enterprise's register of measuring instruments (services/intake/metrology.py)
+class PastDate(fields.Date):
+    """A date that must not be after the loading schema's ``today``."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        found = super()._deserialize(value, attr, data, **kwargs)
+        if found > self.parent.today:
+            raise ValidationError(said("future_date"))
+        return found
+
+
+class OpenInstrumentRegister(Command):
+    enterprise = fields.Nested(EnterpriseSchema, required=True, metadata={
+        "description": "who the demands the register makes are for (the credit code is the token's)"})
+    park = park_field(required=True, metadata={"description": "whose station serves its demands"})
+
+
+class _InstrumentDetails(Command):
+    """The last certificate is three fields, given together (its number and date at least)."""
+    last_certificate_number = text(100, load_default=None)
+    last_certificate_date = PastDate(load_default=None, metadata={"description": "not after today"})
+    last_certificate_institution = text(200, load_default=None, metadata={
+        "description": "the institution that issued it"})
+
+    @validates_schema
+    def _whole_certificate(self, data, **kwargs):
+        given = [data.get(key) for key in ("last_certificate_number", "last_certificate_date")]
+        if data.get("last_certificate_institution") is not None or any(given):
+            for key, value in zip(("last_certificate_number", "last_certificate_date"), given):
+                if value is None:
+                    raise ValidationError(said("certificate_incomplete"), key)
+
+    @staticmethod
+    def certificate(command: dict) -> dict | None:
+        """Take the last certificate out of a loaded command, as the register keeps it (None:
+        not given)."""
+        number, issued_on, institution = (command.pop(key, None) for key in (
+            "last_certificate_number", "last_certificate_date", "last_certificate_institution"))
+        if issued_on is None:
+            return None
+        return {"number": number, "date": issued_on.isoformat(), "institution": institution,
+                "institution_id": None, "demand_id": None}
+
+
+def _credit_code(value):
+    problem = credit_code_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+def interval_field(**kwargs):
+    return fields.Integer(validate=validate.Range(min=1, max=120), metadata={
+        "description": "months between two verifications or calibrations (1 to 120)"}, **kwargs)
+
+
+class RegisterInstrument(_InstrumentDetails):
+    name = text(200, required=True, metadata={"description": "the kind, as certificates name it (压力表)"})
+    model = text(100, load_default=None)
+    serial_number = text(100, required=True, metadata={"description": "unique among the instruments in use"})
+    location = text(200, load_default=None)
+    mandatory = flag(required=True, metadata={
+        "description": "subject to mandatory verification (强制检定); false: calibrated by choice"})
+    interval_months = interval_field(required=True)
+
+
+class ChangeInstrument(_InstrumentDetails, Changes):
+    changeable = ("name", "model", "serial_number", "location", "mandatory", "interval_months",
+                  "last_certificate_date")
+    name = text(200, load_default=None)
+    model = text(100, load_default=None)
+    serial_number = text(100, load_default=None)
+    location = text(200, load_default=None)
+    mandatory = flag(load_default=None)
+    interval_months = interval_field(load_default=None)
+
+
+class RetireInstrument(Command):
+    reason = text(2000, multiline=True, required=True)
+
+
+class RequestVerification(Command):
+    channel = fields.String(load_default="online", validate=validate.OneOf(CHANNELS), metadata={
+        "description": "a specialist says how the enterprise asked (an enterprise: online)"})
+
+
+class ReadInstrumentRegister(Command):
+    enterprise = fields.String(load_default=None, validate=_credit_code, metadata={
+        "description": "staff: the enterprise's credit code (an enterprise reads its own)"})
+    sort = fields.String(load_default="next_due", validate=validate.OneOf(("next_due", "-next_due", "name")))
+    utc = fields.Boolean(load_default=False)
+
+
+class ListInstrumentRegisters(Command):
+    park = park_field(load_default=None, metadata={"description": "a specialist sees its station's park"})
+    after = cursor_field()
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))

@@ -205,6 +205,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "configuration_banded": ("须列出分段 {{min: n, score: 0-100}} 或 {{max: n, score: 0-100}}，先符合者为准",
                              "Must list bands {{min: n, score: 0-100}} or {{max: n, score: 0-100}}, first match wins."),
     "configuration_yes_no": ("须为 {{at_least: n}} 或 {{at_most: n}}", "Must be {{at_least: n}} or {{at_most: n}}."),
+    # the metrology register (docs/categories/metrology.md)
+    "future_date": ("不能晚于今天", "Must not be in the future."),
+    "certificate_incomplete": ("上次证书须同时填写编号和日期", "The last certificate needs its number and its date."),
+    "serial_number_taken": ("台账中已有在用的器具使用出厂编号 {serial_number}",
+                            "An instrument in use in this register already has serial number {serial_number}."),
+    "no_instrument_register": ("尚未开通计量器具台账", "The enterprise has not opened its instrument register."),
 }
 
 #: A bound's comparison as each language says it (marshmallow's Range names them).

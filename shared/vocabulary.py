@@ -250,6 +250,7 @@ NOTICE_LABELS = _both({
     "deadline_breached": ("已超出时限", "Time limit breached"),
     "complaint_received": ("收到投诉", "Complaint received"),
     "revisit_due": ("待回访", "Revisit due"),
+    "verification_due": ("计量器具即将到期", "Instrument due for verification"),
 })
 
 

@@ -7,9 +7,10 @@ import institution from '@/views/institution/messages'
 import specialist from '@/views/specialist/messages'
 import supervisor from '@/views/supervisor/messages'
 import operator from '@/views/operator/messages'
+import metrology from '@/views/metrology/messages'
 
-/** Each role's words live with its views, under the role's name. */
-export const SECTION_MESSAGES = { enterprise, institution, specialist, supervisor, operator }
+/** Each role's words live with its views, under the role's name (metrology's: two roles' pages). */
+export const SECTION_MESSAGES = { enterprise, institution, specialist, supervisor, operator, metrology }
 type Sections = typeof SECTION_MESSAGES
 
 function merged<L extends 'zh-CN' | 'en'>(locale: L) {
