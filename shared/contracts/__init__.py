@@ -70,3 +70,4 @@ __all__ = ["CONTRACTS", "Contract", "UnknownEvent", "ValidationError", "contract
 # The producers' modules register their contracts on import.
 from shared.contracts import (  # noqa: E402,F401
     accounts, archive, evaluation, intake, inbox, matching, notices, partners)
+from shared.contracts import projects  # noqa: E402,F401
