@@ -7,6 +7,7 @@ from services.matching.ip_application import check_digit, number_problem
 from shared.errors import Conflict, Forbidden, Invalid
 from tests import factories
 from tests.unit.test_matching import SPECIALIST, as_institution, matched
+from tests.unit.test_partners import feed, validate  # noqa: F401  (the feed fixture)
 
 DOCUMENT = {"sha256": "a" * 64, "name": "立项申请书.pdf", "media_type": "application/pdf", "size": 1024}
 PUBLICATION = {"number": "Q/PYLD 001-2026", "published_on": "2026-03-01",
@@ -170,3 +171,18 @@ def test_an_ip_application_is_recorded_once_and_moves_only_forward(platform):
     with pytest.raises(Forbidden):
         matching.record_ip_application(demand_id, {**patent, "number": "95115608.X",
                                                    "filed_on": "1995-01-01"}, as_institution(other))
+
+
+# The partner feed -----------------------------------------------------------------------
+def test_a_project_a_specialist_opens_is_sent_to_its_institution_one_it_opens_itself_is_not(platform, feed):
+    matching = platform.apps["matching"]
+    by_station, lab = serving(platform, "standardization")
+    matching.open_standard_project(by_station, {"kind": "group", "title": "团体标准"}, SPECIALIST,
+                                   factories.PANYU)
+    own, other_lab = serving(platform, "standardization")
+    matching.open_standard_project(own, {"kind": "enterprise", "title": "企业标准"}, other_lab)
+    platform.settle_all()
+    (opened,) = [m for m in feed.stream(lab["subject"])["items"] if m["event"] == "standard_project.opened"]
+    assert (opened["data"]["demand_id"], opened["data"]["kind"]) == (by_station, "group")
+    validate(opened)
+    assert all(m["event"] != "standard_project.opened" for m in feed.stream(other_lab["subject"])["items"])
