@@ -186,3 +186,12 @@ def test_a_project_a_specialist_opens_is_sent_to_its_institution_one_it_opens_it
     assert (opened["data"]["demand_id"], opened["data"]["kind"]) == (by_station, "group")
     validate(opened)
     assert all(m["event"] != "standard_project.opened" for m in feed.stream(other_lab["subject"])["items"])
+
+
+def test_every_code_of_the_work_has_both_labels():
+    from shared.projects import IP_KINDS, IP_STATUSES, STANDARD_KINDS, STANDARD_STAGES
+    from shared.vocabulary import catalogue
+
+    labels = catalogue()
+    assert (set(labels["standard_stages"]), set(labels["standard_kinds"])) == (set(STANDARD_STAGES), set(STANDARD_KINDS))
+    assert (set(labels["ip_kinds"]), set(labels["ip_statuses"])) == (set(IP_KINDS), set(IP_STATUSES))
