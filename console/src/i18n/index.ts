@@ -7,9 +7,11 @@ import institution from '@/views/institution/messages'
 import specialist from '@/views/specialist/messages'
 import supervisor from '@/views/supervisor/messages'
 import operator from '@/views/operator/messages'
+import projects from '@/components/projects/messages'
 
-/** Each role's words live with its views, under the role's name. */
-export const SECTION_MESSAGES = { enterprise, institution, specialist, supervisor, operator }
+/** Each role's words live with its views, under the role's name (and the words every party's
+ * pages share about a demand's work, under `projects`). */
+export const SECTION_MESSAGES = { enterprise, institution, specialist, supervisor, operator, projects }
 type Sections = typeof SECTION_MESSAGES
 
 function merged<L extends 'zh-CN' | 'en'>(locale: L) {
