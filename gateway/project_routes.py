@@ -11,7 +11,7 @@ from marshmallow import Schema, fields
 
 from gateway.errors import ApiError
 from gateway.http import route
-from shared.config import attachment_folders
+from shared.config import archive_files_folder, attachment_folders
 from shared.commands import (
     CompleteStandardStage, MoveIpApplication, OpenStandardProject, RecordIpApplication)
 from shared.contracts.values import ActorSchema
@@ -143,7 +143,12 @@ class ProjectRoutes:
             raise ApiError(404, "not_found", f"the standard project has no document {sha256}")
         self._record_access(principal, demand_id, f"download {sha256}", everyone=True)
         from gateway.service import file_response  # the module that mixes these routes in
-        return file_response(request, attachment_folders(self.config)[0] / sha256, found[0])
+        stored = attachment_folders(self.config)[0] / sha256
+        if not stored.exists():
+            # Intake removes the files no demand of its own references once their grace has
+            # passed; the archive keeps a copy of each file an entry of the dossier names.
+            stored = archive_files_folder(self.config) / sha256
+        return file_response(request, stored, found[0])
 
     @route("GET", "/api/v1/demands/<demand_id>/ip-applications", roles=PARTIES,
            response=IpApplicationList,

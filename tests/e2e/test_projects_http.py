@@ -3,6 +3,8 @@ five stages with a document at each and the enterprise reads it; a skipped stage
 without a document or with another party's file is refused naming the field, and nothing is
 stored; an application with a bad number or an illegal move is refused; the dossier holds the
 work and verifies."""
+from pathlib import Path
+
 import pytest
 
 from tests import factories
@@ -114,6 +116,10 @@ def test_a_standard_project_moves_through_its_stages_with_a_document_at_each(pla
     assert "StandardProjectOpened" in names
     kept = api.call("GET", f"/api/v1/archive/demands/{demand}/files/{first}", as_=SUPERVISOR)
     assert kept.status_code == 200 and kept.content == downloaded.content  # the archive keeps the files
+    # Intake's sweep removes the files no demand of its own references: the archive's copy serves.
+    (Path(platform.api.env["ONESTOP_DATA_DIR"]) / "attachments" / first).unlink()
+    again = api.call("GET", f"{project_path}/files/{first}", as_=enterprise)
+    assert again.status_code == 200 and again.content == downloaded.content
     assert ok(api.call("GET", f"/api/v1/archive/demands/{demand}/verify", as_=SUPERVISOR))["intact"] is True
     mine = ok(api.call("GET", f"/api/v1/archive/demands/{demand}", as_=enterprise))
     assert "StandardPublished" in [event["name"] for event in mine["events"]]
