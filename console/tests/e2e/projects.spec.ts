@@ -99,3 +99,60 @@ test('an institution moves a standard project through its stages with a document
     await enterpriseContext.close()
   }
 })
+
+test('an institution records a patent application, a bad number refused next to the field, and moves it on', async ({ page, platform, state, consoleErrors }) => {
+  test.setTimeout(180_000)
+  const unique = `${Date.now()}`
+  const operatorToken = await platform.signIn(state.people.operator!)
+  const park = `ip-park-${unique}`
+  await seedStation(platform, operatorToken, {
+    park, name: '番禺知识产权服务站', specialist: { signInName: `chen.ip.${unique}`, name: '陈静' },
+  })
+  const { member: sun, token: labToken } = await seedInstitution(platform, operatorToken, {
+    name: `广州专利代理事务所${unique.slice(-4)}`, categories: ['intellectual_property'],
+    qualifications: [{ type: 'OTHER', number: `IP-${unique}`, issuer: '国家知识产权局', scope: ['专利申请'], valid_from: '2024-01-01', valid_until: '2099-12-31' }],
+    parks: [park], capacity: 10, auto_accept_offers: true,
+  }, { signInName: `sun.ip.${unique}`, name: '孙工' })
+  const { party, token: enterpriseToken } = await seedEnterprise(platform, operatorToken, {
+    name: '广州明辉灯具有限公司', admin: { signInName: `li.ip.${unique}`, name: '李华' },
+  })
+  const demand = await platform.ok(201, 'POST', '/api/v1/demands', enterpriseToken, {
+    enterprise: party, park, category: 'intellectual_property', title: `LED筒灯散热结构专利 ${unique}`,
+    description: '为新款筒灯的散热结构申请发明专利。', items: ['专利申请'],
+  })
+  const assignment = await platform.until(async () => {
+    const found = await platform.ok(200, 'GET', '/api/v1/assignments?status=in_service', labToken)
+    return found.items.find((item: { demand_id: string }) => item.demand_id === demand.id)
+  }, 30, 'the assignment')
+
+  await signIn(page, platform, sun)
+  await page.goto(`/institution/assignments/${assignment.assignment_id}`)
+  const panel = page.getByTestId('ip-panel')
+  await expect(panel).toContainText('尚未登记申请')
+  const number = panel.locator('[data-testid="ip-number"] input, input[data-testid="ip-number"]').first()
+  await number.fill('201710601862.4')
+  const filed = panel.getByRole('combobox', { name: '申请日' })
+  await filed.fill('2017-07-10')
+  await filed.press('Enter')
+  await panel.locator('[data-testid="ip-title"] input, input[data-testid="ip-title"]').first().fill('一种LED筒灯散热结构')
+  await panel.getByTestId('record-ip').click()
+  await expect(page.locator('.el-form-item').filter({ has: page.getByRole('textbox', { name: '申请号' }) })
+    .locator('.el-form-item__error')).toContainText('校验位不正确')
+  await forgive(consoleErrors, 422, /\/ip-applications\)/)
+  await number.fill('201710601862.3')
+  await panel.getByTestId('record-ip').click()
+  const table = panel.getByTestId('ip-applications')
+  await expect(table).toContainText('201710601862.3')
+  await expect(table.getByTestId('ip-status')).toHaveText('已提交')
+
+  await table.getByRole('button', { name: '更新状态' }).click()
+  const dialog = page.getByRole('dialog', { name: '更新状态' })
+  const on = dialog.getByRole('combobox', { name: '日期' })
+  await on.fill('2017-07-12')
+  await on.press('Enter')
+  await dialog.getByTestId('ip-move-submit').click()
+  await expect(table.getByTestId('ip-status')).toHaveText('已受理')
+
+  const { items } = await platform.ok(200, 'GET', `/api/v1/demands/${demand.id}/ip-applications`, enterpriseToken)
+  expect(items.map((item: { number: string; status: string }) => [item.number, item.status])).toEqual([['201710601862.3', 'accepted']])
+})
