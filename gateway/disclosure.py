@@ -108,6 +108,13 @@ DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
     },
 }
 
+# A standard project's stages and an IP application's moves are the case's work product: every
+# party reads them whole (its documents are the enterprise's standard or filing).
+PROJECT_EVENTS = ("StandardProjectOpened", "StandardStageCompleted", "StandardPublished",
+                  "IpApplicationRecorded", "IpApplicationStatusChanged")
+for _readers in DOSSIER.values():
+    _readers.update(dict.fromkeys(PROJECT_EVENTS, ALL))
+
 
 def disclosed(dossier: dict, role: str, subject: str) -> dict:
     """The dossier as ``role`` (acting as ``subject``) may read it."""

@@ -25,6 +25,7 @@ from gateway.external_sessions import ExternalSignIn
 from gateway.metrology_routes import MetrologyRoutes
 from gateway.notice_routes import NoticeRoutes
 from gateway.partner_routes import PartnerRoutes
+from gateway.project_routes import ProjectRoutes
 from gateway.http import route, stream_to_file, unmatched
 from gateway.zones import in_station_zone, shown
 from gateway.openapi import document
@@ -70,8 +71,8 @@ def _inside_only(request) -> None:
         raise ApiError(404, "not_found", f"no route for {request.path}")
 
 
-class GatewayService(MetrologyRoutes, AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoutes,
-                     DeadLetterRoutes):
+class GatewayService(MetrologyRoutes, ProjectRoutes, AccountRoutes, EvaluationRoutes, PartnerRoutes,
+                     NoticeRoutes, DeadLetterRoutes):
     name = "gateway"
 
     accounts = RpcProxy("accounts")

@@ -886,3 +886,96 @@ class ListInstrumentRegisters(Command):
     park = park_field(load_default=None, metadata={"description": "a specialist sees its station's park"})
     after = cursor_field()
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+# Standardisation projects and intellectual-property applications (services/matching/
+# standard_project.py, ip_application.py) --------------------------------------------------
+from shared.projects import IP_KINDS, IP_STATUSES, STANDARD_KINDS, STANDARD_STAGES  # noqa: E402
+
+
+class OpenStandardProject(Command):
+    kind = fields.String(required=True, validate=validate.OneOf(STANDARD_KINDS), metadata={
+        "description": "enterprise 企业标准, group 团体标准, local 地方标准, industry 行业标准, "
+                       "national 国家标准"})
+    title = text(200, required=True)
+    planned_number = text(50, load_default=None, metadata={"description": "e.g. Q/GZXX 001-2026"})
+
+
+def _count(**kwargs):
+    return fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100000), **kwargs)
+
+
+class ConsultationRecord(Command):
+    """The comments the consultation received and how each was handled (意见汇总处理表)."""
+    comments_received = _count()
+    adopted = _count()
+    partly_adopted = _count()
+    not_adopted = _count()
+
+    @validates_schema
+    def _each_handled(self, data, **kwargs):
+        if data["adopted"] + data["partly_adopted"] + data["not_adopted"] != data["comments_received"]:
+            raise ValidationError(said("comments_handled"), "comments_received")
+
+
+class SelfDeclaration(Command):
+    declared_on = fields.Date(required=True)
+    reference = text(500, required=True, metadata={
+        "description": "the declaration's number or its address on the enterprise standard "
+                       "public service platform (企业标准信息公共服务平台)"})
+
+
+class StandardPublication(Command):
+    number = text(50, required=True, metadata={"description": "the standard's number as published"})
+    published_on = fields.Date(required=True)
+    self_declaration = fields.Nested(SelfDeclaration, load_default=None, metadata={
+        "description": "required for an enterprise standard"})
+
+
+class CompleteStandardStage(Command):
+    stage = fields.String(required=True, validate=validate.OneOf(STANDARD_STAGES), metadata={
+        "description": "the next stage: initiation, drafting, consultation, review, publication"})
+    documents = fields.List(fields.String(validate=SHA256), required=True,
+                            validate=[validate.Length(min=1, max=20), distinct], metadata={
+                                "description": "sha256 of files you uploaded (POST /api/v1/attachments)"})
+    note = text(2000, multiline=True, required=True)
+    consultation = fields.Nested(ConsultationRecord, load_default=None, metadata={
+        "description": "the consultation stage's comments and how they were handled"})
+    publication = fields.Nested(StandardPublication, load_default=None, metadata={
+        "description": "the publication stage's number, date and self-declaration"})
+
+    @validates_schema
+    def _stage_details(self, data, **kwargs):
+        for stage in ("consultation", "publication"):
+            if data["stage"] == stage and data[stage] is None:
+                raise ValidationError(said("required_for_stage"), stage)
+            if data["stage"] != stage and data[stage] is not None:
+                raise ValidationError(said("only_for_stage", stage=stage), stage)
+
+
+class RecordIpApplication(Command):
+    kind = fields.String(required=True, validate=validate.OneOf(IP_KINDS))
+    office = fields.String(load_default="CNIPA", validate=validate.Regexp(
+        r"[A-Z]{2,10}\Z", error=said("office_code")), metadata={
+            "description": "the office's code: CNIPA (国家知识产权局, the default), EPO, USPTO, WIPO, ..."})
+    number = text(40, required=True, metadata={
+        "description": "the application number; CNIPA's are checked (a patent's check digit)"})
+    filed_on = fields.Date(required=True)
+    title = text(200, required=True, metadata={"description": "the invention's or design's title, or the mark"})
+    classes = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=45)),
+                          load_default=list, validate=[validate.Length(max=45), distinct], metadata={
+                              "description": "a trademark's Nice classes (1-45)"})
+    note = text(2000, multiline=True, load_default=None)
+
+    @validates_schema
+    def _classes(self, data, **kwargs):
+        if data["kind"] == "trademark" and not data["classes"]:
+            raise ValidationError(said("trademark_classes"), "classes")
+        if data["kind"] != "trademark" and data["classes"]:
+            raise ValidationError(said("classes_trademark_only"), "classes")
+
+
+class MoveIpApplication(Command):
+    status = fields.String(required=True, validate=validate.OneOf(IP_STATUSES[1:]))
+    on = fields.Date(required=True, metadata={"description": "the office's date of the decision"})
+    note = text(2000, multiline=True, load_default=None)

@@ -94,6 +94,14 @@ class QualificationExpiring(Schema):
     expired = fields.Boolean(required=True)
 
 
+class StandardProjectOpened(_Assignment):
+    standard_project_id = fields.UUID(required=True)
+    kind = fields.String(required=True, metadata={
+        "description": "enterprise, group, local, industry or national standard"})
+    title = fields.String(required=True)
+    planned_number = fields.String(allow_none=True, required=True)
+
+
 EVENTS = {e.name: e for e in (
     PartnerEvent("offer.made", 1, OfferMade,
                  "Matching offers you a demand; accept or decline by respond_by."),
@@ -111,6 +119,9 @@ EVENTS = {e.name: e for e in (
                  "Your standing on the platform changed (reviewed, suspended, reinstated, exited)."),
     PartnerEvent("qualification.expiring", 1, QualificationExpiring,
                  "One of your qualifications expires soon (or expired)."),
+    PartnerEvent("standard_project.opened", 1, StandardProjectOpened,
+                 "The station opened the standard project of a standardisation demand you serve: "
+                 "complete its stages, each with its documents."),
 )}
 
 _SCHEMAS: dict[str, Schema] = {}

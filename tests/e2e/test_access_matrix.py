@@ -63,7 +63,8 @@ RESOURCE_OF = {"demand_id": "demand_a", "assignment_id": "assignment_a", "instit
                "station_id": "station", "complaint_id": "complaint_a", "action_id": "action_a",
                "evaluation_id": "evaluation_a", "version": "configuration", "number": "CMA-A",
                "organisation_id": "organisation_a", "person_id": "person_a", "staff_id": "s-1",
-               "sha256": "attachment_a", "notice_id": "notice_a", "instrument_id": "instrument_a"}
+               "sha256": "attachment_a", "notice_id": "notice_a", "instrument_id": "instrument_a",
+               "application_id": "9b0f7c1e-6d2a-5e3b-8c4f-1a2b3c4d5e6f"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,9 @@ INSTRUMENT = {"name": "压力表", "model": "Y-100", "mandatory": True, "interva
 CONSTRUCTION = {"site": "Ground floor, park service centre", "layout": "Reception", "area_m2": 120.5,
                 "equipment": ["queue display"], "signage": {"gb_t_10001_1": True, "gb_t_10001_9": True},
                 "indoor_air_gb_t_18883": True}
+
+PROJECT = {"kind": "enterprise", "title": "LED 筒灯企业标准"}
+PATENT = {"kind": "invention_patent", "number": "201710601862.3", "filed_on": "2017-07-10", "title": "散热结构"}
 
 
 MATRIX = [
@@ -182,6 +186,36 @@ MATRIX = [
     ("POST /api/v1/archive/demands/{demand_a}/legal-hold",      "supervisor",             409, {"reason": "诉讼保全"}),
     ("POST /api/v1/archive/demands/{demand_a}/legal-hold/release", "supervisor",          409, {"reason": "判决已生效"}),
     ("POST /api/v1/archive/demands/{demand_a}/disposal",        "supervisor",             409, {"reason": "保管期限届满"}),
+
+    # Standard projects and IP applications: the demand's parties read them, its institution
+    # does the work (demand_a is a testing demand: no project, no application; the work's own
+    # rules are tests/e2e/test_projects_http.py's).
+    ("GET /api/v1/demands/{demand_a}/standard-project",         "enterprise A",           404),
+    ("GET /api/v1/demands/{demand_a}/standard-project",         "lab A",                  404),
+    ("GET /api/v1/demands/{demand_a}/standard-project",         "specialist",             404),
+    ("GET /api/v1/demands/{demand_a}/standard-project",         "supervisor",             404),
+    ("POST /api/v1/demands/{demand_a}/standard-project",        "lab A",                  409, PROJECT),
+    ("POST /api/v1/demands/{demand_a}/standard-project",        "lab B",                  404, PROJECT),
+    ("POST /api/v1/demands/{demand_a}/standard-project",        "specialist",             409, PROJECT),
+    ("POST /api/v1/demands/{demand_a}/standard-project",        "specialist elsewhere",   404, PROJECT),
+    # A stage's document is a file the institution uploaded itself, not the enterprise's.
+    ("POST /api/v1/demands/{demand_a}/standard-project/stages", "lab A",                  422, {"stage": "initiation", "documents": ["{attachment_a}"], "note": "立项"}),
+    ("POST /api/v1/demands/{demand_a}/standard-project/stages", "lab B",                  404, {"stage": "initiation", "documents": ["{attachment_a}"], "note": "立项"}),
+    ("GET /api/v1/demands/{demand_a}/standard-project/files/{attachment_a}", "enterprise A", 404),
+    ("GET /api/v1/demands/{demand_a}/standard-project/files/{attachment_a}", "lab A",     404),
+    ("GET /api/v1/demands/{demand_a}/standard-project/files/{attachment_a}", "specialist", 404),
+    ("GET /api/v1/demands/{demand_a}/standard-project/files/{attachment_a}", "supervisor", 404),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "enterprise A",           200),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "enterprise B",           404),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "lab A",                  200),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "lab B",                  404),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "specialist",             200),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "specialist elsewhere",   404),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "supervisor",             200),
+    ("POST /api/v1/demands/{demand_a}/ip-applications",         "lab A",                  409, PATENT),
+    ("POST /api/v1/demands/{demand_a}/ip-applications",         "lab B",                  404, PATENT),
+    ("POST /api/v1/demands/{demand_a}/ip-applications/9b0f7c1e-6d2a-5e3b-8c4f-1a2b3c4d5e6f/status", "lab A", 409, {"status": "accepted", "on": "2017-07-12"}),
+    ("POST /api/v1/demands/{demand_a}/ip-applications/9b0f7c1e-6d2a-5e3b-8c4f-1a2b3c4d5e6f/status", "lab B", 404, {"status": "accepted", "on": "2017-07-12"}),
 
     # Assignments and partner events: an institution its own only.
     ("GET /api/v1/assignments",                                 "lab A",                  sees("assignment_a", hides="assignment_b", key="assignment_id")),
