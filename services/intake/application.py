@@ -182,7 +182,8 @@ class Intake(ServiceApplication):
             **command)
         # A consultation may be answered by the station itself, so it waits for a specialist.
         if demand.category in station.auto_accept and not demand.consultation:
-            demand.accept(demand.category, demand.items, [], "normal", by=RULES, at=now.isoformat())
+            demand.accept(demand.category, demand.items, [], "normal", by=RULES, at=now.isoformat(),
+                          hall_closes_at=hall_closes_at(station, demand.category, now))
         try:
             self.save(demand)
         except IntegrityError:
@@ -209,8 +210,10 @@ class Intake(ServiceApplication):
                     for key, demand_value in (("category", demand.category), ("items", demand.items),
                                               ("sub_items", demand.sub_items),
                                               ("urgency", demand.urgency))}
+            station = self.repository.get(demand.station_id)
             demand.accept(kept["category"], kept["items"], kept["sub_items"], kept["urgency"],
-                          by=by, at=at, reason=command["reason"])
+                          by=by, at=at, reason=command["reason"],
+                          hall_closes_at=hall_closes_at(station, kept["category"], now))
         elif decision == "answer":
             demand.answer(command["answer"], by=by, at=at)
         elif decision == "reject":
@@ -541,6 +544,15 @@ def _limits_given(limits: dict) -> dict:
     return {"default": stages(limits.get("default")),
             "categories": {key: stages(given) for key, given in limits.get("categories", {}).items()},
             "urgencies": {key: stages(given) for key, given in limits.get("urgencies", {}).items()}}
+
+
+def hall_closes_at(station: Station, category: str, now: datetime) -> str | None:
+    """When a demand of ``category`` accepted ``now`` leaves the station's hall (None: the
+    station does not list the category), in working hours of the station's calendar."""
+    hall = getattr(station, "hall", None) or {}
+    if category not in hall.get("categories", ()):
+        return None
+    return _calendar(station.calendar).add(now, hall["window_hours"] * 3600).isoformat()
 
 
 def _calendar(settings: dict) -> WorkingCalendar:
