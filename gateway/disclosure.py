@@ -38,7 +38,8 @@ _WHOLE_CASE = {name: ALL for name in (
     "ServiceCompleted", "FeedbackGiven", "RevisitTaskRaised", "ComplaintReceived",
     "ComplaintInvestigating", "ComplaintEscalated", "ComplaintAnswered", "ComplaintResolved",
     "ComplaintDeadlineApproaching", "ComplaintDeadlineBreached", "SupervisionCheckRecorded",
-    "DossierAccessed", "DemandArchived")}
+    "DossierAccessed", "DemandArchived", "HallOpened", "InterestExpressed", "InterestWithdrawn",
+    "HallClosed")}
 
 DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
     "specialist": _WHOLE_CASE,
@@ -76,6 +77,9 @@ DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
         "ComplaintDeadlineApproaching": _COMPLAINT + ("stage", "due_at"),
         "ComplaintDeadlineBreached": _COMPLAINT + ("stage", "due_at"),
         "DemandArchived": _SEALED,
+        # That its demand waited in the demand hall and why it left, not who showed interest.
+        "HallOpened": _DEMAND + ("round", "closes_at"),
+        "HallClosed": _DEMAND + ("round", "because"),
     },
     # The institution serving the case reads what the work needs: the demand as asked and
     # clarified, its own offer, assignment, progress, completion and feedback. Not whom the
@@ -100,6 +104,11 @@ DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
         "ServiceCompleted": _ASSIGNMENT + ("evidence", "by"),
         "FeedbackGiven": _ASSIGNMENT + ("scores", "comment", "channel"),
         "DemandArchived": _SEALED,
+        # The demand hall: when it was listed and left, and its own interest (no other's).
+        "HallOpened": _DEMAND + ("round", "closes_at"),
+        "InterestExpressed": _DEMAND + ("institution_id", "round", "note", "proposed_date", "by"),
+        "InterestWithdrawn": _DEMAND + ("institution_id", "round", "by"),
+        "HallClosed": _DEMAND + ("round", "because"),
     },
 }
 

@@ -22,6 +22,7 @@ from gateway.disclosure import disclosed
 from gateway.errors import ApiError, json_response
 from gateway.evaluation_routes import EvaluationRoutes
 from gateway.external_sessions import ExternalSignIn
+from gateway.hall_routes import HallRoutes
 from gateway.notice_routes import NoticeRoutes
 from gateway.partner_routes import PartnerRoutes
 from gateway.http import route, stream_to_file, unmatched
@@ -69,7 +70,8 @@ def _inside_only(request) -> None:
         raise ApiError(404, "not_found", f"no route for {request.path}")
 
 
-class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoutes, DeadLetterRoutes):
+class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoutes, DeadLetterRoutes,
+                     HallRoutes):
     name = "gateway"
 
     accounts = RpcProxy("accounts")
@@ -242,8 +244,8 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
 
     @route("PATCH", "/api/v1/stations/<station_id>", roles=("operator", "specialist"),
            body=ChangeStationSettings, response=StationView,
-           summary="Change the station's calendar, automatic acceptance, opening hours or "
-                   "address, with the reason (an operator or its specialists)")
+           summary="Change the station's calendar, automatic acceptance, opening hours, "
+                   "address or demand hall, with the reason (an operator or its specialists)")
     def change_station_settings(self, request, principal, station_id, payload):
         return self.intake.change_station_settings(station_id, payload, principal.as_actor())
 

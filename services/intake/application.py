@@ -308,6 +308,24 @@ class Intake(ServiceApplication):
                                 for a in record["attachments"]]}
         return shown
 
+    def hall_requests(self, demand_ids: list[str]) -> dict[str, dict]:
+        """What the demand hall shows of these demands besides matching's facts: the request's
+        text and sub-items, the station and when it was submitted; never who asks, nor files
+        (docs/categories/demand-hall.md)."""
+        if not demand_ids:
+            return {}
+        found = self.read("SELECT v.id, v.record, s.name AS station FROM {s}demand_details v "
+                          "JOIN {s}demands d ON d.id = v.id LEFT JOIN {s}stations s ON s.id = d.station_id "
+                          "WHERE v.id IN (" + ", ".join(["%s"] * len(demand_ids)) + ")",
+                          *map(str, demand_ids))
+        shown = {}
+        for row in found:
+            record = json.loads(row["record"])
+            shown[row["id"]] = {key: record[key] for key in (
+                "title", "description", "sub_items", "station_id", "submitted_at")}
+            shown[row["id"]]["station"] = row["station"]
+        return shown
+
     def downloadable(self, demand_id: str, sha256: str, viewer: dict) -> dict:
         """A file of the demand (one it was submitted or supplied with, or its completion's
         evidence) as ``viewer`` may download it: its name, media type and size. NotFound for

@@ -70,11 +70,12 @@ class DemandHall:
     def close_hall(self, demand_id: str, by: dict, station: dict | None = None) -> dict:
         """A specialist of the demand's station (or a supervisor) ends its time in the hall
         early: matching decides now, with the interest expressed so far."""
-        from services.matching.application import _require_park
+        from services.matching.application import _require_park  # it imports this module
         with self.deciding:
-            match = self._listed(demand_id)
-            _require_park(by, station, [match.park])
-            if not match.close_hall(CLOSED_BY_STAFF, self._now(), by):
+            match = self._match_of(_uuid(demand_id))
+            if match is not None:
+                _require_park(by, station, [match.park])
+            if match is None or not match.close_hall(CLOSED_BY_STAFF, self._now(), by):
                 raise Conflict("the demand is not in the hall", {"current_status": "not_in_hall"})
             self._decide(match)
             self.save_or_conflict(match, what="the demand hall", details={"demand_id": str(demand_id)})

@@ -94,6 +94,17 @@ class QualificationExpiring(Schema):
     expired = fields.Boolean(required=True)
 
 
+class HallOpened(Schema):
+    """A demand in the hall: what is asked, where and until when; never by whom."""
+    demand_id = fields.UUID(required=True)
+    category = category_field(required=True)
+    items = fields.List(fields.String(), required=True)
+    park = fields.String(required=True)
+    expected_by = fields.Date(allow_none=True, required=True)
+    closes_at = fields.String(required=True, metadata={
+        "description": "express interest before then (POST /api/v1/hall/{demand_id}/interest)"})
+
+
 EVENTS = {e.name: e for e in (
     PartnerEvent("offer.made", 1, OfferMade,
                  "Matching offers you a demand; accept or decline by respond_by."),
@@ -111,6 +122,9 @@ EVENTS = {e.name: e for e in (
                  "Your standing on the platform changed (reviewed, suspended, reinstated, exited)."),
     PartnerEvent("qualification.expiring", 1, QualificationExpiring,
                  "One of your qualifications expires soon (or expired)."),
+    PartnerEvent("hall.opened", 1, HallOpened,
+                 "A demand you are eligible for opened in a station's demand hall; express "
+                 "interest before closes_at."),
 )}
 
 _SCHEMAS: dict[str, Schema] = {}
