@@ -31,9 +31,9 @@ def park(platform):
     return name, station["id"], ("specialist", staff)
 
 
-def register(api, specialist, park, **overrides):
-    response = api.call("POST", "/api/v1/institutions", as_=specialist,
-                        json=factories.institution(parks=[park], auto_accept_offers=True, **overrides))
+def register(api, by, park, **overrides):
+    response = api.call("POST", "/api/v1/institutions", as_=by,
+                        json=factories.institution(**{"parks": [park], "auto_accept_offers": True, **overrides}))
     assert response.status_code == 201, response.text
     return response.json()["id"], ("institution", response.json()["id"])
 
@@ -54,7 +54,7 @@ def test_a_hall_demand_waits_without_who_asks_and_goes_to_the_interested_institu
     narrow_id, narrow = register(api, specialist, name, qualifications=[{
         "type": "CMA", "number": "CMA-N", "scope": ["battery"], "valid_from": "2021-01-01",
         "valid_until": "2099-12-31"}])
-    _, elsewhere = register(api, specialist, name, parks=["some-other-park"])
+    _, elsewhere = register(api, ("operator", "ops-1"), "some-other-park")
     code = factories.credit_code()
     demand = factories.demand(code, park=name)
     submitted = api.call("POST", "/api/v1/demands", as_=specialist, json=demand)
