@@ -148,7 +148,10 @@ class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoute
            summary="Why a demand went to its institution: every candidate's score or exclusion")
     def get_matching(self, request, principal, demand_id):
         self.intake.get_demand(demand_id, principal.as_actor())  # a specialist: own station's only
-        return self.matching.get_explanation(demand_id)
+        explained = self.matching.get_explanation(demand_id)
+        if explained.get("hall"):  # the demand hall's listing, where its station is
+            explained["hall"] = in_station_zone(self, explained["hall"], park=explained["hall"]["park"])
+        return explained
 
     @route("POST", "/api/v1/demands/<demand_id>/assignment", roles=("specialist", "supervisor"),
            body=AssignManually, response=MatchingView,

@@ -46,8 +46,8 @@ test("a station opens its demand hall; an institution expresses interest in a li
   await signIn(page, platform, zhou)
   await page.getByRole('menuitem', { name: '工作站设置' }).click()
   const settings = page.getByTestId('station-form')
-  await settings.getByRole('combobox', { name: '公示的服务类别' }).click()
-  await page.getByRole('option', { name: /检验检测/ }).click()
+  await settings.getByRole('combobox', { name: '公示的服务类别' }).click({ force: true })
+  await page.locator('.el-select-dropdown:visible').getByRole('option', { name: /检验检测/ }).click()
   await page.keyboard.press('Escape')
   await settings.getByLabel('修改原因').fill('检测类需求先在大厅公示')
   await checkPage(page, testInfo, 'specialist-station-hall')
@@ -100,6 +100,7 @@ test("a station opens its demand hall; an institution expresses interest in a li
   await checkPage(page, testInfo, 'specialist-demand-hall')
   await hall.getByRole('button', { name: '结束公示并匹配' }).click()
   await expect(hall).toContainText('已结束公示')
+  await expect(hall).toContainText('服务站提前结束公示')
   const assigned = await platform.until(async () => {
     const shown = await platform.ok(200, 'GET', `/api/v1/demands/${demand.id}`, specialistToken)
     return shown.status === 'assigned' ? shown : null

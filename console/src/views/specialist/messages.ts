@@ -130,6 +130,13 @@ export default words(
       proposedDate: '可完成日期',
       at: '表达时间',
       noInterest: '暂无机构表达意向',
+      reasons: {
+        'the window ended': '公示期满',
+        'closed early by the station': '服务站提前结束公示',
+        'the demand was reassessed': '需求已重新评估',
+        'the demand was withdrawn': '需求已撤回',
+        'the demand was cancelled': '需求已取消',
+      },
     },
     components: {
       interest: '意向',
@@ -403,6 +410,13 @@ export default words(
       proposedDate: 'Could deliver by',
       at: 'Expressed at',
       noInterest: 'No institution has expressed interest yet',
+      reasons: {
+        'the window ended': 'The window ended',
+        'closed early by the station': 'Ended early by the station',
+        'the demand was reassessed': 'The demand was reassessed',
+        'the demand was withdrawn': 'The demand was withdrawn',
+        'the demand was cancelled': 'The demand was cancelled',
+      },
     },
     components: {
       interest: 'Interest',
