@@ -54,7 +54,7 @@ class DemandHall:
             if reason is not None:
                 raise Conflict(f"该机构不能对这项需求表达意向：{reason.in_language('zh-CN')}",
                                {"exclusion": str(reason), "exclusion_code": reason.code})
-            match.express_interest(UUID(str(by["subject"])), command["note"],
+            match.express_interest(_institution_id(by), command["note"],
                                    command["proposed_date"], by=by, at=self._now())
             self.save_or_conflict(match, what="the demand hall", details={"demand_id": str(demand_id)})
         return self._entry(match, by)
@@ -62,7 +62,7 @@ class DemandHall:
     def withdraw_interest(self, demand_id: str, by: dict) -> dict:
         with self.deciding:
             match = self._listed(demand_id)
-            match.withdraw_interest(UUID(str(by["subject"])), by=by, at=self._now())
+            match.withdraw_interest(_institution_id(by), by=by, at=self._now())
             self.save_or_conflict(match, what="the demand hall", details={"demand_id": str(demand_id)})
         return self._entry(match, by)
 
@@ -202,6 +202,14 @@ def hall_row(match: Match) -> dict:
                      "closes_at": hall["closes_at"], "open": hall["open"],
                      "closed_at": hall["closed_at"], "closed_because": hall["closed_because"],
                      "interests": dict(hall["interests"])}}
+
+
+def _institution_id(by: dict) -> UUID:
+    """The acting institution's id (an applicant's token names its credit code: no id yet)."""
+    try:
+        return UUID(str(by["subject"]))
+    except ValueError:
+        raise NotFound(f"no institution {by['subject']}") from None
 
 
 def _uuid(value) -> UUID:
