@@ -161,3 +161,23 @@ def test_interest_scores_only_for_a_demand_that_waited_in_the_hall():
     interested_total, components = score(profile, listed, Weights())
     assert components["interest"] == 1.0 and interested_total == pytest.approx(total + 0.3)
     assert Weights.from_config({"weights": {"interest": 0.5}}).interest == 0.5
+
+
+def test_the_halls_events_keep_their_contracts(platform):
+    from shared.contracts import contract_for
+    matching = platform.apps["matching"]
+    open_hall(platform)
+    lab = register(platform)
+    demand = submitted(platform)
+    matching.express_interest(demand["id"], {"note": "yes"}, institution_of(lab))
+    matching.withdraw_interest(demand["id"], institution_of(lab))
+    matching.express_interest(demand["id"], {"note": "yes again"}, institution_of(lab))
+    platform.clock.set("2026-11-30T15:00")
+    matching.check_hall()
+    platform.settle()
+    published = [m for service in ("intake", "matching") for m in platform.read_log(service, 0, 1000)]
+    assert {"HallOpened", "InterestExpressed", "InterestWithdrawn", "HallClosed"} <= {m.event for m in published}
+    for message in published:
+        terms = contract_for(message.event)
+        assert terms.schema().validate(message.data) == {}, message
+        assert set(message.data) == set(terms.schema().fields), message
