@@ -38,7 +38,8 @@ _WHOLE_CASE = {name: ALL for name in (
     "ServiceCompleted", "FeedbackGiven", "RevisitTaskRaised", "ComplaintReceived",
     "ComplaintInvestigating", "ComplaintEscalated", "ComplaintAnswered", "ComplaintResolved",
     "ComplaintDeadlineApproaching", "ComplaintDeadlineBreached", "SupervisionCheckRecorded",
-    "DossierAccessed", "DemandArchived", "VerificationRequested", "CertificateRecorded")}
+    "DossierAccessed", "DemandArchived", "VerificationRequested", "CertificateRecorded",
+    "HallOpened", "InterestExpressed", "InterestWithdrawn", "HallClosed")}
 
 DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
     "specialist": _WHOLE_CASE,
@@ -79,6 +80,9 @@ DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
         # The metrology register's part: the instrument the demand is for, and its certificate.
         "VerificationRequested": _DECIDED + ("instrument_id", "sub_item", "due_on"),
         "CertificateRecorded": _DEMAND + ("instrument_id", "number", "issued_on", "institution_id", "next_due"),
+        # That its demand waited in the demand hall and why it left, not who showed interest.
+        "HallOpened": _DEMAND + ("round", "closes_at"),
+        "HallClosed": _DEMAND + ("round", "because"),
     },
     # The institution serving the case reads what the work needs: the demand as asked and
     # clarified, its own offer, assignment, progress, completion and feedback. Not whom the
@@ -105,6 +109,11 @@ DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
         "DemandArchived": _SEALED,
         # Its certificate as the register recorded it (not the enterprise's register itself).
         "CertificateRecorded": _DEMAND + ("number", "issued_on", "institution_id"),
+        # The demand hall: when it was listed and left, and its own interest (no other's).
+        "HallOpened": _DEMAND + ("round", "closes_at"),
+        "InterestExpressed": _DEMAND + ("institution_id", "round", "note", "proposed_date", "by"),
+        "InterestWithdrawn": _DEMAND + ("institution_id", "round", "by"),
+        "HallClosed": _DEMAND + ("round", "because"),
     },
 }
 

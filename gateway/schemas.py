@@ -157,6 +157,8 @@ class StationView(StationBasics):
         "description": "its own limits (default, categories, urgencies), shorter than the platform's"})
     construction = fields.Dict(allow_none=True, required=True)
     specialists = fields.List(fields.Nested(SpecialistView), required=True)
+    hall = fields.Dict(required=True, metadata={
+        "description": "the demand hall: categories listed there and window_hours (docs/categories/demand-hall.md)"})
 
 
 class StationSummary(StationBasics):
@@ -292,11 +294,16 @@ class MatchingRound(Schema):
     weights = fields.Dict(keys=fields.String(), values=fields.Float(),
                           metadata={"description": "the weights in force at the decision"})
     candidates = fields.List(fields.Nested(CandidateSchema), required=True)
+    interested = fields.List(fields.String(), metadata={
+        "description": "the institutions that expressed interest in the demand hall this round"})
 
 
 class MatchingView(Schema):
     demand_id = fields.String(required=True)
     rounds = fields.List(fields.Nested(MatchingRound), required=True)
+    hall = fields.Dict(allow_none=True, metadata={
+        "description": "the demand's latest listing in the demand hall, with who expressed "
+                       "interest; null if it never waited there"})
 
 
 class DossierEvent(Schema):

@@ -23,6 +23,7 @@ from gateway.errors import ApiError, json_response
 from gateway.evaluation_routes import EvaluationRoutes
 from gateway.external_sessions import ExternalSignIn
 from gateway.metrology_routes import MetrologyRoutes
+from gateway.hall_routes import HallRoutes
 from gateway.notice_routes import NoticeRoutes
 from gateway.partner_routes import PartnerRoutes
 from gateway.project_routes import ProjectRoutes
@@ -71,8 +72,8 @@ def _inside_only(request) -> None:
         raise ApiError(404, "not_found", f"no route for {request.path}")
 
 
-class GatewayService(MetrologyRoutes, ProjectRoutes, AccountRoutes, EvaluationRoutes, PartnerRoutes,
-                     NoticeRoutes, DeadLetterRoutes):
+class GatewayService(MetrologyRoutes, ProjectRoutes, HallRoutes, AccountRoutes, EvaluationRoutes,
+                     PartnerRoutes, NoticeRoutes, DeadLetterRoutes):
     name = "gateway"
 
     accounts = RpcProxy("accounts")
@@ -149,7 +150,10 @@ class GatewayService(MetrologyRoutes, ProjectRoutes, AccountRoutes, EvaluationRo
            summary="Why a demand went to its institution: every candidate's score or exclusion")
     def get_matching(self, request, principal, demand_id):
         self.intake.get_demand(demand_id, principal.as_actor())  # a specialist: own station's only
-        return self.matching.get_explanation(demand_id)
+        explained = self.matching.get_explanation(demand_id)
+        if explained.get("hall"):  # the demand hall's listing, where its station is
+            explained["hall"] = in_station_zone(self, explained["hall"], park=explained["hall"]["park"])
+        return explained
 
     @route("POST", "/api/v1/demands/<demand_id>/assignment", roles=("specialist", "supervisor"),
            body=AssignManually, response=MatchingView,
@@ -245,8 +249,8 @@ class GatewayService(MetrologyRoutes, ProjectRoutes, AccountRoutes, EvaluationRo
 
     @route("PATCH", "/api/v1/stations/<station_id>", roles=("operator", "specialist"),
            body=ChangeStationSettings, response=StationView,
-           summary="Change the station's calendar, automatic acceptance, opening hours or "
-                   "address, with the reason (an operator or its specialists)")
+           summary="Change the station's calendar, automatic acceptance, opening hours, "
+                   "address or demand hall, with the reason (an operator or its specialists)")
     def change_station_settings(self, request, principal, station_id, payload):
         return self.intake.change_station_settings(station_id, payload, principal.as_actor())
 

@@ -186,9 +186,18 @@ class StationTimeLimits(Command):
                             values=fields.Nested(StageLimits), load_default=dict)
 
 
+class HallSettings(Command):
+    """Which categories' accepted demands the station lists in the hall, and for how long."""
+    categories = fields.List(category_field(), required=True, validate=distinct, metadata={
+        "description": "categories whose accepted demands wait in the hall (empty: none)"})
+    window_hours = fields.Float(required=True, validate=validate.Range(min=0.5, max=70), metadata={
+        "description": "working hours of the station's calendar a demand stays in the hall "
+                       "before matching decides"})
+
+
 class ChangeStationSettings(Changes):
     """What a station changes of its own settings, saying why; its park and time zone stay."""
-    changeable = ("calendar", "auto_accept", "opening_hours", "address", "time_limits")
+    changeable = ("calendar", "auto_accept", "opening_hours", "address", "time_limits", "hall")
     calendar = fields.Nested(CalendarSettings, load_default=None, metadata={
         "description": "working hours, weekend, holidays, adjusted working days (new clocks "
                        "run on it; running clocks keep their due times)"})
@@ -199,6 +208,9 @@ class ChangeStationSettings(Changes):
     time_limits = fields.Nested(StationTimeLimits, load_default=None, metadata={
         "description": "the station's own limits, replacing those it had (new clocks run on "
                        "them; running clocks keep their due times)"})
+    hall = fields.Nested(HallSettings, load_default=None, metadata={
+        "description": "the demand hall: categories listed and the window (demands accepted "
+                       "from then on)"})
 
 
 class Signage(Command):
@@ -979,3 +991,16 @@ class MoveIpApplication(Command):
     status = fields.String(required=True, validate=validate.OneOf(IP_STATUSES[1:]))
     on = fields.Date(required=True, metadata={"description": "the office's date of the decision"})
     note = text(2000, multiline=True, load_default=None)
+
+
+# The demand hall (docs/categories/demand-hall.md) -------------------------------------------
+class ListHall(Paging):
+    category = category_field(load_default=None)
+    utc = utc_field()
+
+
+class ExpressInterest(Command):
+    note = text(2000, multiline=True, required=True, metadata={
+        "description": "what the institution offers: approach, capacity, price range"})
+    proposed_date = FutureDate(load_default=None, allow_none=True, metadata={
+        "description": "when it could deliver, if it says"})

@@ -259,6 +259,17 @@ EVENT_LABELS.update(_both({
     "CertificateRecorded": ("登记检定/校准证书", "Certificate recorded"),
 }))
 
+# The demand hall's events a demand's dossier holds (services/matching/hall.py)
+EVENT_LABELS.update(_both({
+    "HallOpened": ("需求进入需求大厅", "Listed in the demand hall"),
+    "InterestExpressed": ("机构表达服务意向", "Interest expressed"),
+    "InterestWithdrawn": ("机构撤回服务意向", "Interest withdrawn"),
+    "HallClosed": ("需求大厅公示结束", "Demand hall listing closed"),
+}))
+PARTNER_EVENT_LABELS.update(_both({
+    "hall.opened": ("需求进入需求大厅", "Demand opened in the hall"),
+}))
+
 
 # Standard projects and IP applications (services/matching/standard_project.py, ip_application.py)
 EVENT_LABELS.update(_both({

@@ -201,7 +201,7 @@ class Intake(MetrologyRegister, ServiceApplication):
         # A consultation may be answered by the station itself, so it waits for a specialist.
         if demand.category in station.auto_accept and not demand.consultation:
             demand.accept(demand.category, demand.items, list(sub_items), "normal", by=RULES,
-                          at=now.isoformat())
+                          at=now.isoformat(), hall_closes_at=hall_closes_at(station, demand.category, now))
         return demand
 
     def _replay(self, demand_id: uuid.UUID, request_hash: str) -> dict:
@@ -224,8 +224,10 @@ class Intake(MetrologyRegister, ServiceApplication):
                     for key, demand_value in (("category", demand.category), ("items", demand.items),
                                               ("sub_items", demand.sub_items),
                                               ("urgency", demand.urgency))}
+            station = self.repository.get(demand.station_id)
             demand.accept(kept["category"], kept["items"], kept["sub_items"], kept["urgency"],
-                          by=by, at=at, reason=command["reason"])
+                          by=by, at=at, reason=command["reason"],
+                          hall_closes_at=hall_closes_at(station, kept["category"], now))
         elif decision == "answer":
             demand.answer(command["answer"], by=by, at=at)
         elif decision == "reject":
@@ -318,6 +320,24 @@ class Intake(MetrologyRegister, ServiceApplication):
                 "sub_items": record["sub_items"], "urgency": record["urgency"],
                 "attachments": [{"name": a["name"], "media_type": a["media_type"], "size": a["size"]}
                                 for a in record["attachments"]]}
+        return shown
+
+    def hall_requests(self, demand_ids: list[str]) -> dict[str, dict]:
+        """What the demand hall shows of these demands besides matching's facts: the request's
+        text and sub-items, the station and when it was submitted; never who asks, nor files
+        (docs/categories/demand-hall.md)."""
+        if not demand_ids:
+            return {}
+        found = self.read("SELECT v.id, v.record, s.name AS station FROM {s}demand_details v "
+                          "JOIN {s}demands d ON d.id = v.id LEFT JOIN {s}stations s ON s.id = d.station_id "
+                          "WHERE v.id IN (" + ", ".join(["%s"] * len(demand_ids)) + ")",
+                          *map(str, demand_ids))
+        shown = {}
+        for row in found:
+            record = json.loads(row["record"])
+            shown[row["id"]] = {key: record[key] for key in (
+                "title", "description", "sub_items", "station_id", "submitted_at")}
+            shown[row["id"]]["station"] = row["station"]
         return shown
 
     def downloadable(self, demand_id: str, sha256: str, viewer: dict) -> dict:
@@ -557,6 +577,15 @@ def _limits_given(limits: dict) -> dict:
     return {"default": stages(limits.get("default")),
             "categories": {key: stages(given) for key, given in limits.get("categories", {}).items()},
             "urgencies": {key: stages(given) for key, given in limits.get("urgencies", {}).items()}}
+
+
+def hall_closes_at(station: Station, category: str, now: datetime) -> str | None:
+    """When a demand of ``category`` accepted ``now`` leaves the station's hall (None: the
+    station does not list the category), in working hours of the station's calendar."""
+    hall = getattr(station, "hall", None) or {}
+    if category not in hall.get("categories", ()):
+        return None
+    return _calendar(station.calendar).add(now, hall["window_hours"] * 3600).isoformat()
 
 
 def _calendar(settings: dict) -> WorkingCalendar:

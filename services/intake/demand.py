@@ -81,8 +81,11 @@ class Demand(Aggregate):
 
     # Assessment ----------------------------------------------------------------------------
     def accept(self, category: str, items: list[str], sub_items: list[str], urgency: str,
-               by: dict, at: str, reason: str | None = None) -> None:
-        """Accept for matching; on a demand already in matching, reclassify and re-match."""
+               by: dict, at: str, reason: str | None = None,
+               hall_closes_at: str | None = None) -> None:
+        """Accept for matching; on a demand already in matching, reclassify and re-match.
+        ``hall_closes_at``: the station lists demands of this category in its hall until then,
+        and matching decides when the hall closes (docs/categories/demand-hall.md)."""
         if self.status in ("accepted", "assigned") and (category, items, sub_items, urgency) == (
                 self.category, self.items, self.sub_items, self.urgency):
             raise Conflict(f"the demand is already {self.status} with this classification",
@@ -92,24 +95,25 @@ class Demand(Aggregate):
             self._reclassified(category=category, items=items, sub_items=sub_items,
                                urgency=urgency, park=self.park, expected_by=self.expected_by,
                                excluded_institutions=self.excluded_institutions,
-                               round=self.matching_round + 1, reason=reason, by=by, at=at)
+                               round=self.matching_round + 1, reason=reason,
+                               hall_closes_at=hall_closes_at, by=by, at=at)
             return
         self._require({"submitted"}, "accept")
         self._accepted(category=category, items=items, sub_items=sub_items, urgency=urgency,
                        park=self.park, expected_by=self.expected_by,
                        excluded_institutions=self.excluded_institutions,
-                       round=self.matching_round + 1, by=by, at=at)
+                       round=self.matching_round + 1, hall_closes_at=hall_closes_at, by=by, at=at)
 
     @event("DemandAccepted")
     def _accepted(self, category, items, sub_items, urgency, park, expected_by,
-                  excluded_institutions, round, by, at):
+                  excluded_institutions, round, by, at, hall_closes_at=None):
         self._classify(category, items, sub_items, urgency, round, at)
         self._meet("first_response", at)
         self._meet("assessment", at)
 
     @event("DemandReclassified")
     def _reclassified(self, category, items, sub_items, urgency, park, expected_by,
-                      excluded_institutions, round, reason, by, at):
+                      excluded_institutions, round, reason, by, at, hall_closes_at=None):
         self._classify(category, items, sub_items, urgency, round, at)
         self.assignment = None
         self.unmatched_reasons = []

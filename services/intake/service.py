@@ -82,6 +82,10 @@ class IntakeService(EventSourcedService, FollowsMatching):
         return self.application.offered_requests(demand_ids)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
+    def hall_requests(self, demand_ids):
+        return self.application.hall_requests(demand_ids)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
     def downloadable(self, demand_id, sha256, viewer):
         return self.application.downloadable(demand_id, sha256, viewer)
 

@@ -106,6 +106,7 @@ def station_view(station: Station) -> dict:
         "calendar": station.calendar,
         "auto_accept": station.auto_accept,
         "time_limits": getattr(station, "time_limits", {}),
+        "hall": getattr(station, "hall", None) or {"categories": [], "window_hours": None},
         "construction": station.construction,
         "specialists": sorted(station.specialists.values(), key=lambda s: s["staff_id"]),
     }

@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError
 
 from services.matching import projects, readmodel
 from services.matching.domain import Institution, Match
+from services.matching.hall import DemandHall
 from services.matching.registry import Registry
 from services.matching.selection import (
     REQUIRED_QUALIFICATIONS, Request, Weights, exclusion, select)
@@ -33,11 +34,13 @@ log = logging.getLogger(__name__)
 
 #: Days before a qualification's end when QualificationExpiring is raised (domain.md: 90).
 EXPIRY_WARNING_DAYS = 90
+#: Whom the hall of a demand's explanation is shown to (specialists and supervisors read it).
+STAFF_VIEW = {"role": "supervisor", "subject": "matching-explanation"}
 #: Offers in one round before it fails and waits for a specialist.
 MAX_OFFERS = 3
 
 
-class Matching(projects.Projects, ServiceApplication):
+class Matching(projects.Projects, DemandHall, ServiceApplication):
     name = "Matching"
     # Every rating evaluation publishes lands on the institution: loading one reads at most
     # this many events.
@@ -232,7 +235,8 @@ class Matching(projects.Projects, ServiceApplication):
         except (ValueError, AggregateNotFoundError):
             raise NotFound(f"no matching for demand {demand_id}") from None
         return {"demand_id": str(match.demand_id), "rounds": [
-            {**decision, "candidates": self._whole(decision)} for decision in match.decisions]}
+            {**decision, "candidates": self._whole(decision)} for decision in match.decisions],
+            "hall": self._entry(match, STAFF_VIEW) if match.hall is not None else None}
 
     def _whole(self, decision: dict) -> list[dict]:
         """A decision's whole explanation: kept by digest, or in the event itself before that."""
@@ -270,7 +274,7 @@ class Matching(projects.Projects, ServiceApplication):
 
     def _on_demand_accepted(self, message, data, processing):
         match = Match(demand_id=data["demand_id"], **_round_of(data))
-        self._decide(match)
+        self._list_or_decide(match, data)
         processing.collect_events(match)
 
     def _on_demand_reclassified(self, message, data, processing):
@@ -281,7 +285,7 @@ class Matching(projects.Projects, ServiceApplication):
         else:
             releasing = match.institution_id if match.holds_capacity else None
             match.restart(**_round_of(data), at=self._now())
-        self._decide(match, releasing)
+        self._list_or_decide(match, data, releasing)
         processing.collect_events(match)
 
     def _on_institution_rated(self, message, data, processing):
@@ -352,7 +356,9 @@ class Matching(projects.Projects, ServiceApplication):
         return Request(category=match.category, items=tuple(match.items), park=match.park,
                        service_date=match.expected_by or self.clock().date(),
                        required_types=self.required.get(match.category, ()),
-                       excluded=frozenset(match.excluded))
+                       excluded=frozenset(match.excluded),
+                       hall=match.hall is not None and match.hall["round"] == match.round,
+                       interested=frozenset(match.interested))
 
     def offer_window(self, now: datetime) -> datetime:
         return self.calendar.add(now, self.response_seconds)

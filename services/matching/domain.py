@@ -185,7 +185,15 @@ class Match(Aggregate):
     assignment: in service, with progress records, until completed or released.
 
     Its id derives from the demand's, so a demand can never be matched twice by accident.
+
+    A demand of a category its station lists in the demand hall waits there until the hall
+    closes (``hall``): institutions express interest, and the round is decided when the hall
+    closes, preferring the interested (docs/categories/demand-hall.md).
     """
+
+    #: The round's listing in the demand hall, if it had one (a class default: matches
+    #: recorded before the hall have none).
+    hall: dict | None = None
 
     @staticmethod
     def create_id(demand_id: uuid.UUID, **_) -> uuid.UUID:
@@ -208,6 +216,7 @@ class Match(Aggregate):
 
     def restart(self, category: str, items: list[str], park: str, expected_by: date | None,
                 excluded_institutions: list[uuid.UUID], round: int, at: str) -> None:
+        self.close_hall("the demand was reassessed", at)
         self.release("the demand was reassessed", at)
         self._restarted(demand_id=self.demand_id, category=category, items=items, park=park,
                         expected_by=expected_by, excluded_institutions=excluded_institutions,
@@ -235,7 +244,7 @@ class Match(Aggregate):
         self._offered(demand_id=self.demand_id, institution_id=institution_id,
                       assignment_id=uuid.uuid5(self.id, f"{self.round}:{len(self.asked) + 1}"),
                       round=self.round, respond_by=respond_by, weights=weights, at=at,
-                      **self._explain(explanation, str(institution_id)))
+                      interested=self.interested, **self._explain(explanation, str(institution_id)))
 
     def _explain(self, explanation: list[dict], chosen: str | None = None) -> dict:
         carried = explained(explanation, chosen)
@@ -246,7 +255,8 @@ class Match(Aggregate):
     # ``explanation`` and no digest: their decision shows that list as it is.
     @event("AssignmentOffered")
     def _offered(self, demand_id, institution_id, assignment_id, round, respond_by, explanation,
-                 weights, at, explanation_digest=None, excluded=None, considered=None):
+                 weights, at, explanation_digest=None, excluded=None, considered=None,
+                 interested=None):
         self.asked.append(str(institution_id))
         self.current = {"assignment_id": assignment_id, "institution_id": institution_id,
                         "status": "offered", "respond_by": respond_by, "offered_at": at,
@@ -255,7 +265,7 @@ class Match(Aggregate):
         self.decisions.append({"round": round, "outcome": "offered", "answer": None,
                                "institution_id": str(institution_id), "candidates": explanation,
                                "explanation_digest": explanation_digest, "weights": weights,
-                               "at": at})
+                               "interested": interested or [], "at": at})
 
     def accept(self, assignment_id: uuid.UUID, promised_date: date | None, by: dict, at: str) -> None:
         self._require_current(assignment_id, "offered", "accept")
@@ -332,15 +342,16 @@ class Match(Aggregate):
 
     def fail(self, reasons: list[str], explanation: list[dict], weights: dict) -> None:
         self._failed(demand_id=self.demand_id, reasons=reasons, round=self.round,
-                     weights=weights, **self._explain(explanation))
+                     weights=weights, interested=self.interested, **self._explain(explanation))
 
     @event("MatchingFailed")
     def _failed(self, demand_id, reasons, round, explanation, weights, explanation_digest=None,
-                excluded=None, considered=None):
+                excluded=None, considered=None, interested=None):
         self.reasons = reasons
         self.decisions.append({"round": round, "outcome": "failed", "answer": None,
                                "reasons": reasons, "candidates": explanation,
-                               "explanation_digest": explanation_digest, "weights": weights})
+                               "explanation_digest": explanation_digest, "weights": weights,
+                               "interested": interested or []})
 
     # The service ---------------------------------------------------------------------------
     def record_progress(self, assignment_id: uuid.UUID, milestone: str, note: str | None,
@@ -382,12 +393,86 @@ class Match(Aggregate):
 
     def close(self, reason: str, at: str) -> None:
         """The demand was withdrawn or cancelled: nothing more is matched or assigned."""
+        self.close_hall(reason, at)
         self.release(reason, at)
         self._closed(demand_id=self.demand_id, reason=reason, at=at)
 
     @event("MatchingClosed")
     def _closed(self, demand_id, reason, at):
         self.closed = True
+
+    # The demand hall ------------------------------------------------------------------------
+    def open_hall(self, closes_at: str, notified: list[str], at: str) -> None:
+        """List the round in the hall until ``closes_at``; ``notified``: the institutions told
+        of it (those eligible when it opened)."""
+        self._hall_opened(demand_id=self.demand_id, category=self.category, items=self.items,
+                          park=self.park, expected_by=self.expected_by, round=self.round,
+                          closes_at=closes_at, notified=notified, at=at)
+
+    @event("HallOpened")
+    def _hall_opened(self, demand_id, category, items, park, expected_by, round, closes_at,
+                     notified, at):
+        self.hall = {"round": round, "opened_at": at, "closes_at": closes_at, "open": True,
+                     "closed_at": None, "closed_because": None, "interests": {}}
+
+    @property
+    def in_hall(self) -> bool:
+        return self.hall is not None and self.hall["open"]
+
+    @property
+    def interested(self) -> list[str]:
+        """The institutions interested in this round, which its decisions prefer."""
+        if self.hall is None or self.hall["round"] != self.round:
+            return []
+        return sorted(self.hall["interests"])
+
+    def express_interest(self, institution_id: uuid.UUID, note: str, proposed_date: date | None,
+                         by: dict, at: str) -> None:
+        self._require_hall_open(at)
+        if str(institution_id) in self.hall["interests"]:
+            raise Conflict("the institution already expressed interest in this demand",
+                           {"current_status": "interested"})
+        self._interest_expressed(demand_id=self.demand_id, institution_id=institution_id,
+                                 round=self.round, note=note, proposed_date=proposed_date,
+                                 by=by, at=at)
+
+    @event("InterestExpressed")
+    def _interest_expressed(self, demand_id, institution_id, round, note, proposed_date, by, at):
+        self.hall["interests"][str(institution_id)] = {
+            "institution_id": str(institution_id), "note": note,
+            "proposed_date": proposed_date.isoformat() if proposed_date else None, "at": at}
+
+    def withdraw_interest(self, institution_id: uuid.UUID, by: dict, at: str) -> None:
+        self._require_hall_open(at)
+        if str(institution_id) not in self.hall["interests"]:
+            raise Conflict("the institution has not expressed interest in this demand",
+                           {"current_status": "not_interested"})
+        self._interest_withdrawn(demand_id=self.demand_id, institution_id=institution_id,
+                                 round=self.round, by=by, at=at)
+
+    @event("InterestWithdrawn")
+    def _interest_withdrawn(self, demand_id, institution_id, round, by, at):
+        del self.hall["interests"][str(institution_id)]
+
+    def close_hall(self, because: str, at: str, by: dict | None = None) -> bool:
+        """Take the round out of the hall (its window ended, a specialist closed it, the demand
+        was reassessed, withdrawn or cancelled); False if it was not in the hall."""
+        if not self.in_hall:
+            return False
+        self._hall_closed(demand_id=self.demand_id, round=self.hall["round"],
+                          interested=sorted(self.hall["interests"]), because=because,
+                          by=by or {"role": "system", "subject": "matching"}, at=at)
+        return True
+
+    @event("HallClosed")
+    def _hall_closed(self, demand_id, round, interested, because, by, at):
+        self.hall.update(open=False, closed_at=at, closed_because=because)
+
+    def _require_hall_open(self, at: str) -> None:
+        if not self.in_hall:
+            raise Conflict("the demand is not in the hall", {"current_status": "not_in_hall"})
+        if datetime.fromisoformat(at) >= datetime.fromisoformat(self.hall["closes_at"]):
+            raise Conflict("the demand's time in the hall has ended", {"current_status": "hall_closed"})
 
     def _require_current(self, assignment_id, status: str, action: str) -> None:
         if not self.current or self.current["assignment_id"] != assignment_id:

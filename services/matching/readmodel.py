@@ -14,6 +14,7 @@ match's state and its previous row, so writing them again (a rebuild) changes no
 from __future__ import annotations
 
 from services.matching.domain import Institution, Match
+from services.matching.hall import hall_row
 from services.matching.views import institution_view
 from shared.readmodel import Statement, instant, upsert
 
@@ -42,6 +43,11 @@ TABLES = (
     "status TEXT NOT NULL, categories TEXT NOT NULL, parks TEXT NOT NULL, "
     "qualification_types TEXT NOT NULL, scope TEXT NOT NULL, view TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS directory_name ON {s}directory (name, id)",
+    # The demand hall (hall.py): each round listed there, open ones by when they close.
+    "CREATE TABLE IF NOT EXISTS {s}hall (match_id TEXT PRIMARY KEY, demand_id TEXT NOT NULL, "
+    "category TEXT NOT NULL, park TEXT NOT NULL, status TEXT NOT NULL, closes_at TEXT NOT NULL, "
+    "view TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS hall_open ON {s}hall (status, closes_at, match_id)",
     "CREATE TABLE IF NOT EXISTS {s}registry_snapshot (id INTEGER PRIMARY KEY, "
     "format INTEGER NOT NULL, position BIGINT NOT NULL, sequence BIGINT NOT NULL, "
     "profiles TEXT NOT NULL)",
@@ -71,6 +77,8 @@ def rows(aggregates: list) -> list[Statement]:
         "status": seen["status"], "view": seen,
         "respond_by": instant(seen["respond_by"]) if seen["respond_by"] else None})
         for match in matches for key, seen in match.assignments.items()]
+    statements += [upsert("hall", ("match_id",), hall_row(match))
+                   for match in matches if match.hall is not None]
     statements += _load_change(ids, "-")
     statements += [upsert("holds", ("match_id",), _hold(match)) for match in matches]
     statements += _load_change(ids, "+")

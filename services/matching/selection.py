@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from shared.field_messages import said
+
 #: Provisional qualification kinds each category needs (MATCHING.required_qualifications);
 #: a category not listed accepts any valid qualification.
 REQUIRED_QUALIFICATIONS = {
@@ -17,7 +19,7 @@ REQUIRED_QUALIFICATIONS = {
 }
 
 
-STANDING_REASONS = {"applied": "is awaiting review", "rejected": "was not admitted"}
+STANDING_REASONS = {"applied": "excluded_awaiting_review", "rejected": "excluded_not_admitted"}
 
 
 @dataclass
@@ -53,6 +55,10 @@ class Request:
     required_types: tuple[str, ...] = ()
     #: institutions the enterprise does not want
     excluded: frozenset[str] = frozenset()
+    #: the round waited in the demand hall: the interest component is scored
+    hall: bool = False
+    #: institutions that expressed interest in it there
+    interested: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ class Weights:
     satisfaction: float = 0.2
     on_time: float = 0.1
     reliability: float = 0.2
+    #: expressed interest in the demand hall (scored for demands that waited there only)
+    interest: float = 0.3
     #: candidates within this much of the best score are equal, and take turns
     tie_margin: float = 0.02
     #: the rate assumed for an institution without feedback yet
@@ -72,7 +80,8 @@ class Weights:
     @classmethod
     def from_config(cls, settings: dict) -> "Weights":
         weights = dict(settings.get("weights") or {})
-        unknown = set(weights) - {"load", "home_park", "satisfaction", "on_time", "reliability"}
+        unknown = set(weights) - {"load", "home_park", "satisfaction", "on_time", "reliability",
+                                 "interest"}
         if unknown:
             raise ValueError(f"MATCHING.weights has unknown components: {sorted(unknown)}")
         extra = {k: float(settings[k]) for k in ("tie_margin", "neutral_rate") if k in settings}
@@ -98,29 +107,30 @@ class Decision:
 
 
 def exclusion(profile: Profile, request: Request) -> str | None:
-    """Why ``profile`` may not serve ``request``, or None when it may."""
+    """Why ``profile`` may not serve ``request``, or None when it may: a field message, whose
+    text is the English and which words itself in Chinese too (the demand hall's refusals)."""
     if profile.status != "active":
-        return STANDING_REASONS.get(profile.status, f"is {profile.status}")
+        return said(STANDING_REASONS.get(profile.status, "excluded_standing"), status=profile.status)
     if profile.id in request.excluded:
-        return "was excluded by the enterprise"
+        return said("excluded_by_enterprise")
     if request.category not in profile.categories:
-        return f"does not serve category {request.category}"
+        return said("excluded_category", category=request.category)
     if request.park not in profile.parks:
-        return f"does not serve park {request.park}"
+        return said("excluded_park", park=request.park)
     if profile.open_assignments >= profile.capacity:
-        return "has no capacity left"
+        return said("excluded_capacity")
     valid = [q for q in profile.qualifications
              if q["status"] == "valid" and q["valid_from"] <= request.service_date <= q["valid_until"]]
     if not valid:
-        return "has no qualification valid on the service date"
+        return said("excluded_no_valid_qualification")
     if request.required_types:
         valid = [q for q in valid if q["type"] in request.required_types]
         if not valid:
-            return f"has no valid {' or '.join(request.required_types)} qualification"
+            return said("excluded_qualification_type", types=" or ".join(request.required_types))
     covered = set().union(*({s.casefold() for s in q["scope"]} for q in valid))
     missing = [item for item in request.items if item.casefold() not in covered]
     if missing:
-        return "no valid qualification covers " + ", ".join(missing)
+        return said("excluded_scope", items=", ".join(missing))
     return None
 
 
@@ -132,6 +142,8 @@ def score(profile: Profile, request: Request, weights: Weights) -> tuple[float, 
         "on_time": weights.neutral_rate if profile.on_time is None else profile.on_time,
         "reliability": 1 - profile.refusals / profile.offers if profile.offers else 1.0,
     }
+    if request.hall:
+        components["interest"] = 1.0 if profile.id in request.interested else 0.0
     total = sum(getattr(weights, name) * value for name, value in components.items())
     return round(total, 6), {name: round(value, 6) for name, value in components.items()}
 

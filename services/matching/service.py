@@ -103,6 +103,31 @@ class MatchingService(EventSourcedService, FollowsIntake, FollowsEvaluation):
     def move_ip_application(self, demand_id, application_id, payload, by):
         return self.application.move_ip_application(demand_id, application_id, payload, by)
 
+    # The demand hall (services/matching/hall.py)
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def hall(self, query, viewer, station=None):
+        return self.application.hall(query, viewer, station)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def hall_demand(self, demand_id, viewer, station=None):
+        return self.application.hall_demand(demand_id, viewer, station)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def express_interest(self, demand_id, payload, by):
+        return self.application.express_interest(demand_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def withdraw_interest(self, demand_id, by):
+        return self.application.withdraw_interest(demand_id, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def close_hall(self, demand_id, by, station=None):
+        return self.application.close_hall(demand_id, by, station)
+
+    @every("MATCHING.hall_check_interval", 60)
+    def check_hall(self):
+        self.application.check_hall()
+
     @every("MATCHING.offer_check_interval", 60)
     def check_offers(self):
         self.application.check_offers()

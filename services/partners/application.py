@@ -78,6 +78,7 @@ class PartnerFeed(ServiceApplication):
         "MatchingStarted": "_on_matching_started",
         "MatchingRestarted": "_on_matching_started",
         "AssignmentOffered": "_on_offer_made",
+        "HallOpened": "_on_hall_opened",
         "OfferDeclined": "_on_offer_closed",
         "OfferExpired": "_on_offer_closed",
         "InstitutionReviewed": "_on_standing",
@@ -208,6 +209,14 @@ class PartnerFeed(ServiceApplication):
         processing.collect_events(self._message(message, data["institution_id"], "offer.closed", {
             "assignment_id": data["assignment_id"], "demand_id": data["demand_id"],
             "outcome": outcome}))
+
+    def _on_hall_opened(self, message, data, processing):
+        """To each institution eligible when the demand opened in the hall (matching names
+        them): a broadcast is one message per institution, each in its own stream."""
+        opened = {key: data[key] for key in ("demand_id", "category", "items", "park",
+                                            "expected_by", "closes_at")}
+        processing.collect_events(*(self._message(message, institution_id, "hall.opened", opened)
+                                    for institution_id in data["notified"]))
 
     def _on_standing(self, message, data, processing):
         if message.event == "InstitutionReviewed":

@@ -102,6 +102,17 @@ class StandardProjectOpened(_Assignment):
     planned_number = fields.String(allow_none=True, required=True)
 
 
+class HallOpened(Schema):
+    """A demand in the hall: what is asked, where and until when; never by whom."""
+    demand_id = fields.UUID(required=True)
+    category = category_field(required=True)
+    items = fields.List(fields.String(), required=True)
+    park = fields.String(required=True)
+    expected_by = fields.Date(allow_none=True, required=True)
+    closes_at = fields.String(required=True, metadata={
+        "description": "express interest before then (POST /api/v1/hall/{demand_id}/interest)"})
+
+
 EVENTS = {e.name: e for e in (
     PartnerEvent("offer.made", 1, OfferMade,
                  "Matching offers you a demand; accept or decline by respond_by."),
@@ -122,6 +133,9 @@ EVENTS = {e.name: e for e in (
     PartnerEvent("standard_project.opened", 1, StandardProjectOpened,
                  "The station opened the standard project of a standardisation demand you serve: "
                  "complete its stages, each with its documents."),
+    PartnerEvent("hall.opened", 1, HallOpened,
+                 "A demand you are eligible for opened in a station's demand hall; express "
+                 "interest before closes_at."),
 )}
 
 _SCHEMAS: dict[str, Schema] = {}

@@ -65,6 +65,9 @@ class _Classification(_DemandEvent):
         "description": "institutions the enterprise does not want"})
     round = fields.Integer(required=True, metadata={
         "description": "the matching round this classification opens; matching answers with it"})
+    hall_closes_at = fields.String(allow_none=True, metadata={
+        "description": "the station lists the demand in its hall until then and matching "
+                     "decides at that time; null: matched at once (absent before the hall)"})
 
 
 @contract("DemandAccepted", producer="intake", subject="demand_id",

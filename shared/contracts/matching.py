@@ -44,6 +44,9 @@ class _Explained(Schema):
     excluded = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
         "description": "how many institutions each reason excluded"})
     considered = fields.Integer(metadata={"description": "institutions considered"})
+    interested = fields.List(fields.UUID(), metadata={
+        "description": "the institutions that expressed interest in the demand hall this round "
+                       "(empty when it was not in the hall; absent before the hall)"})
 
 
 class _InstitutionChange(Schema):
@@ -231,3 +234,48 @@ class MatchingRestarted(MatchingStarted):
 class AssignmentReleased(_AssignmentEvent):
     institution_id = fields.UUID(required=True)
     reason = fields.String(required=True)
+
+
+class _HallEvent(Schema):
+    match_id = fields.UUID(required=True)
+    demand_id = fields.UUID(required=True)
+    round = fields.Integer(required=True, metadata={"description": "intake's matching round"})
+    at = fields.String(required=True)
+
+
+@contract("HallOpened", producer="matching", subject="match_id",
+          summary="An accepted demand is listed in its station's demand hall until closes_at; "
+                  "matching decides then.")
+class HallOpened(_HallEvent):
+    category = category_field(required=True)
+    items = fields.List(fields.String(), required=True)
+    park = fields.String(required=True)
+    expected_by = fields.Date(allow_none=True, required=True)
+    closes_at = fields.String(required=True)
+    notified = fields.List(fields.UUID(), required=True, metadata={
+        "description": "the institutions eligible when it opened, told of it by the partner feed"})
+
+
+@contract("InterestExpressed", producer="matching", subject="match_id",
+          summary="An eligible institution expressed interest in a demand of the hall.")
+class InterestExpressed(_HallEvent):
+    institution_id = fields.UUID(required=True)
+    note = fields.String(required=True)
+    proposed_date = fields.Date(allow_none=True, required=True)
+    by = fields.Nested(ActorSchema, required=True)
+
+
+@contract("InterestWithdrawn", producer="matching", subject="match_id",
+          summary="An institution withdrew its interest before the hall closed.")
+class InterestWithdrawn(_HallEvent):
+    institution_id = fields.UUID(required=True)
+    by = fields.Nested(ActorSchema, required=True)
+
+
+@contract("HallClosed", producer="matching", subject="match_id",
+          summary="The demand left the hall (its window ended, a specialist closed it, or it was "
+                  "reassessed, withdrawn or cancelled), with who was interested.")
+class HallClosed(_HallEvent):
+    interested = fields.List(fields.UUID(), required=True)
+    because = fields.String(required=True)
+    by = fields.Nested(ActorSchema, required=True)

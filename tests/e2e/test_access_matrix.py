@@ -158,6 +158,25 @@ MATRIX = [
     ("GET /api/v1/demands/{demand_a}/files/{attachment_a}",     "lab B",                  404),
     ("GET /api/v1/demands/{demand_a}/files/{attachment_a}",     "supervisor",             200),
     ("GET /api/v1/archive/demands/{demand_a}/files/{attachment_a}", "supervisor",         200),
+    # The demand hall: enterprise B's battery demand waits there, without who asks; lab B may
+    # take it, lab A (no battery scope) is refused with the reason; another park sees nothing.
+    ("GET /api/v1/hall",                                        "lab A",                  sees("demand_hall", key="demand_id", conceals=(ENTERPRISE_B, "Guangzhou Lamp Co.", "Li Hua"))),
+    ("GET /api/v1/hall",                                        "lab B",                  sees("demand_hall", hides="demand_a", key="demand_id")),
+    ("GET /api/v1/hall",                                        "specialist",             sees("demand_hall", key="demand_id", conceals=(ENTERPRISE_B,))),
+    ("GET /api/v1/hall",                                        "specialist elsewhere",   sees(hides="demand_hall", key="demand_id")),
+    ("GET /api/v1/hall",                                        "no station's specialist", 403),
+    ("GET /api/v1/hall",                                        "supervisor",             sees("demand_hall", key="demand_id")),
+    ("GET /api/v1/hall/{demand_hall}",                          "lab A",                  conceals(ENTERPRISE_B, "Guangzhou Lamp Co.")),
+    ("GET /api/v1/hall/{demand_a}",                             "lab A",                  404),
+    ("GET /api/v1/hall/{demand_hall}",                          "specialist",             200),
+    ("GET /api/v1/hall/{demand_hall}",                          "specialist elsewhere",   404),
+    ("GET /api/v1/hall/{demand_hall}",                          "supervisor",             200),
+    ("POST /api/v1/hall/{demand_hall}/interest",                "lab A",                  409, {"note": "We could"}),
+    ("POST /api/v1/hall/{demand_hall}/interest",                "lab B",                  201, {"note": "Batteries are our trade"}),
+    ("POST /api/v1/hall/{demand_hall}/interest/withdrawal",     "lab A",                  409),
+    ("POST /api/v1/hall/{demand_a}/closing",                    "specialist",             409),
+    ("POST /api/v1/hall/{demand_hall}/closing",                 "specialist elsewhere",   404),
+    ("POST /api/v1/hall/{demand_a}/closing",                    "supervisor",             409),
     ("GET /api/v1/demands/{demand_a}/matching",                 "specialist",             200),
     ("GET /api/v1/demands/{demand_a}/matching",                 "specialist elsewhere",   404),
     ("GET /api/v1/demands/{demand_a}/matching",                 "supervisor",             200),
@@ -702,6 +721,13 @@ def world(platform):
     world["session_a"] = ok(api.sign_in(slug("enterprise A"), PASSWORD), 201)["refresh_token"]
     ended = api.call("POST", "/api/v1/sessions/end", json={"refresh_token": world["session_a"]})
     assert ended.status_code == 204, ended.text
+    # The demand hall: the station lists testing demands from now on (for longer than the rows
+    # run); enterprise B's battery demand waits there.
+    ok(api.call("PATCH", f"/api/v1/stations/{world['station']}", as_=specialist, json={
+        "hall": {"categories": ["inspection_testing"], "window_hours": 70}, "reason": "interest first"}))
+    world["demand_hall"] = submit("enterprise B", ENTERPRISE_B, ["battery"])
+    wait_for(lambda: ok(api.call("GET", "/api/v1/hall", as_=supervisor))["items"],
+             message="enterprise B's demand in the hall")
     world["callers"] = as_
     return world
 

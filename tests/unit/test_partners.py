@@ -253,3 +253,19 @@ def test_an_operators_grant_and_revocation_are_recorded_with_who_and_why_and_no_
     assert [(c.change, c.by, c.reason, str(c.institution_id)) for c in changes] == [
         ("granted", operator, None, institution), ("revoked", operator, "合作协议终止", institution)]
     assert not any(b"s3cret" in n.state for n in stored)  # the password is the broker's alone
+
+
+def test_a_demand_opened_in_the_hall_is_told_to_each_eligible_institution_without_who_asks(platform, feed):
+    matching, intake = platform.apps["matching"], platform.apps["intake"]
+    intake.change_station_settings(platform.station["id"], {
+        "hall": {"categories": ["inspection_testing"], "window_hours": 4}, "reason": "interest first"}, {"role": "operator", "subject": "ops-1"})
+    eligible = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
+    other_category = matching.register_institution(factories.institution(categories=["metrology"]),
+                                                   SPECIALIST, station=factories.PANYU)
+    demand = intake.submit_demand(factories.demand(), SPECIALIST)
+    platform.settle_all()
+    (opened,) = feed.stream(eligible["id"])["items"]
+    validate(opened)
+    assert opened["event"] == "hall.opened" and opened["data"]["demand_id"] == demand["id"]
+    assert opened["data"]["closes_at"] and demand["enterprise"]["name"] not in json.dumps(opened)
+    assert feed.stream(other_category["id"])["items"] == []

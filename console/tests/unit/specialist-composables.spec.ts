@@ -74,6 +74,7 @@ describe("the station's settings", () => {
     id: 's-1', name: '番禺站', park: 'panyu-energy-park', address: '科学路1号', opening_hours: '周一至周五',
     calendar: { timezone: 'Asia/Shanghai', hours: ['09:00-12:00'], weekend: [5, 'sunday'], holidays: ['2027-01-01'], extra_workdays: [] },
     auto_accept: [], time_limits: { default: { assessment: '2d' }, urgencies: { urgent: { first_response: '30m' } } },
+    hall: { categories: [], window_hours: null },
     specialists: [], operating_institution: {}, parent_platform: null, construction: null, registered_at: '',
   } as unknown as Station
 
@@ -98,5 +99,12 @@ describe("the station's settings", () => {
     expect(body.time_limits).toEqual({
       default: { assessment: '2d' }, categories: { metrology: { follow_up: '3d' } }, urgencies: { urgent: { first_response: '30m' } },
     })
+  })
+
+  it('sends the demand hall, four working hours until the station chose', () => {
+    const form = stationForm(station)
+    expect(form.hall_window_hours).toBe(4)
+    form.hall_categories.push('inspection_testing')
+    expect(settingsBody(form).hall).toEqual({ categories: ['inspection_testing'], window_hours: 4 })
   })
 })

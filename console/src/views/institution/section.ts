@@ -1,4 +1,4 @@
-import { Connection, List, OfficeBuilding, Tickets, Warning } from '@element-plus/icons-vue'
+import { Connection, List, OfficeBuilding, Shop, Tickets, Warning } from '@element-plus/icons-vue'
 import { INBOX, type Section } from '@/router/section'
 import type { Role } from '@/composables/useSession'
 
@@ -13,9 +13,11 @@ const section: Section = {
     { path: 'institution/webhook', name: 'institution-webhook', component: () => import('./WebhookPage.vue'), meta: { roles, title: 'institution.webhook.title' } },
     { path: 'institution/events', name: 'institution-events', component: () => import('./EventsPage.vue'), meta: { roles, title: 'institution.events.title' } },
     { path: 'institution/complaints', name: 'institution-complaints', component: () => import('./ComplaintsPage.vue'), meta: { roles, title: 'institution.complaints.title' } },
+    { path: 'institution/hall', name: 'institution-hall', component: () => import('./HallPage.vue'), meta: { roles, title: 'institution.hall.title' } },
   ],
   menu: [
     { route: 'institution-home', label: 'institution.menu.offers', icon: List },
+    { route: 'institution-hall', label: 'institution.menu.hall', icon: Shop },
     { route: 'institution-profile', label: 'institution.menu.profile', icon: OfficeBuilding },
     { route: 'institution-webhook', label: 'institution.menu.webhook', icon: Connection },
     { route: 'institution-events', label: 'institution.menu.events', icon: Tickets },

@@ -26,8 +26,14 @@ export interface StationForm {
   extra_workdays: string[]
   auto_accept: string[]
   limits: LimitRow[]
+  /** the demand hall: categories listed there and how many working hours */
+  hall_categories: string[]
+  hall_window_hours: number
   reason: string
 }
+
+/** The window a station that never set its demand hall starts from (working hours). */
+export const HALL_WINDOW_HOURS = 4
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
@@ -72,6 +78,8 @@ export function stationForm(station: Station): StationForm {
     extra_workdays: strings(calendar.extra_workdays),
     auto_accept: [...station.auto_accept],
     limits: rows,
+    hall_categories: strings(station.hall.categories),
+    hall_window_hours: typeof station.hall.window_hours === 'number' ? station.hall.window_hours : HALL_WINDOW_HOURS,
     reason: '',
   }
 }
@@ -107,6 +115,10 @@ export function settingsBody(form: StationForm): ChangeStationSettings {
       extra_workdays: [...form.extra_workdays].sort(),
     },
     time_limits: { default: defaults, categories, urgencies },
+    hall: {
+      categories: [...form.hall_categories] as NonNullable<ChangeStationSettings['hall']>['categories'],
+      window_hours: form.hall_window_hours,
+    },
   }
 }
 
