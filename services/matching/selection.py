@@ -53,6 +53,11 @@ class Request:
     required_types: tuple[str, ...] = ()
     #: institutions the enterprise does not want
     excluded: frozenset[str] = frozenset()
+    #: decided by the demand's catalogue version: ``required_types`` empty then means no
+    #: statutory qualification is needed (an institution serves on its track record)
+    catalogued: bool = False
+    #: for each item, the scope terms that cover it (none listed: the item itself)
+    item_terms: dict = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,8 @@ def exclusion(profile: Profile, request: Request) -> str | None:
         return f"does not serve park {request.park}"
     if profile.open_assignments >= profile.capacity:
         return "has no capacity left"
+    if request.catalogued and not request.required_types:
+        return None  # served on registration and track record: no scope to cover
     valid = [q for q in profile.qualifications
              if q["status"] == "valid" and q["valid_from"] <= request.service_date <= q["valid_until"]]
     if not valid:
@@ -118,7 +125,8 @@ def exclusion(profile: Profile, request: Request) -> str | None:
         if not valid:
             return f"has no valid {' or '.join(request.required_types)} qualification"
     covered = set().union(*({s.casefold() for s in q["scope"]} for q in valid))
-    missing = [item for item in request.items if item.casefold() not in covered]
+    missing = [item for item in request.items
+               if not any(term.casefold() in covered for term in request.item_terms.get(item, (item,)))]
     if missing:
         return "no valid qualification covers " + ", ".join(missing)
     return None
