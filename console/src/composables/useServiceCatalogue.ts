@@ -40,6 +40,23 @@ export function detailsBody(subItem: SubItem | undefined, values: DetailValues):
   return body
 }
 
+/** Every message the API gave at `path` or beneath it (a list's entries, a sub-item's fields). */
+export function messagesUnder(details: unknown, path: string): string | undefined {
+  let value: unknown = details
+  for (const part of path.split('.')) {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined
+    value = (value as Record<string, unknown>)[part]
+  }
+  const found: string[] = []
+  const gather = (node: unknown): void => {
+    if (typeof node === 'string') found.push(node)
+    else if (Array.isArray(node)) node.forEach(gather)
+    else if (node && typeof node === 'object') Object.values(node).forEach(gather)
+  }
+  gather(value)
+  return found.length ? found.join('；') : undefined
+}
+
 /**
  * The current version of the service catalogue (`GET /api/v1/service-catalogue`), fetched once
  * per page load: the sub-items a demand form offers for a category and the fields each asks.

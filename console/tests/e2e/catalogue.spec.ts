@@ -1,4 +1,4 @@
-import { test, expect, checkPage, signIn } from './support/fixtures'
+import { test, expect, checkPage, forgive, signIn } from './support/fixtures'
 import { seedEnterprise, seedStation } from './support/scene'
 
 /**
@@ -8,7 +8,7 @@ import { seedEnterprise, seedStation } from './support/scene'
  * without the field and accepted with it. A sub-item of the journey's own: other journeys'
  * demands do not meet it.
  */
-test('a supervisor changes the service catalogue and an enterprise submits a demand with the new sub-item\'s field', async ({ page, platform, state }, testInfo) => {
+test('a supervisor changes the service catalogue and an enterprise submits a demand with the new sub-item\'s field', async ({ page, platform, state, consoleErrors }, testInfo) => {
   const tag = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`
   const operatorToken = await platform.signIn(state.people.operator!)
   const park = `cat-park-${tag}`
@@ -54,6 +54,7 @@ test('a supervisor changes the service catalogue and an enterprise submits a dem
   await page.getByTestId('catalogue-publish').click()
   const reasonItem = page.locator('.el-form-item').filter({ has: page.getByTestId('catalogue-reason') })
   await expect(reasonItem.locator('.el-form-item__error')).toBeVisible()
+  await forgive(consoleErrors, 422, /\/api\/v1\/service-catalogue\)$/)
   await checkPage(page, testInfo, 'supervisor-catalogue-refused')
   await page.getByTestId('catalogue-reason').fill(`新增LED光度测试子项${tag}`)
   await page.getByTestId('catalogue-publish').click()
@@ -82,6 +83,7 @@ test('a supervisor changes the service catalogue and an enterprise submits a dem
   await page.getByLabel('联系电话').fill('+86 20 8888 0000')
   await page.getByTestId('submit-demand').click()
   await expect(page.getByTestId('detail-flux_lm').locator('.el-form-item__error')).toBeVisible()
+  await forgive(consoleErrors, 422, /\/api\/v1\/demands\)$/)
   await checkPage(page, testInfo, 'enterprise-demand-sub-item')
   await page.getByTestId('detail-flux_lm').getByRole('spinbutton').fill('3600')
   await page.getByTestId('submit-demand').click()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { detailsBody } from '@/composables/useServiceCatalogue'
-import { messagesUnder, publishedBody, type CatalogueDocument } from '@/views/supervisor/composables/useCatalogueEditor'
+import { detailsBody, messagesUnder } from '@/composables/useServiceCatalogue'
+import { publishedBody, type CatalogueDocument } from '@/views/supervisor/composables/useCatalogueEditor'
 
 describe('the service catalogue', () => {
   it("gathers every message the API gave beneath a field's path", () => {

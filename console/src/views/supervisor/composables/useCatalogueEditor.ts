@@ -2,7 +2,7 @@ import { ref, shallowRef } from 'vue'
 import { api, call, type components } from '@/api/client'
 import { asApiError, type ApiError } from '@/api/errors'
 import { useApiForm } from '@/composables/useApiForm'
-import { useServiceCatalogue, type CatalogueVersion } from '@/composables/useServiceCatalogue'
+import { messagesUnder, useServiceCatalogue, type CatalogueVersion } from '@/composables/useServiceCatalogue'
 
 export type CatalogueDocument = components['schemas']['CatalogueDocumentView']
 export type EditedSubItem = CatalogueDocument['categories'][number]['sub_items'][number]
@@ -10,23 +10,6 @@ export type EditedField = EditedSubItem['fields'][number]
 export type FieldKind = EditedField['kind']
 export const FIELD_KINDS: readonly FieldKind[] = ['text', 'number', 'date', 'choice']
 export const QUALIFICATION_KINDS = ['CMA', 'CNAS', 'METROLOGY', 'CERTIFICATION', 'OTHER'] as const
-
-/** Every message the API gave at `path` or beneath it (a list's entries, a sub-item's fields). */
-export function messagesUnder(details: unknown, path: string): string | undefined {
-  let value: unknown = details
-  for (const part of path.split('.')) {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined
-    value = (value as Record<string, unknown>)[part]
-  }
-  const found: string[] = []
-  const gather = (node: unknown): void => {
-    if (typeof node === 'string') found.push(node)
-    else if (Array.isArray(node)) node.forEach(gather)
-    else if (node && typeof node === 'object') Object.values(node).forEach(gather)
-  }
-  gather(value)
-  return found.length ? found.join('；') : undefined
-}
 
 /** The document as the API takes it: limits left empty dropped. */
 export function publishedBody(document: CatalogueDocument, reason: string): components['schemas']['PublishCatalogue'] {
