@@ -176,7 +176,7 @@ class Intake(CatalogueCommands, ServiceApplication):
             sub_item = version.sub_item(command["sub_item"], command["category"], "sub_item")
             command["details"] = version.checked_details(sub_item, command["details"])
         elif command["details"]:
-            raise Invalid("details need a sub-item", {"details": [said("details_need_sub_item")]})
+            raise Invalid("填写需求明细须先选择服务子项", {"details": [said("details_need_sub_item")]})
         attachments = [self.attachments.metadata(sha, by) for sha in command.pop("attachments")]
         now = self.clock()
         calendar = _calendar(station.calendar)

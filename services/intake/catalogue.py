@@ -72,7 +72,7 @@ class Version:
         """The sub-item ``code`` of ``category``; Invalid naming ``where`` if there is none."""
         found = self.sub_items.get(code)
         if found is None or found["category"] != category:
-            raise Invalid(f"version {self.number} of the catalogue has no sub-item {code} in {category}",
+            raise Invalid(f"服务目录第 {self.number} 版的{CATEGORIES[category]}中没有子项 {code}",
                           _at(where, said("unknown_sub_item", version=self.number,
                                           category=CATEGORIES[category])))
         return found
@@ -95,7 +95,7 @@ class Version:
             if problem:
                 problems[name] = [problem]
         if problems:
-            raise Invalid("the details do not fit the sub-item's fields", {"details": problems})
+            raise Invalid("需求明细与所选子项要求填写的信息不符", {"details": problems})
         return {name: details[name] for name in specs if details.get(name) not in (None, "")}
 
     def qualification_kinds(self, category: str, sub_items: list[str]) -> list[str]:

@@ -78,7 +78,7 @@ class CatalogueCommands:
                             j, {}).setdefault("time_limits", {})[stage] = [
                             said("limit_too_long", limit=self.limits.settings[stage])]
         if problems:
-            raise Invalid("a sub-item's time limit is longer than the platform's",
+            raise Invalid("子项的默认时限不能长于平台规定的时限",
                           {"categories": problems})
 
 

@@ -1,8 +1,8 @@
-import { reactive } from 'vue'
+import { computed, reactive } from 'vue'
 import { api, call, type components } from '@/api/client'
 import { useSession } from '@/composables/useSession'
 import { useApiForm } from '@/composables/useApiForm'
-import { detailsBody, useServiceCatalogue, type DetailValues, type SubItem } from '@/composables/useServiceCatalogue'
+import { detailsBody, messagesUnder, useServiceCatalogue, type DetailValues, type SubItem } from '@/composables/useServiceCatalogue'
 
 export type SubmitDemand = components['schemas']['SubmitDemand']
 export type Demand = components['schemas']['DemandView']
@@ -94,5 +94,11 @@ export function useDemandForm() {
     return form.submit(() => call(api.POST('/api/v1/demands', { body: demandBody(model, attachments, catalogue.subItem(model.subItem)) })))
   }
 
-  return { ...form, model, prefill, submit }
+  // A sub-item's field's message is under that field (`details.<name>`), not above the form.
+  const formError = computed(() => {
+    const error = form.error.value
+    return error && !DEMAND_FIELDS.some((field) => messagesUnder(error.details, field)) ? error : null
+  })
+
+  return { ...form, formError, model, prefill, submit }
 }
