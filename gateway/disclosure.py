@@ -17,7 +17,8 @@ ALL = "*"
 
 _DEMAND = ("demand_id", "at")
 _SUBMITTED = _DEMAND + ("station_id", "enterprise", "park", "category", "title", "description",
-                        "items", "expected_by", "channel", "consultation", "attachments")
+                        "items", "expected_by", "channel", "consultation", "attachments",
+                        "sub_item", "details", "catalogue_version")
 _CLASSIFIED = _DEMAND + ("by", "category", "items", "sub_items", "urgency", "park", "expected_by",
                          "round")
 _DECIDED = _DEMAND + ("by",)

@@ -102,6 +102,9 @@ class DemandView(DemandSummaryView):
     description = fields.String(required=True)
     items = fields.List(fields.String(), required=True)
     sub_items = fields.List(fields.String(), required=True)
+    details = fields.Dict(metadata={"description": "its sub-item's fields, as submitted"})
+    catalogue_version = fields.Integer(allow_none=True, metadata={
+        "description": "the service catalogue's version it was submitted under (null: before it)"})
     urgency = fields.String(required=True, metadata={"enum": list(URGENCIES)})
     expected_by = fields.String(allow_none=True, required=True)
     consultation = fields.Boolean(required=True)
@@ -201,6 +204,9 @@ class InstitutionView(Schema):
         "description": "name, phone, email: who the enterprise of an assigned case calls"})
     categories = fields.List(fields.String(), required=True)
     qualifications = fields.List(fields.Nested(QualificationView), required=True)
+    track_record = fields.List(fields.Dict(), required=True, metadata={
+        "description": "projects (title, client, year, summary): what it serves on where the "
+                       "service catalogue asks no statutory qualification"})
     parks = fields.List(fields.String(), required=True)
     capacity = fields.Integer(required=True)
     registered_at = fields.String(required=True)

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
 
 from gateway.account_routes import AccountRoutes
+from gateway.catalogue_routes import CatalogueRoutes
 from gateway.console import console_file, console_folder
 from gateway.dead_letter_routes import DeadLetterRoutes
 from gateway.disclosure import disclosed
@@ -72,8 +73,8 @@ def _inside_only(request) -> None:
         raise ApiError(404, "not_found", f"no route for {request.path}")
 
 
-class GatewayService(MetrologyRoutes, ProjectRoutes, HallRoutes, AccountRoutes, EvaluationRoutes,
-                     PartnerRoutes, NoticeRoutes, DeadLetterRoutes):
+class GatewayService(MetrologyRoutes, ProjectRoutes, HallRoutes, CatalogueRoutes, AccountRoutes,
+                     EvaluationRoutes, PartnerRoutes, NoticeRoutes, DeadLetterRoutes):
     name = "gateway"
 
     accounts = RpcProxy("accounts")

@@ -75,6 +75,11 @@ class SubmitDemand(Command):
     excluded_institutions = fields.List(fields.UUID(), load_default=list,
                                         validate=[validate.Length(max=50), distinct], metadata={
         "description": "institutions the enterprise does not want to serve it"})
+    sub_item = fields.String(load_default=None, validate=validate.Length(min=1, max=64), metadata={
+        "description": "a sub-item of the category in the current service catalogue"})
+    details = fields.Dict(keys=fields.String(validate=validate.Length(max=64)), load_default=dict,
+                          validate=validate.Length(max=30), metadata={
+        "description": "the sub-item's fields (GET /api/v1/service-catalogue), by name"})
 
 
 class Assess(Command):
@@ -296,9 +301,18 @@ class RegisterInstitution(Command):
     credit_code = credit_code_field()
     categories = fields.List(category_field(), required=True,
                              validate=[validate.Length(min=1), distinct])
-    qualifications = fields.List(fields.Nested(QualificationSchema), required=True,
-                                 validate=[validate.Length(min=1, max=100), _no_overlap,
+    qualifications = fields.List(fields.Nested(QualificationSchema), load_default=list,
+                                 validate=[validate.Length(max=100), _no_overlap,
                                            _distinct_numbers])
+    track_record = fields.List(fields.Nested(lambda: Project), load_default=list,
+                               validate=validate.Length(max=200), metadata={
+        "description": "projects it did: what it serves on where the service catalogue asks no "
+                       "statutory qualification (instead of, or besides, qualifications)"})
+
+    @validates_schema
+    def _qualified_or_experienced(self, data, **kwargs):
+        if not data["qualifications"] and not data["track_record"]:
+            raise ValidationError(said("qualification_or_track_record"), "qualifications")
     parks = fields.List(park_field(), required=True, validate=[validate.Length(min=1, max=500), distinct])
     home_park = park_field(load_default=None, metadata={
         "description": "where the institution sits; matching prefers it for that park's demands"})
@@ -1004,3 +1018,129 @@ class ExpressInterest(Command):
         "description": "what the institution offers: approach, capacity, price range"})
     proposed_date = FutureDate(load_default=None, allow_none=True, metadata={
         "description": "when it could deliver, if it says"})
+
+
+# The service catalogue (services/intake/catalogue.py) ------------------------------------------
+CATALOGUE_CODE = validate.Regexp(r"[a-z][a-z0-9_]{0,63}\Z", error=said("catalogue_code"))
+FIELD_KINDS = ("text", "number", "date", "choice")
+#: The stages whose default time limit a sub-item may give (services/intake/time_limits.py).
+SUB_ITEM_LIMITS = ("first_response", "assessment", "assessment_consultation", "follow_up")
+
+
+class Names(Command):
+    zh_cn = text(200, required=True, data_key="zh-CN")
+    en = text(200, required=True)
+
+
+class DemandField(Command):
+    """A field a demand of a sub-item carries in its ``details``."""
+    name = fields.String(required=True, validate=CATALOGUE_CODE)
+    label = fields.Nested(Names, required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(FIELD_KINDS))
+    required = flag(load_default=False)
+    choices = fields.List(text(200), load_default=list, validate=[validate.Length(max=100), distinct])
+
+    @validates_schema
+    def _choices_for_a_choice(self, data, **kwargs):
+        if data["kind"] == "choice" and not data["choices"]:
+            raise ValidationError(said("catalogue_choices"), "choices")
+
+
+class SubItem(Command):
+    code = fields.String(required=True, validate=CATALOGUE_CODE)
+    name = fields.Nested(Names, required=True)
+    qualifications = fields.List(
+        fields.String(validate=validate.OneOf(QUALIFICATION_TYPES)), required=True,
+        validate=distinct, metadata={"description": "the kinds that may serve it; empty: no "
+                                     "statutory qualification (registration and track record)"})
+    fields_ = fields.List(fields.Nested(DemandField), data_key="fields", load_default=list,
+                          validate=validate.Length(max=30))
+    time_limits = fields.Dict(keys=fields.String(validate=validate.OneOf(SUB_ITEM_LIMITS)),
+                              values=fields.String(validate=validate.Regexp(
+                                  r"\d+(\.\d+)?[smhd]\Z", error=said("working_time"))),
+                              load_default=dict, metadata={"description": "e.g. {follow_up: 5d}"})
+
+    @validates_schema
+    def _fields_once(self, data, **kwargs):
+        names = [spec["name"] for spec in data["fields_"]]
+        for index, name in enumerate(names):
+            if name in names[:index]:
+                raise ValidationError({"fields": {index: {"name": [said("repeated")]}}})
+
+
+class CatalogueCategory(Command):
+    code = category_field(required=True)
+    sub_items = fields.List(fields.Nested(SubItem), required=True,
+                            validate=validate.Length(min=1, max=100))
+
+
+class Term(Command):
+    term = text(200, required=True)
+    synonyms = fields.List(text(200), load_default=list, validate=validate.Length(max=50))
+    broader = fields.List(text(200), load_default=list, validate=validate.Length(max=20))
+
+
+class PublishCatalogue(Command):
+    """A whole new version of the service catalogue, with the reason for it."""
+    reason = text(2000, multiline=True, required=True)
+    categories = fields.List(fields.Nested(CatalogueCategory), required=True)
+    terms = fields.List(fields.Nested(Term), load_default=list, validate=validate.Length(max=5000))
+
+    @validates_schema
+    def _coherent(self, data, **kwargs):
+        """Every category once, every sub-item code once in the whole catalogue (a demand names
+        its sub-item by code alone), and terms whose broader chains end."""
+        codes = [category["code"] for category in data["categories"]]
+        missing = sorted(set(CATEGORIES) - set(codes))
+        if missing:
+            raise ValidationError([said("catalogue_categories_missing", missing=", ".join(missing))],
+                                  "categories")
+        errors: dict = {}
+        seen: set[str] = set()
+        for i, category in enumerate(data["categories"]):
+            if category["code"] in codes[:i]:
+                errors.setdefault(i, {})["code"] = [said("repeated")]
+            for j, sub_item in enumerate(category["sub_items"]):
+                if sub_item["code"] in seen:
+                    errors.setdefault(i, {}).setdefault("sub_items", {})[j] = {
+                        "code": [said("catalogue_sub_item_twice", sub_item=sub_item["code"])]}
+                seen.add(sub_item["code"])
+        found = {"categories": errors} if errors else {}
+        loops = _term_loops(data["terms"])
+        if loops:
+            found["terms"] = loops
+        if found:
+            raise ValidationError(found)
+
+
+def _term_loops(terms: list[dict]) -> dict:
+    """Where a term is listed twice, or its chain of broader terms comes back to it."""
+    index = {}
+    problems: dict = {}
+    for i, entry in enumerate(terms):
+        for word in [entry["term"], *entry["synonyms"]]:
+            if word.casefold() in index:
+                problems[i] = {"term": [said("catalogue_term_twice", term=word)]}
+            index[word.casefold()] = i
+    if problems:
+        return problems
+    for i, entry in enumerate(terms):
+        pending, seen = [b.casefold() for b in entry["broader"]], set()
+        while pending:
+            word = pending.pop()
+            if word == entry["term"].casefold() or word in (s.casefold() for s in entry["synonyms"]):
+                problems[i] = {"broader": [said("catalogue_term_loop", term=entry["term"])]}
+                break
+            found = index.get(word)
+            if found is not None and found not in seen:
+                seen.add(found)
+                pending += [b.casefold() for b in terms[found]["broader"]]
+    return problems
+
+
+class Project(Command):
+    """A project of an institution's track record."""
+    title = text(200, required=True)
+    client = text(200, required=True)
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=1949, max=2100))
+    summary = text(2000, multiline=True, load_default=None)

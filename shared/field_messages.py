@@ -224,6 +224,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "serial_number_taken": ("台账中已有在用的器具使用出厂编号 {serial_number}",
                             "An instrument in use in this register already has serial number {serial_number}."),
     "no_instrument_register": ("尚未开通计量器具台账", "The enterprise has not opened its instrument register."),
+    # the service catalogue (docs/categories/catalogue.md) and what a demand carries under it
+    "catalogue_code": ("须为小写字母开头的字母、数字或下划线", "Must be lower-case letters, digits or underscores, starting with a letter."),
+    "catalogue_choices": ("选择题须列出选项", "A choice field must list its choices."),
+    "catalogue_categories_missing": ("缺少服务类别：{missing}", "Missing categories: {missing}."),
+    "catalogue_sub_item_twice": ("子项编码 {sub_item} 在目录中出现了两次", "Sub-item code {sub_item} appears twice in the catalogue."),
+    "catalogue_term_twice": ("词条 {term} 出现了两次", "The term {term} is listed twice."),
+    "catalogue_term_loop": ("{term} 的上位词链绕回了它自己", "The broader terms of {term} lead back to it."),
+    "unknown_sub_item": ("服务目录（第 {version} 版）的 {category} 类别中没有此子项", "Version {version} of the catalogue has no such sub-item in {category}."),
+    "details_need_sub_item": ("填写明细须先选择子项", "Details need a sub-item."),
+    "detail_date": ("须为 YYYY-MM-DD 形式的日期", "Must be a date, YYYY-MM-DD."),
+    "qualification_or_track_record": ("须有资质，或在无需法定资质的类别中提供业绩", "Give a qualification, or a track record for categories that need no statutory qualification."),
 }
 
 # Standardisation projects and intellectual-property applications

@@ -138,6 +138,9 @@ EVENT_LABELS = _both({
     "StationSettingsChanged": ("工作站设置变更", "Station settings changed"),
     "SpecialistJoined": ("服务专员加入", "Specialist joined"),
     "SpecialistLeft": ("服务专员离开", "Specialist left"),
+    # The service catalogue
+    "CatalogueOpened": ("服务目录启用", "Service catalogue opened"),
+    "CatalogueVersionPublished": ("服务目录发布新版本", "Service catalogue version published"),
     # People and their accounts (the audit trail)
     "OrganisationRegistered": ("单位注册", "Organisation registered"),
     "OrganisationVerified": ("单位核验", "Organisation verified"),

@@ -13,6 +13,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from services.intake.attachments import AttachmentFolder
+from services.intake.catalogue_commands import CatalogueCommands
 from services.intake.demand import Demand
 from services.intake.metrology import InstrumentRegister
 from services.intake.metrology_register import MetrologyRegister
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 RULES = {"role": "system", "subject": "assessment-rules"}
 
 
-class Intake(MetrologyRegister, ServiceApplication):
+class Intake(MetrologyRegister, CatalogueCommands, ServiceApplication):
     name = "Intake"
     # A station records each specialist and construction fact, a register each instrument's
     # cycle: loading one reads at most this many events.
@@ -60,6 +61,7 @@ class Intake(MetrologyRegister, ServiceApplication):
         super().__init__(env)
         self.limits = TimeLimits.from_config(None)
         self._zones: dict[uuid.UUID, ZoneInfo] = {}
+        self._versions: dict = {}  # the catalogue's versions read so far (catalogue_commands.py)
         self.attachments: AttachmentFolder | None = None
 
     def rows(self, aggregate):
@@ -186,6 +188,13 @@ class Intake(MetrologyRegister, ServiceApplication):
         command = self.load_command(SubmitDemand, payload)
         station = self._station_serving(command["park"])
         self._require_submitter(by, command, station)
+        version = self.current_catalogue()
+        command["catalogue_version"] = version.number
+        if command["sub_item"] is not None:
+            sub_item = version.sub_item(command["sub_item"], command["category"], "sub_item")
+            command["details"] = version.checked_details(sub_item, command["details"])
+        elif command["details"]:
+            raise Invalid("填写需求明细须先选择服务子项", {"details": [said("details_need_sub_item")]})
         attachments = [self.attachments.metadata(sha, by) for sha in command.pop("attachments")]
         now = self.clock()
         calendar = _calendar(station.calendar)
@@ -195,13 +204,16 @@ class Intake(MetrologyRegister, ServiceApplication):
         demand = Demand(
             station_id=station.id, attachments=attachments, request_hash=request_hash,
             idempotency_key=idempotency_key, by=by, at=now.isoformat(),
-            deadlines={stage: self.limits.start(limit, calendar, now, own, command["category"])
+            deadlines={stage: self.limits.start(limit, calendar, now, own, command["category"],
+                                                sub_item=version.time_limits(command["sub_item"]))
                        for stage, limit in (("first_response", "first_response"), ("assessment", assessment))},
             **command)
         # A consultation may be answered by the station itself, so it waits for a specialist.
         if demand.category in station.auto_accept and not demand.consultation:
-            demand.accept(demand.category, demand.items, list(sub_items), "normal", by=RULES,
-                          at=now.isoformat(), hall_closes_at=hall_closes_at(station, demand.category, now))
+            chosen = list(sub_items) or demand.sub_items
+            demand.accept(demand.category, demand.items, chosen, "normal", by=RULES,
+                          at=now.isoformat(), serving=self._serving(demand, demand.category, demand.items, chosen),
+                          hall_closes_at=hall_closes_at(station, demand.category, now))
         return demand
 
     def _replay(self, demand_id: uuid.UUID, request_hash: str) -> dict:
@@ -224,9 +236,14 @@ class Intake(MetrologyRegister, ServiceApplication):
                     for key, demand_value in (("category", demand.category), ("items", demand.items),
                                               ("sub_items", demand.sub_items),
                                               ("urgency", demand.urgency))}
+            if demand.catalogue_version is not None:
+                version = self.catalogue_version(demand.catalogue_version)
+                for index, code in enumerate(kept["sub_items"]):
+                    version.sub_item(code, kept["category"], f"sub_items.{index}")
             station = self.repository.get(demand.station_id)
             demand.accept(kept["category"], kept["items"], kept["sub_items"], kept["urgency"],
                           by=by, at=at, reason=command["reason"],
+                          serving=self._serving(demand, kept["category"], kept["items"], kept["sub_items"]),
                           hall_closes_at=hall_closes_at(station, kept["category"], now))
         elif decision == "answer":
             demand.answer(command["answer"], by=by, at=at)
@@ -557,10 +574,25 @@ class Intake(MetrologyRegister, ServiceApplication):
 
     def _follow_up_clock(self, demand: Demand, now: datetime) -> dict:
         """The next follow-up's clock, on the station's calendar and its limit for the demand's
-        category and urgency."""
+        category and urgency (or its sub-item's, in the demand's catalogue version)."""
         station = self.repository.get(demand.station_id)
+        sub_item = {}
+        if demand.catalogue_version is not None and demand.sub_items:
+            sub_item = self.catalogue_version(demand.catalogue_version).time_limits(demand.sub_items[0])
         return self.limits.start("follow_up", _calendar(station.calendar), now,
-                                 getattr(station, "time_limits", {}), demand.category, demand.urgency)
+                                 getattr(station, "time_limits", {}), demand.category, demand.urgency,
+                                 sub_item=sub_item)
+
+    def _serving(self, demand: Demand, category: str, items: list[str], sub_items: list[str]) -> dict:
+        """What matching needs to decide who may serve the demand, resolved from the demand's
+        catalogue version, so that a later version never changes a decision: the qualification
+        kinds that may serve it and the scope terms that cover each item. A demand submitted
+        before the catalogue has neither, and matching keeps its rules of then."""
+        if demand.catalogue_version is None:
+            return {"qualification_kinds": None, "item_terms": None}
+        version = self.catalogue_version(demand.catalogue_version)
+        return {"qualification_kinds": version.qualification_kinds(category, sub_items),
+                "item_terms": {item: version.covering_terms(item) for item in items}}
 
 
 

@@ -48,7 +48,8 @@ class Demand(Aggregate):
                  description: str, items: list[str], expected_by: date | None, channel: str,
                  consultation: bool, attachments: list[dict], excluded_institutions: list[UUID],
                  request_hash: str, idempotency_key: str | None, deadlines: dict, by: dict,
-                 at: str):
+                 at: str, sub_item: str | None = None, details: dict | None = None,
+                 catalogue_version: int | None = None):
         self.station_id = station_id
         self.enterprise = enterprise
         self.park = park
@@ -71,7 +72,11 @@ class Demand(Aggregate):
         self.status = "submitted"
         self.updated_at = at
         self.matching_round = 0
-        self.sub_items: list[str] = []
+        # The catalogue version it was submitted under decides its sub-items and what may
+        # serve it; a demand recorded before the catalogue has none (free-text sub-items).
+        self.catalogue_version = catalogue_version
+        self.details = details or {}
+        self.sub_items: list[str] = [sub_item] if sub_item else []
         self.urgency = "normal"
         self.assignment: dict | None = None
         self.unmatched_reasons: list[str] = []
@@ -81,11 +86,13 @@ class Demand(Aggregate):
 
     # Assessment ----------------------------------------------------------------------------
     def accept(self, category: str, items: list[str], sub_items: list[str], urgency: str,
-               by: dict, at: str, reason: str | None = None,
+               by: dict, at: str, reason: str | None = None, serving: dict | None = None,
                hall_closes_at: str | None = None) -> None:
         """Accept for matching; on a demand already in matching, reclassify and re-match.
-        ``hall_closes_at``: the station lists demands of this category in its hall until then,
-        and matching decides when the hall closes (docs/categories/demand-hall.md)."""
+        ``serving``: what matching decides with (``Intake._serving``); ``hall_closes_at``: the
+        station lists demands of this category in its hall until then, and matching decides
+        when the hall closes (docs/categories/demand-hall.md)."""
+        serving = serving or {"qualification_kinds": None, "item_terms": None}
         if self.status in ("accepted", "assigned") and (category, items, sub_items, urgency) == (
                 self.category, self.items, self.sub_items, self.urgency):
             raise Conflict(f"the demand is already {self.status} with this classification",
@@ -96,24 +103,28 @@ class Demand(Aggregate):
                                urgency=urgency, park=self.park, expected_by=self.expected_by,
                                excluded_institutions=self.excluded_institutions,
                                round=self.matching_round + 1, reason=reason,
-                               hall_closes_at=hall_closes_at, by=by, at=at)
+                               hall_closes_at=hall_closes_at, by=by, at=at, **serving)
             return
         self._require({"submitted"}, "accept")
         self._accepted(category=category, items=items, sub_items=sub_items, urgency=urgency,
                        park=self.park, expected_by=self.expected_by,
                        excluded_institutions=self.excluded_institutions,
-                       round=self.matching_round + 1, hall_closes_at=hall_closes_at, by=by, at=at)
+                       round=self.matching_round + 1, hall_closes_at=hall_closes_at, by=by, at=at,
+                       **serving)
 
+    # Events recorded before the catalogue carry no qualification_kinds nor item_terms.
     @event("DemandAccepted")
     def _accepted(self, category, items, sub_items, urgency, park, expected_by,
-                  excluded_institutions, round, by, at, hall_closes_at=None):
+                  excluded_institutions, round, by, at, hall_closes_at=None, qualification_kinds=None,
+                  item_terms=None):
         self._classify(category, items, sub_items, urgency, round, at)
         self._meet("first_response", at)
         self._meet("assessment", at)
 
     @event("DemandReclassified")
     def _reclassified(self, category, items, sub_items, urgency, park, expected_by,
-                      excluded_institutions, round, reason, by, at, hall_closes_at=None):
+                      excluded_institutions, round, reason, by, at, hall_closes_at=None,
+                      qualification_kinds=None, item_terms=None):
         self._classify(category, items, sub_items, urgency, round, at)
         self.assignment = None
         self.unmatched_reasons = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from services.intake.catalogue import ServiceCatalogue
 from services.intake.demand import Demand
 from services.intake.station import Station
 from services.intake.views import demand_listing, demand_record, evidence_documents, station_listing
@@ -43,6 +44,8 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS {s}stations (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
     "park TEXT NOT NULL, time_zone TEXT NOT NULL, listing TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS stations_name ON {s}stations (name, id)",
+    # Every version of the service catalogue, whole, with who published it, when and why.
+    "CREATE TABLE IF NOT EXISTS {s}catalogue_versions (version INTEGER PRIMARY KEY, record TEXT NOT NULL)",
 )
 
 
@@ -64,6 +67,10 @@ def rows(aggregate, zone_of) -> list[Statement]:
             Statement("DELETE FROM {s}staff WHERE staff_id = %s AND station_id = %s",
                       (staff_id, str(aggregate.id)))
             for staff_id in getattr(aggregate, "former_specialists", ())]
+    if isinstance(aggregate, ServiceCatalogue):
+        # Every version, not only the new one: a rebuild writes them all from the last state.
+        return [upsert("catalogue_versions", ("version",), {"version": version["version"], "record": version})
+                for version in aggregate.versions]
     return []
 
 

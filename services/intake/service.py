@@ -130,6 +130,19 @@ class IntakeService(EventSourcedService, FollowsMatching):
     def check_instruments_due(self):
         self.application.check_instruments_due()
 
+    # The service catalogue (services/intake/catalogue.py)
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def service_catalogue(self):
+        return self.application.service_catalogue()
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def catalogue_history(self):
+        return self.application.catalogue_history()
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def publish_catalogue(self, payload, by):
+        return self.application.publish_catalogue(payload, by)
+
     @every("ATTACHMENTS.sweep_interval", 3600)
     def remove_unreferenced_attachments(self):
         self.application.remove_unreferenced_attachments()

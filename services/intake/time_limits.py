@@ -7,7 +7,8 @@ when ``warn_before`` (a share of the limit) is left.
 The platform's limits (``TIME_LIMITS``) are the longest any station may give. A station may set
 its own, shorter ones (its ``time_limits``): a default per stage, and per category and per
 urgency. A demand's stage runs on the most specific that is set: its urgency's, else its
-category's, else the station's default, else the platform's.
+category's, else its sub-item's default in the service catalogue, else the station's default,
+else the platform's.
 """
 from __future__ import annotations
 
@@ -50,10 +51,13 @@ class TimeLimits:
         return working_seconds(self.settings[limit], calendar)
 
     def start(self, limit: str, calendar: WorkingCalendar, at: datetime, station: dict | None = None,
-              category: str | None = None, urgency: str | None = None) -> dict:
+              category: str | None = None, urgency: str | None = None, *,
+              sub_item: dict | None = None) -> dict:
         """A stage's clock starting at ``at`` with the whole limit ahead: the station's own
-        (``station``: its ``time_limits``) for the demand's category and urgency, if it set one."""
-        chosen = _chosen(station or {}, limit, category, urgency) or self.settings[limit]
+        (``station``: its ``time_limits``) for the demand's urgency or category, else the
+        demand's sub-item's default in the catalogue (``sub_item``), else the station's own
+        default, else the platform's."""
+        chosen = _chosen(station or {}, limit, category, urgency, sub_item or {}) or self.settings[limit]
         seconds = working_seconds(chosen, calendar)
         return self.resume(seconds, calendar, at, limit=seconds)
 
@@ -81,10 +85,11 @@ class TimeLimits:
                         warn_at=warn_at.isoformat())
 
 
-def _chosen(station: dict, stage: str, category: str | None, urgency: str | None) -> str | None:
+def _chosen(station: dict, stage: str, category: str | None, urgency: str | None,
+            sub_item: dict) -> str | None:
     for found in ((station.get("urgencies") or {}).get(urgency or ""),
                   (station.get("categories") or {}).get(category or ""),
-                  station.get("default")):
+                  sub_item, station.get("default")):
         if found and found.get(stage):
             return found[stage]
     return None

@@ -23,6 +23,8 @@ def demand_record(demand: Demand) -> dict:
         "description": demand.description,
         "items": demand.items,
         "sub_items": demand.sub_items,
+        "details": demand.details,
+        "catalogue_version": demand.catalogue_version,
         "urgency": demand.urgency,
         "expected_by": demand.expected_by.isoformat() if demand.expected_by else None,
         "consultation": demand.consultation,

@@ -353,10 +353,15 @@ class Matching(projects.Projects, DemandHall, ServiceApplication):
                          at=now.isoformat())
 
     def _request(self, match: Match) -> Request:
+        """The demand as selection weighs it: by what its catalogue version says may serve it,
+        or, for a demand accepted before the catalogue, by MATCHING.required_qualifications
+        and its items word for word."""
+        kinds = getattr(match, "qualification_kinds", None)
         return Request(category=match.category, items=tuple(match.items), park=match.park,
                        service_date=match.expected_by or self.clock().date(),
-                       required_types=self.required.get(match.category, ()),
-                       excluded=frozenset(match.excluded),
+                       required_types=self.required.get(match.category, ()) if kinds is None else tuple(kinds),
+                       excluded=frozenset(match.excluded), catalogued=kinds is not None,
+                       item_terms=getattr(match, "item_terms", None) or {},
                        hall=match.hall is not None and match.hall["round"] == match.round,
                        interested=frozenset(match.interested))
 
@@ -495,9 +500,9 @@ class Matching(projects.Projects, DemandHall, ServiceApplication):
 
 
 def _round_of(data: dict) -> dict:
-    return {key: data[key] for key in ("category", "items", "park", "expected_by",
-                                       "excluded_institutions", "round")}
-
+    return {key: data.get(key) for key in ("category", "items", "park", "expected_by",
+                                           "excluded_institutions", "round",
+                                           "qualification_kinds", "item_terms")}
 
 
 def _require_park(by: dict, station: dict | None, parks) -> None:

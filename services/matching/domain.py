@@ -52,7 +52,7 @@ class Institution(Aggregate):
     def __init__(self, name: str, credit_code: str, categories: list[str],
                  qualifications: list[dict], parks: list[str], home_park: str | None,
                  capacity: int, auto_accept_offers: bool, price_list: list[dict],
-                 registered_by: dict, reviewed: bool):
+                 registered_by: dict, reviewed: bool, track_record: list[dict] | None = None):
         self.name = name
         self.credit_code = credit_code
         self.categories = categories
@@ -64,6 +64,9 @@ class Institution(Aggregate):
         self.auto_accept_offers = auto_accept_offers
         self.price_list = price_list
         self.registered_by = registered_by
+        #: projects it did (title, client, year, summary): what it serves on where the catalogue
+        #: asks no statutory qualification
+        self.track_record = track_record or []
         # Registered by the station's staff it is reviewed at once; an institution's own
         # application waits for a specialist's or an operator's review.
         self.status = "active" if reviewed else "applied"
@@ -199,9 +202,12 @@ class Match(Aggregate):
     def create_id(demand_id: uuid.UUID, **_) -> uuid.UUID:
         return uuid.uuid5(_MATCHES, str(demand_id))
 
+    # ``qualification_kinds`` and ``item_terms``: what the demand's catalogue version says may
+    # serve it (intake resolves them); None in events recorded before the catalogue.
     @event("MatchingStarted")
     def __init__(self, demand_id: uuid.UUID, category: str, items: list[str], park: str,
-                 expected_by: date | None, excluded_institutions: list[uuid.UUID], round: int):
+                 expected_by: date | None, excluded_institutions: list[uuid.UUID], round: int,
+                 qualification_kinds: list[str] | None = None, item_terms: dict | None = None):
         self.demand_id = demand_id
         self.decisions: list[dict] = []
         self.current: dict | None = None
@@ -212,22 +218,27 @@ class Match(Aggregate):
         #: Each offer and assignment of this match as its institution sees it (no contact
         #: details), by assignment id: a few per match, the rows of the institutions' lists.
         self.assignments: dict[str, dict] = {}
-        self._open(category, items, park, expected_by, excluded_institutions, round)
+        self._open(category, items, park, expected_by, excluded_institutions, round,
+                   qualification_kinds, item_terms)
 
     def restart(self, category: str, items: list[str], park: str, expected_by: date | None,
-                excluded_institutions: list[uuid.UUID], round: int, at: str) -> None:
+                excluded_institutions: list[uuid.UUID], round: int, at: str,
+                qualification_kinds: list[str] | None = None, item_terms: dict | None = None) -> None:
         self.close_hall("the demand was reassessed", at)
         self.release("the demand was reassessed", at)
         self._restarted(demand_id=self.demand_id, category=category, items=items, park=park,
                         expected_by=expected_by, excluded_institutions=excluded_institutions,
-                        round=round)
+                        round=round, qualification_kinds=qualification_kinds, item_terms=item_terms)
 
     @event("MatchingRestarted")
     def _restarted(self, demand_id, category, items, park, expected_by, excluded_institutions,
-                   round):
-        self._open(category, items, park, expected_by, excluded_institutions, round)
+                   round, qualification_kinds=None, item_terms=None):
+        self._open(category, items, park, expected_by, excluded_institutions, round,
+                   qualification_kinds, item_terms)
 
-    def _open(self, category, items, park, expected_by, excluded_institutions, round):
+    def _open(self, category, items, park, expected_by, excluded_institutions, round,
+              qualification_kinds, item_terms):
+        self.qualification_kinds, self.item_terms = qualification_kinds, item_terms
         self.category, self.items, self.park = category, items, park
         self.expected_by, self.round = expected_by, round
         self.excluded = [str(i) for i in excluded_institutions]

@@ -59,6 +59,11 @@ class Request:
     hall: bool = False
     #: institutions that expressed interest in it there
     interested: frozenset[str] = frozenset()
+    #: decided by the demand's catalogue version: ``required_types`` empty then means no
+    #: statutory qualification is needed (an institution serves on its track record)
+    catalogued: bool = False
+    #: for each item, the scope terms that cover it (none listed: the item itself)
+    item_terms: dict = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,8 @@ def exclusion(profile: Profile, request: Request) -> str | None:
         return said("excluded_park", park=request.park)
     if profile.open_assignments >= profile.capacity:
         return said("excluded_capacity")
+    if request.catalogued and not request.required_types:
+        return None  # served on registration and track record: no scope to cover
     valid = [q for q in profile.qualifications
              if q["status"] == "valid" and q["valid_from"] <= request.service_date <= q["valid_until"]]
     if not valid:
@@ -128,7 +135,8 @@ def exclusion(profile: Profile, request: Request) -> str | None:
         if not valid:
             return said("excluded_qualification_type", types=" or ".join(request.required_types))
     covered = set().union(*({s.casefold() for s in q["scope"]} for q in valid))
-    missing = [item for item in request.items if item.casefold() not in covered]
+    missing = [item for item in request.items
+               if not any(term.casefold() in covered for term in request.item_terms.get(item, (item,)))]
     if missing:
         return said("excluded_scope", items=", ".join(missing))
     return None

@@ -22,6 +22,7 @@ def institution_view(institution: Institution) -> dict:
             {**q, "valid_from": q["valid_from"].isoformat(), "valid_until": q["valid_until"].isoformat()}
             for q in institution.qualifications
         ],
+        "track_record": getattr(institution, "track_record", []),  # none in older snapshots
         "parks": institution.parks,
         "home_park": institution.home_park,
         "capacity": institution.capacity,

@@ -52,6 +52,11 @@ class DemandSubmitted(_DemandEvent):
     request_hash = fields.String(required=True)
     idempotency_key = fields.String(allow_none=True, required=True)
     deadlines = fields.Dict(keys=fields.String(), values=fields.Nested(DeadlineSchema), required=True)
+    sub_item = fields.String(allow_none=True, load_default=None, metadata={
+        "description": "a sub-item code of the catalogue version it was submitted under"})
+    details = fields.Dict(load_default=dict, metadata={"description": "the sub-item's fields"})
+    catalogue_version = fields.Integer(allow_none=True, load_default=None, metadata={
+        "description": "the service catalogue's version (absent: submitted before the catalogue)"})
 
 
 class _Classification(_DemandEvent):
@@ -68,6 +73,13 @@ class _Classification(_DemandEvent):
     hall_closes_at = fields.String(allow_none=True, metadata={
         "description": "the station lists the demand in its hall until then and matching "
                      "decides at that time; null: matched at once (absent before the hall)"})
+    qualification_kinds = fields.List(fields.String(), allow_none=True, load_default=None, metadata={
+        "description": "the qualification kinds that may serve it, from its catalogue version "
+                       "(empty: none needed; absent: recorded before the catalogue)"})
+    item_terms = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                             allow_none=True, load_default=None, metadata={
+        "description": "for each item, the scope terms that cover it (itself, its synonyms, "
+                       "its broader terms); absent: recorded before the catalogue"})
 
 
 @contract("DemandAccepted", producer="intake", subject="demand_id",
@@ -230,3 +242,25 @@ class SpecialistJoined(Schema):
     phone = fields.String(allow_none=True, required=True)
     trained = fields.Boolean(required=True)
     added_by = fields.Nested(ActorSchema, required=True)
+
+
+@contract("CatalogueOpened", producer="intake", subject="catalogue_id",
+          summary="The service catalogue began (its first version follows at once).")
+class CatalogueOpened(Schema):
+    catalogue_id = fields.UUID(required=True)
+    by = fields.Nested(ActorSchema, required=True)
+    at = fields.String(required=True)
+
+
+@contract("CatalogueVersionPublished", producer="intake", subject="catalogue_id",
+          summary="A supervisor (or, for version 1, the provisional default) published a whole "
+                  "new version of the service catalogue, with the reason; it applies to the "
+                  "demands submitted after it.")
+class CatalogueVersionPublished(Schema):
+    catalogue_id = fields.UUID(required=True)
+    version = fields.Integer(required=True)
+    catalogue = fields.Dict(required=True, metadata={
+        "description": "categories with their sub-items, and terms (docs/categories/catalogue.md)"})
+    reason = fields.String(required=True)
+    by = fields.Nested(ActorSchema, required=True)
+    at = fields.String(required=True)

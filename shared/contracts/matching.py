@@ -21,6 +21,9 @@ class InstitutionRegistered(Schema):
     registered_by = fields.Nested(ActorSchema, required=True)
     reviewed = fields.Boolean(required=True, metadata={
         "description": "false for an institution's own application, which awaits review"})
+    track_record = fields.List(fields.Dict(), load_default=list, metadata={
+        "description": "projects (title, client, year, summary), for sub-items that need no "
+                       "statutory qualification"})
 
 
 class CandidateSchema(Schema):
@@ -220,6 +223,10 @@ class MatchingStarted(Schema):
     expected_by = fields.Date(allow_none=True, required=True)
     excluded_institutions = fields.List(fields.UUID(), required=True)
     round = fields.Integer(required=True)
+    qualification_kinds = fields.List(fields.String(), allow_none=True, load_default=None, metadata={
+        "description": "as intake's DemandAccepted carried them (absent: before the catalogue)"})
+    item_terms = fields.Dict(allow_none=True, load_default=None, metadata={
+        "description": "as intake's DemandAccepted carried them (absent: before the catalogue)"})
 
 
 @contract("MatchingRestarted", producer="matching", subject="match_id",

@@ -25,6 +25,7 @@ from werkzeug.routing import Map, Rule
 from gateway.auth import PERSON, ROLES
 from gateway.http import routes_of
 from gateway.service import GatewayService
+from services.intake.catalogue import default_document
 from tests import factories
 from tests.conftest import wait_for
 from tests.e2e import forged
@@ -508,6 +509,16 @@ MATRIX = [
     ("POST /api/v1/metrology/instruments/{instrument_a}/demand", "enterprise B",          404, {}),
     ("POST /api/v1/metrology/instruments/{instrument_a}/demand", "specialist",            409, {"channel": "counter"}),
     ("POST /api/v1/metrology/instruments/{instrument_a}/demand", "specialist elsewhere",  404, {"channel": "counter"}),
+    # The service catalogue: anyone signed in reads it, the regulator and operators its history,
+    # the regulator publishes (here the default again: a version that changes nothing).
+    ("GET /api/v1/service-catalogue",                           "enterprise A",           200),
+    ("GET /api/v1/service-catalogue",                           "lab A",                  200),
+    ("GET /api/v1/service-catalogue",                           "specialist",             200),
+    ("GET /api/v1/service-catalogue",                           "supervisor",             200),
+    ("GET /api/v1/service-catalogue",                           "operator",               200),
+    ("GET /api/v1/service-catalogue/versions",                  "supervisor",             200),
+    ("GET /api/v1/service-catalogue/versions",                  "operator",               200),
+    ("PUT /api/v1/service-catalogue",                           "supervisor",             200, {**default_document(), "reason": "再次发布默认目录"}),
 
     # Operations.
     ("GET /api/v1/dead-letters",                                "operator",               200),

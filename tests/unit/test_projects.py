@@ -16,11 +16,11 @@ PUBLICATION = {"number": "Q/PYLD 001-2026", "published_on": "2026-03-01",
 CONSULTATION = {"comments_received": 12, "adopted": 8, "partly_adopted": 2, "not_adopted": 2}
 
 
-def serving(platform, category):
+def serving(platform, category, **demand):
     """A demand of ``category`` its institution serves: (demand id, the institution as actor)."""
     lab = platform.apps["matching"].register_institution(
         factories.institution(categories=[category]), SPECIALIST, station=factories.PANYU)
-    demand = matched(platform, category=category, title="企业标准制定")
+    demand = matched(platform, category=category, title="企业标准制定", **demand)
     assert demand["assignment"]["institution_id"] == lab["id"]
     return demand["id"], as_institution(lab)
 
@@ -127,7 +127,8 @@ def test_a_standard_project_is_opened_once_by_whoever_serves_the_demand(platform
 # IP applications ------------------------------------------------------------------------
 def test_an_ip_application_is_recorded_once_and_moves_only_forward(platform):
     matching = platform.apps["matching"]
-    demand_id, lab = serving(platform, "intellectual_property")
+    # (A trademark filing needs no statutory qualification in the default catalogue.)
+    demand_id, lab = serving(platform, "intellectual_property", sub_item="trademark_filing")
     patent = {"kind": "invention_patent", "number": "2017 1 0601862.3", "filed_on": "2017-07-10",
               "title": "一种 LED 筒灯散热结构"}
     with pytest.raises(Invalid) as wrong:

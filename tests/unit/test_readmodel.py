@@ -135,11 +135,13 @@ def test_the_rebuild_command_rebuilds_each_service_with_progress(tmp_path, capsy
     intake.close()
     assert main(["--data-dir", str(tmp_path), "readmodels", "rebuild", "--service", "intake"]) == 0
     printed = capsys.readouterr().out
-    # Registered, a specialist joined, a demand submitted and accepted by the station's rules.
-    assert "intake: notification 4 of 4" in printed and "s left" in printed
-    assert "intake: read model rebuilt from 4 notifications" in printed
+    # Registered, a specialist joined, the service catalogue's default published (opened, version
+    # 1) at the first submission, a demand submitted and accepted by the station's rules.
+    assert "intake: notification 6 of 6" in printed and "s left" in printed
+    assert "intake: read model rebuilt from 6 notifications" in printed
     reopened = open_application(Intake, config)
     assert [d["id"] for d in reopened.list_demands({}, SUPERVISOR)["items"]] == [demand["id"]]
+    assert [v["version"] for v in reopened.catalogue_history()["items"]] == [1]
     reopened.close()
 
 

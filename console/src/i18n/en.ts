@@ -135,6 +135,10 @@ const en: CommonMessages = {
     network: 'Cannot reach the server; check the network and try again',
     unexpected: 'Something went wrong; please try again later',
   },
+  serviceCatalogue: {
+    subItem: 'Sub-item',
+    subItemPlaceholder: 'Choose a sub-item (then fill in what it asks)',
+  },
   notFound: {
     title: 'Page not found',
     description: 'The page you asked for does not exist or was removed.',

@@ -133,6 +133,10 @@ export default {
     network: '无法连接服务器，请检查网络后重试',
     unexpected: '出现意外错误，请稍后重试',
   },
+  serviceCatalogue: {
+    subItem: '服务子项',
+    subItemPlaceholder: '选择服务子项（选定后填写其所需信息）',
+  },
   notFound: {
     title: '页面不存在',
     description: '您访问的页面不存在或已被移除。',

@@ -105,11 +105,27 @@ describe('requests', () => {
     expect(demandBody({
       name: ' 广州灯具 ', creditCode: '91440113X', contact: '李华', phone: '020-1', park: 'p-1', category: 'metrology',
       title: ' 校准 ', description: 'd', items: [' 万用表 ', ''], expectedBy: '', consultation: false,
+      subItem: null, details: {},
     }, ['a'])).toEqual({
       enterprise: { name: '广州灯具', credit_code: '91440113X', contact: '李华', phone: '020-1' },
       park: 'p-1', category: 'metrology', title: '校准', description: 'd', items: ['万用表'], expected_by: null,
       consultation: false, channel: 'online', attachments: ['a'],
     })
+  })
+  it("a demand of a sub-item carries the fields it asks that were given, numbers as numbers", () => {
+    const calibration = {
+      code: 'calibration', name: { 'zh-CN': '校准', en: 'Calibration' }, qualifications: ['METROLOGY'], time_limits: {},
+      fields: [
+        { name: 'instrument', label: { 'zh-CN': '仪器名称', en: 'Instrument' }, kind: 'text' as const, required: true, choices: [] },
+        { name: 'quantity', label: { 'zh-CN': '台数', en: 'Quantity' }, kind: 'number' as const, required: true, choices: [] },
+      ],
+    }
+    const body = demandBody({
+      name: 'n', creditCode: 'c', contact: 'c', phone: '1', park: 'p', category: 'metrology', title: 't', description: 'd',
+      items: [], expectedBy: null, consultation: false, subItem: 'calibration',
+      details: { instrument: ' 万用表 ', quantity: 3, colour: 'red' },
+    }, [], calibration)
+    expect([body.sub_item, body.details]).toEqual(['calibration', { instrument: '万用表', quantity: 3 }])
   })
   it('counts add up, "or more" kept', () => {
     expect(sumCounts({ submitted: { count: 2, more: false }, assigned: { count: 100, more: true } }, ['submitted', 'assigned', 'completed']))

@@ -24,7 +24,7 @@ function institution(overrides: Partial<Institution> = {}): Institution {
     home_park: null, auto_accept_offers: false, satisfaction: null, on_time_rate: null,
     price_list: [{ item: 'LED筒灯型式试验', price_cny: '3800.00', unit: '每型号' }],
     contact: { name: '王工', phone: '020-1234 5678', email: null }, categories: ['inspection_testing'],
-    qualifications: [], parks: ['panyu-energy-park'], capacity: 20, registered_at: '2026-12-01T00:00:00+08:00',
+    qualifications: [], track_record: [], parks: ['panyu-energy-park'], capacity: 20, registered_at: '2026-12-01T00:00:00+08:00',
     ...overrides,
   }
 }

@@ -1,4 +1,4 @@
-import { Box, ChatLineSquare, DataLine, Finished, FolderOpened, Medal, Notebook, View } from '@element-plus/icons-vue'
+import { Box, ChatLineSquare, Collection, DataLine, Finished, FolderOpened, Medal, Notebook, View } from '@element-plus/icons-vue'
 import type { Section } from '@/router/section'
 
 const roles = ['supervisor'] as const
@@ -16,6 +16,7 @@ const section: Section = {
     { path: 'supervisor/improvements', name: 'supervisor-improvements', component: () => import('./ImprovementActionsPage.vue'), meta: { roles, title: 'supervisor.improvements.title' } },
     { path: 'supervisor/retention', name: 'supervisor-retention', component: () => import('./RetentionPage.vue'), meta: { roles, title: 'supervisor.retention.title' } },
     { path: 'supervisor/audit', name: 'supervisor-audit', component: () => import('./AuditPage.vue'), meta: { roles, title: 'supervisor.audit.title' } },
+    { path: 'supervisor/catalogue', name: 'supervisor-catalogue', component: () => import('./CataloguePage.vue'), meta: { roles, title: 'supervisor.catalogue.title' } },
   ],
   menu: [
     { route: 'supervisor-home', label: 'supervisor.menu.dossiers', icon: FolderOpened },
@@ -26,6 +27,7 @@ const section: Section = {
     { route: 'supervisor-improvements', label: 'supervisor.menu.improvements', icon: Finished },
     { route: 'supervisor-retention', label: 'supervisor.menu.retention', icon: Box },
     { route: 'supervisor-audit', label: 'supervisor.menu.audit', icon: Notebook },
+    { route: 'supervisor-catalogue', label: 'supervisor.menu.catalogue', icon: Collection },
   ],
 }
 

@@ -1,7 +1,8 @@
-import { reactive } from 'vue'
+import { computed, reactive } from 'vue'
 import { api, call, type components } from '@/api/client'
 import { useSession } from '@/composables/useSession'
 import { useApiForm } from '@/composables/useApiForm'
+import { detailsBody, messagesUnder, useServiceCatalogue, type DetailValues, type SubItem } from '@/composables/useServiceCatalogue'
 
 export type SubmitDemand = components['schemas']['SubmitDemand']
 export type Demand = components['schemas']['DemandView']
@@ -9,7 +10,7 @@ export type Demand = components['schemas']['DemandView']
 /** The fields whose errors the submit form shows beside them (the API's names). */
 export const DEMAND_FIELDS = [
   'enterprise.name', 'enterprise.credit_code', 'enterprise.contact', 'enterprise.phone', 'park', 'category', 'title',
-  'description', 'items', 'expected_by', 'consultation', 'attachments',
+  'description', 'items', 'expected_by', 'consultation', 'attachments', 'sub_item', 'details',
 ] as const
 
 export interface DemandModel {
@@ -24,11 +25,15 @@ export interface DemandModel {
   items: string[]
   expectedBy: string | null
   consultation: boolean
+  /** a sub-item of the category in the current service catalogue, and the fields it asks */
+  subItem: string | null
+  details: DetailValues
 }
 
 /** The request the form's model makes (no checks here: the API's field errors are shown). */
-export function demandBody(model: DemandModel, attachments: readonly string[]): SubmitDemand {
+export function demandBody(model: DemandModel, attachments: readonly string[], subItem?: SubItem): SubmitDemand {
   return {
+    ...(model.subItem ? { sub_item: model.subItem, details: detailsBody(subItem, model.details) } : {}),
     enterprise: { name: model.name.trim(), credit_code: model.creditCode.trim(), contact: model.contact.trim(), phone: model.phone.trim() },
     park: model.park.trim(),
     category: model.category as SubmitDemand['category'],
@@ -52,8 +57,9 @@ export function useDemandForm() {
   const form = useApiForm(DEMAND_FIELDS)
   const model = reactive<DemandModel>({
     name: '', creditCode: '', contact: '', phone: '', park: '', category: '', title: '', description: '',
-    items: [], expectedBy: null, consultation: false,
+    items: [], expectedBy: null, consultation: false, subItem: null, details: {},
   })
+  const catalogue = useServiceCatalogue()
 
   async function prefill(): Promise<void> {
     model.creditCode ||= session.acts.value.enterprise ?? ''
@@ -85,8 +91,14 @@ export function useDemandForm() {
   }
 
   function submit(attachments: readonly string[]): Promise<Demand | undefined> {
-    return form.submit(() => call(api.POST('/api/v1/demands', { body: demandBody(model, attachments) })))
+    return form.submit(() => call(api.POST('/api/v1/demands', { body: demandBody(model, attachments, catalogue.subItem(model.subItem)) })))
   }
 
-  return { ...form, model, prefill, submit }
+  // A sub-item's field's message is under that field (`details.<name>`), not above the form.
+  const formError = computed(() => {
+    const error = form.error.value
+    return error && !DEMAND_FIELDS.some((field) => messagesUnder(error.details, field)) ? error : null
+  })
+
+  return { ...form, formError, model, prefill, submit }
 }
