@@ -205,6 +205,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "configuration_banded": ("须列出分段 {{min: n, score: 0-100}} 或 {{max: n, score: 0-100}}，先符合者为准",
                              "Must list bands {{min: n, score: 0-100}} or {{max: n, score: 0-100}}, first match wins."),
     "configuration_yes_no": ("须为 {{at_least: n}} 或 {{at_most: n}}", "Must be {{at_least: n}} or {{at_most: n}}."),
+    # testing, certification and the deliverables of quality services
+    "yuan_amount": ("须为以元计的金额，如 1200 或 1200.50（最多两位小数）",
+                    "Must be an amount in yuan, e.g. 1200 or 1200.50 (at most two decimals)."),
+    "quote_total": ("须等于各计价项目金额之和（{total} 元）", "Must equal the sum of the items priced ({total} yuan)."),
+    "document_number": ("只能包含字母、数字、汉字和 - _ / . ( ) [ ]，不含空格",
+                        "Only letters, digits, Chinese characters and - _ / . ( ) [ ], no spaces."),
+    "future_issue": ("签发日期不能晚于今天", "Must not be after today."),
+    "until_before_issued": ("有效期至不能早于签发日期", "Must not be before issued_on."),
+    "future_done": ("不能晚于今天", "Must not be after today."),
+    "before_received": ("不能早于收样日期", "Must not be before the day the sample was received."),
+    "required_for_category": ("{category} 类服务完成时必填", "Required to complete a {category} service."),
+    "staff_filter": ("只有服务专员和监管人员可以按此筛选", "Only specialists and supervisors filter by this."),
 }
 
 #: A bound's comparison as each language says it (marshmallow's Range names them).
