@@ -401,7 +401,7 @@ class CompleteService(Command):
                 and not data.get("deliverables"):
             raise ValidationError(said("completion_evidence"), "report_number")
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _dates(self, data, **kwargs):
         if data.get("issued_on") and data["issued_on"] > self.today:
             raise ValidationError(said("future_issue"), "issued_on")
@@ -834,7 +834,7 @@ class GiveQuote(Command):
     valid_until = FutureDate(required=True, metadata={"description": "the last day it may be accepted"})
     note = text(2000, multiline=True, load_default=None)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _total(self, data, **kwargs):
         lines = data.get("items") or []
         if "amount" in data and lines and all("amount" in line for line in lines):

@@ -37,6 +37,7 @@ URGENCY_LABELS = _both({
 
 ASSIGNMENT_STATUS_LABELS = _both({
     "offered": ("待响应", "Awaiting answer"), "in_service": ("服务中", "In service"),
+    "awaiting_quote_acceptance": ("待企业确认报价", "Awaiting the quote's acceptance"),
     "completed": ("已完成", "Completed"), "declined": ("已谢绝", "Declined"),
     "expired": ("已超时", "Expired"), "released": ("已解除", "Released"),
 })
