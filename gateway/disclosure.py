@@ -38,7 +38,19 @@ _WHOLE_CASE = {name: ALL for name in (
     "ServiceCompleted", "FeedbackGiven", "RevisitTaskRaised", "ComplaintReceived",
     "ComplaintInvestigating", "ComplaintEscalated", "ComplaintAnswered", "ComplaintResolved",
     "ComplaintDeadlineApproaching", "ComplaintDeadlineBreached", "SupervisionCheckRecorded",
-    "DossierAccessed", "DemandArchived")}
+    "DossierAccessed", "DemandArchived", "QuoteGiven", "QuoteAccepted", "QuoteDeclined",
+    "SampleReceived", "SampleDispositionRecorded")}
+#: Testing and certification: the quote and its answer, the samples. Both parties read them
+#: whole: they are what the two agreed on and handed over.
+_QUOTED_WORK = {
+    "QuoteGiven": _ASSIGNMENT + ("revision", "amount", "items", "valid_until", "note", "by"),
+    "QuoteAccepted": _ASSIGNMENT + ("revision", "amount", "by"),
+    "QuoteDeclined": _ASSIGNMENT + ("revision", "amount", "reason", "by"),
+    "SampleReceived": _DEMAND + ("assignment_id", "sample_id", "description", "quantity",
+                                 "received_on", "condition", "by"),
+    "SampleDispositionRecorded": _DEMAND + ("assignment_id", "sample_id", "disposition", "on",
+                                            "note", "by"),
+}
 
 DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
     "specialist": _WHOLE_CASE,
@@ -63,7 +75,7 @@ DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
         "FollowUpRecorded": _DECIDED + ("note", "contact", "channel", "next_step_on"),
         "DeadlineApproaching": _DEADLINE,
         "DeadlineBreached": _DEADLINE,
-        "InstitutionAssigned": _ASSIGNMENT + ("promised_date",),
+        "InstitutionAssigned": _ASSIGNMENT + ("promised_date", "awaits_quote"),
         "AssignmentReleased": _ASSIGNMENT + ("reason",),
         "ServiceProgressRecorded": _DEMAND + ("assignment_id", "milestone", "note"),
         "ServiceCompleted": _ASSIGNMENT + ("evidence",),
@@ -76,6 +88,7 @@ DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
         "ComplaintDeadlineApproaching": _COMPLAINT + ("stage", "due_at"),
         "ComplaintDeadlineBreached": _COMPLAINT + ("stage", "due_at"),
         "DemandArchived": _SEALED,
+        **_QUOTED_WORK,
     },
     # The institution serving the case reads what the work needs: the demand as asked and
     # clarified, its own offer, assignment, progress, completion and feedback. Not whom the
@@ -94,12 +107,13 @@ DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
         "AssignmentOffered": _ASSIGNMENT + ("round", "respond_by"),
         "OfferDeclined": _ASSIGNMENT + ("reason", "by"),
         "OfferExpired": _ASSIGNMENT + ("respond_by",),
-        "InstitutionAssigned": _ASSIGNMENT + ("promised_date", "manual"),
+        "InstitutionAssigned": _ASSIGNMENT + ("promised_date", "manual", "awaits_quote"),
         "AssignmentReleased": _ASSIGNMENT + ("reason",),
         "ServiceProgressRecorded": _DEMAND + ("assignment_id", "milestone", "note", "by"),
         "ServiceCompleted": _ASSIGNMENT + ("evidence", "by"),
         "FeedbackGiven": _ASSIGNMENT + ("scores", "comment", "channel"),
         "DemandArchived": _SEALED,
+        **_QUOTED_WORK,
     },
 }
 

@@ -629,7 +629,8 @@ class QuoteView(Schema):
     items = fields.List(fields.Nested(QuoteLineView), required=True)
     valid_until = fields.String(required=True, metadata={"format": "date"})
     note = fields.String(allow_none=True, required=True)
-    status = fields.String(required=True, metadata={"enum": ["given", "accepted", "declined"]})
+    answer = fields.String(allow_none=True, required=True, metadata={
+        "enum": ["accepted", "declined", None], "description": "null while it awaits the enterprise"})
     given_at = fields.String(required=True)
     answered_at = fields.String(allow_none=True, required=True)
     answered_by = fields.Nested(ActorView, allow_none=True, required=True)

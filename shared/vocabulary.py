@@ -62,6 +62,8 @@ PARTNER_EVENT_LABELS = _both({
     "feedback.received": ("收到评价", "Feedback received"),
     "standing.changed": ("机构状态变更", "Standing changed"),
     "qualification.expiring": ("资质即将到期", "Qualification expiring"),
+    "quote.accepted": ("报价已被接受", "Quote accepted"),
+    "quote.declined": ("报价被拒绝", "Quote declined"),
 })
 
 STAGE_LABELS = _both({
@@ -99,6 +101,11 @@ EVENT_LABELS = _both({
     "MatchingClosed": ("匹配结束", "Matching closed"),
     "ServiceProgressRecorded": ("服务进展", "Service progress"),
     "ServiceCompleted": ("机构完成服务", "Service completed by the institution"),
+    "QuoteGiven": ("机构报价", "Quote given by the institution"),
+    "QuoteAccepted": ("企业接受报价", "Quote accepted by the enterprise"),
+    "QuoteDeclined": ("企业拒绝报价", "Quote declined by the enterprise"),
+    "SampleReceived": ("机构收到样品", "Sample received"),
+    "SampleDispositionRecorded": ("样品退还或处置", "Sample returned or disposed of"),
     # Institutions
     "InstitutionRegistered": ("机构入驻", "Institution registered"),
     "InstitutionReviewed": ("机构入驻审核", "Institution reviewed"),

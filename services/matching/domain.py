@@ -372,10 +372,10 @@ class Match(Aggregate):
         one awaiting the enterprise's answer may not be replaced under it."""
         self._require_current(assignment_id, AWAITING_QUOTE, "quote for")
         pending = self.current.get("quote")
-        if pending and pending["status"] == "given" \
+        if pending and pending["answer"] is None \
                 and today <= date.fromisoformat(pending["valid_until"]):
             raise Conflict("a quote awaits the enterprise's answer",
-                           {"current_status": AWAITING_QUOTE, "quote_status": "given"})
+                           {"current_status": AWAITING_QUOTE, "quote_status": "awaiting_answer"})
         self._quote_given(demand_id=self.demand_id, institution_id=self.current["institution_id"],
                           assignment_id=assignment_id,
                           revision=(pending["revision"] + 1) if pending else 1,
@@ -386,7 +386,7 @@ class Match(Aggregate):
     def _quote_given(self, demand_id, institution_id, assignment_id, revision, amount, items,
                      valid_until, note, by, at):
         self._seen_quote({"revision": revision, "amount": amount, "items": items,
-                          "valid_until": valid_until.isoformat(), "note": note, "status": "given",
+                          "valid_until": valid_until.isoformat(), "note": note, "answer": None,
                           "given_at": at, "answered_at": None, "answered_by": None,
                           "reason": None})
 
@@ -399,7 +399,7 @@ class Match(Aggregate):
 
     @event("QuoteAccepted")
     def _quote_accepted(self, demand_id, institution_id, assignment_id, revision, amount, by, at):
-        self._seen_quote({**self.current["quote"], "status": "accepted", "answered_at": at,
+        self._seen_quote({**self.current["quote"], "answer": "accepted", "answered_at": at,
                           "answered_by": by})
         self.current["status"] = "in_service"
         self.assignments[str(assignment_id)]["status"] = "in_service"
@@ -409,11 +409,13 @@ class Match(Aggregate):
         quote = self.current["quote"]
         self._quote_declined(demand_id=self.demand_id, institution_id=self.current["institution_id"],
                              assignment_id=self.current["assignment_id"],
-                             revision=quote["revision"], reason=reason, by=by, at=at)
+                             revision=quote["revision"], amount=quote["amount"], reason=reason,
+                             by=by, at=at)
 
     @event("QuoteDeclined")
-    def _quote_declined(self, demand_id, institution_id, assignment_id, revision, reason, by, at):
-        self._seen_quote({**self.current["quote"], "status": "declined", "answered_at": at,
+    def _quote_declined(self, demand_id, institution_id, assignment_id, revision, amount, reason,
+                        by, at):
+        self._seen_quote({**self.current["quote"], "answer": "declined", "answered_at": at,
                           "answered_by": by, "reason": reason})
 
     def _require_answerable(self, today: date) -> None:

@@ -64,15 +64,14 @@ def documents_issued(evidence: dict) -> list[dict]:
 
 
 def require_quote_answerable(quote: dict | None, status: str, today: date) -> None:
-    """Conflict unless a quote awaits the enterprise's answer and is still open."""
+    """Conflict unless a quote awaits the enterprise's answer and is still open; the details
+    say where the assignment and its latest quote are (``quote_status``: null before any
+    quote, else accepted or declined)."""
+    answered = {"current_status": status, "quote_status": quote["answer"] if quote else None}
     if status != AWAITING_QUOTE:
-        raise Conflict(f"the assignment is {status}: no quote awaits an answer",
-                       {"current_status": status,
-                        "quote_status": quote["status"] if quote else None})
-    if quote is None or quote["status"] != "given":
-        raise Conflict("no quote awaits an answer: the institution has yet to give one",
-                       {"current_status": status,
-                        "quote_status": quote["status"] if quote else None})
+        raise Conflict(f"the assignment is {status}: no quote awaits an answer", answered)
+    if quote is None or quote["answer"] is not None:
+        raise Conflict("no quote awaits an answer: the institution has yet to give one", answered)
     if today > date.fromisoformat(quote["valid_until"]):
         raise Conflict(f"the quote was valid until {quote['valid_until']}: ask the institution "
                        "for a new one", {"current_status": status, "quote_status": "expired"})

@@ -94,6 +94,13 @@ class QualificationExpiring(Schema):
     expired = fields.Boolean(required=True)
 
 
+class QuoteAnswered(_Assignment):
+    revision = fields.Integer(required=True, metadata={"description": "which of your quotes"})
+    amount = fields.String(required=True, metadata={"description": "its total in yuan, exact decimal text"})
+    reason = fields.String(allow_none=True, required=True, metadata={
+        "description": "why the enterprise declined it (null when accepted)"})
+
+
 EVENTS = {e.name: e for e in (
     PartnerEvent("offer.made", 1, OfferMade,
                  "Matching offers you a demand; accept or decline by respond_by."),
@@ -111,6 +118,10 @@ EVENTS = {e.name: e for e in (
                  "Your standing on the platform changed (reviewed, suspended, reinstated, exited)."),
     PartnerEvent("qualification.expiring", 1, QualificationExpiring,
                  "One of your qualifications expires soon (or expired)."),
+    PartnerEvent("quote.accepted", 1, QuoteAnswered,
+                 "The enterprise accepted your quote: the work may start."),
+    PartnerEvent("quote.declined", 1, QuoteAnswered,
+                 "The enterprise declined your quote, saying why; you may give a revised one."),
 )}
 
 _SCHEMAS: dict[str, Schema] = {}

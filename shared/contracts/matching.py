@@ -272,6 +272,7 @@ class QuoteAccepted(_AssignmentEvent):
 class QuoteDeclined(_AssignmentEvent):
     institution_id = fields.UUID(required=True)
     revision = fields.Integer(required=True)
+    amount = fields.String(required=True)
     reason = fields.String(required=True)
     by = fields.Nested(ActorSchema, required=True)
 

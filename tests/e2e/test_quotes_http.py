@@ -66,8 +66,8 @@ def test_a_testing_demand_waits_for_the_enterprise_to_accept_the_quote(platform,
 
     ok(api.call("POST", f"/api/v1/assignments/{key}/quote", as_=lab, json=QUOTE))
     shown = ok(api.call("GET", f"/api/v1/demands/{demand_id}", as_=enterprise))["institution"]
-    assert (shown["status"], shown["quote"]["amount"], shown["quote"]["status"]) == (
-        "awaiting_quote_acceptance", "3600.50", "given")
+    assert (shown["status"], shown["quote"]["amount"], shown["quote"]["answer"]) == (
+        "awaiting_quote_acceptance", "3600.50", None)
     assert ok(api.call("GET", f"/api/v1/demands/{demand_id}", as_=specialist))["institution"][
         "status"] == "awaiting_quote_acceptance"
     stranger = ("enterprise", factories.credit_code())
@@ -108,7 +108,7 @@ def test_a_declined_quote_is_revised(platform, park):
     ok(api.call("POST", f"/api/v1/assignments/{key}/quote", as_=lab, json=QUOTE))
     declined = ok(api.call("POST", f"/api/v1/demands/{demand_id}/quote/decline", as_=enterprise,
                            json={"reason": "over our budget"}))
-    assert declined["institution"]["quote"]["status"] == "declined"
+    assert declined["institution"]["quote"]["answer"] == "declined"
     revised = ok(api.call("POST", f"/api/v1/assignments/{key}/quote", as_=lab, json={
         **QUOTE, "amount": "3000", "items": QUOTE["items"][:1]}))
     assert (revised["quote"]["revision"], revised["status"]) == (2, "awaiting_quote_acceptance")

@@ -41,11 +41,11 @@ def test_work_waits_for_the_enterprise_to_accept_the_quote(quoted, platform):
     assert no_quote.value.details["quote_status"] is None
 
     given = matching.give_quote(key, QUOTE, lab)
-    assert given["quote"]["status"] == "given" and given["quote"]["amount"] == "3600.50"
+    assert given["quote"]["answer"] is None and given["quote"]["amount"] == "3600.50"
     with pytest.raises(Conflict):  # one quote at a time awaits the answer
         matching.give_quote(key, QUOTE, lab)
     accepted = matching.accept_quote(demand_id, {}, ENTERPRISE)
-    assert accepted["status"] == "in_service" and accepted["quote"]["status"] == "accepted"
+    assert accepted["status"] == "in_service" and accepted["quote"]["answer"] == "accepted"
     with pytest.raises(Conflict) as twice:
         matching.accept_quote(demand_id, {}, ENTERPRISE)
     assert twice.value.details == {"current_status": "in_service", "quote_status": "accepted"}
@@ -56,7 +56,7 @@ def test_a_declined_quote_is_revised_and_a_lapsed_one_is_refused(quoted, platfor
     matching, demand_id, key, lab = quoted
     matching.give_quote(key, QUOTE, lab)
     declined = matching.decline_quote(demand_id, {"reason": "too dear"}, ENTERPRISE)
-    assert declined["quote"]["status"] == "declined" and declined["status"] == "awaiting_quote_acceptance"
+    assert declined["quote"]["answer"] == "declined" and declined["status"] == "awaiting_quote_acceptance"
     revised = matching.give_quote(key, {**QUOTE, "amount": "3000", "items": QUOTE["items"][:1]}, lab)
     assert revised["quote"]["revision"] == 2
     platform.clock.advance(days=11)  # past 10 December
