@@ -244,6 +244,7 @@ NOTICE_LABELS = _both({
     "demand_answered": ("咨询已答复", "Question answered"),
     "demand_assigned": ("已确定服务机构", "Institution assigned"),
     "feedback_requested": ("请评价服务", "Please rate the service"),
+    "quote_given": ("报价待确认", "A quote awaits you"),
     "complaint_answered": ("投诉已获答复", "Complaint answered"),
     "complaint_resolved": ("投诉已办结", "Complaint resolved"),
     "offer_made": ("新的服务邀请", "New service offer"),

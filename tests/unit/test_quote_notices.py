@@ -1,6 +1,8 @@
-"""The partner feed tells an institution how the enterprise answered its quote, in messages
-valid against their published schemas, while the earlier events keep their shapes."""
+"""The parties told of a quote: the partner feed tells an institution how the enterprise
+answered it, in messages valid against their published schemas (the earlier events keep their
+shapes), and the enterprise's inbox says a quote awaits its answer."""
 from tests import factories
+from tests.unit.test_notices import notices  # noqa: F401 (the fixture)
 from tests.unit.test_partners import SPECIALIST, feed, validate  # noqa: F401 (the fixture)
 
 
@@ -34,3 +36,20 @@ def test_the_institution_learns_the_answer_to_each_quote(platform, feed):  # noq
     (started,) = (m["data"] for m in stream if m["event"] == "assignment.started")
     assert set(started) == {"assignment_id", "demand_id", "category", "title",
                                       "description", "items", "promised_date", "enterprise"}
+
+
+
+def test_the_enterprise_is_told_a_quote_awaits_it(platform, notices):  # noqa: F811
+    matching, intake = platform.apps["matching"], platform.apps["intake"]
+    matching.quote_categories = ("inspection_testing",)
+    lab = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
+    demand = intake.submit_demand(factories.demand(), SPECIALIST)
+    platform.settle_all()
+    acting = {"role": "institution", "subject": lab["id"]}
+    (assignment,) = matching.assignments(acting)["items"]
+    matching.give_quote(assignment["assignment_id"], {
+        "amount": "1200", "valid_until": "2099-01-31", "items": [{"item": "test", "amount": "1200"}]}, acting)
+    platform.settle_all()
+    owner = {"enterprise": demand["enterprise"]["credit_code"]}
+    latest = notices.inbox("p-owner", owner, {}, "en")["items"][0]
+    assert latest["kind"] == "quote_given" and "1200 yuan" in latest["body"]
