@@ -1,5 +1,5 @@
 import { Document, EditPen, HomeFilled, Warning } from '@element-plus/icons-vue'
-import { INBOX, type Section } from '@/router/section'
+import { INBOX, REPORTS, type Section } from '@/router/section'
 import type { Role } from '@/composables/useSession'
 
 const roles: readonly Role[] = ['enterprise']
@@ -19,6 +19,7 @@ const section: Section = {
     { route: 'enterprise-demands', label: 'enterprise.menu.demands', icon: Document },
     { route: 'enterprise-demand-new', label: 'enterprise.menu.submit', icon: EditPen },
     { route: 'enterprise-complaints', label: 'enterprise.menu.complaints', icon: Warning },
+    REPORTS,
     INBOX,
   ],
 }

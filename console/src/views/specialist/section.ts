@@ -1,5 +1,5 @@
 import { Checked, List, OfficeBuilding, PhoneFilled, Setting } from '@element-plus/icons-vue'
-import { INBOX, type Section } from '@/router/section'
+import { INBOX, REPORTS, type Section } from '@/router/section'
 
 const roles = ['specialist' as const]
 
@@ -20,6 +20,7 @@ const section: Section = {
     { route: 'specialist-institutions', label: 'specialist.menu.institutions', icon: OfficeBuilding },
     { route: 'specialist-enterprises', label: 'specialist.menu.enterprises', icon: Checked },
     { route: 'specialist-station', label: 'specialist.menu.station', icon: Setting },
+    REPORTS,
     INBOX,
   ],
 }

@@ -1,5 +1,5 @@
 import { Box, ChatLineSquare, DataLine, Finished, FolderOpened, Medal, Notebook, View } from '@element-plus/icons-vue'
-import type { Section } from '@/router/section'
+import { REPORTS, type Section } from '@/router/section'
 
 const roles = ['supervisor'] as const
 
@@ -26,6 +26,7 @@ const section: Section = {
     { route: 'supervisor-improvements', label: 'supervisor.menu.improvements', icon: Finished },
     { route: 'supervisor-retention', label: 'supervisor.menu.retention', icon: Box },
     { route: 'supervisor-audit', label: 'supervisor.menu.audit', icon: Notebook },
+    REPORTS,
   ],
 }
 
