@@ -14,7 +14,7 @@ from shared.commands import (
 EVERYONE = ("enterprise", "specialist", "institution", "supervisor", "operator")
 
 
-class RegisterEntry(Schema):
+class ReportEntry(Schema):
     number = fields.String(required=True)
     kind = fields.String(required=True, metadata={"enum": ["report", "certificate"]})
     institution_id = fields.String(required=True)
@@ -26,8 +26,8 @@ class RegisterEntry(Schema):
     valid_today = fields.Boolean(required=True, metadata={"description": "by the platform's clock"})
 
 
-class RegisterPage(CursorPage):
-    items = fields.List(fields.Nested(RegisterEntry), required=True)
+class ReportPage(CursorPage):
+    items = fields.List(fields.Nested(ReportEntry), required=True)
 
 
 class QuoteRoutes:
@@ -75,7 +75,7 @@ class QuoteRoutes:
                 demand["assignment"]["assignment_id"], demand["category"], demand["items"])
         return shown(demand, {})
 
-    @route("GET", "/api/v1/reports", roles=EVERYONE, query=SearchReports, response=RegisterPage,
+    @route("GET", "/api/v1/reports", roles=EVERYONE, query=SearchReports, response=ReportPage,
            summary="Find a report or certificate by its number (or the number's beginning): its "
                    "kind, issuer, dates and whether it is valid today, never the enterprise or its "
                    "files; specialists and supervisors also by institution and validity")

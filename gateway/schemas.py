@@ -434,6 +434,10 @@ class CatalogueView(Schema):
     qualification_statuses = fields.Dict(required=True)
     partner_events = fields.Dict(required=True, metadata={
         "description": "the integration events institutions' systems receive (docs/partners/)"})
+    standard_stages = fields.Dict(required=True, metadata={"description": "a standard project's stages"})
+    standard_kinds = fields.Dict(required=True, metadata={"description": "enterprise, group, ... standard"})
+    ip_kinds = fields.Dict(required=True, metadata={"description": "patents' kinds and trademark"})
+    ip_statuses = fields.Dict(required=True, metadata={"description": "where an IP application is"})
 
 
 class Health(Schema):

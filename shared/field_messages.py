@@ -205,6 +205,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "configuration_banded": ("须列出分段 {{min: n, score: 0-100}} 或 {{max: n, score: 0-100}}，先符合者为准",
                              "Must list bands {{min: n, score: 0-100}} or {{max: n, score: 0-100}}, first match wins."),
     "configuration_yes_no": ("须为 {{at_least: n}} 或 {{at_most: n}}", "Must be {{at_least: n}} or {{at_most: n}}."),
+    # the metrology register (docs/categories/metrology.md)
+    "future_date": ("不能晚于今天", "Must not be in the future."),
+    "certificate_incomplete": ("上次证书须同时填写编号和日期", "The last certificate needs its number and its date."),
+    "serial_number_taken": ("台账中已有在用的器具使用出厂编号 {serial_number}",
+                            "An instrument in use in this register already has serial number {serial_number}."),
+    "no_instrument_register": ("尚未开通计量器具台账", "The enterprise has not opened its instrument register."),
     # testing, certification and the deliverables of quality services
     "yuan_amount": ("须为以元计的金额，如 1200 或 1200.50（最多两位小数）",
                     "Must be an amount in yuan, e.g. 1200 or 1200.50 (at most two decimals)."),
@@ -218,6 +224,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "required_for_category": ("{category} 类服务完成时必填", "Required to complete a {category} service."),
     "staff_filter": ("只有服务专员和监管人员可以按此筛选", "Only specialists and supervisors filter by this."),
 }
+
+# Standardisation projects and intellectual-property applications
+MESSAGES.update({
+    "stage_out_of_order": ("不能跳过阶段：下一个阶段是 {expected}", "No stage may be skipped: the next one is {expected}."),
+    "stage_done": ("该阶段已完成，不能回退：下一个阶段是 {expected}", "That stage is done; no going back: the next one is {expected}."),
+    "required_for_stage": ("该阶段必填", "Required for this stage."),
+    "only_for_stage": ("仅在 {stage} 阶段填写", "Only for the {stage} stage."),
+    "comments_handled": ("采纳、部分采纳与未采纳的意见数之和须等于收到的意见数",
+                         "Adopted, partly adopted and not adopted must add up to the comments received."),
+    "self_declaration_needed": ("企业标准发布时须记录其在企业标准信息公共服务平台上的自我声明",
+                                "An enterprise standard is published with its self-declaration."),
+    "declared_before_publication": ("自我声明日期不能早于发布日期", "Must not be before the publication date."),
+    "office_code": ("须为受理机构的代码（2 到 10 个大写字母）", "Must be an office's code of 2 to 10 capital letters, e.g. CNIPA."),
+    "trademark_classes": ("商标申请须列出尼斯分类的类别", "A trademark application lists its Nice classes."),
+    "classes_trademark_only": ("只有商标申请有类别", "Only a trademark application has classes."),
+    "patent_number_form": ("专利申请号须为 12 位数字、小数点和校验位，如 201710601862.3",
+                           "A patent application number is 12 digits, a dot and a check digit, e.g. 201710601862.3."),
+    "patent_number_kind": ("申请号中的申请种类与所选类型不符", "The number's kind digit is not of this kind of patent."),
+    "patent_number_check": ("校验位不正确，请核对申请号", "Wrong check digit: check the number."),
+    "filed_in_number_year": ("申请号表明申请日在 {year} 年", "The number says it was filed in {year}."),
+    "trademark_number_form": ("商标申请号须为数字", "A trademark application number is digits."),
+    "before_last_status": ("不能早于上一状态的日期 {last}", "Must not be before the last status's date, {last}."),
+})
 
 #: A bound's comparison as each language says it (marshmallow's Range names them).
 _OPS = {">=": ("不小于", "at least"), ">": ("大于", "more than"),

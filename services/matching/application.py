@@ -11,7 +11,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from services.matching import readmodel
+from services.matching import projects, readmodel
 from services.matching.domain import Institution, Match
 from services.matching.quoting import QuotedWork
 from services.matching.registry import Registry
@@ -39,14 +39,14 @@ EXPIRY_WARNING_DAYS = 90
 MAX_OFFERS = 3
 
 
-class Matching(QuotedWork, ServiceApplication):
+class Matching(QuotedWork, projects.Projects, ServiceApplication):
     name = "Matching"
     # Every rating evaluation publishes lands on the institution: loading one reads at most
     # this many events.
     snapshotting_intervals = {Institution: 50}
     service = "matching"
     upstreams = ("intake", "evaluation")
-    tables = ServiceApplication.tables + readmodel.TABLES
+    tables = ServiceApplication.tables + readmodel.TABLES + projects.TABLES
     reactions = {
         "InstitutionRated": "_on_institution_rated",
         "SupervisionCheckRecorded": "_on_supervision_check",
@@ -75,11 +75,12 @@ class Matching(QuotedWork, ServiceApplication):
         self.deciding = threading.RLock()
 
     def rows(self, aggregate):
-        return super().rows(aggregate) + readmodel.rows([aggregate])
+        return super().rows(aggregate) + readmodel.rows([aggregate]) + projects.rows([aggregate])
 
     def rebuilt_rows(self, aggregates):
         shared_rows = super().rows
-        return [row for a in aggregates for row in shared_rows(a)] + readmodel.rows(aggregates)
+        return ([row for a in aggregates for row in shared_rows(a)] + readmodel.rows(aggregates)
+                + projects.rows(aggregates))
 
     def apply(self, message) -> None:
         with self.deciding:

@@ -103,6 +103,7 @@ class Notices(ServiceApplication):
         "ComplaintAnswered": "_on_complaint_step",
         "ComplaintResolved": "_on_complaint_step",
         "RevisitTaskRaised": "_on_revisit",
+        "VerificationDue": "_on_verification_due",
     }
     #: intake's steps of a demand: the notice's kind and the values it carries from the event.
     DEMAND_STEPS = {
@@ -232,6 +233,12 @@ class Notices(ServiceApplication):
         processing.collect_events(self._notice(
             message, audience_of("station", case.station_id), kind, case.demand_id,
             stage=data["stage"], due_at=data["due_at"]))
+
+    def _on_verification_due(self, message, data, processing):
+        # No demand yet: the reminder is what the enterprise makes one of (the metrology register).
+        processing.collect_events(self._notice(
+            message, audience_of("enterprise", data["enterprise"]), "verification_due",
+            name=data["name"], serial_number=data["serial_number"], due_on=data["due_on"]))
 
     # Following matching ----------------------------------------------------------------------
     def _on_institution_registered(self, message, data, processing):

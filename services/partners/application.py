@@ -89,6 +89,7 @@ class PartnerFeed(ServiceApplication):
         "FeedbackGiven": "_on_feedback",
         "QuoteAccepted": "_on_quote_answered",
         "QuoteDeclined": "_on_quote_answered",
+        "StandardProjectOpened": "_on_standard_project_opened",
     }
 
     def __init__(self, env=None):
@@ -249,6 +250,16 @@ class PartnerFeed(ServiceApplication):
                 "expired": message.event == "QualificationExpired"}))
 
     # Following evaluation ------------------------------------------------------------------
+    def _on_standard_project_opened(self, message, data, processing):
+        """Opened by a specialist, the project is news to the institution that will run it;
+        opened by the institution itself, it is not."""
+        if data["by"]["role"] == "institution":
+            return
+        processing.collect_events(self._message(
+            message, data["institution_id"], "standard_project.opened",
+            {key: data[key] for key in ("assignment_id", "demand_id", "standard_project_id",
+                                        "kind", "title", "planned_number")}))
+
     def _on_feedback(self, message, data, processing):
         processing.collect_events(self._message(message, data["institution_id"], "feedback.received", {
             "assignment_id": data["assignment_id"], "demand_id": data["demand_id"],

@@ -94,6 +94,12 @@ class QualificationExpiring(Schema):
     expired = fields.Boolean(required=True)
 
 
+class StandardProjectOpened(_Assignment):
+    standard_project_id = fields.UUID(required=True)
+    kind = fields.String(required=True, metadata={
+        "description": "enterprise, group, local, industry or national standard"})
+    title = fields.String(required=True)
+    planned_number = fields.String(allow_none=True, required=True)
 class QuoteAnswered(_Assignment):
     revision = fields.Integer(required=True, metadata={"description": "which of your quotes"})
     amount = fields.String(required=True, metadata={"description": "its total in yuan, exact decimal text"})
@@ -118,6 +124,9 @@ EVENTS = {e.name: e for e in (
                  "Your standing on the platform changed (reviewed, suspended, reinstated, exited)."),
     PartnerEvent("qualification.expiring", 1, QualificationExpiring,
                  "One of your qualifications expires soon (or expired)."),
+    PartnerEvent("standard_project.opened", 1, StandardProjectOpened,
+                 "The station opened the standard project of a standardisation demand you serve: "
+                 "complete its stages, each with its documents."),
     PartnerEvent("quote.accepted", 1, QuoteAnswered,
                  "The enterprise accepted your quote: the work may start."),
     PartnerEvent("quote.declined", 1, QuoteAnswered,

@@ -63,7 +63,8 @@ RESOURCE_OF = {"demand_id": "demand_a", "assignment_id": "assignment_a", "instit
                "station_id": "station", "complaint_id": "complaint_a", "action_id": "action_a",
                "evaluation_id": "evaluation_a", "version": "configuration", "number": "CMA-A",
                "organisation_id": "organisation_a", "person_id": "person_a", "staff_id": "s-1",
-               "sha256": "attachment_a", "notice_id": "notice_a", "sample_id": "S-NONE"}
+               "sha256": "attachment_a", "notice_id": "notice_a", "instrument_id": "instrument_a",
+               "application_id": "9b0f7c1e-6d2a-5e3b-8c4f-1a2b3c4d5e6f", "sample_id": "S-NONE"}
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,13 @@ def note(text="Checked with the enterprise"):
 
 
 FOLLOW_UP = {"note": "Samples delivered to the lab", "contact": "Li Hua", "channel": "phone"}
+INSTRUMENT = {"name": "压力表", "model": "Y-100", "mandatory": True, "interval_months": 12}
 CONSTRUCTION = {"site": "Ground floor, park service centre", "layout": "Reception", "area_m2": 120.5,
                 "equipment": ["queue display"], "signage": {"gb_t_10001_1": True, "gb_t_10001_9": True},
                 "indoor_air_gb_t_18883": True}
+
+PROJECT = {"kind": "enterprise", "title": "LED 筒灯企业标准"}
+PATENT = {"kind": "invention_patent", "number": "201710601862.3", "filed_on": "2017-07-10", "title": "散热结构"}
 
 
 MATRIX = [
@@ -181,6 +186,36 @@ MATRIX = [
     ("POST /api/v1/archive/demands/{demand_a}/legal-hold",      "supervisor",             409, {"reason": "诉讼保全"}),
     ("POST /api/v1/archive/demands/{demand_a}/legal-hold/release", "supervisor",          409, {"reason": "判决已生效"}),
     ("POST /api/v1/archive/demands/{demand_a}/disposal",        "supervisor",             409, {"reason": "保管期限届满"}),
+
+    # Standard projects and IP applications: the demand's parties read them, its institution
+    # does the work (demand_a is a testing demand: no project, no application; the work's own
+    # rules are tests/e2e/test_projects_http.py's).
+    ("GET /api/v1/demands/{demand_a}/standard-project",         "enterprise A",           404),
+    ("GET /api/v1/demands/{demand_a}/standard-project",         "lab A",                  404),
+    ("GET /api/v1/demands/{demand_a}/standard-project",         "specialist",             404),
+    ("GET /api/v1/demands/{demand_a}/standard-project",         "supervisor",             404),
+    ("POST /api/v1/demands/{demand_a}/standard-project",        "lab A",                  409, PROJECT),
+    ("POST /api/v1/demands/{demand_a}/standard-project",        "lab B",                  404, PROJECT),
+    ("POST /api/v1/demands/{demand_a}/standard-project",        "specialist",             409, PROJECT),
+    ("POST /api/v1/demands/{demand_a}/standard-project",        "specialist elsewhere",   404, PROJECT),
+    # A stage's document is a file the institution uploaded itself, not the enterprise's.
+    ("POST /api/v1/demands/{demand_a}/standard-project/stages", "lab A",                  422, {"stage": "initiation", "documents": ["{attachment_a}"], "note": "立项"}),
+    ("POST /api/v1/demands/{demand_a}/standard-project/stages", "lab B",                  404, {"stage": "initiation", "documents": ["{attachment_a}"], "note": "立项"}),
+    ("GET /api/v1/demands/{demand_a}/standard-project/files/{attachment_a}", "enterprise A", 404),
+    ("GET /api/v1/demands/{demand_a}/standard-project/files/{attachment_a}", "lab A",     404),
+    ("GET /api/v1/demands/{demand_a}/standard-project/files/{attachment_a}", "specialist", 404),
+    ("GET /api/v1/demands/{demand_a}/standard-project/files/{attachment_a}", "supervisor", 404),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "enterprise A",           200),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "enterprise B",           404),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "lab A",                  200),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "lab B",                  404),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "specialist",             200),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "specialist elsewhere",   404),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "supervisor",             200),
+    ("POST /api/v1/demands/{demand_a}/ip-applications",         "lab A",                  409, PATENT),
+    ("POST /api/v1/demands/{demand_a}/ip-applications",         "lab B",                  404, PATENT),
+    ("POST /api/v1/demands/{demand_a}/ip-applications/9b0f7c1e-6d2a-5e3b-8c4f-1a2b3c4d5e6f/status", "lab A", 409, {"status": "accepted", "on": "2017-07-12"}),
+    ("POST /api/v1/demands/{demand_a}/ip-applications/9b0f7c1e-6d2a-5e3b-8c4f-1a2b3c4d5e6f/status", "lab B", 404, {"status": "accepted", "on": "2017-07-12"}),
 
     # Assignments and partner events: an institution its own only.
     ("GET /api/v1/assignments",                                 "lab A",                  sees("assignment_a", hides="assignment_b", key="assignment_id")),
@@ -447,6 +482,32 @@ MATRIX = [
     ("PUT /api/v1/notifications/preferences",                   "lab B",                  200, {"channels": ["sms"], "language": "en"}),
     ("PUT /api/v1/notifications/preferences",                   "specialist elsewhere",   200, {"channels": []}),
 
+    # The metrology register: the enterprise keeps its own; its station's specialists read it
+    # and may make its demands; supervisors read every one.
+    ("PUT /api/v1/metrology/register",                          "enterprise A",           200, {"enterprise": {"name": "企业 A", "credit_code": ENTERPRISE_A, "contact": "王工", "phone": "+86 20 8888 0001"}, "park": factories.PARK}),
+    ("PUT /api/v1/metrology/register",                          "enterprise B",           403, {"enterprise": {"name": "企业 A", "credit_code": ENTERPRISE_A, "contact": "王工", "phone": "+86 20 8888 0001"}, "park": factories.PARK}),
+    ("GET /api/v1/metrology/register",                          "enterprise A",           sees("instrument_a", items="instruments")),
+    ("GET /api/v1/metrology/register",                          "enterprise B",           404),
+    ("GET /api/v1/metrology/register?enterprise=" + ENTERPRISE_A, "specialist",           sees("instrument_a", items="instruments")),
+    ("GET /api/v1/metrology/register?enterprise=" + ENTERPRISE_A, "specialist elsewhere", 404),
+    ("GET /api/v1/metrology/register?enterprise=" + ENTERPRISE_A, "supervisor",           200),
+    ("GET /api/v1/metrology/register?enterprise=" + ENTERPRISE_A, "operator",             200),
+    ("GET /api/v1/metrology/registers",                         "specialist",             sees("register_a")),
+    ("GET /api/v1/metrology/registers",                         "specialist elsewhere",   sees(hides="register_a")),
+    ("GET /api/v1/metrology/registers",                         "supervisor",             sees("register_a")),
+    ("GET /api/v1/metrology/registers",                         "operator",               sees("register_a")),
+    ("POST /api/v1/metrology/instruments",                      "enterprise A",           201, {**INSTRUMENT, "serial_number": "M-A-3"}),
+    ("POST /api/v1/metrology/instruments",                      "enterprise B",           422, {**INSTRUMENT, "serial_number": "M-B-1"}),
+    ("PATCH /api/v1/metrology/instruments/{instrument_a}",      "enterprise A",           200, {"location": "二号车间", "reason": "搬迁"}),
+    ("PATCH /api/v1/metrology/instruments/{instrument_a}",      "enterprise B",           404, {"location": "x", "reason": "x"}),
+    ("POST /api/v1/metrology/instruments/{instrument_retired}/retirement", "enterprise A", 409, {"reason": "报废"}),
+    ("POST /api/v1/metrology/instruments/{instrument_a}/retirement", "enterprise B",      404, {"reason": "报废"}),
+    # Its demand is open: a second one is refused once the caller passes the access checks.
+    ("POST /api/v1/metrology/instruments/{instrument_a}/demand", "enterprise A",          409, {}),
+    ("POST /api/v1/metrology/instruments/{instrument_a}/demand", "enterprise B",          404, {}),
+    ("POST /api/v1/metrology/instruments/{instrument_a}/demand", "specialist",            409, {"channel": "counter"}),
+    ("POST /api/v1/metrology/instruments/{instrument_a}/demand", "specialist elsewhere",  404, {"channel": "counter"}),
+
     # Operations.
     ("GET /api/v1/dead-letters",                                "operator",               200),
     ("POST /api/v1/dead-letters/replay",                        "operator",               200, {}),
@@ -640,6 +701,21 @@ def world(platform):
     world["notice_a"] = first_notice("enterprise A", "demand_received")
     world["notice_b"] = first_notice("enterprise B", "demand_received")
     world["notice_station"] = first_notice("specialist", "demand_submitted")
+    # Enterprise A's instrument register: an instrument whose demand is open, a retired one.
+    ok(api.call("PUT", "/api/v1/metrology/register", as_=as_["enterprise A"], json={"enterprise": {
+        "name": "企业 A", "credit_code": ENTERPRISE_A, "contact": "王工", "phone": "+86 20 8888 0001"},
+        "park": factories.PARK}))
+
+    def instrument(serial):
+        shown = ok(api.call("POST", "/api/v1/metrology/instruments", as_=as_["enterprise A"],
+                            json={**INSTRUMENT, "serial_number": serial}), 201)
+        world["register_a"] = shown["id"]
+        return next(i["id"] for i in shown["instruments"] if i["serial_number"] == serial)
+    world["instrument_a"], world["instrument_retired"] = instrument("M-A-1"), instrument("M-A-2")
+    ok(api.call("POST", f"/api/v1/metrology/instruments/{world['instrument_a']}/demand",
+                as_=as_["enterprise A"], json={}), 201)
+    ok(api.call("POST", f"/api/v1/metrology/instruments/{world['instrument_retired']}/retirement",
+                as_=as_["enterprise A"], json={"reason": "报废"}))
     # A session signed out: its refresh token is refused in a row.
     world["session_a"] = ok(api.sign_in(slug("enterprise A"), PASSWORD), 201)["refresh_token"]
     ended = api.call("POST", "/api/v1/sessions/end", json={"refresh_token": world["session_a"]})

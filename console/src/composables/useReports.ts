@@ -2,7 +2,7 @@ import { reactive, ref, shallowRef } from 'vue'
 import { api, call, type components } from '@/api/client'
 import { ApiError, asApiError } from '@/api/errors'
 
-export type RegisterEntry = components['schemas']['RegisterEntry']
+export type RegisterEntry = components['schemas']['ReportEntry']
 
 /** Who may search the register by institution and validity, not only by number (the API's rule). */
 export const REGISTER_STAFF = ['specialist', 'supervisor']

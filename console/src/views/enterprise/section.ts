@@ -1,4 +1,4 @@
-import { Document, EditPen, HomeFilled, Warning } from '@element-plus/icons-vue'
+import { Document, EditPen, HomeFilled, Odometer, Warning } from '@element-plus/icons-vue'
 import { INBOX, REPORTS, type Section } from '@/router/section'
 import type { Role } from '@/composables/useSession'
 
@@ -12,6 +12,7 @@ const section: Section = {
     { path: 'enterprise/demands/new', name: 'enterprise-demand-new', component: () => import('./DemandSubmitPage.vue'), meta: { roles, title: 'enterprise.form.title' } },
     { path: 'enterprise/demands/:id', name: 'enterprise-demand', component: () => import('./DemandCasePage.vue'), props: true, meta: { roles, title: 'enterprise.case.title' } },
     { path: 'enterprise/complaints', name: 'enterprise-complaints', component: () => import('./ComplaintListPage.vue'), meta: { roles, title: 'enterprise.complaints.title' } },
+    { path: 'enterprise/instruments', name: 'enterprise-instruments', component: () => import('./InstrumentRegisterPage.vue'), meta: { roles, title: 'metrology.title' } },
     { path: 'enterprise/complaints/:id', name: 'enterprise-complaint', component: () => import('./ComplaintCasePage.vue'), props: true, meta: { roles, title: 'enterprise.complaintCase.title' } },
   ],
   menu: [
@@ -19,6 +20,7 @@ const section: Section = {
     { route: 'enterprise-demands', label: 'enterprise.menu.demands', icon: Document },
     { route: 'enterprise-demand-new', label: 'enterprise.menu.submit', icon: EditPen },
     { route: 'enterprise-complaints', label: 'enterprise.menu.complaints', icon: Warning },
+    { route: 'enterprise-instruments', label: 'metrology.menu', icon: Odometer },
     REPORTS,
     INBOX,
   ],
