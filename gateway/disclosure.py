@@ -40,7 +40,20 @@ _WHOLE_CASE = {name: ALL for name in (
     "ComplaintInvestigating", "ComplaintEscalated", "ComplaintAnswered", "ComplaintResolved",
     "ComplaintDeadlineApproaching", "ComplaintDeadlineBreached", "SupervisionCheckRecorded",
     "DossierAccessed", "DemandArchived", "VerificationRequested", "CertificateRecorded",
-    "HallOpened", "InterestExpressed", "InterestWithdrawn", "HallClosed")}
+    "HallOpened", "InterestExpressed", "InterestWithdrawn", "HallClosed",
+    "QuoteGiven", "QuoteAccepted", "QuoteDeclined",
+    "SampleReceived", "SampleDispositionRecorded")}
+#: Testing and certification: the quote and its answer, the samples. Both parties read them
+#: whole: they are what the two agreed on and handed over.
+_QUOTED_WORK = {
+    "QuoteGiven": _ASSIGNMENT + ("revision", "amount", "items", "valid_until", "note", "by"),
+    "QuoteAccepted": _ASSIGNMENT + ("revision", "amount", "by"),
+    "QuoteDeclined": _ASSIGNMENT + ("revision", "amount", "reason", "by"),
+    "SampleReceived": _DEMAND + ("assignment_id", "sample_id", "description", "quantity",
+                                 "received_on", "condition", "by"),
+    "SampleDispositionRecorded": _DEMAND + ("assignment_id", "sample_id", "disposition", "on",
+                                            "note", "by"),
+}
 
 DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
     "specialist": _WHOLE_CASE,
@@ -65,7 +78,7 @@ DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
         "FollowUpRecorded": _DECIDED + ("note", "contact", "channel", "next_step_on"),
         "DeadlineApproaching": _DEADLINE,
         "DeadlineBreached": _DEADLINE,
-        "InstitutionAssigned": _ASSIGNMENT + ("promised_date",),
+        "InstitutionAssigned": _ASSIGNMENT + ("promised_date", "awaits_quote"),
         "AssignmentReleased": _ASSIGNMENT + ("reason",),
         "ServiceProgressRecorded": _DEMAND + ("assignment_id", "milestone", "note"),
         "ServiceCompleted": _ASSIGNMENT + ("evidence",),
@@ -84,6 +97,7 @@ DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
         # That its demand waited in the demand hall and why it left, not who showed interest.
         "HallOpened": _DEMAND + ("round", "closes_at"),
         "HallClosed": _DEMAND + ("round", "because"),
+        **_QUOTED_WORK,
     },
     # The institution serving the case reads what the work needs: the demand as asked and
     # clarified, its own offer, assignment, progress, completion and feedback. Not whom the
@@ -102,7 +116,7 @@ DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
         "AssignmentOffered": _ASSIGNMENT + ("round", "respond_by"),
         "OfferDeclined": _ASSIGNMENT + ("reason", "by"),
         "OfferExpired": _ASSIGNMENT + ("respond_by",),
-        "InstitutionAssigned": _ASSIGNMENT + ("promised_date", "manual"),
+        "InstitutionAssigned": _ASSIGNMENT + ("promised_date", "manual", "awaits_quote"),
         "AssignmentReleased": _ASSIGNMENT + ("reason",),
         "ServiceProgressRecorded": _DEMAND + ("assignment_id", "milestone", "note", "by"),
         "ServiceCompleted": _ASSIGNMENT + ("evidence", "by"),
@@ -115,6 +129,7 @@ DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
         "InterestExpressed": _DEMAND + ("institution_id", "round", "note", "proposed_date", "by"),
         "InterestWithdrawn": _DEMAND + ("institution_id", "round", "by"),
         "HallClosed": _DEMAND + ("round", "because"),
+        **_QUOTED_WORK,
     },
 }
 

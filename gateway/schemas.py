@@ -94,6 +94,12 @@ class ServingInstitution(Schema):
     promised_date = fields.String(allow_none=True, required=True, metadata={"format": "date"})
     progress = fields.List(fields.Nested(lambda: ProgressView), required=True, metadata={
         "description": "the milestones it recorded, oldest first"})
+    status = fields.String(metadata={"enum": list(ASSIGNMENT_STATUSES), "description":
+                                     "awaiting_quote_acceptance: waits for your answer to its quote"})
+    quote = fields.Nested(lambda: QuoteView, allow_none=True, metadata={
+        "description": "testing and certification: its latest quote (null until given)"})
+    samples = fields.List(fields.Nested(lambda: SampleView), metadata={
+        "description": "the samples it received, and their return or disposal"})
 
 
 class DemandView(DemandSummaryView):
@@ -276,6 +282,10 @@ class AssignmentRecordView(Schema):
     promised_date = fields.String(allow_none=True, required=True)
     progress = fields.List(fields.Nested(ProgressView), required=True)
     evidence = fields.Dict(allow_none=True, required=True)
+    quote = fields.Nested(lambda: QuoteView, allow_none=True, metadata={
+        "description": "testing and certification: the latest quote (null until given)"})
+    samples = fields.List(fields.Nested(lambda: SampleView), metadata={
+        "description": "the samples received, and their return or disposal"})
     request = fields.Nested(OfferedRequest, allow_none=True, metadata={
         "description": "in lists: the whole request, without who asks"})
     time_zone = time_zone_field()
@@ -622,3 +632,35 @@ class ImprovementActionView(Schema):
 
 class ImprovementActionPage(CursorPage):
     items = fields.List(fields.Nested(ImprovementActionView), required=True)
+
+
+# Testing and certification (gateway/quote_routes.py) ----------------------------------------
+class QuoteLineView(Schema):
+    item = fields.String(required=True)
+    amount = fields.String(required=True, metadata={"description": "yuan, exact decimal text"})
+
+
+class QuoteView(Schema):
+    revision = fields.Integer(required=True)
+    amount = fields.String(required=True, metadata={"description": "the total in yuan, exact decimal text"})
+    items = fields.List(fields.Nested(QuoteLineView), required=True)
+    valid_until = fields.String(required=True, metadata={"format": "date"})
+    note = fields.String(allow_none=True, required=True)
+    answer = fields.String(allow_none=True, required=True, metadata={
+        "enum": ["accepted", "declined", None], "description": "null while it awaits the enterprise"})
+    given_at = fields.String(required=True)
+    answered_at = fields.String(allow_none=True, required=True)
+    answered_by = fields.Nested(ActorView, allow_none=True, required=True)
+    reason = fields.String(allow_none=True, required=True, metadata={"description": "why declined"})
+
+
+class SampleView(Schema):
+    sample_id = fields.String(required=True)
+    description = fields.String(required=True)
+    quantity = fields.Integer(required=True)
+    received_on = fields.String(required=True, metadata={"format": "date"})
+    condition = fields.String(required=True)
+    disposition = fields.String(allow_none=True, required=True, metadata={
+        "enum": ["returned", "disposed", None], "description": "null while the institution holds it"})
+    disposed_on = fields.String(allow_none=True, required=True, metadata={"format": "date"})
+    note = fields.String(allow_none=True, required=True)

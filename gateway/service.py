@@ -27,6 +27,7 @@ from gateway.metrology_routes import MetrologyRoutes
 from gateway.hall_routes import HallRoutes
 from gateway.notice_routes import NoticeRoutes
 from gateway.partner_routes import PartnerRoutes
+from gateway.quote_routes import QuoteRoutes
 from gateway.project_routes import ProjectRoutes
 from gateway.http import route, stream_to_file, unmatched
 from gateway.zones import in_station_zone, shown
@@ -73,8 +74,8 @@ def _inside_only(request) -> None:
         raise ApiError(404, "not_found", f"no route for {request.path}")
 
 
-class GatewayService(MetrologyRoutes, ProjectRoutes, HallRoutes, CatalogueRoutes, AccountRoutes,
-                     EvaluationRoutes, PartnerRoutes, NoticeRoutes, DeadLetterRoutes):
+class GatewayService(MetrologyRoutes, ProjectRoutes, HallRoutes, CatalogueRoutes, QuoteRoutes,
+                     AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoutes, DeadLetterRoutes):
     name = "gateway"
 
     accounts = RpcProxy("accounts")
@@ -215,9 +216,12 @@ class GatewayService(MetrologyRoutes, ProjectRoutes, HallRoutes, CatalogueRoutes
 
     @route("POST", "/api/v1/assignments/<assignment_id>/completion", roles=("institution",),
            body=CompleteService, response=AssignmentRecordView,
-           summary="Complete the service with its evidence (report or certificate number)")
+           summary="Complete the service with its evidence: a report number (testing), a "
+                   "certificate number and its validity (certification), deliverables (quality "
+                   "management, brand cultivation, quality innovation)")
     def complete_service(self, request, principal, assignment_id, payload):
-        for evidence in payload.get("documents") or []:  # only files this institution uploaded
+        deliverables = [d["document"] for d in payload.get("deliverables") or []]
+        for evidence in (payload.get("documents") or []) + deliverables:  # only files this institution uploaded
             self.intake.attachment(evidence["sha256"], principal.as_actor())
         return self._assignment_shown(self.matching.complete_service(assignment_id, payload, principal.as_actor()))
 

@@ -24,7 +24,8 @@ DEMAND_STATUSES = ("submitted", "awaiting_information", "accepted", "assigned", 
 URGENCIES = ("low", "normal", "high", "urgent")
 
 #: Where an offer or assignment is, as its institution sees it (matching's ``Match``).
-ASSIGNMENT_STATUSES = ("offered", "in_service", "completed", "declined", "expired", "released")
+ASSIGNMENT_STATUSES = ("offered", "awaiting_quote_acceptance", "in_service", "completed", "declined",
+                       "expired", "released")
 
 #: Where a complaint is (evaluation's ``Complaint``).
 COMPLAINT_STATUSES = ("received", "investigating", "escalated", "resolved")

@@ -3,6 +3,7 @@
 so a command that bypasses the gateway is held to the same rules."""
 import json
 from datetime import date
+from decimal import Decimal
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -399,16 +400,39 @@ class EvidenceDocument(Command):
     sha256 = fields.String(required=True, validate=SHA256)
 
 
+#: A report's or certificate's number as issued: letters, digits, Chinese characters and the
+#: separators numbers use; no spaces, so a search by number finds what was typed.
+DOCUMENT_NUMBER = validate.Regexp(r"[0-9A-Za-z\u4e00-\u9fff\-_/.()\[\]（）]{1,64}\Z",
+                                  error=said("document_number"))
+
+
 class CompleteService(Command):
-    report_number = text(100, load_default=None)
-    certificate_number = text(100, load_default=None)
+    report_number = fields.String(load_default=None, validate=DOCUMENT_NUMBER)
+    certificate_number = fields.String(load_default=None, validate=DOCUMENT_NUMBER)
     documents = fields.List(fields.Nested(EvidenceDocument), load_default=list,
                             validate=validate.Length(max=20))
+    # What testing, certification and the quality services complete with
+    # (docs/categories/testing-and-certification.md); which of them a category requires is
+    # matching's rule (services/matching/work.py).
+    issued_on = fields.Date(load_default=None, metadata={"description": "the report's or certificate's"})
+    valid_until = fields.Date(load_default=None, metadata={"description": "a certificate's end"})
+    scope = text(2000, multiline=True, load_default=None, metadata={
+        "description": "what the report or certificate covers"})
+    deliverables = fields.List(fields.Nested(lambda: Deliverable), load_default=list,
+                               validate=validate.Length(max=20))
 
     @validates_schema
     def _some_evidence(self, data, **kwargs):
-        if not data.get("report_number") and not data.get("certificate_number"):
+        if not data.get("report_number") and not data.get("certificate_number") \
+                and not data.get("deliverables"):
             raise ValidationError(said("completion_evidence"), "report_number")
+
+    @validates_schema(skip_on_field_errors=False)
+    def _dates(self, data, **kwargs):
+        if data.get("issued_on") and data["issued_on"] > self.today:
+            raise ValidationError(said("future_issue"), "issued_on")
+        if data.get("issued_on") and data.get("valid_until") and data["valid_until"] < data["issued_on"]:
+            raise ValidationError(said("until_before_issued"), "valid_until")
 
 
 class AssignManually(Command):
@@ -1144,3 +1168,90 @@ class Project(Command):
     client = text(200, required=True)
     year = fields.Integer(required=True, strict=True, validate=validate.Range(min=1949, max=2100))
     summary = text(2000, multiline=True, load_default=None)
+
+
+# Testing, certification and the quality services' deliverables ------------------------------
+YUAN = validate.Regexp(r"(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?\Z", error=said("yuan_amount"))
+DELIVERABLE_KINDS = ("diagnosis_report", "programme", "milestone_plan", "training_record",
+                     "assessment_report", "other")
+SAMPLE_DISPOSITIONS = ("returned", "disposed")
+
+
+class QuoteLine(Command):
+    item = text(200, required=True)
+    amount = fields.String(required=True, validate=YUAN, metadata={"description": "yuan, e.g. 1200.50"})
+
+
+class GiveQuote(Command):
+    amount = fields.String(required=True, validate=YUAN, metadata={
+        "description": "the total in yuan as an exact decimal text, e.g. 3600 or 3600.50"})
+    items = fields.List(fields.Nested(QuoteLine), required=True,
+                        validate=validate.Length(min=1, max=50))
+    valid_until = FutureDate(required=True, metadata={"description": "the last day it may be accepted"})
+    note = text(2000, multiline=True, load_default=None)
+
+    @validates_schema(skip_on_field_errors=False)
+    def _total(self, data, **kwargs):
+        lines = data.get("items") or []
+        if "amount" in data and lines and all("amount" in line for line in lines):
+            total = sum((Decimal(line["amount"]) for line in lines), Decimal(0))
+            if Decimal(data["amount"]) != total:
+                raise ValidationError(said("quote_total", total=str(total)), "amount")
+
+
+class DeclineQuote(Command):
+    reason = text(2000, multiline=True, required=True)
+
+
+class AcceptQuote(Command):
+    pass
+
+
+class ReceiveSample(Command):
+    sample_id = fields.String(required=True, validate=DOCUMENT_NUMBER, metadata={
+        "description": "the laboratory's sample number"})
+    description = text(500, required=True)
+    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100000))
+    received_on = fields.Date(required=True)
+    condition = text(500, required=True, metadata={"description": "as received, e.g. sealed, intact"})
+
+    @validates_schema
+    def _not_ahead(self, data, **kwargs):
+        if data.get("received_on") and data["received_on"] > self.today:
+            raise ValidationError(said("future_done"), "received_on")
+
+
+class DisposeSample(Command):
+    disposition = fields.String(required=True, validate=validate.OneOf(SAMPLE_DISPOSITIONS))
+    on = fields.Date(required=True)
+    note = text(2000, multiline=True, load_default=None)
+
+    @validates_schema
+    def _not_ahead(self, data, **kwargs):
+        if data.get("on") and data["on"] > self.today:
+            raise ValidationError(said("future_done"), "on")
+
+
+class Milestone(Command):
+    title = text(200, required=True)
+    due_on = fields.Date(required=True)
+    done_on = fields.Date(load_default=None, allow_none=True)
+
+
+class Deliverable(Command):
+    kind = fields.String(required=True, validate=validate.OneOf(DELIVERABLE_KINDS))
+    title = text(200, required=True)
+    document = fields.Nested(EvidenceDocument, required=True, metadata={
+        "description": "the file the institution uploaded (POST /api/v1/attachments)"})
+    milestones = fields.List(fields.Nested(Milestone), load_default=list,
+                             validate=validate.Length(max=50))
+
+
+class SearchReports(Command):
+    number = fields.String(load_default=None, validate=DOCUMENT_NUMBER, metadata={
+        "description": "the number, or its beginning"})
+    institution_id = fields.UUID(load_default=None, metadata={"description": "staff only"})
+    valid = fields.Boolean(load_default=None, metadata={
+        "description": "staff only: true, valid today; false, lapsed"})
+    after = cursor_field()
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))

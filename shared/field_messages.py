@@ -235,6 +235,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "details_need_sub_item": ("填写明细须先选择子项", "Details need a sub-item."),
     "detail_date": ("须为 YYYY-MM-DD 形式的日期", "Must be a date, YYYY-MM-DD."),
     "qualification_or_track_record": ("须有资质，或在无需法定资质的类别中提供业绩", "Give a qualification, or a track record for categories that need no statutory qualification."),
+    # testing, certification and the deliverables of quality services
+    "yuan_amount": ("须为以元计的金额，如 1200 或 1200.50（最多两位小数）",
+                    "Must be an amount in yuan, e.g. 1200 or 1200.50 (at most two decimals)."),
+    "quote_total": ("须等于各计价项目金额之和（{total} 元）", "Must equal the sum of the items priced ({total} yuan)."),
+    "document_number": ("只能包含字母、数字、汉字和 - _ / . ( ) [ ]，不含空格",
+                        "Only letters, digits, Chinese characters and - _ / . ( ) [ ], no spaces."),
+    "future_issue": ("签发日期不能晚于今天", "Must not be after today."),
+    "until_before_issued": ("有效期至不能早于签发日期", "Must not be before issued_on."),
+    "future_done": ("不能晚于今天", "Must not be after today."),
+    "before_received": ("不能早于收样日期", "Must not be before the day the sample was received."),
+    "required_for_category": ("{category} 类服务完成时必填", "Required to complete a {category} service."),
+    "staff_filter": ("只有服务专员和监管人员可以按此筛选", "Only specialists and supervisors filter by this."),
 }
 
 # Standardisation projects and intellectual-property applications

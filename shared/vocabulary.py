@@ -37,6 +37,7 @@ URGENCY_LABELS = _both({
 
 ASSIGNMENT_STATUS_LABELS = _both({
     "offered": ("待响应", "Awaiting answer"), "in_service": ("服务中", "In service"),
+    "awaiting_quote_acceptance": ("待企业确认报价", "Awaiting the quote's acceptance"),
     "completed": ("已完成", "Completed"), "declined": ("已谢绝", "Declined"),
     "expired": ("已超时", "Expired"), "released": ("已解除", "Released"),
 })
@@ -61,6 +62,8 @@ PARTNER_EVENT_LABELS = _both({
     "feedback.received": ("收到评价", "Feedback received"),
     "standing.changed": ("机构状态变更", "Standing changed"),
     "qualification.expiring": ("资质即将到期", "Qualification expiring"),
+    "quote.accepted": ("报价已被接受", "Quote accepted"),
+    "quote.declined": ("报价被拒绝", "Quote declined"),
 })
 
 STAGE_LABELS = _both({
@@ -98,6 +101,11 @@ EVENT_LABELS = _both({
     "MatchingClosed": ("匹配结束", "Matching closed"),
     "ServiceProgressRecorded": ("服务进展", "Service progress"),
     "ServiceCompleted": ("机构完成服务", "Service completed by the institution"),
+    "QuoteGiven": ("机构报价", "Quote given by the institution"),
+    "QuoteAccepted": ("企业接受报价", "Quote accepted by the enterprise"),
+    "QuoteDeclined": ("企业拒绝报价", "Quote declined by the enterprise"),
+    "SampleReceived": ("机构收到样品", "Sample received"),
+    "SampleDispositionRecorded": ("样品退还或处置", "Sample returned or disposed of"),
     # Institutions
     "InstitutionRegistered": ("机构入驻", "Institution registered"),
     "InstitutionReviewed": ("机构入驻审核", "Institution reviewed"),
@@ -239,6 +247,7 @@ NOTICE_LABELS = _both({
     "demand_answered": ("咨询已答复", "Question answered"),
     "demand_assigned": ("已确定服务机构", "Institution assigned"),
     "feedback_requested": ("请评价服务", "Please rate the service"),
+    "quote_given": ("报价待确认", "A quote awaits you"),
     "complaint_answered": ("投诉已获答复", "Complaint answered"),
     "complaint_resolved": ("投诉已办结", "Complaint resolved"),
     "offer_made": ("新的服务邀请", "New service offer"),

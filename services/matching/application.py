@@ -14,10 +14,12 @@ from eventsourcing.persistence import IntegrityError
 from services.matching import projects, readmodel
 from services.matching.domain import Institution, Match
 from services.matching.hall import DemandHall
+from services.matching.quoting import QuotedWork
 from services.matching.registry import Registry
 from services.matching.selection import (
     REQUIRED_QUALIFICATIONS, Request, Weights, exclusion, select)
 from services.matching.views import directory_entry, institution_view, serving
+from services.matching.work import AWAITING_QUOTE, evidence_of
 from shared.calendar import WorkingCalendar, working_seconds
 from shared.commands import (
     AcceptOffer, AddQualification, AssignManually, ChangeProfile, ChangeQualificationStatus,
@@ -40,7 +42,7 @@ STAFF_VIEW = {"role": "supervisor", "subject": "matching-explanation"}
 MAX_OFFERS = 3
 
 
-class Matching(projects.Projects, DemandHall, ServiceApplication):
+class Matching(QuotedWork, projects.Projects, DemandHall, ServiceApplication):
     name = "Matching"
     # Every rating evaluation publishes lands on the institution: loading one reads at most
     # this many events.
@@ -64,6 +66,9 @@ class Matching(projects.Projects, DemandHall, ServiceApplication):
         self.required = dict(REQUIRED_QUALIFICATIONS)
         self.expiry_warning_days = EXPIRY_WARNING_DAYS
         self.max_offers = MAX_OFFERS
+        #: Categories whose assignment waits for the enterprise to accept a quote (none unless
+        #: configured: shared/config.yaml names testing and certification).
+        self.quote_categories: tuple[str, ...] = ()
         self.calendar = WorkingCalendar()
         self.response_seconds = self.calendar.working_days(1)
         # One decision at a time in this process: a choice reads the registry's capacity and
@@ -95,6 +100,7 @@ class Matching(projects.Projects, DemandHall, ServiceApplication):
                               (settings.get("required_qualifications") or {}).items()})
         self.expiry_warning_days = int(settings.get("expiry_warning_days", EXPIRY_WARNING_DAYS))
         self.max_offers = int(settings.get("max_offers", MAX_OFFERS))
+        self.quote_categories = tuple(settings.get("quote_categories") or ())
         self.calendar = WorkingCalendar.from_config(settings.get("calendar") or {})
         self.response_seconds = working_seconds(str(settings.get("offer_response", "1d")),
                                                  self.calendar)
@@ -134,7 +140,9 @@ class Matching(projects.Projects, DemandHall, ServiceApplication):
         assignment = json.loads(found[0]["assignment"])
         return {**serving(json.loads(found[0]["institution"]), category, items,
                           self.required.get(category, ())),
-                "promised_date": assignment["promised_date"], "progress": assignment["progress"]}
+                "promised_date": assignment["promised_date"], "progress": assignment["progress"],
+                "status": assignment["status"], "quote": assignment.get("quote"),
+                "samples": assignment.get("samples", [])}
 
     def search_institutions(self, query: dict, viewer: dict) -> dict:
         """The directory, a page at a time by name: staff see every institution whole with its
@@ -350,7 +358,7 @@ class Matching(projects.Projects, DemandHall, ServiceApplication):
         if decision.chosen.accepts_offers:
             match.accept(match.current["assignment_id"], match.expected_by,
                          by={"role": "system", "subject": "institution-auto-accept"},
-                         at=now.isoformat())
+                         at=now.isoformat(), awaits_quote=self.awaits_quote(match))
 
     def _request(self, match: Match) -> Request:
         """The demand as selection weighs it: by what its catalogue version says may serve it,
@@ -397,7 +405,8 @@ class Matching(projects.Projects, DemandHall, ServiceApplication):
             if match.current and match.current["assignment_id"] == key \
                     and match.current["status"] == "offered":
                 self._require_still_eligible(match)
-            match.accept(key, command["promised_date"], by=by, at=self._now())
+            match.accept(key, command["promised_date"], by=by, at=self._now(),
+                         awaits_quote=self.awaits_quote(match))
         return self._on_assignment(assignment_id, by, accept)
 
     def _require_still_eligible(self, match: Match) -> None:
@@ -425,19 +434,25 @@ class Matching(projects.Projects, DemandHall, ServiceApplication):
             key, command["milestone"], command["note"], by=by, at=self._now()))
 
     def complete_service(self, assignment_id: str, payload: dict, by: dict) -> dict:
+        """The category says what a completion carries (services/matching/work.py)."""
         command = self.load_command(CompleteService, payload)
+
         return self._on_assignment(assignment_id, by, lambda match, key: match.complete(
-            key, command, by=by, at=self._now()))
+            key, evidence_of(command, self.clock().date()), by=by, at=self._now()))
 
-    def _on_assignment(self, assignment_id: str, by: dict, change) -> dict:
+    def awaits_quote(self, match: Match) -> bool:
+        return match.category in self.quote_categories
+
+    def _on_assignment(self, assignment_id: str, by: dict, change,
+                       open_statuses=("offered", AWAITING_QUOTE, "in_service")) -> dict:
         with self.deciding:
-            return self._change_assignment(assignment_id, by, change)
+            return self._change_assignment(assignment_id, by, change, open_statuses)
 
-    def _change_assignment(self, assignment_id: str, by: dict, change) -> dict:
+    def _change_assignment(self, assignment_id: str, by: dict, change, open_statuses) -> dict:
         found = self.read("SELECT * FROM {s}assignments WHERE assignment_id = %s", str(assignment_id))
         if not found or by["role"] != "institution" or found[0]["institution_id"] != by["subject"]:
             raise NotFound(f"no assignment {assignment_id}")
-        if found[0]["status"] not in ("offered", "in_service"):
+        if found[0]["status"] not in open_statuses:
             raise Conflict(f"the assignment is {found[0]['status']}",
                            {"current_status": found[0]["status"]})
         self.registry.refresh()  # an acceptance checks the institution is still eligible
@@ -472,7 +487,8 @@ class Matching(projects.Projects, DemandHall, ServiceApplication):
         if reason and not (command["override"] and overridable):
             raise Conflict(f"the institution is not eligible: {reason}", {"exclusion": reason})
         match.assign_manually(command["institution_id"], command["reason"], reason,
-                              command["promised_date"], by=by, at=self._now())
+                              command["promised_date"], by=by, at=self._now(),
+                              awaits_quote=self.awaits_quote(match))
         self.save_or_conflict(match, what="the matching", details={"demand_id": str(demand_id)})
         return self.explanation(demand_id)
 

@@ -9,8 +9,10 @@ from datetime import date, datetime
 
 from eventsourcing.domain import Aggregate, event
 
+from services.matching.work import AWAITING_QUOTE, completion_problems, require_quote_answerable
 from shared.catalogue import qualification_overlap
 from shared.errors import Conflict, Invalid, NotFound
+from shared.field_messages import said
 
 _MATCHES = uuid.UUID("0b3f7f5e-2f7c-4d1a-9a51-6f2d0c9e8a41")
 _INSTITUTIONS = uuid.UUID("c8f1d7a2-43b6-4e0f-b5a9-91d2e6f3a7c5")
@@ -278,14 +280,18 @@ class Match(Aggregate):
                                "explanation_digest": explanation_digest, "weights": weights,
                                "interested": interested or [], "at": at})
 
-    def accept(self, assignment_id: uuid.UUID, promised_date: date | None, by: dict, at: str) -> None:
+    def accept(self, assignment_id: uuid.UUID, promised_date: date | None, by: dict, at: str,
+               awaits_quote: bool = False) -> None:
+        """``awaits_quote``: the category quotes before work (MATCHING.quote_categories)."""
         self._require_current(assignment_id, "offered", "accept")
         self._assigned(demand_id=self.demand_id, institution_id=self.current["institution_id"],
                        assignment_id=assignment_id, round=self.round,
-                       promised_date=promised_date, manual=None, by=by, at=at)
+                       promised_date=promised_date, manual=None, by=by, at=at,
+                       awaits_quote=awaits_quote)
 
     def assign_manually(self, institution_id: uuid.UUID, reason: str, overridden: str | None,
-                        promised_date: date | None, by: dict, at: str) -> None:
+                        promised_date: date | None, by: dict, at: str,
+                        awaits_quote: bool = False) -> None:
         """A specialist's choice once the round failed; ``overridden`` names the constraint a
         supervisor set aside, if any."""
         if self.closed:
@@ -297,11 +303,13 @@ class Match(Aggregate):
         self._assigned(demand_id=self.demand_id, institution_id=institution_id,
                        assignment_id=uuid.uuid5(self.id, f"{self.round}:manual:{institution_id}"),
                        round=self.round, promised_date=promised_date,
-                       manual={"reason": reason, "overridden": overridden}, by=by, at=at)
+                       manual={"reason": reason, "overridden": overridden}, by=by, at=at,
+                       awaits_quote=awaits_quote)
 
+    # Assignments recorded before quotes carry no ``awaits_quote``: they began in service.
     @event("InstitutionAssigned")
     def _assigned(self, demand_id, institution_id, assignment_id, round, promised_date, manual,
-                  by, at):
+                  by, at, awaits_quote=False):
         if manual is not None:
             self.current = {"assignment_id": assignment_id, "institution_id": institution_id,
                             "offered_at": None, "respond_by": None, "progress": [],
@@ -313,9 +321,11 @@ class Match(Aggregate):
                                    "overridden": manual["overridden"], "by": by, "at": at})
         else:
             self.decisions[-1]["answer"] = "accepted"
-        self.current.update(status="in_service", promised_date=promised_date, manual=manual)
+        status = AWAITING_QUOTE if awaits_quote else "in_service"
+        self.current.update(status=status, promised_date=promised_date, manual=manual, quote=None,
+                            samples=[])
         self.assignments[str(assignment_id)].update(
-            status="in_service", promised_date=promised_date.isoformat() if promised_date else None)
+            status=status, promised_date=promised_date.isoformat() if promised_date else None)
 
     def _seen_by_institution(self, assignment_id, institution_id, status, respond_by) -> None:
         self.assignments[str(assignment_id)] = {
@@ -323,7 +333,7 @@ class Match(Aggregate):
             "demand_id": str(self.demand_id), "category": self.category, "items": self.items,
             "park": self.park, "expected_by": self.expected_by.isoformat() if self.expected_by else None,
             "status": status, "respond_by": respond_by, "promised_date": None, "progress": [],
-            "evidence": None}
+            "evidence": None, "quote": None, "samples": []}
 
     def decline(self, assignment_id: uuid.UUID, reason: str, by: dict, at: str) -> None:
         self._require_current(assignment_id, "offered", "decline")
@@ -377,8 +387,118 @@ class Match(Aggregate):
         seen = self.assignments[str(assignment_id)]
         seen["progress"] = [*seen["progress"], {"milestone": milestone, "note": note, "at": at}]
 
+    # The quote (testing and certification) ------------------------------------------------
+    def give_quote(self, assignment_id: uuid.UUID, quote: dict, today: date, by: dict,
+                   at: str) -> None:
+        """The institution's price for the work; a declined or lapsed quote may be revised,
+        one awaiting the enterprise's answer may not be replaced under it."""
+        self._require_current(assignment_id, AWAITING_QUOTE, "quote for")
+        pending = self.current.get("quote")
+        if pending and pending["answer"] is None \
+                and today <= date.fromisoformat(pending["valid_until"]):
+            raise Conflict("a quote awaits the enterprise's answer",
+                           {"current_status": AWAITING_QUOTE, "quote_status": "awaiting_answer"})
+        self._quote_given(demand_id=self.demand_id, institution_id=self.current["institution_id"],
+                          assignment_id=assignment_id,
+                          revision=(pending["revision"] + 1) if pending else 1,
+                          amount=quote["amount"], items=quote["items"],
+                          valid_until=quote["valid_until"], note=quote["note"], by=by, at=at)
+
+    @event("QuoteGiven")
+    def _quote_given(self, demand_id, institution_id, assignment_id, revision, amount, items,
+                     valid_until, note, by, at):
+        self._seen_quote({"revision": revision, "amount": amount, "items": items,
+                          "valid_until": valid_until.isoformat(), "note": note, "answer": None,
+                          "given_at": at, "answered_at": None, "answered_by": None,
+                          "reason": None})
+
+    def accept_quote(self, today: date, by: dict, at: str) -> None:
+        self._require_answerable(today)
+        quote = self.current["quote"]
+        self._quote_accepted(demand_id=self.demand_id, institution_id=self.current["institution_id"],
+                             assignment_id=self.current["assignment_id"],
+                             revision=quote["revision"], amount=quote["amount"], by=by, at=at)
+
+    @event("QuoteAccepted")
+    def _quote_accepted(self, demand_id, institution_id, assignment_id, revision, amount, by, at):
+        self._seen_quote({**self.current["quote"], "answer": "accepted", "answered_at": at,
+                          "answered_by": by})
+        self.current["status"] = "in_service"
+        self.assignments[str(assignment_id)]["status"] = "in_service"
+
+    def decline_quote(self, reason: str, today: date, by: dict, at: str) -> None:
+        self._require_answerable(today)
+        quote = self.current["quote"]
+        self._quote_declined(demand_id=self.demand_id, institution_id=self.current["institution_id"],
+                             assignment_id=self.current["assignment_id"],
+                             revision=quote["revision"], amount=quote["amount"], reason=reason,
+                             by=by, at=at)
+
+    @event("QuoteDeclined")
+    def _quote_declined(self, demand_id, institution_id, assignment_id, revision, amount, reason,
+                        by, at):
+        self._seen_quote({**self.current["quote"], "answer": "declined", "answered_at": at,
+                          "answered_by": by, "reason": reason})
+
+    def _require_answerable(self, today: date) -> None:
+        if self.current is None:
+            raise Conflict("the demand has no institution serving it", {"current_status": None})
+        require_quote_answerable(self.current.get("quote"), self.current["status"], today)
+
+    def _seen_quote(self, quote: dict) -> None:
+        self.current["quote"] = quote
+        self.assignments[str(self.current["assignment_id"])]["quote"] = quote
+
+    # Samples (testing) -----------------------------------------------------------------------
+    def receive_sample(self, assignment_id: uuid.UUID, sample: dict, by: dict, at: str) -> None:
+        self._require_current(assignment_id, "in_service", "receive samples for")
+        if any(s["sample_id"] == sample["sample_id"] for s in self.current.get("samples", ())):
+            raise Conflict(f"sample {sample['sample_id']} is already recorded",
+                           {"sample_id": sample["sample_id"]})
+        self._sample_received(demand_id=self.demand_id, assignment_id=assignment_id,
+                              sample_id=sample["sample_id"], description=sample["description"],
+                              quantity=sample["quantity"], received_on=sample["received_on"],
+                              condition=sample["condition"], by=by, at=at)
+
+    @event("SampleReceived")
+    def _sample_received(self, demand_id, assignment_id, sample_id, description, quantity,
+                         received_on, condition, by, at):
+        self._seen_samples([*self.current.get("samples", ()), {
+            "sample_id": sample_id, "description": description, "quantity": quantity,
+            "received_on": received_on.isoformat(), "condition": condition,
+            "disposition": None, "disposed_on": None, "note": None}])
+
+    def dispose_sample(self, assignment_id: uuid.UUID, sample_id: str, disposition: str,
+                       on: date, note: str | None, by: dict, at: str) -> None:
+        """A sample returned to the enterprise or disposed of, during the service or after."""
+        if not self.current or self.current["assignment_id"] != assignment_id:
+            raise Conflict(f"assignment {assignment_id} is no longer current",
+                           {"current_status": "released"})
+        found = [s for s in self.current.get("samples", ()) if s["sample_id"] == sample_id]
+        if not found:
+            raise NotFound(f"no sample {sample_id} on assignment {assignment_id}")
+        if found[0]["disposition"]:
+            raise Conflict(f"sample {sample_id} was already {found[0]['disposition']}",
+                           {"disposition": found[0]["disposition"]})
+        if on < date.fromisoformat(found[0]["received_on"]):
+            raise Invalid("a sample leaves after it arrived", {"on": [said("before_received")]})
+        self._sample_disposed(demand_id=self.demand_id, assignment_id=assignment_id,
+                              sample_id=sample_id, disposition=disposition, on=on, note=note,
+                              by=by, at=at)
+
+    @event("SampleDispositionRecorded")
+    def _sample_disposed(self, demand_id, assignment_id, sample_id, disposition, on, note, by, at):
+        self._seen_samples([{**s, "disposition": disposition, "disposed_on": on.isoformat(),
+                             "note": note} if s["sample_id"] == sample_id else s
+                            for s in self.current["samples"]])
+
+    def _seen_samples(self, samples: list[dict]) -> None:
+        self.current["samples"] = samples
+        self.assignments[str(self.current["assignment_id"])]["samples"] = samples
+
     def complete(self, assignment_id: uuid.UUID, evidence: dict, by: dict, at: str) -> None:
         self._require_current(assignment_id, "in_service", "complete")
+        completion_problems(self.category, evidence)
         self._completed(demand_id=self.demand_id, institution_id=self.current["institution_id"],
                         assignment_id=assignment_id, evidence=evidence, by=by, at=at)
 
@@ -389,7 +509,8 @@ class Match(Aggregate):
 
     @property
     def holds_capacity(self) -> bool:
-        return self.current is not None and self.current["status"] in ("offered", "in_service")
+        return self.current is not None and self.current["status"] in (
+            "offered", AWAITING_QUOTE, "in_service")
 
     def release(self, reason: str, at: str) -> None:
         """End an offer or a service before completion (withdrawn, cancelled, reassessed)."""

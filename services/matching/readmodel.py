@@ -16,6 +16,7 @@ from __future__ import annotations
 from services.matching.domain import Institution, Match
 from services.matching.hall import hall_row
 from services.matching.views import institution_view
+from services.matching.work import documents_issued
 from shared.readmodel import Statement, instant, upsert
 
 TABLES = (
@@ -48,6 +49,13 @@ TABLES = (
     "category TEXT NOT NULL, park TEXT NOT NULL, status TEXT NOT NULL, closes_at TEXT NOT NULL, "
     "view TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS hall_open ON {s}hall (status, closes_at, match_id)",
+    # The register of reports and certificates, from completions' evidence (quoting.py):
+    # searched by number or its beginning; dates as ISO text.
+    "CREATE TABLE IF NOT EXISTS {s}reports (id TEXT PRIMARY KEY, number TEXT NOT NULL, "
+    "kind TEXT NOT NULL, institution_id TEXT NOT NULL, demand_id TEXT NOT NULL, "
+    "issued_on TEXT, valid_until TEXT, scope TEXT)",
+    "CREATE INDEX IF NOT EXISTS reports_number ON {s}reports (number, id)",
+    "CREATE INDEX IF NOT EXISTS reports_institution ON {s}reports (institution_id, number, id)",
     "CREATE TABLE IF NOT EXISTS {s}registry_snapshot (id INTEGER PRIMARY KEY, "
     "format INTEGER NOT NULL, position BIGINT NOT NULL, sequence BIGINT NOT NULL, "
     "profiles TEXT NOT NULL)",
@@ -79,6 +87,11 @@ def rows(aggregates: list) -> list[Statement]:
         for match in matches for key, seen in match.assignments.items()]
     statements += [upsert("hall", ("match_id",), hall_row(match))
                    for match in matches if match.hall is not None]
+    statements += [upsert("reports", ("id",), {
+        "id": f"{key}:{issued['kind']}", "institution_id": seen["institution_id"],
+        "demand_id": seen["demand_id"], **issued})
+        for match in matches for key, seen in match.assignments.items()
+        if seen["status"] == "completed" for issued in documents_issued(seen["evidence"] or {})]
     statements += _load_change(ids, "-")
     statements += [upsert("holds", ("match_id",), _hold(match)) for match in matches]
     statements += _load_change(ids, "+")

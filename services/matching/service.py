@@ -128,6 +128,31 @@ class MatchingService(EventSourcedService, FollowsIntake, FollowsEvaluation):
     def check_hall(self):
         self.application.check_hall()
 
+    # Testing and certification (quoting.py)
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def give_quote(self, assignment_id, payload, by):
+        return self.application.give_quote(assignment_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def accept_quote(self, demand_id, payload, by):
+        return self.application.accept_quote(demand_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def decline_quote(self, demand_id, payload, by):
+        return self.application.decline_quote(demand_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def receive_sample(self, assignment_id, payload, by):
+        return self.application.receive_sample(assignment_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def dispose_sample(self, assignment_id, sample_id, payload, by):
+        return self.application.dispose_sample(assignment_id, sample_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def search_reports(self, query, viewer):
+        return self.application.search_reports(query, viewer)
+
     @every("MATCHING.offer_check_interval", 60)
     def check_offers(self):
         self.application.check_offers()

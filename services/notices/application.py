@@ -96,6 +96,7 @@ class Notices(ServiceApplication):
         "DeadlineBreached": "_on_deadline",
         "InstitutionRegistered": "_on_institution_registered",
         "AssignmentOffered": "_on_offer",
+        "QuoteGiven": "_on_quote_given",
         "QualificationExpiring": "_on_qualification_expiring",
         "FeedbackGiven": "_on_feedback",
         "ComplaintReceived": "_on_complaint_received",
@@ -249,6 +250,13 @@ class Notices(ServiceApplication):
         processing.collect_events(self._notice(
             message, audience_of("institution", data["institution_id"]), "offer_made",
             data["demand_id"], respond_by=data["respond_by"]))
+
+    def _on_quote_given(self, message, data, processing):
+        case = self._get(Case, data["demand_id"])
+        processing.collect_events(self._notice(
+            message, audience_of("enterprise", case.enterprise), "quote_given", case.demand_id,
+            institution_id=str(data["institution_id"]), amount=data["amount"],
+            valid_until=str(data["valid_until"])))
 
     def _on_qualification_expiring(self, message, data, processing):
         processing.collect_events(self._notice(

@@ -67,6 +67,13 @@ TEXTS: dict[str, Text] = {
         ("已确定服务机构：{title}", "《{title}》将由{institution}为您服务，承诺完成日期：{promised_date}。"),
         ("Institution assigned: {title}", "{institution} will serve \"{title}\"; promised "
                                           "completion date: {promised_date}.")),
+    "quote_given": _text(
+        "enterprise", "title institution amount valid_until",
+        ("报价待确认：{title}", "{institution}为《{title}》报价 {amount} 元（有效期至 {valid_until}），"
+                          "请登录平台接受或拒绝；接受后方可开始检测或认证。"),
+        ("A quote awaits you: {title}", "{institution} quoted {amount} yuan for \"{title}\" "
+                                        "(valid until {valid_until}); sign in to accept or decline "
+                                        "it. The work starts once you accept.")),
     "feedback_requested": _text(
         "enterprise", "title institution",
         ("服务已完成，请评价：{title}", "{institution}已完成《{title}》的服务，请登录平台对本次服务进行评价。"),

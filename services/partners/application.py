@@ -88,6 +88,8 @@ class PartnerFeed(ServiceApplication):
         "QualificationExpiring": "_on_qualification",
         "QualificationExpired": "_on_qualification",
         "FeedbackGiven": "_on_feedback",
+        "QuoteAccepted": "_on_quote_answered",
+        "QuoteDeclined": "_on_quote_answered",
         "StandardProjectOpened": "_on_standard_project_opened",
     }
 
@@ -217,6 +219,13 @@ class PartnerFeed(ServiceApplication):
                                             "expected_by", "closes_at")}
         processing.collect_events(*(self._message(message, institution_id, "hall.opened", opened)
                                     for institution_id in data["notified"]))
+
+    def _on_quote_answered(self, message, data, processing):
+        event = "quote.accepted" if message.event == "QuoteAccepted" else "quote.declined"
+        processing.collect_events(self._message(message, data["institution_id"], event, {
+            "assignment_id": data["assignment_id"], "demand_id": data["demand_id"],
+            "revision": data["revision"], "amount": data["amount"],
+            "reason": data.get("reason")}))
 
     def _on_standing(self, message, data, processing):
         if message.event == "InstitutionReviewed":

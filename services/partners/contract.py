@@ -100,6 +100,11 @@ class StandardProjectOpened(_Assignment):
         "description": "enterprise, group, local, industry or national standard"})
     title = fields.String(required=True)
     planned_number = fields.String(allow_none=True, required=True)
+class QuoteAnswered(_Assignment):
+    revision = fields.Integer(required=True, metadata={"description": "which of your quotes"})
+    amount = fields.String(required=True, metadata={"description": "its total in yuan, exact decimal text"})
+    reason = fields.String(allow_none=True, required=True, metadata={
+        "description": "why the enterprise declined it (null when accepted)"})
 
 
 class HallOpened(Schema):
@@ -136,6 +141,10 @@ EVENTS = {e.name: e for e in (
     PartnerEvent("hall.opened", 1, HallOpened,
                  "A demand you are eligible for opened in a station's demand hall; express "
                  "interest before closes_at."),
+    PartnerEvent("quote.accepted", 1, QuoteAnswered,
+                 "The enterprise accepted your quote: the work may start."),
+    PartnerEvent("quote.declined", 1, QuoteAnswered,
+                 "The enterprise declined your quote, saying why; you may give a revised one."),
 )}
 
 _SCHEMAS: dict[str, Schema] = {}

@@ -168,6 +168,9 @@ class InstitutionAssigned(_AssignmentEvent):
         "description": "for a manual assignment: its reason and the constraint a supervisor "
                        "overrode (null if none)"})
     by = fields.Nested(ActorSchema, required=True)
+    awaits_quote = fields.Boolean(load_default=False, metadata={
+        "description": "true: the category quotes first, and the service waits for the "
+                       "enterprise to accept the quote (absent before quotes: false)"})
 
 
 @contract("OfferDeclined", producer="matching", subject="match_id",
@@ -198,7 +201,9 @@ class ServiceProgressRecorded(_AssignmentEvent):
 class ServiceCompleted(_AssignmentEvent):
     institution_id = fields.UUID(required=True)
     evidence = fields.Dict(required=True, metadata={
-        "description": "report_number, certificate_number, documents (name, sha256)"})
+        "description": "report_number, certificate_number, issued_on, valid_until, scope, "
+                       "documents (name, sha256), deliverables (kind, title, document, "
+                       "milestones); events recorded before the last four carry only the numbers and documents"})
     by = fields.Nested(ActorSchema, required=True)
 
 
@@ -285,4 +290,63 @@ class InterestWithdrawn(_HallEvent):
 class HallClosed(_HallEvent):
     interested = fields.List(fields.UUID(), required=True)
     because = fields.String(required=True)
+
+
+# Testing and certification (docs/categories/testing-and-certification.md) -------------------
+class QuoteLineSchema(Schema):
+    item = fields.String(required=True)
+    amount = fields.String(required=True, metadata={"description": "yuan, exact decimal text"})
+
+
+@contract("QuoteGiven", producer="matching", subject="match_id",
+          summary="The institution quoted for the work; the service waits for the enterprise's "
+                  "answer.")
+class QuoteGiven(_AssignmentEvent):
+    institution_id = fields.UUID(required=True)
+    revision = fields.Integer(required=True, metadata={"description": "1, then 2 after a decline..."})
+    amount = fields.String(required=True, metadata={"description": "the total in yuan, exact decimal text"})
+    items = fields.List(fields.Nested(QuoteLineSchema), required=True)
+    valid_until = fields.Date(required=True)
+    note = fields.String(allow_none=True, required=True)
+    by = fields.Nested(ActorSchema, required=True)
+
+
+@contract("QuoteAccepted", producer="matching", subject="match_id",
+          summary="The enterprise accepted the quote: the service begins.")
+class QuoteAccepted(_AssignmentEvent):
+    institution_id = fields.UUID(required=True)
+    revision = fields.Integer(required=True)
+    amount = fields.String(required=True)
+    by = fields.Nested(ActorSchema, required=True)
+
+
+@contract("QuoteDeclined", producer="matching", subject="match_id",
+          summary="The enterprise declined the quote, saying why; the institution may give a "
+                  "revised one.")
+class QuoteDeclined(_AssignmentEvent):
+    institution_id = fields.UUID(required=True)
+    revision = fields.Integer(required=True)
+    amount = fields.String(required=True)
+    reason = fields.String(required=True)
+    by = fields.Nested(ActorSchema, required=True)
+
+
+@contract("SampleReceived", producer="matching", subject="match_id",
+          summary="The institution received a sample of the enterprise's for testing.")
+class SampleReceived(_AssignmentEvent):
+    sample_id = fields.String(required=True)
+    description = fields.String(required=True)
+    quantity = fields.Integer(required=True)
+    received_on = fields.Date(required=True)
+    condition = fields.String(required=True)
+    by = fields.Nested(ActorSchema, required=True)
+
+
+@contract("SampleDispositionRecorded", producer="matching", subject="match_id",
+          summary="A sample went back to the enterprise or was disposed of.")
+class SampleDispositionRecorded(_AssignmentEvent):
+    sample_id = fields.String(required=True)
+    disposition = fields.String(required=True, metadata={"enum": ["returned", "disposed"]})
+    on = fields.Date(required=True)
+    note = fields.String(allow_none=True, required=True)
     by = fields.Nested(ActorSchema, required=True)

@@ -65,7 +65,7 @@ RESOURCE_OF = {"demand_id": "demand_a", "assignment_id": "assignment_a", "instit
                "evaluation_id": "evaluation_a", "version": "configuration", "number": "CMA-A",
                "organisation_id": "organisation_a", "person_id": "person_a", "staff_id": "s-1",
                "sha256": "attachment_a", "notice_id": "notice_a", "instrument_id": "instrument_a",
-               "application_id": "9b0f7c1e-6d2a-5e3b-8c4f-1a2b3c4d5e6f"}
+               "application_id": "9b0f7c1e-6d2a-5e3b-8c4f-1a2b3c4d5e6f", "sample_id": "S-NONE"}
 
 
 @dataclass(frozen=True)
@@ -252,6 +252,24 @@ MATRIX = [
     ("POST /api/v1/assignments/{assignment_b}/completion",      "lab A",                  404, {"report_number": "R-1"}),
     # Evidence is a file the lab uploaded itself, not one of the enterprise's.
     ("POST /api/v1/assignments/{assignment_done}/completion",   "lab A",                  422, {"report_number": "R-1", "documents": [{"name": "a.pdf", "sha256": "{attachment_a}"}]}),
+    # Testing and certification: quotes are off in this world, so no case waits for one.
+    ("POST /api/v1/assignments/{assignment_done}/quote",        "lab A",                  409, {"amount": "100", "items": [{"item": "test", "amount": "100"}], "valid_until": "2099-01-01"}),
+    ("POST /api/v1/assignments/{assignment_done}/quote",        "lab B",                  404, {"amount": "100", "items": [{"item": "test", "amount": "100"}], "valid_until": "2099-01-01"}),
+    ("POST /api/v1/assignments/{assignment_a}/samples",         "lab A",                  201, {"sample_id": "S-MATRIX", "description": "lamp", "quantity": 1, "received_on": "2026-01-05", "condition": "sealed"}),
+    ("POST /api/v1/assignments/{assignment_a}/samples",         "lab B",                  404, {"sample_id": "S-MATRIX", "description": "lamp", "quantity": 1, "received_on": "2026-01-05", "condition": "sealed"}),
+    ("POST /api/v1/assignments/{assignment_done}/samples/S-NONE/disposition", "lab A",    404, {"disposition": "returned", "on": "2026-01-05"}),
+    ("POST /api/v1/assignments/{assignment_done}/samples/S-NONE/disposition", "lab B",    404, {"disposition": "returned", "on": "2026-01-05"}),
+    ("POST /api/v1/demands/{demand_done}/quote/acceptance",     "enterprise A",           409, {}),
+    ("POST /api/v1/demands/{demand_done}/quote/acceptance",     "enterprise B",           404, {}),
+    ("POST /api/v1/demands/{demand_done}/quote/decline",        "enterprise A",           409, {"reason": "Too dear"}),
+    ("POST /api/v1/demands/{demand_done}/quote/decline",        "enterprise B",           404, {"reason": "Too dear"}),
+    # The register by number for anyone signed in; by institution and validity for staff.
+    ("GET /api/v1/reports?number=R-0",                          "enterprise B",           sees("R-0", key="number")),
+    ("GET /api/v1/reports?number=R-0",                          "lab B",                  sees("R-0", key="number")),
+    ("GET /api/v1/reports?number=R-0",                          "specialist elsewhere",   sees("R-0", key="number")),
+    ("GET /api/v1/reports?institution_id={lab_a}&valid=true",   "supervisor",             sees("R-0", key="number")),
+    ("GET /api/v1/reports?institution_id={lab_a}",              "operator",               403),
+    ("GET /api/v1/reports?institution_id={lab_a}",              "enterprise A",           403),
     ("GET /api/v1/partner/events?limit=500",                    "lab A",                  sees("lab_a", hides="lab_b", key="institution_id", conceals=("spare_lab",))),
     ("GET /api/v1/partner/events?limit=500",                    "lab B",                  sees("lab_b", hides="lab_a", key="institution_id")),
     ("PUT /api/v1/partner/webhook",                             "lab A",                  200, {"url": "http://127.0.0.1:9/lab-a"}),

@@ -57,6 +57,18 @@ OWNER = ("enterprise", ENTERPRISE)
     ("/api/v1/institutions", SPECIALIST, factories.institution(
         name="x\u0000y", categories=["metrology", "metrology"], parks=["p", "p"]),
      {"name", "categories", "parks"}),
+    # Testing and certification: a quote in yuan that adds up and is still open; numbers and
+    # dates a register can keep.
+    (f"/api/v1/assignments/{uuid.uuid4()}/quote", ("institution", str(uuid.uuid4())),
+     {"amount": "12,00", "items": [{"item": "test", "amount": "1e3"}], "valid_until": "2020-01-01"},
+     {"amount", "items", "valid_until"}),
+    (f"/api/v1/assignments/{uuid.uuid4()}/completion", ("institution", str(uuid.uuid4())),
+     {"certificate_number": "CQC 1", "issued_on": "2026-01-01", "valid_until": "2025-01-01"},
+     {"certificate_number", "valid_until"}),
+    (f"/api/v1/assignments/{uuid.uuid4()}/completion", ("institution", str(uuid.uuid4())),
+     {"deliverables": [{"kind": "poem", "title": "t", "document": {"name": "a", "sha256": "x"},
+                        "milestones": [{"title": "m", "due_on": "soon"}]}]},
+     {"deliverables"}),
 ])
 def test_schema_violations_name_every_offending_field(platform, path, as_, body, field_errors):
     error = assert_error(platform.api.call("POST", path, as_=as_, json=body), 422, "validation_failed")

@@ -4,6 +4,7 @@ import { INBOX_ROLES } from '@/composables/useNotifications'
 import { i18n } from '@/i18n'
 import type { Role } from '@/composables/useSession'
 import { SECTIONS, homeOf } from './sections'
+import { REPORT_ROLES } from './section'
 
 /** Where each step the person must take first is done. */
 export const PENDING_PAGES: Record<Pending, string> = {
@@ -24,6 +25,7 @@ const routes: RouteRecordRaw[] = [
     children: [
       { path: '', name: 'home', redirect: () => home() },
       { path: 'inbox', name: 'inbox', component: () => import('@/views/InboxPage.vue'), meta: { roles: INBOX_ROLES as Role[], title: 'inbox.title' } },
+      { path: 'reports', name: 'reports', component: () => import('@/views/ReportsPage.vue'), meta: { roles: [...REPORT_ROLES], title: 'reports.title' } },
       ...Object.values(SECTIONS).flatMap((section) => section.routes),
       { path: ':path(.*)*', name: 'not-found', component: () => import('@/views/NotFoundPage.vue'), meta: { title: 'notFound.title' } },
     ],

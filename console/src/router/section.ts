@@ -1,6 +1,6 @@
 import type { Component } from 'vue'
 import type { RouteRecordRaw } from 'vue-router'
-import { Message } from '@element-plus/icons-vue'
+import { DocumentChecked, Message } from '@element-plus/icons-vue'
 
 /** An entry of a role's side menu: a route's name, an i18n key, an icon. */
 export interface MenuItem {
@@ -21,3 +21,8 @@ export interface Section {
 
 /** The shared inbox, in the menus of those who get notices. */
 export const INBOX: MenuItem = { route: 'inbox', label: 'menu.inbox', icon: Message }
+
+/** The register of reports and certificates, in the menus of those who look numbers up. */
+export const REPORTS: MenuItem = { route: 'reports', label: 'menu.reports', icon: DocumentChecked }
+/** Who finds it in their menu (anyone signed in may search by number). */
+export const REPORT_ROLES = ['enterprise', 'specialist', 'supervisor'] as const

@@ -1,5 +1,5 @@
 import { Document, EditPen, HomeFilled, Odometer, Warning } from '@element-plus/icons-vue'
-import { INBOX, type Section } from '@/router/section'
+import { INBOX, REPORTS, type Section } from '@/router/section'
 import type { Role } from '@/composables/useSession'
 
 const roles: readonly Role[] = ['enterprise']
@@ -21,6 +21,7 @@ const section: Section = {
     { route: 'enterprise-demand-new', label: 'enterprise.menu.submit', icon: EditPen },
     { route: 'enterprise-complaints', label: 'enterprise.menu.complaints', icon: Warning },
     { route: 'enterprise-instruments', label: 'metrology.menu', icon: Odometer },
+    REPORTS,
     INBOX,
   ],
 }

@@ -1,5 +1,5 @@
 import { Checked, List, Odometer, OfficeBuilding, PhoneFilled, Setting } from '@element-plus/icons-vue'
-import { INBOX, type Section } from '@/router/section'
+import { INBOX, REPORTS, type Section } from '@/router/section'
 
 const roles = ['specialist' as const]
 
@@ -22,6 +22,7 @@ const section: Section = {
     { route: 'specialist-enterprises', label: 'specialist.menu.enterprises', icon: Checked },
     { route: 'specialist-instruments', label: 'metrology.menu', icon: Odometer },
     { route: 'specialist-station', label: 'specialist.menu.station', icon: Setting },
+    REPORTS,
     INBOX,
   ],
 }

@@ -1,5 +1,5 @@
 import { Box, ChatLineSquare, Collection, DataLine, Finished, FolderOpened, Medal, Notebook, View } from '@element-plus/icons-vue'
-import type { Section } from '@/router/section'
+import { REPORTS, type Section } from '@/router/section'
 
 const roles = ['supervisor'] as const
 
@@ -28,6 +28,7 @@ const section: Section = {
     { route: 'supervisor-retention', label: 'supervisor.menu.retention', icon: Box },
     { route: 'supervisor-audit', label: 'supervisor.menu.audit', icon: Notebook },
     { route: 'supervisor-catalogue', label: 'supervisor.menu.catalogue', icon: Collection },
+    REPORTS,
   ],
 }
 

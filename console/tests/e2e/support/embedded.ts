@@ -65,6 +65,8 @@ export async function startEmbedded(log: string, env: Record<string, string> = {
       ONESTOP_SIGN_IN_RATE: '0',
       ONESTOP_WRITE_RATE: '0',
       ONESTOP_ADDRESS_WRITE_RATE: '0',
+      // the journeys serve testing demands straight away; quotes.spec.ts turns the quote on
+      ONESTOP_QUOTE_CATEGORIES: '[]',
       ONESTOP_CONSOLE_DIR: join(CONSOLE, 'dist'),
       // webhooks may be registered to this machine (the institution's spec; nothing listens there)
       ONESTOP_WEBHOOK_ALLOWED_NETWORKS: process.env.ONESTOP_WEBHOOK_ALLOWED_NETWORKS ?? '127.0.0.0/8',

@@ -6,7 +6,7 @@ export type AssignmentStatus = Assignment['status']
 export type OfferedRequest = components['schemas']['OfferedRequest']
 
 export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = [
-  'offered', 'in_service', 'completed', 'declined', 'expired', 'released',
+  'offered', 'awaiting_quote_acceptance', 'in_service', 'completed', 'declined', 'expired', 'released',
 ]
 
 /** Within this many seconds of its respond_by an offer's countdown turns amber. */
@@ -36,6 +36,7 @@ export function offerDeadline(assignment: Pick<Assignment, 'status' | 'respond_b
 export function statusTagType(status: AssignmentStatus): TagType | 'primary' {
   switch (status) {
     case 'offered':
+    case 'awaiting_quote_acceptance':
       return 'warning'
     case 'in_service':
       return 'primary'
