@@ -205,6 +205,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "configuration_banded": ("须列出分段 {{min: n, score: 0-100}} 或 {{max: n, score: 0-100}}，先符合者为准",
                              "Must list bands {{min: n, score: 0-100}} or {{max: n, score: 0-100}}, first match wins."),
     "configuration_yes_no": ("须为 {{at_least: n}} 或 {{at_most: n}}", "Must be {{at_least: n}} or {{at_most: n}}."),
+    # equipment sharing (services/matching/instruments.py)
+    "slot_order": ("结束时间须晚于开始时间", "Must end after it starts."),
+    "slot_past": ("不能预约已经过去的时段", "Must not be in the past."),
+    "slot_outside_calendar": ("该时段不在仪器的开放时间内（或当天不开放）",
+                              "Outside the instrument's opening hours (or a closed day)."),
+    "slot_alignment": ("须按仪器的最小时段对齐（从开放时间起，按最小时段的整数倍）",
+                       "Must start and last whole multiples of the instrument's smallest slot."),
+    "usage_future": ("使用开始后才能登记", "Usage is recorded once it has begun."),
+    "opening_window": ("须为开放时段，如 09:00-12:00（开始早于结束）", "An opening window like 09:00-12:00 (start before end)."),
+    "time_zone": ("不是已知的时区名称", "Not a known time zone, e.g. Asia/Shanghai."),
+    "instrument_park": ("须为该机构服务的园区之一", "Must be one of the parks the institution serves."),
+    "instrument_owner": ("没有这个在册的服务机构", "No active institution with this id."),
+    "period_too_long": ("统计期最长 {days} 天", "At most {days} days."),
+    "period_order": ("结束日期不能早于开始日期", "Must not be before from."),
 }
 
 #: A bound's comparison as each language says it (marshmallow's Range names them).

@@ -14,6 +14,9 @@ from eventsourcing.persistence import IntegrityError
 from services.matching import readmodel
 from services.matching.domain import Institution, Match
 from services.matching.registry import Registry
+from services.matching import sharing
+from services.matching.instruments import Instrument
+from services.matching.sharing import Sharing
 from services.matching.selection import (
     REQUIRED_QUALIFICATIONS, Request, Weights, exclusion, select)
 from services.matching.views import directory_entry, institution_view, serving
@@ -37,14 +40,14 @@ EXPIRY_WARNING_DAYS = 90
 MAX_OFFERS = 3
 
 
-class Matching(ServiceApplication):
+class Matching(Sharing, ServiceApplication):
     name = "Matching"
     # Every rating evaluation publishes lands on the institution: loading one reads at most
     # this many events.
-    snapshotting_intervals = {Institution: 50}
+    snapshotting_intervals = {Institution: 50, Instrument: 50}
     service = "matching"
     upstreams = ("intake", "evaluation")
-    tables = ServiceApplication.tables + readmodel.TABLES
+    tables = ServiceApplication.tables + readmodel.TABLES + sharing.TABLES
     reactions = {
         "InstitutionRated": "_on_institution_rated",
         "SupervisionCheckRecorded": "_on_supervision_check",
@@ -70,11 +73,12 @@ class Matching(ServiceApplication):
         self.deciding = threading.RLock()
 
     def rows(self, aggregate):
-        return super().rows(aggregate) + readmodel.rows([aggregate])
+        return super().rows(aggregate) + readmodel.rows([aggregate]) + sharing.rows([aggregate])
 
     def rebuilt_rows(self, aggregates):
         shared_rows = super().rows
-        return [row for a in aggregates for row in shared_rows(a)] + readmodel.rows(aggregates)
+        return ([row for a in aggregates for row in shared_rows(a)] + readmodel.rows(aggregates)
+                + sharing.rows(aggregates))
 
     def apply(self, message) -> None:
         with self.deciding:
