@@ -69,4 +69,4 @@ __all__ = ["CONTRACTS", "Contract", "UnknownEvent", "ValidationError", "contract
 
 # The producers' modules register their contracts on import.
 from shared.contracts import (  # noqa: E402,F401
-    accounts, archive, evaluation, intake, inbox, matching, notices, partners)
+    accounts, archive, evaluation, intake, inbox, matching, notices, partners, sharing)

@@ -239,3 +239,26 @@ def test_utilisation_is_used_hours_over_open_hours(sharing, clock):
         "open_hours": 28.0, "used_hours": 3.0, "utilisation": 0.1071}
     assert figure["total"] == {"open_hours": 28.0, "used_hours": 3.0, "utilisation": 0.1071}
     assert matching.utilisation({"from": "2026-12-07", "to": "2026-12-07"}, owner)["total"]["used_hours"] == 0
+
+
+def test_every_event_of_an_instrument_leaves_through_its_contract(sharing, clock):
+    from shared.contracts import contract_for
+    matching, owner, listed = sharing
+    matching.change_instrument(listed["id"], {"fees": [{"amount_cny": "12.50", "unit": "per_sample"}],
+                                              "reason": "调价"}, owner)
+    kept = matching.book_slot(listed["id"], slot("01T09:30", "01T10:00", phone="020-1234567"), ENTERPRISE_A)
+    matching.confirm_booking(kept["id"], owner)
+    declined = matching.book_slot(listed["id"], slot("01T10:00", "01T10:30"), ENTERPRISE_A)
+    matching.decline_booking(declined["id"], {"reason": "维护"}, owner)
+    cancelled = matching.book_slot(listed["id"], slot("01T10:00", "01T10:30"), ENTERPRISE_B)
+    matching.cancel_booking(cancelled["id"], {"reason": "改期"}, ENTERPRISE_B)
+    clock.set("2026-12-01T10:00")
+    matching.record_usage(kept["id"], {}, owner)
+    matching.withdraw_instrument(listed["id"], {"reason": "报废"}, owner)
+    names = []
+    for domain_event in matching.events.get(Instrument.create_id(owner["subject"], "XRF-01")):
+        terms = contract_for(type(domain_event).__name__)
+        assert terms.load(terms.dump(domain_event))["instrument_id"] == Instrument.create_id(owner["subject"], "XRF-01")
+        names.append(terms.event)
+    assert names == ["InstrumentListed", "InstrumentChanged", "SlotBooked", "BookingConfirmed", "SlotBooked",
+                     "BookingDeclined", "SlotBooked", "BookingCancelled", "UsageRecorded", "InstrumentWithdrawn"]
