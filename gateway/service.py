@@ -24,6 +24,7 @@ from gateway.evaluation_routes import EvaluationRoutes
 from gateway.external_sessions import ExternalSignIn
 from gateway.notice_routes import NoticeRoutes
 from gateway.partner_routes import PartnerRoutes
+from gateway.sharing_routes import SharingRoutes
 from gateway.http import route, stream_to_file, unmatched
 from gateway.zones import in_station_zone, shown
 from gateway.openapi import document
@@ -69,7 +70,8 @@ def _inside_only(request) -> None:
         raise ApiError(404, "not_found", f"no route for {request.path}")
 
 
-class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoutes, DeadLetterRoutes):
+class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoutes, DeadLetterRoutes,
+                     SharingRoutes):
     name = "gateway"
 
     accounts = RpcProxy("accounts")

@@ -210,6 +210,7 @@ ERROR_LABELS = _both({
     "not_found": ("未找到", "Not found"),
     "method_not_allowed": ("不支持此操作", "This operation is not supported here"),
     "conflict": ("与当前状态冲突，请刷新后再试", "This conflicts with the current state; refresh and retry"),
+    "slot_taken": ("该时段已被预约，请另选时段", "This slot is already booked; choose another"),
     "insufficient_data": ("数据不足", "Not enough data"),
     "unsupported_export_format": ("不支持此导出格式", "This export format is not supported"),
     "under_legal_hold": ("档案处于法律保全中，不能销毁", "The dossier is under a legal hold"),

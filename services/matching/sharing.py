@@ -27,11 +27,12 @@ TABLES = (
     "park TEXT NOT NULL, status TEXT NOT NULL, name TEXT NOT NULL, search TEXT NOT NULL, "
     "view TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS instruments_name ON {s}instruments (name, id)",
-    # Each booking as its parties see it, with the hours used once recorded (utilisation).
+    # Each booking as its parties see it, with when its usage began and the hours it used,
+    # once recorded (utilisation counts them on the day the usage began).
     "CREATE TABLE IF NOT EXISTS {s}instrument_bookings (id TEXT PRIMARY KEY, "
     "instrument_id TEXT NOT NULL, institution_id TEXT NOT NULL, park TEXT NOT NULL, "
     "credit_code TEXT NOT NULL, status TEXT NOT NULL, start_utc TEXT NOT NULL, "
-    "hours_used DOUBLE PRECISION, view TEXT NOT NULL)",
+    "used_from_utc TEXT, hours_used DOUBLE PRECISION, view TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS instrument_bookings_instrument ON {s}instrument_bookings "
     "(instrument_id, start_utc)",
     "CREATE INDEX IF NOT EXISTS instrument_bookings_credit_code ON {s}instrument_bookings (credit_code, id)",
@@ -57,6 +58,7 @@ def _instrument_rows(instrument: Instrument) -> list[Statement]:
         "id": key, "instrument_id": str(instrument.id), "institution_id": instrument.institution_id,
         "park": instrument.park, "credit_code": booking["enterprise"]["credit_code"],
         "status": booking["status"], "start_utc": instant(booking["start"]),
+        "used_from_utc": instant(booking["usage"]["actual_start"]) if booking["usage"] else None,
         "hours_used": (booking["usage"] or {}).get("hours"),
         "view": booking_view(instrument, booking)}) for key, booking in instrument.bookings.items()]
     return statements
@@ -224,7 +226,9 @@ class Sharing:
     def utilisation(self, query: dict, viewer: dict, station: dict | None = None) -> dict:
         """Used hours over the hours the owners' calendars were open, per instrument and in
         all, over local days ``from`` to ``to``: an institution its own, a specialist their
-        park's. The calendar is the instrument's as it now stands."""
+        park's. Usage counts on the day it began (the owner records what actually happened,
+        which may differ from the slot booked); the calendar is the instrument's as it now
+        stands."""
         command = self.load_command(UtilisationQuery, query)
         institution_id = str(command["institution_id"]) if command["institution_id"] else None
         park = command["park"]
@@ -236,18 +240,18 @@ class Sharing:
         instruments = [json.loads(row["view"]) for row in self.read(
             "SELECT view FROM {s}instruments" + (" WHERE " + " AND ".join(filters) if filters else "")
             + " ORDER BY name, id", *values)]
-        # Slots starting a day either side of the period in UTC; each is then kept by its
+        # Usage that began a day either side of the period in UTC; each is then kept by its
         # local day in its instrument's zone.
         used = self.read(
             "SELECT instrument_id, hours_used, view FROM {s}instrument_bookings WHERE status = 'used' "
-            "AND start_utc >= %s AND start_utc < %s",
+            "AND used_from_utc >= %s AND used_from_utc < %s",
             instant(f"{command['start'] - timedelta(days=1)}T00:00:00+00:00"),
             instant(f"{command['end'] + timedelta(days=2)}T00:00:00+00:00"))
         lines = []
         for instrument in instruments:
             calendar = Calendar(instrument["calendar"])
             hours = sum(row["hours_used"] for row in used if row["instrument_id"] == instrument["id"]
-                        and command["start"] <= datetime.fromisoformat(json.loads(row["view"])["start"])
+                        and command["start"] <= datetime.fromisoformat(json.loads(row["view"])["usage"]["actual_start"])
                         .astimezone(calendar.zone).date() <= command["end"])
             lines.append(_utilisation(calendar.open_hours(command["start"], command["end"]), hours,
                                       instrument_id=instrument["id"], name=instrument["name"],
