@@ -61,6 +61,8 @@ PARTNER_EVENT_LABELS = _both({
     "feedback.received": ("收到评价", "Feedback received"),
     "standing.changed": ("机构状态变更", "Standing changed"),
     "qualification.expiring": ("资质即将到期", "Qualification expiring"),
+    "booking.requested": ("收到仪器预约", "Booking requested"),
+    "booking.cancelled": ("仪器预约取消", "Booking cancelled"),
 })
 
 STAGE_LABELS = _both({

@@ -87,6 +87,8 @@ class PartnerFeed(ServiceApplication):
         "QualificationExpiring": "_on_qualification",
         "QualificationExpired": "_on_qualification",
         "FeedbackGiven": "_on_feedback",
+        "SlotBooked": "_on_slot_booked",
+        "BookingCancelled": "_on_booking_cancelled",
     }
 
     def __init__(self, env=None):
@@ -240,6 +242,21 @@ class PartnerFeed(ServiceApplication):
                 "expired": message.event == "QualificationExpired"}))
 
     # Following evaluation ------------------------------------------------------------------
+    def _on_slot_booked(self, message, data, processing):
+        enterprise = data["enterprise"]
+        processing.collect_events(self._message(message, data["institution_id"], "booking.requested", {
+            "instrument_id": data["instrument_id"], "booking_id": data["booking_id"],
+            "start": data["start"], "end": data["end"], "purpose": data["purpose"],
+            "enterprise": {"name": enterprise["name"], "credit_code": enterprise["credit_code"],
+                           "contact": enterprise["contact"], "phone": enterprise["phone"] or ""}}))
+
+    def _on_booking_cancelled(self, message, data, processing):
+        # The owner knows of its own cancellations; the enterprise's is news to it.
+        if data["by"]["role"] == "enterprise":
+            processing.collect_events(self._message(message, data["institution_id"], "booking.cancelled", {
+                "instrument_id": data["instrument_id"], "booking_id": data["booking_id"],
+                "reason": data["reason"]}))
+
     def _on_feedback(self, message, data, processing):
         processing.collect_events(self._message(message, data["institution_id"], "feedback.received", {
             "assignment_id": data["assignment_id"], "demand_id": data["demand_id"],

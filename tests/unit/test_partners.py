@@ -253,3 +253,25 @@ def test_an_operators_grant_and_revocation_are_recorded_with_who_and_why_and_no_
     assert [(c.change, c.by, c.reason, str(c.institution_id)) for c in changes] == [
         ("granted", operator, None, institution), ("revoked", operator, "合作协议终止", institution)]
     assert not any(b"s3cret" in n.state for n in stored)  # the password is the broker's alone
+
+
+def test_the_owner_of_a_shared_instrument_hears_of_its_bookings_and_the_enterprise_s_cancellations(platform, feed):
+    from tests.unit.test_sharing import ENTERPRISE_A, instrument, slot
+    matching = platform.apps["matching"]
+    lab = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
+    owner = {"role": "institution", "subject": lab["id"]}
+    listed = matching.list_instrument(instrument(), owner)
+    first = matching.book_slot(listed["id"], slot("01T09:30", "01T10:00", phone="020-1234567"), ENTERPRISE_A)
+    second = matching.book_slot(listed["id"], slot("01T10:00", "01T10:30"), ENTERPRISE_A)
+    matching.cancel_booking(first["id"], {"reason": "改期"}, ENTERPRISE_A)
+    matching.cancel_booking(second["id"], {"reason": "维护"}, owner)  # the owner's own: no news
+    platform.settle_all()
+    stream = [m for m in feed.stream(lab["id"])["items"] if m["event"].startswith("booking.")]
+    assert [(m["event"], m["data"]["booking_id"]) for m in stream] == [
+        ("booking.requested", first["id"]), ("booking.requested", second["id"]),
+        ("booking.cancelled", first["id"])]
+    assert stream[0]["data"]["enterprise"] == {"name": "番禺灯具有限公司", "credit_code": ENTERPRISE_A["subject"],
+                                               "contact": "李华", "phone": "020-1234567"}
+    assert stream[2]["data"]["reason"] == "改期"
+    for message in stream:
+        validate(message)
