@@ -253,6 +253,9 @@ NOTICE_LABELS = _both({
     "deadline_breached": ("已超出时限", "Time limit breached"),
     "complaint_received": ("收到投诉", "Complaint received"),
     "revisit_due": ("待回访", "Revisit due"),
+    "booking_requested": ("新的仪器预约", "New booking"),
+    "booking_confirmed": ("仪器预约已确认", "Booking confirmed"),
+    "booking_declined": ("仪器预约未获确认", "Booking declined"),
 })
 
 

@@ -147,12 +147,13 @@ class Instrument(Aggregate):
                                {"reason": "slot_taken", "taken_start": held["start"],
                                 "taken_end": held["end"]})
         zone = ZoneInfo(self.calendar["timezone"])
-        self._booked(booking_id=booking_id, institution_id=self.institution_id, enterprise=enterprise,
+        self._booked(booking_id=booking_id, institution_id=self.institution_id,
+                     instrument_name=self.name, enterprise=enterprise,
                      start=start.astimezone(zone).isoformat(), end=end.astimezone(zone).isoformat(),
                      purpose=purpose, by=by, at=at)
 
     @event("SlotBooked")
-    def _booked(self, booking_id, institution_id, enterprise, start, end, purpose, by, at):
+    def _booked(self, booking_id, institution_id, instrument_name, enterprise, start, end, purpose, by, at):
         self.bookings[booking_id] = {
             "id": booking_id, "enterprise": enterprise, "start": start, "end": end,
             "purpose": purpose, "status": "requested", "booked_by": by, "booked_at": at,
@@ -169,7 +170,7 @@ class Instrument(Aggregate):
         self._confirmed(booking_id=booking_id, **self._parties(booking_id), by=by, at=at)
 
     @event("BookingConfirmed")
-    def _confirmed(self, booking_id, institution_id, credit_code, by, at):
+    def _confirmed(self, booking_id, institution_id, credit_code, instrument_name, start, by, at):
         self._moved(booking_id, "confirmed", by, at)
 
     def decline(self, booking_id: str, reason: str, by: dict, at: str) -> None:
@@ -177,7 +178,7 @@ class Instrument(Aggregate):
         self._declined(booking_id=booking_id, **self._parties(booking_id), reason=reason, by=by, at=at)
 
     @event("BookingDeclined")
-    def _declined(self, booking_id, institution_id, credit_code, reason, by, at):
+    def _declined(self, booking_id, institution_id, credit_code, instrument_name, start, reason, by, at):
         self._moved(booking_id, "declined", by, at, reason=reason)
 
     def cancel(self, booking_id: str, reason: str, now: datetime, by: dict, at: str) -> None:
@@ -189,7 +190,7 @@ class Instrument(Aggregate):
         self._cancelled(booking_id=booking_id, **self._parties(booking_id), reason=reason, by=by, at=at)
 
     @event("BookingCancelled")
-    def _cancelled(self, booking_id, institution_id, credit_code, reason, by, at):
+    def _cancelled(self, booking_id, institution_id, credit_code, instrument_name, start, reason, by, at):
         self._moved(booking_id, "cancelled", by, at, reason=reason)
 
     def record_usage(self, booking_id: str, started: datetime, ended: datetime, note: str | None,
@@ -209,15 +210,16 @@ class Instrument(Aggregate):
             by=by, at=at)
 
     @event("UsageRecorded")
-    def _usage_recorded(self, booking_id, institution_id, credit_code, usage, by, at):
+    def _usage_recorded(self, booking_id, institution_id, credit_code, instrument_name, start, usage, by, at):
         self.bookings[booking_id]["usage"] = usage
         self._moved(booking_id, "used", by, at)
 
     def _parties(self, booking_id: str) -> dict:
         """Who a booking's events concern, so each event names them (the partner feed, notices
         and evaluation follow them without loading the instrument)."""
-        return {"institution_id": self.institution_id,
-                "credit_code": self.bookings[booking_id]["enterprise"]["credit_code"]}
+        booking = self.bookings[booking_id]
+        return {"institution_id": self.institution_id, "instrument_name": self.name,
+                "credit_code": booking["enterprise"]["credit_code"], "start": booking["start"]}
 
     def _require_status(self, booking_id: str, allowed: tuple[str, ...], action: str) -> dict:
         booking = self.booking(booking_id)

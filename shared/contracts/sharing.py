@@ -56,6 +56,7 @@ class InstrumentWithdrawn(_InstrumentEvent):
 class _BookingEvent(_InstrumentEvent):
     booking_id = fields.String(required=True)
     institution_id = fields.String(required=True, metadata={"description": "the owner"})
+    instrument_name = fields.String(required=True, metadata={"description": "as it was then"})
 
 
 class BookingEnterprise(Schema):
@@ -77,6 +78,7 @@ class SlotBooked(_BookingEvent):
 
 class _BookingChange(_BookingEvent):
     credit_code = fields.String(required=True, metadata={"description": "the enterprise that booked"})
+    start = fields.String(required=True, metadata={"description": "the slot booked"})
 
 
 @contract("BookingConfirmed", producer="matching", subject="instrument_id",
