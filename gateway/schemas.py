@@ -424,6 +424,7 @@ class CatalogueView(Schema):
     qualification_statuses = fields.Dict(required=True)
     partner_events = fields.Dict(required=True, metadata={
         "description": "the integration events institutions' systems receive (docs/partners/)"})
+    booking_statuses = fields.Dict(required=True, metadata={"description": "where a booking of a shared instrument is"})
 
 
 class Health(Schema):

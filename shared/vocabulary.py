@@ -41,6 +41,11 @@ ASSIGNMENT_STATUS_LABELS = _both({
     "expired": ("已超时", "Expired"), "released": ("已解除", "Released"),
 })
 
+BOOKING_STATUS_LABELS = _both({
+    "requested": ("待确认", "Awaiting confirmation"), "confirmed": ("已确认", "Confirmed"),
+    "declined": ("未获确认", "Declined"), "cancelled": ("已取消", "Cancelled"), "used": ("已使用", "Used"),
+})
+
 COMPLAINT_STATUS_LABELS = _both({
     "received": ("已受理", "Received"), "investigating": ("调查中", "Investigating"),
     "escalated": ("已上报监管部门", "Escalated to the regulator"), "resolved": ("已办结", "Resolved"),
@@ -266,4 +271,4 @@ def catalogue() -> dict:
             "urgencies": URGENCY_LABELS, "assignment_statuses": ASSIGNMENT_STATUS_LABELS,
             "complaint_statuses": COMPLAINT_STATUS_LABELS,
             "qualification_statuses": QUALIFICATION_STATUS_LABELS,
-            "partner_events": PARTNER_EVENT_LABELS}
+            "partner_events": PARTNER_EVENT_LABELS, "booking_statuses": BOOKING_STATUS_LABELS}
