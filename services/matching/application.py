@@ -78,7 +78,7 @@ class Matching(Sharing, ServiceApplication):
     def rebuilt_rows(self, aggregates):
         shared_rows = super().rows
         return ([row for a in aggregates for row in shared_rows(a)] + readmodel.rows(aggregates)
-                + sharing.rows(aggregates))
+                + sharing.rows(aggregates, rebuilt=True))
 
     def apply(self, message) -> None:
         with self.deciding:

@@ -96,6 +96,9 @@ class Instrument(Aggregate):
         self.status = "listed"
         self.bookings: dict[str, dict] = {}
         self.listed_by = by
+        #: The booking the last event changed (None: the instrument itself), so a save writes
+        #: that booking's row, not every booking the instrument ever had.
+        self.last_booking: str | None = None
 
     # The instrument --------------------------------------------------------------------------
     def change(self, changes: dict, reason: str, by: dict, at: str) -> None:
@@ -106,6 +109,7 @@ class Instrument(Aggregate):
     def _changed(self, changes, reason, by, at):
         for key, value in changes.items():
             setattr(self, key, value)
+        self.last_booking = None
 
     def withdraw(self, reason: str, by: dict, at: str) -> None:
         """Withdrawn, it takes no booking; those still open must be settled first, so no
@@ -120,6 +124,7 @@ class Instrument(Aggregate):
     @event("InstrumentWithdrawn")
     def _withdrawn(self, reason, by, at):
         self.status = "withdrawn"
+        self.last_booking = None
 
     def _require_listed(self, action: str) -> None:
         if self.status != "listed":
@@ -158,6 +163,7 @@ class Instrument(Aggregate):
             "id": booking_id, "enterprise": enterprise, "start": start, "end": end,
             "purpose": purpose, "status": "requested", "booked_by": by, "booked_at": at,
             "reason": None, "usage": None, "history": [{"status": "requested", "by": by, "at": at}]}
+        self.last_booking = booking_id
 
     def booking(self, booking_id: str) -> dict:
         try:
@@ -234,3 +240,4 @@ class Instrument(Aggregate):
         if reason is not None:
             booking["reason"] = reason
         booking["history"].append({"status": status, "by": by, "at": at})
+        self.last_booking = booking_id

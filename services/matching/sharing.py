@@ -43,12 +43,15 @@ STAFF = ("specialist", "supervisor", "operator")
 ATTEMPTS = 5
 
 
-def rows(aggregates: list) -> list[Statement]:
-    """The rows of the instruments among these aggregates (with their bookings)."""
-    return [row for a in aggregates if isinstance(a, Instrument) for row in _instrument_rows(a)]
+def rows(aggregates: list, rebuilt: bool = False) -> list[Statement]:
+    """The rows of the instruments among these aggregates: a saved one's own row and that of
+    the booking its event changed; in a rebuild, the rows of every booking."""
+    return [row for a in aggregates if isinstance(a, Instrument) for row in _instrument_rows(a, rebuilt)]
 
 
-def _instrument_rows(instrument: Instrument) -> list[Statement]:
+def _instrument_rows(instrument: Instrument, rebuilt: bool) -> list[Statement]:
+    changed = instrument.bookings if rebuilt else \
+        {key: instrument.bookings[key] for key in [instrument.last_booking] if key is not None}
     statements = [upsert("instruments", ("id",), {
         "id": str(instrument.id), "institution_id": instrument.institution_id,
         "park": instrument.park, "status": instrument.status, "name": instrument.name,
@@ -60,7 +63,7 @@ def _instrument_rows(instrument: Instrument) -> list[Statement]:
         "status": booking["status"], "start_utc": instant(booking["start"]),
         "used_from_utc": instant(booking["usage"]["actual_start"]) if booking["usage"] else None,
         "hours_used": (booking["usage"] or {}).get("hours"),
-        "view": booking_view(instrument, booking)}) for key, booking in instrument.bookings.items()]
+        "view": booking_view(instrument, booking)}) for key, booking in changed.items()]
     return statements
 
 

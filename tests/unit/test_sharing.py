@@ -262,3 +262,19 @@ def test_every_event_of_an_instrument_leaves_through_its_contract(sharing, clock
         names.append(terms.event)
     assert names == ["InstrumentListed", "InstrumentChanged", "SlotBooked", "BookingConfirmed", "SlotBooked",
                      "BookingDeclined", "SlotBooked", "BookingCancelled", "UsageRecorded", "InstrumentWithdrawn"]
+
+
+def test_a_save_writes_the_changed_booking_s_row_and_a_rebuild_writes_them_all(sharing, clock):
+    from shared.readmodel import Statement
+    matching, owner, listed = sharing
+    first = matching.book_slot(listed["id"], slot("01T09:30", "01T10:00"), ENTERPRISE_A)
+    matching.book_slot(listed["id"], slot("01T10:00", "01T10:30"), ENTERPRISE_B)
+    matching.confirm_booking(first["id"], owner)
+    clock.set("2026-12-01T10:00")
+    matching.record_usage(first["id"], {}, owner)
+    query = "SELECT id, status, hours_used, view FROM {s}instrument_bookings ORDER BY id"
+    live = matching.read(query)
+    assert sorted(row["status"] for row in live) == ["requested", "used"]
+    matching.recorder.execute([Statement("DELETE FROM {s}instrument_bookings")])
+    matching.rebuild_read_model()
+    assert matching.read(query) == live
