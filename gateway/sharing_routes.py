@@ -191,6 +191,7 @@ class SharingRoutes:
         return self.matching.list_bookings(query, principal.as_actor(), self._station(principal))
 
     @route("POST", "/api/v1/bookings/<booking_id>/confirmation", roles=("institution",), response=BookingView,
+           answers=(409,),
            summary="Confirm a requested booking of one of your instruments")
     def confirm_booking(self, request, principal, booking_id):
         return self.matching.confirm_booking(booking_id, principal.as_actor())

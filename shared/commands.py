@@ -875,9 +875,15 @@ class ListInstruments(Paging):
     status = fields.String(load_default="listed", validate=validate.OneOf(("listed", "withdrawn")))
 
 
+def _this_century(value):
+    """Slots, usage and periods lie in 2000-2099: beyond, a day's arithmetic would overflow."""
+    if not 2000 <= value.year <= 2099:
+        raise ValidationError(said("this_century"))
+
+
 class BookSlot(Command):
-    start = fields.AwareDateTime(required=True)
-    end = fields.AwareDateTime(required=True)
+    start = fields.AwareDateTime(required=True, validate=_this_century)
+    end = fields.AwareDateTime(required=True, validate=_this_century)
     purpose = text(2000, multiline=True, required=True)
     enterprise_name = text(200, required=True)
     contact = text(100, required=True, metadata={"description": "who comes to use it"})
@@ -894,8 +900,10 @@ class CancelBooking(Command):
 
 
 class RecordUsage(Command):
-    actual_start = fields.AwareDateTime(load_default=None, metadata={"description": "default: the booked start"})
-    actual_end = fields.AwareDateTime(load_default=None, metadata={"description": "default: the booked end"})
+    actual_start = fields.AwareDateTime(load_default=None, validate=_this_century,
+                                        metadata={"description": "default: the booked start"})
+    actual_end = fields.AwareDateTime(load_default=None, validate=_this_century,
+                                      metadata={"description": "default: the booked end"})
     note = text(2000, multiline=True, load_default=None)
 
 
@@ -905,8 +913,10 @@ class ListBookings(Paging):
 
 
 class UtilisationQuery(Command):
-    start = fields.Date(required=True, data_key="from", metadata={"description": "first local day"})
-    end = fields.Date(required=True, data_key="to", metadata={"description": "last local day"})
+    start = fields.Date(required=True, data_key="from", validate=_this_century,
+                        metadata={"description": "first local day"})
+    end = fields.Date(required=True, data_key="to", validate=_this_century,
+                      metadata={"description": "last local day"})
     institution_id = fields.UUID(load_default=None)
     park = park_field(load_default=None)
 

@@ -219,6 +219,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "instrument_owner": ("没有这个在册的服务机构", "No active institution with this id."),
     "period_too_long": ("统计期最长 {days} 天", "At most {days} days."),
     "period_order": ("结束日期不能早于开始日期", "Must not be before from."),
+    "this_century": ("须在 2000 年至 2099 年之间", "Must be in the years 2000 to 2099."),
 }
 
 #: A bound's comparison as each language says it (marshmallow's Range names them).

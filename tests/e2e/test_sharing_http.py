@@ -158,3 +158,18 @@ def test_cancellation_frees_the_slot_and_each_party_does_only_its_part(platform,
 
     withdrawn = api.call("POST", f"/api/v1/instruments/{shown['id']}/withdrawal", as_=owner, json={"reason": "报废"})
     assert withdrawn.status_code == 409 and len(withdrawn.json()["details"]["open_bookings"]) == 1
+
+
+def test_instants_out_of_range_and_a_confirmation_twice_are_clear_answers(platform, owner):
+    api = platform.api
+    shown = listed(api, owner, "XRF-05")
+    far = api.call("POST", f"/api/v1/instruments/{shown['id']}/bookings", as_=ENTERPRISE_A,
+                   json=booking("9999-12-31T22:00:00-05:00", "9999-12-31T23:00:00-05:00"))
+    assert far.status_code == 422 and set(far.json()["details"]) == {"start", "end"}, far.text
+    ancient = api.call("GET", "/api/v1/instruments/utilisation?from=0001-01-01&to=0001-01-02", as_=owner)
+    assert ancient.status_code == 422 and set(ancient.json()["details"]) == {"from", "to"}, ancient.text
+    made = api.call("POST", f"/api/v1/instruments/{shown['id']}/bookings", as_=ENTERPRISE_A,
+                    json=booking(at(3, 8), at(3, 9))).json()
+    assert api.call("POST", f"/api/v1/bookings/{made['id']}/confirmation", as_=owner).status_code == 200
+    again = api.call("POST", f"/api/v1/bookings/{made['id']}/confirmation", as_=owner)
+    assert again.status_code == 409 and again.json()["details"]["current_status"] == "confirmed"
