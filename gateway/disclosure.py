@@ -38,7 +38,7 @@ _WHOLE_CASE = {name: ALL for name in (
     "ServiceCompleted", "FeedbackGiven", "RevisitTaskRaised", "ComplaintReceived",
     "ComplaintInvestigating", "ComplaintEscalated", "ComplaintAnswered", "ComplaintResolved",
     "ComplaintDeadlineApproaching", "ComplaintDeadlineBreached", "SupervisionCheckRecorded",
-    "DossierAccessed", "DemandArchived")}
+    "DossierAccessed", "DemandArchived", "VerificationRequested", "CertificateRecorded")}
 
 DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
     "specialist": _WHOLE_CASE,
@@ -76,6 +76,9 @@ DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
         "ComplaintDeadlineApproaching": _COMPLAINT + ("stage", "due_at"),
         "ComplaintDeadlineBreached": _COMPLAINT + ("stage", "due_at"),
         "DemandArchived": _SEALED,
+        # The metrology register's part: the instrument the demand is for, and its certificate.
+        "VerificationRequested": _DECIDED + ("instrument_id", "sub_item", "due_on"),
+        "CertificateRecorded": _DEMAND + ("instrument_id", "number", "issued_on", "institution_id", "next_due"),
     },
     # The institution serving the case reads what the work needs: the demand as asked and
     # clarified, its own offer, assignment, progress, completion and feedback. Not whom the
@@ -100,8 +103,17 @@ DOSSIER: dict[str, dict[str, str | tuple[str, ...]]] = {
         "ServiceCompleted": _ASSIGNMENT + ("evidence", "by"),
         "FeedbackGiven": _ASSIGNMENT + ("scores", "comment", "channel"),
         "DemandArchived": _SEALED,
+        # Its certificate as the register recorded it (not the enterprise's register itself).
+        "CertificateRecorded": _DEMAND + ("number", "issued_on", "institution_id"),
     },
 }
+
+# A standard project's stages and an IP application's moves are the case's work product: every
+# party reads them whole (its documents are the enterprise's standard or filing).
+PROJECT_EVENTS = ("StandardProjectOpened", "StandardStageCompleted", "StandardPublished",
+                  "IpApplicationRecorded", "IpApplicationStatusChanged")
+for _readers in DOSSIER.values():
+    _readers.update(dict.fromkeys(PROJECT_EVENTS, ALL))
 
 
 def disclosed(dossier: dict, role: str, subject: str) -> dict:

@@ -22,9 +22,11 @@ from gateway.disclosure import disclosed
 from gateway.errors import ApiError, json_response
 from gateway.evaluation_routes import EvaluationRoutes
 from gateway.external_sessions import ExternalSignIn
+from gateway.metrology_routes import MetrologyRoutes
 from gateway.notice_routes import NoticeRoutes
 from gateway.partner_routes import PartnerRoutes
 from gateway.sharing_routes import SharingRoutes
+from gateway.project_routes import ProjectRoutes
 from gateway.http import route, stream_to_file, unmatched
 from gateway.zones import in_station_zone, shown
 from gateway.openapi import document
@@ -70,8 +72,8 @@ def _inside_only(request) -> None:
         raise ApiError(404, "not_found", f"no route for {request.path}")
 
 
-class GatewayService(AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoutes, DeadLetterRoutes,
-                     SharingRoutes):
+class GatewayService(MetrologyRoutes, ProjectRoutes, AccountRoutes, EvaluationRoutes, PartnerRoutes,
+                     NoticeRoutes, DeadLetterRoutes, SharingRoutes):
     name = "gateway"
 
     accounts = RpcProxy("accounts")

@@ -12,7 +12,7 @@ from gateway.errors import ApiError
 from gateway.http import route
 from gateway.schemas import ActorView, CursorPage
 from shared.commands import (
-    BookSlot, CancelBooking, ChangeInstrument, DeclineBooking, ListBookings, ListInstrument,
+    BookSlot, CancelBooking, ChangeSharedInstrument, DeclineBooking, ListBookings, ListInstrument,
     ListInstruments, RecordUsage, UtilisationQuery, WithdrawInstrument)
 from shared.errors import Conflict
 
@@ -40,7 +40,7 @@ class TakenSlotView(Schema):
     mine = fields.Boolean(required=True, metadata={"description": "booked by the enterprise asking"})
 
 
-class InstrumentView(Schema):
+class SharedInstrumentView(Schema):
     id = fields.String(required=True)
     institution_id = fields.String(required=True)
     code = fields.String(required=True)
@@ -55,13 +55,13 @@ class InstrumentView(Schema):
     listed_at = fields.String(required=True)
 
 
-class InstrumentDetailView(InstrumentView):
+class SharedInstrumentDetailView(SharedInstrumentView):
     taken = fields.List(fields.Nested(TakenSlotView), required=True, metadata={
         "description": "slots held by requested or confirmed bookings, from now on (never by whom)"})
 
 
 class InstrumentPage(CursorPage):
-    items = fields.List(fields.Nested(InstrumentView), required=True)
+    items = fields.List(fields.Nested(SharedInstrumentView), required=True)
 
 
 class BookingEnterpriseView(Schema):
@@ -136,7 +136,7 @@ class SharingRoutes:
         return self.matching.search_instruments(query, principal.as_actor())
 
     @route("POST", "/api/v1/instruments", roles=OWNERS, body=ListInstrument,
-           response=InstrumentDetailView, status=201,
+           response=SharedInstrumentDetailView, status=201,
            summary="Offer an instrument for booking, with its capabilities, location, fees and "
                    "calendar: an institution its own (in a park it serves), an operator for one")
     def list_instrument(self, request, principal, payload):
@@ -150,21 +150,21 @@ class SharingRoutes:
     def instrument_utilisation(self, request, principal, query):
         return self.matching.instrument_utilisation(query, principal.as_actor(), self._station(principal))
 
-    @route("GET", "/api/v1/instruments/<instrument_id>", roles=EVERYONE, response=InstrumentDetailView,
+    @route("GET", "/api/v1/instruments/<instrument_id>", roles=EVERYONE, response=SharedInstrumentDetailView,
            summary="Read an instrument with its calendar and the slots taken from now on (an "
                    "enterprise learns which are its own, never who holds the others)")
     def get_instrument(self, request, principal, instrument_id):
         return self.matching.get_instrument(instrument_id, principal.as_actor())
 
-    @route("PATCH", "/api/v1/instruments/<instrument_id>", roles=OWNERS, body=ChangeInstrument,
-           response=InstrumentDetailView,
+    @route("PATCH", "/api/v1/instruments/<instrument_id>", roles=OWNERS, body=ChangeSharedInstrument,
+           response=SharedInstrumentDetailView,
            summary="Change an instrument's description, fees or calendar, with the reason (its "
                    "owner, or an operator); bookings already made keep their slots")
-    def change_instrument(self, request, principal, instrument_id, payload):
+    def change_shared_instrument(self, request, principal, instrument_id, payload):
         return self.matching.change_instrument(instrument_id, payload, principal.as_actor())
 
     @route("POST", "/api/v1/instruments/<instrument_id>/withdrawal", roles=OWNERS, body=WithdrawInstrument,
-           response=InstrumentDetailView,
+           response=SharedInstrumentDetailView,
            summary="Withdraw an instrument, with the reason, once no booking of it is open")
     def withdraw_instrument(self, request, principal, instrument_id, payload):
         return self.matching.withdraw_instrument(instrument_id, payload, principal.as_actor())

@@ -852,7 +852,7 @@ class ListInstrument(Command):
     calendar = fields.Nested(InstrumentCalendar, required=True)
 
 
-class ChangeInstrument(Changes):
+class ChangeSharedInstrument(Changes):
     changeable = ("name", "model", "capabilities", "address", "fees", "calendar")
     name = text(200, load_default=None)
     model = text(200, load_default=None)
@@ -926,4 +926,193 @@ class UtilisationQuery(Command):
             if data["end"] < data["start"]:
                 raise ValidationError(said("period_order"), "to")
             if (data["end"] - data["start"]).days > 366:
-                raise ValidationError(said("period_too_long", days=366), "to")
+                raise ValidationError(said("period_days", days=366), "to")
+# Metrology: the enterprise's register of measuring instruments (services/intake/metrology.py)
+class PastDate(fields.Date):
+    """A date that must not be after the loading schema's ``today``."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        found = super()._deserialize(value, attr, data, **kwargs)
+        if found > self.parent.today:
+            raise ValidationError(said("future_date"))
+        return found
+
+
+class OpenInstrumentRegister(Command):
+    enterprise = fields.Nested(EnterpriseSchema, required=True, metadata={
+        "description": "who the demands the register makes are for (the credit code is the token's)"})
+    park = park_field(required=True, metadata={"description": "whose station serves its demands"})
+
+
+class _InstrumentDetails(Command):
+    """The last certificate is three fields, given together (its number and date at least)."""
+    last_certificate_number = text(100, load_default=None)
+    last_certificate_date = PastDate(load_default=None, metadata={"description": "not after today"})
+    last_certificate_institution = text(200, load_default=None, metadata={
+        "description": "the institution that issued it"})
+
+    @validates_schema
+    def _whole_certificate(self, data, **kwargs):
+        given = [data.get(key) for key in ("last_certificate_number", "last_certificate_date")]
+        if data.get("last_certificate_institution") is not None or any(given):
+            for key, value in zip(("last_certificate_number", "last_certificate_date"), given):
+                if value is None:
+                    raise ValidationError(said("certificate_incomplete"), key)
+
+    @staticmethod
+    def certificate(command: dict) -> dict | None:
+        """Take the last certificate out of a loaded command, as the register keeps it (None:
+        not given)."""
+        number, issued_on, institution = (command.pop(key, None) for key in (
+            "last_certificate_number", "last_certificate_date", "last_certificate_institution"))
+        if issued_on is None:
+            return None
+        return {"number": number, "date": issued_on.isoformat(), "institution": institution,
+                "institution_id": None, "demand_id": None}
+
+
+def _credit_code(value):
+    problem = credit_code_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+def interval_field(**kwargs):
+    return fields.Integer(validate=validate.Range(min=1, max=120), metadata={
+        "description": "months between two verifications or calibrations (1 to 120)"}, **kwargs)
+
+
+class RegisterInstrument(_InstrumentDetails):
+    name = text(200, required=True, metadata={"description": "the kind, as certificates name it (压力表)"})
+    model = text(100, load_default=None)
+    serial_number = text(100, required=True, metadata={"description": "unique among the instruments in use"})
+    location = text(200, load_default=None)
+    mandatory = flag(required=True, metadata={
+        "description": "subject to mandatory verification (强制检定); false: calibrated by choice"})
+    interval_months = interval_field(required=True)
+
+
+class ChangeInstrument(_InstrumentDetails, Changes):
+    changeable = ("name", "model", "serial_number", "location", "mandatory", "interval_months",
+                  "last_certificate_date")
+    name = text(200, load_default=None)
+    model = text(100, load_default=None)
+    serial_number = text(100, load_default=None)
+    location = text(200, load_default=None)
+    mandatory = flag(load_default=None)
+    interval_months = interval_field(load_default=None)
+
+
+class RetireInstrument(Command):
+    reason = text(2000, multiline=True, required=True)
+
+
+class RequestVerification(Command):
+    channel = fields.String(load_default="online", validate=validate.OneOf(CHANNELS), metadata={
+        "description": "a specialist says how the enterprise asked (an enterprise: online)"})
+
+
+class ReadInstrumentRegister(Command):
+    enterprise = fields.String(load_default=None, validate=_credit_code, metadata={
+        "description": "staff: the enterprise's credit code (an enterprise reads its own)"})
+    sort = fields.String(load_default="next_due", validate=validate.OneOf(("next_due", "-next_due", "name")))
+    utc = fields.Boolean(load_default=False)
+
+
+class ListInstrumentRegisters(Command):
+    park = park_field(load_default=None, metadata={"description": "a specialist sees its station's park"})
+    after = cursor_field()
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+# Standardisation projects and intellectual-property applications (services/matching/
+# standard_project.py, ip_application.py) --------------------------------------------------
+from shared.projects import IP_KINDS, IP_STATUSES, STANDARD_KINDS, STANDARD_STAGES  # noqa: E402
+
+
+class OpenStandardProject(Command):
+    kind = fields.String(required=True, validate=validate.OneOf(STANDARD_KINDS), metadata={
+        "description": "enterprise 企业标准, group 团体标准, local 地方标准, industry 行业标准, "
+                       "national 国家标准"})
+    title = text(200, required=True)
+    planned_number = text(50, load_default=None, metadata={"description": "e.g. Q/GZXX 001-2026"})
+
+
+def _count(**kwargs):
+    return fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100000), **kwargs)
+
+
+class ConsultationRecord(Command):
+    """The comments the consultation received and how each was handled (意见汇总处理表)."""
+    comments_received = _count()
+    adopted = _count()
+    partly_adopted = _count()
+    not_adopted = _count()
+
+    @validates_schema
+    def _each_handled(self, data, **kwargs):
+        if data["adopted"] + data["partly_adopted"] + data["not_adopted"] != data["comments_received"]:
+            raise ValidationError(said("comments_handled"), "comments_received")
+
+
+class SelfDeclaration(Command):
+    declared_on = fields.Date(required=True)
+    reference = text(500, required=True, metadata={
+        "description": "the declaration's number or its address on the enterprise standard "
+                       "public service platform (企业标准信息公共服务平台)"})
+
+
+class StandardPublication(Command):
+    number = text(50, required=True, metadata={"description": "the standard's number as published"})
+    published_on = fields.Date(required=True)
+    self_declaration = fields.Nested(SelfDeclaration, load_default=None, metadata={
+        "description": "required for an enterprise standard"})
+
+
+class CompleteStandardStage(Command):
+    stage = fields.String(required=True, validate=validate.OneOf(STANDARD_STAGES), metadata={
+        "description": "the next stage: initiation, drafting, consultation, review, publication"})
+    documents = fields.List(fields.String(validate=SHA256), required=True,
+                            validate=[validate.Length(min=1, max=20), distinct], metadata={
+                                "description": "sha256 of files you uploaded (POST /api/v1/attachments)"})
+    note = text(2000, multiline=True, required=True)
+    consultation = fields.Nested(ConsultationRecord, load_default=None, metadata={
+        "description": "the consultation stage's comments and how they were handled"})
+    publication = fields.Nested(StandardPublication, load_default=None, metadata={
+        "description": "the publication stage's number, date and self-declaration"})
+
+    @validates_schema
+    def _stage_details(self, data, **kwargs):
+        for stage in ("consultation", "publication"):
+            if data["stage"] == stage and data[stage] is None:
+                raise ValidationError(said("required_for_stage"), stage)
+            if data["stage"] != stage and data[stage] is not None:
+                raise ValidationError(said("only_for_stage", stage=stage), stage)
+
+
+class RecordIpApplication(Command):
+    kind = fields.String(required=True, validate=validate.OneOf(IP_KINDS))
+    office = fields.String(load_default="CNIPA", validate=validate.Regexp(
+        r"[A-Z]{2,10}\Z", error=said("office_code")), metadata={
+            "description": "the office's code: CNIPA (国家知识产权局, the default), EPO, USPTO, WIPO, ..."})
+    number = text(40, required=True, metadata={
+        "description": "the application number; CNIPA's are checked (a patent's check digit)"})
+    filed_on = fields.Date(required=True)
+    title = text(200, required=True, metadata={"description": "the invention's or design's title, or the mark"})
+    classes = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=45)),
+                          load_default=list, validate=[validate.Length(max=45), distinct], metadata={
+                              "description": "a trademark's Nice classes (1-45)"})
+    note = text(2000, multiline=True, load_default=None)
+
+    @validates_schema
+    def _classes(self, data, **kwargs):
+        if data["kind"] == "trademark" and not data["classes"]:
+            raise ValidationError(said("trademark_classes"), "classes")
+        if data["kind"] != "trademark" and data["classes"]:
+            raise ValidationError(said("classes_trademark_only"), "classes")
+
+
+class MoveIpApplication(Command):
+    status = fields.String(required=True, validate=validate.OneOf(IP_STATUSES[1:]))
+    on = fields.Date(required=True, metadata={"description": "the office's date of the decision"})
+    note = text(2000, multiline=True, load_default=None)

@@ -217,10 +217,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "time_zone": ("不是已知的时区名称", "Not a known time zone, e.g. Asia/Shanghai."),
     "instrument_park": ("须为该机构服务的园区之一", "Must be one of the parks the institution serves."),
     "instrument_owner": ("没有这个在册的服务机构", "No active institution with this id."),
-    "period_too_long": ("统计期最长 {days} 天", "At most {days} days."),
+    "period_days": ("统计期最长 {days} 天", "At most {days} days."),
     "period_order": ("结束日期不能早于开始日期", "Must not be before from."),
     "this_century": ("须在 2000 年至 2099 年之间", "Must be in the years 2000 to 2099."),
+    # the metrology register (docs/categories/metrology.md)
+    "future_date": ("不能晚于今天", "Must not be in the future."),
+    "certificate_incomplete": ("上次证书须同时填写编号和日期", "The last certificate needs its number and its date."),
+    "serial_number_taken": ("台账中已有在用的器具使用出厂编号 {serial_number}",
+                            "An instrument in use in this register already has serial number {serial_number}."),
+    "no_instrument_register": ("尚未开通计量器具台账", "The enterprise has not opened its instrument register."),
 }
+
+# Standardisation projects and intellectual-property applications
+MESSAGES.update({
+    "stage_out_of_order": ("不能跳过阶段：下一个阶段是 {expected}", "No stage may be skipped: the next one is {expected}."),
+    "stage_done": ("该阶段已完成，不能回退：下一个阶段是 {expected}", "That stage is done; no going back: the next one is {expected}."),
+    "required_for_stage": ("该阶段必填", "Required for this stage."),
+    "only_for_stage": ("仅在 {stage} 阶段填写", "Only for the {stage} stage."),
+    "comments_handled": ("采纳、部分采纳与未采纳的意见数之和须等于收到的意见数",
+                         "Adopted, partly adopted and not adopted must add up to the comments received."),
+    "self_declaration_needed": ("企业标准发布时须记录其在企业标准信息公共服务平台上的自我声明",
+                                "An enterprise standard is published with its self-declaration."),
+    "declared_before_publication": ("自我声明日期不能早于发布日期", "Must not be before the publication date."),
+    "office_code": ("须为受理机构的代码（2 到 10 个大写字母）", "Must be an office's code of 2 to 10 capital letters, e.g. CNIPA."),
+    "trademark_classes": ("商标申请须列出尼斯分类的类别", "A trademark application lists its Nice classes."),
+    "classes_trademark_only": ("只有商标申请有类别", "Only a trademark application has classes."),
+    "patent_number_form": ("专利申请号须为 12 位数字、小数点和校验位，如 201710601862.3",
+                           "A patent application number is 12 digits, a dot and a check digit, e.g. 201710601862.3."),
+    "patent_number_kind": ("申请号中的申请种类与所选类型不符", "The number's kind digit is not of this kind of patent."),
+    "patent_number_check": ("校验位不正确，请核对申请号", "Wrong check digit: check the number."),
+    "filed_in_number_year": ("申请号表明申请日在 {year} 年", "The number says it was filed in {year}."),
+    "trademark_number_form": ("商标申请号须为数字", "A trademark application number is digits."),
+    "before_last_status": ("不能早于上一状态的日期 {last}", "Must not be before the last status's date, {last}."),
+})
 
 #: A bound's comparison as each language says it (marshmallow's Range names them).
 _OPS = {">=": ("不小于", "at least"), ">": ("大于", "more than"),

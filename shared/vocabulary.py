@@ -261,7 +261,45 @@ NOTICE_LABELS = _both({
     "booking_requested": ("新的仪器预约", "New booking"),
     "booking_confirmed": ("仪器预约已确认", "Booking confirmed"),
     "booking_declined": ("仪器预约未获确认", "Booking declined"),
+    "verification_due": ("计量器具即将到期", "Instrument due for verification"),
 })
+
+# The metrology register's events a demand's dossier holds (services/intake/metrology.py)
+EVENT_LABELS.update(_both({
+    "VerificationRequested": ("计量器具申请检定/校准", "Verification or calibration requested"),
+    "CertificateRecorded": ("登记检定/校准证书", "Certificate recorded"),
+}))
+
+
+# Standard projects and IP applications (services/matching/standard_project.py, ip_application.py)
+EVENT_LABELS.update(_both({
+    "StandardProjectOpened": ("标准项目立项", "Standard project opened"),
+    "StandardStageCompleted": ("标准阶段完成", "Standard stage completed"),
+    "StandardPublished": ("标准发布", "Standard published"),
+    "IpApplicationRecorded": ("登记知识产权申请", "IP application recorded"),
+    "IpApplicationStatusChanged": ("知识产权申请状态变更", "IP application status changed"),
+}))
+PARTNER_EVENT_LABELS.update(_both({
+    "standard_project.opened": ("工作站开启标准项目", "Standard project opened"),
+}))
+PROJECT_LABELS = {
+    "standard_stages": _both({
+        "initiation": ("立项", "Initiation"), "drafting": ("起草", "Drafting"),
+        "consultation": ("征求意见", "Consultation"), "review": ("审查", "Review"),
+        "publication": ("发布", "Publication")}),
+    "standard_kinds": _both({
+        "enterprise": ("企业标准", "Enterprise standard"), "group": ("团体标准", "Group standard"),
+        "local": ("地方标准", "Local standard"), "industry": ("行业标准", "Industry standard"),
+        "national": ("国家标准", "National standard")}),
+    "ip_kinds": _both({
+        "invention_patent": ("发明专利", "Invention patent"), "utility_model": ("实用新型", "Utility model"),
+        "design": ("外观设计", "Design"), "trademark": ("商标", "Trademark")}),
+    "ip_statuses": _both({
+        "filed": ("已提交", "Filed"), "accepted": ("已受理", "Accepted"),
+        "examined": ("审查合格", "Examined"), "granted": ("已授权", "Granted"),
+        "registered": ("已注册", "Registered"), "rejected": ("已驳回", "Rejected"),
+        "withdrawn": ("已撤回", "Withdrawn")}),
+}
 
 
 def catalogue() -> dict:
@@ -271,4 +309,5 @@ def catalogue() -> dict:
             "urgencies": URGENCY_LABELS, "assignment_statuses": ASSIGNMENT_STATUS_LABELS,
             "complaint_statuses": COMPLAINT_STATUS_LABELS,
             "qualification_statuses": QUALIFICATION_STATUS_LABELS,
-            "partner_events": PARTNER_EVENT_LABELS, "booking_statuses": BOOKING_STATUS_LABELS}
+            "partner_events": PARTNER_EVENT_LABELS, "booking_statuses": BOOKING_STATUS_LABELS,
+            **PROJECT_LABELS}

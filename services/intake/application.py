@@ -14,6 +14,9 @@ from eventsourcing.persistence import IntegrityError
 
 from services.intake.attachments import AttachmentFolder
 from services.intake.demand import Demand
+from services.intake.metrology import InstrumentRegister
+from services.intake.metrology_register import MetrologyRegister
+from services.intake import metrology_views
 from services.intake.station import Station
 from services.intake.time_limits import TimeLimits
 from services.intake import readmodel
@@ -37,16 +40,16 @@ log = logging.getLogger(__name__)
 RULES = {"role": "system", "subject": "assessment-rules"}
 
 
-class Intake(ServiceApplication):
+class Intake(MetrologyRegister, ServiceApplication):
     name = "Intake"
-    # A station records each specialist and construction fact: loading it reads at most this
-    # many events.
-    snapshotting_intervals = {Station: 50}
+    # A station records each specialist and construction fact, a register each instrument's
+    # cycle: loading one reads at most this many events.
+    snapshotting_intervals = {Station: 50, InstrumentRegister: 50}
     service = "intake"
     upstreams = ("matching",)
     # Each reaction decides from its demand and station alone.
     applies_runs = True
-    tables = ServiceApplication.tables + readmodel.TABLES
+    tables = ServiceApplication.tables + readmodel.TABLES + metrology_views.TABLES
     reactions = {
         "InstitutionAssigned": "_on_institution_assigned",
         "MatchingFailed": "_on_matching_failed",
@@ -60,6 +63,8 @@ class Intake(ServiceApplication):
         self.attachments: AttachmentFolder | None = None
 
     def rows(self, aggregate):
+        if isinstance(aggregate, InstrumentRegister):
+            return super().rows(aggregate) + metrology_views.rows(aggregate)
         return super().rows(aggregate) + readmodel.rows(aggregate, self._zone)
 
     def configure(self, config: dict) -> None:
@@ -70,6 +75,7 @@ class Intake(ServiceApplication):
             folder, attachment_max_bytes(config), incoming,
             int(settings.get("daily_quota_bytes") or 200 * 1024 * 1024))
         self.orphan_days = float(settings.get("orphan_days") or 7)
+        self.configure_metrology(config)
 
     # Stations and staff --------------------------------------------------------------------
     def register_station(self, payload: dict, by: dict) -> dict:
@@ -165,6 +171,18 @@ class Intake(ServiceApplication):
         return self.attachments.remove_unreferenced(referenced, self.clock(), self.orphan_days)
 
     def submit_demand(self, payload: dict, by: dict, idempotency_key: str | None = None) -> dict:
+        demand = self._new_demand(payload, by, idempotency_key)
+        try:
+            self.save(demand)
+        except IntegrityError:
+            return self._replay(demand.id, _hash(payload))
+        return self._shown(demand, self.clock())
+
+    def _new_demand(self, payload: dict, by: dict, idempotency_key: str | None = None,
+                    sub_items: list[str] = ()) -> Demand:
+        """The demand a submission makes, not saved yet; ``sub_items``: what the station's
+        rules accept it with, when they do (a demand the metrology register asks for names
+        its sub-item)."""
         command = self.load_command(SubmitDemand, payload)
         station = self._station_serving(command["park"])
         self._require_submitter(by, command, station)
@@ -182,12 +200,9 @@ class Intake(ServiceApplication):
             **command)
         # A consultation may be answered by the station itself, so it waits for a specialist.
         if demand.category in station.auto_accept and not demand.consultation:
-            demand.accept(demand.category, demand.items, [], "normal", by=RULES, at=now.isoformat())
-        try:
-            self.save(demand)
-        except IntegrityError:
-            return self._replay(demand.id, request_hash)
-        return self._shown(demand, now)
+            demand.accept(demand.category, demand.items, list(sub_items), "normal", by=RULES,
+                          at=now.isoformat())
+        return demand
 
     def _replay(self, demand_id: uuid.UUID, request_hash: str) -> dict:
         """The first result of a submission repeated with the same Idempotency-Key."""
@@ -443,7 +458,8 @@ class Intake(ServiceApplication):
                      data["assignment_id"])
             return
         demand.complete(data["evidence"], at=self.clock().isoformat())
-        processing.collect_events(demand)
+        register = self.certified(demand, data)
+        processing.collect_events(demand, *([register] if register is not None else []))
 
     @staticmethod
     def _current_round(demand: Demand, data: dict, statuses: set[str]) -> bool:

@@ -93,6 +93,39 @@ class IntakeService(EventSourcedService, FollowsMatching):
     def attachment(self, sha256, uploader):
         return self.application.attachment(sha256, uploader)
 
+    # The metrology register (services/intake/metrology_register.py)
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def open_instrument_register(self, payload, by):
+        return self.application.open_instrument_register(payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def instrument_register(self, query, viewer):
+        return self.application.instrument_register(query, viewer)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def list_instrument_registers(self, query, viewer):
+        return self.application.list_instrument_registers(query, viewer)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def register_instrument(self, payload, by):
+        return self.application.register_instrument(payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def change_instrument(self, instrument_id, payload, by):
+        return self.application.change_instrument(instrument_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def retire_instrument(self, instrument_id, payload, by):
+        return self.application.retire_instrument(instrument_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def request_verification(self, instrument_id, payload, by):
+        return self.application.request_verification(instrument_id, payload, by)
+
+    @every("METROLOGY.check_interval", 3600)
+    def check_instruments_due(self):
+        self.application.check_instruments_due()
+
     @every("ATTACHMENTS.sweep_interval", 3600)
     def remove_unreferenced_attachments(self):
         self.application.remove_unreferenced_attachments()

@@ -11,10 +11,9 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from services.matching import readmodel
+from services.matching import projects, readmodel, sharing
 from services.matching.domain import Institution, Match
 from services.matching.registry import Registry
-from services.matching import sharing
 from services.matching.instruments import Instrument
 from services.matching.sharing import Sharing
 from services.matching.selection import (
@@ -40,14 +39,14 @@ EXPIRY_WARNING_DAYS = 90
 MAX_OFFERS = 3
 
 
-class Matching(Sharing, ServiceApplication):
+class Matching(Sharing, projects.Projects, ServiceApplication):
     name = "Matching"
     # Every rating evaluation publishes lands on the institution: loading one reads at most
     # this many events.
     snapshotting_intervals = {Institution: 50, Instrument: 50}
     service = "matching"
     upstreams = ("intake", "evaluation")
-    tables = ServiceApplication.tables + readmodel.TABLES + sharing.TABLES
+    tables = ServiceApplication.tables + readmodel.TABLES + projects.TABLES + sharing.TABLES
     reactions = {
         "InstitutionRated": "_on_institution_rated",
         "SupervisionCheckRecorded": "_on_supervision_check",
@@ -73,12 +72,13 @@ class Matching(Sharing, ServiceApplication):
         self.deciding = threading.RLock()
 
     def rows(self, aggregate):
-        return super().rows(aggregate) + readmodel.rows([aggregate]) + sharing.rows([aggregate])
+        return (super().rows(aggregate) + readmodel.rows([aggregate]) + projects.rows([aggregate])
+                + sharing.rows([aggregate]))
 
     def rebuilt_rows(self, aggregates):
         shared_rows = super().rows
         return ([row for a in aggregates for row in shared_rows(a)] + readmodel.rows(aggregates)
-                + sharing.rows(aggregates, rebuilt=True))
+                + projects.rows(aggregates) + sharing.rows(aggregates, rebuilt=True))
 
     def apply(self, message) -> None:
         with self.deciding:

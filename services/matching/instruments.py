@@ -80,7 +80,7 @@ class Instrument(Aggregate):
     def create_id(institution_id: str, code: str, **_) -> uuid.UUID:
         return uuid.uuid5(_INSTRUMENTS, f"{institution_id}/{code}")
 
-    @event("InstrumentListed")
+    @event("SharedInstrumentListed")
     def __init__(self, institution_id: str, code: str, name: str, model: str | None,
                  capabilities: list[str], park: str, address: str, fees: list[dict],
                  calendar: dict, by: dict, at: str):
@@ -105,7 +105,7 @@ class Instrument(Aggregate):
         self._require_listed("change")
         self._changed(changes=changes, reason=reason, by=by, at=at)
 
-    @event("InstrumentChanged")
+    @event("SharedInstrumentChanged")
     def _changed(self, changes, reason, by, at):
         for key, value in changes.items():
             setattr(self, key, value)
@@ -121,7 +121,7 @@ class Instrument(Aggregate):
                            {"open_bookings": still_open})
         self._withdrawn(reason=reason, by=by, at=at)
 
-    @event("InstrumentWithdrawn")
+    @event("SharedInstrumentWithdrawn")
     def _withdrawn(self, reason, by, at):
         self.status = "withdrawn"
         self.last_booking = None

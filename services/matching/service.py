@@ -79,6 +79,31 @@ class MatchingService(SharingRpc, EventSourcedService, FollowsIntake, FollowsEva
     def assign_manually(self, demand_id, payload, by, station=None):
         return self.application.assign_manually(demand_id, payload, by, station)
 
+    # Standard projects and IP applications (services/matching/projects.py)
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def get_standard_project(self, demand_id):
+        return self.application.standard_project(demand_id)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def open_standard_project(self, demand_id, payload, by, station=None):
+        return self.application.open_standard_project(demand_id, payload, by, station)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def complete_standard_stage(self, demand_id, payload, documents, by):
+        return self.application.complete_standard_stage(demand_id, payload, documents, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def list_ip_applications(self, demand_id):
+        return self.application.ip_applications(demand_id)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def record_ip_application(self, demand_id, payload, by):
+        return self.application.record_ip_application(demand_id, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def move_ip_application(self, demand_id, application_id, payload, by):
+        return self.application.move_ip_application(demand_id, application_id, payload, by)
+
     @every("MATCHING.offer_check_interval", 60)
     def check_offers(self):
         self.application.check_offers()

@@ -15,7 +15,7 @@ from eventsourcing.persistence import IntegrityError
 
 from services.matching.instruments import Calendar, Instrument
 from shared.commands import (
-    BookSlot, CancelBooking, ChangeInstrument, DeclineBooking, ListBookings, ListInstrument,
+    BookSlot, CancelBooking, ChangeSharedInstrument, DeclineBooking, ListBookings, ListInstrument,
     ListInstruments, RecordUsage, UtilisationQuery, WithdrawInstrument)
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.field_messages import said
@@ -119,8 +119,8 @@ class Sharing:
         return json.loads(found[0]["view"])
 
     def change_instrument(self, instrument_id: str, payload: dict, by: dict) -> dict:
-        command = self.load_command(ChangeInstrument, payload)
-        changes = ChangeInstrument.given(command)
+        command = self.load_command(ChangeSharedInstrument, payload)
+        changes = ChangeSharedInstrument.given(command)
         if "calendar" in changes:
             changes["calendar"] = _calendar(changes["calendar"])
         return self._changed(instrument_id, by, lambda instrument: instrument.change(

@@ -105,6 +105,7 @@ class Notices(ServiceApplication):
         "SlotBooked": "_on_slot_booked",
         "BookingConfirmed": "_on_booking_answered",
         "BookingDeclined": "_on_booking_answered",
+        "VerificationDue": "_on_verification_due",
     }
     #: intake's steps of a demand: the notice's kind and the values it carries from the event.
     DEMAND_STEPS = {
@@ -234,6 +235,12 @@ class Notices(ServiceApplication):
         processing.collect_events(self._notice(
             message, audience_of("station", case.station_id), kind, case.demand_id,
             stage=data["stage"], due_at=data["due_at"]))
+
+    def _on_verification_due(self, message, data, processing):
+        # No demand yet: the reminder is what the enterprise makes one of (the metrology register).
+        processing.collect_events(self._notice(
+            message, audience_of("enterprise", data["enterprise"]), "verification_due",
+            name=data["name"], serial_number=data["serial_number"], due_on=data["due_on"]))
 
     # Following matching ----------------------------------------------------------------------
     def _on_institution_registered(self, message, data, processing):

@@ -153,6 +153,13 @@ TEXTS: dict[str, Text] = {
         ("收到一项投诉", "服务站收到一项投诉：{summary}。请在时限内受理。"),
         ("Complaint received", "The station received a complaint: {summary}. Please "
                                "acknowledge it within the time limit.")),
+    "verification_due": _text(
+        "enterprise", "name serial_number due_on",
+        ("计量器具即将到期：{name}（{serial_number}）",
+         "您的计量器具{name}（出厂编号 {serial_number}）将于 {due_on} 到期，请在计量器具台账中一键申请检定/校准。"),
+        ("Instrument due: {name} ({serial_number})",
+         "Your measuring instrument {name} (serial number {serial_number}) is due on {due_on}; "
+         "ask for its verification or calibration with one click in your instrument register.")),
     "revisit_due": _text(
         "station", "title",
         ("待回访：{title}", "《{title}》尚未收到企业评价，请进行回访。"),

@@ -89,6 +89,7 @@ class PartnerFeed(ServiceApplication):
         "FeedbackGiven": "_on_feedback",
         "SlotBooked": "_on_slot_booked",
         "BookingCancelled": "_on_booking_cancelled",
+        "StandardProjectOpened": "_on_standard_project_opened",
     }
 
     def __init__(self, env=None):
@@ -256,6 +257,15 @@ class PartnerFeed(ServiceApplication):
             processing.collect_events(self._message(message, data["institution_id"], "booking.cancelled", {
                 "instrument_id": data["instrument_id"], "booking_id": data["booking_id"],
                 "reason": data["reason"]}))
+    def _on_standard_project_opened(self, message, data, processing):
+        """Opened by a specialist, the project is news to the institution that will run it;
+        opened by the institution itself, it is not."""
+        if data["by"]["role"] == "institution":
+            return
+        processing.collect_events(self._message(
+            message, data["institution_id"], "standard_project.opened",
+            {key: data[key] for key in ("assignment_id", "demand_id", "standard_project_id",
+                                        "kind", "title", "planned_number")}))
 
     def _on_feedback(self, message, data, processing):
         processing.collect_events(self._message(message, data["institution_id"], "feedback.received", {

@@ -110,6 +110,12 @@ class BookingRequested(_Booking):
 
 class BookingCancelled(_Booking):
     reason = fields.String(required=True)
+class StandardProjectOpened(_Assignment):
+    standard_project_id = fields.UUID(required=True)
+    kind = fields.String(required=True, metadata={
+        "description": "enterprise, group, local, industry or national standard"})
+    title = fields.String(required=True)
+    planned_number = fields.String(allow_none=True, required=True)
 
 
 EVENTS = {e.name: e for e in (
@@ -133,6 +139,9 @@ EVENTS = {e.name: e for e in (
                  "An enterprise booked a slot of one of your shared instruments; confirm or decline it."),
     PartnerEvent("booking.cancelled", 1, BookingCancelled,
                  "The enterprise cancelled its booking of your instrument; the slot is free again."),
+    PartnerEvent("standard_project.opened", 1, StandardProjectOpened,
+                 "The station opened the standard project of a standardisation demand you serve: "
+                 "complete its stages, each with its documents."),
 )}
 
 _SCHEMAS: dict[str, Schema] = {}

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from marshmallow import Schema, ValidationError
 
+from shared.contracts.plain import Slow, plain_dumper, plain_loader
+
 
 @dataclass(frozen=True)
 class Contract:
@@ -24,10 +26,23 @@ class Contract:
     def dump(self, domain_event) -> dict:
         values = dict(vars(domain_event))
         values[self.subject] = domain_event.originator_id
-        return self._instance().dump(values)
+        dump = _plain(_DUMPERS, (self.schema,), lambda: plain_dumper(self._instance()))
+        return dump(values) if dump else self._instance().dump(values)
 
-    def load(self, data: dict, **kwargs) -> dict:
-        return self._instance().load(data, **kwargs)
+    def load(self, data: dict, *, unknown: str | None = None) -> dict:
+        schema = self._instance()
+        unknown = schema.unknown if unknown is None else unknown
+        load = self.plain_loader(unknown)
+        if load is not None:
+            try:
+                return load(data)
+            except Slow:
+                pass  # marshmallow's own load gives the result or the error it always gave
+        return schema.load(data, unknown=unknown)
+
+    def plain_loader(self, unknown: str):
+        """The plain function loading this contract's messages (None: marshmallow's load)."""
+        return _plain(_LOADERS, (self.schema, unknown), lambda: plain_loader(self._instance(), unknown))
 
     def _instance(self) -> Schema:
         # Building a schema (and its nested ones) costs more than using it: every log read and
@@ -38,12 +53,21 @@ class Contract:
         return found
 
 
+def _plain(cache: dict, key: tuple, build):
+    """The plain function cached under ``key``, built on first use (None: not covered)."""
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
 class UnknownEvent(LookupError):
     pass
 
 
 CONTRACTS: dict[str, Contract] = {}
 _INSTANCES: dict[type[Schema], Schema] = {}
+_LOADERS: dict[tuple, object] = {}
+_DUMPERS: dict[tuple, object] = {}
 
 
 def contract(event, *, producer, subject, summary, version=1):
@@ -69,4 +93,5 @@ __all__ = ["CONTRACTS", "Contract", "UnknownEvent", "ValidationError", "contract
 
 # The producers' modules register their contracts on import.
 from shared.contracts import (  # noqa: E402,F401
-    accounts, archive, evaluation, intake, inbox, matching, notices, partners, sharing)
+    accounts, archive, evaluation, intake, inbox, matching, metrology, notices, partners, projects,
+    sharing)

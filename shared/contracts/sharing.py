@@ -25,9 +25,9 @@ class _InstrumentEvent(Schema):
     at = fields.String(required=True)
 
 
-@contract("InstrumentListed", producer="matching", subject="instrument_id",
+@contract("SharedInstrumentListed", producer="matching", subject="instrument_id",
           summary="An institution offered an instrument for booking, with its calendar and fees.")
-class InstrumentListed(_InstrumentEvent):
+class SharedInstrumentListed(_InstrumentEvent):
     institution_id = fields.String(required=True)
     code = fields.String(required=True, metadata={"description": "the owner's own code for it"})
     name = fields.String(required=True)
@@ -39,17 +39,17 @@ class InstrumentListed(_InstrumentEvent):
     calendar = fields.Nested(CalendarSchema, required=True)
 
 
-@contract("InstrumentChanged", producer="matching", subject="instrument_id",
+@contract("SharedInstrumentChanged", producer="matching", subject="instrument_id",
           summary="An instrument's description, fees or calendar changed (bookings keep their slots).")
-class InstrumentChanged(_InstrumentEvent):
+class SharedInstrumentChanged(_InstrumentEvent):
     changes = fields.Dict(required=True, metadata={
         "description": "the fields changed: name, model, capabilities, address, fees, calendar"})
     reason = fields.String(required=True)
 
 
-@contract("InstrumentWithdrawn", producer="matching", subject="instrument_id",
+@contract("SharedInstrumentWithdrawn", producer="matching", subject="instrument_id",
           summary="The owner withdrew an instrument; it takes no more bookings.")
-class InstrumentWithdrawn(_InstrumentEvent):
+class SharedInstrumentWithdrawn(_InstrumentEvent):
     reason = fields.String(required=True)
 
 

@@ -67,7 +67,7 @@ RESOURCE_OF = {"demand_id": "demand_a", "assignment_id": "assignment_a", "instit
                "evaluation_id": "evaluation_a", "version": "configuration", "number": "CMA-A",
                "organisation_id": "organisation_a", "person_id": "person_a", "staff_id": "s-1",
                "sha256": "attachment_a", "notice_id": "notice_a", "instrument_id": "instrument_a",
-               "booking_id": "booking_a"}
+               "booking_id": "booking_a", "application_id": "9b0f7c1e-6d2a-5e3b-8c4f-1a2b3c4d5e6f"}
 
 
 @dataclass(frozen=True)
@@ -95,14 +95,14 @@ def tomorrow(hour: int) -> str:
     return datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo(INSTRUMENT_ZONE)).isoformat()
 
 
-def instrument(code, **overrides):
+def shared_instrument(code, **overrides):
     return {"code": code, "name": "拉力试验机", "capabilities": ["拉伸强度"], "park": factories.PARK,
             "address": "3 号楼", "calendar": {"timezone": INSTRUMENT_ZONE, "slot_minutes": 60, "weekly": {
                 day: ["08:00-20:00"] for day in ("monday", "tuesday", "wednesday", "thursday", "friday",
                                                  "saturday", "sunday")}}, **overrides}
 
 
-def slot(hour, **overrides):
+def shared_slot(hour, **overrides):
     return {"start": tomorrow(hour), "end": tomorrow(hour + 1), "purpose": "拉伸试验",
             "enterprise_name": "企业", "contact": "李华", **overrides}
 
@@ -112,9 +112,13 @@ def note(text="Checked with the enterprise"):
 
 
 FOLLOW_UP = {"note": "Samples delivered to the lab", "contact": "Li Hua", "channel": "phone"}
+INSTRUMENT = {"name": "压力表", "model": "Y-100", "mandatory": True, "interval_months": 12}
 CONSTRUCTION = {"site": "Ground floor, park service centre", "layout": "Reception", "area_m2": 120.5,
                 "equipment": ["queue display"], "signage": {"gb_t_10001_1": True, "gb_t_10001_9": True},
                 "indoor_air_gb_t_18883": True}
+
+PROJECT = {"kind": "enterprise", "title": "LED 筒灯企业标准"}
+PATENT = {"kind": "invention_patent", "number": "201710601862.3", "filed_on": "2017-07-10", "title": "散热结构"}
 
 
 MATRIX = [
@@ -202,6 +206,36 @@ MATRIX = [
     ("POST /api/v1/archive/demands/{demand_a}/legal-hold",      "supervisor",             409, {"reason": "诉讼保全"}),
     ("POST /api/v1/archive/demands/{demand_a}/legal-hold/release", "supervisor",          409, {"reason": "判决已生效"}),
     ("POST /api/v1/archive/demands/{demand_a}/disposal",        "supervisor",             409, {"reason": "保管期限届满"}),
+
+    # Standard projects and IP applications: the demand's parties read them, its institution
+    # does the work (demand_a is a testing demand: no project, no application; the work's own
+    # rules are tests/e2e/test_projects_http.py's).
+    ("GET /api/v1/demands/{demand_a}/standard-project",         "enterprise A",           404),
+    ("GET /api/v1/demands/{demand_a}/standard-project",         "lab A",                  404),
+    ("GET /api/v1/demands/{demand_a}/standard-project",         "specialist",             404),
+    ("GET /api/v1/demands/{demand_a}/standard-project",         "supervisor",             404),
+    ("POST /api/v1/demands/{demand_a}/standard-project",        "lab A",                  409, PROJECT),
+    ("POST /api/v1/demands/{demand_a}/standard-project",        "lab B",                  404, PROJECT),
+    ("POST /api/v1/demands/{demand_a}/standard-project",        "specialist",             409, PROJECT),
+    ("POST /api/v1/demands/{demand_a}/standard-project",        "specialist elsewhere",   404, PROJECT),
+    # A stage's document is a file the institution uploaded itself, not the enterprise's.
+    ("POST /api/v1/demands/{demand_a}/standard-project/stages", "lab A",                  422, {"stage": "initiation", "documents": ["{attachment_a}"], "note": "立项"}),
+    ("POST /api/v1/demands/{demand_a}/standard-project/stages", "lab B",                  404, {"stage": "initiation", "documents": ["{attachment_a}"], "note": "立项"}),
+    ("GET /api/v1/demands/{demand_a}/standard-project/files/{attachment_a}", "enterprise A", 404),
+    ("GET /api/v1/demands/{demand_a}/standard-project/files/{attachment_a}", "lab A",     404),
+    ("GET /api/v1/demands/{demand_a}/standard-project/files/{attachment_a}", "specialist", 404),
+    ("GET /api/v1/demands/{demand_a}/standard-project/files/{attachment_a}", "supervisor", 404),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "enterprise A",           200),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "enterprise B",           404),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "lab A",                  200),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "lab B",                  404),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "specialist",             200),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "specialist elsewhere",   404),
+    ("GET /api/v1/demands/{demand_a}/ip-applications",          "supervisor",             200),
+    ("POST /api/v1/demands/{demand_a}/ip-applications",         "lab A",                  409, PATENT),
+    ("POST /api/v1/demands/{demand_a}/ip-applications",         "lab B",                  404, PATENT),
+    ("POST /api/v1/demands/{demand_a}/ip-applications/9b0f7c1e-6d2a-5e3b-8c4f-1a2b3c4d5e6f/status", "lab A", 409, {"status": "accepted", "on": "2017-07-12"}),
+    ("POST /api/v1/demands/{demand_a}/ip-applications/9b0f7c1e-6d2a-5e3b-8c4f-1a2b3c4d5e6f/status", "lab B", 404, {"status": "accepted", "on": "2017-07-12"}),
 
     # Assignments and partner events: an institution its own only.
     ("GET /api/v1/assignments",                                 "lab A",                  sees("assignment_a", hides="assignment_b", key="assignment_id")),
@@ -452,28 +486,28 @@ MATRIX = [
 
     # Shared instruments: anyone reads them; the owner (or an operator) changes its own; an
     # enterprise books and cancels its own, and sees slots taken, never by whom.
-    ("GET /api/v1/instruments",                                 "enterprise A",           sees("instrument_a")),
-    ("GET /api/v1/instruments",                                 "lab A",                  sees("instrument_a")),
-    ("GET /api/v1/instruments",                                 "specialist",             sees("instrument_a")),
-    ("GET /api/v1/instruments",                                 "supervisor",             sees("instrument_a")),
-    ("GET /api/v1/instruments",                                 "operator",               sees("instrument_a")),
-    ("POST /api/v1/instruments",                                "lab A",                  201, instrument("M-NEW")),
-    ("POST /api/v1/instruments",                                "lab B",                  403, instrument("M-B", institution_id="{lab_a}")),
-    ("POST /api/v1/instruments",                                "operator",               201, instrument("M-OP", institution_id="{lab_b}")),
-    ("GET /api/v1/instruments/{instrument_a}",                  "enterprise A",           200),
-    ("GET /api/v1/instruments/{instrument_a}",                  "enterprise B",           conceals(ENTERPRISE_A)),
-    ("GET /api/v1/instruments/{instrument_a}",                  "lab B",                  200),
-    ("GET /api/v1/instruments/{instrument_a}",                  "specialist",             200),
-    ("GET /api/v1/instruments/{instrument_a}",                  "supervisor",             200),
-    ("GET /api/v1/instruments/{instrument_a}",                  "operator",               200),
-    ("PATCH /api/v1/instruments/{instrument_a}",                "lab A",                  200, {"address": "3 号楼 2 层", "reason": "搬迁"}),
-    ("PATCH /api/v1/instruments/{instrument_a}",                "lab B",                  404, {"address": "x", "reason": "x"}),
-    ("PATCH /api/v1/instruments/{instrument_a}",                "operator",               200, {"address": "3 号楼 2 层", "reason": "核对"}),
-    ("POST /api/v1/instruments/{instrument_a}/withdrawal",      "lab A",                  409, {"reason": "报废"}),
-    ("POST /api/v1/instruments/{instrument_a}/withdrawal",      "lab B",                  404, {"reason": "报废"}),
-    ("POST /api/v1/instruments/{instrument_a}/withdrawal",      "operator",               409, {"reason": "报废"}),
-    ("POST /api/v1/instruments/{instrument_a}/bookings",        "enterprise A",           409, slot(10)),
-    ("POST /api/v1/instruments/{instrument_a}/bookings",        "enterprise B",           201, slot(14)),
+    ("GET /api/v1/instruments",                                 "enterprise A",           sees("shared_instrument_a")),
+    ("GET /api/v1/instruments",                                 "lab A",                  sees("shared_instrument_a")),
+    ("GET /api/v1/instruments",                                 "specialist",             sees("shared_instrument_a")),
+    ("GET /api/v1/instruments",                                 "supervisor",             sees("shared_instrument_a")),
+    ("GET /api/v1/instruments",                                 "operator",               sees("shared_instrument_a")),
+    ("POST /api/v1/instruments",                                "lab A",                  201, shared_instrument("M-NEW")),
+    ("POST /api/v1/instruments",                                "lab B",                  403, shared_instrument("M-B", institution_id="{lab_a}")),
+    ("POST /api/v1/instruments",                                "operator",               201, shared_instrument("M-OP", institution_id="{lab_b}")),
+    ("GET /api/v1/instruments/{shared_instrument_a}",                  "enterprise A",           200),
+    ("GET /api/v1/instruments/{shared_instrument_a}",                  "enterprise B",           conceals(ENTERPRISE_A)),
+    ("GET /api/v1/instruments/{shared_instrument_a}",                  "lab B",                  200),
+    ("GET /api/v1/instruments/{shared_instrument_a}",                  "specialist",             200),
+    ("GET /api/v1/instruments/{shared_instrument_a}",                  "supervisor",             200),
+    ("GET /api/v1/instruments/{shared_instrument_a}",                  "operator",               200),
+    ("PATCH /api/v1/instruments/{shared_instrument_a}",                "lab A",                  200, {"address": "3 号楼 2 层", "reason": "搬迁"}),
+    ("PATCH /api/v1/instruments/{shared_instrument_a}",                "lab B",                  404, {"address": "x", "reason": "x"}),
+    ("PATCH /api/v1/instruments/{shared_instrument_a}",                "operator",               200, {"address": "3 号楼 2 层", "reason": "核对"}),
+    ("POST /api/v1/instruments/{shared_instrument_a}/withdrawal",      "lab A",                  409, {"reason": "报废"}),
+    ("POST /api/v1/instruments/{shared_instrument_a}/withdrawal",      "lab B",                  404, {"reason": "报废"}),
+    ("POST /api/v1/instruments/{shared_instrument_a}/withdrawal",      "operator",               409, {"reason": "报废"}),
+    ("POST /api/v1/instruments/{shared_instrument_a}/bookings",        "enterprise A",           409, shared_slot(10)),
+    ("POST /api/v1/instruments/{shared_instrument_a}/bookings",        "enterprise B",           201, shared_slot(14)),
     ("GET /api/v1/instruments/utilisation?from=2026-01-01&to=2026-01-31", "lab A",        200),
     ("GET /api/v1/instruments/utilisation?from=2026-01-01&to=2026-01-31", "specialist",   200),
     ("GET /api/v1/instruments/utilisation?from=2026-01-01&to=2026-01-31", "supervisor",   200),
@@ -496,6 +530,31 @@ MATRIX = [
     ("POST /api/v1/bookings/{booking_a}/cancellation",          "lab B",                  404, {"reason": "维护"}),
     ("POST /api/v1/bookings/{booking_done}/usage",              "lab A",                  409, {}),
     ("POST /api/v1/bookings/{booking_a}/usage",                 "lab B",                  404, {}),
+    # The metrology register: the enterprise keeps its own; its station's specialists read it
+    # and may make its demands; supervisors read every one.
+    ("PUT /api/v1/metrology/register",                          "enterprise A",           200, {"enterprise": {"name": "企业 A", "credit_code": ENTERPRISE_A, "contact": "王工", "phone": "+86 20 8888 0001"}, "park": factories.PARK}),
+    ("PUT /api/v1/metrology/register",                          "enterprise B",           403, {"enterprise": {"name": "企业 A", "credit_code": ENTERPRISE_A, "contact": "王工", "phone": "+86 20 8888 0001"}, "park": factories.PARK}),
+    ("GET /api/v1/metrology/register",                          "enterprise A",           sees("instrument_a", items="instruments")),
+    ("GET /api/v1/metrology/register",                          "enterprise B",           404),
+    ("GET /api/v1/metrology/register?enterprise=" + ENTERPRISE_A, "specialist",           sees("instrument_a", items="instruments")),
+    ("GET /api/v1/metrology/register?enterprise=" + ENTERPRISE_A, "specialist elsewhere", 404),
+    ("GET /api/v1/metrology/register?enterprise=" + ENTERPRISE_A, "supervisor",           200),
+    ("GET /api/v1/metrology/register?enterprise=" + ENTERPRISE_A, "operator",             200),
+    ("GET /api/v1/metrology/registers",                         "specialist",             sees("register_a")),
+    ("GET /api/v1/metrology/registers",                         "specialist elsewhere",   sees(hides="register_a")),
+    ("GET /api/v1/metrology/registers",                         "supervisor",             sees("register_a")),
+    ("GET /api/v1/metrology/registers",                         "operator",               sees("register_a")),
+    ("POST /api/v1/metrology/instruments",                      "enterprise A",           201, {**INSTRUMENT, "serial_number": "M-A-3"}),
+    ("POST /api/v1/metrology/instruments",                      "enterprise B",           422, {**INSTRUMENT, "serial_number": "M-B-1"}),
+    ("PATCH /api/v1/metrology/instruments/{instrument_a}",      "enterprise A",           200, {"location": "二号车间", "reason": "搬迁"}),
+    ("PATCH /api/v1/metrology/instruments/{instrument_a}",      "enterprise B",           404, {"location": "x", "reason": "x"}),
+    ("POST /api/v1/metrology/instruments/{instrument_retired}/retirement", "enterprise A", 409, {"reason": "报废"}),
+    ("POST /api/v1/metrology/instruments/{instrument_a}/retirement", "enterprise B",      404, {"reason": "报废"}),
+    # Its demand is open: a second one is refused once the caller passes the access checks.
+    ("POST /api/v1/metrology/instruments/{instrument_a}/demand", "enterprise A",          409, {}),
+    ("POST /api/v1/metrology/instruments/{instrument_a}/demand", "enterprise B",          404, {}),
+    ("POST /api/v1/metrology/instruments/{instrument_a}/demand", "specialist",            409, {"channel": "counter"}),
+    ("POST /api/v1/metrology/instruments/{instrument_a}/demand", "specialist elsewhere",  404, {"channel": "counter"}),
 
     # Operations.
     ("GET /api/v1/dead-letters",                                "operator",               200),
@@ -613,11 +672,11 @@ def world(platform):
         "name": "孙八", "mobile": "13500000000", "password": PASSWORD}), 201)
     as_["unverified enterprise"] = ok(api.sign_in("unverified", PASSWORD), 201)["access_token"]
     # Lab A's instrument, booked by enterprise A; a second booking the lab cancelled.
-    world["instrument_a"] = ok(api.call("POST", "/api/v1/instruments", as_=as_["lab A"],
-                                        json=instrument("M-A")), 201)["id"]
+    world["shared_instrument_a"] = ok(api.call("POST", "/api/v1/instruments", as_=as_["lab A"],
+                                               json=shared_instrument("M-A")), 201)["id"]
     for name, hour in (("booking_a", 10), ("booking_done", 12)):
-        world[name] = ok(api.call("POST", f"/api/v1/instruments/{world['instrument_a']}/bookings",
-                                  as_=as_["enterprise A"], json=slot(hour)), 201)["id"]
+        world[name] = ok(api.call("POST", f"/api/v1/instruments/{world['shared_instrument_a']}/bookings",
+                                  as_=as_["enterprise A"], json=shared_slot(hour)), 201)["id"]
     ok(api.call("POST", f"/api/v1/bookings/{world['booking_done']}/cancellation", as_=as_["lab A"],
                 json={"reason": "维护"}))
 
@@ -698,6 +757,21 @@ def world(platform):
     world["notice_a"] = first_notice("enterprise A", "demand_received")
     world["notice_b"] = first_notice("enterprise B", "demand_received")
     world["notice_station"] = first_notice("specialist", "demand_submitted")
+    # Enterprise A's instrument register: an instrument whose demand is open, a retired one.
+    ok(api.call("PUT", "/api/v1/metrology/register", as_=as_["enterprise A"], json={"enterprise": {
+        "name": "企业 A", "credit_code": ENTERPRISE_A, "contact": "王工", "phone": "+86 20 8888 0001"},
+        "park": factories.PARK}))
+
+    def instrument(serial):
+        shown = ok(api.call("POST", "/api/v1/metrology/instruments", as_=as_["enterprise A"],
+                            json={**INSTRUMENT, "serial_number": serial}), 201)
+        world["register_a"] = shown["id"]
+        return next(i["id"] for i in shown["instruments"] if i["serial_number"] == serial)
+    world["instrument_a"], world["instrument_retired"] = instrument("M-A-1"), instrument("M-A-2")
+    ok(api.call("POST", f"/api/v1/metrology/instruments/{world['instrument_a']}/demand",
+                as_=as_["enterprise A"], json={}), 201)
+    ok(api.call("POST", f"/api/v1/metrology/instruments/{world['instrument_retired']}/retirement",
+                as_=as_["enterprise A"], json={"reason": "报废"}))
     # A session signed out: its refresh token is refused in a row.
     world["session_a"] = ok(api.sign_in(slug("enterprise A"), PASSWORD), 201)["refresh_token"]
     ended = api.call("POST", "/api/v1/sessions/end", json={"refresh_token": world["session_a"]})

@@ -11,6 +11,7 @@ from services.matching.application import Matching
 from shared.eventstore import open_application
 from tests import factories
 from tests.conftest import PG
+from tests.unit.plain_contracts import same_as_marshmallow
 
 OPERATOR = {"role": "operator", "subject": "ops-1"}
 
@@ -52,7 +53,10 @@ class Platform:
         self.apps["intake"].add_specialist(self.station["id"], factories.specialist(), OPERATOR)
 
     def read_log(self, upstream, after, limit):
-        return (self.archive if upstream == "archive" else self.apps[upstream]).log(after, limit)
+        source = self.archive if upstream == "archive" else self.apps[upstream]
+        messages = source.log(after, limit)
+        same_as_marshmallow(source.seals if upstream == "archive" else source, messages)
+        return messages
 
     def settle(self):
         while sum(f.catch_up() for f in [*self.apps.values(), self.archive]):

@@ -260,8 +260,8 @@ def test_every_event_of_an_instrument_leaves_through_its_contract(sharing, clock
         terms = contract_for(type(domain_event).__name__)
         assert terms.load(terms.dump(domain_event))["instrument_id"] == Instrument.create_id(owner["subject"], "XRF-01")
         names.append(terms.event)
-    assert names == ["InstrumentListed", "InstrumentChanged", "SlotBooked", "BookingConfirmed", "SlotBooked",
-                     "BookingDeclined", "SlotBooked", "BookingCancelled", "UsageRecorded", "InstrumentWithdrawn"]
+    assert names == ["SharedInstrumentListed", "SharedInstrumentChanged", "SlotBooked", "BookingConfirmed", "SlotBooked",
+                     "BookingDeclined", "SlotBooked", "BookingCancelled", "UsageRecorded", "SharedInstrumentWithdrawn"]
 
 
 def test_a_save_writes_the_changed_booking_s_row_and_a_rebuild_writes_them_all(sharing, clock):

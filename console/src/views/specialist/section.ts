@@ -1,4 +1,4 @@
-import { Checked, List, OfficeBuilding, PhoneFilled, Setting } from '@element-plus/icons-vue'
+import { Checked, List, Odometer, OfficeBuilding, PhoneFilled, Setting } from '@element-plus/icons-vue'
 import { INBOX, type Section } from '@/router/section'
 
 const roles = ['specialist' as const]
@@ -12,6 +12,7 @@ const section: Section = {
     { path: 'specialist/institutions', name: 'specialist-institutions', component: () => import('./InstitutionsPage.vue'), meta: { roles, title: 'specialist.directory.title' } },
     { path: 'specialist/institutions/new', name: 'specialist-onboarding', component: () => import('./OnboardingPage.vue'), meta: { roles, title: 'specialist.onboard.title' } },
     { path: 'specialist/enterprises', name: 'specialist-enterprises', component: () => import('./EnterprisesPage.vue'), meta: { roles, title: 'specialist.enterprises.title' } },
+    { path: 'specialist/instruments', name: 'specialist-instruments', component: () => import('./InstrumentRegistersPage.vue'), meta: { roles, title: 'metrology.staff.title' } },
     { path: 'specialist/station', name: 'specialist-station', component: () => import('./StationPage.vue'), meta: { roles, title: 'specialist.station.title' } },
   ],
   menu: [
@@ -19,6 +20,7 @@ const section: Section = {
     { route: 'specialist-revisits', label: 'specialist.menu.revisits', icon: PhoneFilled },
     { route: 'specialist-institutions', label: 'specialist.menu.institutions', icon: OfficeBuilding },
     { route: 'specialist-enterprises', label: 'specialist.menu.enterprises', icon: Checked },
+    { route: 'specialist-instruments', label: 'metrology.menu', icon: Odometer },
     { route: 'specialist-station', label: 'specialist.menu.station', icon: Setting },
     INBOX,
   ],

@@ -68,6 +68,8 @@ export async function startEmbedded(log: string, env: Record<string, string> = {
       ONESTOP_CONSOLE_DIR: join(CONSOLE, 'dist'),
       // webhooks may be registered to this machine (the institution's spec; nothing listens there)
       ONESTOP_WEBHOOK_ALLOWED_NETWORKS: process.env.ONESTOP_WEBHOOK_ALLOWED_NETWORKS ?? '127.0.0.0/8',
+      // the metrology register's reminders are checked every second, not every hour (metrology spec)
+      ONESTOP_METROLOGY_CHECK_INTERVAL: process.env.ONESTOP_METROLOGY_CHECK_INTERVAL ?? '1',
       PYTHONWARNINGS: 'ignore',
       ...env,
     },

@@ -2,8 +2,8 @@ import { ref } from 'vue'
 import { api, call, type components } from '@/api/client'
 import { usePagedList } from '@/composables/usePagedList'
 
-export type Instrument = components['schemas']['InstrumentView']
-export type InstrumentDetail = components['schemas']['InstrumentDetailView']
+export type Instrument = components['schemas']['SharedInstrumentView']
+export type InstrumentDetail = components['schemas']['SharedInstrumentDetailView']
 export type Booking = components['schemas']['BookingView']
 
 /** Shared instruments found by capability and park, and the enterprise's own bookings. */

@@ -4,7 +4,7 @@ import { ApiError, asApiError } from '@/api/errors'
 import { useApiForm } from '@/composables/useApiForm'
 import { usePagedList } from '@/composables/usePagedList'
 
-export type Instrument = components['schemas']['InstrumentView']
+export type Instrument = components['schemas']['SharedInstrumentView']
 export type Booking = components['schemas']['BookingView']
 export type BookingStatus = Booking['status']
 export type Utilisation = components['schemas']['UtilisationView']
