@@ -447,6 +447,7 @@ class CatalogueView(Schema):
     qualification_statuses = fields.Dict(required=True)
     partner_events = fields.Dict(required=True, metadata={
         "description": "the integration events institutions' systems receive (docs/partners/)"})
+    booking_statuses = fields.Dict(required=True, metadata={"description": "where a booking of a shared instrument is"})
     standard_stages = fields.Dict(required=True, metadata={"description": "a standard project's stages"})
     standard_kinds = fields.Dict(required=True, metadata={"description": "enterprise, group, ... standard"})
     ip_kinds = fields.Dict(required=True, metadata={"description": "patents' kinds and trademark"})

@@ -28,6 +28,7 @@ from gateway.hall_routes import HallRoutes
 from gateway.notice_routes import NoticeRoutes
 from gateway.partner_routes import PartnerRoutes
 from gateway.quote_routes import QuoteRoutes
+from gateway.sharing_routes import SharingRoutes
 from gateway.project_routes import ProjectRoutes
 from gateway.http import route, stream_to_file, unmatched
 from gateway.zones import in_station_zone, shown
@@ -75,7 +76,8 @@ def _inside_only(request) -> None:
 
 
 class GatewayService(MetrologyRoutes, ProjectRoutes, HallRoutes, CatalogueRoutes, QuoteRoutes,
-                     AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoutes, DeadLetterRoutes):
+                     SharingRoutes, AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoutes,
+                     DeadLetterRoutes):
     name = "gateway"
 
     accounts = RpcProxy("accounts")

@@ -4,6 +4,8 @@ so a command that bypasses the gateway is held to the same rules."""
 import json
 from datetime import date
 from decimal import Decimal
+from datetime import time as datetime_time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -840,6 +842,141 @@ class SetEnabled(Command):
     reason = text(2000, multiline=True, required=True)
 
 
+# Equipment sharing (services/matching/instruments.py) --------------------------------------
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+BOOKING_STATUSES = ("requested", "confirmed", "declined", "cancelled", "used")
+FEE_UNITS = ("per_hour", "per_sample")
+
+
+def _opening_window(value):
+    try:
+        opens, closes = (datetime_time.fromisoformat(part) for part in value.split("-"))
+    except ValueError:
+        raise ValidationError(said("opening_window")) from None
+    if not opens < closes:
+        raise ValidationError(said("opening_window"))
+
+
+def _time_zone(value):
+    try:
+        ZoneInfo(value)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ValidationError(said("time_zone")) from None
+
+
+class InstrumentCalendar(Command):
+    """The owner's calendar: weekly opening windows in its time zone, closed dates, and the
+    smallest slot a booking is made of (counted from the start of a window)."""
+    timezone = fields.String(load_default="Asia/Shanghai", validate=[validate.Length(max=64), _time_zone])
+    weekly = fields.Dict(keys=fields.String(validate=validate.OneOf(WEEKDAYS)),
+                         values=fields.List(fields.String(validate=[validate.Length(max=11), _opening_window]),
+                                            validate=validate.Length(max=8)),
+                         required=True, metadata={
+        "description": 'opening windows per weekday, e.g. {"monday": ["09:00-12:00", "13:30-17:30"]}'})
+    closed = fields.List(fields.Date(), load_default=list, validate=validate.Length(max=366))
+    slot_minutes = fields.Integer(load_default=60, strict=True, validate=validate.Range(min=5, max=1440))
+
+
+class InstrumentFee(Command):
+    # A string, so the amount crosses every JSON boundary exactly; the station never bills.
+    amount_cny = fields.String(required=True, validate=validate.Regexp(
+        r"\d{1,8}(\.\d{1,2})?\Z", error=said("amount_yuan")))
+    unit = fields.String(required=True, validate=validate.OneOf(FEE_UNITS))
+    note = text(200, load_default=None)
+
+
+def _capabilities(**kwargs):
+    return fields.List(text(100), validate=[validate.Length(min=1, max=50), distinct], **kwargs)
+
+
+class ListInstrument(Command):
+    institution_id = fields.UUID(load_default=None, metadata={
+        "description": "the owner: an institution lists its own (omitted), an operator names it"})
+    code = text(64, required=True, metadata={"description": "the owner's own code for it"})
+    name = text(200, required=True)
+    model = text(200, load_default=None)
+    capabilities = _capabilities(required=True, metadata={"description": "what it measures or does"})
+    park = park_field(required=True)
+    address = text(500, required=True)
+    fees = fields.List(fields.Nested(InstrumentFee), load_default=list, validate=validate.Length(max=20))
+    calendar = fields.Nested(InstrumentCalendar, required=True)
+
+
+class ChangeSharedInstrument(Changes):
+    changeable = ("name", "model", "capabilities", "address", "fees", "calendar")
+    name = text(200, load_default=None)
+    model = text(200, load_default=None)
+    capabilities = _capabilities(load_default=None)
+    address = text(500, load_default=None)
+    fees = fields.List(fields.Nested(InstrumentFee), load_default=None, validate=validate.Length(max=20))
+    calendar = fields.Nested(InstrumentCalendar, load_default=None, metadata={
+        "description": "applies to new bookings; those already made keep their slots"})
+
+
+class WithdrawInstrument(Command):
+    reason = text(2000, multiline=True, required=True)
+
+
+class ListInstruments(Paging):
+    """Instruments offered, a page at a time by name; every filter narrows it."""
+    park = park_field(load_default=None)
+    capability = text(100, load_default=None, metadata={"description": "part of a capability, the name or the model"})
+    institution_id = fields.UUID(load_default=None, metadata={"description": "the owner"})
+    status = fields.String(load_default="listed", validate=validate.OneOf(("listed", "withdrawn")))
+
+
+def _this_century(value):
+    """Slots, usage and periods lie in 2000-2099: beyond, a day's arithmetic would overflow."""
+    if not 2000 <= value.year <= 2099:
+        raise ValidationError(said("this_century"))
+
+
+class BookSlot(Command):
+    start = fields.AwareDateTime(required=True, validate=_this_century)
+    end = fields.AwareDateTime(required=True, validate=_this_century)
+    purpose = text(2000, multiline=True, required=True)
+    enterprise_name = text(200, required=True)
+    contact = text(100, required=True, metadata={"description": "who comes to use it"})
+    phone = fields.String(load_default=None, validate=validate.Regexp(
+        r"\+?[0-9][0-9 -]{5,19}\Z", error=said("phone")))
+
+
+class DeclineBooking(Command):
+    reason = text(2000, multiline=True, required=True)
+
+
+class CancelBooking(Command):
+    reason = text(2000, multiline=True, required=True)
+
+
+class RecordUsage(Command):
+    actual_start = fields.AwareDateTime(load_default=None, validate=_this_century,
+                                        metadata={"description": "default: the booked start"})
+    actual_end = fields.AwareDateTime(load_default=None, validate=_this_century,
+                                      metadata={"description": "default: the booked end"})
+    note = text(2000, multiline=True, load_default=None)
+
+
+class ListBookings(Paging):
+    instrument_id = fields.UUID(load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf(BOOKING_STATUSES))
+
+
+class UtilisationQuery(Command):
+    start = fields.Date(required=True, data_key="from", validate=_this_century,
+                        metadata={"description": "first local day"})
+    end = fields.Date(required=True, data_key="to", validate=_this_century,
+                      metadata={"description": "last local day"})
+    institution_id = fields.UUID(load_default=None)
+    park = park_field(load_default=None)
+
+    @validates_schema
+    def _a_period(self, data, **kwargs):
+        if "start" in data and "end" in data:
+            if data["end"] < data["start"]:
+                raise ValidationError(said("period_order"), "to")
+            if (data["end"] - data["start"]).days > 366:
+                raise ValidationError(said("period_days", days=366), "to")
 # Metrology: the enterprise's register of measuring instruments (services/intake/metrology.py)
 class PastDate(fields.Date):
     """A date that must not be after the loading schema's ``today``."""

@@ -42,6 +42,11 @@ ASSIGNMENT_STATUS_LABELS = _both({
     "expired": ("已超时", "Expired"), "released": ("已解除", "Released"),
 })
 
+BOOKING_STATUS_LABELS = _both({
+    "requested": ("待确认", "Awaiting confirmation"), "confirmed": ("已确认", "Confirmed"),
+    "declined": ("未获确认", "Declined"), "cancelled": ("已取消", "Cancelled"), "used": ("已使用", "Used"),
+})
+
 COMPLAINT_STATUS_LABELS = _both({
     "received": ("已受理", "Received"), "investigating": ("调查中", "Investigating"),
     "escalated": ("已上报监管部门", "Escalated to the regulator"), "resolved": ("已办结", "Resolved"),
@@ -64,6 +69,8 @@ PARTNER_EVENT_LABELS = _both({
     "qualification.expiring": ("资质即将到期", "Qualification expiring"),
     "quote.accepted": ("报价已被接受", "Quote accepted"),
     "quote.declined": ("报价被拒绝", "Quote declined"),
+    "booking.requested": ("收到仪器预约", "Booking requested"),
+    "booking.cancelled": ("仪器预约取消", "Booking cancelled"),
 })
 
 STAGE_LABELS = _both({
@@ -221,6 +228,7 @@ ERROR_LABELS = _both({
     "not_found": ("未找到", "Not found"),
     "method_not_allowed": ("不支持此操作", "This operation is not supported here"),
     "conflict": ("与当前状态冲突，请刷新后再试", "This conflicts with the current state; refresh and retry"),
+    "slot_taken": ("该时段已被预约，请另选时段", "This slot is already booked; choose another"),
     "insufficient_data": ("数据不足", "Not enough data"),
     "unsupported_export_format": ("不支持此导出格式", "This export format is not supported"),
     "under_legal_hold": ("档案处于法律保全中，不能销毁", "The dossier is under a legal hold"),
@@ -262,6 +270,9 @@ NOTICE_LABELS = _both({
     "deadline_breached": ("已超出时限", "Time limit breached"),
     "complaint_received": ("收到投诉", "Complaint received"),
     "revisit_due": ("待回访", "Revisit due"),
+    "booking_requested": ("新的仪器预约", "New booking"),
+    "booking_confirmed": ("仪器预约已确认", "Booking confirmed"),
+    "booking_declined": ("仪器预约未获确认", "Booking declined"),
     "verification_due": ("计量器具即将到期", "Instrument due for verification"),
 })
 
@@ -321,4 +332,5 @@ def catalogue() -> dict:
             "urgencies": URGENCY_LABELS, "assignment_statuses": ASSIGNMENT_STATUS_LABELS,
             "complaint_statuses": COMPLAINT_STATUS_LABELS,
             "qualification_statuses": QUALIFICATION_STATUS_LABELS,
-            "partner_events": PARTNER_EVENT_LABELS, **PROJECT_LABELS}
+            "partner_events": PARTNER_EVENT_LABELS, "booking_statuses": BOOKING_STATUS_LABELS,
+            **PROJECT_LABELS}

@@ -11,11 +11,13 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from services.matching import projects, readmodel
+from services.matching import projects, readmodel, sharing
 from services.matching.domain import Institution, Match
 from services.matching.hall import DemandHall
 from services.matching.quoting import QuotedWork
 from services.matching.registry import Registry
+from services.matching.instruments import Instrument
+from services.matching.sharing import Sharing
 from services.matching.selection import (
     REQUIRED_QUALIFICATIONS, Request, Weights, exclusion, select)
 from services.matching.views import directory_entry, institution_view, serving
@@ -42,14 +44,14 @@ STAFF_VIEW = {"role": "supervisor", "subject": "matching-explanation"}
 MAX_OFFERS = 3
 
 
-class Matching(QuotedWork, projects.Projects, DemandHall, ServiceApplication):
+class Matching(Sharing, QuotedWork, projects.Projects, DemandHall, ServiceApplication):
     name = "Matching"
     # Every rating evaluation publishes lands on the institution: loading one reads at most
     # this many events.
-    snapshotting_intervals = {Institution: 50}
+    snapshotting_intervals = {Institution: 50, Instrument: 50}
     service = "matching"
     upstreams = ("intake", "evaluation")
-    tables = ServiceApplication.tables + readmodel.TABLES + projects.TABLES
+    tables = ServiceApplication.tables + readmodel.TABLES + projects.TABLES + sharing.TABLES
     reactions = {
         "InstitutionRated": "_on_institution_rated",
         "SupervisionCheckRecorded": "_on_supervision_check",
@@ -78,12 +80,13 @@ class Matching(QuotedWork, projects.Projects, DemandHall, ServiceApplication):
         self.deciding = threading.RLock()
 
     def rows(self, aggregate):
-        return super().rows(aggregate) + readmodel.rows([aggregate]) + projects.rows([aggregate])
+        return (super().rows(aggregate) + readmodel.rows([aggregate]) + projects.rows([aggregate])
+                + sharing.rows([aggregate]))
 
     def rebuilt_rows(self, aggregates):
         shared_rows = super().rows
         return ([row for a in aggregates for row in shared_rows(a)] + readmodel.rows(aggregates)
-                + projects.rows(aggregates))
+                + projects.rows(aggregates) + sharing.rows(aggregates, rebuilt=True))
 
     def apply(self, message) -> None:
         with self.deciding:

@@ -1,12 +1,13 @@
 """The matching nameko service: institutions over RPC, accepted demands followed and matched."""
 from services.matching.application import Matching
+from services.matching.sharing_rpc import SharingRpc
 from shared.errors import CLIENT_ERRORS
 from shared.rpc import rpc
 from shared.runtime import (
     EventSourced, EventSourcedService, FollowsEvaluation, FollowsIntake, every)
 
 
-class MatchingService(EventSourcedService, FollowsIntake, FollowsEvaluation):
+class MatchingService(SharingRpc, EventSourcedService, FollowsIntake, FollowsEvaluation):
     name = "matching"
     application = EventSourced(Matching)
 

@@ -103,6 +103,9 @@ class Notices(ServiceApplication):
         "ComplaintAnswered": "_on_complaint_step",
         "ComplaintResolved": "_on_complaint_step",
         "RevisitTaskRaised": "_on_revisit",
+        "SlotBooked": "_on_slot_booked",
+        "BookingConfirmed": "_on_booking_answered",
+        "BookingDeclined": "_on_booking_answered",
         "VerificationDue": "_on_verification_due",
     }
     #: intake's steps of a demand: the notice's kind and the values it carries from the event.
@@ -262,6 +265,19 @@ class Notices(ServiceApplication):
         processing.collect_events(self._notice(
             message, audience_of("institution", data["institution_id"]), "qualification_expiring",
             number=data["number"], valid_until=str(data["valid_until"])))
+
+    def _on_slot_booked(self, message, data, processing):
+        processing.collect_events(self._notice(
+            message, audience_of("institution", data["institution_id"]), "booking_requested",
+            instrument=data["instrument_name"], start=data["start"], purpose=data["purpose"]))
+
+    def _on_booking_answered(self, message, data, processing):
+        declined = message.event == "BookingDeclined"
+        values = {"reason": data["reason"]} if declined else {}
+        processing.collect_events(self._notice(
+            message, audience_of("enterprise", data["credit_code"]),
+            "booking_declined" if declined else "booking_confirmed",
+            instrument=data["instrument_name"], start=data["start"], **values))
 
     # Following evaluation --------------------------------------------------------------------
     def _on_feedback(self, message, data, processing):

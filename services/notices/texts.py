@@ -20,7 +20,7 @@ LANGUAGES = ("zh-CN", "en")
 #: Fields holding a code, shown as its label.
 LABELLED = {"category": CATEGORY_LABELS, "stage": STAGE_LABELS}
 #: Fields holding an instant, shown in the station's zone.
-INSTANTS = ("due_at", "respond_by")
+INSTANTS = ("due_at", "respond_by", "start")
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,22 @@ TEXTS: dict[str, Text] = {
         "enterprise", "resolution",
         ("投诉已办结", "您的投诉已办结：{resolution}"),
         ("Complaint resolved", "Your complaint was resolved: {resolution}")),
+    "booking_confirmed": _text(
+        "enterprise", "instrument start",
+        ("仪器预约已确认：{instrument}", "您预约的{instrument}（{start} 开始）已由所属机构确认，请按时前往使用。"),
+        ("Booking confirmed: {instrument}", "Your booking of {instrument} from {start} was "
+                                            "confirmed by its owner; please come on time.")),
+    "booking_declined": _text(
+        "enterprise", "instrument start reason",
+        ("仪器预约未获确认：{instrument}", "很抱歉，您预约的{instrument}（{start} 开始）未获确认。原因：{reason}"),
+        ("Booking declined: {instrument}", "Your booking of {instrument} from {start} was "
+                                           "declined. Reason: {reason}")),
     # To the institution
+    "booking_requested": _text(
+        "institution", "instrument start purpose",
+        ("新的仪器预约：{instrument}", "有企业预约了{instrument}（{start} 开始），用途：{purpose}。请登录平台确认或婉拒。"),
+        ("New booking: {instrument}", "An enterprise booked {instrument} from {start} for: "
+                                      "{purpose}. Sign in to confirm or decline it.")),
     "offer_made": _text(
         "institution", "title respond_by",
         ("新的服务邀请：{title}", "您收到服务邀请《{title}》，请在{respond_by}前登录平台查看需求并接受或婉拒。"),

@@ -90,6 +90,8 @@ class PartnerFeed(ServiceApplication):
         "FeedbackGiven": "_on_feedback",
         "QuoteAccepted": "_on_quote_answered",
         "QuoteDeclined": "_on_quote_answered",
+        "SlotBooked": "_on_slot_booked",
+        "BookingCancelled": "_on_booking_cancelled",
         "StandardProjectOpened": "_on_standard_project_opened",
     }
 
@@ -259,6 +261,20 @@ class PartnerFeed(ServiceApplication):
                 "expired": message.event == "QualificationExpired"}))
 
     # Following evaluation ------------------------------------------------------------------
+    def _on_slot_booked(self, message, data, processing):
+        enterprise = data["enterprise"]
+        processing.collect_events(self._message(message, data["institution_id"], "booking.requested", {
+            "instrument_id": data["instrument_id"], "booking_id": data["booking_id"],
+            "start": data["start"], "end": data["end"], "purpose": data["purpose"],
+            "enterprise": {"name": enterprise["name"], "credit_code": enterprise["credit_code"],
+                           "contact": enterprise["contact"], "phone": enterprise["phone"] or ""}}))
+
+    def _on_booking_cancelled(self, message, data, processing):
+        # The owner knows of its own cancellations; the enterprise's is news to it.
+        if data["by"]["role"] == "enterprise":
+            processing.collect_events(self._message(message, data["institution_id"], "booking.cancelled", {
+                "instrument_id": data["instrument_id"], "booking_id": data["booking_id"],
+                "reason": data["reason"]}))
     def _on_standard_project_opened(self, message, data, processing):
         """Opened by a specialist, the project is news to the institution that will run it;
         opened by the institution itself, it is not."""

@@ -7,7 +7,8 @@ Every message is an envelope::
      "occurred_at": "<ISO 8601>", "institution_id": "<uuid>", "data": {...}}
 
 An enterprise's name and contact reach an institution only once the case is its own
-(``assignment.started``); an offer says what is asked, where and by when, never by whom.
+(``assignment.started``), or with the booking it made of the institution's instrument
+(``booking.requested``); an offer says what is asked, where and by when, never by whom.
 docs/partners/ holds the JSON Schema of each version (generated from these schemas) and the
 changelog; a version stays published beside its successor for DEPRECATION_DAYS.
 """
@@ -94,6 +95,21 @@ class QualificationExpiring(Schema):
     expired = fields.Boolean(required=True)
 
 
+class _Booking(Schema):
+    instrument_id = fields.UUID(required=True)
+    booking_id = fields.UUID(required=True)
+
+
+class BookingRequested(_Booking):
+    start = fields.String(required=True, metadata={"description": "ISO 8601, in the instrument's time zone"})
+    end = fields.String(required=True)
+    purpose = fields.String(required=True)
+    enterprise = fields.Nested(EnterpriseContact, required=True, metadata={
+        "description": "who booked your instrument (the booking is made with you)"})
+
+
+class BookingCancelled(_Booking):
+    reason = fields.String(required=True)
 class StandardProjectOpened(_Assignment):
     standard_project_id = fields.UUID(required=True)
     kind = fields.String(required=True, metadata={
@@ -135,6 +151,10 @@ EVENTS = {e.name: e for e in (
                  "Your standing on the platform changed (reviewed, suspended, reinstated, exited)."),
     PartnerEvent("qualification.expiring", 1, QualificationExpiring,
                  "One of your qualifications expires soon (or expired)."),
+    PartnerEvent("booking.requested", 1, BookingRequested,
+                 "An enterprise booked a slot of one of your shared instruments; confirm or decline it."),
+    PartnerEvent("booking.cancelled", 1, BookingCancelled,
+                 "The enterprise cancelled its booking of your instrument; the slot is free again."),
     PartnerEvent("standard_project.opened", 1, StandardProjectOpened,
                  "The station opened the standard project of a standardisation demand you serve: "
                  "complete its stages, each with its documents."),

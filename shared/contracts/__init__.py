@@ -93,4 +93,5 @@ __all__ = ["CONTRACTS", "Contract", "UnknownEvent", "ValidationError", "contract
 
 # The producers' modules register their contracts on import.
 from shared.contracts import (  # noqa: E402,F401
-    accounts, archive, evaluation, intake, inbox, matching, metrology, notices, partners, projects)
+    accounts, archive, evaluation, intake, inbox, matching, metrology, notices, partners, projects,
+    sharing)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,7 +29,7 @@ from services.intake.catalogue import default_document
 from tests import factories
 from tests.conftest import wait_for
 from tests.e2e import forged
-from tests.e2e.harness import Embedded, onestop
+from tests.e2e.harness import Embedded, midday_zone, onestop
 
 ROUTES = [route for _, route in routes_of(GatewayService)]
 SECURED = [route for route in ROUTES if route.roles]
@@ -39,6 +39,9 @@ APPLICANT = factories.credit_code()  # an institution applying, known by its cre
 UNVERIFIED = factories.credit_code()
 SCORES = {"overall": 4, "timeliness": 4, "professionalism": 4, "attitude": 4, "outcome": 4}
 MONTH = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")  # evaluation's days
+#: Shared instruments' calendar: open 08:00-20:00 every day where it is about noon now, so a
+#: slot tomorrow is always ahead.
+INSTRUMENT_ZONE = midday_zone()
 CALLERS = {  # name: (the role it acts in, who it is); every one a person who signed in
     "enterprise A": ("enterprise", "the administrator of enterprise A"),
     "enterprise B": ("enterprise", "the administrator of enterprise B"),
@@ -65,7 +68,8 @@ RESOURCE_OF = {"demand_id": "demand_a", "assignment_id": "assignment_a", "instit
                "evaluation_id": "evaluation_a", "version": "configuration", "number": "CMA-A",
                "organisation_id": "organisation_a", "person_id": "person_a", "staff_id": "s-1",
                "sha256": "attachment_a", "notice_id": "notice_a", "instrument_id": "instrument_a",
-               "application_id": "9b0f7c1e-6d2a-5e3b-8c4f-1a2b3c4d5e6f", "sample_id": "S-NONE"}
+               "application_id": "9b0f7c1e-6d2a-5e3b-8c4f-1a2b3c4d5e6f", "sample_id": "S-NONE",
+               "booking_id": "booking_a"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,23 @@ def sees(*shows, hides=(), **where):
 
 def conceals(*names):
     return Listing(conceals=names)
+
+
+def tomorrow(hour: int) -> str:
+    day = datetime.now(ZoneInfo(INSTRUMENT_ZONE)).date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo(INSTRUMENT_ZONE)).isoformat()
+
+
+def shared_instrument(code, **overrides):
+    return {"code": code, "name": "拉力试验机", "capabilities": ["拉伸强度"], "park": factories.PARK,
+            "address": "3 号楼", "calendar": {"timezone": INSTRUMENT_ZONE, "slot_minutes": 60, "weekly": {
+                day: ["08:00-20:00"] for day in ("monday", "tuesday", "wednesday", "thursday", "friday",
+                                                 "saturday", "sunday")}}, **overrides}
+
+
+def shared_slot(hour, **overrides):
+    return {"start": tomorrow(hour), "end": tomorrow(hour + 1), "purpose": "拉伸试验",
+            "enterprise_name": "企业", "contact": "李华", **overrides}
 
 
 def note(text="Checked with the enterprise"):
@@ -502,6 +523,52 @@ MATRIX = [
     ("PUT /api/v1/notifications/preferences",                   "lab B",                  200, {"channels": ["sms"], "language": "en"}),
     ("PUT /api/v1/notifications/preferences",                   "specialist elsewhere",   200, {"channels": []}),
 
+    # Shared instruments: anyone reads them; the owner (or an operator) changes its own; an
+    # enterprise books and cancels its own, and sees slots taken, never by whom.
+    ("GET /api/v1/instruments",                                 "enterprise A",           sees("shared_instrument_a")),
+    ("GET /api/v1/instruments",                                 "lab A",                  sees("shared_instrument_a")),
+    ("GET /api/v1/instruments",                                 "specialist",             sees("shared_instrument_a")),
+    ("GET /api/v1/instruments",                                 "supervisor",             sees("shared_instrument_a")),
+    ("GET /api/v1/instruments",                                 "operator",               sees("shared_instrument_a")),
+    ("POST /api/v1/instruments",                                "lab A",                  201, shared_instrument("M-NEW")),
+    ("POST /api/v1/instruments",                                "lab B",                  403, shared_instrument("M-B", institution_id="{lab_a}")),
+    ("POST /api/v1/instruments",                                "operator",               201, shared_instrument("M-OP", institution_id="{lab_b}")),
+    ("GET /api/v1/instruments/{shared_instrument_a}",                  "enterprise A",           200),
+    ("GET /api/v1/instruments/{shared_instrument_a}",                  "enterprise B",           conceals(ENTERPRISE_A)),
+    ("GET /api/v1/instruments/{shared_instrument_a}",                  "lab B",                  200),
+    ("GET /api/v1/instruments/{shared_instrument_a}",                  "specialist",             200),
+    ("GET /api/v1/instruments/{shared_instrument_a}",                  "supervisor",             200),
+    ("GET /api/v1/instruments/{shared_instrument_a}",                  "operator",               200),
+    ("PATCH /api/v1/instruments/{shared_instrument_a}",                "lab A",                  200, {"address": "3 号楼 2 层", "reason": "搬迁"}),
+    ("PATCH /api/v1/instruments/{shared_instrument_a}",                "lab B",                  404, {"address": "x", "reason": "x"}),
+    ("PATCH /api/v1/instruments/{shared_instrument_a}",                "operator",               200, {"address": "3 号楼 2 层", "reason": "核对"}),
+    ("POST /api/v1/instruments/{shared_instrument_a}/withdrawal",      "lab A",                  409, {"reason": "报废"}),
+    ("POST /api/v1/instruments/{shared_instrument_a}/withdrawal",      "lab B",                  404, {"reason": "报废"}),
+    ("POST /api/v1/instruments/{shared_instrument_a}/withdrawal",      "operator",               409, {"reason": "报废"}),
+    ("POST /api/v1/instruments/{shared_instrument_a}/bookings",        "enterprise A",           409, shared_slot(10)),
+    ("POST /api/v1/instruments/{shared_instrument_a}/bookings",        "enterprise B",           201, shared_slot(14)),
+    ("GET /api/v1/instruments/utilisation?from=2026-01-01&to=2026-01-31", "lab A",        200),
+    ("GET /api/v1/instruments/utilisation?from=2026-01-01&to=2026-01-31", "specialist",   200),
+    ("GET /api/v1/instruments/utilisation?from=2026-01-01&to=2026-01-31", "supervisor",   200),
+    ("GET /api/v1/instruments/utilisation?from=2026-01-01&to=2026-01-31", "operator",     200),
+    ("GET /api/v1/bookings",                                    "enterprise A",           sees("booking_a")),
+    ("GET /api/v1/bookings",                                    "enterprise B",           sees(hides="booking_a")),
+    ("GET /api/v1/bookings",                                    "lab A",                  sees("booking_a")),
+    ("GET /api/v1/bookings",                                    "lab B",                  sees(hides="booking_a")),
+    ("GET /api/v1/bookings",                                    "specialist",             sees("booking_a")),
+    ("GET /api/v1/bookings",                                    "specialist elsewhere",   sees(hides="booking_a")),
+    ("GET /api/v1/bookings",                                    "supervisor",             sees("booking_a")),
+    ("GET /api/v1/bookings",                                    "operator",               sees("booking_a")),
+    ("POST /api/v1/bookings/{booking_done}/confirmation",       "lab A",                  409),
+    ("POST /api/v1/bookings/{booking_a}/confirmation",          "lab B",                  404),
+    ("POST /api/v1/bookings/{booking_done}/decline",            "lab A",                  409, {"reason": "维护"}),
+    ("POST /api/v1/bookings/{booking_a}/decline",               "lab B",                  404, {"reason": "维护"}),
+    ("POST /api/v1/bookings/{booking_done}/cancellation",       "enterprise A",           409, {"reason": "改期"}),
+    ("POST /api/v1/bookings/{booking_a}/cancellation",          "enterprise B",           404, {"reason": "改期"}),
+    ("POST /api/v1/bookings/{booking_done}/cancellation",       "lab A",                  409, {"reason": "维护"}),
+    ("POST /api/v1/bookings/{booking_a}/cancellation",          "lab B",                  404, {"reason": "维护"}),
+    ("POST /api/v1/bookings/{booking_done}/usage",              "lab A",                  409, {}),
+    ("POST /api/v1/bookings/{booking_a}/usage",                 "lab B",                  404, {}),
     # The metrology register: the enterprise keeps its own; its station's specialists read it
     # and may make its demands; supervisors read every one.
     ("PUT /api/v1/metrology/register",                          "enterprise A",           200, {"enterprise": {"name": "企业 A", "credit_code": ENTERPRISE_A, "contact": "王工", "phone": "+86 20 8888 0001"}, "park": factories.PARK}),
@@ -653,6 +720,14 @@ def world(platform):
         "credit_code": UNVERIFIED, "organisation_name": "未核验企业", "sign_in_name": "unverified",
         "name": "孙八", "mobile": "13500000000", "password": PASSWORD}), 201)
     as_["unverified enterprise"] = ok(api.sign_in("unverified", PASSWORD), 201)["access_token"]
+    # Lab A's instrument, booked by enterprise A; a second booking the lab cancelled.
+    world["shared_instrument_a"] = ok(api.call("POST", "/api/v1/instruments", as_=as_["lab A"],
+                                               json=shared_instrument("M-A")), 201)["id"]
+    for name, hour in (("booking_a", 10), ("booking_done", 12)):
+        world[name] = ok(api.call("POST", f"/api/v1/instruments/{world['shared_instrument_a']}/bookings",
+                                  as_=as_["enterprise A"], json=shared_slot(hour)), 201)["id"]
+    ok(api.call("POST", f"/api/v1/bookings/{world['booking_done']}/cancellation", as_=as_["lab A"],
+                json={"reason": "维护"}))
 
     def submit(enterprise, code, items, **overrides):
         return ok(api.call("POST", "/api/v1/demands", as_=as_[enterprise],

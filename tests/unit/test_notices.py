@@ -198,3 +198,22 @@ def test_a_person_with_no_channel_gets_the_inbox_only_and_bad_preferences_are_re
     mail = Outbox()
     assert notices.deliver(people(directory), {"email": mail, "sms": Outbox()}) == 0
     assert mail.sent == [] and notices.inbox("p-1", {"enterprise": code}, {}, "zh-CN")["unread"] == 1
+
+
+def test_the_owner_hears_of_a_booking_and_the_enterprise_of_its_answer(platform, notices):
+    from tests.unit.test_sharing import ENTERPRISE_A, instrument, slot
+    matching = platform.apps["matching"]
+    lab = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
+    owner = {"role": "institution", "subject": lab["id"]}
+    listed = matching.list_instrument(instrument(), owner)
+    kept = matching.book_slot(listed["id"], slot("01T09:30", "01T10:00"), ENTERPRISE_A)
+    turned_down = matching.book_slot(listed["id"], slot("01T10:00", "01T10:30"), ENTERPRISE_A)
+    matching.confirm_booking(kept["id"], owner)
+    matching.decline_booking(turned_down["id"], {"reason": "设备维护"}, owner)
+    platform.settle_all()
+    told = notices.inbox("p-lab", {"institution": lab["id"]}, {}, "zh-CN")
+    assert kinds(told) == ["booking_requested", "booking_requested"]
+    assert "X 射线荧光光谱仪" in told["items"][-1]["body"] and "2026-12-01 09:30 (UTC+08:00)" in told["items"][-1]["body"]
+    answered = notices.inbox("p-ent", {"enterprise": ENTERPRISE_A["subject"]}, {}, "zh-CN")
+    assert kinds(answered) == ["booking_declined", "booking_confirmed"]
+    assert "设备维护" in answered["items"][0]["body"]

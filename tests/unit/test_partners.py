@@ -269,3 +269,25 @@ def test_a_demand_opened_in_the_hall_is_told_to_each_eligible_institution_withou
     assert opened["event"] == "hall.opened" and opened["data"]["demand_id"] == demand["id"]
     assert opened["data"]["closes_at"] and demand["enterprise"]["name"] not in json.dumps(opened)
     assert feed.stream(other_category["id"])["items"] == []
+
+
+def test_the_owner_of_a_shared_instrument_hears_of_its_bookings_and_the_enterprise_s_cancellations(platform, feed):
+    from tests.unit.test_sharing import ENTERPRISE_A, instrument, slot
+    matching = platform.apps["matching"]
+    lab = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
+    owner = {"role": "institution", "subject": lab["id"]}
+    listed = matching.list_instrument(instrument(), owner)
+    first = matching.book_slot(listed["id"], slot("01T09:30", "01T10:00", phone="020-1234567"), ENTERPRISE_A)
+    second = matching.book_slot(listed["id"], slot("01T10:00", "01T10:30"), ENTERPRISE_A)
+    matching.cancel_booking(first["id"], {"reason": "改期"}, ENTERPRISE_A)
+    matching.cancel_booking(second["id"], {"reason": "维护"}, owner)  # the owner's own: no news
+    platform.settle_all()
+    stream = [m for m in feed.stream(lab["id"])["items"] if m["event"].startswith("booking.")]
+    assert [(m["event"], m["data"]["booking_id"]) for m in stream] == [
+        ("booking.requested", first["id"]), ("booking.requested", second["id"]),
+        ("booking.cancelled", first["id"])]
+    assert stream[0]["data"]["enterprise"] == {"name": "番禺灯具有限公司", "credit_code": ENTERPRISE_A["subject"],
+                                               "contact": "李华", "phone": "020-1234567"}
+    assert stream[2]["data"]["reason"] == "改期"
+    for message in stream:
+        validate(message)

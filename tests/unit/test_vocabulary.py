@@ -20,6 +20,7 @@ from services.evaluation.complaints import Complaint
 from services.intake.demand import STAGES
 from services.matching.domain import Institution, Match
 from services.partners.contract import EVENTS as PARTNER_EVENTS
+from shared.commands import BOOKING_STATUSES
 from shared.catalogue import (
     ASSIGNMENT_STATUSES, CATEGORIES, COMPLAINT_STATUSES, DEMAND_STATUSES, QUALIFICATION_STATUSES,
     URGENCIES)
@@ -46,6 +47,7 @@ def test_every_code_a_person_meets_has_both_labels():
     assert set(labels["complaint_statuses"]) == set(COMPLAINT_STATUSES)
     assert set(labels["qualification_statuses"]) == set(QUALIFICATION_STATUSES)
     assert set(labels["partner_events"]) == set(PARTNER_EVENTS)
+    assert set(labels["booking_statuses"]) == set(BOOKING_STATUSES)
     for group in labels.values():
         for code, both in group.items():
             assert HAN.search(both["zh-CN"]) and both["en"].strip(), code

@@ -1,8 +1,10 @@
 /** The enterprise's pages' words, Chinese first; both languages have the same keys (a test checks). */
 import { words } from '@/i18n/shape'
+import sharing from './sharingMessages'
 
 export default words(
   {
+    sharing: sharing['zh-CN'],
     menu: { demands: '我的需求', submit: '提交需求', complaints: '我的投诉' },
     home: {
       title: '企业工作台',
@@ -239,6 +241,7 @@ export default words(
     },
   },
   {
+    sharing: sharing.en,
     menu: { demands: 'My demands', submit: 'Submit a demand', complaints: 'My complaints' },
     home: {
       title: 'Enterprise workspace',

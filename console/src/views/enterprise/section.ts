@@ -1,4 +1,4 @@
-import { Document, EditPen, HomeFilled, Odometer, Warning } from '@element-plus/icons-vue'
+import { Document, EditPen, HomeFilled, Monitor, Odometer, Warning } from '@element-plus/icons-vue'
 import { INBOX, REPORTS, type Section } from '@/router/section'
 import type { Role } from '@/composables/useSession'
 
@@ -11,6 +11,8 @@ const section: Section = {
     { path: 'enterprise/demands', name: 'enterprise-demands', component: () => import('./DemandListPage.vue'), meta: { roles, title: 'enterprise.demands.title' } },
     { path: 'enterprise/demands/new', name: 'enterprise-demand-new', component: () => import('./DemandSubmitPage.vue'), meta: { roles, title: 'enterprise.form.title' } },
     { path: 'enterprise/demands/:id', name: 'enterprise-demand', component: () => import('./DemandCasePage.vue'), props: true, meta: { roles, title: 'enterprise.case.title' } },
+    { path: 'enterprise/shared-instruments', name: 'enterprise-shared-instruments', component: () => import('./SharedInstrumentsPage.vue'), meta: { roles, title: 'enterprise.sharing.title' } },
+    { path: 'enterprise/shared-instruments/:id', name: 'enterprise-shared-instrument', component: () => import('./InstrumentBookingPage.vue'), props: true, meta: { roles, title: 'enterprise.sharing.title' } },
     { path: 'enterprise/complaints', name: 'enterprise-complaints', component: () => import('./ComplaintListPage.vue'), meta: { roles, title: 'enterprise.complaints.title' } },
     { path: 'enterprise/instruments', name: 'enterprise-instruments', component: () => import('./InstrumentRegisterPage.vue'), meta: { roles, title: 'metrology.title' } },
     { path: 'enterprise/complaints/:id', name: 'enterprise-complaint', component: () => import('./ComplaintCasePage.vue'), props: true, meta: { roles, title: 'enterprise.complaintCase.title' } },
@@ -20,6 +22,7 @@ const section: Section = {
     { route: 'enterprise-demands', label: 'enterprise.menu.demands', icon: Document },
     { route: 'enterprise-demand-new', label: 'enterprise.menu.submit', icon: EditPen },
     { route: 'enterprise-complaints', label: 'enterprise.menu.complaints', icon: Warning },
+    { route: 'enterprise-shared-instruments', label: 'enterprise.sharing.menu', icon: Monitor },
     { route: 'enterprise-instruments', label: 'metrology.menu', icon: Odometer },
     REPORTS,
     INBOX,

@@ -1,8 +1,10 @@
 /** The institution's pages' words, Chinese first; both languages have the same keys (a test checks). */
 import { words } from '@/i18n/shape'
+import sharing from './sharingMessages'
 
 export default words(
   {
+    sharing: sharing['zh-CN'],
     home: { title: '服务机构工作台', description: '处理服务邀约、跟进承接的服务、维护机构信息。' },
     menu: { offers: '邀约与服务', hall: '需求大厅', profile: '机构信息', webhook: '回调设置', events: '事件流', complaints: '投诉处理' },
     status: { all: '全部' },
@@ -256,6 +258,7 @@ export default words(
     },
   },
   {
+    sharing: sharing.en,
     home: { title: 'Institution workspace', description: 'Answer offers, follow your assignments and keep your profile up to date.' },
     menu: { offers: 'Offers and services', hall: 'Demand hall', profile: 'Profile', webhook: 'Webhook', events: 'Event stream', complaints: 'Complaints' },
     status: { all: 'All' },

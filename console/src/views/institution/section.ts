@@ -1,4 +1,4 @@
-import { Connection, List, OfficeBuilding, Shop, Tickets, Warning } from '@element-plus/icons-vue'
+import { Connection, List, Monitor, OfficeBuilding, Shop, Tickets, Warning } from '@element-plus/icons-vue'
 import { INBOX, type Section } from '@/router/section'
 import type { Role } from '@/composables/useSession'
 
@@ -12,6 +12,7 @@ const section: Section = {
     { path: 'institution/profile', name: 'institution-profile', component: () => import('./ProfilePage.vue'), meta: { roles, title: 'institution.profile.title' } },
     { path: 'institution/webhook', name: 'institution-webhook', component: () => import('./WebhookPage.vue'), meta: { roles, title: 'institution.webhook.title' } },
     { path: 'institution/events', name: 'institution-events', component: () => import('./EventsPage.vue'), meta: { roles, title: 'institution.events.title' } },
+    { path: 'institution/instruments', name: 'institution-instruments', component: () => import('./InstrumentsPage.vue'), meta: { roles, title: 'institution.sharing.title' } },
     { path: 'institution/complaints', name: 'institution-complaints', component: () => import('./ComplaintsPage.vue'), meta: { roles, title: 'institution.complaints.title' } },
     { path: 'institution/hall', name: 'institution-hall', component: () => import('./HallPage.vue'), meta: { roles, title: 'institution.hall.title' } },
   ],
@@ -22,6 +23,7 @@ const section: Section = {
     { route: 'institution-webhook', label: 'institution.menu.webhook', icon: Connection },
     { route: 'institution-events', label: 'institution.menu.events', icon: Tickets },
     { route: 'institution-complaints', label: 'institution.menu.complaints', icon: Warning },
+    { route: 'institution-instruments', label: 'institution.sharing.menu', icon: Monitor },
     INBOX,
   ],
 }
