@@ -96,7 +96,13 @@ def _station(station: Station) -> dict:
 def station_listing(station: Station) -> dict:
     """A station as the list of stations shows it."""
     return {**_station(station), "time_zone": station.calendar["timezone"],
-            "specialists": len(station.specialists)}
+            "specialists": len(station.specialists), "conformity": _conformity(station)}
+
+
+def _conformity(station: Station) -> dict | None:
+    """As last noted (None before the station recorded anything the checklist checks)."""
+    noted = getattr(station, "conformity", None)
+    return None if noted is None else {key: noted[key] for key in ("status", "failing", "at")}
 
 
 def station_view(station: Station) -> dict:
@@ -106,6 +112,6 @@ def station_view(station: Station) -> dict:
         "calendar": station.calendar,
         "auto_accept": station.auto_accept,
         "time_limits": getattr(station, "time_limits", {}),
-        "construction": station.construction,
+        "conformity": _conformity(station),
         "specialists": sorted(station.specialists.values(), key=lambda s: s["staff_id"]),
     }
