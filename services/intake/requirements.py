@@ -62,7 +62,7 @@ class Checklist:
         for item in self.items:
             if item["code"] == code:
                 return item
-        raise Invalid(f"no requirement {code}", {"code": [said("requirement_unknown", code=code)]})
+        raise Invalid(f"no requirement {code}", {"code": [said("requirement_unknown", item=code)]})
 
     def recordable(self, code: str, value) -> dict:
         """The item ``code`` if ``value`` makes sense for it; Invalid naming the field if not."""
