@@ -1,4 +1,4 @@
-import { Checked, List, OfficeBuilding, PhoneFilled, Setting } from '@element-plus/icons-vue'
+import { Checked, DocumentChecked, List, OfficeBuilding, PhoneFilled, Setting } from '@element-plus/icons-vue'
 import { INBOX, type Section } from '@/router/section'
 
 const roles = ['specialist' as const]
@@ -13,6 +13,7 @@ const section: Section = {
     { path: 'specialist/institutions/new', name: 'specialist-onboarding', component: () => import('./OnboardingPage.vue'), meta: { roles, title: 'specialist.onboard.title' } },
     { path: 'specialist/enterprises', name: 'specialist-enterprises', component: () => import('./EnterprisesPage.vue'), meta: { roles, title: 'specialist.enterprises.title' } },
     { path: 'specialist/station', name: 'specialist-station', component: () => import('./StationPage.vue'), meta: { roles, title: 'specialist.station.title' } },
+    { path: 'specialist/requirements', name: 'specialist-requirements', component: () => import('./RequirementsPage.vue'), meta: { roles, title: 'specialist.requirements.title' } },
   ],
   menu: [
     { route: 'specialist-home', label: 'specialist.menu.queue', icon: List },
@@ -20,6 +21,7 @@ const section: Section = {
     { route: 'specialist-institutions', label: 'specialist.menu.institutions', icon: OfficeBuilding },
     { route: 'specialist-enterprises', label: 'specialist.menu.enterprises', icon: Checked },
     { route: 'specialist-station', label: 'specialist.menu.station', icon: Setting },
+    { route: 'specialist-requirements', label: 'specialist.menu.requirements', icon: DocumentChecked },
     INBOX,
   ],
 }
