@@ -1,14 +1,6 @@
 import { test, expect, checkPage, forgive, signIn } from './support/fixtures'
-import { creditCode, type Platform } from './support/platform'
-
-/** Uploads bytes as `token` (POST /api/v1/attachments): the attachment's sha256. */
-async function upload(platform: Platform, token: string, name: string, body: string): Promise<string> {
-  const answer = await fetch(`${platform.apiUrl}/api/v1/attachments?name=${encodeURIComponent(name)}`, {
-    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/pdf' }, body,
-  })
-  expect(answer.status).toBe(201)
-  return ((await answer.json()) as { sha256: string }).sha256
-}
+import { creditCode } from './support/platform'
+import { attach, seedEnterprise, seedInstitution, seedStation } from './support/scene'
 
 test("an enterprise submits a demand, follows it to its institution, rates the service and complains", async ({ page, platform, state, consoleErrors }, testInfo) => {
   test.setTimeout(120_000)
@@ -26,19 +18,15 @@ test("an enterprise submits a demand, follows it to its institution, rates the s
   })
   await platform.ok(201, 'POST', `/api/v1/stations/${station.id}/specialists`, ops, { staff_id: `S-${stamp}`, name: '陈专员', trained: true })
   const institutionName = `广州灯具检测院${stamp % 100000}`
-  const institution = await platform.ok(201, 'POST', '/api/v1/institutions', ops, {
-    name: institutionName, credit_code: creditCode(), categories: ['inspection_testing'], parks: [park], capacity: 10,
+  const { institution, member: tester } = await seedInstitution(platform, ops, {
+    name: institutionName, categories: ['inspection_testing'], parks: [park], capacity: 10,
     auto_accept_offers: true,
     qualifications: [{ type: 'CMA', number: `CMA-${stamp}`, scope: ['LED筒灯'], valid_from: '2025-01-01', valid_until: '2029-12-31' }],
     price_list: [{ item: 'LED筒灯', price_cny: '1200.00', unit: '每样品' }],
+  }, { signInName: `tester.${stamp}`, name: '王检测' })
+  const { name: enterpriseName, code, admin: liHua, token } = await seedEnterprise(platform, ops, {
+    name: `广州明亮灯具有限公司${stamp % 100000}`, admin: { signInName: `li.hua.e.${stamp}`, name: '李华' },
   })
-  const institutionOrg = await platform.organisation(ops, 'institution', institution.id, institutionName)
-  const tester = await platform.person(ops, institutionOrg, `tester.${stamp}`, ['institution_member'], undefined, '王检测')
-  const code = creditCode()
-  const enterpriseName = `广州明亮灯具有限公司${stamp % 100000}`
-  const enterpriseOrg = await platform.organisation(ops, 'enterprise', code, enterpriseName)
-  const liHua = await platform.person(ops, enterpriseOrg, `li.hua.e.${stamp}`, ['enterprise_admin'], undefined, '李华')
-  const token = await platform.signIn(liHua)
 
   // Home: the cases at a glance (none yet) and the way to submit.
   await signIn(page, platform, liHua)
@@ -105,7 +93,7 @@ test("an enterprise submits a demand, follows it to its institution, rates the s
   const testerToken = await platform.signIn(tester)
   const assignmentId = (await platform.ok(200, 'GET', `/api/v1/demands/${demandId}`, token)).assignment.assignment_id
   await platform.ok(201, 'POST', `/api/v1/assignments/${assignmentId}/progress`, testerToken, { milestone: '样品已收到', note: '3件' })
-  const report = await upload(platform, testerToken, '检测报告.pdf', '%PDF-1.4 report')
+  const report = await attach(platform, testerToken, '检测报告.pdf', '%PDF-1.4 report', 'application/pdf')
   await platform.ok(200, 'POST', `/api/v1/assignments/${assignmentId}/completion`, testerToken, {
     report_number: `R-${stamp}`, documents: [{ name: '检测报告.pdf', sha256: report }],
   })
@@ -210,12 +198,11 @@ test("an enterprise's person signs in and reads a notice in the inbox", async ({
     opening_hours: '周一至周五 09:00-17:30',
   })
   expect([201, 409]).toContain(stations.status)
-  const code = creditCode()
-  const organisation = await platform.organisation(operatorToken, 'enterprise', code, '广州灯具有限公司')
-  const liHua = await platform.person(operatorToken, organisation, `li.hua.${Date.now()}`, ['enterprise_admin'], undefined, '李华')
-  const token = await platform.signIn(liHua)
+  const { party, admin: liHua, token } = await seedEnterprise(platform, operatorToken, {
+    name: '广州灯具有限公司', admin: { signInName: `li.hua.${Date.now()}`, name: '李华' },
+  })
   await platform.ok(201, 'POST', '/api/v1/demands', token, {
-    enterprise: { name: '广州灯具有限公司', credit_code: code, contact: '李华', phone: '+86 20 8888 0000' },
+    enterprise: party,
     park: 'panyu-energy-park', category: 'inspection_testing', title: 'LED筒灯型式试验',
     description: '出口前的型式试验', items: ['LED筒灯'],
   })
@@ -250,25 +237,16 @@ test("an enterprise answers the station's request for information with a file, b
 
   // Seeded through the API: a station that accepts nothing by rule and its specialist, an
   // enterprise with its person, and a demand of theirs on which the specialist asks for more.
-  const station = await platform.ok(201, 'POST', '/api/v1/stations', ops, {
-    name: `补充材料测试站${stamp}`, park, address: '广州市番禺区市桥街2号',
-    operating_institution: { name: `番禺质量服务${stamp}有限公司`, credit_code: creditCode() },
-    opening_hours: '周一至周五 09:00-17:30', auto_accept: [],
+  const { specialistToken: chenToken } = await seedStation(platform, ops, {
+    park, name: `补充材料测试站${stamp}`, address: '广州市番禺区市桥街2号', autoAccept: [],
+    specialist: { signInName: `chen.info.${stamp}`, name: '陈静' },
   })
-  const stationOrg = await platform.organisation(ops, 'station', station.id, station.name)
-  const chen = await platform.person(ops, stationOrg, `chen.info.${stamp}`, ['specialist'], undefined, '陈静')
-  const chenToken = await platform.signIn(chen)
-  const me = await platform.ok(200, 'GET', '/api/v1/me', chenToken)
-  await platform.ok(201, 'POST', `/api/v1/stations/${station.id}/specialists`, ops, { staff_id: me.id, name: '陈静', trained: true })
-  const code = creditCode()
-  const enterpriseName = `广州灯饰补充${stamp}有限公司`
-  const enterpriseOrg = await platform.organisation(ops, 'enterprise', code, enterpriseName)
-  const liHua = await platform.person(ops, enterpriseOrg, `li.hua.info.${stamp}`, ['enterprise_admin'], undefined, '李华')
-  const liToken = await platform.signIn(liHua)
+  const { party, admin: liHua, token: liToken } = await seedEnterprise(platform, ops, {
+    name: `广州灯饰补充${stamp}有限公司`, admin: { signInName: `li.hua.info.${stamp}`, name: '李华' },
+  })
   const title = `LED面板灯能效检测 ${stamp}`
   const demand = await platform.ok(201, 'POST', '/api/v1/demands', liToken, {
-    enterprise: { name: enterpriseName, credit_code: code, contact: '李华', phone: '020-8888 0001' },
-    park, category: 'inspection_testing', title, description: '出口前的能效检测', items: ['LED面板灯'],
+    enterprise: party, park, category: 'inspection_testing', title, description: '出口前的能效检测', items: ['LED面板灯'],
   })
   const questions = '请提供灯具的规格书，并说明出口目的国。'
   await platform.ok(200, 'POST', `/api/v1/demands/${demand.id}/assessment`, chenToken, { decision: 'request_info', questions })

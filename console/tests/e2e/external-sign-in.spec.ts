@@ -1,5 +1,5 @@
 import { test, expect, checkPage } from './support/fixtures'
-import { creditCode } from './support/platform'
+import { seedStation } from './support/scene'
 
 /**
  * A person of the province's identity platform (global-setup.ts starts one) signs in to the
@@ -16,16 +16,10 @@ test('an enterprise person signs in through the identity platform, keeps the ses
   // at the counter, before anyone of it ever signed in.
   const operator = await platform.signIn(state.people.operator!)
   const park = `idp-park-${suffix}`
-  const station = await platform.ok(201, 'POST', '/api/v1/stations', operator, {
-    name: `统一认证测试站${suffix}`, park, address: '广州市番禺区市桥街2号',
-    operating_institution: { name: `番禺统一认证服务${suffix}有限公司`, credit_code: creditCode() },
-    opening_hours: '周一至周五 09:00-17:30', auto_accept: [],
+  const { specialistToken } = await seedStation(platform, operator, {
+    park, name: `统一认证测试站${suffix}`, address: '广州市番禺区市桥街2号', autoAccept: [],
+    specialist: { signInName: `idp.specialist.${suffix}`, name: '林专员' },
   })
-  const stationOrg = await platform.organisation(operator, 'station', station.id, station.name)
-  const specialist = await platform.person(operator, stationOrg, `idp.specialist.${suffix}`, ['specialist'], undefined, '林专员')
-  const specialistToken = await platform.signIn(specialist)
-  const me = await platform.ok(200, 'GET', '/api/v1/me', specialistToken)
-  await platform.ok(201, 'POST', `/api/v1/stations/${station.id}/specialists`, operator, { staff_id: me.id, name: '林专员', trained: true })
   const title = `灯具能效检测（统一认证）${suffix}`
   const demand = await platform.ok(201, 'POST', '/api/v1/demands', specialistToken, {
     enterprise: { name: '番禺何氏灯饰有限公司', credit_code: person.creditCode, contact: person.name, phone: '+86 20 8888 0001' },

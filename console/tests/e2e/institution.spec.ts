@@ -1,6 +1,7 @@
 import { test, expect, checkPage, signIn } from './support/fixtures'
 import type { Page } from '@playwright/test'
-import { creditCode, type Platform } from './support/platform'
+import { creditCode } from './support/platform'
+import { attach, seedEnterprise, seedInstitution } from './support/scene'
 
 /**
  * The browser logs each 4xx answer as an error; the ones this journey provokes on purpose (to
@@ -19,15 +20,6 @@ function field(page: Page, testId: string) {
   return page.locator(`input[data-testid="${testId}"], [data-testid="${testId}"] input`).first()
 }
 
-/** Uploads bytes as a person (POST /api/v1/attachments takes the raw body): its sha256. */
-async function attach(platform: Platform, token: string, name: string, body: string, type: string): Promise<string> {
-  const response = await fetch(`${platform.apiUrl}/api/v1/attachments?name=${encodeURIComponent(name)}`, {
-    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': type }, body,
-  })
-  expect(response.status).toBe(201)
-  return ((await response.json()) as { sha256: string }).sha256
-}
-
 test("an institution's person answers an offer, serves it, sets its webhook and edits its capacity", async ({ page, platform, state, consoleErrors }, testInfo) => {
   test.setTimeout(180_000)
   const unique = `${Date.now()}`
@@ -40,29 +32,22 @@ test("an institution's person answers an offer, serves it, sets its webhook and 
     operating_institution: { name: '番禺质量服务有限公司', credit_code: creditCode() },
     opening_hours: '周一至周五 09:00-17:30',
   })
-  const institution = await platform.ok(201, 'POST', '/api/v1/institutions', operatorToken, {
-    name: `广州产品质量检测中心${unique.slice(-4)}`, credit_code: creditCode(), categories: ['inspection_testing'],
+  const { institution, token: labToken, member: wang } = await seedInstitution(platform, operatorToken, {
+    name: `广州产品质量检测中心${unique.slice(-4)}`, categories: ['inspection_testing'],
     qualifications: [{ type: 'CMA', number: `CMA-${unique}`, issuer: '广东省市场监督管理局', scope: ['LED筒灯'], valid_from: '2024-01-01', valid_until: '2099-12-31' }],
     parks: [park], capacity: 20, auto_accept_offers: false,
     price_list: [{ item: 'LED筒灯型式试验', price_cny: '3800.00', unit: '每型号' }],
+  }, { signInName: `wang.lab.${unique}`, name: '王工' })
+  const { party, token: enterpriseToken } = await seedEnterprise(platform, operatorToken, {
+    name: '广州明辉灯具有限公司', admin: { signInName: `li.hua.inst.${unique}`, name: '李华' },
   })
-  const labOrganisation = await platform.organisation(operatorToken, 'institution', institution.id, institution.name)
-  const wang = await platform.person(operatorToken, labOrganisation, `wang.lab.${unique}`, ['institution_member'], undefined, '王工')
-  const labToken = await platform.signIn(wang)
-
-  const code = creditCode()
-  const enterprise = await platform.organisation(operatorToken, 'enterprise', code, '广州明辉灯具有限公司')
-  const liHua = await platform.person(operatorToken, enterprise, `li.hua.inst.${unique}`, ['enterprise_admin'], undefined, '李华')
-  const enterpriseToken = await platform.signIn(liHua)
   const sample = await attach(platform, enterpriseToken, '样品说明.pdf', '%PDF-1.7 样品说明', 'application/pdf')
   const demand = await platform.ok(201, 'POST', '/api/v1/demands', enterpriseToken, {
-    enterprise: { name: '广州明辉灯具有限公司', credit_code: code, contact: '李华', phone: '+86 20 8888 0000' },
-    park, category: 'inspection_testing', title: `LED筒灯型式试验 ${unique}`,
+    enterprise: party, park, category: 'inspection_testing', title: `LED筒灯型式试验 ${unique}`,
     description: '出口欧盟前的型式试验，样品3件。', items: ['LED筒灯'], attachments: [sample],
   })
   const second = await platform.ok(201, 'POST', '/api/v1/demands', enterpriseToken, {
-    enterprise: { name: '广州明辉灯具有限公司', credit_code: code, contact: '李华', phone: '+86 20 8888 0000' },
-    park, category: 'inspection_testing', title: `LED筒灯色温测试 ${unique}`,
+    enterprise: party, park, category: 'inspection_testing', title: `LED筒灯色温测试 ${unique}`,
     description: '色温与显色指数测试。', items: ['LED筒灯'],
   })
   const offer = await platform.until(async () => {

@@ -1,6 +1,7 @@
 import type { Page, TestInfo } from '@playwright/test'
 import { test, testWithShortPeriods, expect, checkPage as check, forgive, signIn } from './support/fixtures'
 import { creditCode, PASSWORD } from './support/platform'
+import { seedEnterprise, seedInstitution, seedStation } from './support/scene'
 import type { Person } from './support/state'
 
 /** Picks an option of an Element Plus select by its label (the select found by its form item's label). */
@@ -23,27 +24,16 @@ test("a station's specialist assesses a demand, assigns it by hand, reviews and 
   // Seeded through the API: a station of its own park that accepts nothing automatically, its
   // specialist, an enterprise and its demand, and an enterprise that registered itself.
   const operator = await platform.signIn(state.people.operator!)
-  const station = await platform.ok(201, 'POST', '/api/v1/stations', operator, {
-    name: `专员测试站${suffix}`, park, address: '广州市番禺区市良路1号',
-    operating_institution: { name: `番禺质量服务${suffix}有限公司`, credit_code: creditCode() },
-    opening_hours: '周一至周五 09:00-17:30', auto_accept: [],
+  const { specialist: chen, specialistToken: chenToken } = await seedStation(platform, operator, {
+    park, name: `专员测试站${suffix}`, autoAccept: [],
+    specialist: { signInName: `chen.jing.${suffix}`, name: '陈静' },
   })
-  const stationOrg = await platform.organisation(operator, 'station', station.id, station.name)
-  const chen = await platform.person(operator, stationOrg, `chen.jing.${suffix}`, ['specialist'], undefined, '陈静')
-  const chenToken = await platform.signIn(chen)
-  const me = await platform.ok(200, 'GET', '/api/v1/me', chenToken)
-  await platform.ok(201, 'POST', `/api/v1/stations/${station.id}/specialists`, operator, {
-    staff_id: me.id, name: '陈静', phone: '+86 20 3456 7890', trained: true,
+  const { party, token: liToken } = await seedEnterprise(platform, operator, {
+    name: `广州灯饰${suffix}有限公司`, admin: { signInName: `li.hua.${suffix}`, name: '李华' },
   })
-
-  const code = creditCode()
-  const enterprise = await platform.organisation(operator, 'enterprise', code, `广州灯饰${suffix}有限公司`)
-  const liHua = await platform.person(operator, enterprise, `li.hua.${suffix}`, ['enterprise_admin'], undefined, '李华')
-  const liToken = await platform.signIn(liHua)
   const title = `LED筒灯光生物安全检测${suffix}`
   const demand = await platform.ok(201, 'POST', '/api/v1/demands', liToken, {
-    enterprise: { name: `广州灯饰${suffix}有限公司`, credit_code: code, contact: '李华', phone: '+86 20 8888 0000' },
-    park, category: 'inspection_testing', title, description: '出口欧盟前的光生物安全检测', items: ['光生物安全'],
+    enterprise: party, park, category: 'inspection_testing', title, description: '出口欧盟前的光生物安全检测', items: ['光生物安全'],
   })
   const newcomer = `佛山陶瓷${suffix}有限公司`
   await platform.ok(201, 'POST', '/api/v1/enterprise-registrations', null, {
@@ -239,32 +229,22 @@ testWithShortPeriods("a specialist records the revisits of services whose enterp
   // accepts testing demands by rule with its specialist, an institution that takes its offers at
   // once, and an enterprise whose two demands the institution completes; neither is rated.
   const operator = await platform.signIn(state.people.operator!)
-  const station = await platform.ok(201, 'POST', '/api/v1/stations', operator, {
-    name: `回访测试站${suffix}`, park, address: '广州市番禺区回访路1号',
-    operating_institution: { name: `番禺回访服务${suffix}有限公司`, credit_code: creditCode() },
-    opening_hours: '周一至周五 09:00-17:30', auto_accept: ['inspection_testing'],
+  const { specialist: chen, specialistToken: chenToken } = await seedStation(platform, operator, {
+    park, name: `回访测试站${suffix}`, address: '广州市番禺区回访路1号', autoAccept: ['inspection_testing'],
+    specialist: { signInName: `chen.revisit.${suffix}`, name: '陈静' },
   })
-  const stationOrg = await platform.organisation(operator, 'station', station.id, station.name)
-  const chen = await platform.person(operator, stationOrg, `chen.revisit.${suffix}`, ['specialist'], undefined, '陈静')
-  const chenToken = await platform.signIn(chen)
-  const me = await platform.ok(200, 'GET', '/api/v1/me', chenToken)
-  await platform.ok(201, 'POST', `/api/v1/stations/${station.id}/specialists`, operator, { staff_id: me.id, name: '陈静', trained: true })
-  const institution = await platform.ok(201, 'POST', '/api/v1/institutions', operator, {
-    name: `番禺回访检测中心${suffix}`, credit_code: creditCode(), categories: ['inspection_testing'], parks: [park], capacity: 10,
+  const { token: lab } = await seedInstitution(platform, operator, {
+    name: `番禺回访检测中心${suffix}`, categories: ['inspection_testing'], parks: [park], capacity: 10,
     auto_accept_offers: true,
     qualifications: [{ type: 'CMA', number: `CMA-${suffix}`, scope: ['LED筒灯'], valid_from: '2025-01-01', valid_until: '2029-12-31' }],
+  }, { signInName: `lab.revisit.${suffix}`, name: '王工' })
+  const { party, name: enterpriseName, token: liToken } = await seedEnterprise(platform, operator, {
+    name: `广州回访灯具${suffix}有限公司`, admin: { signInName: `li.revisit.${suffix}`, name: '李华' },
   })
-  const institutionOrg = await platform.organisation(operator, 'institution', institution.id, institution.name)
-  const lab = await platform.signIn(await platform.person(operator, institutionOrg, `lab.revisit.${suffix}`, ['institution_member'], undefined, '王工'))
-  const code = creditCode()
-  const enterpriseName = `广州回访灯具${suffix}有限公司`
-  const enterprise = await platform.organisation(operator, 'enterprise', code, enterpriseName)
-  const liToken = await platform.signIn(await platform.person(operator, enterprise, `li.revisit.${suffix}`, ['enterprise_admin'], undefined, '李华'))
   const served: { id: string; title: string }[] = []
   for (const title of [`LED筒灯型式试验${suffix}`, `LED面板灯能效检测${suffix}`]) {
     const demand = await platform.ok(201, 'POST', '/api/v1/demands', liToken, {
-      enterprise: { name: enterpriseName, credit_code: code, contact: '李华', phone: '020-8888 0002' },
-      park, category: 'inspection_testing', title, description: '出口前的检测', items: ['LED筒灯'],
+      enterprise: party, park, category: 'inspection_testing', title, description: '出口前的检测', items: ['LED筒灯'],
     })
     const offer = await platform.until(async () =>
       (await platform.ok(200, 'GET', '/api/v1/assignments', lab)).items.find((a: { demand_id: string }) => a.demand_id === demand.id),
@@ -285,7 +265,7 @@ testWithShortPeriods("a specialist records the revisits of services whose enterp
   const table = page.getByTestId('revisits-table')
   const [first, second] = served.map((demand) => table.getByRole('row').filter({ hasText: demand.title }))
   await expect(first!).toContainText(enterpriseName)
-  await expect(first!).toContainText('李华 · 020-8888 0002')
+  await expect(first!).toContainText(`李华 · ${party.phone}`)
   await expect(second!).toBeVisible()
   await checkPage(page, testInfo, 'specialist-revisits-due')
 
@@ -295,7 +275,7 @@ testWithShortPeriods("a specialist records the revisits of services whose enterp
   await page.keyboard.press('Enter')
   const dialog = page.getByRole('dialog', { name: '记录回访评价' })
   await expect(dialog.getByTestId('revisit-case')).toContainText(served[0]!.title)
-  await expect(dialog.getByTestId('revisit-case')).toContainText('李华 · 020-8888 0002')
+  await expect(dialog.getByTestId('revisit-case')).toContainText(`李华 · ${party.phone}`)
   await dialog.getByRole('radio', { name: '电话回访' }).focus()
   await page.keyboard.press('ArrowRight')
   await expect(dialog.getByRole('radio', { name: '上门回访' })).toBeChecked()
