@@ -17,6 +17,14 @@ export function itemName(item: Pick<RequirementItem, 'name'>, locale: string): s
   return item.name[locale] ?? item.name['zh-CN'] ?? ''
 }
 
+/** A measure's value in its unit: a share as a percentage, people counted, m² as they are. */
+export function measuredValue(t: (key: string, values?: Record<string, unknown>) => string,
+  item: Pick<RequirementItem, 'unit'>, value: number): string {
+  if (item.unit === 'share') return `${Math.round(value * 1000) / 10}%`
+  if (item.unit === 'people') return t('requirements.people', { n: value })
+  return `${value} ${item.unit ?? ''}`.trim()
+}
+
 /** The names of the failing items, for a station's conformity. */
 export function failingNames(requirements: Requirements, locale: string): string[] {
   const byCode = new Map(requirements.items.map((item) => [item.code, item]))
