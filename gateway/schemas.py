@@ -164,7 +164,7 @@ class StationView(StationBasics):
     auto_accept = fields.List(fields.String(), required=True)
     time_limits = fields.Dict(required=True, metadata={
         "description": "its own limits (default, categories, urgencies), shorter than the platform's"})
-    construction = fields.Dict(allow_none=True, required=True)
+    conformity = fields.Nested(lambda: StationConformity(), allow_none=True, required=True)
     specialists = fields.List(fields.Nested(SpecialistView), required=True)
     hall = fields.Dict(required=True, metadata={
         "description": "the demand hall: categories listed there and window_hours (docs/categories/demand-hall.md)"})
@@ -174,6 +174,7 @@ class StationSummary(StationBasics):
     """A station as the list of stations shows it."""
     time_zone = fields.String(required=True)
     specialists = fields.Integer(required=True, metadata={"description": "how many specialists it has"})
+    conformity = fields.Nested(lambda: StationConformity(), allow_none=True, required=True)
 
 
 class StationPage(CursorPage):
@@ -665,3 +666,11 @@ class SampleView(Schema):
         "enum": ["returned", "disposed", None], "description": "null while the institution holds it"})
     disposed_on = fields.String(allow_none=True, required=True, metadata={"format": "date"})
     note = fields.String(allow_none=True, required=True)
+
+
+# The station's own requirements (gateway/requirements_routes.py has the rest) ------------------
+class StationConformity(Schema):
+    """As last recorded (null before the station recorded anything its checklist checks)."""
+    status = fields.String(required=True, metadata={"enum": ["conforming", "non_conforming", "incomplete"]})
+    failing = fields.List(fields.String(), required=True, metadata={"description": "the items not met"})
+    at = fields.String(required=True)

@@ -30,6 +30,7 @@ from gateway.partner_routes import PartnerRoutes
 from gateway.quote_routes import QuoteRoutes
 from gateway.sharing_routes import SharingRoutes
 from gateway.project_routes import ProjectRoutes
+from gateway.requirements_routes import RequirementRoutes
 from gateway.http import route, stream_to_file, unmatched
 from gateway.zones import in_station_zone, shown
 from gateway.openapi import document
@@ -42,7 +43,7 @@ from shared.commands import (
     ChangeStationSettings,
     ChangeQualificationStatus, ChangeStanding, CompleteService, DeclineOffer, GiveFeedback,
     FOLLOWERS, ListAssignments, ListDemands, ListInstitutions, ListStations,
-    RecordConstruction, RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
+    RecordFollowUp, RecordProgress, RegisterInstitution, RegisterStation,
     RemoveSpecialist,
     ReviewApplication, SearchDossiers, SubmitDemand, SupplyInformation, Withdraw, AsOf, AsShown)
 from shared.config import (
@@ -76,8 +77,8 @@ def _inside_only(request) -> None:
 
 
 class GatewayService(MetrologyRoutes, ProjectRoutes, HallRoutes, CatalogueRoutes, QuoteRoutes,
-                     SharingRoutes, AccountRoutes, EvaluationRoutes, PartnerRoutes, NoticeRoutes,
-                     DeadLetterRoutes):
+                     SharingRoutes, RequirementRoutes, AccountRoutes, EvaluationRoutes, PartnerRoutes,
+                     NoticeRoutes, DeadLetterRoutes):
     name = "gateway"
 
     accounts = RpcProxy("accounts")
@@ -240,7 +241,8 @@ class GatewayService(MetrologyRoutes, ProjectRoutes, HallRoutes, CatalogueRoutes
     @route("GET", "/api/v1/stations", roles=("supervisor", "operator"), query=ListStations,
            response=StationPage,
            summary="The stations, a page at a time by name (any part of it, 中文 too) or by park: "
-                   "each with its park, operating institution, time zone and specialists' count")
+                   "each with its park, operating institution, time zone, specialists' count and "
+                   "conformity to its requirements")
     def list_stations(self, request, principal, query):
         return self.intake.list_stations(query)
 
@@ -250,7 +252,7 @@ class GatewayService(MetrologyRoutes, ProjectRoutes, HallRoutes, CatalogueRoutes
         return self.intake.get_station(self._station(principal)["station_id"])
 
     @route("GET", "/api/v1/stations/<station_id>", roles=STAFF, response=StationView,
-           summary="Read a station: calendar, construction facts, specialists")
+           summary="Read a station: calendar, specialists, conformity to its requirements")
     def get_station(self, request, principal, station_id):
         return self.intake.get_station(station_id)
 
@@ -260,12 +262,6 @@ class GatewayService(MetrologyRoutes, ProjectRoutes, HallRoutes, CatalogueRoutes
                    "address or demand hall, with the reason (an operator or its specialists)")
     def change_station_settings(self, request, principal, station_id, payload):
         return self.intake.change_station_settings(station_id, payload, principal.as_actor())
-
-    @route("PUT", "/api/v1/stations/<station_id>/construction", roles=("operator", "specialist"),
-           body=RecordConstruction, response=StationView,
-           summary="Record the station's site, area, equipment, staffing and signage checks")
-    def record_construction(self, request, principal, station_id, payload):
-        return self.intake.record_construction(station_id, payload, principal.as_actor())
 
     @route("POST", "/api/v1/stations/<station_id>/specialists", roles=("operator",),
            body=AddSpecialist, response=StationView, status=201,

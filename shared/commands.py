@@ -221,21 +221,6 @@ class ChangeStationSettings(Changes):
                        "from then on)"})
 
 
-class Signage(Command):
-    gb_t_10001_1 = flag(required=True, metadata={"description": "public information signs"})
-    gb_t_10001_9 = flag(required=True, metadata={"description": "accessibility signs"})
-
-
-class RecordConstruction(Command):
-    site = text(500, required=True)
-    layout = text(2000, multiline=True, required=True)
-    area_m2 = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False, max=100000))
-    equipment = fields.List(text(200), load_default=list)
-    signage = fields.Nested(Signage, required=True)
-    indoor_air_gb_t_18883 = flag(required=True)
-    notes = text(2000, multiline=True, load_default=None)
-
-
 class AddSpecialist(Command):
     staff_id = text(64, required=True)
     name = text(100, required=True)
@@ -1392,3 +1377,27 @@ class SearchReports(Command):
         "description": "staff only: true, valid today; false, lapsed"})
     after = cursor_field()
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+# The station's own requirements (services/intake/requirements.py) ------------------------------
+class RequirementValue(fields.Raw):
+    """A number for a measure, true or false for a fact, nothing for a document: which one the
+    item's kind decides (the checklist checks it); anything else is refused here."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value is not None and not isinstance(value, (bool, int, float)):
+            raise ValidationError(said("requirement_value"))
+        return value
+
+
+class RecordRequirement(Command):
+    value = RequirementValue(load_default=None, allow_none=True, metadata={
+        "description": "a measure: a number (e.g. the area in m²); a fact: true or false; "
+                       "a document: omitted (its files are the document)"})
+    note = text(2000, multiline=True, load_default=None)
+    evidence = attachment_ids(metadata={
+        "description": "files you uploaded (POST /api/v1/attachments), by sha256"})
+
+
+class ConfirmRequirement(Command):
+    note = text(2000, multiline=True, load_default=None)

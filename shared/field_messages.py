@@ -165,6 +165,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "period_too_long": ("区间最长十年", "A range spans at most ten years."),
     "period_not_a_date": ("不是有效的日期", "Not a valid date."),
     "trend_too_long": ("跨度过长（最多 120 个周期）", "Too long a span (at most 120 periods)."),
+    "requirement_unknown": ("没有这一项要求：{item}", "No requirement {item}."),
+    "requirement_derived": ("此项由工作站的服务专员名单统计，无需填报", "Counted from the station's specialists, not recorded."),
+    "requirement_value": ("须为数字、true 或 false，或不填", "Must be a number, true or false, or omitted."),
+    "requirement_measure": ("须为 0 到 {max} 之间的数字", "Must be a number from 0 to {max}."),
+    "requirement_document": ("文件类要求不填数值，以上传的文件为准", "A document takes no value: its files are the document."),
     # a working calendar's settings
     # (each English names the setting first, as the settings are written)
     "calendar_zone": ("时区：未知的时区 {zone}", "timezone: unknown time zone {zone}"),

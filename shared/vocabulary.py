@@ -150,6 +150,9 @@ EVENT_LABELS = _both({
     # Stations
     "StationRegistered": ("工作站设立", "Station opened"),
     "StationConstructionRecorded": ("工作站建设情况", "Station construction recorded"),
+    "StationRequirementRecorded": ("填报工作站建设与管理要求", "Station requirement recorded"),
+    "StationRequirementConfirmed": ("确认工作站建设与管理要求", "Station requirement confirmed"),
+    "StationConformityChanged": ("工作站达标状态变化", "Station conformity changed"),
     "StationSettingsChanged": ("工作站设置变更", "Station settings changed"),
     "SpecialistJoined": ("服务专员加入", "Specialist joined"),
     "SpecialistLeft": ("服务专员离开", "Specialist left"),
@@ -198,6 +201,7 @@ INDICATOR_LABELS = _both({
     "institutions_onboarded": ("入驻机构数", "Institutions onboarded"),
     "equipment_utilisation": ("共享设备利用率", "Shared-equipment utilisation"),
     "management_checklist": ("建设与管理达标", "Construction and management checklist"),
+    "station_conformity": ("工作站建设与管理要求达标率", "Station requirements met"),
 })
 
 #: The dimensions of the provisional default configuration (services/evaluation/indicators.yaml).

@@ -33,7 +33,7 @@ from shared import metrics
 from shared.errors import Conflict, Forbidden, InsufficientData, Invalid, NotFound
 from shared.field_messages import said
 from shared.eventstore import ServiceApplication
-from shared.readmodel import cursor, equal, instant, keyset_page
+from shared.readmodel import cursor, cursor_position, equal, instant, keyset_page
 
 #: Complaint clocks in working time on the station's calendar (provisional defaults).
 COMPLAINT_LIMITS = {"acknowledgement": "1d", "resolution": "10d"}
@@ -58,7 +58,9 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
     def __init__(self, env=None):
         super().__init__(env)
         self.ledger = Ledger(self.read)
-        self.default_configuration = Configuration.default()
+        #: the shipped configurations by version, the current default last
+        self.shipped_configurations = Configuration.shipped()
+        self.default_configuration = list(self.shipped_configurations.values())[-1]
         self.feedback_window_days = FEEDBACK_WINDOW_DAYS
         self.complaint_limits = dict(COMPLAINT_LIMITS)
 
@@ -401,8 +403,8 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         if by["role"] != "supervisor":
             raise Forbidden("supervisors register indicator configurations")
         configuration = Configuration.load(document)
-        if configuration.version == self.default_configuration.version:
-            raise Conflict(f"version {configuration.version} is the shipped default",
+        if configuration.version in self.shipped_configurations:
+            raise Conflict(f"version {configuration.version} is a shipped default",
                            {"version": configuration.version})
         registered = RegisteredConfiguration(version=configuration.version,
                                              document=configuration.document, by=by,
@@ -421,18 +423,24 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
                 "document": found.document}
 
     def configurations(self, query: dict | None = None) -> dict:
-        """The versions in the order they were registered, paged by cursor; the shipped default
-        comes first, before every registered one."""
+        """The versions in the order they were registered, paged by cursor; the shipped defaults
+        come first (oldest first), before every registered one."""
         command = self.load_command(Paging, query or {})
-        wanted, after, items = command["per_page"], command["after"], []
-        if after is None:
-            items.append(self.default_configuration.version)
-            after = cursor("", self.default_configuration.version)  # sorts before any recorded
-        if len(items) < wanted:
+        wanted, after = command["per_page"], command["after"]
+        position = None if after is None else cursor_position(after)
+        # A shipped version's cursor sorts before any recorded one (its time is empty).
+        pending = [version for version in self.shipped_configurations
+                   if position is None or ("", version) > position]
+        items = pending[:wanted]
+        if items:
+            after = cursor("", items[-1])
+        if len(pending) > wanted:
+            next_after = after
+        elif len(items) < wanted:
             found, next_after = keyset_page(self.read, "configurations", [], [], "recorded", after,
                                             wanted - len(items), key="version")
             items += [row["version"] for row in found]
-        else:  # a page of one: the default, and whether any version follows it
+        else:  # a page of shipped versions only, and whether any registered version follows
             next_after = after if self.read("SELECT version FROM {s}configurations LIMIT 1") else None
         current = self._current_version()
         return {"items": [{"version": v, "current": v == current} for v in items],
@@ -445,8 +453,8 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
 
     def _configuration(self, version: str | None) -> Configuration:
         version = version or self._current_version()
-        if version == self.default_configuration.version:
-            return self.default_configuration
+        if version in self.shipped_configurations:
+            return self.shipped_configurations[version]
         try:
             found = self.repository.get(RegisteredConfiguration.create_id(version))
         except AggregateNotFoundError:
@@ -497,7 +505,8 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         park = self._park_of(scope.split(":", 1)[1]) if scope.startswith("station:") else None
         return Context(scope=scope, figures=ledger.figures(scope, period), days=period.days,
                        institutions=institutions,
-                       checklists=ledger.states_at("station_checklist", period.last), park=park)
+                       checklists=ledger.states_at("station_checklist", period.last), park=park,
+                       conformity=ledger.states_at("station_conformity", period.last))
 
     def _require_known(self, scope: str) -> None:
         """Only what exists is published (and raises improvement actions)."""

@@ -23,6 +23,7 @@ EVIDENCE = ("report_number", "certificate_number", "documents")
 INTAKE_REACTIONS = {
     "StationRegistered": "_on_station_registered",
     "StationConstructionRecorded": "_on_construction_recorded",
+    "StationConformityChanged": "_on_conformity_changed",
     "StationSettingsChanged": "_on_station_settings_changed",
     "SpecialistJoined": "_on_specialist_joined",
     "DemandSubmitted": "_on_demand_submitted",
@@ -117,6 +118,12 @@ class FollowsIntakeAndMatching:
         met = bool(all(facts.get("signage", {}).values()) and facts.get("indoor_air_gb_t_18883"))
         entries = Entries().state("station_checklist", str(data["station_id"]), met)
         self.tally(processing, _source(message), message.occurred_at, entries)
+
+    def _on_conformity_changed(self, message, data, processing):
+        """The station's conformity to its checklist as of that day: the items met of all."""
+        entries = Entries().state("station_conformity", str(data["station_id"]), {
+            "status": data["status"], "met": data["met"], "total": data["total"]})
+        self.tally(processing, _source(message), data["at"], entries)
 
     def _on_specialist_joined(self, message, data, processing):
         entries = Entries(scope_of("station", data["station_id"])).add("staff")

@@ -6,7 +6,7 @@ without touching the figures.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from shared.catalogue import CATEGORIES
@@ -27,6 +27,8 @@ class Context:
     checklists: dict
     #: the station's park, for a station scope
     park: str | None
+    #: station id -> {"status", "met", "total"} of its requirements as of the period's end
+    conformity: dict = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -97,6 +99,16 @@ def _checklist(c: Context) -> float | None:
         met = c.checklists.get(c.scope.split(":", 1)[1])
         return None if met is None else float(met)
     return ratio(sum(c.checklists.values()), len(c.checklists))
+
+
+def _conformity(c: Context) -> float | None:
+    """A station: the share of its checklist's items met; the platform: the share of stations
+    conforming. None before a station recorded anything the checklist checks."""
+    if c.kind == STATION:
+        found = c.conformity.get(c.scope.split(":", 1)[1])
+        return None if found is None else ratio(found["met"], found["total"])
+    return ratio(sum(1 for found in c.conformity.values() if found["status"] == "conforming"),
+                 len(c.conformity))
 
 
 _CASES = (ALL, STATION, CATEGORY)
@@ -215,5 +227,11 @@ INDICATORS = {i.id: i for i in (
     Indicator("management_checklist", "Construction and management checklist", "yes/no",
               "The station's signage (GB/T 10001.1, 10001.9) and indoor air (GB/T 18883) checks "
               "all met, as last recorded; platform-wide, the share of stations meeting them.",
-              "intake StationConstructionRecorded", _NETWORK, _checklist),
+              "intake StationConstructionRecorded (recorded before the checklist of "
+              "requirements; scored by configurations up to 2026.1)", _NETWORK, _checklist),
+    Indicator("station_conformity", "Station requirements met", "share",
+              "The station's construction and management requirements met ÷ the items of its "
+              "checklist, as of the period's end (1 when it conforms); platform-wide, the share "
+              "of stations conforming (docs/categories/station-requirements.md).",
+              "intake StationConformityChanged", _NETWORK, _conformity),
 )}

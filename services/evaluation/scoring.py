@@ -24,6 +24,8 @@ from shared.errors import Invalid
 from shared.field_messages import said
 
 DEFAULT_FILE = Path(__file__).with_name("indicators.yaml")
+#: Earlier shipped defaults, kept so what was scored with them can be re-scored.
+EARLIER_FILES = sorted(Path(__file__).parent.glob("indicators-*.yaml"))
 FUNCTIONS = ("linear", "banded", "yes_no")
 #: Used when a configuration does not say (provisional, as the default configuration's values).
 MINIMUM_SAMPLE, MINIMUM_CASES = 5, 10
@@ -62,6 +64,12 @@ class Configuration:
     @classmethod
     def default(cls) -> "Configuration":
         return cls.load(yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8")))
+
+    @classmethod
+    def shipped(cls) -> dict[str, "Configuration"]:
+        """Every shipped configuration by version, oldest first, the current default last."""
+        found = [cls.load(yaml.safe_load(path.read_text(encoding="utf-8"))) for path in EARLIER_FILES]
+        return {configuration.version: configuration for configuration in [*found, cls.default()]}
 
     @property
     def indicators(self) -> list[dict]:

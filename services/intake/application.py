@@ -18,6 +18,8 @@ from services.intake.demand import Demand
 from services.intake.metrology import InstrumentRegister
 from services.intake.metrology_register import MetrologyRegister
 from services.intake import metrology_views
+from services.intake.requirement_commands import RequirementCommands
+from services.intake.requirements import Checklist
 from services.intake.station import Station
 from services.intake.time_limits import TimeLimits
 from services.intake import readmodel
@@ -27,7 +29,7 @@ from shared import metrics
 from shared.calendar import WorkingCalendar
 from shared.commands import (
     AddSpecialist, Assess, Cancel, ChangeStationSettings, ListDemands, ListStations,
-    RecordConstruction, RecordFollowUp,
+    RecordFollowUp,
     RegisterStation, RemoveSpecialist, SubmitDemand, SupplyInformation, Withdraw)
 from shared.config import attachment_folders, attachment_max_bytes, section
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
@@ -41,10 +43,10 @@ log = logging.getLogger(__name__)
 RULES = {"role": "system", "subject": "assessment-rules"}
 
 
-class Intake(MetrologyRegister, CatalogueCommands, ServiceApplication):
+class Intake(MetrologyRegister, CatalogueCommands, RequirementCommands, ServiceApplication):
     name = "Intake"
-    # A station records each specialist and construction fact, a register each instrument's
-    # cycle: loading one reads at most this many events.
+    # A station records each specialist and requirement, a register each instrument's cycle:
+    # loading one reads at most this many events.
     snapshotting_intervals = {Station: 50, InstrumentRegister: 50}
     service = "intake"
     upstreams = ("matching",)
@@ -71,6 +73,7 @@ class Intake(MetrologyRegister, CatalogueCommands, ServiceApplication):
 
     def configure(self, config: dict) -> None:
         self.limits = TimeLimits.from_config(section(config, "TIME_LIMITS"))
+        self.checklist = Checklist.from_config(section(config, "STATION_REQUIREMENTS"))
         settings = section(config, "ATTACHMENTS")
         folder, incoming = attachment_folders(config)
         self.attachments = AttachmentFolder(
@@ -133,13 +136,6 @@ class Intake(MetrologyRegister, CatalogueCommands, ServiceApplication):
         station.change_settings(changes=changes, reason=command["reason"], by=by)
         return self._saved_station(station)
 
-    def record_construction(self, station_id: str, payload: dict, by: dict) -> dict:
-        command = self.load_command(RecordConstruction, payload)
-        station = self.find(Station, station_id, "station")
-        self._require_operator_or_staff(by, station.id)
-        station.record_construction(facts=command, recorded_by=by)
-        return self._saved_station(station)
-
     def add_specialist(self, station_id: str, payload: dict, by: dict) -> dict:
         command = self.load_command(AddSpecialist, payload)
         station = self.find(Station, station_id, "station")
@@ -148,6 +144,7 @@ class Intake(MetrologyRegister, CatalogueCommands, ServiceApplication):
             raise Conflict(f"{command['staff_id']} is a specialist of another station",
                            {"station_id": str(elsewhere)})
         station.add_specialist(added_by=by, **command)
+        self.note_conformity(station, by)  # staffing is counted from the specialists
         return self._saved_station(station)
 
     def remove_specialist(self, station_id: str, staff_id: str, payload: dict, by: dict) -> dict:
@@ -156,6 +153,7 @@ class Intake(MetrologyRegister, CatalogueCommands, ServiceApplication):
         command = self.load_command(RemoveSpecialist, payload)
         station = self.find(Station, station_id, "station")
         station.remove_specialist(staff_id, removed_by=by, reason=command["reason"])
+        self.note_conformity(station, by)
         return self._saved_station(station)
 
     def _saved_station(self, station: Station) -> dict:
@@ -168,8 +166,10 @@ class Intake(MetrologyRegister, CatalogueCommands, ServiceApplication):
         return self.attachments.take(incoming, name, media_type, by, self.clock())
 
     def remove_unreferenced_attachments(self) -> int:
-        """Remove the files no demand references, once their grace has passed."""
-        referenced = [row["sha256"] for row in self.read("SELECT sha256 FROM {s}attachment_uses")]
+        """Remove the files no demand and no station's requirement references, once their
+        grace has passed."""
+        referenced = [row["sha256"] for row in self.read(
+            "SELECT sha256 FROM {s}attachment_uses UNION SELECT sha256 FROM {s}requirement_evidence")]
         return self.attachments.remove_unreferenced(referenced, self.clock(), self.orphan_days)
 
     def submit_demand(self, payload: dict, by: dict, idempotency_key: str | None = None) -> dict:

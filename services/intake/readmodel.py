@@ -46,6 +46,9 @@ TABLES = (
     "CREATE INDEX IF NOT EXISTS stations_name ON {s}stations (name, id)",
     # Every version of the service catalogue, whole, with who published it, when and why.
     "CREATE TABLE IF NOT EXISTS {s}catalogue_versions (version INTEGER PRIMARY KEY, record TEXT NOT NULL)",
+    # The files a station's requirements reference as evidence: kept by the sweep too.
+    "CREATE TABLE IF NOT EXISTS {s}requirement_evidence (sha256 TEXT NOT NULL, station_id TEXT NOT NULL, "
+    "PRIMARY KEY (sha256, station_id))",
 )
 
 
@@ -66,7 +69,11 @@ def rows(aggregate, zone_of) -> list[Statement]:
                 for staff_id in aggregate.specialists] + [
             Statement("DELETE FROM {s}staff WHERE staff_id = %s AND station_id = %s",
                       (staff_id, str(aggregate.id)))
-            for staff_id in getattr(aggregate, "former_specialists", ())]
+            for staff_id in getattr(aggregate, "former_specialists", ())] + [
+            upsert("requirement_evidence", ("sha256", "station_id"),
+                   {"sha256": sha256, "station_id": str(aggregate.id)})
+            for sha256 in dict.fromkeys(document["sha256"] for record in aggregate.recorded_requirements().values()
+                                        for document in record["evidence"])]
     if isinstance(aggregate, ServiceCatalogue):
         # Every version, not only the new one: a rebuild writes them all from the last state.
         return [upsert("catalogue_versions", ("version",), {"version": version["version"], "record": version})

@@ -26,8 +26,20 @@ class IntakeService(EventSourcedService, FollowsMatching):
         return self.application.station_zones()
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def record_construction(self, station_id, payload, by):
-        return self.application.record_construction(station_id, payload, by)
+    def station_requirements(self, station_id, viewer):
+        return self.application.requirements(station_id, viewer)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def requirement_file(self, station_id, code, sha256, viewer):
+        return self.application.requirement_file(station_id, code, sha256, viewer)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def record_requirement(self, station_id, code, payload, by):
+        return self.application.record_requirement(station_id, code, payload, by)
+
+    @rpc(expected_exceptions=CLIENT_ERRORS)
+    def confirm_requirement(self, station_id, code, payload, by):
+        return self.application.confirm_requirement(station_id, code, payload, by)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def add_specialist(self, station_id, payload, by):

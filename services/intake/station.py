@@ -5,8 +5,11 @@ import uuid
 
 from eventsourcing.domain import Aggregate, event
 
+from services.intake.requirements import legacy_records
 from shared.errors import Conflict
 
+#: What a station's conformity is (requirements.Checklist.check): a change of any is recorded.
+CONFORMITY = ("status", "failing", "not_recorded", "met", "total", "checklist_version")
 _STATIONS = uuid.UUID("3a9e2c71-5d84-4b0f-a6e2-8f1c7d3b9e54")
 
 
@@ -30,7 +33,10 @@ class Station(Aggregate):
         self.parent_platform = parent_platform
         self.auto_accept = auto_accept
         self.registered_by = registered_by
-        self.construction: dict | None = None
+        #: requirement code -> what was last recorded of it, and its confirmation
+        self.requirements: dict[str, dict] = {}
+        #: the station's conformity as last noted (services/intake/requirements.py)
+        self.conformity: dict | None = None
         self.specialists: dict[str, dict] = {}
         #: who left: their staff rows are removed from the read model (a list: snapshots keep it)
         self.former_specialists: list[str] = []
@@ -44,7 +50,50 @@ class Station(Aggregate):
 
     @event("StationConstructionRecorded")
     def record_construction(self, facts: dict, recorded_by: dict) -> None:
-        self.construction = {**facts, "recorded_by": recorded_by}
+        """Recorded before the checklist: its facts become the records of the items they
+        speak of (no new event of this kind is recorded)."""
+        self.requirements = {**self.recorded_requirements(), **legacy_records(facts, recorded_by)}
+
+    def recorded_requirements(self) -> dict[str, dict]:
+        # A station snapshotted before the checklist has no such attribute yet.
+        return getattr(self, "requirements", {})
+
+    @event("StationRequirementRecorded")
+    def record_requirement(self, code: str, value, note: str | None, evidence: list[dict],
+                           checklist_version: str, by: dict, at: str) -> None:
+        """A new record of an item replaces the last, and waits for its own confirmation."""
+        self.requirements = {**self.recorded_requirements(), code: {
+            "value": value, "note": note, "evidence": evidence,
+            "checklist_version": checklist_version, "recorded_by": by, "recorded_at": at,
+            "confirmed_by": None, "confirmed_at": None, "confirmation_note": None}}
+
+    def confirm_requirement(self, code: str, note: str | None, by: dict, at: str) -> None:
+        record = self.recorded_requirements().get(code)
+        if record is None:
+            raise Conflict(f"{code} is not recorded: there is nothing to confirm", {"code": code})
+        if record["confirmed_at"] is not None:
+            raise Conflict(f"{code} is already confirmed as last recorded",
+                           {"code": code, "confirmed_at": record["confirmed_at"]})
+        self._requirement_confirmed(code=code, note=note, by=by, at=at)
+
+    @event("StationRequirementConfirmed")
+    def _requirement_confirmed(self, code, note, by, at):
+        self.requirements = {**self.requirements, code: {
+            **self.requirements[code], "confirmed_by": by, "confirmed_at": at,
+            "confirmation_note": note}}
+
+    def note_conformity(self, conformity: dict, by: dict, at: str) -> None:
+        """Recorded only when it changes: what the evaluation scores, as of each moment."""
+        noted = getattr(self, "conformity", None)
+        if noted is None or any(noted[key] != conformity[key] for key in CONFORMITY):
+            self._conformity_changed(**{key: conformity[key] for key in CONFORMITY}, by=by, at=at)
+
+    @event("StationConformityChanged")
+    def _conformity_changed(self, status, failing, not_recorded, met, total, checklist_version,
+                            by, at):
+        self.conformity = {"status": status, "failing": failing, "not_recorded": not_recorded,
+                           "met": met, "total": total, "checklist_version": checklist_version,
+                           "at": at}
 
     def add_specialist(self, staff_id: str, name: str, phone: str | None, trained: bool,
                        added_by: dict) -> None:

@@ -98,7 +98,13 @@ def _station(station: Station) -> dict:
 def station_listing(station: Station) -> dict:
     """A station as the list of stations shows it."""
     return {**_station(station), "time_zone": station.calendar["timezone"],
-            "specialists": len(station.specialists)}
+            "specialists": len(station.specialists), "conformity": _conformity(station)}
+
+
+def _conformity(station: Station) -> dict | None:
+    """As last noted (None before the station recorded anything the checklist checks)."""
+    noted = getattr(station, "conformity", None)
+    return None if noted is None else {key: noted[key] for key in ("status", "failing", "at")}
 
 
 def station_view(station: Station) -> dict:
@@ -109,6 +115,6 @@ def station_view(station: Station) -> dict:
         "auto_accept": station.auto_accept,
         "time_limits": getattr(station, "time_limits", {}),
         "hall": getattr(station, "hall", None) or {"categories": [], "window_hours": None},
-        "construction": station.construction,
+        "conformity": _conformity(station),
         "specialists": sorted(station.specialists.values(), key=lambda s: s["staff_id"]),
     }

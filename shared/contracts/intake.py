@@ -216,7 +216,9 @@ class StationSettingsChanged(Schema):
 
 
 @contract("StationConstructionRecorded", producer="intake", subject="station_id",
-          summary="The station's site, area, equipment, staffing and signage checks were recorded.")
+          summary="The station's site, area, equipment and signage checks were recorded (before "
+                  "the checklist of requirements; no longer recorded, its facts read as the "
+                  "items they speak of).")
 class StationConstructionRecorded(Schema):
     station_id = fields.UUID(required=True)
     facts = fields.Dict(required=True)
@@ -262,5 +264,48 @@ class CatalogueVersionPublished(Schema):
     catalogue = fields.Dict(required=True, metadata={
         "description": "categories with their sub-items, and terms (docs/categories/catalogue.md)"})
     reason = fields.String(required=True)
+    by = fields.Nested(ActorSchema, required=True)
+    at = fields.String(required=True)
+
+
+# The station's own requirements (services/intake/requirements.py) -----------------------------
+@contract("StationRequirementRecorded", producer="intake", subject="station_id",
+          summary="A station's people recorded one item of its requirements (construction or "
+                  "management): the value, a note and the evidence files, against the checklist "
+                  "version named; it replaces the item's last record and waits for confirmation.")
+class StationRequirementRecorded(Schema):
+    station_id = fields.UUID(required=True)
+    code = fields.String(required=True, metadata={"description": "the checklist item"})
+    value = fields.Raw(allow_none=True, required=True, metadata={
+        "description": "a number (a measure), true or false (a fact), null (a document)"})
+    note = fields.String(allow_none=True, required=True)
+    evidence = fields.List(fields.Nested(AttachmentSchema), required=True)
+    checklist_version = fields.String(required=True)
+    by = fields.Nested(ActorSchema, required=True)
+    at = fields.String(required=True)
+
+
+@contract("StationRequirementConfirmed", producer="intake", subject="station_id",
+          summary="A supervisor confirmed an item of the station's requirements as last recorded.")
+class StationRequirementConfirmed(Schema):
+    station_id = fields.UUID(required=True)
+    code = fields.String(required=True)
+    note = fields.String(allow_none=True, required=True)
+    by = fields.Nested(ActorSchema, required=True)
+    at = fields.String(required=True)
+
+
+@contract("StationConformityChanged", producer="intake", subject="station_id",
+          summary="The station's conformity to its requirements changed (a record, or its staff, "
+                  "moved it): conforming, non_conforming (with the failing items) or incomplete.")
+class StationConformityChanged(Schema):
+    station_id = fields.UUID(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(
+        ("conforming", "non_conforming", "incomplete")))
+    failing = fields.List(fields.String(), required=True, metadata={"description": "items not met"})
+    not_recorded = fields.List(fields.String(), required=True)
+    met = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    checklist_version = fields.String(required=True)
     by = fields.Nested(ActorSchema, required=True)
     at = fields.String(required=True)

@@ -69,7 +69,7 @@ RESOURCE_OF = {"demand_id": "demand_a", "assignment_id": "assignment_a", "instit
                "organisation_id": "organisation_a", "person_id": "person_a", "staff_id": "s-1",
                "sha256": "attachment_a", "notice_id": "notice_a", "instrument_id": "instrument_a",
                "application_id": "9b0f7c1e-6d2a-5e3b-8c4f-1a2b3c4d5e6f", "sample_id": "S-NONE",
-               "booking_id": "booking_a"}
+               "booking_id": "booking_a", "code": "site"}
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,7 @@ def note(text="Checked with the enterprise"):
 
 FOLLOW_UP = {"note": "Samples delivered to the lab", "contact": "Li Hua", "channel": "phone"}
 INSTRUMENT = {"name": "压力表", "model": "Y-100", "mandatory": True, "interval_months": 12}
-CONSTRUCTION = {"site": "Ground floor, park service centre", "layout": "Reception", "area_m2": 120.5,
-                "equipment": ["queue display"], "signage": {"gb_t_10001_1": True, "gb_t_10001_9": True},
-                "indoor_air_gb_t_18883": True}
+AREA = {"value": 120.5, "note": "Ground floor, park service centre"}
 
 PROJECT = {"kind": "enterprise", "title": "LED 筒灯企业标准"}
 PATENT = {"kind": "invention_patent", "number": "201710601862.3", "filed_on": "2017-07-10", "title": "散热结构"}
@@ -359,9 +357,20 @@ MATRIX = [
     ("PATCH /api/v1/stations/{station}",                        "specialist",             200, {"address": "番禺区兴业大道 1 号", "reason": "搬迁"}),
     ("PATCH /api/v1/stations/{station}",                        "specialist elsewhere",   403, {"address": "x", "reason": "x"}),
     ("PATCH /api/v1/stations/{station}",                        "operator",               200, {"opening_hours": "周一至周五 9:00-17:30", "reason": "更正"}),
-    ("PUT /api/v1/stations/{station}/construction",             "specialist",             200, CONSTRUCTION),
-    ("PUT /api/v1/stations/{station}/construction",             "specialist elsewhere",   403, CONSTRUCTION),
-    ("PUT /api/v1/stations/{station}/construction",             "operator",               200, CONSTRUCTION),
+    # A station's requirements: its specialists and operators record, supervisors confirm.
+    ("GET /api/v1/stations/{station}/requirements",             "specialist",             200),
+    ("GET /api/v1/stations/{station}/requirements",             "specialist elsewhere",   404),
+    ("GET /api/v1/stations/{station}/requirements",             "supervisor",             200),
+    ("GET /api/v1/stations/{station}/requirements",             "operator",               200),
+    ("PUT /api/v1/stations/{station}/requirements/area_m2",     "specialist",             200, AREA),
+    ("PUT /api/v1/stations/{station}/requirements/area_m2",     "specialist elsewhere",   403, AREA),
+    ("PUT /api/v1/stations/{station}/requirements/area_m2",     "operator",               200, AREA),
+    # Never recorded (no row records it): nothing to confirm.
+    ("POST /api/v1/stations/{station}/requirements/layout/confirmation", "supervisor",   409, {}),
+    ("GET /api/v1/stations/{station}/requirements/site/files/{evidence}", "specialist",  200),
+    ("GET /api/v1/stations/{station}/requirements/site/files/{evidence}", "specialist elsewhere", 404),
+    ("GET /api/v1/stations/{station}/requirements/site/files/{evidence}", "supervisor",  200),
+    ("GET /api/v1/stations/{station}/requirements/site/files/{evidence}", "operator",    200),
     ("POST /api/v1/stations/{station}/specialists",             "operator",               201, factories.specialist("s-3")),
 
     # Complaints: the complainant's own, the station's, or (supervisor) all.
@@ -735,6 +744,11 @@ def world(platform):
     world["attachment_a"] = ok(api.call(
         "POST", "/api/v1/attachments?name=a-private-name.pdf", as_=as_["enterprise A"],
         data=b"%PDF-1.7 enterprise A only", headers={"Content-Type": "application/pdf"}), 201)["sha256"]
+    world["evidence"] = ok(api.call(
+        "POST", "/api/v1/attachments?name=lease.pdf", as_=as_["specialist"],
+        data=b"%PDF-1.7 the station's lease", headers={"Content-Type": "application/pdf"}), 201)["sha256"]
+    ok(api.call("PUT", f"/api/v1/stations/{world['station']}/requirements/site", as_=as_["specialist"],
+                json={"note": "Ground floor", "evidence": [world["evidence"]]}))
     world["demand_a"] = submit("enterprise A", ENTERPRISE_A, ["LED lamp"],
                                excluded_institutions=[world["spare_lab"]], attachments=[world["attachment_a"]])
     world["demand_b"] = submit("enterprise B", ENTERPRISE_B, ["battery"])

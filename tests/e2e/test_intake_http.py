@@ -52,22 +52,6 @@ def dossier_events(api, demand_id, *names):
     return wait_for(recorded, message=f"{names} in the dossier")
 
 
-def test_the_station_records_its_construction_facts(platform):
-    api = platform.api
-    facts = {"site": "Ground floor, park service centre", "layout": "Reception, consultation room",
-             "area_m2": 120.5, "equipment": ["queue display", "document printer"],
-             "signage": {"gb_t_10001_1": True, "gb_t_10001_9": False},
-             "indoor_air_gb_t_18883": True}
-    path = f"/api/v1/stations/{platform.station['id']}/construction"
-    recorded = api.call("PUT", path, as_=SPECIALIST, json=facts)
-    assert recorded.status_code == 200, recorded.text
-    station = api.call("GET", f"/api/v1/stations/{platform.station['id']}", as_=SUPERVISOR).json()
-    assert station["construction"]["area_m2"] == 120.5
-    assert station["construction"]["signage"] == {"gb_t_10001_1": True, "gb_t_10001_9": False}
-    assert [s["staff_id"] for s in station["specialists"]] == ["s-1"]
-    assert api.call("PUT", path, as_=("specialist", "s-unknown"), json=facts).status_code == 403
-
-
 def test_a_lapsed_first_response_is_warned_then_breached_and_shows_everywhere(platform):
     api = platform.api
     submitted = demand(api)

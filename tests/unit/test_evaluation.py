@@ -432,7 +432,10 @@ def test_configurations_page_by_cursor_the_shipped_default_first_the_last_regist
     for version in ("b-second", "a-third", "c-fourth"):  # registration order, not the names'
         evaluation.register_configuration({**default, "version": version}, SUPERVISOR)
     every = evaluation.configurations({"per_page": 100})
-    assert every["items"] == [{"version": default["version"], "current": False},
+    # every shipped version, oldest first (the current default last), then the registered ones
+    shipped = [{"version": version, "current": False} for version in evaluation.shipped_configurations]
+    assert shipped[-1]["version"] == default["version"] and len(shipped) >= 2
+    assert every["items"] == [*shipped,
                               {"version": "b-second", "current": False},
                               {"version": "a-third", "current": False},
                               {"version": "c-fourth", "current": True}]

@@ -135,10 +135,11 @@ def test_the_rebuild_command_rebuilds_each_service_with_progress(tmp_path, capsy
     intake.close()
     assert main(["--data-dir", str(tmp_path), "readmodels", "rebuild", "--service", "intake"]) == 0
     printed = capsys.readouterr().out
-    # Registered, a specialist joined, the service catalogue's default published (opened, version
-    # 1) at the first submission, a demand submitted and accepted by the station's rules.
-    assert "intake: notification 6 of 6" in printed and "s left" in printed
-    assert "intake: read model rebuilt from 6 notifications" in printed
+    # Registered, a specialist joined (which moved the station's conformity to its requirements),
+    # the service catalogue's default published (opened, version 1) at the first submission, a
+    # demand submitted and accepted by the station's rules.
+    assert "intake: notification 7 of 7" in printed and "s left" in printed
+    assert "intake: read model rebuilt from 7 notifications" in printed
     reopened = open_application(Intake, config)
     assert [d["id"] for d in reopened.list_demands({}, SUPERVISOR)["items"]] == [demand["id"]]
     assert [v["version"] for v in reopened.catalogue_history()["items"]] == [1]
@@ -199,7 +200,7 @@ def test_a_restarted_evaluation_reads_none_of_its_history(durable_config, clock)
     assert restarted.report({"scope": station, "period": "2026-11"}, SUPERVISOR)["figures"] == figures
     assert restarted.revisits(None)["items"] == [] and restarted.checks()["items"] == []
     assert restarted.check_feedback_windows() == 0 and restarted.check_complaints() == 0
-    assert len(restarted.configurations()["items"]) == 1
+    assert len(restarted.configurations()["items"]) == len(restarted.shipped_configurations)  # none registered
     assert reads.notifications == 0
     restarted.close()
 

@@ -111,7 +111,31 @@ def test_the_shipped_default_covers_every_indicator_and_is_marked_provisional():
     from services.evaluation.indicators import INDICATORS
     default = Configuration.default()
     assert "provisional" in default.version
-    assert {line["id"] for line in default.indicators} == set(INDICATORS)
+    # management_checklist (construction facts before the checklist) gave way to station_conformity
+    assert {line["id"] for line in default.indicators} == set(INDICATORS) - {"management_checklist"}
+    shipped = Configuration.shipped()
+    assert list(shipped)[-1] == default.version
+    assert "management_checklist" in {line["id"] for line in shipped["2026.1-provisional"].indicators}
+
+
+def test_a_station_is_scored_by_the_share_of_its_requirements_met_and_conforms_only_when_all_are():
+    from services.evaluation.indicators import INDICATORS, Context
+    station = "3a9e2c71-0000-4000-8000-000000000001"
+    def context(scope, **conformity):
+        return Context(scope=scope, figures={}, days=30, institutions={}, checklists={}, park=None,
+                       conformity=conformity)
+    value = INDICATORS["station_conformity"].value
+    assert value(context(f"station:{station}")) is None  # nothing recorded: not scored
+    failing = {"status": "non_conforming", "met": 12, "total": 15}
+    assert value(context(f"station:{station}", **{station: failing})) == pytest.approx(0.8)
+    assert value(context("all", a=failing, b={"status": "conforming", "met": 15, "total": 15})) == 0.5
+    line = {"id": "station_conformity", "weight": 2, "yes_no": {"at_least": 1}}
+    scored = Configuration.default().score(context(f"station:{station}", **{station: failing}))
+    shown = {l["id"]: l for d in scored["dimensions"] for l in d["indicators"]}
+    assert [i for d in Configuration.default().document["dimensions"] for i in d["indicators"]
+            if i["id"] == "station_conformity"] == [line]
+    assert shown["station_conformity"]["value"] == pytest.approx(0.8)
+    assert shown["station_conformity"]["score"] == 0
 
 
 @pytest.mark.parametrize("change, where", [

@@ -20,7 +20,7 @@ const STATION: Station = {
   id: 'st-1', name: '番禺站', park: 'panyu-energy-park', operating_institution: { name: '检测所', credit_code: '91440113000000001X' },
   address: '石楼镇', opening_hours: '工作日 9:00-17:30',
   calendar: { timezone: 'Asia/Shanghai', hours: ['09:00-12:00', '13:30-17:30'], weekend: ['saturday', 'sunday'], holidays: [], extra_workdays: [] },
-  parent_platform: null, auto_accept: ['metrology'], time_limits: {}, hall: { categories: [], window_hours: null }, construction: null, specialists: [], registered_at: '2026-12-01T00:00:00+00:00',
+  parent_platform: null, auto_accept: ['metrology'], time_limits: {}, hall: { categories: [], window_hours: null }, conformity: null, specialists: [], registered_at: '2026-12-01T00:00:00+00:00',
 }
 const page = <T>(items: T[], next_after: string | null = null) => ({ items, next_after, per_page: 20 })
 const organisation = (party: string) => ({ id: `org-${party}`, kind: 'station', party, name: `站 ${party}`, verified: true })

@@ -75,7 +75,7 @@ describe("the station's settings", () => {
     calendar: { timezone: 'Asia/Shanghai', hours: ['09:00-12:00'], weekend: [5, 'sunday'], holidays: ['2027-01-01'], extra_workdays: [] },
     auto_accept: [], time_limits: { default: { assessment: '2d' }, urgencies: { urgent: { first_response: '30m' } } },
     hall: { categories: [], window_hours: null },
-    specialists: [], operating_institution: {}, parent_platform: null, construction: null, registered_at: '',
+    specialists: [], operating_institution: {}, parent_platform: null, conformity: null, registered_at: '',
   } as unknown as Station
 
   it('reads weekdays as names and limits as rows', () => {

@@ -5,6 +5,7 @@ export default words(
   {
     home: { title: '服务专员工作台', description: '受理和评估需求、匹配服务机构、跟进回访。' },
     menu: {
+      requirements: '建设与管理要求',
       queue: '需求队列',
       revisits: '回访',
       institutions: '服务机构',
@@ -281,10 +282,15 @@ export default words(
       weekdays: { monday: '周一', tuesday: '周二', wednesday: '周三', thursday: '周四', friday: '周五', saturday: '周六', sunday: '周日' },
     },
     required: '请填写{field}',
+    requirements: {
+      title: '工作站建设与管理要求',
+      description: '逐项填报本站的建设情况和管理制度，附上佐证材料；监管人员确认后生效，新的填报需重新确认。',
+    },
   },
   {
     home: { title: 'Specialist workspace', description: 'Assess demands, match institutions, follow up and revisit.' },
     menu: {
+      requirements: 'Station requirements',
       queue: 'Queue',
       revisits: 'Revisits',
       institutions: 'Institutions',
@@ -561,5 +567,9 @@ export default words(
       weekdays: { monday: 'Mon', tuesday: 'Tue', wednesday: 'Wed', thursday: 'Thu', friday: 'Fri', saturday: 'Sat', sunday: 'Sun' },
     },
     required: 'Please fill in {field}',
+    requirements: {
+      title: "The station's construction and management requirements",
+      description: 'Record each item with its evidence files; a supervisor confirms it, and a new record needs confirming again.',
+    },
   },
 )

@@ -1,4 +1,4 @@
-import { Checked, List, Odometer, OfficeBuilding, PhoneFilled, Setting } from '@element-plus/icons-vue'
+import { Checked, DocumentChecked, List, Odometer, OfficeBuilding, PhoneFilled, Setting } from '@element-plus/icons-vue'
 import { INBOX, REPORTS, type Section } from '@/router/section'
 
 const roles = ['specialist' as const]
@@ -14,6 +14,7 @@ const section: Section = {
     { path: 'specialist/enterprises', name: 'specialist-enterprises', component: () => import('./EnterprisesPage.vue'), meta: { roles, title: 'specialist.enterprises.title' } },
     { path: 'specialist/instruments', name: 'specialist-instruments', component: () => import('./InstrumentRegistersPage.vue'), meta: { roles, title: 'metrology.staff.title' } },
     { path: 'specialist/station', name: 'specialist-station', component: () => import('./StationPage.vue'), meta: { roles, title: 'specialist.station.title' } },
+    { path: 'specialist/requirements', name: 'specialist-requirements', component: () => import('./RequirementsPage.vue'), meta: { roles, title: 'specialist.requirements.title' } },
   ],
   menu: [
     { route: 'specialist-home', label: 'specialist.menu.queue', icon: List },
@@ -23,6 +24,7 @@ const section: Section = {
     { route: 'specialist-instruments', label: 'metrology.menu', icon: Odometer },
     { route: 'specialist-station', label: 'specialist.menu.station', icon: Setting },
     REPORTS,
+    { route: 'specialist-requirements', label: 'specialist.menu.requirements', icon: DocumentChecked },
     INBOX,
   ],
 }

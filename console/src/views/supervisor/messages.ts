@@ -4,6 +4,7 @@ import { words } from '@/i18n/shape'
 export default words(
   {
     menu: {
+      requirements: '工作站达标情况',
       dossiers: '档案查询',
       evaluation: '评价看板',
       evaluations: '已发布评价',
@@ -289,9 +290,17 @@ export default words(
       publish: '发布新版本',
       cancel: '放弃修改',
     },
+    requirements: {
+      title: '工作站建设与管理要求达标情况',
+      stations: '工作站',
+      station: '工作站',
+      operatingInstitution: '运营机构',
+      open: '查看',
+    },
   },
   {
     menu: {
+      requirements: 'Station conformity',
       dossiers: 'Dossiers',
       evaluation: 'Evaluation',
       evaluations: 'Published evaluations',
@@ -576,6 +585,13 @@ export default words(
       removeTerm: 'Remove the term',
       publish: 'Publish the new version',
       cancel: 'Discard the changes',
+    },
+    requirements: {
+      title: "Stations' conformity to their requirements",
+      stations: 'Stations',
+      station: 'Station',
+      operatingInstitution: 'Operating institution',
+      open: 'Open',
     },
   },
 )

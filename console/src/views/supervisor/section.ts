@@ -1,4 +1,4 @@
-import { Box, ChatLineSquare, Collection, DataLine, Finished, FolderOpened, Medal, Notebook, View } from '@element-plus/icons-vue'
+import { Box, ChatLineSquare, Collection, DataLine, DocumentChecked, Finished, FolderOpened, Medal, Notebook, View } from '@element-plus/icons-vue'
 import { REPORTS, type Section } from '@/router/section'
 
 const roles = ['supervisor'] as const
@@ -15,6 +15,7 @@ const section: Section = {
     { path: 'supervisor/checks', name: 'supervisor-checks', component: () => import('./ChecksPage.vue'), meta: { roles, title: 'supervisor.checks.title' } },
     { path: 'supervisor/improvements', name: 'supervisor-improvements', component: () => import('./ImprovementActionsPage.vue'), meta: { roles, title: 'supervisor.improvements.title' } },
     { path: 'supervisor/retention', name: 'supervisor-retention', component: () => import('./RetentionPage.vue'), meta: { roles, title: 'supervisor.retention.title' } },
+    { path: 'supervisor/requirements', name: 'supervisor-requirements', component: () => import('./StationRequirementsPage.vue'), meta: { roles, title: 'supervisor.requirements.title' } },
     { path: 'supervisor/audit', name: 'supervisor-audit', component: () => import('./AuditPage.vue'), meta: { roles, title: 'supervisor.audit.title' } },
     { path: 'supervisor/catalogue', name: 'supervisor-catalogue', component: () => import('./CataloguePage.vue'), meta: { roles, title: 'supervisor.catalogue.title' } },
   ],
@@ -26,6 +27,7 @@ const section: Section = {
     { route: 'supervisor-checks', label: 'supervisor.menu.checks', icon: View },
     { route: 'supervisor-improvements', label: 'supervisor.menu.improvements', icon: Finished },
     { route: 'supervisor-retention', label: 'supervisor.menu.retention', icon: Box },
+    { route: 'supervisor-requirements', label: 'supervisor.menu.requirements', icon: DocumentChecked },
     { route: 'supervisor-audit', label: 'supervisor.menu.audit', icon: Notebook },
     { route: 'supervisor-catalogue', label: 'supervisor.menu.catalogue', icon: Collection },
     REPORTS,
