@@ -1,5 +1,6 @@
 import { ref, shallowRef } from 'vue'
 import { api, call, type components } from '@/api/client'
+import { saveBlob } from '@/utils/files'
 import { ApiError, asApiError } from '@/api/errors'
 
 export type StandardProject = components['schemas']['StandardProjectView']
@@ -67,12 +68,5 @@ export async function downloadStandardDocument(demandId: string, sha256: string,
       parseAs: 'blob',
     }),
   )
-  const url = URL.createObjectURL(blob as unknown as Blob)
-  const link = document.createElement('a')
-  link.href = url
-  link.download = name
-  document.body.appendChild(link)
-  link.click()
-  link.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  saveBlob(blob as unknown as Blob, name)
 }

@@ -1,7 +1,4 @@
-import { test as base, expect, checkPage, signIn } from './support/fixtures'
-import { Platform } from './support/platform'
-import { startEmbedded } from './support/embedded'
-import type { E2eState } from './support/state'
+import { testOnOwnPlatform, expect, checkPage, signIn } from './support/fixtures'
 import { seedEnterprise, seedInstitution, seedStation } from './support/scene'
 
 /**
@@ -10,28 +7,8 @@ import { seedEnterprise, seedInstitution, seedStation } from './support/scene'
  * number, and the number is found on the register's page. On a platform of its own that quotes
  * testing and certification (the shared one serves testing straight away).
  */
-const test = base.extend<object, { quoting: { platform: Platform; state: E2eState } }>({
-  quoting: [
-    async ({}, use) => {
-      const embedded = await startEmbedded('platform-quotes.log', {
-        ONESTOP_QUOTE_CATEGORIES: '[inspection_testing, certification_accreditation]',
-      })
-      try {
-        const platform = new Platform(embedded.apiUrl, () => {})
-        const operator = await platform.firstOperator(embedded.dataDir)
-        await use({
-          platform,
-          state: { apiUrl: embedded.apiUrl, consoleUrl: embedded.apiUrl, dataDir: embedded.dataDir, pid: embedded.pid, people: { operator } },
-        })
-      } finally {
-        await embedded.stop()
-      }
-    },
-    { scope: 'worker' },
-  ],
-  state: async ({ quoting }, use) => use(quoting.state),
-  baseURL: async ({ quoting }, use) => use(quoting.state.consoleUrl),
-  platform: async ({ quoting }, use) => use(quoting.platform),
+const test = testOnOwnPlatform('platform-quotes.log', {
+  ONESTOP_QUOTE_CATEGORIES: '[inspection_testing, certification_accreditation]',
 })
 
 test('a testing demand waits for the enterprise to accept the quote, and its report is found by number', async ({ page, browser, platform, state }, testInfo) => {

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { effectScope } from 'vue'
 import { inZone } from '@/views/enterprise/lib/zone'
 import {
-  caseActions, evidenceNumbers, feedbackGiven, filesOf, fileSize, outcomeText, statusType, timelineOf, type DossierEvent,
+  caseActions, evidenceNumbers, feedbackGiven, filesOf, outcomeText, statusType, timelineOf, type DossierEvent,
 } from '@/views/enterprise/lib/caseModel'
 import { complaintDeadline, historyOf } from '@/views/enterprise/lib/complaintModel'
+import { fileSize } from '@/utils/files'
 import { feedbackBody } from '@/utils/feedback'
 import { demandBody } from '@/views/enterprise/composables/useDemandForm'
 import { sumCounts } from '@/views/enterprise/composables/useEnterpriseOverview'

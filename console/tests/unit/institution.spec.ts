@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { fakeFetch } from './helpers'
-import { fileSize, offerDeadline, requestOf, statusTagType, today, type Assignment } from '@/views/institution/composables/offers'
+import { offerDeadline, requestOf, statusTagType, today, type Assignment } from '@/views/institution/composables/offers'
+import { fileSize } from '@/utils/files'
 import { changesSomething, profileChange, profileForm, type Institution } from '@/views/institution/composables/profile'
 import { deliveryLines, eventPage, type Webhook } from '@/views/institution/composables/partner'
 import { findAssignment } from '@/views/institution/composables/useAssignments'

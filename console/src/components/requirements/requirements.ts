@@ -1,3 +1,5 @@
+import { uploadFile } from '@/api/files'
+import { saveBlob } from '@/utils/files'
 import { api, call, type components } from '@/api/client'
 
 export type Requirements = components['schemas']['RequirementsView']
@@ -65,14 +67,7 @@ export async function loadRequirements(stationId: string): Promise<Requirements>
 export async function recordRequirement(stationId: string, item: RequirementItem, form: RecordForm): Promise<Requirements> {
   const evidence: string[] = []
   for (const file of form.files) {
-    const uploaded = await call(
-      api.POST('/api/v1/attachments', {
-        params: { query: { name: file.name } },
-        body: file as unknown as string,
-        bodySerializer: (body: unknown) => body as BodyInit,
-        headers: { 'Content-Type': file.type || 'application/octet-stream' },
-      }),
-    )
+    const uploaded = await uploadFile(file)
     evidence.push(uploaded.sha256)
   }
   return call(
@@ -100,12 +95,5 @@ export async function downloadEvidence(stationId: string, code: string, file: Ev
       parseAs: 'blob',
     }),
   )
-  const url = URL.createObjectURL(blob as unknown as Blob)
-  const link = document.createElement('a')
-  link.href = url
-  link.download = file.name
-  document.body.appendChild(link)
-  link.click()
-  link.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  saveBlob(blob as unknown as Blob, file.name)
 }

@@ -34,40 +34,48 @@ export const test = base.extend<{ platform: Platform; state: E2eState; consoleEr
 export { expect }
 
 /**
- * A second embedded platform whose periods are short enough to be lived through in a test (the
- * shared one keeps the defaults, which other specs rely on):
+ * The specs' `test` on an embedded platform of its own, started once per worker when a test asks
+ * for it with `settings` (ONESTOP_* variables) the shared one must not have; its people are kept
+ * in memory only. `log` names its log in test-results/.
+ */
+export function testOnOwnPlatform(log: string, settings: Record<string, string>) {
+  return test.extend<object, { own: { platform: Platform; state: E2eState } }>({
+    own: [
+      async ({}, use) => {
+        const embedded = await startEmbedded(log, settings)
+        try {
+          const platform = new Platform(embedded.apiUrl, () => {})
+          const operator = await platform.firstOperator(embedded.dataDir)
+          await use({
+            platform,
+            state: { apiUrl: embedded.apiUrl, consoleUrl: embedded.apiUrl, dataDir: embedded.dataDir, pid: embedded.pid, people: { operator } },
+          })
+        } finally {
+          await embedded.stop()
+        }
+      },
+      { scope: 'worker' },
+    ],
+    state: async ({ own }, use) => use(own.state),
+    baseURL: async ({ own }, use) => use(own.state.consoleUrl),
+    platform: async ({ own }, use) => use(own.platform),
+  })
+}
+
+/**
+ * A platform whose periods are short enough to be lived through in a test (the shared one keeps
+ * the defaults, which other specs rely on):
  * - an enterprise's feedback window of 5 seconds (ONESTOP_FEEDBACK_WINDOW_DAYS), checked twice
  *   a second: a completed service left unrated becomes a specialist's revisit at once;
  * - a retention of -1 years (ONESTOP_RETENTION_YEARS): a dossier's retention ends the year
  *   before it is sealed, so it is due for disposal as soon as it is sealed. The platform has no
  *   controlled clock (the server tests set the archive's clock in-process), and a retention
  *   date is a day: no positive setting makes one due within a test.
- * Started once per worker when a test asks for it; its people are kept in memory only.
  */
-export const testWithShortPeriods = test.extend<object, { shortPeriods: { platform: Platform; state: E2eState } }>({
-  shortPeriods: [
-    async ({}, use) => {
-      const embedded = await startEmbedded('platform-short-periods.log', {
-        ONESTOP_FEEDBACK_WINDOW_DAYS: (5 / 86400).toFixed(8),
-        ONESTOP_EVALUATION_CHECK_INTERVAL: '0.5',
-        ONESTOP_RETENTION_YEARS: '-1',
-      })
-      try {
-        const platform = new Platform(embedded.apiUrl, () => {})
-        const operator = await platform.firstOperator(embedded.dataDir)
-        await use({
-          platform,
-          state: { apiUrl: embedded.apiUrl, consoleUrl: embedded.apiUrl, dataDir: embedded.dataDir, pid: embedded.pid, people: { operator } },
-        })
-      } finally {
-        await embedded.stop()
-      }
-    },
-    { scope: 'worker' },
-  ],
-  state: async ({ shortPeriods }, use) => use(shortPeriods.state),
-  baseURL: async ({ shortPeriods }, use) => use(shortPeriods.state.consoleUrl),
-  platform: async ({ shortPeriods }, use) => use(shortPeriods.platform),
+export const testWithShortPeriods = testOnOwnPlatform('platform-short-periods.log', {
+  ONESTOP_FEEDBACK_WINDOW_DAYS: (5 / 86400).toFixed(8),
+  ONESTOP_EVALUATION_CHECK_INTERVAL: '0.5',
+  ONESTOP_RETENTION_YEARS: '-1',
 })
 
 /**

@@ -1,6 +1,6 @@
 import { computed, ref } from 'vue'
 import { ApiError } from '@/api/errors'
-import { uploadAttachment, type Attachment } from './attachments'
+import { uploadFile, type Attachment } from '@/api/files'
 
 /** What ElUpload's `http-request` hands over (only what is used here). */
 export interface UploadRequest {
@@ -12,7 +12,7 @@ export interface UploadRequest {
  * ElUpload's `http-request`, `remove` its `on-remove`; `sha256s` is what the form sends.
  * `upload` stands in for the network in tests.
  */
-export function useUploads(upload: (file: File) => Promise<Attachment> = uploadAttachment) {
+export function useUploads(upload: (file: File) => Promise<Attachment> = uploadFile) {
   const uploaded = ref<{ uid: number | string; attachment: Attachment }[]>([])
   const failures = ref<{ name: string; message: string }[]>([])
   const pending = ref(0)

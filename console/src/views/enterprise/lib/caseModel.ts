@@ -137,11 +137,3 @@ export function outcomeText(demand: Pick<Demand, 'outcome'>): { answer: string |
   const pick = (key: string) => (typeof outcome[key] === 'string' ? (outcome[key] as string) : null)
   return { answer: pick('answer'), reason: pick('reason') }
 }
-
-/** A file size for people: 13 B, 2.4 KB, 1.2 MB. */
-export function fileSize(bytes: number | undefined): string {
-  if (bytes === undefined) return ''
-  if (bytes < 1024) return `${bytes} B`
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
-}

@@ -1,6 +1,6 @@
 import { ref, shallowRef } from 'vue'
 import { ApiError, asApiError } from '@/api/errors'
-import { uploadFile } from './files'
+import { uploadFile } from '@/api/files'
 
 export interface EvidenceDocument {
   name: string

@@ -1,7 +1,7 @@
 import { ref, shallowRef } from 'vue'
 import { call } from '@/api/client'
 import { ApiError, asApiError } from '@/api/errors'
-import { filenameOf, saveBlob } from '../lib/download'
+import { filenameOf, saveBlob } from '@/utils/files'
 
 type BlobAnswer = Promise<{ data?: unknown; error?: unknown; response: Response }>
 

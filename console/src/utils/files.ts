@@ -25,3 +25,11 @@ export function saveBlob(blob: Blob, name: string): void {
   link.remove()
   setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }
+
+/** A file's size as people read it: "15 B", "2.5 KB", "3.0 MB" (nothing for an unknown size). */
+export function fileSize(bytes: number | undefined): string {
+  if (bytes === undefined) return ''
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+}
