@@ -189,7 +189,8 @@ class Api:
         headers = kwargs.pop("headers", {})
         if as_ is not None:
             headers["Authorization"] = f"Bearer {as_ if isinstance(as_, str) else self.token(*as_)}"
-        return self.session.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
+        kwargs.setdefault("timeout", 10)
+        return self.session.request(method, self.base + path, headers=headers, **kwargs)
 
     def wait_ready(self, timeout: float = 60) -> None:
         def ready():

@@ -107,9 +107,11 @@ def test_messages_deleted_while_the_consumer_is_down_are_still_processed_and_reb
             # Each message carries a relay batch: one or more demands' notifications.
             while (message := channel.basic_get("matching.follows.intake", no_ack=True)) is not None:
                 deleted.append(message.headers["x-onestop-count"])
-            return sum(deleted) >= 10  # DemandSubmitted and DemandAccepted of each demand
+            # DemandSubmitted and DemandAccepted of each demand, and the service catalogue's
+            # default, which the first submission opened and published (two events).
+            return sum(deleted) >= 12
         wait_for(all_deleted, timeout=20, message="intake's messages to reach matching's queue")
-    assert sum(deleted) == 10
+    assert sum(deleted) == 12
     matching.start()
 
     live = {i: api.wait_dossier(i, "assigned", SUPERVISOR, timeout=60) for i in ids}

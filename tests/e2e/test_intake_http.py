@@ -92,7 +92,7 @@ def test_accept_assign_follow_up_then_a_wrong_state_is_409_and_cancellation_rele
     api = platform.api
     submitted = demand(api)
     act(api, submitted["id"], "assessment", {"decision": "accept", "urgency": "high",
-                                              "sub_items": ["safety test"]})
+                                              "sub_items": ["product_testing"]})
     assigned = api.wait_status(submitted["id"], "assigned", OWNER)
     assert assigned["urgency"] == "high" and assigned["deadlines"]["follow_up"]["state"] == "running"
     followed = act(api, submitted["id"], "follow-ups", {

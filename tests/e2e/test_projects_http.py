@@ -29,7 +29,7 @@ def ok(response, status=200):
     return response.json()
 
 
-def served(api, category):
+def served(api, category, **request):
     """A demand of ``category`` an institution of that category serves: (demand id, the
     enterprise, the institution) as (role, party) pairs."""
     lab = ok(api.call("POST", "/api/v1/institutions", as_=SPECIALIST,
@@ -37,7 +37,7 @@ def served(api, category):
     owner = factories.credit_code()
     enterprise = ("enterprise", owner)
     demand = ok(api.call("POST", "/api/v1/demands", as_=enterprise,
-                         json=factories.demand(owner, category=category)), 201)["id"]
+                         json=factories.demand(owner, category=category, **request)), 201)["id"]
     assigned = api.wait_status(demand, "assigned", enterprise)
     assert assigned["assignment"]["institution_id"] == lab["id"]
     return demand, enterprise, ("institution", lab["id"])
@@ -127,7 +127,9 @@ def test_a_standard_project_moves_through_its_stages_with_a_document_at_each(pla
 
 def test_ip_applications_are_recorded_with_checked_numbers_and_move_only_forward(platform):
     api = platform.api
-    demand, enterprise, lab = served(api, "intellectual_property")
+    # A trademark filing needs no statutory qualification in the default catalogue (a patent
+    # filing needs a patent agency's, which the factory's laboratory lacks).
+    demand, enterprise, lab = served(api, "intellectual_property", sub_item="trademark_filing")
     path = f"/api/v1/demands/{demand}/ip-applications"
     patent = {"kind": "invention_patent", "number": "201710601862.3", "filed_on": "2017-07-10",
               "title": "一种 LED 筒灯散热结构"}

@@ -65,9 +65,15 @@ def start(container_factory, service_config):
         if service_cls is IntakeService:
             open_station(container)
             # Published before a test taps the exchange, so taps see only the test's messages.
-            wait_for(lambda: intake_relay_position(container) == 2, message="the station's events")
+            wait_for(lambda: intake_relay_position(container) == OPENED, message="the station's events")
         return container
     return start
+
+
+#: What ``open_station`` records: the station registered, a specialist joined (which moves the
+#: station's conformity to its requirements), and the service catalogue's default (opened and
+#: version 1 published, as the first reading of it does).
+OPENED = 5
 
 
 def open_station(intake):
@@ -75,6 +81,8 @@ def open_station(intake):
         station = register(factories.station(), OPERATOR)
     with entrypoint_hook(intake, "add_specialist") as add:
         add(station["id"], factories.specialist(), OPERATOR)
+    with entrypoint_hook(intake, "service_catalogue") as read:
+        read()
 
 
 def test_the_relay_publishes_the_log_in_order_with_confirmed_persistent_messages(start, service_config):
@@ -87,7 +95,7 @@ def test_the_relay_publishes_the_log_in_order_with_confirmed_persistent_messages
     finally:
         tap.close()
     assert [(n.event, n.id, n.previous_id) for n in received] == [
-        ("DemandSubmitted", 3, 2), ("DemandAccepted", 4, 3)]
+        ("DemandSubmitted", OPENED + 1, OPENED), ("DemandAccepted", OPENED + 2, OPENED + 1)]
     assert {n.service for n in received} == {"intake"}
     assert {n.originator_id for n in received} == {demand["id"]}
     assert received[0].data["demand_id"] == demand["id"]
@@ -97,9 +105,10 @@ def test_the_relay_publishes_the_log_in_order_with_confirmed_persistent_messages
     assert published.delivery_info["routing_key"] == ROUTING_KEY
     assert published.properties["delivery_mode"] == 2
     assert (published.headers["x-onestop-first-id"], published.headers["x-onestop-last-id"],
-            published.headers["x-onestop-previous-id"], published.headers["x-onestop-count"]) == (3, 4, 2, 2)
+            published.headers["x-onestop-previous-id"], published.headers["x-onestop-count"]) == (
+                OPENED + 1, OPENED + 2, OPENED, 2)
     with entrypoint_hook(intake, "health") as health:
-        assert health() == {"last_notification_id": 4}
+        assert health() == {"last_notification_id": OPENED + 2}
 
 
 def test_matching_follows_intake_and_intake_follows_matching(start):
@@ -131,7 +140,7 @@ def test_a_lost_message_is_recovered_by_pulling_the_gap_over_rpc(start, service_
         bound.unbind_from(exchange=events_exchange("intake"), routing_key="#")
         with entrypoint_hook(intake, "submit_demand") as submit:
             lost = submit(factories.demand(), SPECIALIST)
-        wait_for(lambda: intake_relay_position(intake) == 4,
+        wait_for(lambda: intake_relay_position(intake) == OPENED + 2,
                  message=f"the relay to publish (at {intake_relay_position(intake)})")
         bound.bind_to(exchange=events_exchange("intake"), routing_key="#")
     with entrypoint_hook(intake, "submit_demand") as submit:
