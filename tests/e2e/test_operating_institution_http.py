@@ -32,7 +32,7 @@ def test_the_operating_institution_records_the_items_it_owns_of_the_stations_it_
     api = platform.api
     operator = api.first_operator_token(PASSWORD)
     runs = api.open_station(**run_by(RUNNER))
-    elsewhere = api.open_station(park="nansha-port-park", **run_by(factories.credit_code()))
+    elsewhere = api.open_station(staff=("s-9",), park="nansha-port-park", **run_by(factories.credit_code()))
     organisation = ok(api.call("POST", "/api/v1/organisations", as_=operator, json={
         "kind": "operating_institution", "party": RUNNER, "name": "番禺质量服务有限公司"}), 201)
     assert organisation["kind"] == "operating_institution" and organisation["verified"] is True
