@@ -322,7 +322,8 @@ class AccountRoutes:
 
     @route("POST", "/api/v1/organisations", roles=("operator",), body=RegisterOrganisation,
            response=OrganisationView, status=201,
-           summary="Register a station, an institution, a supervisory agency or an enterprise")
+           summary="Register a station, an institution, a supervisory agency, an enterprise or a "
+                   "station's operating institution (by its unified social credit code)")
     def register_organisation(self, request, principal, payload):
         return self.accounts.register_organisation(payload, principal.as_actor())
 

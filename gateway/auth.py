@@ -26,7 +26,7 @@ from gateway.issuers import external_issuers
 from gateway.published_keys import PublishedKeys
 from shared.config import development_tokens_allowed, issuer, refuse_placeholders, section
 
-ROLES = ("enterprise", "specialist", "institution", "supervisor", "operator")
+ROLES = ("enterprise", "specialist", "institution", "supervisor", "operator", "operating_institution")
 #: A route's pseudo-role: any signed-in person, about their own account.
 PERSON = "person"
 ALGORITHMS = ["ES256"]

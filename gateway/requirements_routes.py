@@ -1,6 +1,7 @@
 """The gateway's routes for a station's own requirements (mixed into ``GatewayService``): each
 item's state and the station's conformity, the records of its people with evidence files, and a
-supervisor's confirmations (docs/categories/station-requirements.md)."""
+supervisor's confirmations; the operating institution reads the stations it runs and records
+the items it owns (docs/categories/station-requirements.md)."""
 from __future__ import annotations
 
 from marshmallow import Schema, fields
@@ -13,7 +14,7 @@ from shared.commands import AsShown, ConfirmRequirement, RecordRequirement
 from shared.config import attachment_folders
 from shared.contracts.values import ActorSchema
 
-READERS = ("specialist", "supervisor", "operator")
+READERS = ("specialist", "supervisor", "operator", "operating_institution")
 STATES = ("met", "not_met", "not_recorded")
 STATUSES = ("conforming", "non_conforming", "incomplete")
 
@@ -80,17 +81,19 @@ class RequirementRoutes:
            response=RequirementsView,
            summary="The station's requirements (construction and management): each item's state "
                    "(met, not met with why, not recorded), its record, evidence and confirmation, "
-                   "and the station's conformity naming the failing items; its specialists, "
-                   "supervisors and operators")
+                   "and the station's conformity naming the failing items; its specialists, its "
+                   "operating institution, supervisors and operators")
     def station_requirements(self, request, principal, station_id, query):
         found = self.intake.station_requirements(station_id, principal.as_actor())
         return in_station_zone(self, found, query, station_id=station_id)
 
-    @route("PUT", "/api/v1/stations/<station_id>/requirements/<code>", roles=("specialist", "operator"),
+    @route("PUT", "/api/v1/stations/<station_id>/requirements/<code>",
+           roles=("specialist", "operator", "operating_institution"),
            body=RecordRequirement, response=RequirementsView,
            summary="Record an item's facts (a measure's number, a fact's true or false, a "
                    "document's files) with the evidence files you uploaded; it replaces the "
-                   "item's last record and its confirmation (the station's specialists, operators)")
+                   "item's last record and its confirmation (the station's specialists, operators; "
+                   "its operating institution the items it owns, 403 for the others)")
     def record_requirement(self, request, principal, station_id, code, payload):
         found = self.intake.record_requirement(station_id, code, payload, principal.as_actor())
         return in_station_zone(self, found, station_id=station_id)

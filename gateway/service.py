@@ -238,13 +238,13 @@ class GatewayService(MetrologyRoutes, ProjectRoutes, HallRoutes, CatalogueRoutes
     def register_station(self, request, principal, payload):
         return self.intake.register_station(payload, principal.as_actor())
 
-    @route("GET", "/api/v1/stations", roles=("supervisor", "operator"), query=ListStations,
-           response=StationPage,
+    @route("GET", "/api/v1/stations", roles=("supervisor", "operator", "operating_institution"),
+           query=ListStations, response=StationPage,
            summary="The stations, a page at a time by name (any part of it, 中文 too) or by park: "
                    "each with its park, operating institution, time zone, specialists' count and "
-                   "conformity to its requirements")
+                   "conformity to its requirements; an operating institution's people, those it runs")
     def list_stations(self, request, principal, query):
-        return self.intake.list_stations(query)
+        return self.intake.list_stations(query, principal.as_actor())
 
     @route("GET", "/api/v1/me/station", roles=("specialist",), response=StationView,
            summary="The station you work at (a specialist's own)")
@@ -276,7 +276,8 @@ class GatewayService(MetrologyRoutes, ProjectRoutes, HallRoutes, CatalogueRoutes
     def remove_specialist(self, request, principal, station_id, staff_id, payload):
         return self.intake.remove_specialist(station_id, staff_id, payload, principal.as_actor())
 
-    @route("POST", "/api/v1/attachments", roles=("enterprise", "specialist", "institution"),
+    @route("POST", "/api/v1/attachments",
+           roles=("enterprise", "specialist", "institution", "operating_institution"),
            raw_body=True,
            response=AttachmentView, status=201,
            query={"name": {"required": True, "schema": {"type": "string", "maxLength": 255}}},

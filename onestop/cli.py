@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         "token", help="development only (AUTH.development_tokens; the embedded mode by default): "
                       "mint a token for a role and a party, with no person behind it")
     token.add_argument("--role", required=True, choices=("enterprise", "specialist", "institution",
-                                                         "supervisor", "operator"))
+                                                         "supervisor", "operator", "operating_institution"))
     token.add_argument("--subject", required=True, help="the party: a credit code, an id")
     token.add_argument("--ttl", type=int, default=3600, help="seconds (default 3600, at most 86400)")
     token.set_defaults(run=_token)

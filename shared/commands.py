@@ -704,7 +704,7 @@ class ChooseNoticePreferences(Command):
 #: The roles a person can hold (services/accounts/organisation.py says which kind of
 #: organisation has which).
 PERSON_ROLES = ("enterprise_admin", "enterprise_member", "specialist", "station_manager",
-                "institution_member", "supervisor", "operator")
+                "institution_member", "supervisor", "operator", "operating_institution_member")
 SIGN_IN_NAME = validate.Regexp(r"[A-Za-z0-9][A-Za-z0-9._@-]{2,63}\Z", error=said("sign_in_name"))
 
 
@@ -742,16 +742,17 @@ class ChangePassword(Command):
 
 class RegisterOrganisation(Command):
     kind = fields.String(required=True, validate=validate.OneOf(
-        ("enterprise", "institution", "station", "agency")))
+        ("enterprise", "institution", "station", "agency", "operating_institution")))
     party = text(100, required=True, metadata={
-        "description": "an enterprise's unified social credit code, an institution's or a "
-                       "station's id, an agency's code"})
+        "description": "an enterprise's or an operating institution's unified social credit "
+                       "code, an institution's or a station's id, an agency's code"})
     name = text(200, required=True)
 
     @validates_schema
     def _enterprise_by_credit_code(self, data, **kwargs):
-        if data.get("kind") == "enterprise" and credit_code_problem(data.get("party", "")):
-            raise ValidationError(said("enterprise_party"), "party")
+        if data.get("kind") in ("enterprise", "operating_institution") \
+                and credit_code_problem(data.get("party", "")):
+            raise ValidationError(said(f"{data['kind']}_party"), "party")
 
 
 class SelfRegistration(Command):
@@ -774,7 +775,7 @@ class VerifyEnterprise(Command):
 
 class ListOrganisations(Command):
     kind = fields.String(load_default=None, validate=validate.OneOf(
-        ("enterprise", "institution", "station", "agency", "platform")))
+        ("enterprise", "institution", "station", "agency", "platform", "operating_institution")))
     verified = fields.Boolean(load_default=None, metadata={
         "description": "false: the enterprises waiting for a specialist's check"})
     after = cursor_field()

@@ -76,6 +76,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "of GB 32100 (no I, O, S, V, Z)."),
     "credit_code_check": ("统一社会信用代码的校验位不正确", "Not a unified social credit code: the check character does not match."),
     "enterprise_party": ("企业须以统一社会信用代码登记", "An enterprise's party is its unified social credit code."),
+    "operating_institution_party": ("运营机构须以统一社会信用代码登记",
+                                    "An operating institution's party is its unified social credit code."),
     "park_id": ("园区编号须为小写字母和数字，用连字符连接，如 panyu-energy-park",
                 "A park id is lower-case letters and digits joined by hyphens, e.g. panyu-energy-park."),
     "phone": ("不是有效的电话号码", "Not a phone number."),

@@ -48,6 +48,8 @@ WRONG_CURRENT = "当前密码不正确"
 SAME_PASSWORD = "新密码不能与当前密码相同"
 WRONG_CODE = "验证码不正确，请核对身份验证器的时间后重试"
 FIRST_OPERATOR = "operator"
+#: The roles whose people act for their organisation's party (the others act as themselves).
+PARTY_ROLES = ("enterprise", "institution", "supervisor", "operating_institution")
 
 
 class Accounts(ServiceApplication):
@@ -492,9 +494,10 @@ class Accounts(ServiceApplication):
             if not organisation.verified and organisation.kind != "institution":
                 continue  # an enterprise not verified yet: its people act for nobody
             # An enterprise's people act for its credit code, an institution's for its id (an
-            # applicant's for its credit code, under which it applies); a station's
-            # specialists, supervisors and operators act as themselves.
-            acts[acting] = organisation.acting_party if acting in ("enterprise", "institution", "supervisor") \
+            # applicant's for its credit code, under which it applies), an operating
+            # institution's for its credit code (the stations it runs name it); a station's
+            # specialists and operators act as themselves.
+            acts[acting] = organisation.acting_party if acting in PARTY_ROLES \
                 else str(person.id)
         # Until the person has done what is pending, the token serves only to do it.
         pending = "password_change" if person.must_change_password else \

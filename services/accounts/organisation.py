@@ -1,7 +1,8 @@
 """An Organisation: where a person works, and what it is on the platform.
 
 ``party`` is how the platform's other services know it: an enterprise's unified social credit
-code, an institution's or a station's id, a supervisory agency's code, ``platform`` for the
+code, an institution's or a station's id, a supervisory agency's code, a station's operating
+institution's unified social credit code (which the stations it runs name), ``platform`` for the
 operators. An enterprise's first account must be verified by a specialist (the business licence
 checked) before its people see its demands. An institution that registers itself applies under
 its credit code; matching's approval of its application verifies it, and its people act for its
@@ -17,7 +18,7 @@ from shared.errors import Conflict
 
 _ORGANISATIONS = uuid.UUID("6b1f0c3a-2e4d-4c59-9f7a-0d8e5b2c1a47")
 
-KINDS = ("enterprise", "institution", "station", "agency", "platform")
+KINDS = ("enterprise", "institution", "station", "agency", "platform", "operating_institution")
 #: The roles a person of each kind of organisation may hold.
 ROLES_OF = {
     "enterprise": ("enterprise_admin", "enterprise_member"),
@@ -25,6 +26,7 @@ ROLES_OF = {
     "station": ("specialist", "station_manager"),
     "agency": ("supervisor",),
     "platform": ("operator",),
+    "operating_institution": ("operating_institution_member",),
 }
 
 

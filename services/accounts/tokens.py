@@ -3,8 +3,8 @@
 The access token is a JWT signed with the key ring's current key (ES256), for at most
 ``MAX_ACCESS_SECONDS``: ``iss``, ``aud``, ``sub`` (the person), ``org`` (their organisation),
 ``roles`` (their roles in it), ``act`` (for each role the platform's services know, the party
-the person acts for: an enterprise's credit code, an institution's id, the specialist
-themselves), ``name``, ``jti``, ``iat``, ``exp``; and ``pending`` (``password_change``,
+the person acts for: an enterprise's credit code, an institution's id, an operating
+institution's credit code, the specialist themselves), ``name``, ``jti``, ``iat``, ``exp``; and ``pending`` (``password_change``,
 ``second_factor_setup``) while the person must do that first, when ``act`` is empty. Anyone can verify it with the published JWKS;
 only the accounts service can sign.
 
@@ -35,6 +35,7 @@ ACTS_AS = {
     "institution_member": "institution",
     "supervisor": "supervisor",
     "operator": "operator",
+    "operating_institution_member": "operating_institution",
 }
 
 

@@ -97,11 +97,14 @@ class Intake(MetrologyRegister, CatalogueCommands, RequirementCommands, ServiceA
     def station(self, station_id: str) -> dict:
         return station_view(self.find(Station, station_id, "station"))
 
-    def list_stations(self, query: dict) -> dict:
+    def list_stations(self, query: dict, viewer: dict) -> dict:
         """The stations, a page at a time by name, from the read model; by park, or by any
-        part of the name."""
+        part of the name. An operating institution's people see the stations it runs only."""
         command = self.load_command(ListStations, query)
         filters, values = equal(park=command["park"])
+        if viewer["role"] == "operating_institution":
+            filters.append("id IN (SELECT station_id FROM {s}operated_stations WHERE credit_code = %s)")
+            values.append(viewer["subject"])
         if command["name"] is not None:
             condition, value = containing("name", command["name"])
             filters.append(condition)

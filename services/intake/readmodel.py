@@ -44,6 +44,9 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS {s}stations (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
     "park TEXT NOT NULL, time_zone TEXT NOT NULL, listing TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS stations_name ON {s}stations (name, id)",
+    # Which operating institution (its credit code) runs each station: the stations its people list.
+    "CREATE TABLE IF NOT EXISTS {s}operated_stations (station_id TEXT PRIMARY KEY, credit_code TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS operated_stations_code ON {s}operated_stations (credit_code)",
     # Every version of the service catalogue, whole, with who published it, when and why.
     "CREATE TABLE IF NOT EXISTS {s}catalogue_versions (version INTEGER PRIMARY KEY, record TEXT NOT NULL)",
     # The files a station's requirements reference as evidence: kept by the sweep too.
@@ -64,7 +67,10 @@ def rows(aggregate, zone_of) -> list[Statement]:
         listing = station_listing(aggregate)
         return [upsert("stations", ("id",), {"id": listing["id"], "name": listing["name"],
                                              "park": listing["park"], "time_zone": listing["time_zone"],
-                                             "listing": listing})] + [
+                                             "listing": listing}),
+                upsert("operated_stations", ("station_id",), {
+                    "station_id": listing["id"],
+                    "credit_code": aggregate.operating_institution["credit_code"]})] + [
             upsert("staff", ("staff_id",), {"staff_id": staff_id, "station_id": str(aggregate.id)})
                 for staff_id in aggregate.specialists] + [
             Statement("DELETE FROM {s}staff WHERE staff_id = %s AND station_id = %s",

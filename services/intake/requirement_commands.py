@@ -1,6 +1,7 @@
 """Intake's commands and queries of the station's own requirements (mixed into ``Intake``):
-its people record each item's facts with evidence files, a supervisor confirms them, and every
-change that moves the station's conformity records it (docs/categories/station-requirements.md).
+its people record each item's facts with evidence files, its operating institution's people the
+items it owns, a supervisor confirms them, and every change that moves the station's conformity
+records it (docs/categories/station-requirements.md).
 """
 from __future__ import annotations
 
@@ -17,19 +18,17 @@ class RequirementCommands:
     checklist: Checklist = Checklist.from_config(None)
 
     def requirements(self, station_id: str, viewer: dict) -> dict:
-        """Each item's state and the station's conformity: its specialists, supervisors and
-        operators read them."""
+        """Each item's state and the station's conformity: its specialists, its operating
+        institution, supervisors and operators read them."""
         station = self.find(Station, station_id, "station")
-        if viewer["role"] not in ("supervisor", "operator") and not self._is_staff(viewer, station.id):
-            raise NotFound(f"no station {station_id}")
+        self._may_read_requirements(viewer, station)
         return self._requirements_view(station)
 
     def requirement_file(self, station_id: str, code: str, sha256: str, viewer: dict) -> dict:
         """An evidence file of the item as last recorded (its name, media type and size), for
         whoever reads the station's requirements."""
         station = self.find(Station, station_id, "station")
-        if viewer["role"] not in ("supervisor", "operator") and not self._is_staff(viewer, station.id):
-            raise NotFound(f"no station {station_id}")
+        self._may_read_requirements(viewer, station)
         record = station.recorded_requirements().get(code) or {"evidence": []}
         for document in record["evidence"]:
             if document["sha256"] == sha256:
@@ -37,11 +36,19 @@ class RequirementCommands:
         raise NotFound(f"requirement {code} of station {station_id} has no file {sha256}")
 
     def record_requirement(self, station_id: str, code: str, payload: dict, by: dict) -> dict:
-        """A specialist of the station (or an operator) records an item's facts, with the
-        files they uploaded as its evidence; a new record waits for its own confirmation."""
+        """A specialist of the station (or an operator) records an item's facts, its operating
+        institution's people the items it owns, with the files they uploaded as its evidence; a
+        new record waits for its own confirmation."""
         command = self.load_command(RecordRequirement, payload)
         station = self.find(Station, station_id, "station")
-        self._require_operator_or_staff(by, station.id)
+        if by["role"] == "operating_institution":
+            self._may_read_requirements(by, station)
+            item = self.checklist.item(code)
+            if item["owner"] != "operating_institution":
+                raise Forbidden(f"“{item['name']['zh-CN']}”由工作站记录，运营机构只记录其自身负责的项目",
+                                {"code": code, "owner": item["owner"]})
+        else:
+            self._require_operator_or_staff(by, station.id)
         self.checklist.recordable(code, command["value"])
         evidence = []
         for position, sha256 in enumerate(command["evidence"]):
@@ -75,6 +82,17 @@ class RequirementCommands:
         checked = self.checklist.check(station.recorded_requirements(),
                                        list(station.specialists.values()))
         station.note_conformity(checked["conformity"], by=by, at=self.clock().isoformat())
+
+    def _may_read_requirements(self, viewer: dict, station: Station) -> None:
+        """Supervisors and operators read every station's requirements; its specialists and
+        the operating institution it names (by credit code) its own; anyone else sees no
+        station."""
+        if viewer["role"] in ("supervisor", "operator") or self._is_staff(viewer, station.id):
+            return
+        if viewer["role"] == "operating_institution" and \
+                viewer["subject"] == station.operating_institution["credit_code"]:
+            return
+        raise NotFound(f"no station {station.id}")
 
     def _saved_requirements(self, station: Station, by: dict, at: str) -> dict:
         self.note_conformity(station, by)

@@ -18,8 +18,8 @@ class IntakeService(EventSourcedService, FollowsMatching):
         return self.application.station(station_id)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def list_stations(self, query):
-        return self.application.list_stations(query)
+    def list_stations(self, query, viewer):
+        return self.application.list_stations(query, viewer)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def station_zones(self):

@@ -37,6 +37,8 @@ OTHER_PARK = "nansha-port-park"
 ENTERPRISE_A, ENTERPRISE_B = factories.credit_code(), factories.credit_code()
 APPLICANT = factories.credit_code()  # an institution applying, known by its credit code
 UNVERIFIED = factories.credit_code()
+#: The operating institutions of the two stations, known by their credit codes.
+RUNNER, RUNNER_ELSEWHERE = factories.credit_code(), factories.credit_code()
 SCORES = {"overall": 4, "timeliness": 4, "professionalism": 4, "attitude": 4, "outcome": 4}
 MONTH = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")  # evaluation's days
 #: Shared instruments' calendar: open 08:00-20:00 every day where it is about noon now, so a
@@ -54,6 +56,8 @@ CALLERS = {  # name: (the role it acts in, who it is); every one a person who si
     "no station's specialist": ("specialist", "a station's person on no station's staff"),
     "supervisor": ("supervisor", "of the district's agency, with a second factor"),
     "operator": ("operator", "the first operator, with a second factor"),
+    "operating institution": ("operating_institution", "a member of the institution running the station"),
+    "operating institution elsewhere": ("operating_institution", "a member of the one running the other station"),
     "operator, own account": ("person", "the first operator, about their own account"),
 }
 #: Every person's password once the one-time one is changed.
@@ -61,7 +65,8 @@ PASSWORD = "Matrix-world-2026!"
 #: Who stands for a role when the role alone decides (the 401 and 403 checks): the party
 #: closest to the resource, so a refusal is the route's doing, not the resource's.
 FOR_ROLE = {"enterprise": "enterprise A", "institution": "lab A", "specialist": "specialist",
-            "supervisor": "supervisor", "operator": "operator"}
+            "supervisor": "supervisor", "operator": "operator",
+            "operating_institution": "operating institution"}
 #: The real resource each path parameter names in the 401 and 403 checks.
 RESOURCE_OF = {"demand_id": "demand_a", "assignment_id": "assignment_a", "institution_id": "lab_a",
                "station_id": "station", "complaint_id": "complaint_a", "action_id": "action_a",
@@ -206,6 +211,7 @@ MATRIX = [
     ("POST /api/v1/attachments?name=spec.pdf",                  "enterprise A",           201, b"%PDF-1.7 enterprise"),
     ("POST /api/v1/attachments?name=spec.pdf",                  "specialist",             201, b"%PDF-1.7 specialist"),
     ("POST /api/v1/attachments?name=report.pdf",                "lab A",                  201, b"%PDF-1.7 lab"),
+    ("POST /api/v1/attachments?name=rules.pdf",                 "operating institution",  201, b"%PDF-1.7 rules"),
 
     # Dossiers: the parties read their own case (without what is not theirs), staff their station's.
     ("GET /api/v1/archive/demands/{demand_a}",                  "enterprise A",           sees("ComplaintReceived", items="events", key="name")),
@@ -350,6 +356,8 @@ MATRIX = [
     # Every station, to the regulator and the platform's operators.
     ("GET /api/v1/stations?per_page=100",                       "supervisor",             sees("station", "station_elsewhere")),
     ("GET /api/v1/stations?per_page=100",                       "operator",               sees("station", "station_elsewhere")),
+    ("GET /api/v1/stations?per_page=100",                       "operating institution",  sees("station", hides="station_elsewhere")),
+    ("GET /api/v1/stations?per_page=100",                       "operating institution elsewhere", sees("station_elsewhere", hides="station")),
     ("GET /api/v1/stations/{station}",                          "specialist",             200),
     ("GET /api/v1/stations/{station}",                          "specialist elsewhere",   200),
     ("GET /api/v1/stations/{station}",                          "supervisor",             200),
@@ -362,6 +370,12 @@ MATRIX = [
     ("GET /api/v1/stations/{station}/requirements",             "specialist elsewhere",   404),
     ("GET /api/v1/stations/{station}/requirements",             "supervisor",             200),
     ("GET /api/v1/stations/{station}/requirements",             "operator",               200),
+    # Its operating institution reads them and records the items it owns, only those.
+    ("GET /api/v1/stations/{station}/requirements",             "operating institution",  200),
+    ("GET /api/v1/stations/{station}/requirements",             "operating institution elsewhere", 404),
+    ("PUT /api/v1/stations/{station}/requirements/institution_rules", "operating institution", 200, {"evidence": ["{runner_evidence}"]}),
+    ("PUT /api/v1/stations/{station}/requirements/institution_rules", "operating institution elsewhere", 404, {"evidence": []}),
+    ("PUT /api/v1/stations/{station}/requirements/area_m2",     "operating institution",  403, AREA),
     ("PUT /api/v1/stations/{station}/requirements/area_m2",     "specialist",             200, AREA),
     ("PUT /api/v1/stations/{station}/requirements/area_m2",     "specialist elsewhere",   403, AREA),
     ("PUT /api/v1/stations/{station}/requirements/area_m2",     "operator",               200, AREA),
@@ -371,6 +385,8 @@ MATRIX = [
     ("GET /api/v1/stations/{station}/requirements/site/files/{evidence}", "specialist elsewhere", 404),
     ("GET /api/v1/stations/{station}/requirements/site/files/{evidence}", "supervisor",  200),
     ("GET /api/v1/stations/{station}/requirements/site/files/{evidence}", "operator",    200),
+    ("GET /api/v1/stations/{station}/requirements/site/files/{evidence}", "operating institution", 200),
+    ("GET /api/v1/stations/{station}/requirements/site/files/{evidence}", "operating institution elsewhere", 404),
     ("POST /api/v1/stations/{station}/specialists",             "operator",               201, factories.specialist("s-3")),
 
     # Complaints: the complainant's own, the station's, or (supervisor) all.
@@ -682,10 +698,12 @@ def world(platform):
     def organisation(kind, party, name):
         return ok(api.call("POST", "/api/v1/organisations", as_=operator,
                            json={"kind": kind, "party": party, "name": name}), 201)["id"]
+    def run_by(credit_code):
+        return {"operating_institution": {"name": "运营机构", "credit_code": credit_code}}
     world = {"station": ok(api.call("POST", "/api/v1/stations", as_=operator,
-                                    json=factories.station()), 201)["id"]}
+                                    json=factories.station(**run_by(RUNNER))), 201)["id"]}
     elsewhere = ok(api.call("POST", "/api/v1/stations", as_=operator,
-                            json=factories.station(park=OTHER_PARK)), 201)["id"]
+                            json=factories.station(park=OTHER_PARK, **run_by(RUNNER_ELSEWHERE))), 201)["id"]
     world["station_elsewhere"] = elsewhere
     here, there = organisation("station", world["station"], "站 A"), organisation("station", elsewhere, "站 B")
     for caller, station_organisation, station in (("specialist", here, world["station"]),
@@ -697,6 +715,9 @@ def world(platform):
                         json=factories.specialist(person)), 201)
     as_["supervisor"], _ = signed_in(api, operator, organisation("agency", "regulator-1", "区市场监管局"),
                                      "supervisor", ["supervisor"], second_factor=True)
+    for caller, credit_code in (("operating institution", RUNNER), ("operating institution elsewhere", RUNNER_ELSEWHERE)):
+        as_[caller], _ = signed_in(api, operator, organisation("operating_institution", credit_code, caller),
+                                   caller, ["operating_institution_member"])
     specialist, supervisor = as_["specialist"], as_["supervisor"]
     def register(*qualifications, by=specialist, **overrides):
         return ok(api.call("POST", "/api/v1/institutions", as_=by, json=factories.institution(
@@ -747,6 +768,9 @@ def world(platform):
     world["evidence"] = ok(api.call(
         "POST", "/api/v1/attachments?name=lease.pdf", as_=as_["specialist"],
         data=b"%PDF-1.7 the station's lease", headers={"Content-Type": "application/pdf"}), 201)["sha256"]
+    world["runner_evidence"] = ok(api.call(
+        "POST", "/api/v1/attachments?name=rules.pdf", as_=as_["operating institution"],
+        data=b"%PDF-1.7 the operating institution's rules", headers={"Content-Type": "application/pdf"}), 201)["sha256"]
     ok(api.call("PUT", f"/api/v1/stations/{world['station']}/requirements/site", as_=as_["specialist"],
                 json={"note": "Ground floor", "evidence": [world["evidence"]]}))
     world["demand_a"] = submit("enterprise A", ENTERPRISE_A, ["LED lamp"],

@@ -488,3 +488,23 @@ def test_a_credit_code_claimed_here_first_is_not_handed_the_institution_the_staf
     tokens = accounts.sign_in({"sign_in_name": "squatter", "password": "Claimed-first-2026"})
     assert claims_of(accounts, tokens["access_token"])["act"] == {"institution": code}
     assert real["id"] != code  # never the institution's id
+
+
+def test_an_operating_institution_s_people_act_for_its_credit_code_as_the_stations_name_it(accounts):
+    code = factories.credit_code()
+    with pytest.raises(Invalid) as refused:
+        accounts.register_organisation({"kind": "operating_institution", "party": "station-1", "name": "x"}, OPERATOR)
+    assert list(refused.value.fields) == ["party"]
+    organisation = accounts.register_organisation(
+        {"kind": "operating_institution", "party": code, "name": "番禺质量服务有限公司"}, OPERATOR)
+    with pytest.raises(Conflict):  # its people hold its role only
+        accounts.create_person({"organisation_id": organisation["id"], "sign_in_name": "runner.x",
+                                "name": "李工", "roles": ["specialist"]}, OPERATOR)
+    member = accounts.create_person({"organisation_id": organisation["id"], "sign_in_name": "runner.li",
+                                     "name": "李工", "roles": ["operating_institution_member"]}, OPERATOR)
+    first = accounts.sign_in({"sign_in_name": "runner.li", "password": member["one_time_password"]})
+    accounts.change_password({"current_password": member["one_time_password"], "new_password": STRONG},
+                             as_person(first))
+    tokens = accounts.sign_in({"sign_in_name": "runner.li", "password": STRONG})
+    assert tokens["pending"] is None and tokens["acts"] == {"operating_institution": code}
+    assert claims_of(accounts, tokens["access_token"])["act"] == {"operating_institution": code}

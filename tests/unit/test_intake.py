@@ -364,16 +364,16 @@ def test_a_station_without_working_days_is_refused(station):
 
 def test_stations_are_listed_a_page_at_a_time_by_name_and_found_by_park_or_name(station):
     intake = station.apps["intake"]
-    panyu = intake.list_stations({})["items"][0]
+    panyu = intake.list_stations({}, OPERATOR)["items"][0]
     for park, name in (("nansha-port-park", "南沙港质量基础设施一站式服务站"),
                        ("huangpu-bio-park", "黄埔生物医药园一站式服务站")):
         registered = intake.register_station(factories.station(park=park, name=name), OPERATOR)
     intake.add_specialist(registered["id"], factories.specialist("s-hp-1"), OPERATOR)
     intake.add_specialist(registered["id"], factories.specialist("s-hp-2"), OPERATOR)
 
-    first = intake.list_stations({"per_page": "2"})
+    first = intake.list_stations({"per_page": "2"}, OPERATOR)
     assert [s["name"] for s in first["items"]] == ["Panyu Energy Park Quality Station", "南沙港质量基础设施一站式服务站"]
-    rest = intake.list_stations({"per_page": "2", "after": first["next_after"]})
+    rest = intake.list_stations({"per_page": "2", "after": first["next_after"]}, OPERATOR)
     assert [s["park"] for s in rest["items"]] == ["huangpu-bio-park"] and rest["next_after"] is None
     assert rest["items"][0] == {
         "id": registered["id"], "name": "黄埔生物医药园一站式服务站", "park": "huangpu-bio-park",
@@ -382,17 +382,17 @@ def test_stations_are_listed_a_page_at_a_time_by_name_and_found_by_park_or_name(
         "registered_at": registered["registered_at"],
         # staffing is counted from the specialists: adding them moved its conformity
         "conformity": {"status": "incomplete", "failing": [], "at": rest["items"][0]["conformity"]["at"]}}
-    assert [s["id"] for s in intake.list_stations({"name": "生物"})["items"]] == [registered["id"]]
-    assert [s["id"] for s in intake.list_stations({"park": "panyu-energy-park"})["items"]] == [panyu["id"]]
-    assert intake.list_stations({"name": "100%"})["items"] == []  # a wildcard typed is a character
+    assert [s["id"] for s in intake.list_stations({"name": "生物"}, OPERATOR)["items"]] == [registered["id"]]
+    assert [s["id"] for s in intake.list_stations({"park": "panyu-energy-park"}, OPERATOR)["items"]] == [panyu["id"]]
+    assert intake.list_stations({"name": "100%"}, OPERATOR)["items"] == []  # a wildcard typed is a character
     assert intake.station_zones() == sorted(
         [{"id": s["id"], "park": s["park"], "time_zone": "Asia/Shanghai"}
          for s in first["items"] + rest["items"]], key=lambda zone: zone["id"])
     with pytest.raises(Invalid) as refused:
-        intake.list_stations({"park": "Panyu Park", "per_page": "0"})
+        intake.list_stations({"park": "Panyu Park", "per_page": "0"}, OPERATOR)
     assert set(refused.value.fields) == {"park", "per_page"}
     with pytest.raises(Invalid) as refused:
-        intake.list_stations({"after": "nope"})
+        intake.list_stations({"after": "nope"}, OPERATOR)
     assert set(refused.value.fields) == {"after"}
 
 

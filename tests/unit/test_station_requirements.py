@@ -161,3 +161,26 @@ def test_the_construction_facts_recorded_before_the_checklist_read_as_its_items(
     assert shown["site"]["why"] == {"code": "no_evidence"} and shown["site"]["record"]["note"] == "Ground floor"
     assert shown["area_m2"]["state"] == "not_met"  # its evidence (a floor plan) is missing too
     assert isinstance(intake.repository.get(station.id), Station)
+
+
+def test_the_operating_institution_reads_the_stations_it_runs_and_records_the_items_it_owns(platform):
+    intake = platform.apps["intake"]
+    station_id = platform.station["id"]
+    runs = {"role": "operating_institution",
+            "subject": platform.station["operating_institution"]["credit_code"]}
+    other = {"role": "operating_institution", "subject": factories.credit_code()}
+    assert [s["id"] for s in intake.list_stations({}, runs)["items"]] == [station_id]
+    assert intake.list_stations({}, other)["items"] == []
+    assert intake.requirements(station_id, runs)["station_id"] == station_id
+    rules = upload(intake, "rules.pdf", b"%PDF-1.7 rules", runs)
+    recorded = intake.record_requirement(station_id, "institution_rules", {"evidence": [rules]}, runs)
+    shown = {item["code"]: item for item in recorded["items"]}["institution_rules"]
+    assert shown["state"] == "met" and shown["record"]["recorded_by"] == runs
+    assert intake.requirement_file(station_id, "institution_rules", rules, runs)["name"] == "rules.pdf"
+    with pytest.raises(Forbidden) as refused:  # the station's own item
+        intake.record_requirement(station_id, "site", {"evidence": [rules]}, runs)
+    assert "固定服务场所" in refused.value.args[0]
+    for call in (lambda: intake.requirements(station_id, other),
+                 lambda: intake.record_requirement(station_id, "institution_rules", {"evidence": [rules]}, other)):
+        with pytest.raises(NotFound):
+            call()

@@ -4,7 +4,7 @@ import { ApiError } from '@/api/errors'
 
 export type Tokens = components['schemas']['Tokens']
 export type Pending = NonNullable<Tokens['pending']>
-export const ROLES = ['enterprise', 'institution', 'specialist', 'supervisor', 'operator'] as const
+export const ROLES = ['enterprise', 'institution', 'specialist', 'supervisor', 'operator', 'operating_institution'] as const
 export type Role = (typeof ROLES)[number]
 
 /**

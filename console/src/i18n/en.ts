@@ -30,6 +30,7 @@ const en: CommonMessages = {
     specialist: 'Specialist',
     supervisor: 'Supervisor',
     operator: 'Operator',
+    operating_institution: 'Operating institution',
   },
   header: {
     signOut: 'Sign out',

@@ -7,12 +7,13 @@ import institution from '@/views/institution/messages'
 import specialist from '@/views/specialist/messages'
 import supervisor from '@/views/supervisor/messages'
 import operator from '@/views/operator/messages'
+import operating_institution from '@/views/operating/messages'
 import metrology from '@/views/metrology/messages'
 import projects from '@/components/projects/messages'
 
 /** Each role's words live with its views, under the role's name; the words of pages several
  * roles share live under their own name (metrology's register, and `projects`: a demand's work). */
-export const SECTION_MESSAGES = { enterprise, institution, specialist, supervisor, operator, metrology, projects }
+export const SECTION_MESSAGES = { enterprise, institution, specialist, supervisor, operator, operating_institution, metrology, projects }
 type Sections = typeof SECTION_MESSAGES
 
 function merged<L extends 'zh-CN' | 'en'>(locale: L) {

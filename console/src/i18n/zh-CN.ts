@@ -28,6 +28,7 @@ export default {
     specialist: '服务专员',
     supervisor: '监管人员',
     operator: '平台运营',
+    operating_institution: '运营机构',
   },
   header: {
     signOut: '退出登录',

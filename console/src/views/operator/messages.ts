@@ -24,6 +24,7 @@ export default words(
       station: '工作站',
       agency: '监管机构',
       platform: '平台',
+      operating_institution: '运营机构',
     },
     roles: {
       enterprise_admin: '企业管理员',
@@ -33,6 +34,7 @@ export default words(
       institution_member: '服务机构人员',
       supervisor: '监管人员',
       operator: '平台运营员',
+      operating_institution_member: '运营机构人员',
       system: '系统',
     },
     services: {
@@ -146,7 +148,7 @@ export default words(
       kind: '类型',
       name: '名称',
       party: '标识',
-      partyHint: '企业、服务机构：统一社会信用代码或机构编号；工作站：工作站编号；监管机构：机构代码',
+      partyHint: '企业、服务机构：统一社会信用代码或机构编号；工作站：工作站编号；监管机构：机构代码；运营机构：统一社会信用代码（与工作站登记的一致）',
       verified: '核验',
       verifiedYes: '已核验',
       verifiedNo: '待核验',
@@ -323,6 +325,7 @@ export default words(
       station: 'Station',
       agency: 'Supervisory agency',
       platform: 'Platform',
+      operating_institution: 'Operating institution',
     },
     roles: {
       enterprise_admin: 'Enterprise administrator',
@@ -332,6 +335,7 @@ export default words(
       institution_member: 'Institution member',
       supervisor: 'Supervisor',
       operator: 'Operator',
+      operating_institution_member: 'Operating institution member',
       system: 'System',
     },
     services: {
@@ -445,7 +449,7 @@ export default words(
       kind: 'Kind',
       name: 'Name',
       party: 'Identifier',
-      partyHint: "Enterprise, institution: credit code or institution id; station: the station's id; agency: its code",
+      partyHint: "Enterprise, institution: credit code or institution id; station: the station's id; agency: its code; operating institution: its credit code (as its stations name it)",
       verified: 'Verification',
       verifiedYes: 'Verified',
       verifiedNo: 'Waiting',

@@ -1,10 +1,11 @@
 /** The codes the operator's pages choose from (the API's enums), labelled through `operator.*` words. */
 
-export const ORGANISATION_KINDS = ['enterprise', 'institution', 'station', 'agency'] as const
+export const ORGANISATION_KINDS = ['enterprise', 'institution', 'station', 'agency', 'operating_institution'] as const
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number]
 
 export const ROLES = [
   'enterprise_admin', 'enterprise_member', 'specialist', 'station_manager', 'institution_member', 'supervisor', 'operator',
+  'operating_institution_member',
 ] as const
 export type PersonRole = (typeof ROLES)[number]
 
@@ -15,6 +16,7 @@ export const ROLES_OF: Record<string, readonly PersonRole[]> = {
   station: ['specialist', 'station_manager'],
   agency: ['supervisor'],
   platform: ['operator'],
+  operating_institution: ['operating_institution_member'],
 }
 
 export function rolesOf(kind: string | undefined): readonly PersonRole[] {
