@@ -15,7 +15,8 @@ test('an operating institution lists the station it runs and records its own ite
   await signIn(page, platform, member)
   await expect(page.getByRole('heading', { name: '本机构运营的工作站' })).toBeVisible()
   const row = page.getByTestId('operated-stations').getByRole('row').filter({ hasText: station.name })
-  await expect(row).toContainText('未填报完整')
+  // One specialist, fewer than the checklist's minimum of two: non-conforming already.
+  await expect(row).toContainText('未达标')
   await row.getByRole('button', { name: '建设与管理要求' }).click()
   await expect(page.getByRole('heading', { name: station.name })).toBeVisible()
   await expect(page.getByTestId('act-site')).toHaveCount(0) // the station's own item
