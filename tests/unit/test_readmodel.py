@@ -78,7 +78,7 @@ def test_a_store_written_before_its_tables_is_brought_up_to_date_and_only_read(d
     intake.add_specialist(station["id"], factories.specialist(), OPERATOR)
     demands = [intake.submit_demand(factories.demand(), SPECIALIST)["id"] for _ in range(25)]
     before = intake.read("SELECT * FROM {s}demands ORDER BY id")
-    stations = intake.list_stations({})
+    stations = intake.list_stations({}, OPERATOR)
     assert stations["items"][0]["specialists"] == 1
     events = intake.last_notification_id()
     for table in ("demands", "staff", "stations", "dead_letters"):  # as a store of the previous version had
@@ -90,7 +90,7 @@ def test_a_store_written_before_its_tables_is_brought_up_to_date_and_only_read(d
     assert read == events and [step[0] for step in progress][-1] == events
     assert len(progress) == -(-events // 10)  # a page at a time
     assert intake.read("SELECT * FROM {s}demands ORDER BY id") == before
-    assert intake.list_stations({}) == stations
+    assert intake.list_stations({}, OPERATOR) == stations
     assert {d["id"] for d in intake.list_demands({"per_page": "100"}, SPECIALIST)["items"]} == set(demands)
     assert intake.last_notification_id() == events  # nothing was recorded
     assert intake.rebuild_read_model() == events  # and a second run changes nothing
