@@ -200,6 +200,7 @@ INDICATOR_LABELS = _both({
     "trained_staff_share": ("持证上岗比例", "Trained staff share"),
     "institutions_onboarded": ("入驻机构数", "Institutions onboarded"),
     "equipment_utilisation": ("共享设备利用率", "Shared-equipment utilisation"),
+    "instrument_hours": ("共享仪器使用时长", "Shared-instrument hours used"),
     "management_checklist": ("建设与管理达标", "Construction and management checklist"),
     "station_conformity": ("工作站建设与管理要求达标率", "Station requirements met"),
 })
@@ -216,6 +217,7 @@ UNIT_LABELS = _both({
     "institutions": ("家机构", "institutions"), "people": ("人", "people"),
     "per 100 demands": ("每百项需求", "per 100 demands"), "per 100 services": ("每百项服务", "per 100 services"),
     "points (1-5)": ("分（1-5）", "points (1-5)"), "services per institution": ("项服务/机构", "services per institution"),
+    "hours per instrument": ("小时/台", "hours per instrument"),
     "share": ("比例", "share"), "working hours": ("工作小时", "working hours"), "yes/no": ("是/否", "yes/no"),
 })
 

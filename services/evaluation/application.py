@@ -503,10 +503,14 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         institutions = {key: {"status": status, **profiles.get(key, {"categories": [], "parks": []})}
                         for key, status in standing.items()}
         park = self._park_of(scope.split(":", 1)[1]) if scope.startswith("station:") else None
-        return Context(scope=scope, figures=ledger.figures(scope, period), days=period.days,
+        figures = ledger.figures(scope, period)
+        if park is not None:  # a station serves its park: its shared instruments' use counts
+            figures = dict(sorted({**figures, **ledger.figures(f"park:{park}", period)}.items()))
+        return Context(scope=scope, figures=figures, days=period.days,
                        institutions=institutions,
                        checklists=ledger.states_at("station_checklist", period.last), park=park,
-                       conformity=ledger.states_at("station_conformity", period.last))
+                       conformity=ledger.states_at("station_conformity", period.last),
+                       instruments=ledger.states_at("shared_instrument", period.last))
 
     def _require_known(self, scope: str) -> None:
         """Only what exists is published (and raises improvement actions)."""

@@ -13,6 +13,7 @@ from shared.errors import Conflict
 _STATIONS = uuid.UUID("0d3b7f2a-6c1e-4a85-b9d4-1f8e2a6c3b90")
 _CASES = uuid.UUID("2f6a9c0e-8b1d-4e73-a5c2-7d9e3b1f6a08")
 _OFFERS = uuid.UUID("9a2e4c6b-3d1f-4b87-a0c5-8e6f2b4d1a73")
+_INSTRUMENTS = uuid.UUID("6e0b3d8a-2f4c-4a19-9c7e-b5d1a3f8e264")
 
 #: The dimensions an enterprise rates, 1 to 5 each (domain.md, service feedback).
 DIMENSIONS = ("overall", "timeliness", "professionalism", "attitude", "outcome")
@@ -167,6 +168,21 @@ class OfferRound(Aggregate):
     @event("OfferFollowed")
     def offered(self, assignment_id: str, at: str) -> None:
         self.offered_at[assignment_id] = at
+
+
+class InstrumentRecord(Aggregate):
+    """A shared instrument's owner and park, as listed: its usage counts for both (the usage
+    event names neither's park)."""
+
+    @staticmethod
+    def create_id(instrument_id, **_) -> uuid.UUID:
+        return uuid.uuid5(_INSTRUMENTS, str(instrument_id))
+
+    @event("InstrumentFollowed")
+    def __init__(self, instrument_id: uuid.UUID, institution_id: str, park: str):
+        self.instrument_id = instrument_id
+        self.institution_id = institution_id
+        self.park = park
 
 
 class InstitutionRating(Aggregate):

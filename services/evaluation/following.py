@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from eventsourcing.application import AggregateNotFoundError
 
 from services.evaluation.cases import (
-    InstitutionRating, OfferRound, ServiceCase, StationRecord, feedback_due)
+    InstitutionRating, InstrumentRecord, OfferRound, ServiceCase, StationRecord, feedback_due)
 from services.evaluation.ledger import Entries, Tally, local_day, scope_of
 
 #: The standing an institution is in after each of matching's standing events.
@@ -54,6 +54,9 @@ MATCHING_REACTIONS = {
     "InstitutionSuspended": "_on_institution_standing",
     "InstitutionReinstated": "_on_institution_standing",
     "InstitutionExited": "_on_institution_standing",
+    "SharedInstrumentListed": "_on_instrument_listed",
+    "SharedInstrumentWithdrawn": "_on_instrument_withdrawn",
+    "UsageRecorded": "_on_usage_recorded",
 }
 ARCHIVE_REACTIONS = {"DemandArchived": "_on_demand_archived"}
 #: Intake events that only count, by the figure they add.
@@ -260,6 +263,25 @@ class FollowsIntakeAndMatching:
         entries = Entries().state("institution_standing", str(data["institution_id"]), standing)
         self.tally(processing, _source(message), data["at"], entries)
 
+    # Shared instruments -----------------------------------------------------------------------
+    def _on_instrument_listed(self, message, data, processing):
+        record = InstrumentRecord(instrument_id=data["instrument_id"],
+                                  institution_id=str(data["institution_id"]), park=data["park"])
+        self.tally(processing, _source(message), data["at"], _listing(record, True), record)
+
+    def _on_instrument_withdrawn(self, message, data, processing):
+        record = self.repository.get(InstrumentRecord.create_id(data["instrument_id"]))
+        self.tally(processing, _source(message), data["at"], _listing(record, False))
+
+    def _on_usage_recorded(self, message, data, processing):
+        """Hours used count for the owner and for the instrument's park (a station's figures
+        take its park's), on the day the usage began, as matching counts them."""
+        record = self.repository.get(InstrumentRecord.create_id(data["instrument_id"]))
+        entries = Entries(scope_of("institution", record.institution_id),
+                          scope_of("park", record.park))
+        entries.add("instrument_uses").add("instrument_hours", data["usage"]["hours"])
+        self.tally(processing, _source(message), data["usage"]["actual_start"], entries)
+
 
     # Archive -------------------------------------------------------------------------------
     def _on_demand_archived(self, message, data, processing):
@@ -273,6 +295,11 @@ class FollowsIntakeAndMatching:
         if waited <= self.archive_within_days:
             entries.add("archived_on_time")
         self.tally(processing, _source(message), data["sealed_at"], entries)
+
+
+def _listing(record: InstrumentRecord, listed: bool) -> Entries:
+    return Entries().state("shared_instrument", str(record.instrument_id), {
+        "institution": record.institution_id, "park": record.park, "listed": listed})
 
 
 def _source(message) -> str:

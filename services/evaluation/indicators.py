@@ -29,6 +29,8 @@ class Context:
     park: str | None
     #: station id -> {"status", "met", "total"} of its requirements as of the period's end
     conformity: dict = field(default_factory=dict)
+    #: instrument id -> {"institution", "park", "listed"} of the shared instruments at the period's end
+    instruments: dict = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -94,6 +96,15 @@ def _equipment_utilisation(c: Context) -> float | None:
     return ratio(c.get("equipment_services"), len(sharing))
 
 
+def _instrument_hours(c: Context) -> float | None:
+    """Hours used per instrument listed: the station's park's, the institution's own."""
+    key = c.scope.split(":", 1)[-1]
+    listed = [found for found in c.instruments.values() if found["listed"] and (
+        c.kind == ALL or (c.kind == STATION and found["park"] == c.park)
+        or (c.kind == INSTITUTION and found["institution"] == key))]
+    return ratio(c.get("instrument_hours"), len(listed))
+
+
 def _checklist(c: Context) -> float | None:
     if c.kind == STATION:
         met = c.checklists.get(c.scope.split(":", 1)[1])
@@ -115,6 +126,7 @@ _CASES = (ALL, STATION, CATEGORY)
 _SERVED = (ALL, STATION, CATEGORY, INSTITUTION)
 _OFFERS = (ALL, CATEGORY, INSTITUTION)
 _NETWORK = (ALL, STATION)
+_INSTRUMENTS = (ALL, STATION, INSTITUTION)
 
 INDICATORS = {i.id: i for i in (
     Indicator("demand_volume", "Demand volume", "demands",
@@ -224,6 +236,12 @@ INDICATORS = {i.id: i for i in (
               "Equipment-sharing services completed in the period ÷ active institutions that "
               "share equipment.", "intake DemandCompleted (category equipment_sharing); "
               "matching standing events", _NETWORK, _equipment_utilisation),
+    Indicator("instrument_hours", "Shared-instrument hours used", "hours per instrument",
+              "Hours the owners recorded as used, counted on the day each use began, ÷ "
+              "instruments listed at the period's end: for a station, those in its park; for "
+              "an institution, its own (docs/categories/equipment-sharing.md).",
+              "matching SharedInstrumentListed/Withdrawn, UsageRecorded", _INSTRUMENTS,
+              _instrument_hours),
     Indicator("management_checklist", "Construction and management checklist", "yes/no",
               "The station's signage (GB/T 10001.1, 10001.9) and indoor air (GB/T 18883) checks "
               "all met, as last recorded; platform-wide, the share of stations meeting them.",

@@ -20,7 +20,9 @@ def _text(**kwargs):
 
 # Raw figures ---------------------------------------------------------------------------------
 class EntrySchema(Schema):
-    scope = _text(metadata={"description": "all, station:<id>, category:<code>, institution:<id>"})
+    scope = _text(metadata={"description": "all, station:<id>, category:<code>, institution:<id>, "
+                                           "park:<code> (shared instruments' use, which a "
+                                           "station's figures take)"})
     figure = _text()
     add = fields.Float(metadata={"description": "a count or sum added on the day"})
     member = fields.String(metadata={"description": "a member of a set (an enterprise served)"})
@@ -126,6 +128,16 @@ class OfferFollowed(Schema):
     offer_round_id = _uuid()
     assignment_id = _text()
     at = _text()
+
+
+@contract("InstrumentFollowed", producer="evaluation", subject="instrument_record_id",
+          summary="Evaluation keeps a shared instrument's owner and park, to count its use for "
+                  "both.")
+class InstrumentFollowed(Schema):
+    instrument_record_id = _uuid()
+    instrument_id = _uuid()
+    institution_id = _text()
+    park = _text()
 
 
 # Feedback ------------------------------------------------------------------------------------

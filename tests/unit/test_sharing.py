@@ -241,6 +241,37 @@ def test_utilisation_is_used_hours_over_open_hours(sharing, clock):
     assert matching.utilisation({"from": "2026-12-07", "to": "2026-12-07"}, owner)["total"]["used_hours"] == 0
 
 
+def test_the_evaluation_scores_the_hours_used_per_instrument_listed_in_the_station_s_park(platform, sharing, clock):
+    matching, owner, listed = sharing
+    spare = matching.list_instrument(instrument(code="XRF-02"), owner)
+    booking = matching.book_slot(listed["id"], slot("01T09:00", "01T12:00"), ENTERPRISE_A)
+    matching.confirm_booking(booking["id"], owner)
+    clock.set("2026-12-01T18:00")
+    matching.record_usage(booking["id"], {}, owner)
+    elsewhere = platform.apps["intake"].register_station(factories.station(park="huangpu-science-city"), OPERATOR)
+    platform.settle()
+
+    def instrument_hours(scope, period):
+        report = platform.apps["evaluation"].report({"scope": scope, "period": period},
+                                                    {"role": "supervisor", "subject": "r-1"})
+        line = {l["id"]: l for d in report["dimensions"] for l in d["indicators"]}["instrument_hours"]
+        return report["figures"].get("instrument_hours"), line["value"]
+
+    station = f"station:{platform.station['id']}"
+    # Three hours used of two instruments listed in the park, whichever way it is looked at.
+    assert instrument_hours(station, "2026-12") == (3, 1.5)
+    assert instrument_hours(f"institution:{owner['subject']}", "2026-12") == (3, 1.5)
+    assert instrument_hours("all", "2026-12") == (3, 1.5)
+    # A station in another park has no shared instruments: its indicator is not scored.
+    assert instrument_hours(f"station:{elsewhere['id']}", "2026-12") == (None, None)
+
+    clock.set("2027-01-05T10:00")
+    matching.withdraw_instrument(spare["id"], {"reason": "送修"}, owner)
+    platform.settle()
+    assert instrument_hours(station, "2027-01") == (None, 0)  # one listed, none used
+    assert instrument_hours(station, "2026-12") == (3, 1.5)   # as it stood at that period's end
+
+
 def test_every_event_of_an_instrument_leaves_through_its_contract(sharing, clock):
     from shared.contracts import contract_for
     matching, owner, listed = sharing
