@@ -280,6 +280,7 @@ NOTICE_LABELS = _both({
     "booking_confirmed": ("仪器预约已确认", "Booking confirmed"),
     "booking_declined": ("仪器预约未获确认", "Booking declined"),
     "verification_due": ("计量器具即将到期", "Instrument due for verification"),
+    "hall_opened": ("需求大厅有新需求", "New in the demand hall"),
 })
 
 # The metrology register's events a demand's dossier holds (services/intake/metrology.py)

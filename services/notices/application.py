@@ -97,6 +97,7 @@ class Notices(ServiceApplication):
         "InstitutionRegistered": "_on_institution_registered",
         "AssignmentOffered": "_on_offer",
         "QuoteGiven": "_on_quote_given",
+        "HallOpened": "_on_hall_opened",
         "QualificationExpiring": "_on_qualification_expiring",
         "FeedbackGiven": "_on_feedback",
         "ComplaintReceived": "_on_complaint_received",
@@ -253,6 +254,14 @@ class Notices(ServiceApplication):
         processing.collect_events(self._notice(
             message, audience_of("institution", data["institution_id"]), "offer_made",
             data["demand_id"], respond_by=data["respond_by"]))
+
+    def _on_hall_opened(self, message, data, processing):
+        # The hall lists a demand without the enterprise: so does its notice (no title, no
+        # demand to open; the hall's page shows it).
+        processing.collect_events(*(self._notice(
+            message, audience_of("institution", institution), "hall_opened",
+            category=data["category"], items=list(data["items"]), closes_at=data["closes_at"])
+            for institution in data["notified"]))
 
     def _on_quote_given(self, message, data, processing):
         case = self._get(Case, data["demand_id"])

@@ -20,7 +20,7 @@ LANGUAGES = ("zh-CN", "en")
 #: Fields holding a code, shown as its label.
 LABELLED = {"category": CATEGORY_LABELS, "stage": STAGE_LABELS}
 #: Fields holding an instant, shown in the station's zone.
-INSTANTS = ("due_at", "respond_by", "start")
+INSTANTS = ("due_at", "respond_by", "start", "closes_at")
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,14 @@ TEXTS: dict[str, Text] = {
         ("新的服务邀请：{title}", "您收到服务邀请《{title}》，请在{respond_by}前登录平台查看需求并接受或婉拒。"),
         ("New service offer: {title}", "You have a new offer, \"{title}\"; sign in to read the "
                                        "request, and accept or decline it before {respond_by}.")),
+    "hall_opened": _text(
+        "institution", "category items closes_at",
+        ("需求大厅有新需求：{category}", "需求大厅新挂出一项{category}需求（{items}），您的资质符合要求。"
+                                   "如有意承接，请在{closes_at}前登录平台在需求大厅表达意向。"),
+        ("New in the demand hall: {category}", "A {category} demand ({items}) is listed in the "
+                                               "demand hall and you qualify for it. If you want "
+                                               "to serve it, express your interest in the hall "
+                                               "before {closes_at}.")),
     "assignment_cancelled": _text(
         "institution", "title reason",
         ("服务已取消：{title}", "《{title}》的服务已取消。原因：{reason}"),

@@ -217,3 +217,28 @@ def test_the_owner_hears_of_a_booking_and_the_enterprise_of_its_answer(platform,
     answered = notices.inbox("p-ent", {"enterprise": ENTERPRISE_A["subject"]}, {}, "zh-CN")
     assert kinds(answered) == ["booking_declined", "booking_confirmed"]
     assert "设备维护" in answered["items"][0]["body"]
+
+
+def test_the_institutions_a_hall_demand_was_listed_for_are_told_without_who_asks(platform, notices):
+    matching, intake = platform.apps["matching"], platform.apps["intake"]
+    intake.change_station_settings(platform.station["id"], {
+        "hall": {"categories": ["inspection_testing"], "window_hours": 4},
+        "reason": "institutions may show interest first"}, {"role": "operator", "subject": "ops-1"})
+    eligible = matching.register_institution(factories.institution(), SPECIALIST, station=factories.PANYU)
+    narrow = matching.register_institution(factories.institution(qualifications=[{
+        "type": "CMA", "number": "CMA-9", "scope": ["GB 7000.1"],
+        "valid_from": "2021-01-01", "valid_until": "2099-12-31"}]), SPECIALIST, station=factories.PANYU)
+    platform.settle_all()
+    demand = intake.submit_demand(factories.demand(title="番禺灯具厂的LED灯具检测"), SPECIALIST)
+    platform.settle_all()
+
+    (told,) = notices.inbox("p-lab", {"institution": eligible["id"]}, {}, "zh-CN")["items"]
+    assert told["kind"] == "hall_opened" and told["demand_id"] is None
+    assert told["subject"] == "需求大厅有新需求：检验检测服务"
+    # Monday 09:00 and four working hours, lunch excepted, in the station's zone.
+    assert "LED lamp" in told["body"] and "2026-11-30 14:30 (UTC+08:00)" in told["body"]
+    assert "番禺灯具厂" not in told["body"] + told["subject"]
+    assert demand["enterprise"]["name"] not in told["body"]
+    assert notices.inbox("p-narrow", {"institution": narrow["id"]}, {}, "zh-CN")["items"] == []
+    english = notices.inbox("p-lab", {"institution": eligible["id"]}, {}, "en")["items"][0]
+    assert english["subject"] == "New in the demand hall: Inspection and testing"
