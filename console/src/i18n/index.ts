@@ -10,10 +10,12 @@ import operator from '@/views/operator/messages'
 import operating_institution from '@/views/operating/messages'
 import metrology from '@/views/metrology/messages'
 import projects from '@/components/projects/messages'
+import demandForm from '@/components/demand/messages'
 
 /** Each role's words live with its views, under the role's name; the words of pages several
- * roles share live under their own name (metrology's register, and `projects`: a demand's work). */
-export const SECTION_MESSAGES = { enterprise, institution, specialist, supervisor, operator, operating_institution, metrology, projects }
+ * roles share live under their own name (metrology's register, `projects`: a demand's work, and
+ * `demandForm`: a demand's form). */
+export const SECTION_MESSAGES = { enterprise, institution, specialist, supervisor, operator, operating_institution, metrology, projects, demandForm }
 type Sections = typeof SECTION_MESSAGES
 
 function merged<L extends 'zh-CN' | 'en'>(locale: L) {

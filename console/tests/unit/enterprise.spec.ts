@@ -7,9 +7,9 @@ import {
 import { complaintDeadline, historyOf } from '@/views/enterprise/lib/complaintModel'
 import { fileSize } from '@/utils/files'
 import { feedbackBody } from '@/utils/feedback'
-import { demandBody } from '@/views/enterprise/composables/useDemandForm'
+import { demandBody } from '@/components/demand/useDemandForm'
 import { sumCounts } from '@/views/enterprise/composables/useEnterpriseOverview'
-import { useUploads } from '@/views/enterprise/composables/useUploads'
+import { useUploads } from '@/components/demand/useUploads'
 import { ApiError } from '@/api/errors'
 
 function event(name: string, data: Record<string, unknown> = {}, at = '2026-12-06T00:43:00.5+00:00'): DossierEvent {
@@ -106,12 +106,19 @@ describe('requests', () => {
     expect(demandBody({
       name: ' 广州灯具 ', creditCode: '91440113X', contact: '李华', phone: '020-1', park: 'p-1', category: 'metrology',
       title: ' 校准 ', description: 'd', items: [' 万用表 ', ''], expectedBy: '', consultation: false,
-      subItem: null, details: {},
+      subItem: null, details: {}, channel: 'online',
     }, ['a'])).toEqual({
       enterprise: { name: '广州灯具', credit_code: '91440113X', contact: '李华', phone: '020-1' },
       park: 'p-1', category: 'metrology', title: '校准', description: 'd', items: ['万用表'], expected_by: null,
       consultation: false, channel: 'online', attachments: ['a'],
     })
+  })
+  it('a demand entered at the window says how it came', () => {
+    const body = demandBody({
+      name: 'n', creditCode: 'c', contact: 'c', phone: '1', park: 'p', category: 'metrology', title: 't', description: 'd',
+      items: [], expectedBy: null, consultation: false, subItem: null, details: {}, channel: 'phone',
+    }, [])
+    expect(body.channel).toBe('phone')
   })
   it("a demand of a sub-item carries the fields it asks that were given, numbers as numbers", () => {
     const calibration = {
@@ -124,7 +131,7 @@ describe('requests', () => {
     const body = demandBody({
       name: 'n', creditCode: 'c', contact: 'c', phone: '1', park: 'p', category: 'metrology', title: 't', description: 'd',
       items: [], expectedBy: null, consultation: false, subItem: 'calibration',
-      details: { instrument: ' 万用表 ', quantity: 3, colour: 'red' },
+      details: { instrument: ' 万用表 ', quantity: 3, colour: 'red' }, channel: 'online',
     }, [], calibration)
     expect([body.sub_item, body.details]).toEqual(['calibration', { instrument: '万用表', quantity: 3 }])
   })

@@ -7,10 +7,17 @@ export default words(
     menu: {
       requirements: '建设与管理要求',
       queue: '需求队列',
+      window: '登记需求',
       revisits: '回访',
       institutions: '服务机构',
       enterprises: '企业核验',
       station: '工作站设置',
+    },
+    window: {
+      title: '登记企业需求',
+      description: '企业到窗口、来电或走访时提出的需求，由服务专员代为登记，之后与网上提交的需求一样评估和匹配。带 * 的为必填项。',
+      submit: '登记需求',
+      submitted: '需求已登记',
     },
     queue: {
       title: '本站需求队列',
@@ -292,10 +299,17 @@ export default words(
     menu: {
       requirements: 'Station requirements',
       queue: 'Queue',
+      window: 'Enter a demand',
       revisits: 'Revisits',
       institutions: 'Institutions',
       enterprises: 'Enterprise checks',
       station: 'Station settings',
+    },
+    window: {
+      title: "Enter an enterprise's demand",
+      description: 'A demand an enterprise brought to the window, by phone or on a visit, entered by a specialist on its behalf; it is then assessed and matched like one submitted online. Fields marked * are required.',
+      submit: 'Enter the demand',
+      submitted: 'Demand entered',
     },
     queue: {
       title: "The station's queue",

@@ -1,4 +1,4 @@
-import { Checked, DocumentChecked, List, Odometer, OfficeBuilding, PhoneFilled, Setting } from '@element-plus/icons-vue'
+import { Checked, DocumentChecked, EditPen, List, Odometer, OfficeBuilding, PhoneFilled, Setting } from '@element-plus/icons-vue'
 import { INBOX, REPORTS, type Section } from '@/router/section'
 
 const roles = ['specialist' as const]
@@ -7,6 +7,7 @@ const roles = ['specialist' as const]
 const section: Section = {
   routes: [
     { path: 'specialist', name: 'specialist-home', component: () => import('./QueuePage.vue'), meta: { roles, title: 'specialist.queue.title' } },
+    { path: 'specialist/demands/new', name: 'specialist-window', component: () => import('./WindowDemandPage.vue'), meta: { roles, title: 'specialist.window.title' } },
     { path: 'specialist/demands/:id', name: 'specialist-demand', component: () => import('./DemandPage.vue'), props: true, meta: { roles, title: 'specialist.demand.title' } },
     { path: 'specialist/revisits', name: 'specialist-revisits', component: () => import('./RevisitsPage.vue'), meta: { roles, title: 'specialist.revisits.title' } },
     { path: 'specialist/institutions', name: 'specialist-institutions', component: () => import('./InstitutionsPage.vue'), meta: { roles, title: 'specialist.directory.title' } },
@@ -18,6 +19,7 @@ const section: Section = {
   ],
   menu: [
     { route: 'specialist-home', label: 'specialist.menu.queue', icon: List },
+    { route: 'specialist-window', label: 'specialist.menu.window', icon: EditPen },
     { route: 'specialist-revisits', label: 'specialist.menu.revisits', icon: PhoneFilled },
     { route: 'specialist-institutions', label: 'specialist.menu.institutions', icon: OfficeBuilding },
     { route: 'specialist-enterprises', label: 'specialist.menu.enterprises', icon: Checked },

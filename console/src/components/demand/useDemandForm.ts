@@ -1,16 +1,19 @@
 import { computed, reactive } from 'vue'
 import { api, call, type components } from '@/api/client'
-import { useSession } from '@/composables/useSession'
 import { useApiForm } from '@/composables/useApiForm'
 import { detailsBody, messagesUnder, useServiceCatalogue, type DetailValues, type SubItem } from '@/composables/useServiceCatalogue'
 
 export type SubmitDemand = components['schemas']['SubmitDemand']
 export type Demand = components['schemas']['DemandView']
+/** How the demand reached the station: an enterprise online, a specialist the others. */
+export type Channel = NonNullable<SubmitDemand['channel']>
+/** What a specialist enters for an enterprise (online is the enterprise's own). */
+export const WINDOW_CHANNELS: readonly Channel[] = ['counter', 'phone', 'visit']
 
 /** The fields whose errors the submit form shows beside them (the API's names). */
 export const DEMAND_FIELDS = [
   'enterprise.name', 'enterprise.credit_code', 'enterprise.contact', 'enterprise.phone', 'park', 'category', 'title',
-  'description', 'items', 'expected_by', 'consultation', 'attachments', 'sub_item', 'details',
+  'description', 'items', 'expected_by', 'consultation', 'attachments', 'sub_item', 'details', 'channel',
 ] as const
 
 export interface DemandModel {
@@ -28,6 +31,7 @@ export interface DemandModel {
   /** a sub-item of the category in the current service catalogue, and the fields it asks */
   subItem: string | null
   details: DetailValues
+  channel: Channel
 }
 
 /** The request the form's model makes (no checks here: the API's field errors are shown). */
@@ -42,53 +46,23 @@ export function demandBody(model: DemandModel, attachments: readonly string[], s
     items: model.items.map((item) => item.trim()).filter(Boolean),
     expected_by: model.expectedBy || null,
     consultation: model.consultation,
-    channel: 'online',
+    channel: model.channel,
     attachments: [...attachments],
   }
 }
 
 /**
- * The submit form: prefilled with what the console knows of the enterprise (its name from its
- * organisation, its credit code from the token's act, the person as contact, the park of its
- * last demand), sent to POST /api/v1/demands.
+ * A demand's form, sent to POST /api/v1/demands: an enterprise's own online (its page prefills
+ * what the console knows of it), or a specialist's entry of what an enterprise brought to the
+ * window, by phone or on a visit (`channel`).
  */
-export function useDemandForm() {
-  const session = useSession()
+export function useDemandForm(channel: Channel = 'online') {
   const form = useApiForm(DEMAND_FIELDS)
   const model = reactive<DemandModel>({
     name: '', creditCode: '', contact: '', phone: '', park: '', category: '', title: '', description: '',
-    items: [], expectedBy: null, consultation: false, subItem: null, details: {},
+    items: [], expectedBy: null, consultation: false, subItem: null, details: {}, channel,
   })
   const catalogue = useServiceCatalogue()
-
-  async function prefill(): Promise<void> {
-    model.creditCode ||= session.acts.value.enterprise ?? ''
-    const [me, last] = await Promise.allSettled([
-      call(api.GET('/api/v1/me')),
-      call(api.GET('/api/v1/demands', { params: { query: { per_page: 1 } } })),
-    ])
-    if (me.status === 'fulfilled') {
-      model.contact ||= me.value.name
-      model.phone ||= me.value.mobile ?? ''
-      try {
-        const organisation = await call(
-          api.GET('/api/v1/organisations/{organisation_id}', { params: { path: { organisation_id: me.value.organisation_id } } }),
-        )
-        model.name ||= organisation.name
-        if (organisation.kind === 'enterprise') model.creditCode ||= organisation.party
-      } catch {
-        // the person types the name
-      }
-    }
-    if (last.status === 'fulfilled') {
-      const previous = last.value.items[0]
-      if (previous) {
-        model.park ||= previous.park
-        model.phone ||= previous.enterprise.phone
-        model.name ||= previous.enterprise.name
-      }
-    }
-  }
 
   function submit(attachments: readonly string[]): Promise<Demand | undefined> {
     return form.submit(() => call(api.POST('/api/v1/demands', { body: demandBody(model, attachments, catalogue.subItem(model.subItem)) })))
@@ -100,5 +74,5 @@ export function useDemandForm() {
     return error && !DEMAND_FIELDS.some((field) => messagesUnder(error.details, field)) ? error : null
   })
 
-  return { ...form, formError, model, prefill, submit }
+  return { ...form, formError, model, submit }
 }

@@ -1,0 +1,41 @@
+import { api, call } from '@/api/client'
+import { useSession } from '@/composables/useSession'
+import type { DemandModel } from '@/components/demand/useDemandForm'
+
+/**
+ * What the console knows of the signed-in enterprise, put in the empty fields of its demand
+ * form: its name from its organisation, its credit code from the token's act, the person as
+ * contact, the park of its last demand.
+ */
+export function useDemandPrefill(model: DemandModel) {
+  const session = useSession()
+
+  return async function prefill(): Promise<void> {
+    model.creditCode ||= session.acts.value.enterprise ?? ''
+    const [me, last] = await Promise.allSettled([
+      call(api.GET('/api/v1/me')),
+      call(api.GET('/api/v1/demands', { params: { query: { per_page: 1 } } })),
+    ])
+    if (me.status === 'fulfilled') {
+      model.contact ||= me.value.name
+      model.phone ||= me.value.mobile ?? ''
+      try {
+        const organisation = await call(
+          api.GET('/api/v1/organisations/{organisation_id}', { params: { path: { organisation_id: me.value.organisation_id } } }),
+        )
+        model.name ||= organisation.name
+        if (organisation.kind === 'enterprise') model.creditCode ||= organisation.party
+      } catch {
+        // the person types the name
+      }
+    }
+    if (last.status === 'fulfilled') {
+      const previous = last.value.items[0]
+      if (previous) {
+        model.park ||= previous.park
+        model.phone ||= previous.enterprise.phone
+        model.name ||= previous.enterprise.name
+      }
+    }
+  }
+}
