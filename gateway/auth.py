@@ -24,9 +24,9 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from gateway.errors import ApiError
 from gateway.issuers import external_issuers
 from gateway.published_keys import PublishedKeys
+from gateway.roles import ROLES
 from shared.config import development_tokens_allowed, issuer, refuse_placeholders, section
 
-ROLES = ("enterprise", "specialist", "institution", "supervisor", "operator", "operating_institution")
 #: A route's pseudo-role: any signed-in person, about their own account.
 PERSON = "person"
 ALGORITHMS = ["ES256"]

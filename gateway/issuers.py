@@ -22,11 +22,9 @@ import jwt
 import requests
 
 from gateway.published_keys import PublishedKeys
+from gateway.roles import PARTY_ROLES, ROLES
 from shared.config import ConfigurationError
 
-ROLES = ("enterprise", "specialist", "institution", "supervisor", "operator")
-#: The roles that act for a party named by a claim; the others act as the person themselves.
-PARTY_ROLES = ("enterprise", "institution", "supervisor")
 #: Asymmetric algorithms only: a shared secret would let whoever verifies also sign.
 ALGORITHMS = ["ES256", "ES384", "RS256", "RS384", "RS512", "PS256", "EdDSA"]
 #: Roles the platform gives only to people who signed in with a second factor there: the

@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from werkzeug.routing import Map, Rule
 
-from gateway.auth import PERSON, ROLES
+from gateway.auth import PERSON
+from gateway.roles import ROLES
 from gateway.http import routes_of
 from gateway.service import GatewayService
 from services.intake.catalogue import default_document

@@ -17,6 +17,8 @@ from tests.e2e.harness import Embedded, free_port
 
 PROVIDER = Path(__file__).resolve().parents[1] / "oidc"
 ENTERPRISE = factories.credit_code()
+#: The company that runs the station (运营机构), whose people sign in there.
+OPERATING = factories.credit_code()
 #: The people of the identity platform, as clients whose tokens carry their claims there.
 UNREACHABLE = f"http://127.0.0.1:{free_port()}"
 PEOPLE = [
@@ -26,6 +28,8 @@ PEOPLE = [
      "claims": {"roles": ["qi-supervisor"], "org_code": "panyu-amr", "amr": ["pwd"]}},
     {"client_id": "lamp-maker", "client_secret": "lamp-maker-secret-0123456789",
      "claims": {"roles": ["qi-enterprise"], "org_code": ENTERPRISE}},
+    {"client_id": "station-operator", "client_secret": "station-operator-secret-01234",
+     "claims": {"roles": ["qi-station-operator"], "org_code": OPERATING}},
     {"client_id": "visitor", "client_secret": "visitor-secret-0123456789",
      "claims": {"roles": ["guest"], "org_code": "nobody"}},
 ]
@@ -86,7 +90,8 @@ def providers(tmp_path_factory):
 def platform(tmp_path_factory, providers):
     configured, _ = providers
     issuers = [{"issuer": configured.issuer, "audience": "onestop-api", "roles_claim": "roles",
-                "roles": {"qi-supervisor": "supervisor", "qi-enterprise": "enterprise"},
+                "roles": {"qi-supervisor": "supervisor", "qi-enterprise": "enterprise",
+                          "qi-station-operator": "operating_institution"},
                 "party_claim": "org_code",
                 "sign_in": {"client_id": "onestop-console",
                             "client_secret": "console-secret-0123456789", "scope": "openid api",
@@ -96,7 +101,8 @@ def platform(tmp_path_factory, providers):
                 "sign_in": {"client_id": "c", "name": {"zh-CN": "停机的平台"}}}]
     platform = Embedded(tmp_path_factory.mktemp("external-issuer"), port=PLATFORM_PORT,
                         ONESTOP_EXTERNAL_ISSUERS=json.dumps(issuers)).start()
-    platform.api.open_station()
+    platform.station = platform.api.open_station(
+        operating_institution={"name": "番禺质量服务有限公司", "credit_code": OPERATING})
     yield platform
     platform.stop()
 
@@ -115,6 +121,18 @@ def test_a_token_of_the_configured_provider_acts_in_the_mapped_roles(platform, p
     assert api.call("GET", "/api/v1/archive/demands", as_=regulator).status_code == 200
     refused = api.call("POST", "/api/v1/demands", as_=regulator, json=factories.demand(ENTERPRISE))
     assert refused.status_code == 403 and refused.json()["error"] == "forbidden"
+
+
+def test_an_operating_institution_s_person_reads_the_stations_it_runs(platform, providers):
+    api, (configured, _) = platform.api, providers
+    runs = configured.token("station-operator")
+    stations = api.call("GET", "/api/v1/stations", as_=runs)
+    assert stations.status_code == 200, stations.text
+    assert [s["id"] for s in stations.json()["items"]] == [platform.station["id"]]
+    requirements = api.call("GET", f"/api/v1/stations/{platform.station['id']}/requirements", as_=runs)
+    assert requirements.status_code == 200, requirements.text
+    # Acting for its own credit code: a demand is not its to submit.
+    assert api.call("POST", "/api/v1/demands", as_=runs, json=factories.demand()).status_code == 403
 
 
 def test_a_supervisor_without_a_second_factor_there_is_no_supervisor_here(platform, providers):
