@@ -277,7 +277,7 @@ class GatewayService(MetrologyRoutes, ProjectRoutes, HallRoutes, CatalogueRoutes
         return self.intake.remove_specialist(station_id, staff_id, payload, principal.as_actor())
 
     @route("POST", "/api/v1/attachments",
-           roles=("enterprise", "specialist", "institution", "operating_institution"),
+           roles=("enterprise", "specialist", "institution", "operating_institution", "operator"),
            raw_body=True,
            response=AttachmentView, status=201,
            query={"name": {"required": True, "schema": {"type": "string", "maxLength": 255}}},
