@@ -2,7 +2,8 @@ import { ref, watch } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
 import { api, call } from '@/api/client'
 import { usePagedList } from '@/composables/usePagedList'
-import { CATEGORIES, STATUSES, type Category, type DemandStatus } from '../lib/caseModel'
+import { CATEGORIES, type Category } from '@/api/categories'
+import { STATUSES, type DemandStatus } from '../lib/caseModel'
 import type { DemandSummary } from './useEnterpriseOverview'
 
 function pick<T extends string>(value: unknown, allowed: readonly T[]): T | '' {

@@ -9,11 +9,6 @@ export const STATUSES: readonly DemandStatus[] = [
   'submitted', 'awaiting_information', 'accepted', 'assigned', 'matching_failed',
   'completed', 'answered', 'rejected', 'withdrawn', 'cancelled',
 ]
-export const CATEGORIES = [
-  'inspection_testing', 'metrology', 'certification_accreditation', 'standardization', 'quality_management',
-  'intellectual_property', 'brand_cultivation', 'equipment_sharing', 'quality_innovation',
-] as const
-export type Category = (typeof CATEGORIES)[number]
 
 /** Before an institution is assigned the enterprise withdraws; after, it cancels (with a reason). */
 const WITHDRAWABLE: readonly DemandStatus[] = ['submitted', 'awaiting_information', 'accepted', 'matching_failed']

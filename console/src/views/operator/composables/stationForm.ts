@@ -1,5 +1,5 @@
 import type { components } from '@/api/client'
-import type { Category } from './vocabulary'
+import type { Category } from '@/api/categories'
 
 export type RegisterStation = components['schemas']['RegisterStation']
 

@@ -1,7 +1,8 @@
 import type { components } from '@/api/client'
 import type { Station } from './stations'
 import { periodsOf } from './stationForm'
-import { CATEGORIES, isOneOf, type Category } from './vocabulary'
+import { CATEGORIES, type Category } from '@/api/categories'
+import { isOneOf } from './vocabulary'
 
 export type ChangeStationSettings = components['schemas']['ChangeStationSettings']
 type CalendarSettings = components['schemas']['CalendarSettings']

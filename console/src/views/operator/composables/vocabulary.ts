@@ -35,11 +35,6 @@ export const AUDIT_EVENTS = [
 ] as const
 export type AuditEvent = (typeof AUDIT_EVENTS)[number]
 
-export const CATEGORIES = [
-  'brand_cultivation', 'certification_accreditation', 'equipment_sharing', 'inspection_testing', 'intellectual_property',
-  'metrology', 'quality_innovation', 'quality_management', 'standardization',
-] as const
-export type Category = (typeof CATEGORIES)[number]
 
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const
 

@@ -1,21 +1,16 @@
 import { reactive } from 'vue'
 import { api, call, type components, type paths } from '@/api/client'
 import { usePagedList } from '@/composables/usePagedList'
+import type { Category } from '@/api/categories'
 
 export type DemandSummary = components['schemas']['DemandSummaryView']
 type Query = NonNullable<paths['/api/v1/demands']['get']['parameters']['query']>
 export type DemandStatus = NonNullable<Query['status']>
-export type Category = NonNullable<Query['category']>
 export type Sort = NonNullable<Query['sort']>
 
 export const STATUSES: readonly DemandStatus[] = [
   'submitted', 'awaiting_information', 'accepted', 'assigned', 'matching_failed',
   'completed', 'answered', 'rejected', 'withdrawn', 'cancelled',
-]
-export const CATEGORIES: readonly Category[] = [
-  'inspection_testing', 'metrology', 'certification_accreditation', 'standardization',
-  'quality_management', 'intellectual_property', 'brand_cultivation', 'quality_innovation',
-  'equipment_sharing',
 ]
 /** The stages whose clocks a specialist watches, in the order of a case. */
 export const STAGES = ['first_response', 'assessment', 'follow_up'] as const
