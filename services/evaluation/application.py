@@ -466,7 +466,7 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         query = self.load_command(EvaluationQuery, {"scope": scope, "period": period_text})
         period = Period.parse(query["period"])
         self._may_read(scope, viewer)
-        return {"scope": scope, **_span(period), "figures": self.ledger.figures(scope, period)}
+        return {"scope": scope, **_span(period), "figures": self._figures(scope, period)}
 
     def report(self, query: dict, viewer: dict) -> dict:
         query = self.load_command(EvaluationQuery, query)
@@ -503,14 +503,20 @@ class Evaluation(FollowsIntakeAndMatching, ServiceApplication):
         institutions = {key: {"status": status, **profiles.get(key, {"categories": [], "parks": []})}
                         for key, status in standing.items()}
         park = self._park_of(scope.split(":", 1)[1]) if scope.startswith("station:") else None
-        figures = ledger.figures(scope, period)
-        if park is not None:  # a station serves its park: its shared instruments' use counts
-            figures = dict(sorted({**figures, **ledger.figures(f"park:{park}", period)}.items()))
-        return Context(scope=scope, figures=figures, days=period.days,
+        return Context(scope=scope, figures=self._figures(scope, period, park), days=period.days,
                        institutions=institutions,
                        checklists=ledger.states_at("station_checklist", period.last), park=park,
                        conformity=ledger.states_at("station_conformity", period.last),
                        instruments=ledger.states_at("shared_instrument", period.last))
+
+    def _figures(self, scope: str, period: Period, park: str | None = None) -> dict:
+        """The scope's figures; a station's with its park's shared instruments' use, since a
+        station serves its park."""
+        figures = self.ledger.figures(scope, period)
+        park = park or (self._park_of(scope.split(":", 1)[1]) if scope.startswith("station:") else None)
+        if park is None:
+            return figures
+        return dict(sorted({**figures, **self.ledger.figures(f"park:{park}", period)}.items()))
 
     def _require_known(self, scope: str) -> None:
         """Only what exists is published (and raises improvement actions)."""

@@ -269,16 +269,25 @@ class FollowsIntakeAndMatching:
                                   institution_id=str(data["institution_id"]), park=data["park"])
         self.tally(processing, _source(message), data["at"], _listing(record, True), record)
 
+    def instrument_of(self, instrument_id) -> InstrumentRecord | None:
+        """None for an instrument listed before evaluation followed listings (its position in
+        matching's log was past them): its use counts for its owner, not for a park."""
+        try:
+            return self.repository.get(InstrumentRecord.create_id(instrument_id))
+        except AggregateNotFoundError:
+            return None
+
     def _on_instrument_withdrawn(self, message, data, processing):
-        record = self.repository.get(InstrumentRecord.create_id(data["instrument_id"]))
-        self.tally(processing, _source(message), data["at"], _listing(record, False))
+        record = self.instrument_of(data["instrument_id"])
+        if record is not None:
+            self.tally(processing, _source(message), data["at"], _listing(record, False))
 
     def _on_usage_recorded(self, message, data, processing):
         """Hours used count for the owner and for the instrument's park (a station's figures
         take its park's), on the day the usage began, as matching counts them."""
-        record = self.repository.get(InstrumentRecord.create_id(data["instrument_id"]))
-        entries = Entries(scope_of("institution", record.institution_id),
-                          scope_of("park", record.park))
+        record = self.instrument_of(data["instrument_id"])
+        entries = Entries(scope_of("institution", data["institution_id"]),
+                          scope_of("park", record and record.park))
         entries.add("instrument_uses").add("instrument_hours", data["usage"]["hours"])
         self.tally(processing, _source(message), data["usage"]["actual_start"], entries)
 

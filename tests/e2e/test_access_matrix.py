@@ -213,7 +213,7 @@ MATRIX = [
     ("POST /api/v1/attachments?name=spec.pdf",                  "specialist",             201, b"%PDF-1.7 specialist"),
     ("POST /api/v1/attachments?name=report.pdf",                "lab A",                  201, b"%PDF-1.7 lab"),
     ("POST /api/v1/attachments?name=rules.pdf",                 "operating institution",  201, b"%PDF-1.7 rules"),
-    ("POST /api/v1/attachments?name=layout.pdf",                "operator",               201, b"%PDF-1.7 layout"),
+    ("POST /api/v1/attachments?name=rules.pdf",                 "operator",               201, b"%PDF-1.7 station rules"),
 
     # Dossiers: the parties read their own case (without what is not theirs), staff their station's.
     ("GET /api/v1/archive/demands/{demand_a}",                  "enterprise A",           sees("ComplaintReceived", items="events", key="name")),
@@ -381,7 +381,7 @@ MATRIX = [
     ("PUT /api/v1/stations/{station}/requirements/area_m2",     "specialist",             200, AREA),
     ("PUT /api/v1/stations/{station}/requirements/area_m2",     "specialist elsewhere",   403, AREA),
     ("PUT /api/v1/stations/{station}/requirements/area_m2",     "operator",               200, AREA),
-    ("PUT /api/v1/stations/{station}/requirements/layout",      "operator",               200, {"note": "Plan", "evidence": ["{operator_evidence}"]}),
+    ("PUT /api/v1/stations/{station}/requirements/station_rules", "operator",             200, {"note": "Rules", "evidence": ["{operator_evidence}"]}),
     # Never recorded (no row records it): nothing to confirm.
     ("POST /api/v1/stations/{station}/requirements/layout/confirmation", "supervisor",   409, {}),
     ("GET /api/v1/stations/{station}/requirements/site/files/{evidence}", "specialist",  200),
@@ -775,8 +775,8 @@ def world(platform):
         "POST", "/api/v1/attachments?name=rules.pdf", as_=as_["operating institution"],
         data=b"%PDF-1.7 the operating institution's rules", headers={"Content-Type": "application/pdf"}), 201)["sha256"]
     world["operator_evidence"] = ok(api.call(
-        "POST", "/api/v1/attachments?name=layout.pdf", as_=as_["operator"],
-        data=b"%PDF-1.7 the station's floor plan", headers={"Content-Type": "application/pdf"}), 201)["sha256"]
+        "POST", "/api/v1/attachments?name=station-rules.pdf", as_=as_["operator"],
+        data=b"%PDF-1.7 the station's rules", headers={"Content-Type": "application/pdf"}), 201)["sha256"]
     ok(api.call("PUT", f"/api/v1/stations/{world['station']}/requirements/site", as_=as_["specialist"],
                 json={"note": "Ground floor", "evidence": [world["evidence"]]}))
     world["demand_a"] = submit("enterprise A", ENTERPRISE_A, ["LED lamp"],

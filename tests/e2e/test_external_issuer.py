@@ -103,6 +103,8 @@ def platform(tmp_path_factory, providers):
                         ONESTOP_EXTERNAL_ISSUERS=json.dumps(issuers)).start()
     platform.station = platform.api.open_station(
         operating_institution={"name": "番禺质量服务有限公司", "credit_code": OPERATING})
+    # Another company's station, in another park.
+    platform.elsewhere = platform.api.open_station(staff=(), park="huangpu-science-city")
     yield platform
     platform.stop()
 
@@ -131,8 +133,9 @@ def test_an_operating_institution_s_person_reads_the_stations_it_runs(platform, 
     assert [s["id"] for s in stations.json()["items"]] == [platform.station["id"]]
     requirements = api.call("GET", f"/api/v1/stations/{platform.station['id']}/requirements", as_=runs)
     assert requirements.status_code == 200, requirements.text
-    # Acting for its own credit code: a demand is not its to submit.
-    assert api.call("POST", "/api/v1/demands", as_=runs, json=factories.demand()).status_code == 403
+    # Acting for its own credit code: another company's station is not there for it.
+    assert api.call("GET", f"/api/v1/stations/{platform.elsewhere['id']}/requirements",
+                    as_=runs).status_code == 404
 
 
 def test_a_supervisor_without_a_second_factor_there_is_no_supervisor_here(platform, providers):

@@ -116,6 +116,8 @@ def test_the_shipped_default_covers_every_indicator_and_is_marked_provisional():
     shipped = Configuration.shipped()
     assert list(shipped)[-1] == default.version
     assert "management_checklist" in {line["id"] for line in shipped["2026.1-provisional"].indicators}
+    assert "instrument_hours" not in {line["id"] for line in shipped["2026.2-provisional"].indicators}
+    assert list(shipped) == ["2026.1-provisional", "2026.2-provisional", "2026.3-provisional"]
 
 
 def test_a_station_is_scored_by_the_share_of_its_requirements_met_and_conforms_only_when_all_are():

@@ -260,6 +260,8 @@ def test_the_evaluation_scores_the_hours_used_per_instrument_listed_in_the_stati
     station = f"station:{platform.station['id']}"
     # Three hours used of two instruments listed in the park, whichever way it is looked at.
     assert instrument_hours(station, "2026-12") == (3, 1.5)
+    figures = platform.apps["evaluation"].figures(station, "2026-12", {"role": "supervisor", "subject": "r-1"})
+    assert figures["figures"]["instrument_hours"] == 3  # the figures read alone say the same
     assert instrument_hours(f"institution:{owner['subject']}", "2026-12") == (3, 1.5)
     assert instrument_hours("all", "2026-12") == (3, 1.5)
     # A station in another park has no shared instruments: its indicator is not scored.
