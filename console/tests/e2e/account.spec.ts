@@ -175,6 +175,8 @@ test("a station's person holding both of its roles acts as its specialist: one r
   await page.keyboard.press('Tab')
   await expect(page.getByRole('menuitem', { name: '需求队列' })).toBeFocused()
   await page.keyboard.press('Tab')
+  await expect(page.getByRole('menuitem', { name: '登记需求' })).toBeFocused()
+  await page.keyboard.press('Tab')
   await expect(page.getByRole('menuitem', { name: '回访' })).toBeFocused()
   await page.keyboard.press('Enter')
   await expect(page).toHaveURL(/\/specialist\/revisits$/)
