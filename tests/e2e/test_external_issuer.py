@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from tests import factories
+from tests.conftest import wait_for
 from tests.e2e.harness import Embedded, free_port
 
 PROVIDER = Path(__file__).resolve().parents[1] / "oidc"
@@ -60,10 +61,18 @@ class OidcProvider:
         with open(self.log, "w") as out:
             self.process = subprocess.Popen(["node", str(PROVIDER / "provider.js"), str(self.port),
                                              json.dumps(PEOPLE), json.dumps(BROWSER)],
-                                            stdout=subprocess.PIPE,
-                                            stderr=out, text=True, cwd=PROVIDER)
-        ready = self.process.stdout.readline()
-        assert ready.strip() == "ready", self.log.read_text()
+                                            stdout=out, stderr=subprocess.STDOUT, cwd=PROVIDER)
+        # Bounded: a provider that never gets ready fails its tests, never the whole run.
+        try:
+            wait_for(self.ready, 60, interval=0.1, message=f"the OpenID provider on port {self.port}")
+        except AssertionError:
+            self.process.kill()
+            raise AssertionError(self.log.read_text()) from None
+
+    def ready(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"the OpenID provider exited: {self.log.read_text()}")
+        return "ready" in self.log.read_text().splitlines()
 
     def token(self, client_id: str) -> str:
         secret = next(p["client_secret"] for p in PEOPLE if p["client_id"] == client_id)

@@ -10,15 +10,22 @@
 // application signing people in by the authorization code flow (PKCE), with a sign-in page of
 // this provider's own, as a government unified identity platform has, and refresh tokens.
 // Prints "ready" when listening.
-import { generateKeyPairSync } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:http";
 import Provider from "oidc-provider";
 
 const [port, clientsJson, browserJson] = process.argv.slice(2);
 const clients = JSON.parse(clientsJson);
 const browser = browserJson ? JSON.parse(browserJson) : { client: null, people: [] };
-const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-const key = { ...privateKey.export({ format: "jwk" }), kid: `test-${port}`, alg: "ES256", use: "sig" };
+// The key is made as PEM and read back before its export as a JWK: exporting the KeyObject a
+// generation returned can deadlock Node 20 for good when a garbage collection runs during the
+// export (the finished generation job, collected then, waits on the lock the export holds).
+const { privateKey: pem } = generateKeyPairSync("ec", {
+  namedCurve: "P-256",
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
+const key = { ...createPrivateKey(pem).export({ format: "jwk" }), kid: `test-${port}`, alg: "ES256", use: "sig" };
 const claimsOfClient = Object.fromEntries(clients.map((client) => [client.client_id, client.claims]));
 const people = Object.fromEntries(browser.people.map((person) => [person.login, person]));
 
