@@ -291,7 +291,6 @@ class FollowsIntakeAndMatching:
         entries.add("instrument_uses").add("instrument_hours", data["usage"]["hours"])
         self.tally(processing, _source(message), data["usage"]["actual_start"], entries)
 
-
     # Archive -------------------------------------------------------------------------------
     def _on_demand_archived(self, message, data, processing):
         case = self.case_of(data["demand_id"])

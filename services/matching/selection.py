@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
-from shared.field_messages import said
+from shared.field_messages import FieldMessage, said
 
 #: Provisional qualification kinds each category needs (MATCHING.required_qualifications);
 #: a category not listed accepts any valid qualification.
@@ -115,31 +116,39 @@ def exclusion(profile: Profile, request: Request) -> str | None:
     """Why ``profile`` may not serve ``request``, or None when it may: a field message, whose
     text is the English and which words itself in Chinese too (the demand hall's refusals)."""
     if profile.status != "active":
-        return said(STANDING_REASONS.get(profile.status, "excluded_standing"), status=profile.status)
+        return _reason(STANDING_REASONS.get(profile.status, "excluded_standing"),
+                       ("status", profile.status))
     if profile.id in request.excluded:
-        return said("excluded_by_enterprise")
+        return _reason("excluded_by_enterprise")
     if request.category not in profile.categories:
-        return said("excluded_category", category=request.category)
+        return _reason("excluded_category", ("category", request.category))
     if request.park not in profile.parks:
-        return said("excluded_park", park=request.park)
+        return _reason("excluded_park", ("park", request.park))
     if profile.open_assignments >= profile.capacity:
-        return said("excluded_capacity")
+        return _reason("excluded_capacity")
     if request.catalogued and not request.required_types:
         return None  # served on registration and track record: no scope to cover
     valid = [q for q in profile.qualifications
              if q["status"] == "valid" and q["valid_from"] <= request.service_date <= q["valid_until"]]
     if not valid:
-        return said("excluded_no_valid_qualification")
+        return _reason("excluded_no_valid_qualification")
     if request.required_types:
         valid = [q for q in valid if q["type"] in request.required_types]
         if not valid:
-            return said("excluded_qualification_type", types=" or ".join(request.required_types))
+            return _reason("excluded_qualification_type", ("types", " or ".join(request.required_types)))
     covered = set().union(*({s.casefold() for s in q["scope"]} for q in valid))
     missing = [item for item in request.items
                if not any(term.casefold() in covered for term in request.item_terms.get(item, (item,)))]
     if missing:
-        return said("excluded_scope", items=", ".join(missing))
+        return _reason("excluded_scope", ("items", ", ".join(missing)))
     return None
+
+
+@lru_cache(maxsize=4096)
+def _reason(code: str, *values: tuple[str, str]) -> FieldMessage:
+    """An exclusion's message, worded once: most of the register is excluded for the same
+    reason (another park, another category), and wording a message costs more than the check."""
+    return said(code, **dict(values))
 
 
 def score(profile: Profile, request: Request, weights: Weights) -> tuple[float, dict]:
@@ -161,8 +170,10 @@ def select(profiles, request: Request, weights: Weights = Weights()) -> Decision
     for profile in profiles:
         reason = exclusion(profile, request)
         if reason is not None:
-            explanation.append({"institution_id": profile.id, "eligible": False, "reason": reason,
-                                "score": None, "components": None})
+            # Its English as a plain string: a line holding only plain values is left alone by
+            # the garbage collector, and a decision among thousands makes thousands of lines.
+            explanation.append({"institution_id": profile.id, "eligible": False,
+                                "reason": str(reason), "score": None, "components": None})
             continue
         total, components = score(profile, request, weights)
         scored.append((total, profile))
