@@ -396,11 +396,15 @@ class Accounts(ServiceApplication):
         return person_view(person)
 
     # Whom notices go to ---------------------------------------------------------------------
-    def recipients(self, audience: dict) -> list[dict]:
-        """The people a notice goes to, with their contacts: the enabled people of an enterprise
-        (``{"kind": "enterprise", "party": <credit code>}``) or of an institution (its id), or
-        the persons named (``{"persons": [...]}``, a station's specialists). Contacts never
-        travel in events; the notices service asks for them when it sends."""
+    def recipients(self, audiences: list[dict]) -> list[list[dict]]:
+        """The people each notice's audience is, with their contacts, in the order asked: the
+        enabled people of an enterprise (``{"kind": "enterprise", "party": <credit code>}``) or
+        of an institution (its id), or the persons named (``{"persons": [...]}``, a station's
+        specialists). Contacts never travel in events; the notices service asks for them when it
+        sends, for a whole round of notices at once."""
+        return [self._people_of(audience) for audience in audiences]
+
+    def _people_of(self, audience: dict) -> list[dict]:
         if "persons" in audience:
             named = [str(person_id) for person_id in audience["persons"]]
         else:

@@ -106,8 +106,8 @@ class AccountsService(EventSourcedService, FollowsIntake, FollowsMatching):
         return self.application.list_organisations(query, viewer)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
-    def recipients(self, audience):
-        return self.application.recipients(audience)
+    def recipients(self, audiences):
+        return self.application.recipients(audiences)
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def record_access(self, demand_id, action, by):

@@ -33,9 +33,10 @@ from shared.readmodel import Statement, instant, keyset_page, upsert
 
 log = logging.getLogger(__name__)
 
-#: recipients(audience) -> the people of an enterprise or institution ({"kind", "party"}) or the
-#: persons named ({"persons": [...]}), each {person_id, name, email, mobile}
-Recipients = Callable[[dict], list[dict]]
+#: recipients(audiences) -> for each audience asked, in order, the people of an enterprise or
+#: institution ({"kind", "party"}) or the persons named ({"persons": [...]}), each {person_id,
+#: name, email, mobile}
+Recipients = Callable[[list[dict]], list[list[dict]]]
 #: The dead letters of deliveries are listed under this upstream, by the notice's number.
 DELIVERY = "delivery"
 
@@ -418,29 +419,49 @@ class Notices(ServiceApplication):
         return self.preferences(person_id)
 
     # Sending ---------------------------------------------------------------------------------
-    def deliver(self, recipients: Recipients, channels: dict[str, Channel], batch: int = 50) -> int:
+    def deliver(self, recipients: Recipients, channels: dict[str, Channel], page: int = 200) -> int:
         """Send what is due: each notice's deliveries not sent yet and not waiting for a retry.
         A notice is addressed the first time (its audience's people, each by the channels they
-        chose and have an address for). Returns how many deliveries were sent."""
+        chose and have an address for). The due notices are taken a page at a time: one question
+        to accounts for the people of all their audiences, one transaction for what was done to
+        them (a crash in between sends a page's messages again, each with its key, as any
+        at-least-once sending does). Returns how many deliveries were sent."""
         with self._delivering:
             now = self.clock()
-            sent = 0
-            for row in self.read("SELECT notice_id FROM {s}notices WHERE outstanding = 1 AND "
+            sent, seen = 0, set()
+            while True:
+                rows = self.read("SELECT notice_id FROM {s}notices WHERE outstanding = 1 AND "
                                  "(retry_at IS NULL OR retry_at <= %s) ORDER BY at LIMIT %s",
-                                 instant(now.isoformat()), batch):
-                notice = self.repository.get(uuid.UUID(row["notice_id"]))
-                sent += self._send(notice, recipients, channels, now)
-                if notice.pending_events:
-                    self.save(notice)
-            return sent
+                                 instant(now.isoformat()), page)
+                # A delivery may be due again at once (no wait between tries): once a round.
+                due = [self.repository.get(uuid.UUID(row["notice_id"]))
+                       for row in rows if row["notice_id"] not in seen]
+                if not due:
+                    return sent
+                seen.update(str(notice.id) for notice in due)
+                audiences = sorted({notice.audience for notice in due})
+                people = dict(zip(audiences, recipients([self._addressees(a) for a in audiences])))
+                chosen: dict[str, dict] = {}
+                for notice in due:
+                    sent += self._send(notice, people[notice.audience], chosen, channels, now)
+                self.save(*[notice for notice in due if notice.pending_events])
+                if len(rows) < page:
+                    return sent
 
-    def _send(self, notice: Notice, recipients: Recipients, channels: dict[str, Channel],
-              now: datetime) -> int:
-        people = {person["person_id"]: person for person in recipients(self._addressees(notice.audience))}
+    def _send(self, notice: Notice, audience: list[dict], chosen: dict[str, dict],
+              channels: dict[str, Channel], now: datetime) -> int:
+        """``chosen``: each person's preferences, read once a page."""
+        people = {person["person_id"]: person for person in audience}
+
+        def preferences(person_id: str) -> dict:
+            if person_id not in chosen:
+                chosen[person_id] = self.preferences(person_id)
+            return chosen[person_id]
+
         if not notice.addressed:
             notice.address(deliveries=[
                 f"{person_id} {channel}" for person_id, person in sorted(people.items())
-                for channel in self.preferences(person_id)["channels"]
+                for channel in preferences(person_id)["channels"]
                 if channel in channels and person.get(ADDRESS[channel])], at=now.isoformat())
         sent = 0
         for delivery in notice.due(now):
@@ -451,7 +472,7 @@ class Notices(ServiceApplication):
                     raise SendFailed(f"{person_id} has no {channel} address now (left, disabled, "
                                      "or the address was removed)")
                 text = texts.render(notice.kind, self._filled(notice.values, notice.demand_id),
-                                    self.preferences(person_id)["language"], self.zone)
+                                    preferences(person_id)["language"], self.zone)
                 # The same key on every try: a receiver can tell a message sent twice.
                 channels[channel].send(person[ADDRESS[channel]], text["subject"], text["body"],
                                        key=f"{notice.id}.{person_id}.{channel}")

@@ -43,13 +43,19 @@ class Outbox:
         self.sent.append({"address": address, "subject": subject, "body": body, "key": key})
 
 
-def people(directory):
-    """accounts' answer, from a dict: audience key -> persons."""
-    def recipients(audience):
+def people(directory, asked=None):
+    """accounts' answer, from a dict: audience key -> persons; each question appended to
+    ``asked``."""
+    def of(audience):
         if "persons" in audience:
             return [person for group in directory.values() for person in group
                     if person["person_id"] in audience["persons"]]
         return directory.get(f"{audience['kind']}:{audience['party']}", [])
+
+    def recipients(audiences):
+        if asked is not None:
+            asked.append(audiences)
+        return [of(audience) for audience in audiences]
     return recipients
 
 
@@ -242,3 +248,31 @@ def test_the_institutions_a_hall_demand_was_listed_for_are_told_without_who_asks
     assert notices.inbox("p-narrow", {"institution": narrow["id"]}, {}, "zh-CN")["items"] == []
     english = notices.inbox("p-lab", {"institution": eligible["id"]}, {}, "en")["items"][0]
     assert english["subject"] == "New in the demand hall: Inspection and testing"
+
+
+def test_a_sending_round_asks_accounts_once_for_all_its_audiences_and_sends_a_page_at_a_time(platform, notices):
+    intake = platform.apps["intake"]
+    codes = [factories.credit_code() for _ in range(3)]
+    directory = {f"enterprise:{code}": [{"person_id": f"p-{n}", "name": "李华",
+                                         "email": f"p{n}@example.cn", "mobile": None}]
+                 for n, code in enumerate(codes)}
+    for code in codes:
+        intake.submit_demand(factories.demand(code, consultation=True), SPECIALIST)
+    platform.settle_all()
+    recorded = notices.read("SELECT kind FROM {s}notices")
+    assert len(recorded) > 3
+    asked, mail = [], Outbox()
+
+    # Pages of two: each enterprise's notices and the station's, over several pages.
+    sent = notices.deliver(people(directory, asked), {"email": mail, "sms": Outbox()}, page=2)
+    enterprises = [row for row in recorded if row["kind"] != "demand_submitted"]
+    assert sent == len(enterprises)
+    assert sorted({m["address"] for m in mail.sent}) == ["p0@example.cn", "p1@example.cn", "p2@example.cn"]
+    # One question a page (the last page may be short), naming each of its audiences once.
+    assert len(asked) == (len(recorded) + 1) // 2
+    assert all(len(question) == len({str(a) for a in question}) for question in asked)
+    # Nothing is left outstanding, and another round sends nothing again.
+    assert notices.read("SELECT COUNT(*) AS n FROM {s}notices WHERE outstanding = 1")[0]["n"] == 0
+    asked.clear()
+    assert notices.deliver(people(directory, asked), {"email": mail, "sms": Outbox()}) == 0
+    assert asked == [] and len(mail.sent) == 3
