@@ -1,10 +1,12 @@
 """The outbox relay: publishes a service's notification log to RabbitMQ, in order, at least once.
 
 The relay's position (the last notification id it published) is a tracking record in the
-service's own store under the pseudo-upstream name ``relay``. It publishes a batch, waits once
-for the broker's confirms of all of it (shared/publishing.py), and only then records the
-batch's last id, so a crash republishes at most one batch; followers drop the duplicates. It
-never runs inside a request handler: commands only wake it.
+service's own store under the pseudo-upstream name ``relay``. It publishes a batch and waits
+once for the broker's confirms of all of it (shared/publishing.py). It records its position
+only once confirmed, and then at most every ``record_interval`` seconds while it is busy (and
+as soon as it is idle): a commit per batch was a commit per demand or two under load. A crash
+republishes at most what was confirmed since; followers drop the duplicates. It never runs
+inside a request handler: commands only wake it.
 """
 from __future__ import annotations
 
@@ -29,7 +31,8 @@ Publish = Callable[[list[Message]], None]
 class Relay:
     def __init__(self, app: ServiceApplication, publish: Publish, *, batch: int = 500,
                  poll_interval: float = 0.5, on_published: Callable[[int], None] | None = None,
-                 name: str = RELAY, leads: Callable[[str], bool] = lambda role: True):
+                 name: str = RELAY, leads: Callable[[str], bool] = lambda role: True,
+                 record_interval: float = 1.0, clock: Callable[[], float] = time.monotonic):
         self.app = app
         #: the tracking name its position is kept under (one per destination of the log)
         self.name = name
@@ -39,30 +42,56 @@ class Relay:
         self.on_published = on_published or (lambda count: None)
         #: leads(role): whether this replica does the role's work now (shared/leadership.py)
         self.leads = leads
+        self.record_interval = record_interval
+        self.clock = clock
+        #: the last id published and confirmed, while this relay leads; None: read the store's
+        self._published: int | None = None
+        self._recorded: int | None = None
+        self._recorded_at = float("-inf")
         self._wake = threading.Event()
         self._stopped = threading.Event()
         app.on_recorded(self._wake.set)
 
     def position(self) -> int:
-        return self.app.recorder.max_tracking_id(self.name) or 0
+        """The last id published and confirmed (recorded or not yet)."""
+        if self._published is None:
+            self._published = self._recorded = self.app.recorder.max_tracking_id(self.name) or 0
+        return self._published
 
     def lag(self) -> int:
         """Notifications recorded but not yet published."""
         return max(self.app.last_notification_id() - self.position(), 0)
 
     def publish_pending(self) -> int:
-        """Publish one batch beyond the position; returns how many were published."""
+        """Publish one batch beyond the position; returns how many were published. The
+        position is recorded when the interval has passed, or when nothing was left to publish."""
         messages = self.app.log(self.position(), self.batch)
-        if not messages:
-            return 0
-        self.publish(messages)
+        if messages:
+            self.publish(messages)
+            self._published = messages[-1].id
+            self.on_published(len(messages))
+        if self._published != self._recorded and \
+                (not messages or self.clock() - self._recorded_at >= self.record_interval):
+            self.record_position()
+        return len(messages)
+
+    def record_position(self) -> None:
         try:
-            self.app.recorder.insert_tracking(Tracking(self.name, messages[-1].id))
+            self.app.recorder.insert_tracking(Tracking(self.name, self._published))
         except IntegrityError:
             # Another relay of a replica got there first; its record already covers ours.
-            log.info("relay position already at or beyond %s", messages[-1].id)
-        self.on_published(len(messages))
-        return len(messages)
+            log.info("relay position already at or beyond %s", self._published)
+        self._recorded, self._recorded_at = self._published, self.clock()
+
+    def record_pending_position(self) -> None:
+        if self._published is not None and self._published != self._recorded:
+            self.record_position()
+
+    def forget_position(self) -> None:
+        """Record what this replica published, and read the position from the store again
+        when it leads next: another replica may have published since."""
+        self.record_pending_position()
+        self._published = self._recorded = None
 
     def run(self) -> None:
         while not self._stopped.is_set():
@@ -70,12 +99,18 @@ class Relay:
             self._wake.clear()
             try:
                 # One replica publishes; the others stand by to take over if it goes.
-                if self.leads(f"relay:{self.name}") and self.publish_pending():
+                if not self.leads(f"relay:{self.name}"):
+                    self.forget_position()
+                elif self.publish_pending():
                     continue
             except Exception:
                 log.exception("relay of %s failed; retrying", self.app.service)
                 time.sleep(self.poll_interval)
             self._wake.wait(self.poll_interval)
+        try:
+            self.record_pending_position()
+        except Exception:
+            log.exception("relay of %s could not record its position on stopping", self.app.service)
 
     def stop(self) -> None:
         self._stopped.set()

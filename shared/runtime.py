@@ -322,6 +322,14 @@ class EventSourcedService:
         return self.application.replay_dead_letters(by, upstream, notification_id)
 
 
+def relay_settings(config: dict) -> dict:
+    """A relay's batch and intervals, from ``RELAY``."""
+    settings = section(config, "RELAY")
+    return {"batch": int(settings.get("batch", 500)),
+            "poll_interval": float(settings.get("poll_interval", 0.5)),
+            "record_interval": float(settings.get("record_interval", 1.0))}
+
+
 class EventSourced(Following):
     """Gives the service its ``ServiceApplication`` and runs its outbox relay."""
 
@@ -339,7 +347,6 @@ class EventSourced(Following):
     def setup(self):
         super().setup()
         config = self.container.config
-        settings = section(config, "RELAY")
         service = self.container.service_name
         exchange = events_exchange(service)
         self.publisher = ConfirmedPublisher(config["AMQP_URI"], exchange, ssl=config.get("AMQP_SSL"))
@@ -351,9 +358,8 @@ class EventSourced(Following):
         store = section(config, "EVENT_STORE")
         self.leadership = Leadership(store, schema_of(store, service))
         self.relay = Relay(
-            self.relayed(), publish, batch=int(settings.get("batch", 500)),
-            poll_interval=float(settings.get("poll_interval", 0.5)),
-            on_published=metrics.RELAY_PUBLISHED.labels(service).inc, leads=self.leadership.holds)
+            self.relayed(), publish, on_published=metrics.RELAY_PUBLISHED.labels(service).inc,
+            leads=self.leadership.holds, **relay_settings(config))
         metrics.RELAY_LAG.labels(service).set_function(self.relay.lag)
         metrics.APPLICATION_GAUGES.watch(self.follower)
 

@@ -15,7 +15,8 @@ from shared.outbox import Relay
 from shared.publishing import ConfirmedPublisher, Outgoing
 from shared.rpc import rpc
 from shared.runtime import (
-    EventSourced, EventSourcedService, FollowsEvaluation, FollowsIntake, FollowsMatching, every)
+    EventSourced, EventSourcedService, FollowsEvaluation, FollowsIntake, FollowsMatching, every,
+    relay_settings)
 
 #: The relay position of the partner exchange, beside the internal relay's.
 PARTNER_RELAY = "partner-exchange"
@@ -38,7 +39,7 @@ class PartnerFeedProvider(EventSourced):
                                                     ssl=config.get("AMQP_SSL"))
         self.partner_relay = Relay(
             self.follower, lambda messages: self.partner_publisher.publish(to_partners(messages)),
-            name=PARTNER_RELAY, leads=self.leadership.holds)
+            name=PARTNER_RELAY, leads=self.leadership.holds, **relay_settings(config))
 
     def start(self):
         super().start()
