@@ -59,7 +59,7 @@ def main() -> None:
             f"{latency['p99']:.0f} (p50 {latency['p50']:.0f}, {latency['missing']} missing)",
             f"{1000 / limits['pg_commits']:.1f} ms/commit, {1000 / limits['confirmed_publishes']:.1f} ms/publish")
         print(f"  {end_to_end.describe_latency(latency)}", flush=True)
-        reads = gateway_reads.measure(platform, 200, plan["reads"])
+        reads = gateway_reads.measure(platform, amqp_uri, 200, plan["reads"])
         row("gateway GET a demand p99 at 200 req/s (ms)", "<= 20",
             f"{reads['p99']:.1f} (p50 {reads['p50']:.1f}, {reads['errors']} errors)", "-")
         sustained = end_to_end.sustained(platform, amqp_uri, plan["sustained"])

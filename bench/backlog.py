@@ -7,7 +7,7 @@ in ten parks no institution serves, half of them accepted, so matching answers e
 with a failure), and intake's relay, then every follower, has all of them to take. As soon as
 they are written, HTTP clients submit demands and read demands at a fixed rate between them, on
 an open-loop schedule, for ``--seconds``; each latency counts from the request's intended time.
-The backlog still waiting (notifications intake has not published yet, and messages queued for
+The backlog still waiting (notifications the relays have not published yet, and messages queued for
 the followers) is printed at the window's start and end, so the figure is known to be taken
 behind it.
 
@@ -17,28 +17,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import time
-from urllib.parse import quote
-
-import requests
 
 from bench.catch_up import NOTIFICATIONS_PER_DEMAND
 from bench.clients import Clients, open_loop
-from bench.end_to_end import settle
 from bench.history import write_history
 from bench.platform import (
-    MANAGEMENT, MANAGEMENT_AUTH, distributed, end_on_sigterm, load_average, pace, percentile)
-
-
-def waiting(platform, amqp_uri: str) -> int:
-    """Notifications intake has yet to publish, and messages queued for the followers."""
-    unpublished = re.search(r'onestop_relay_lag_notifications\{service="intake"\} ([\d.e+]+)',
-                            platform.metrics("intake"))
-    vhost = quote(amqp_uri.rpartition("/")[2], safe="")
-    queues = requests.get(f"{MANAGEMENT}/api/queues/{vhost}", auth=MANAGEMENT_AUTH, timeout=10).json()
-    queued = sum(q.get("messages", 0) for q in queues if ".follows." in q["name"])
-    return int(float(unpublished.group(1)) if unpublished else 0) + queued
+    distributed, end_on_sigterm, load_average, pace, percentile, settle, waiting)
 
 
 def measure(platform, amqp_uri: str, notifications: int, rate: float, seconds: float,
@@ -46,7 +31,7 @@ def measure(platform, amqp_uri: str, notifications: int, rate: float, seconds: f
     clients = Clients(platform)
     ids = [outcome for _, _, outcome in open_loop([0.0] * 20, clients.submit, 4)
            if isinstance(outcome, str)]
-    settle(platform)
+    settle(platform, amqp_uri)
     write_history(platform.env["ONESTOP_PG_SCHEMA_PREFIX"],
                   int(notifications / NOTIFICATIONS_PER_DEMAND) + 1)
     behind_at_start = waiting(platform, amqp_uri)

@@ -23,7 +23,8 @@ import time
 from bench import raw_limits
 from bench.clients import Clients, PartnerSubscriber, open_loop
 from bench.platform import (
-    SUPERVISOR, cpu_seconds, distributed, end_on_sigterm, load_average, pace, percentile, work_done)
+    SUPERVISOR, cpu_seconds, distributed, end_on_sigterm, load_average, pace, percentile, settle,
+    work_done)
 
 
 def latency(platform, amqp_uri: str, rate: float, seconds: float, workers: int = 8) -> dict:
@@ -57,18 +58,10 @@ def archived(platform) -> int:
         params = {**params, "after": page["next_after"]}
 
 
-def settle(platform, timeout: float = 120) -> None:
-    """Wait until the archive stops growing, so an earlier phase's backlog is not counted."""
-    deadline, last = time.monotonic() + timeout, -1
-    while time.monotonic() < deadline and (now := archived(platform)) != last:
-        last = now
-        time.sleep(3)
-
-
 def sustained(platform, amqp_uri: str, seconds: float, workers: int = 8,
               drain_seconds: float = 120) -> dict:
     clients = Clients(platform)
-    settle(platform)
+    settle(platform, amqp_uri)
     before, cpu_before, work_before = archived(platform), cpu_seconds(platform), work_done(amqp_uri)
     submitted, errors, lock = [], [], threading.Lock()
     with PartnerSubscriber(amqp_uri) as subscriber:

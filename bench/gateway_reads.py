@@ -12,17 +12,16 @@ import argparse
 import random
 
 from bench.clients import Clients, open_loop
-from bench.end_to_end import settle
-from bench.platform import distributed, end_on_sigterm, load_average, pace, percentile
+from bench.platform import distributed, end_on_sigterm, load_average, pace, percentile, settle
 
 
-def measure(platform, rate: float, seconds: float, demands: int = 200, workers: int = 16) -> dict:
+def measure(platform, amqp_uri: str, rate: float, seconds: float, demands: int = 200, workers: int = 16) -> dict:
     clients = Clients(platform)
     ids = [outcome for _, _, outcome in open_loop([0.0] * demands, clients.submit, 8)
            if isinstance(outcome, str)]
     if not ids:
         raise RuntimeError("no demand could be submitted to read")
-    settle(platform)  # timed on an idle platform, not behind the submitted demands' processing
+    settle(platform, amqp_uri)  # timed on an idle platform, not behind any phase's processing
     rng = random.Random(7)
 
     def read():
@@ -53,9 +52,9 @@ def main() -> None:
     parser.add_argument("--demands", type=int, default=200)
     args = parser.parse_args()
     end_on_sigterm()
-    with distributed() as (platform, _):
+    with distributed() as (platform, amqp_uri):
         print(f"load average: {load_average()}")
-        print(describe(measure(platform, args.rate, args.seconds, args.demands)))
+        print(describe(measure(platform, amqp_uri, args.rate, args.seconds, args.demands)))
         print(f"load average: {load_average()}")
 
 

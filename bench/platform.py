@@ -7,6 +7,7 @@ management API, a fresh schema prefix on the ``test`` database, and removing bot
 from __future__ import annotations
 
 import os
+import re
 import signal
 import tempfile
 import time
@@ -125,6 +126,29 @@ def work_done(amqp_uri: str) -> dict[str, float]:
             "confirms": stats.get("confirm", 0),
             **{f"exchange {e['name'] or '(default)'}": e.get("message_stats", {}).get("publish_in", 0)
                for e in exchanges}}
+
+
+def waiting(platform, amqp_uri: str) -> int:
+    """Notifications some relay has yet to publish, and messages queued for the followers
+    (delivered and not yet acknowledged included)."""
+    unpublished = sum(
+        float(lag) for name in platform.metrics_ports
+        for lag in re.findall(r'^onestop_relay_lag_notifications\{service="[^"]+"\} ([\d.e+]+)$',
+                              platform.metrics(name), re.MULTILINE))
+    vhost_name = quote(amqp_uri.rpartition("/")[2], safe="")
+    queues = requests.get(f"{MANAGEMENT}/api/queues/{vhost_name}", auth=MANAGEMENT_AUTH, timeout=10).json()
+    return int(unpublished) + sum(q.get("messages", 0) for q in queues if ".follows." in q["name"])
+
+
+def settle(platform, amqp_uri: str, at_most: float = 600) -> None:
+    """Wait until nothing is waiting, seen twice five seconds apart (the broker refreshes its
+    queue figures every few seconds), so a figure is not taken behind an earlier phase's
+    backlog; ``at_most`` seconds at most (a phase of 50 demands/s for 30 s leaves minutes of
+    work on 2 cores)."""
+    deadline, quiet = time.monotonic() + at_most, 0
+    while quiet < 2 and time.monotonic() < deadline:
+        quiet = quiet + 1 if waiting(platform, amqp_uri) == 0 else 0
+        time.sleep(5)
 
 
 def percentile(sorted_values: list[float], share: float) -> float:

@@ -4,7 +4,7 @@ The relay's position (the last notification id it published) is a tracking recor
 service's own store under the pseudo-upstream name ``relay``. It publishes a batch and waits
 once for the broker's confirms of all of it (shared/publishing.py). It records its position
 only once confirmed, and then at most every ``record_interval`` seconds while it is busy (and
-as soon as it is idle): a commit per batch was a commit per demand or two under load. A crash
+once nothing was saved for a poll interval): a commit per batch was a commit per demand or two under load. A crash
 republishes at most what was confirmed since; followers drop the duplicates. It never runs
 inside a request handler: commands only wake it.
 """
@@ -64,15 +64,14 @@ class Relay:
 
     def publish_pending(self) -> int:
         """Publish one batch beyond the position; returns how many were published. The
-        position is recorded when the interval has passed, or when nothing was left to publish."""
+        position is recorded once the interval has passed since it last was."""
         messages = self.app.log(self.position(), self.batch)
         if messages:
             self.publish(messages)
             self._published = messages[-1].id
             self.on_published(len(messages))
-        if self._published != self._recorded and \
-                (not messages or self.clock() - self._recorded_at >= self.record_interval):
-            self.record_position()
+        if self.clock() - self._recorded_at >= self.record_interval:
+            self.record_pending_position()
         return len(messages)
 
     def record_position(self) -> None:
@@ -82,6 +81,14 @@ class Relay:
             # Another relay of a replica got there first; its record already covers ours.
             log.info("relay position already at or beyond %s", self._published)
         self._recorded, self._recorded_at = self._published, self.clock()
+
+    def _quiet(self) -> None:
+        """Nothing was saved for a poll interval: record the position now (each batch's
+        next read finds nothing while a burst goes on, so that does not count as quiet)."""
+        try:
+            self.record_pending_position()
+        except Exception:
+            log.exception("relay of %s could not record its position; retrying", self.app.service)
 
     def record_pending_position(self) -> None:
         if self._published is not None and self._published != self._recorded:
@@ -106,11 +113,9 @@ class Relay:
             except Exception:
                 log.exception("relay of %s failed; retrying", self.app.service)
                 time.sleep(self.poll_interval)
-            self._wake.wait(self.poll_interval)
-        try:
-            self.record_pending_position()
-        except Exception:
-            log.exception("relay of %s could not record its position on stopping", self.app.service)
+            if not self._wake.wait(self.poll_interval):
+                self._quiet()
+        self._quiet()
 
     def stop(self) -> None:
         self._stopped.set()
