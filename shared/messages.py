@@ -13,7 +13,7 @@ applies in one transaction as it was recorded.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Sequence
 
 HEADER_PREFIX = "x-onestop-"
@@ -38,7 +38,14 @@ class Message:
     data: dict = field(default_factory=dict)
 
     def to_wire(self) -> dict:
-        return asdict(self)
+        # Not dataclasses.asdict: it copies ``data`` deeply, which the JSON encoder is about to
+        # read once anyway (it was a tenth of a relay's process under load).
+        return {"service": self.service, **self._envelope(), "data": self.data}
+
+    def _envelope(self) -> dict:
+        return {"id": self.id, "previous_id": self.previous_id, "event": self.event,
+                "schema_version": self.schema_version, "originator_id": self.originator_id,
+                "originator_version": self.originator_version, "occurred_at": self.occurred_at}
 
     @classmethod
     def from_wire(cls, wire: dict) -> "Message":
@@ -67,8 +74,7 @@ class Message:
 def to_amqp(messages: Sequence[Message]) -> tuple[list[dict], dict]:
     """The body and headers of one AMQP message carrying a run of one log's notifications."""
     first, last = messages[0], messages[-1]
-    body = [{name: value for name, value in message.to_wire().items() if name != "service"}
-            for message in messages]
+    body = [{**message._envelope(), "data": message.data} for message in messages]
     headers = {
         HEADER_PREFIX + "service": first.service,
         HEADER_PREFIX + "previous-id": first.previous_id,
