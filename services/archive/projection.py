@@ -156,29 +156,36 @@ class Archive(FollowsUpstreams):
         # effects that its notifications, applied again one by one, find already written (the
         # same as a crash between an effect and its position).
         generation = self.generation()
+        messages = list(messages)
         disposed_of = self._disposed_among(_dossier_of(message) for message in messages)
-        for message in messages:
-            self._record(generation, message, disposed_of)
-            let_others_run()  # the document store's writes may not yield to other green threads
+        self._record(generation, messages, disposed_of)
         _advance(generation, messages[-1])
 
-    def _record(self, generation: Generation, message: Message,
+    def _record(self, generation: Generation, messages: list[Message],
                 disposed_of: set[str] = frozenset()) -> None:
-        entry = entry_of(message)
-        demand_id = _dossier_of(message)
-        if demand_id in disposed_of:  # a late event of a disposed case: its content stays out
+        """The run's raw events in one write, then each dossier's entries together (a run
+        holds several of a demand's: its submission and acceptance, an offer and its
+        assignment), then the registers: a document write per notification was most of the
+        archive's work."""
+        kept = [m for m in messages if _dossier_of(m) not in disposed_of]  # a disposed case's late events stay out
+        entries: dict[str, list[dict]] = {}
+        raw = []
+        for message in kept:
+            entry, demand_id = entry_of(message), _dossier_of(message)
+            raw.append({"_id": f"{message.service}:{message.id}", **entry, "demand_id": demand_id,
+                        "bucket": bucket_of(demand_id)})
+            if demand_id:
+                entries.setdefault(demand_id, []).append(entry)
+                if self.files is not None:
+                    for sha256 in files_named(message.data):  # before the entry: a failure retries both
+                        self.files.keep(sha256)
+        if raw:
+            _insert_new(generation.events, raw)
+        for demand_id, added in entries.items():
+            self._add_to_dossier(generation, demand_id, added)
+            let_others_run()  # the document store's writes may not yield to other green threads
+        for message in messages:
             _record_register(generation, message)
-            return
-        generation.events.update_one(
-            {"_id": f"{message.service}:{message.id}"},
-            {"$setOnInsert": {**entry, "demand_id": demand_id, "bucket": bucket_of(demand_id)}},
-            upsert=True)
-        if demand_id and self.files is not None:
-            for sha256 in files_named(message.data):  # before the entry: a failure retries both
-                self.files.keep(sha256)
-        if demand_id:
-            self._add_to_dossier(generation, demand_id, entry)
-        _record_register(generation, message)
 
     def dead_letter(self, message: Message, error: str) -> None:
         generation = self.generation()
@@ -204,42 +211,53 @@ class Archive(FollowsUpstreams):
         # Recording is idempotent (keyed by notification), so a replay cut short is simply
         # run again; the letter is marked only once its effects are in.
         generation = self.generation()
-        self._record(generation, message, self._disposed_among([_dossier_of(message)]))
+        self._record(generation, [message], self._disposed_among([_dossier_of(message)]))
         generation.dead_letters.update_one({"_id": f"{message.service}:{message.id}"},
                                            {"$set": {"replayed_by": by}})
 
-    def _add_to_dossier(self, generation: Generation, demand_id: str, entry: dict) -> None:
-        """Append the entry to its dossier: one entry written, the summary updated in place.
+    def _add_to_dossier(self, generation: Generation, demand_id: str, entries: list[dict]) -> None:
+        """Append the entries, in order, to their dossier: the entries written, then the
+        summary updated in place once for all that follow its timeline.
 
-        The entry is written before the summary that counts it, and the summary only if it is
-        still the one read (its event count and head), so concurrent followers and a crash
-        between the two writes leave an entry that the next fold of that dossier counts."""
-        while True:
+        The entries are written before the summary that counts them, and the summary only if
+        it is still the one read (its event count and head), so concurrent followers and a
+        crash between the writes leave entries that the next fold of that dossier counts."""
+        pending = list(entries)
+        while pending:
             current = generation.dossiers.find_one({"_id": demand_id})
             if current is None:
-                summary, entries = stored(dossier(demand_id, [entry], self.retention_years))
-                generation.entries.replace_one({"_id": entries[0]["_id"]}, entries[0], upsert=True)
+                summary, created = stored(dossier(demand_id, pending[:1], self.retention_years))
+                generation.entries.replace_one({"_id": created[0]["_id"]}, created[0], upsert=True)
                 try:
                     generation.dossiers.insert_one(summary)
                 except DuplicateKeyError:
                     continue  # created concurrently by another upstream's follower
+                done = 1
             else:
-                step = appended(current, entry, self.retention_years)
-                if step is None:  # not after the whole timeline: folded again from its entries
-                    if self._counted(generation, current, entry):
-                        return
-                    summary = self._refold(generation, current, entry)
-                    if summary is None:
-                        continue
-                else:
+                summary, following = current, []
+                for entry in pending:
+                    step = appended(summary, entry, self.retention_years)
+                    if step is None:
+                        break
                     summary, stored_entry = step
-                    generation.entries.replace_one({"_id": stored_entry["_id"]}, stored_entry,
-                                                   upsert=True)
+                    following.append(stored_entry)
+                if following:
+                    for stored_entry in following:
+                        generation.entries.replace_one({"_id": stored_entry["_id"]}, stored_entry,
+                                                       upsert=True)
                     if not _replaced(generation, current, summary):
                         continue
-            if summary["seal"] is not None and self.seals is not None:
+                    done = len(following)
+                elif self._counted(generation, current, pending[0]):
+                    done, summary = 1, None
+                else:  # not after the whole timeline: folded again from its entries
+                    summary = self._refold(generation, current, pending[0])
+                    if summary is None:
+                        continue
+                    done = 1
+            del pending[:done]
+            if summary is not None and summary["seal"] is not None and self.seals is not None:
                 self.seals.seal(summary)  # once: later calls find the seal recorded
-            return
 
     @staticmethod
     def _counted(generation: Generation, current: dict, entry: dict) -> bool:

@@ -215,10 +215,10 @@ def test_a_dead_letter_of_the_archive_is_replayed_into_its_dossier(platform, mon
     demand = platform.apps["intake"].submit_demand(factories.demand(), SPECIALIST)
     original = Archive._add_to_dossier
 
-    def fail_on_acceptance(self, generation, demand_id, entry):
-        if entry["name"] == "DemandAccepted":
+    def fail_on_acceptance(self, generation, demand_id, entries):
+        if any(entry["name"] == "DemandAccepted" for entry in entries):
             raise RuntimeError("cannot file this one")
-        return original(self, generation, demand_id, entry)
+        return original(self, generation, demand_id, entries)
 
     monkeypatch.setattr(Archive, "_add_to_dossier", fail_on_acceptance)
     for _ in range(6):
