@@ -23,7 +23,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.timer import Timer
 from prometheus_client import start_http_server
 
-from shared import metrics
+from shared import cooperation, metrics
 from shared.errors import CLIENT_ERRORS
 from shared.logs import keep_expected_errors_brief
 from shared.config import refuse_placeholders, section
@@ -33,7 +33,7 @@ from shared.leadership import Leadership
 from shared.messages import ROUTING_KEY, MalformedMessage, Message, from_amqp, to_amqp
 from shared.outbox import Relay
 from shared.publishing import ConfirmedPublisher, Outgoing
-from shared.rpc import rpc
+from shared.rpc import Rpc, rpc
 
 log = logging.getLogger(__name__)
 keep_expected_errors_brief()
@@ -299,11 +299,32 @@ class EntrypointMetrics(DependencyProvider):
             metrics.ENTRYPOINT_LATENCY.labels(service, name).observe(time.perf_counter() - started)
 
 
+class RequestsFirst(DependencyProvider):
+    """Marks the workers that answer requests (RPC), so that the process's background work (a
+    follower's run, a relay's page) gives way to them (shared/cooperation.py). Another
+    service's catch-up reading this log is background work too."""
+
+    background = ("notifications",)
+
+    def worker_setup(self, worker_ctx):
+        if self._answers(worker_ctx):
+            cooperation.answering(began=True)
+
+    def worker_teardown(self, worker_ctx):
+        if self._answers(worker_ctx):
+            cooperation.answering(began=False)
+
+    def _answers(self, worker_ctx) -> bool:
+        return isinstance(worker_ctx.entrypoint, Rpc) and \
+            worker_ctx.entrypoint.method_name not in self.background
+
+
 class EventSourcedService:
     """What every event-sourced service offers over RPC: its log, and a health check that
     touches its store. Subclasses name their ``EventSourced`` provider ``application``."""
 
     entrypoint_metrics = EntrypointMetrics()
+    requests_first = RequestsFirst()
 
     @rpc(expected_exceptions=CLIENT_ERRORS)
     def notifications(self, after, limit):
