@@ -14,6 +14,8 @@ change a one-time password or set up a second factor, and therefore holds no rol
 """
 from __future__ import annotations
 
+import json
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -63,6 +65,39 @@ def _accounts_jwks(config: dict) -> Callable[[], dict]:
     return fetch
 
 
+class VerifiedTokens:
+    """The platform's own tokens verified lately, with their claims and the key that signed
+    them: a client sends the same token with each request, and verifying its signature each
+    time was a tenth of the gateway's work on a read. One is kept ``seconds`` at most and never
+    past its ``exp``, so an expired token is verified again (and refused); the caller checks
+    that its key is still published, so a retired key stops its tokens as soon as the key cache
+    (``AUTH.jwks_cache_seconds``) drops it. Access tokens are not revoked one by one (they are
+    short-lived; refresh tokens are), so nothing else can change what verifying one says."""
+
+    def __init__(self, seconds: float, size: int = 10_000, clock: Callable[[], float] = time.time):
+        self.seconds, self.size, self.clock = seconds, size, clock
+        #: token -> (its claims as JSON text, so each request gets its own copy; kid; until)
+        self._kept: dict[str, tuple[str, str, float]] = {}
+
+    def get(self, token: str) -> tuple[dict, str] | None:
+        """(the claims, the signing key's id), while kept."""
+        found = self._kept.get(token)
+        if found is None:
+            return None
+        claims, kid, until = found
+        if self.clock() >= until:
+            self._kept.pop(token, None)
+            return None
+        return json.loads(claims), kid
+
+    def keep(self, token: str, claims: dict, kid: str) -> None:
+        if self.seconds <= 0:
+            return
+        while len(self._kept) >= self.size:
+            self._kept.pop(next(iter(self._kept)))  # the oldest kept
+        self._kept[token] = (json.dumps(claims), kid, min(self.clock() + self.seconds, float(claims["exp"])))
+
+
 class TokenVerifier(SharedExtension):
     """One per gateway container, shared by its routes."""
 
@@ -75,6 +110,7 @@ class TokenVerifier(SharedExtension):
         self.development = development_tokens_allowed(config)
         self.keys = PublishedKeys(_accounts_jwks(config), float(auth.get("jwks_cache_seconds") or 60))
         self.external = external_issuers(auth.get("external_issuers"))
+        self.verified = VerifiedTokens(float(auth.get("token_cache_seconds", 30)))
 
     def claims(self, authorization: str | None) -> dict:
         if not authorization:
@@ -84,6 +120,9 @@ class TokenVerifier(SharedExtension):
         if scheme.lower() != "bearer" or not token:
             raise ApiError(401, "unauthorized", "the Authorization header must be 'Bearer <token>'",
                            headers=CHALLENGE)
+        kept = self.verified.get(token)
+        if kept is not None and self.keys.key(kept[1], ALGORITHMS) is not None:
+            return kept[0]
         try:
             header = jwt.get_unverified_header(token)
             said = jwt.decode(token, options={"verify_signature": False}).get("iss")
@@ -115,6 +154,7 @@ class TokenVerifier(SharedExtension):
         if not isinstance(claims.get("act", {}), dict):
             raise ApiError(401, "invalid_token", "the token's act claim is not an object",
                            headers=CHALLENGE)
+        self.verified.keep(token, claims, header.get("kid"))
         return claims
 
 
