@@ -129,8 +129,9 @@ def work_done(amqp_uri: str) -> dict[str, float]:
 
 
 def waiting(platform, amqp_uri: str) -> int:
-    """Notifications some relay has yet to publish, and messages queued for the followers
-    (delivered and not yet acknowledged included)."""
+    """Notifications some service's relay has yet to publish (the partners' second relay, to
+    the partner exchange, exports no lag), and messages queued for the followers (delivered and
+    not yet acknowledged included)."""
     unpublished = sum(
         float(lag) for name in platform.metrics_ports
         for lag in re.findall(r'^onestop_relay_lag_notifications\{service="[^"]+"\} ([\d.e+]+)$',
@@ -145,10 +146,14 @@ def settle(platform, amqp_uri: str, at_most: float = 600) -> None:
     queue figures every few seconds), so a figure is not taken behind an earlier phase's
     backlog; ``at_most`` seconds at most (a phase of 50 demands/s for 30 s leaves minutes of
     work on 2 cores)."""
-    deadline, quiet = time.monotonic() + at_most, 0
+    deadline, quiet, left = time.monotonic() + at_most, 0, 0
     while quiet < 2 and time.monotonic() < deadline:
-        quiet = quiet + 1 if waiting(platform, amqp_uri) == 0 else 0
+        left = waiting(platform, amqp_uri)
+        quiet = quiet + 1 if left == 0 else 0
         time.sleep(5)
+    if quiet < 2:
+        print(f"  (not settled after {at_most:.0f} s: {left:,} notifications still waiting; the "
+              "next figure is taken behind them)", flush=True)
 
 
 def percentile(sorted_values: list[float], share: float) -> float:

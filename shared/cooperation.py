@@ -40,6 +40,10 @@ def let_others_run() -> None:
         return  # a request's own long loop gives way to nobody
     deadline = None
     while _answering:
+        # A worker killed, or whose reply failed, ends without its teardown: not waited for.
+        _answering.difference_update([worker for worker in list(_answering) if worker.dead])
+        if not _answering:
+            return
         now = time.monotonic()
         if deadline is None:
             deadline = now + GIVE_WAY

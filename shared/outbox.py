@@ -3,10 +3,11 @@
 The relay's position (the last notification id it published) is a tracking record in the
 service's own store under the pseudo-upstream name ``relay``. It publishes a batch and waits
 once for the broker's confirms of all of it (shared/publishing.py). It records its position
-only once confirmed, and then at most every ``record_interval`` seconds while it is busy (and
-once nothing was saved for a poll interval): a commit per batch was a commit per demand or two under load. A crash
-republishes at most what was confirmed since; followers drop the duplicates. It never runs
-inside a request handler: commands only wake it.
+only once confirmed: at most every ``record_interval`` seconds while it is busy, and once
+nothing was saved for a poll interval (a commit per batch was a commit per demand or two under
+load). A crash republishes what was confirmed since (about ``record_interval``'s worth, more if
+a batch took longer); followers drop the duplicates. It never runs inside a request handler:
+commands only wake it.
 """
 from __future__ import annotations
 
@@ -59,8 +60,13 @@ class Relay:
         return self._published
 
     def lag(self) -> int:
-        """Notifications recorded but not yet published."""
-        return max(self.app.last_notification_id() - self.position(), 0)
+        """Notifications recorded but not yet published. Read from the store while this relay
+        holds no position (a replica standing by), and without keeping it: a scrape must not
+        give a relay that is about to lead a stale position to start from."""
+        published = self._published
+        if published is None:
+            published = self.app.recorder.max_tracking_id(self.name) or 0
+        return max(self.app.last_notification_id() - published, 0)
 
     def publish_pending(self) -> int:
         """Publish one batch beyond the position; returns how many were published. The

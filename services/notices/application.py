@@ -19,6 +19,7 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
 
 from services.notices import texts
 from services.notices.channels import Channel, SendFailed
@@ -442,15 +443,48 @@ class Notices(ServiceApplication):
                 audiences = sorted({notice.audience for notice in due})
                 people = dict(zip(audiences, recipients([self._addressees(a) for a in audiences])))
                 chosen: dict[str, dict] = {}
+                done: dict[uuid.UUID, list[tuple[str, dict]]] = {}
                 for notice in due:
-                    sent += self._send(notice, people[notice.audience], chosen, channels, now)
-                self.save(*[notice for notice in due if notice.pending_events])
+                    steps = done[notice.id] = []
+                    try:
+                        sent += self._send(notice, people[notice.audience], chosen, channels, now, steps)
+                    except Exception:  # one notice's trouble (reading its facts) stops only it
+                        log.exception("could not send notice %s; it is tried again next round", notice.id)
+                self._record_page(due, done)
                 if len(rows) < page:
                     return sent
 
+    def _record_page(self, due: list[Notice], done: dict[uuid.UUID, list[tuple[str, dict]]]) -> None:
+        """What a page's sending did to its notices, in one transaction. A notice that changed
+        meanwhile (read, or replayed by an operator) fails the transaction: then each notice is
+        loaded again and what was done to it is applied to it as it now stands, and saved alone,
+        so nothing sent is forgotten."""
+        try:
+            self.save(*[notice for notice in due if notice.pending_events])
+        except IntegrityError:
+            for notice_id, steps in done.items():
+                current = self.repository.get(notice_id)
+                for step, values in steps:
+                    if step == "address":
+                        if not current.addressed:
+                            current.address(**values)
+                    elif current.deliveries.get(values["delivery"], {}).get("state") == "pending":
+                        getattr(current, step)(**values)
+                if current.pending_events:
+                    try:
+                        self.save(current)
+                    except IntegrityError:
+                        log.warning("notice %s changed again while it was sent; it is sent "
+                                    "again next round", notice_id)
+
     def _send(self, notice: Notice, audience: list[dict], chosen: dict[str, dict],
-              channels: dict[str, Channel], now: datetime) -> int:
-        """``chosen``: each person's preferences, read once a page."""
+              channels: dict[str, Channel], now: datetime, steps: list[tuple[str, dict]]) -> int:
+        """``chosen``: each person's preferences, read once a page; ``steps``: what was done
+        to the notice (its method and values), appended to as it is done."""
+
+        def do(step: str, **values) -> None:
+            getattr(notice, step)(**values)
+            steps.append((step, values))
         people = {person["person_id"]: person for person in audience}
 
         def preferences(person_id: str) -> dict:
@@ -459,7 +493,7 @@ class Notices(ServiceApplication):
             return chosen[person_id]
 
         if not notice.addressed:
-            notice.address(deliveries=[
+            do("address", deliveries=[
                 f"{person_id} {channel}" for person_id, person in sorted(people.items())
                 for channel in preferences(person_id)["channels"]
                 if channel in channels and person.get(ADDRESS[channel])], at=now.isoformat())
@@ -476,11 +510,16 @@ class Notices(ServiceApplication):
                 # The same key on every try: a receiver can tell a message sent twice.
                 channels[channel].send(person[ADDRESS[channel]], text["subject"], text["body"],
                                        key=f"{notice.id}.{person_id}.{channel}")
-            except SendFailed as failure:
-                notice.failed(delivery, str(failure), now, self.retry_base_seconds,
-                              self.retry_max_seconds, self.max_attempts)
+            except Exception as failure:
+                # Not only a channel's refusal: a defect in this notice's text is tried again
+                # later too, and after the last try it is a dead letter an operator sees.
+                if not isinstance(failure, SendFailed):
+                    log.exception("could not send notice %s to %s", notice.id, delivery)
+                do("failed", delivery=delivery, error=str(failure) or type(failure).__name__, now=now,
+                   base_seconds=self.retry_base_seconds, max_seconds=self.retry_max_seconds,
+                   max_attempts=self.max_attempts)
             else:
-                notice.sent(delivery=delivery, at=now.isoformat())
+                do("sent", delivery=delivery, at=now.isoformat())
                 sent += 1
         return sent
 

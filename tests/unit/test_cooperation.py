@@ -61,3 +61,15 @@ def test_a_requests_own_loop_waits_for_nobody(monkeypatch, request_in_progress):
     with eventlet.Timeout(30):
         eventlet.spawn(another_request).wait()
     assert done == [0, 1, 2]
+
+
+def test_a_request_that_ended_without_saying_so_is_not_waited_for(monkeypatch):
+    monkeypatch.setattr(cooperation, "GIVE_WAY", 600)
+
+    def killed_request():
+        answering(began=True)  # and never answering(began=False): nameko skips the teardown
+    eventlet.spawn(killed_request).wait()
+    done = []
+    with eventlet.Timeout(30):
+        eventlet.spawn(background, done).wait()
+    assert done == [0, 1, 2] and not cooperation._answering

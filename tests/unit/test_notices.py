@@ -1,5 +1,6 @@
 """Notices on the platform's logs: who is told what, in which language, read and unread; the
 sending loop's tries, backoff, dead letters and replay; every template against its fields."""
+import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -276,3 +277,67 @@ def test_a_sending_round_asks_accounts_once_for_all_its_audiences_and_sends_a_pa
     asked.clear()
     assert notices.deliver(people(directory, asked), {"email": mail, "sms": Outbox()}) == 0
     assert asked == [] and len(mail.sent) == 3
+
+
+class Refusing(Outbox):
+    """A channel that raises for one address what no channel should (a defect, not a refusal),
+    and calls ``during`` when it sends to another."""
+
+    def __init__(self, broken, during=None):
+        super().__init__()
+        self.broken, self.during = broken, during
+
+    def send(self, address, subject, body, key):
+        if address == self.broken:
+            raise ValueError("a header the mail library cannot take")
+        if self.during:
+            self.during(address)
+        super().send(address, subject, body, key)
+
+
+def three_enterprises(platform, notices):
+    codes = [factories.credit_code() for _ in range(3)]
+    directory = {f"enterprise:{code}": [{"person_id": f"p-{n}", "name": "李华",
+                                         "email": f"p{n}@example.cn", "mobile": None}]
+                 for n, code in enumerate(codes)}
+    for code in codes:
+        platform.apps["intake"].submit_demand(factories.demand(code, consultation=True), SPECIALIST)
+    platform.settle_all()
+    return codes, directory
+
+
+def test_a_defect_in_one_notice_of_a_page_sets_only_it_aside_and_the_others_are_sent_once(platform, notices):
+    codes, directory = three_enterprises(platform, notices)
+    notices.max_attempts, notices.retry_base_seconds = 2, 10
+    mail = Refusing("p1@example.cn")
+    sent = notices.deliver(people(directory), {"email": mail, "sms": Outbox()})
+    assert sent == len(mail.sent) and {m["address"] for m in mail.sent} == {"p0@example.cn", "p2@example.cn"}
+    platform.clock.advance(seconds=10)
+    notices.deliver(people(directory), {"email": mail, "sms": Outbox()})  # its last try
+    platform.clock.advance(days=1)
+    assert notices.deliver(people(directory), {"email": mail, "sms": Outbox()}) == 0
+    assert len(mail.sent) == sent  # the others were recorded as sent, not sent again
+    letters = notices.abandoned_deliveries()
+    assert letters and all("header" in letter["error"] for letter in letters)
+
+
+def test_a_notice_read_while_its_page_is_sent_keeps_its_read_mark_and_nothing_is_sent_again(platform, notices):
+    codes, directory = three_enterprises(platform, notices)
+    enterprise = {"enterprise": codes[0]}
+    (first,) = notices.inbox("p-0", enterprise, {}, "zh-CN")["items"]
+
+    def read_it(address):  # the person reads it in the inbox as its mail goes out
+        if address == "p0@example.cn":
+            notices.mark_read(first["id"], "p-0", enterprise, "zh-CN")
+    mail = Refusing(None, during=read_it)
+    sent = notices.deliver(people(directory), {"email": mail, "sms": Outbox()})
+    assert sent == 3 == len(mail.sent)
+    # The page's transaction lost to the read; each notice was recorded again as it stood.
+    assert notices.deliver(people(directory), {"email": mail, "sms": Outbox()}) == 0
+    assert len(mail.sent) == 3
+    assert notices.inbox("p-0", enterprise, {}, "zh-CN")["items"][0]["read"] is True
+    assert notices.read("SELECT COUNT(*) AS n FROM {s}notices WHERE outstanding = 1")[0]["n"] == 0
+    # And the events say so too, not only the rows: each notice addressed and its mail sent.
+    for row in notices.read("SELECT notice_id, audience FROM {s}notices"):
+        recorded = notices.repository.get(uuid.UUID(row["notice_id"]))
+        assert recorded.addressed and all(d["state"] == "sent" for d in recorded.deliveries.values())
