@@ -80,14 +80,6 @@ class Relay:
             self.record_pending_position()
         return len(messages)
 
-    def record_position(self) -> None:
-        try:
-            self.app.recorder.insert_tracking(Tracking(self.name, self._published))
-        except IntegrityError:
-            # Another relay of a replica got there first; its record already covers ours.
-            log.info("relay position already at or beyond %s", self._published)
-        self._recorded, self._recorded_at = self._published, self.clock()
-
     def _quiet(self) -> None:
         """Nothing was saved for a poll interval: record the position now (each batch's
         next read finds nothing while a burst goes on, so that does not count as quiet)."""
@@ -97,8 +89,15 @@ class Relay:
             log.exception("relay of %s could not record its position; retrying", self.app.service)
 
     def record_pending_position(self) -> None:
-        if self._published is not None and self._published != self._recorded:
-            self.record_position()
+        """Record the position published since the last record, if any."""
+        if self._published is None or self._published == self._recorded:
+            return
+        try:
+            self.app.recorder.insert_tracking(Tracking(self.name, self._published))
+        except IntegrityError:
+            # Another relay of a replica got there first; its record already covers ours.
+            log.info("relay position already at or beyond %s", self._published)
+        self._recorded, self._recorded_at = self._published, self.clock()
 
     def forget_position(self) -> None:
         """Record what this replica published, and read the position from the store again

@@ -163,29 +163,20 @@ class Archive(FollowsUpstreams):
 
     def _record(self, generation: Generation, messages: list[Message],
                 disposed_of: set[str] = frozenset()) -> None:
-        """The run's raw events in one write, then each dossier's entries together (a run
-        holds several of a demand's: its submission and acceptance, an offer and its
-        assignment), then the registers: a document write per notification was most of the
-        archive's work."""
-        kept = [m for m in messages if _dossier_of(m) not in disposed_of]  # a disposed case's late events stay out
+        """The run's raw events in one write and its registers, then each dossier's entries
+        together (a run holds several of a demand's: its submission and acceptance, an offer
+        and its assignment): a document write per notification was most of the archive's work."""
         entries: dict[str, list[dict]] = {}
-        raw = []
-        for message in kept:
-            entry, demand_id = entry_of(message), _dossier_of(message)
-            raw.append({"_id": f"{message.service}:{message.id}", **entry, "demand_id": demand_id,
-                        "bucket": bucket_of(demand_id)})
+        for message in _file_raw(generation, messages, disposed_of):
+            demand_id = _dossier_of(message)
             if demand_id:
-                entries.setdefault(demand_id, []).append(entry)
+                entries.setdefault(demand_id, []).append(entry_of(message))
                 if self.files is not None:
                     for sha256 in files_named(message.data):  # before the entry: a failure retries both
                         self.files.keep(sha256)
-        if raw:
-            _insert_new(generation.events, raw)
         for demand_id, added in entries.items():
             self._add_to_dossier(generation, demand_id, added)
             let_others_run()  # the document store's writes may not yield to other green threads
-        for message in messages:
-            _record_register(generation, message)
 
     def dead_letter(self, message: Message, error: str) -> None:
         generation = self.generation()
@@ -536,17 +527,8 @@ class Archive(FollowsUpstreams):
             found = target.positions.find_one({"_id": upstream})
             position = found["position"] if found else 0
             while batch := upstream_log(upstream, position, page):
-                raw = []
-                disposed_of = self._disposed_among(_dossier_of(message) for message in batch)
-                for message in batch:
-                    demand_id = _dossier_of(message)
-                    _record_register(target, message)
-                    if demand_id in disposed_of:  # never brought back
-                        continue
-                    raw.append({"_id": f"{message.service}:{message.id}", **entry_of(message),
-                                "demand_id": demand_id, "bucket": bucket_of(demand_id)})
-                if raw:
-                    _insert_new(target.events, raw)  # a page cut short by a crash is written again
+                # A page cut short by a crash is written again.
+                _file_raw(target, batch, self._disposed_among(_dossier_of(message) for message in batch))
                 position = batch[-1].id
                 target.positions.update_one({"_id": upstream}, {"$set": {"position": position}},
                                             upsert=True)
@@ -605,6 +587,20 @@ def _replaced(generation: Generation, current: dict, summary: dict) -> bool:
     return bool(generation.dossiers.replace_one(
         {"_id": current["_id"], "event_count": current["event_count"],
          "chain_head": current["chain_head"]}, summary).matched_count)
+
+
+def _file_raw(generation: Generation, messages: list[Message], disposed_of: set[str]) -> list[Message]:
+    """A run's or a page's raw events in one write, and the registers their registrations
+    belong to; the messages kept (a disposed case's late events stay out, never brought back)."""
+    kept = [message for message in messages if _dossier_of(message) not in disposed_of]
+    if kept:
+        _insert_new(generation.events, [
+            {"_id": f"{message.service}:{message.id}", **entry_of(message),
+             "demand_id": _dossier_of(message), "bucket": bucket_of(_dossier_of(message))}
+            for message in kept])
+    for message in messages:
+        _record_register(generation, message)
+    return kept
 
 
 def _record_register(generation: Generation, message: Message) -> None:
