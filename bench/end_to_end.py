@@ -23,8 +23,8 @@ import time
 from bench import raw_limits
 from bench.clients import Clients, PartnerSubscriber, open_loop
 from bench.platform import (
-    SUPERVISOR, cpu_seconds, distributed, end_on_sigterm, load_average, pace, percentile, settle,
-    work_done)
+    SUPERVISOR, cpu_seconds, distributed, end_on_sigterm, inbox_outcomes, load_average, pace,
+    percentile, settle, work_done)
 
 
 def latency(platform, amqp_uri: str, rate: float, seconds: float, workers: int = 8) -> dict:
@@ -62,7 +62,8 @@ def sustained(platform, amqp_uri: str, seconds: float, workers: int = 8,
               drain_seconds: float = 120) -> dict:
     clients = Clients(platform)
     settle(platform, amqp_uri)
-    before, cpu_before, work_before = archived(platform), cpu_seconds(platform), work_done(amqp_uri)
+    before, cpu_before = archived(platform), cpu_seconds(platform)
+    work_before = {**work_done(amqp_uri), **inbox_outcomes(platform)}
     submitted, errors, lock = [], [], threading.Lock()
     with PartnerSubscriber(amqp_uri) as subscriber:
         started = time.monotonic()
@@ -93,7 +94,8 @@ def sustained(platform, amqp_uri: str, seconds: float, workers: int = 8,
         drained = time.monotonic() - started - window
     cpu = {name: used - cpu_before[name] for name, used in cpu_seconds(platform).items()}
     time.sleep(6)  # the broker's message rates are sampled every 5 s
-    work = {what: count - work_before.get(what, 0) for what, count in work_done(amqp_uri).items()}
+    work = {what: count - work_before.get(what, 0)
+            for what, count in {**work_done(amqp_uri), **inbox_outcomes(platform)}.items()}
     return {"seconds": window, "workers": workers, "submitted": len(submitted), "errors": len(errors),
             "submitted_per_s": len(submitted) / window,
             "assigned_per_s": assigned_in_window / window,
@@ -132,7 +134,11 @@ def describe_sustained(result: dict) -> str:
             "published to each exchange per demand: " + ", ".join(
                 f"{what.removeprefix('exchange ')} {count:.1f}"
                 for what, count in result["per_demand"].items()
-                if what.startswith("exchange ") and count))
+                if what.startswith("exchange ") and count)
+            + "; notifications received per demand: " + ", ".join(
+                f"{what.removeprefix('received ')} {count:.1f}"
+                for what, count in result["per_demand"].items()
+                if what.startswith("received ") and count))
 
 
 def main() -> None:

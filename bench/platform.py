@@ -128,6 +128,19 @@ def work_done(amqp_uri: str) -> dict[str, float]:
                for e in exchanges}}
 
 
+def inbox_outcomes(platform) -> dict[str, float]:
+    """Upstream notifications the followers have received so far, by what they did with them
+    (applied, duplicate, gap...), all services together: a duplicate is a notification read and
+    carried twice (a catch-up that pulled what was on its way as a message)."""
+    outcomes: dict[str, float] = {}
+    for name in platform.metrics_ports:
+        for outcome, count in re.findall(
+                r'^onestop_inbox_messages_total\{[^}]*outcome="([a-z_]+)"[^}]*\} ([\d.e+]+)$',
+                platform.metrics(name), re.MULTILINE):
+            outcomes[f"received {outcome}"] = outcomes.get(f"received {outcome}", 0) + float(count)
+    return outcomes
+
+
 def waiting(platform, amqp_uri: str) -> int:
     """Notifications some service's relay has yet to publish (the partners' second relay, to
     the partner exchange, exports no lag), and messages queued for the followers (delivered and

@@ -9,16 +9,17 @@ effects of applying it. This mixin decides what to do with each message that arr
 - otherwise something was missed (a lost message, a consumer that was down, an out-of-order
   delivery): the missing range is pulled from the upstream's log over RPC and applied in order.
 
-A periodic ``catch_up`` pulls every upstream the same way, so the follower converges even when
-the last messages of a burst are lost. A follower that can (``applies_runs``) applies each run
-of notifications that follow one another (a pulled range, the messages that queued while a
-worker was busy) in one transaction; when a run fails, its notifications are applied one by
-one, so the one at fault is tried, counted and set aside on its own. A notification whose
-application fails waits, with a doubling backoff, for its next try (later messages of that
-upstream wait behind it: order is kept); after ``max_attempts`` tries it is handed to
-``dead_letter``, which records it and advances the position so the stream is never blocked for
-good. Infrastructure errors (``transient_errors``) are retried without limit: an outage must not
-dead-letter good events.
+A periodic ``catch_up`` pulls the same way every upstream whose messages did not all continue
+the position since the round before (``upstreams_to_pull``), so the follower converges even when
+the last messages of a burst are lost, and a stream that flows in order is not read twice. A
+follower that can (``applies_runs``) applies each run of notifications that follow one another
+(a pulled range, the messages that queued while a worker was busy) in one transaction; when a
+run fails, its notifications are applied one by one, so the one at fault is tried, counted and
+set aside on its own. A notification whose application fails waits, with a doubling backoff, for
+its next try (later messages of that upstream wait behind it: order is kept); after
+``max_attempts`` tries it is handed to ``dead_letter``, which records it and advances the
+position so the stream is never blocked for good. Infrastructure errors (``transient_errors``)
+are retried without limit: an outage must not dead-letter good events.
 """
 from __future__ import annotations
 
@@ -97,6 +98,8 @@ class FollowsUpstreams:
         self._on_outcome = on_outcome or (lambda upstream, outcome: None)
         self._locks = defaultdict(threading.Lock)
         self._failures: dict[tuple[str, int], tuple[int, float]] = {}
+        #: upstreams whose messages continued the position since the last periodic catch-up
+        self._flowing: set[str] = set()
 
     def replay_dead_letters(self, by: str, upstream: str | None = None,
                             notification_id: int | None = None) -> list[dict]:
@@ -170,16 +173,30 @@ class FollowsUpstreams:
                 else:
                     self._on_outcome(upstream, "gap")
                     gap = True
-            self._apply_in_order(run)
+            if run and self._apply_in_order(run) == len(run) and not gap:
+                self._flowing.add(upstream)
+            else:
+                self._flowing.discard(upstream)
         if gap:
             self._on_gap(upstream)
 
+    def upstreams_to_pull(self) -> list[str]:
+        """The upstreams a periodic catch-up pulls: each one whose messages did not all
+        continue the position since the last time this was asked (a quiet upstream may have
+        lost the last messages of a burst; a gap or a failure needs its range pulled). One
+        whose messages kept coming in order is left alone: what a pull would fetch is on its
+        way in the queue, and would be read, carried and dropped twice."""
+        due = [upstream for upstream in self.upstreams if upstream not in self._flowing]
+        self._flowing.clear()
+        return due
+
     def catch_up(self, upstreams: Sequence[str] | None = None) -> int:
-        """Pull and apply whatever each upstream has beyond our position; returns how many.
+        """Pull and apply whatever each upstream (all by default) has beyond our position;
+        returns how many.
 
         An upstream that cannot be read does not stop the others; its error is raised after."""
         applied, errors = 0, []
-        for upstream in upstreams or self.upstreams:
+        for upstream in self.upstreams if upstreams is None else upstreams:
             try:
                 applied += self._pull(upstream)
             except Exception as error:

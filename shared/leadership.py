@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from typing import Callable
 
 import psycopg
 
@@ -17,7 +19,14 @@ log = logging.getLogger(__name__)
 
 
 class Leadership:
-    def __init__(self, store: dict, scope: str):
+    #: Seconds a held role is trusted without asking the server again. A relay asks before each
+    #: batch, which was a round trip per batch. A connection lost meanwhile may leave two
+    #: replicas doing a role for this long, as it could between a check and the work before:
+    #: followers drop a relay's duplicates, and a timer's changes are saved to aggregates,
+    #: where the second of two concurrent changes of one loses its save.
+    confirm_interval = 1.0
+
+    def __init__(self, store: dict, scope: str, clock: Callable[[], float] = time.monotonic):
         """``store``: the EVENT_STORE settings; ``scope``: what the roles belong to (the
         service's schema), so two platforms on one database do not share leaders."""
         self._store = store
@@ -26,6 +35,8 @@ class Leadership:
         self._connection: psycopg.Connection | None = None
         self._held: set[str] = set()
         self._lock = threading.Lock()
+        self._clock = clock
+        self._confirmed_at = float("-inf")
 
     def holds(self, role: str) -> bool:
         """Whether this process does ``role``'s work now (taking the role if it is free)."""
@@ -35,7 +46,9 @@ class Leadership:
             try:
                 connection = self._connect()
                 if role in self._held:
-                    connection.execute("SELECT 1")  # still connected, so still held
+                    if self._clock() - self._confirmed_at >= self.confirm_interval:
+                        connection.execute("SELECT 1")  # still connected, so still held
+                        self._confirmed_at = self._clock()
                     return True
                 taken = connection.execute("SELECT pg_try_advisory_lock(hashtext(%s))",
                                            (f"{self._scope}:{role}",)).fetchone()[0]
@@ -46,6 +59,7 @@ class Leadership:
             if taken:
                 log.info("this process now does %s's %s", self._scope, role)
                 self._held.add(role)
+                self._confirmed_at = self._clock()
             return taken
 
     def close(self) -> None:

@@ -233,7 +233,7 @@ class Following(DependencyProvider):
         while not self._stopped.is_set():
             self._wake.clear()
             try:
-                self.follower.catch_up()
+                self.follower.catch_up(self.follower.upstreams_to_pull())
                 self._caught_up_once = True
             except Exception as error:
                 level = catch_up_failure_level(self._caught_up_once,

@@ -87,6 +87,36 @@ def test_catch_up_applies_what_never_arrived():
     assert [m.id for m in follower.applied] == [1, 3, 4]
 
 
+class TwoUpstreams(Recorder):
+    upstreams = ("up", "other")
+
+
+def test_the_periodic_catch_up_leaves_alone_an_upstream_whose_messages_flow_in_order():
+    follower = TwoUpstreams(log_of([1, 2, 3]))
+    assert follower.upstreams_to_pull() == ["up", "other"]  # nothing arrived yet: both pulled
+    follower.receive_all(follower.log[:2])
+    # "up" flowed in order: what a pull would fetch is on its way in the queue.
+    assert follower.upstreams_to_pull() == ["other"]
+    # Nothing arrived since the round before (the last of a burst may be lost): pulled again.
+    assert follower.upstreams_to_pull() == ["up", "other"]
+    assert follower.catch_up(follower.upstreams_to_pull()) == 1
+    assert [m.id for m in follower.applied] == [1, 2, 3]
+    assert follower.catch_up([]) == 0 and follower.pulls == [2, 3]  # an empty list pulls none
+
+
+def test_an_upstream_with_a_gap_or_a_failure_is_pulled_at_the_next_round():
+    gapped = TwoUpstreams(log_of([1, 2, 3]))
+    gapped.receive_all([gapped.log[0], gapped.log[2]])  # 1 continues, 3 beyond a gap: 2 pulled
+    assert [m.id for m in gapped.applied] == [1, 2, 3]
+    assert gapped.upstreams_to_pull() == ["up", "other"]
+    failing = TwoUpstreams(log_of([1, 2]), failing={2})
+    failing.receive_all(failing.log)  # 1 applied, 2 failed: its next try comes from a pull
+    assert failing.upstreams_to_pull() == ["up", "other"]
+    flowing = TwoUpstreams(log_of([1, 2]))
+    flowing.receive_all(flowing.log)
+    assert flowing.upstreams_to_pull() == ["other"]  # the same messages, all applied
+
+
 def test_a_poison_message_is_retried_then_dead_lettered_and_the_stream_moves_on():
     log = log_of([1, 2, 3])
     follower = Recorder(log, failing={2})

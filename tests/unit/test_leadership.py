@@ -2,6 +2,8 @@
 when that process goes, and a relay that does not lead publishes nothing."""
 import time
 
+import psycopg
+
 from services.intake.application import Intake
 from shared.eventstore import open_application, schema_of
 from shared.leadership import Leadership
@@ -44,6 +46,29 @@ def test_one_replica_leads_each_role_and_another_takes_it_over_when_it_goes(pg_s
         assert taken_within(30, lambda: second.holds("relay:relay"))
     finally:
         for leadership in (first, second, elsewhere):
+            leadership.close()
+
+
+def test_a_held_role_is_confirmed_with_the_server_once_an_interval(pg_schema_prefix):
+    store, now = postgres(pg_schema_prefix), [0.0]
+    scope = schema_of(store, "intake")
+    leader, other = Leadership(store, scope, clock=lambda: now[0]), Leadership(store, scope)
+    try:
+        assert leader.holds("relay:relay")
+        with psycopg.connect(**PG, autocommit=True) as admin:  # the leader's connection is cut
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = "
+                          "'advisory' AND granted AND objid = (hashtext(%s)::bigint & 4294967295)::oid",
+                          (f"{scope}:relay:relay",))
+        # Within the interval the role is trusted without a round trip (a relay asks before
+        # every batch) ...
+        assert leader.holds("relay:relay")
+        now[0] += Leadership.confirm_interval
+        # ... and once it has passed, the server is asked: the lock went with the connection.
+        assert not leader.holds("relay:relay")
+        assert taken_within(30, lambda: other.holds("relay:relay"))
+        assert not leader.holds("relay:relay")
+    finally:
+        for leadership in (leader, other):
             leadership.close()
 
 
