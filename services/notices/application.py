@@ -435,8 +435,8 @@ class Notices(ServiceApplication):
                                  "(retry_at IS NULL OR retry_at <= %s) ORDER BY at LIMIT %s",
                                  instant(now.isoformat()), page)
                 # A delivery may be due again at once (no wait between tries): once a round.
-                due = [self.repository.get(uuid.UUID(row["notice_id"]))
-                       for row in rows if row["notice_id"] not in seen]
+                due = self.repository.get_all(uuid.UUID(row["notice_id"])
+                                              for row in rows if row["notice_id"] not in seen)
                 if not due:
                     return sent
                 seen.update(str(notice.id) for notice in due)

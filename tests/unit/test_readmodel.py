@@ -5,6 +5,7 @@ import json
 import uuid
 
 import pytest
+from eventsourcing.application import AggregateNotFoundError
 
 from services.intake.application import Intake
 from services.partners.outbound import Outbound
@@ -260,3 +261,24 @@ def test_connections_whose_prepared_statements_the_server_lost_are_renewed(tmp_p
     for park in ("after-the-loss", "and-after"):
         assert intake.register_station(factories.station(park=park), OPERATOR)["park"] == park
     intake.close()
+
+
+def test_several_aggregates_are_loaded_in_one_query_as_each_alone(durable_config):
+    intake = open_application(Intake, durable_config)
+    try:
+        ids = [uuid.UUID(intake.register_station(factories.station(park=f"park-{n}"), OPERATOR)["id"])
+               for n in range(3)]
+        intake.add_specialist(str(ids[1]), factories.specialist(), OPERATOR)  # a second version
+        queries = []
+        select = intake.recorder.select_events
+        intake.recorder.select_events = lambda *a, **k: queries.append(a) or select(*a, **k)
+        together = intake.repository.get_all([ids[2], ids[1], ids[0]])
+        assert queries == []  # not one query per aggregate
+        alone = [intake.repository.get(aggregate_id) for aggregate_id in (ids[2], ids[1], ids[0])]
+        assert [(a.id, a.version, vars(a)) for a in together] == [
+            (a.id, a.version, vars(a)) for a in alone]
+        assert together[0].version == 1 and together[1].version > 1  # several events folded
+        with pytest.raises(AggregateNotFoundError):
+            intake.repository.get_all([ids[0], uuid.uuid4()])
+    finally:
+        intake.close()
