@@ -21,9 +21,9 @@ COPY onestop onestop
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 FROM python:3.11-slim
-# libpq for psycopg's pure-Python build (it must not block eventlet's hub: docs/architecture.md);
-# Pango, HarfBuzz's subsetter and the Noto CJK fonts for the archive's printed dossiers (WeasyPrint).
-RUN apt-get update && apt-get install -y --no-install-recommends libpq5 \
+# Pango, HarfBuzz's subsetter and the Noto CJK fonts for the archive's printed dossiers
+# (WeasyPrint). psycopg's C build brings its own libpq.
+RUN apt-get update && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --uid 10001 --create-home --shell /usr/sbin/nologin onestop
