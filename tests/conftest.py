@@ -5,10 +5,9 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import eventsourcing.domain
+import psycopg
 import pytest
 
-import shared  # noqa: F401 (before psycopg: it sets the wait psycopg chooses on import)
-import psycopg
 from shared.config import load
 
 PG = dict(host="127.0.0.1", port=5432, dbname=os.environ.get("ONESTOP_TEST_PG_DBNAME", "test"),

@@ -1,9 +1,21 @@
-"""PostgreSQL waits cooperate with the eventlet hub: while one green thread waits for a query,
-the others run (a blocking wait would stop every request and relay of the process)."""
+"""PostgreSQL waits under eventlet: while one green thread waits for the server the others run
+(a blocking wait would stop every request and relay of the process), and a socket that is ready
+already is not waited for through the hub (that was a fifth of the CPU of a save)."""
+import select
+import socket
+
 import eventlet
 import psycopg
+import pytest
+from psycopg import errors, waiting
+from psycopg.waiting import READY_R, READY_W, WAIT_R, WAIT_W
 
+from shared.store_waits import wait_ready_first
 from tests.conftest import PG
+
+
+def test_psycopg_waits_with_the_cooperating_wait_whichever_build_it_is():
+    assert waiting.wait is wait_ready_first, psycopg.pq.__impl__
 
 
 def test_other_green_threads_run_while_a_query_is_waited_for():
@@ -22,8 +34,53 @@ def test_other_green_threads_run_while_a_query_is_waited_for():
                 state["others_ran"] += 1
             eventlet.sleep(0.01)
 
-    waiting = eventlet.spawn(query)
-    running = eventlet.spawn(other)
-    waiting.wait()
+    waiting_thread, running = eventlet.spawn(query), eventlet.spawn(other)
+    waiting_thread.wait()
     running.wait()
     assert state["others_ran"] > 0, f"the {psycopg.pq.__impl__} psycopg blocked the hub"
+
+
+def steps(*wanted):
+    """A generator as psycopg's are: it yields what it waits for, gets what is ready, and
+    returns what it was sent."""
+    got = []
+    for flags in wanted:
+        got.append((yield flags))
+    return got
+
+
+@pytest.fixture
+def through_the_hub(monkeypatch):
+    """Counts the waits that go through eventlet's (green) select."""
+    calls = []
+    green = select.select
+
+    def counted(*args):
+        calls.append(args)
+        return green(*args)
+    monkeypatch.setattr(select, "select", counted)
+    return calls
+
+
+def test_a_ready_socket_is_not_waited_for_through_the_hub(through_the_hub):
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        theirs.sendall(b"answer")
+        assert wait_ready_first(steps(WAIT_W, WAIT_R, WAIT_W), ours.fileno(), interval=1) == [
+            READY_W, READY_R, READY_W]
+    assert through_the_hub == []
+
+
+def test_a_socket_not_ready_is_waited_for_through_the_hub_while_others_run(through_the_hub):
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        answering = eventlet.spawn(theirs.sendall, b"answer")  # runs only if the wait yields
+        assert wait_ready_first(steps(WAIT_R), ours.fileno(), interval=5) == [READY_R]
+        answering.wait()
+    assert len(through_the_hub) >= 1
+
+
+def test_a_wait_that_never_ends_stops_at_its_timeout():
+    ours, theirs = socket.socketpair()
+    with ours, theirs, pytest.raises(errors._WaitTimeout):
+        wait_ready_first(steps(*[WAIT_R] * 10_000), ours.fileno(), interval=0.01, timeout=0.05)
