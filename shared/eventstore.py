@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 from typing import Callable, ClassVar
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate, BaseAggregate, event
 from eventsourcing.persistence import (
     IntegrityError, InterfaceError, OperationalError, Tracking, Transcoding)
 from eventsourcing.projection import EventSourcedProjection
@@ -61,6 +61,22 @@ class DeadLetter(Aggregate):
         self.replayed_by = by
 
 
+class Collected(ProcessingEvent):
+    """The library's processing event, except that an aggregate's events are collected without
+    first asking whether it is itself a domain event: that question is an ``isinstance`` of a
+    runtime protocol, which Python 3.11 answers by walking the protocol's attributes each time
+    (a tenth of evaluation's CPU, which collects a tally for most notifications)."""
+
+    def collect_events(self, *objs, **kwargs) -> None:
+        for obj in objs:
+            if isinstance(obj, BaseAggregate):
+                self.events.extend(obj.collect_events())
+                self.aggregates[obj.id] = obj
+            elif obj is not None:
+                super().collect_events(obj)
+        self.saved_kwargs.update(kwargs)
+
+
 class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
     #: The nameko service name; also the name upstream trackers know this log by.
     service: ClassVar[str]
@@ -93,6 +109,22 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
 
     def construct_repository(self):
         return RunRepository(super().construct_repository())
+
+    # The library's save and process_event, collecting on ``Collected``.
+    def save(self, *objs, **kwargs):
+        processing_event = Collected()
+        processing_event.collect_events(*objs, **kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        return recordings
+
+    def process_event(self, domain_event, tracking: Tracking) -> None:
+        processing_event = Collected(tracking=tracking)
+        self.policy(domain_event, processing_event)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
 
     def register_transcodings(self, transcoder) -> None:
         super().register_transcodings(transcoder)
@@ -266,7 +298,7 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
             for message in messages:
                 self._pass(message)
             return
-        processing_event = ProcessingEvent(Tracking(last.service, last.id))
+        processing_event = Collected(Tracking(last.service, last.id))
         processing_event.saved_kwargs["follows"] = (first.service, first.id)
         with self.repository.run(processing_event):
             for message in messages:
@@ -305,7 +337,7 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
             getattr(self, reaction)(message, data, processing_event)
 
     def dead_letter(self, message: Message, error: str) -> None:
-        processing_event = ProcessingEvent(Tracking(message.service, message.id))
+        processing_event = Collected(Tracking(message.service, message.id))
         processing_event.collect_events(DeadLetter(
             upstream=message.service, notification_id=message.id, event=message.event,
             data=message.data, error=error[:2000]))
@@ -336,7 +368,7 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
         letter = self.repository.get(DeadLetter.create_id(message.service, message.id))
         if letter.replayed_by is not None:
             return
-        processing_event = ProcessingEvent()
+        processing_event = Collected()
         self.policy(message, processing_event)
         letter.replayed(by=by)
         processing_event.collect_events(letter)
