@@ -72,6 +72,13 @@ def main() -> None:
             f"{cpu:.0f} (" + ", ".join(f"{name} {ms:.0f}" for name, ms in
                                        sustained["cpu_ms_per_demand"].items()) + ")",
             f"{1000 / limits['pg_commits']:.1f} ms/commit")
+        machine = sustained["machine_ms_per_demand"]
+        row("the whole machine's CPU per demand (ms)", "-",
+            f"{machine:.0f} (the services {cpu:.0f}, the benchmark's clients "
+            f"{sustained['clients_ms_per_demand']:.0f}, PostgreSQL, RabbitMQ and the kernel "
+            f"{machine - cpu - sustained['clients_ms_per_demand']:.0f})",
+            f"{sustained['cores']} cores: at most {1000 * sustained['cores'] / machine:.1f} demands/s "
+            f"(completed {sustained['completed_per_s']:.1f}/s)")
         per_demand = sustained["per_demand"]
         row("PostgreSQL commits / confirmed publishes per demand", "<= 8 / <= 6",
             f"{per_demand['commits']:.1f} / {per_demand['confirms']:.1f} "

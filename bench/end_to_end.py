@@ -17,14 +17,15 @@ The raw limits measured in the same run are printed beside (bench/raw_limits.py)
 from __future__ import annotations
 
 import argparse
+import os
 import threading
 import time
 
 from bench import raw_limits
 from bench.clients import Clients, PartnerSubscriber, open_loop
 from bench.platform import (
-    SUPERVISOR, cpu_seconds, distributed, end_on_sigterm, inbox_outcomes, load_average, pace,
-    percentile, settle, work_done)
+    SUPERVISOR, cpu_seconds, distributed, end_on_sigterm, inbox_outcomes, load_average,
+    machine_cpu_seconds, pace, percentile, settle, work_done)
 
 
 def latency(platform, amqp_uri: str, rate: float, seconds: float, workers: int = 8) -> dict:
@@ -63,6 +64,7 @@ def sustained(platform, amqp_uri: str, seconds: float, workers: int = 8,
     clients = Clients(platform)
     settle(platform, amqp_uri)
     before, cpu_before = archived(platform), cpu_seconds(platform)
+    machine_before, clients_before = machine_cpu_seconds(), time.process_time()
     work_before = {**work_done(amqp_uri), **inbox_outcomes(platform)}
     submitted, errors, lock = [], [], threading.Lock()
     with PartnerSubscriber(amqp_uri) as subscriber:
@@ -93,6 +95,7 @@ def sustained(platform, amqp_uri: str, seconds: float, workers: int = 8,
             time.sleep(1)
         drained = time.monotonic() - started - window
     cpu = {name: used - cpu_before[name] for name, used in cpu_seconds(platform).items()}
+    machine, clients_cpu = machine_cpu_seconds() - machine_before, time.process_time() - clients_before
     time.sleep(6)  # the broker's message rates are sampled every 5 s
     work = {what: count - work_before.get(what, 0)
             for what, count in {**work_done(amqp_uri), **inbox_outcomes(platform)}.items()}
@@ -106,6 +109,11 @@ def sustained(platform, amqp_uri: str, seconds: float, workers: int = 8,
             "completed_per_s": done / (window + drained),
             # Per demand archived, over the window and the drain: what caps a 2-core machine.
             "cpu_ms_per_demand": {name: 1000 * used / max(done, 1) for name, used in cpu.items()},
+            # The whole machine's: what else a demand costs (PostgreSQL, RabbitMQ, the kernel,
+            # the benchmark's own HTTP clients), and so the rate its cores allow at most.
+            "machine_ms_per_demand": 1000 * machine / max(done, 1),
+            "clients_ms_per_demand": 1000 * clients_cpu / max(done, 1),
+            "cores": os.cpu_count(),
             # Per demand archived, counted, so they do not depend on the machine.
             "per_demand": {what: count / max(done, 1) for what, count in work.items()}}
 
@@ -127,7 +135,8 @@ def describe_sustained(result: dict) -> str:
             f"{result['drain_seconds']:.0f} s ({result['left_after_drain']} left); "
             f"{result['completed_per_s']:.1f} completed/s overall; CPU per demand: "
             + ", ".join(f"{name} {ms:.0f} ms" for name, ms in result["cpu_ms_per_demand"].items())
-            + f" (total {sum(result['cpu_ms_per_demand'].values()):.0f} ms); per demand: "
+            + f" (total {sum(result['cpu_ms_per_demand'].values()):.0f} ms); "
+            + describe_machine(result) + "; per demand: "
             f"{result['per_demand']['commits']:.1f} PostgreSQL commits that wrote (target <= 8), "
             f"{result['per_demand']['publishes']:.1f} messages published and "
             f"{result['per_demand']['confirms']:.1f} confirmed (target <= 6), in batches; "
@@ -139,6 +148,17 @@ def describe_sustained(result: dict) -> str:
                 f"{what.removeprefix('received ')} {count:.1f}"
                 for what, count in result["per_demand"].items()
                 if what.startswith("received ") and count))
+
+
+def describe_machine(result: dict) -> str:
+    """The machine's CPU per demand, what of it is not the platform's Python, and the rate
+    at which that would fill every core."""
+    machine, platform = result["machine_ms_per_demand"], sum(result["cpu_ms_per_demand"].values())
+    clients = result["clients_ms_per_demand"]
+    return (f"the whole machine {machine:.0f} ms of CPU a demand (the services {platform:.0f}, "
+            f"the benchmark's clients {clients:.0f}, PostgreSQL, RabbitMQ and the kernel "
+            f"{machine - platform - clients:.0f}): its {result['cores']} cores allow at most "
+            f"{1000 * result['cores'] / machine:.1f} demands/s")
 
 
 def main() -> None:

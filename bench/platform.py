@@ -108,6 +108,15 @@ def cpu_seconds(platform) -> dict[str, float]:
     return used
 
 
+def machine_cpu_seconds() -> float:
+    """CPU time the whole machine has spent busy so far (every core, every process: the
+    platform's, PostgreSQL's, RabbitMQ's, the benchmark's own, the kernel's), from /proc/stat."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (
+        int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / ticks
+
+
 def work_done(amqp_uri: str) -> dict[str, float]:
     """What the stores and the broker have done so far: PostgreSQL transactions that wrote (a
     transaction id is given to a transaction only when it first writes, so the next id to be

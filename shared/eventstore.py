@@ -391,13 +391,31 @@ class RunRepository:
     def get(self, aggregate_id, **kwargs):
         run = getattr(self._current, "run", None)
         if run is None or kwargs.get("version") is not None:
-            return self._repository.get(aggregate_id, **kwargs)
+            return self._load(aggregate_id, **kwargs)
         collected, loaded = run
         if aggregate_id in collected:
             return collected[aggregate_id]
         if aggregate_id not in loaded:
-            loaded[aggregate_id] = self._repository.get(aggregate_id, **kwargs)
+            loaded[aggregate_id] = self._load(aggregate_id, **kwargs)
         return loaded[aggregate_id]
+
+    def _load(self, aggregate_id, **kwargs):
+        """The aggregate as it stands: from its latest snapshot and the events after it, read
+        in one query (the library reads each in a round trip of its own)."""
+        snapshots = self._repository.snapshot_store
+        if kwargs or snapshots is None:
+            return self._repository.get(aggregate_id, **kwargs)
+        stored = self._repository.event_store.recorder.select_from_snapshot(
+            aggregate_id, snapshots.recorder.events_table_name)
+        if not stored:
+            raise AggregateNotFoundError(aggregate_id)
+        return self._folded(stored)
+
+    def _folded(self, stored_events):
+        aggregate = None
+        for stored_event in stored_events:
+            aggregate = self._repository.event_store.mapper.to_domain_event(stored_event).mutate(aggregate)
+        return aggregate
 
     def get_all(self, aggregate_ids) -> list:
         """Several aggregates, as their events leave them, read in one query (outside a run:
@@ -405,17 +423,11 @@ class RunRepository:
         aggregate_ids = list(aggregate_ids)
         if getattr(self._current, "run", None) is not None:
             return [self.get(aggregate_id) for aggregate_id in aggregate_ids]  # as the run left them
-        store = self._repository.event_store
-        stored = store.recorder.select_events_of(aggregate_ids)
-        aggregates = []
-        for aggregate_id in aggregate_ids:
-            if aggregate_id not in stored:
-                raise AggregateNotFoundError(aggregate_id)
-            aggregate = None
-            for stored_event in stored[aggregate_id]:
-                aggregate = store.mapper.to_domain_event(stored_event).mutate(aggregate)
-            aggregates.append(aggregate)
-        return aggregates
+        stored = self._repository.event_store.recorder.select_events_of(aggregate_ids)
+        missing = [aggregate_id for aggregate_id in aggregate_ids if aggregate_id not in stored]
+        if missing:
+            raise AggregateNotFoundError(missing[0])
+        return [self._folded(stored[aggregate_id]) for aggregate_id in aggregate_ids]
 
     @contextmanager
     def run(self, processing_event: ProcessingEvent):

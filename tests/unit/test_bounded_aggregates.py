@@ -12,19 +12,23 @@ CHANGES = 120
 
 
 def events_read_to_load(app, aggregate_id) -> int:
+    """The events read to load the aggregate, beside its latest snapshot (read in the same
+    query, ``select_from_snapshot``)."""
     counted = []
-    select = app.recorder.select_events
+    select = app.recorder.select_from_snapshot
 
     def counting(*args, **kwargs):
         found = select(*args, **kwargs)
-        counted.append(len(found))
+        snapshot = app.snapshots.recorder.select_events(aggregate_id, desc=True, limit=1)
+        counted.append(len(found) - len(snapshot))
         return found
-    app.recorder.select_events = counting
+    app.recorder.select_from_snapshot = counting
     try:
         app.repository.get(aggregate_id)
     finally:
-        app.recorder.select_events = select
-    return sum(counted)
+        app.recorder.select_from_snapshot = select
+    assert len(counted) == 1, "an aggregate is loaded in one query"
+    return counted[0]
 
 
 def test_an_institution_rated_again_and_again_loads_in_bounded_events(platform):

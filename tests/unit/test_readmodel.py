@@ -282,3 +282,20 @@ def test_several_aggregates_are_loaded_in_one_query_as_each_alone(durable_config
             intake.repository.get_all([ids[0], uuid.uuid4()])
     finally:
         intake.close()
+
+
+def test_an_aggregate_loads_from_its_snapshot_and_the_events_after_it_as_the_library_would(durable_config):
+    intake = open_application(Intake, durable_config)
+    try:
+        station = uuid.UUID(intake.register_station(factories.station(), OPERATOR)["id"])
+        for n in range(60):  # past the station's snapshot interval
+            intake.add_specialist(str(station), factories.specialist(f"s-{n}"), OPERATOR)
+        assert intake.snapshots.recorder.select_events(station, desc=True, limit=1)
+        loaded = intake.repository.get(station)
+        as_the_library = intake.repository.get(station, version=loaded.version)
+        assert loaded.version > intake.snapshotting_intervals[type(loaded)]
+        assert vars(loaded) == vars(as_the_library)
+        with pytest.raises(AggregateNotFoundError):
+            intake.repository.get(uuid.uuid4())
+    finally:
+        intake.close()
