@@ -241,11 +241,11 @@ class Archive(FollowsUpstreams):
                     done = len(following)
                 elif self._counted(generation, current, pending[0]):
                     done, summary = 1, None
-                else:  # not after the whole timeline: folded again from its entries
-                    summary = self._refold(generation, current, pending[0])
+                else:  # not after the whole timeline: folded again, with all that are pending
+                    summary = self._refold(generation, current, pending)
                     if summary is None:
                         continue
-                    done = 1
+                    done = len(pending)
             del pending[:done]
             if summary is not None and summary["seal"] is not None and self.seals is not None:
                 self.seals.seal(summary)  # once: later calls find the seal recorded
@@ -262,14 +262,16 @@ class Archive(FollowsUpstreams):
                 is not None and generation.entries.count_documents(
                     {"demand_id": demand_id}) == current["event_count"])
 
-    def _refold(self, generation: Generation, current: dict, entry: dict) -> dict | None:
-        """Fold the dossier again from all its entries and this one (a late arrival, or a
-        dossier still in the shape kept before entries were apart); the summary written, or
-        None when another follower changed the dossier meanwhile."""
+    def _refold(self, generation: Generation, current: dict, entries: list[dict]) -> dict | None:
+        """Fold the dossier again from all its entries and these (late arrivals: a run of one
+        upstream's that sort before another's already filed are folded in once, not once each;
+        or a dossier still in the shape kept before entries were apart); the summary written,
+        or None when another follower changed the dossier meanwhile."""
         demand_id = current["demand_id"]
-        generation.entries.update_one(
-            {"_id": entry_id(demand_id, entry)}, {"$setOnInsert": {"demand_id": demand_id, **entry}},
-            upsert=True)
+        for entry in entries:
+            generation.entries.update_one(
+                {"_id": entry_id(demand_id, entry)},
+                {"$setOnInsert": {"demand_id": demand_id, **entry}}, upsert=True)
         members = {e["_id"]: e for e in generation.entries.find({"demand_id": demand_id})}
         for legacy in current.get("events", ()):
             members.setdefault(entry_id(demand_id, legacy), {"demand_id": demand_id, **legacy})

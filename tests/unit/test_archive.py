@@ -193,16 +193,19 @@ def test_a_run_of_notifications_files_the_same_dossiers_as_one_at_a_time(park):
     park.apps["evaluation"].give_feedback(done["id"], SCORES,
                                           {"role": "enterprise", "subject": done["enterprise"]["credit_code"]})
     rejected(park)
-    in_runs, one_by_one = Archive(mongomock.MongoClient().db), Archive(mongomock.MongoClient().db)
-    for upstream in ("intake", "matching", "evaluation"):
-        messages = park.read_log(upstream, 0, 1000)
-        in_runs.apply_all(messages)
-        for message in messages:
-            one_by_one.apply(message)
-    filed = in_runs.dossiers()
-    assert filed == one_by_one.dossiers() == park.archive.dossiers()
-    assert sum(d["seal"] is not None for d in filed) == 2 and len(filed) == 3
-    assert all(in_runs.verify(d["demand_id"])["intact"] for d in filed)
+    # Each upstream's whole log at once, in two orders: a later upstream's run sorts before
+    # entries filed already (late arrivals, several of a dossier in one run).
+    for order in (("intake", "matching", "evaluation"), ("evaluation", "matching", "intake")):
+        in_runs, one_by_one = Archive(mongomock.MongoClient().db), Archive(mongomock.MongoClient().db)
+        for upstream in order:
+            messages = park.read_log(upstream, 0, 1000)
+            in_runs.apply_all(messages)
+            for message in messages:
+                one_by_one.apply(message)
+        filed = in_runs.dossiers()
+        assert filed == one_by_one.dossiers() == park.archive.dossiers()
+        assert sum(d["seal"] is not None for d in filed) == 2 and len(filed) == 3
+        assert all(in_runs.verify(d["demand_id"])["intact"] for d in filed)
 
 
 def test_a_rebuild_records_the_seals_its_event_store_lacks_once(park):
