@@ -37,6 +37,17 @@ class Clock:
         self.now += timedelta(**elapsed)
 
 
+
+def eventually(condition, seconds: float = 30) -> bool:
+    """Whether ``condition()`` holds within ``seconds`` (a bound for a slow machine, not a
+    timing the test relies on), asked every 10 ms."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
 @pytest.fixture
 def clock(monkeypatch):
     """The test's clock. The library stamps every event with the real time; here it stamps

@@ -1,7 +1,5 @@
 """Work that must run once among replicas: one process leads each role, another takes it over
 when that process goes, and a relay that does not lead publishes nothing."""
-import time
-
 import psycopg
 
 from services.intake.application import Intake
@@ -9,7 +7,7 @@ from shared.eventstore import open_application, schema_of
 from shared.leadership import Leadership
 from shared.outbox import Relay
 from tests import factories
-from tests.conftest import PG
+from tests.conftest import PG, eventually
 
 OPERATOR = {"role": "operator", "subject": "ops-1"}
 
@@ -18,17 +16,6 @@ def postgres(prefix: str) -> dict:
     return {"kind": "postgres", "postgres_host": PG["host"], "postgres_port": PG["port"],
             "postgres_dbname": PG["dbname"], "postgres_user": PG["user"],
             "postgres_schema_prefix": prefix}
-
-
-def taken_within(seconds: float, take) -> bool:
-    """The server releases a closed connection's locks when its backend notices the close, a
-    moment later: another replica takes the role at one of its next turns."""
-    deadline = time.monotonic() + seconds
-    while not take():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def test_one_replica_leads_each_role_and_another_takes_it_over_when_it_goes(pg_schema_prefix):
@@ -43,7 +30,9 @@ def test_one_replica_leads_each_role_and_another_takes_it_over_when_it_goes(pg_s
         assert not first.holds("timer:check_deadlines")
         assert elsewhere.holds("relay:relay")  # another platform's intake has its own leader
         first.close()  # the process went: its connection, and so its locks, with it
-        assert taken_within(30, lambda: second.holds("relay:relay"))
+        # The server releases a closed connection's locks when its backend notices the close,
+        # a moment later: another replica takes the role at one of its next turns.
+        assert eventually(lambda: second.holds("relay:relay"))
     finally:
         for leadership in (first, second, elsewhere):
             leadership.close()
@@ -65,7 +54,7 @@ def test_a_held_role_is_confirmed_with_the_server_once_an_interval(pg_schema_pre
         now[0] += Leadership.confirm_interval
         # ... and once it has passed, the server is asked: the lock went with the connection.
         assert not leader.holds("relay:relay")
-        assert taken_within(30, lambda: other.holds("relay:relay"))
+        assert eventually(lambda: other.holds("relay:relay"))
         assert not leader.holds("relay:relay")
     finally:
         for leadership in (leader, other):

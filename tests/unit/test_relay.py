@@ -1,7 +1,6 @@
 """The outbox relay's position: recorded once confirmed, at most every interval while busy and
 once nothing was saved for a poll interval; a relay started again republishes only what was not recorded."""
 import threading
-import time
 
 import pytest
 from eventsourcing.persistence import Tracking
@@ -10,6 +9,7 @@ from services.intake.application import Intake
 from shared.eventstore import open_application
 from shared.outbox import RELAY, Relay
 from tests import factories
+from tests.conftest import eventually
 
 OPERATOR = {"role": "operator", "subject": "ops-1"}
 
@@ -137,11 +137,3 @@ def test_a_relay_reads_the_log_once_for_each_save_that_wakes_it(intake):
     # Each read started where the one before had published up to: none found nothing.
     assert reads == [0] + [message.id for message in published[:-1]]
 
-
-def eventually(condition, seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
