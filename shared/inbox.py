@@ -98,8 +98,10 @@ class FollowsUpstreams:
         self._on_outcome = on_outcome or (lambda upstream, outcome: None)
         self._locks = defaultdict(threading.Lock)
         self._failures: dict[tuple[str, int], tuple[int, float]] = {}
-        #: upstreams whose messages continued the position since the last periodic catch-up
+        #: since the last periodic catch-up: upstreams whose messages continued the position,
+        #: and those that showed a gap, a failure or an error (pulled even if they flowed after)
         self._flowing: set[str] = set()
+        self._troubled: set[str] = set()
 
     def replay_dead_letters(self, by: str, upstream: str | None = None,
                             notification_id: int | None = None) -> list[dict]:
@@ -160,23 +162,23 @@ class FollowsUpstreams:
         upstream = messages[0].service
         for message in messages:
             self._saw(upstream, message.id)
-        gap = False
-        with self._lock(upstream):
-            position = self.position(upstream)
-            run = []
-            for message in sorted(messages, key=lambda m: m.id):
-                if message.id <= position:
-                    self._on_outcome(upstream, "duplicate")
-                elif message.previous_id == position:
-                    run.append(message)
-                    position = message.id
-                else:
-                    self._on_outcome(upstream, "gap")
-                    gap = True
-            if run and self._apply_in_order(run) == len(run) and not gap:
-                self._flowing.add(upstream)
-            else:
-                self._flowing.discard(upstream)
+        gap = flowed = False
+        try:
+            with self._lock(upstream):
+                position = self.position(upstream)
+                run = []
+                for message in sorted(messages, key=lambda m: m.id):
+                    if message.id <= position:
+                        self._on_outcome(upstream, "duplicate")
+                    elif message.previous_id == position:
+                        run.append(message)
+                        position = message.id
+                    else:
+                        self._on_outcome(upstream, "gap")
+                        gap = True
+                flowed = bool(run) and self._apply_in_order(run) == len(run) and not gap
+        finally:
+            (self._flowing if flowed else self._troubled).add(upstream)
         if gap:
             self._on_gap(upstream)
 
@@ -186,8 +188,10 @@ class FollowsUpstreams:
         lost the last messages of a burst; a gap or a failure needs its range pulled). One
         whose messages kept coming in order is left alone: what a pull would fetch is on its
         way in the queue, and would be read, carried and dropped twice."""
-        due = [upstream for upstream in self.upstreams if upstream not in self._flowing]
+        due = [upstream for upstream in self.upstreams
+               if upstream not in self._flowing or upstream in self._troubled]
         self._flowing.clear()
+        self._troubled.clear()
         return due
 
     def catch_up(self, upstreams: Sequence[str] | None = None) -> int:

@@ -51,8 +51,6 @@ class Relay:
         self._recorded_at = float("-inf")
         self._wake = threading.Event()
         self._stopped = threading.Event()
-        #: a page this long may have more behind it (the log reads at most its section size)
-        self._full_page = min(batch, app.log_section_size)
         app.on_recorded(self._wake.set)
 
     def position(self) -> int:
@@ -115,10 +113,10 @@ class Relay:
                 # One replica publishes; the others stand by to take over if it goes.
                 if not self.leads(f"relay:{self.name}"):
                     self.forget_position()
-                elif self.publish_pending() >= self._full_page:
+                elif self.publish_pending():
+                    # Read again at once: only this process's saves wake the relay, and a
+                    # replica's saves would otherwise wait for the poll interval.
                     continue
-                # A short page was the log's end when read: a save since has set the wake, so
-                # reading again at once would mostly find nothing (a query per batch).
             except Exception:
                 log.exception("relay of %s failed; retrying", self.app.service)
                 time.sleep(self.poll_interval)

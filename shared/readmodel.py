@@ -180,7 +180,7 @@ class ReadModelRecorder:
         """An aggregate's latest snapshot, if any, then its events after it, in one query: the
         library asks for each in a round trip of its own on every load."""
         snapshots, events = f'{self._prefix}"{snapshots_table}"', f'{self._prefix}"{self.events_table_name}"'
-        key = originator_id.hex if self.placeholder == "?" else originator_id
+        key = self._stored_id(originator_id)
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(self._sql(
                 "SELECT 0 AS part, originator_id, originator_version, topic, state FROM ("
@@ -201,6 +201,10 @@ class ReadModelRecorder:
     def _originator_id(self, stored):
         """An aggregate's id as the store gives it back, as the library's own reads give it."""
         return stored
+
+    def _stored_id(self, originator_id):
+        """An aggregate's id as the store keeps it."""
+        return originator_id
 
     def execute_returning(self, sql: str, params: Sequence = ()) -> list[dict]:
         """One statement that writes and returns rows (``RETURNING``), in a transaction of its
@@ -239,11 +243,14 @@ class SQLiteReadModelRecorder(ReadModelRecorder, SQLiteProcessRecorder):
         return template.replace("{rows}", ", ".join([one] * count))
 
     def _one_of(self, column: str, values: Sequence) -> tuple[str, list]:
-        return (f"{column} IN ({', '.join(['?'] * len(values))})",
-                [value.hex if isinstance(value, uuid.UUID) else value for value in values])
+        return f"{column} IN ({', '.join(['?'] * len(values))})", [self._stored_id(v) for v in values]
 
     def _originator_id(self, stored):
         return self.convert_originator_id(stored)
+
+    def _stored_id(self, originator_id):
+        # As the library's own reads: a UUID by its hex, any other id as it is.
+        return originator_id.hex if isinstance(originator_id, uuid.UUID) else originator_id
 
     def _locked_position(self, cursor, upstream: str) -> int | None:
         # A SQLite transaction that writes holds the whole database.

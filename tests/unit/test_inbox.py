@@ -115,6 +115,21 @@ def test_an_upstream_with_a_gap_or_a_failure_is_pulled_at_the_next_round():
     flowing = TwoUpstreams(log_of([1, 2]))
     flowing.receive_all(flowing.log)
     assert flowing.upstreams_to_pull() == ["other"]  # the same messages, all applied
+    # A gap is remembered until the next round, even if messages flow in order after it.
+    late = TwoUpstreams(log_of([1, 2, 3, 4]))
+    late.receive_all(late.log[:1])
+    late.receive_all(late.log[2:3])  # 3 beyond a gap
+    late.receive_all(late.log[3:])  # then 4, in order
+    assert late.upstreams_to_pull() == ["up", "other"]
+
+
+def test_an_upstream_whose_messages_raised_is_pulled_at_the_next_round():
+    follower = TwoUpstreams(log_of([1, 2]))
+    follower.receive_all(follower.log[:1])
+    follower.position = lambda upstream: (_ for _ in ()).throw(Outage("store unreachable"))
+    with pytest.raises(Outage):
+        follower.receive_all(follower.log[1:])
+    assert follower.upstreams_to_pull() == ["up", "other"]
 
 
 def test_a_poison_message_is_retried_then_dead_lettered_and_the_stream_moves_on():

@@ -1,7 +1,5 @@
 """The outbox relay's position: recorded once confirmed, at most every interval while busy and
 once nothing was saved for a poll interval; a relay started again republishes only what was not recorded."""
-import threading
-
 import pytest
 from eventsourcing.persistence import Tracking
 
@@ -9,7 +7,6 @@ from services.intake.application import Intake
 from shared.eventstore import open_application
 from shared.outbox import RELAY, Relay
 from tests import factories
-from tests.conftest import eventually
 
 OPERATOR = {"role": "operator", "subject": "ops-1"}
 
@@ -114,26 +111,4 @@ def test_a_relay_that_stops_leading_records_what_it_published_and_reads_the_stor
     register(intake, 1)
     intake.recorder.insert_tracking(Tracking(RELAY, intake.last_notification_id()))
     assert relay.position() == intake.last_notification_id()
-
-
-def test_a_relay_reads_the_log_once_for_each_save_that_wakes_it(intake):
-    """A short page was the log's end: the relay waits for the next save's wake before reading
-    again, instead of a second read that finds nothing (a query per batch under load)."""
-    register(intake, 1)
-    reads, published = [], []
-    read_log = intake.log
-    intake.log = lambda after, limit: reads.append(after) or read_log(after, limit)
-    relay = Relay(intake, published.extend, batch=100, poll_interval=60)
-    running = threading.Thread(target=relay.run)
-    running.start()
-    try:
-        for saved in range(1, 6):
-            assert eventually(lambda: len(published) == saved)
-            register(intake, 1)  # its commit wakes the relay
-        assert eventually(lambda: len(published) == 6)
-    finally:
-        relay.stop()
-        running.join(timeout=30)
-    # Each read started where the one before had published up to: none found nothing.
-    assert reads == [0] + [message.id for message in published[:-1]]
 

@@ -1,6 +1,7 @@
 """PostgreSQL waits under eventlet: while one green thread waits for the server the others run
 (a blocking wait would stop every request and relay of the process), and a socket that is ready
 already is not waited for through the hub (that was a fifth of the CPU of a save)."""
+import os
 import select
 import socket
 
@@ -84,3 +85,27 @@ def test_a_wait_that_never_ends_stops_at_its_timeout():
     ours, theirs = socket.socketpair()
     with ours, theirs, pytest.raises(errors._WaitTimeout):
         wait_ready_first(steps(*[WAIT_R] * 10_000), ours.fileno(), interval=0.01, timeout=0.05)
+
+
+def test_a_socket_numbered_past_select_s_limit_is_waited_for(through_the_hub):
+    """select() takes no socket numbered 1024 or more; a process with many files open gets
+    such numbers for its connections."""
+    ours, theirs = socket.socketpair()
+    high = os.dup2(ours.fileno(), 1500)
+    try:
+        with ours, theirs:
+            theirs.sendall(b"answer")
+            assert wait_ready_first(steps(WAIT_W, WAIT_R), high, interval=1) == [READY_W, READY_R]
+    finally:
+        os.close(high)
+
+
+def test_a_busy_reader_gives_way_to_the_others(through_the_hub, monkeypatch):
+    """A socket that stays ready (a long result streaming in) goes through the hub at least
+    every MAX_BUSY, so the other green threads get their turn during a long read."""
+    monkeypatch.setattr("shared.store_waits.MAX_BUSY", -1.0)  # every step, for the test
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        theirs.sendall(b"answer")
+        wait_ready_first(steps(WAIT_R, WAIT_R, WAIT_R), ours.fileno(), interval=1)
+    assert len(through_the_hub) == 3
