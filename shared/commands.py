@@ -18,6 +18,7 @@ from shared.contracts.values import (
     text)
 from shared.errors import Invalid
 from shared.field_messages import said
+from shared.times import local_today
 
 
 def cursor_field():
@@ -27,16 +28,17 @@ def cursor_field():
 
 
 class Command(Schema):
-    """A command's schema. ``today`` is the date a service's clock says (the gateway, which has
-    no clock of its own, leaves it to the machine's date): dates that must not be in the past
-    are judged against it, so a service on a controlled clock judges them by that clock."""
+    """A command's schema. ``today`` is the date a service's clock says where the platform's
+    people are (the gateway, which has no clock of its own, leaves it to the machine's clock,
+    shared/times.py): dates that must not be in the past are judged against it, so a service on
+    a controlled clock judges them by that clock."""
 
     class Meta:
         unknown = RAISE
 
     def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today or date.today()
+        self.today = today or local_today()
 
 
 class FutureDate(fields.Date):
@@ -364,7 +366,7 @@ def load_command(schema: type[Command], payload, today: date | None = None) -> d
         raise Invalid("the request contains text that is not valid Unicode",
                       {"_schema": [said("unpaired_surrogate")]}) from None
     try:
-        return _schema(schema, today or date.today()).load(payload)
+        return _schema(schema, today or local_today()).load(payload)
     except ValidationError as error:
         raise Invalid("the request breaks the schema", error.normalized_messages()) from None
 

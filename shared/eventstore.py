@@ -31,6 +31,7 @@ from shared.errors import Conflict, NotFound
 from shared.inbox import FollowsUpstreams
 from shared.messages import Message
 from shared.readmodel import Statement, upsert, where
+from shared.times import local_date
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +204,7 @@ class ServiceApplication(EventSourcedProjection[uuid.UUID], FollowsUpstreams):
 
     def load_command(self, schema: type[Command], payload) -> dict:
         """Load a command's payload, judging its dates by this application's clock."""
-        return load_command(schema, payload, today=self.clock().date())
+        return load_command(schema, payload, today=local_date(self.clock()))
 
     def on_recorded(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` after every commit of new events (wakes the relay)."""

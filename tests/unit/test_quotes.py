@@ -1,6 +1,8 @@
 """Testing and certification as the enterprise and the laboratory live them: no work before the
 enterprise accepts the quote, one answer per quote, a lapsed quote refused, samples in and out,
 what a completion must carry by category, and the register of reports and certificates."""
+from datetime import datetime, timezone
+
 import pytest
 
 from shared.errors import Conflict, Forbidden, Invalid
@@ -150,3 +152,19 @@ def test_quality_services_complete_with_their_deliverables(platform):
     evidence = platform.apps["intake"].demand(shown["id"], SPECIALIST)["outcome"]["evidence"]
     assert evidence["deliverables"][0]["milestones"][0]["due_on"] == "2026-12-15"
     assert evidence["documents"] == [document]  # downloadable and archived as evidence
+
+
+def test_a_sample_received_today_in_guangdong_is_not_ahead_while_utc_is_still_yesterday(quoted, platform):
+    """Dates people enter are dates where they are: at 01:30 in Shanghai the UTC date is the
+    day before, and a sample received today there must not be refused as ahead."""
+    matching, demand_id, key, lab = quoted
+    matching.give_quote(key, QUOTE, lab)
+    matching.accept_quote(demand_id, {}, ENTERPRISE)
+    # The services' clocks run in UTC: 2026-11-30T17:30Z is 01:30 on 1 December in Shanghai.
+    platform.clock.now = datetime(2026, 11, 30, 17, 30, tzinfo=timezone.utc)
+    sample = {"sample_id": "S-2026-002", "description": "LED lamp", "quantity": 1,
+              "received_on": "2026-12-01", "condition": "sealed"}
+    assert matching.receive_sample(key, sample, lab)["samples"][0]["received_on"] == "2026-12-01"
+    with pytest.raises(Invalid) as ahead:
+        matching.receive_sample(key, {**sample, "sample_id": "S-2026-003", "received_on": "2026-12-02"}, lab)
+    assert "received_on" in ahead.value.fields
